@@ -1,0 +1,3 @@
+from briefing_quiz.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""Command line: argument parsing and the non-interactive commands.
+
+Heavy imports (textual) happen only inside the command that needs them, so `check`, `stats` and
+`--help` start fast. Every user-facing failure is one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from briefing_quiz import __version__
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.paths import Paths
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+Command = Callable[[argparse.Namespace, Paths], int]
+
+
+def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Options accepted both before and after the command name.
+
+    On sub-parsers the defaults are SUPPRESS so that a value given before the command is not
+    overwritten by the sub-parser's default.
+    """
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--data", metavar="PATH", default=default,
+        help="progress file (default: progress.sqlite3 in the user data folder; env BRIEFING_QUIZ_DATA)",
+    )
+    parser.add_argument(
+        "--decks", metavar="DIR", action="append", default=[] if top else argparse.SUPPRESS,
+        help="also load the decks in DIR (repeatable; env BRIEFING_QUIZ_DECKS, a path list)",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", default=default,
+        help="settings file (default: config.toml in the user config folder; env BRIEFING_QUIZ_CONFIG)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing-quiz",
+        description="Study question decks with spaced repetition, and be ready on the day of your briefing.",
+        epilog="With no command, opens the app. 'briefing-quiz COMMAND --help' describes each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common_options(p, top=False)
+        return p
+
+    p = add("check", "validate deck files and list every problem with file and line")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders (default: every deck found)")
+
+    p = add("study", "study due cards (the app, or --plain for a line-by-line session)")
+    p.add_argument("deck_ids", nargs="*", metavar="DECK", help="deck ids to study (default: all)")
+    p.add_argument("--plain", action="store_true", help="plain text session on stdin/stdout, no full-screen app")
+
+    p = add("stats", "progress per deck")
+    p.add_argument("--deck", metavar="ID", help="only this deck")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add("log", "the review log as JSON lines, oldest first")
+    p.add_argument("--deck", metavar="ID", help="only this deck")
+    p.add_argument("--json", action="store_true", help="JSON lines (the default; kept for symmetry with stats)")
+
+    add("rebuild", "recompute every card's state from the review log")
+    return parser
+
+
+def _cmd_app(args: argparse.Namespace, paths: Paths) -> int:
+    from briefing_quiz.ui.app import run_app  # textual is imported only here
+
+    return run_app(paths)
+
+
+def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'check' is not implemented yet")
+
+
+def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'study' is not implemented yet")
+
+
+def _cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'stats' is not implemented yet")
+
+
+def _cmd_log(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'log' is not implemented yet")
+
+
+def _cmd_rebuild(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'rebuild' is not implemented yet")
+
+
+COMMANDS: dict[str | None, Command] = {
+    None: _cmd_app,
+    "check": _cmd_check,
+    "study": _cmd_study,
+    "stats": _cmd_stats,
+    "log": _cmd_log,
+    "rebuild": _cmd_rebuild,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
+        return int(exit_.code or 0)
+    paths = Paths.resolve(data=args.data, decks=args.decks, config=args.config)
+    try:
+        return COMMANDS[args.command](args, paths)
+    except BriefingQuizError as error:
+        print(f"briefing-quiz: error: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `briefing-quiz log | head`: the reader went away; nothing was lost.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as error:  # last resort: a bug must still not print a traceback at the user
+        if os.environ.get("BRIEFING_QUIZ_DEBUG"):
+            raise
+        print(
+            f"briefing-quiz: internal error: {type(error).__name__}: {error}\n"
+            "Answers already reported as saved are safe. Set BRIEFING_QUIZ_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
+        return 70

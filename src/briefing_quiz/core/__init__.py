@@ -1,0 +1,1 @@
+"""The domain: decks, grading, scheduling, progress. Never imports textual or rich."""

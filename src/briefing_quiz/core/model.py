@@ -1,0 +1,255 @@
+"""The deck model: frozen, validated values produced by `core.decks` and read by everything else.
+
+A *card* is what a deck author writes. A *review item* is what the scheduler schedules: every card has
+one item (number 0) except cloze cards, which have one per deletion number (c1 -> 1, c2 -> 2, ...).
+Progress is keyed by (deck id, card id, item), so ids must stay stable across edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+CardType: TypeAlias = Literal["basic", "typed", "choice", "truefalse", "cloze", "order"]
+CARD_TYPES: tuple[CardType, ...] = ("basic", "typed", "choice", "truefalse", "cloze", "order")
+
+#: Types whose answers the program checks itself; `basic` is self-graded.
+AUTO_CHECKED: frozenset[CardType] = frozenset({"typed", "choice", "truefalse", "cloze", "order"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Where a deck's facts come from (`[deck.source]`)."""
+
+    title: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+
+    def attribution(self) -> str:
+        """One line such as 'Steven Pifer, "Title", CISAC, 2022-02-14'."""
+        parts = [p for p in (self.author, f"“{self.title}”" if self.title else None,
+                             self.publisher, self.date.isoformat() if self.date else None) if p]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """Numeric tolerance of a typed answer: absolute (`"500"`) or relative (`"5%"`)."""
+
+    value: float
+    relative: bool
+
+    def allows(self, expected: float, given: float) -> bool:
+        limit = abs(expected) * self.value / 100 if self.relative else self.value
+        return abs(given - expected) <= limit + 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class ClozeDeletion:
+    """One `{{cN::answer::hint}}` span of a cloze text; `start`/`end` index the raw text."""
+
+    number: int
+    answer: str
+    hint: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CardBase:
+    """Fields every card type has. `line` is the 1-based line of the card's `[[cards]]` header."""
+
+    id: str
+    deck_id: str
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    explain: str | None = None
+    path: Path | None = None
+    line: int | None = None
+
+    @property
+    def type(self) -> CardType:  # overridden by each subclass
+        raise NotImplementedError
+
+    @property
+    def items(self) -> tuple[int, ...]:
+        """The review items of this card: (0,) except for cloze cards."""
+        return (0,)
+
+    @property
+    def prompt(self) -> str:
+        """The text that asks the question, for lists and summaries."""
+        raise NotImplementedError
+
+    def content_hash(self, item: int = 0) -> str:
+        """A short hash of what the user sees and must answer for `item`.
+
+        Tags, `explain`, `source` and the file position are left out: editing those does not change the
+        question, so it does not mark the card "changed since you last saw it".
+        """
+        skip = {"tags", "explain", "source", "path", "line", "deck_id"}
+        payload = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in skip}
+        payload["type"] = self.type
+        payload["item"] = item
+        raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (ClozeDeletion, Tolerance)):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BasicCard(CardBase):
+    question: str
+    answer: str
+
+    @property
+    def type(self) -> CardType:
+        return "basic"
+
+    @property
+    def prompt(self) -> str:
+        return self.question
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypedCard(CardBase):
+    question: str
+    answer: str
+    accept: tuple[str, ...] = ()
+    tolerance: Tolerance | None = None
+
+    @property
+    def type(self) -> CardType:
+        return "typed"
+
+    @property
+    def prompt(self) -> str:
+        return self.question
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChoiceCard(CardBase):
+    """`answers` holds the correct choices (one, or several when the TOML `answer` is a list)."""
+
+    question: str
+    choices: tuple[str, ...]
+    answers: tuple[str, ...]
+    multiple: bool = False
+
+    @property
+    def type(self) -> CardType:
+        return "choice"
+
+    @property
+    def prompt(self) -> str:
+        return self.question
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrueFalseCard(CardBase):
+    statement: str
+    answer: bool
+
+    @property
+    def type(self) -> CardType:
+        return "truefalse"
+
+    @property
+    def prompt(self) -> str:
+        return self.statement
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClozeCard(CardBase):
+    """`text` in Anki syntax; `deletions` parsed from it in text order (see `core.cloze`)."""
+
+    text: str
+    deletions: tuple[ClozeDeletion, ...]
+
+    @property
+    def type(self) -> CardType:
+        return "cloze"
+
+    @property
+    def items(self) -> tuple[int, ...]:
+        return tuple(sorted({d.number for d in self.deletions}))
+
+    @property
+    def prompt(self) -> str:
+        return self.text
+
+    def content_hash(self, item: int = 0) -> str:
+        # Only the deletions of this item and the surrounding text matter; adding c3 must not mark
+        # c1 as changed, so hash the text as the user sees it for this item plus its answers.
+        from briefing_quiz.core.cloze import cloze_answers, render_cloze
+
+        payload = {"type": "cloze", "item": item, "front": render_cloze(self.text, item),
+                   "answers": list(cloze_answers(self.text, item))}
+        raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderCard(CardBase):
+    """`items_in_order` is the correct order, as listed in the TOML `items` key."""
+
+    question: str
+    items_in_order: tuple[str, ...]
+
+    @property
+    def type(self) -> CardType:
+        return "order"
+
+    @property
+    def prompt(self) -> str:
+        return self.question
+
+
+Card: TypeAlias = BasicCard | TypedCard | ChoiceCard | TrueFalseCard | ClozeCard | OrderCard
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    id: str
+    title: str
+    path: Path | None
+    cards: tuple[Card, ...]
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    source: SourceInfo | None = None
+    _by_id: dict[str, Card] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({c.id: c for c in self.cards})
+
+    def card(self, card_id: str) -> Card | None:
+        return self._by_id.get(card_id)
+
+    def item_keys(self) -> list[ItemKey]:
+        """Every review item of the deck, in deck order."""
+        return [ItemKey(self.id, c.id, i) for c in self.cards for i in c.items]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ItemKey:
+    """What progress is keyed by."""
+
+    deck_id: str
+    card_id: str
+    item: int = 0
+
+    def __str__(self) -> str:
+        suffix = f"#{self.item}" if self.item else ""
+        return f"{self.deck_id}/{self.card_id}{suffix}"

@@ -1,0 +1,74 @@
+"""Where things live: the progress file, the config file and the deck folders.
+
+Every default comes from platformdirs (XDG on Linux); flags beat environment variables beat defaults.
+Resolved once in the CLI and passed down, so nothing below reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "briefing-quiz"
+DATA_ENV = "BRIEFING_QUIZ_DATA"
+DECKS_ENV = "BRIEFING_QUIZ_DECKS"
+CONFIG_ENV = "BRIEFING_QUIZ_CONFIG"
+
+
+def bundled_decks_dir() -> Path:
+    """The decks shipped with the package (inside the wheel), or `decks/` of a source checkout."""
+    packaged = Path(str(resources.files("briefing_quiz"))) / "decks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "decks"
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """All locations a run uses, resolved from flags, environment and platform defaults."""
+
+    data_file: Path
+    config_file: Path
+    deck_dirs: tuple[Path, ...]
+    user_decks_dir: Path
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        data: str | None = None,
+        decks: Sequence[str] = (),
+        config: str | None = None,
+        env: Mapping[str, str] | None = None,
+        include_bundled: bool = True,
+    ) -> Paths:
+        env = os.environ if env is None else env
+        data_file = Path(data or env.get(DATA_ENV) or user_data_dir() / "progress.sqlite3")
+        config_file = Path(config or env.get(CONFIG_ENV) or user_config_dir() / "config.toml")
+        user_decks = user_data_dir() / "decks"
+        dirs: list[Path] = []
+        if include_bundled:
+            dirs.append(bundled_decks_dir())
+        dirs.append(user_decks)
+        dirs.extend(Path(d) for d in decks)
+        dirs.extend(Path(d) for d in env.get(DECKS_ENV, "").split(os.pathsep) if d)
+        unique = tuple(dict.fromkeys(p.expanduser() for p in dirs))
+        return cls(
+            data_file=data_file.expanduser(),
+            config_file=config_file.expanduser(),
+            deck_dirs=unique,
+            user_decks_dir=user_decks,
+        )
