@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("study", "study due cards (the app, or --plain for a line-by-line session)")
     p.add_argument("deck_ids", nargs="*", metavar="DECK", help="deck ids to study (default: all)")
     p.add_argument("--plain", action="store_true", help="plain text session on stdin/stdout, no full-screen app")
+    p.add_argument("--briefing", action="store_true",
+                   help="study what most raises recall at the deck's briefing time (see 'brief')")
+    p.add_argument("--test", type=int, metavar="N",
+                   help="a mock test of N auto-checked questions; does not change scheduling")
 
     p = add("stats", "progress per deck")
     p.add_argument("--deck", metavar="ID", help="only this deck")
@@ -74,6 +78,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON lines (the default; kept for symmetry with stats)")
 
     add("rebuild", "recompute every card's state from the review log")
+
+    p = add("brief", "set, show or clear the time of a deck's briefing")
+    p.add_argument("deck_id", metavar="DECK", help="deck id")
+    p.add_argument("--at", metavar="TIME", help='local date and time, e.g. "2026-12-03 14:00"')
+    p.add_argument("--clear", action="store_true", help="remove the briefing time")
+
+    p = add("sheet", "print a deck's facts, weakest first, for reading before the briefing")
+    p.add_argument("deck_id", metavar="DECK", help="deck id")
+    p.add_argument("--format", choices=["md", "txt"], default="md", help="output format (default: md)")
+
+    p = add("new", "write a new deck skeleton with an example of every card type")
+    p.add_argument("path", metavar="PATH", help="the deck file to create (never overwritten)")
+    p.add_argument("--id", dest="deck_id", metavar="ID", help="deck id (default: from the file name)")
+    p.add_argument("--title", metavar="TITLE", help="deck title")
+
+    p = add("import", "convert a CSV/TSV file or an Anki plain-text export into a deck")
+    p.add_argument("file", metavar="FILE", help="the file to import")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the deck file to write")
+    p.add_argument("--deck-id", metavar="ID", help="deck id (default: from the output file name)")
+    p.add_argument("--title", metavar="TITLE", help="deck title")
+    p.add_argument("--partial", action="store_true", help="write the good rows and list the bad ones")
+
+    p = add("export", "export a deck to an Anki package (.apkg) or CSV")
+    p.add_argument("deck_id", metavar="DECK", help="deck id")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    p.add_argument("--format", choices=["apkg", "csv"], help="default: from the file extension")
     return parser
 
 
@@ -103,6 +133,26 @@ def _cmd_rebuild(args: argparse.Namespace, paths: Paths) -> int:
     raise BriefingQuizError("'rebuild' is not implemented yet")
 
 
+def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'brief' is not implemented yet")
+
+
+def _cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'sheet' is not implemented yet")
+
+
+def _cmd_new(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'new' is not implemented yet")
+
+
+def _cmd_import(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'import' is not implemented yet")
+
+
+def _cmd_export(args: argparse.Namespace, paths: Paths) -> int:
+    raise BriefingQuizError("'export' is not implemented yet")
+
+
 COMMANDS: dict[str | None, Command] = {
     None: _cmd_app,
     "check": _cmd_check,
@@ -110,6 +160,11 @@ COMMANDS: dict[str | None, Command] = {
     "stats": _cmd_stats,
     "log": _cmd_log,
     "rebuild": _cmd_rebuild,
+    "brief": _cmd_brief,
+    "sheet": _cmd_sheet,
+    "new": _cmd_new,
+    "import": _cmd_import,
+    "export": _cmd_export,
 }
 
 
