@@ -1,0 +1,956 @@
+"""The progress file: one SQLite database holding the review log and the state derived from it.
+
+This is the only module that runs SQL. Every write is one `BEGIN IMMEDIATE` transaction, committed
+(and, with `synchronous=FULL` in WAL mode, on disk) before the method returns.
+
+Schema (version `SCHEMA_VERSION`, kept in `PRAGMA user_version`; `PRAGMA application_id` is
+`APPLICATION_ID`, so a foreign SQLite file is recognised and left alone):
+
+``reviews`` — the review log, append-only (triggers refuse UPDATE and DELETE), the source of truth::
+
+    id INTEGER PRIMARY KEY AUTOINCREMENT  -- unique, never reused
+    deck_id, card_id TEXT; item INTEGER   -- the ItemKey (item: cloze number, or 0)
+    rating INTEGER                        -- fsrs.Rating, 1 (Again) .. 4 (Easy)
+    given TEXT NULL; correct INTEGER NULL -- the answer given, and whether it was right
+    reviewed_at TEXT                      -- ISO 8601, UTC, as read from the clock
+    duration_ms INTEGER
+    content_hash TEXT                     -- card.content_hash(item) at that moment
+    card_after TEXT                       -- JSON of fsrs.Card.to_dict() after the review
+
+``events`` — also append-only: ``action`` is ``undo`` (of ``review_id``), ``suspend``,
+``unsuspend``, ``bury`` (until ``until``) or ``unbury``, with ``at`` (ISO UTC) and the ItemKey.
+
+``items`` — the state of every item ever reviewed, suspended or buried (an item without a row is
+new). Derived: `Store.rebuild` recomputes it from ``reviews`` and ``events`` alone, to the same
+rows. Times are integer microseconds since the Unix epoch, so the queue uses indexed range scans::
+
+    deck_id, card_id, item              -- primary key
+    lkey TEXT                           -- card_id, or card_id + "\\x1f" + item for cloze items
+    phase INTEGER                       -- 0 new, else fsrs.State (1 learning, 2 review, 3 relearn)
+    card TEXT NULL                      -- fsrs.Card.to_dict() JSON (NULL while new)
+    due_us, last_review_us, stability   -- copies of card fields, for queries
+    reps, lapses INTEGER                -- reviews counted, lapses (Again on a card in review)
+    suspended INTEGER; buried_until_us INTEGER NULL
+    first_review_us INTEGER NULL        -- when the item stopped being new (daily new-card limit)
+    last_review_id INTEGER NULL         -- the last review that counts (not undone)
+    last_hash TEXT NULL                 -- its content hash ("changed since you last saw it")
+
+An undone review stays in the log; an ``undo`` event marks it and every derivation skips it. The
+item state after a review is the ``card_after`` of the last review not undone, so a rebuild
+reproduces it exactly, whatever scheduler settings are in force today.
+
+Public API (see each docstring)::
+
+    Store.open(path, *, create=True, readonly=False, lock_timeout=30.0) -> Store  # context manager
+    store.path: Path; store.readonly: bool; store.close()
+    store.get(key) -> ItemState | None
+    store.states(deck_id=None) -> dict[ItemKey, ItemState]
+    store.history(key) -> list[ReviewRecord]          # oldest first, undone ones flagged
+    store.reviews(deck_id=None) -> Iterator[ReviewRecord]  # the whole log, oldest first
+    store.deck_ids() -> list[str]                     # decks with any stored progress
+    store.record_review(key, rating, *, reviewed_at, duration_ms, content_hash, schedule,
+                        given=None, correct=None) -> RecordedReview
+    store.undo_review(review_id, *, at) -> ItemState | None
+    store.suspend(key, *, at) / unsuspend(key, *, at) / bury(key, until, *, at) / unbury(key, *, at)
+    store.rebuild() -> int;  store.integrity_check() -> str
+    store.snapshot(deck_id, *, now, due_before, day_start) -> DeckSnapshot  # for the study queue
+    store.stat_rows(deck_id=None) -> list[StatRow]; store.review_counts(since) -> dict[str, int]
+
+Errors are `StoreError` (from `core.errors`) naming the file: missing (`NoProgressError`), a
+directory, corrupt, foreign, newer version, locked longer than `lock_timeout`, read-only, disk full.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple, TypeVar
+
+import fsrs
+
+from briefing_quiz.core.errors import StoreError
+from briefing_quiz.core.model import ItemKey
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "DeckSnapshot",
+    "DueItem",
+    "ItemState",
+    "NoProgressError",
+    "RecordedReview",
+    "ReviewRecord",
+    "StatRow",
+    "Store",
+    "from_us",
+    "lkey",
+    "to_us",
+]
+
+#: "BQz1" — marks a briefing-quiz progress file (SQLite header offset 68).
+APPLICATION_ID = 0x42517A31
+SCHEMA_VERSION = 1
+
+UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# Between card id and item number in `lkey`; card ids never contain control characters.
+_SEP = "\x1f"
+_LEARNING_PHASES = (int(fsrs.State.Learning), int(fsrs.State.Relearning))
+
+T = TypeVar("T")
+
+
+class NoProgressError(StoreError):
+    """There is no progress file yet (raised only when opening with `create=False`)."""
+
+
+def to_us(at: datetime) -> int:
+    """Microseconds since the Unix epoch of an aware datetime."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"naive datetime {at.isoformat()} (every time in the store is aware)")
+    return (at - _EPOCH) // _US
+
+
+def from_us(us: int) -> datetime:
+    """The aware UTC datetime `us` microseconds after the Unix epoch."""
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def lkey(card_id: str, item: int) -> str:
+    """The key of an item within its deck (`items.lkey`, `DeckSnapshot.blocked`)."""
+    return card_id if item == 0 else f"{card_id}{_SEP}{item}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Values
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """The stored state of one review item. `card` is None while the item is new (never reviewed).
+
+    `card` is an fsrs.Card (a mutable class): treat it as read-only, copy before changing.
+    """
+
+    key: ItemKey
+    card: fsrs.Card | None = None
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: datetime | None = None
+    first_review: datetime | None = None
+    last_review_id: int | None = None
+    last_hash: str | None = None
+
+    @property
+    def is_new(self) -> bool:
+        return self.card is None
+
+    @property
+    def due(self) -> datetime | None:
+        return None if self.card is None else self.card.due
+
+    @property
+    def last_review(self) -> datetime | None:
+        return None if self.card is None else self.card.last_review
+
+    @property
+    def phase(self) -> str:
+        """"new", "learning" (learning or relearning) or "review"."""
+        if self.card is None:
+            return "new"
+        return "review" if self.card.state == fsrs.State.Review else "learning"
+
+    def is_buried(self, at: datetime) -> bool:
+        return self.buried_until is not None and self.buried_until > at
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One row of the review log. `card_after` is the fsrs state the review produced."""
+
+    id: int
+    key: ItemKey
+    rating: fsrs.Rating
+    given: str | None
+    correct: bool | None
+    reviewed_at: datetime
+    duration_ms: int
+    content_hash: str
+    card_after: fsrs.Card
+    undone: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the line format of `briefing-quiz log`)."""
+        return {
+            "id": self.id,
+            "deck": self.key.deck_id,
+            "card": self.key.card_id,
+            "item": self.key.item,
+            "rating": int(self.rating),
+            "rating_name": self.rating.name.lower(),
+            "given": self.given,
+            "correct": self.correct,
+            "reviewed_at": self.reviewed_at.isoformat(),
+            "duration_ms": self.duration_ms,
+            "content_hash": self.content_hash,
+            "state_after": dict(self.card_after.to_dict()),
+            "undone": self.undone,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedReview:
+    """What `Store.record_review` committed: the log row's id and the item's new state."""
+
+    review_id: int
+    state: ItemState
+
+
+class DueItem(NamedTuple):
+    """A reviewed item due before the snapshot's `due_before` (not suspended or buried)."""
+
+    card_id: str
+    item: int
+    phase: int  # fsrs.State value
+    due_us: int
+    last_review_us: int
+    lapses: int
+    last_review_id: int
+    last_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSnapshot:
+    """What the study queue needs from the store for one deck, read in one transaction.
+
+    `blocked`: lkeys (see `lkey`) of items that cannot be introduced as new now — reviewed before,
+    suspended or buried. `seen_today`: card id -> items of that card reviewed since `day_start`.
+    """
+
+    deck_id: str
+    due: list[DueItem]
+    blocked: frozenset[str]
+    new_today: int
+    seen_today: dict[str, set[int]]
+
+
+class StatRow(NamedTuple):
+    """One stored item, reduced to what `stats` needs."""
+
+    deck_id: str
+    card_id: str
+    item: int
+    phase: int  # 0 new, else fsrs.State value
+    due_us: int | None
+    last_review_us: int | None
+    stability: float | None
+    lapses: int
+    suspended: bool
+    buried_until_us: int | None
+
+
+# --------------------------------------------------------------------------------------------------
+# Schema and migrations
+
+_SCHEMA_V1 = """
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    item INTEGER NOT NULL CHECK (item >= 0),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    given TEXT,
+    correct INTEGER CHECK (correct IN (0, 1)),
+    reviewed_at TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+    content_hash TEXT NOT NULL,
+    card_after TEXT NOT NULL
+);
+CREATE INDEX reviews_item ON reviews (deck_id, card_id, item);
+CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    item INTEGER NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('undo', 'suspend', 'unsuspend', 'bury', 'unbury')),
+    at TEXT NOT NULL,
+    review_id INTEGER REFERENCES reviews (id),
+    until TEXT,
+    CHECK ((action = 'undo') = (review_id IS NOT NULL)),
+    CHECK ((action = 'bury') = (until IS NOT NULL))
+);
+CREATE INDEX events_item ON events (deck_id, card_id, item);
+CREATE UNIQUE INDEX events_undo ON events (review_id) WHERE action = 'undo';
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+CREATE TABLE items (
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    item INTEGER NOT NULL,
+    lkey TEXT NOT NULL,
+    phase INTEGER NOT NULL DEFAULT 0,
+    card TEXT,
+    due_us INTEGER,
+    last_review_us INTEGER,
+    stability REAL,
+    reps INTEGER NOT NULL DEFAULT 0,
+    lapses INTEGER NOT NULL DEFAULT 0,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    buried_until_us INTEGER,
+    first_review_us INTEGER,
+    last_review_id INTEGER,
+    last_hash TEXT,
+    PRIMARY KEY (deck_id, card_id, item)
+) WITHOUT ROWID;
+CREATE INDEX items_due ON items (deck_id, due_us);
+CREATE INDEX items_first ON items (deck_id, first_review_us);
+CREATE INDEX items_last ON items (deck_id, last_review_us);
+"""
+
+#: MIGRATIONS[v] takes a database at user_version v to v + 1 (v = 0: an empty database).
+MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1}
+
+_ITEM_COLUMNS = (
+    "deck_id, card_id, item, card, reps, lapses, suspended, buried_until_us, first_review_us, "
+    "last_review_id, last_hash"
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Derivation: the one place that turns log rows into item state (used by writes, undo and rebuild)
+
+
+def _card_from_json(text: str) -> fsrs.Card:
+    card = fsrs.Card.from_dict(json.loads(text))
+    card.due = card.due.astimezone(UTC)
+    if card.last_review is not None:
+        card.last_review = card.last_review.astimezone(UTC)
+    return card
+
+
+def _card_to_json(card: fsrs.Card) -> str:
+    return json.dumps(card.to_dict(), separators=(",", ":"))
+
+
+def _apply_review(
+    prev: ItemState, review_id: int, rating: int, reviewed_at: datetime, content_hash: str,
+    card_after: fsrs.Card,
+) -> ItemState:
+    lapse = (prev.card is not None and prev.card.state == fsrs.State.Review
+             and rating == fsrs.Rating.Again)
+    return ItemState(
+        key=prev.key,
+        card=card_after,
+        reps=prev.reps + 1,
+        lapses=prev.lapses + (1 if lapse else 0),
+        suspended=prev.suspended,
+        buried_until=prev.buried_until,
+        first_review=prev.first_review or reviewed_at,
+        last_review_id=review_id,
+        last_hash=content_hash,
+    )
+
+
+def _apply_event(prev: ItemState, action: str, until: datetime | None) -> ItemState:
+    if action == "suspend":
+        return _replace(prev, suspended=True)
+    if action == "unsuspend":
+        return _replace(prev, suspended=False)
+    if action == "bury":
+        return _replace(prev, buried_until=until)
+    if action == "unbury":
+        return _replace(prev, buried_until=None)
+    raise ValueError(f"unknown event {action!r}")
+
+
+def _replace(state: ItemState, **changes: Any) -> ItemState:
+    values = {name: getattr(state, name) for name in ItemState.__slots__}
+    values.update(changes)
+    return ItemState(**values)
+
+
+def _state_row(state: ItemState) -> tuple[object, ...]:
+    key, card = state.key, state.card
+    return (
+        key.deck_id, key.card_id, key.item, lkey(key.card_id, key.item),
+        0 if card is None else int(card.state),
+        None if card is None else _card_to_json(card),
+        None if card is None else to_us(card.due),
+        None if card is None or card.last_review is None else to_us(card.last_review),
+        None if card is None else card.stability,
+        state.reps, state.lapses, int(state.suspended),
+        None if state.buried_until is None else to_us(state.buried_until),
+        None if state.first_review is None else to_us(state.first_review),
+        state.last_review_id, state.last_hash,
+    )
+
+
+def _state_from_row(row: tuple[Any, ...]) -> ItemState:
+    (deck_id, card_id, item, card, reps, lapses, suspended, buried_us, first_us, last_id,
+     last_hash) = row
+    return ItemState(
+        key=ItemKey(deck_id, card_id, item),
+        card=None if card is None else _card_from_json(card),
+        reps=reps,
+        lapses=lapses,
+        suspended=bool(suspended),
+        buried_until=None if buried_us is None else from_us(buried_us),
+        first_review=None if first_us is None else from_us(first_us),
+        last_review_id=last_id,
+        last_hash=last_hash,
+    )
+
+
+_UPSERT = (
+    "INSERT OR REPLACE INTO items (deck_id, card_id, item, lkey, phase, card, due_us, "
+    "last_review_us, stability, reps, lapses, suspended, buried_until_us, first_review_us, "
+    "last_review_id, last_hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# The store
+
+
+class Store:
+    """An open progress file. One Store per thread; SQLite itself handles several processes."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool,
+                 lock_timeout: float) -> None:
+        """Use `Store.open`."""
+        self._conn = conn
+        self.path = path
+        self.readonly = readonly
+        self._lock_timeout = lock_timeout
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True, readonly: bool = False,
+             lock_timeout: float = 30.0) -> Store:
+        """Open the progress file at `path`; with `create`, not `readonly`, create or migrate it.
+
+        An existing file is first checked through its raw header and a read-only connection; a
+        file that is not SQLite, is another program's database, or is damaged raises `StoreError`
+        and is not modified. A missing file with `create=False` or `readonly=True` raises
+        `NoProgressError`.
+        """
+        path = Path(path).expanduser()
+        if path.is_dir():
+            raise StoreError(
+                f"{path} is a directory, not a progress file (give a file path with --data)")
+        if not path.exists():
+            if readonly or not create:
+                raise NoProgressError(f"no progress yet: {path} does not exist")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(
+                    f"cannot create the folder for {path}: {error.strerror or error}") from error
+        else:
+            _check_existing(path)
+        try:
+            conn = _connect(path, readonly=readonly)
+        except sqlite3.Error as error:
+            raise _store_error(path, error, "cannot open") from error
+        store = cls(conn, path, readonly=readonly, lock_timeout=lock_timeout)
+        try:
+            if readonly:
+                store._check_schema_readonly()
+            else:
+                store._migrate()
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _check_schema_readonly(self) -> None:
+        try:
+            app_id, version, tables = _identity(self._conn)
+        except sqlite3.Error as error:
+            raise _store_error(self.path, error, "cannot read") from error
+        if app_id != APPLICATION_ID:
+            raise _foreign(self.path) if tables else NoProgressError(
+                f"no progress yet: {self.path} is empty")
+        _check_version(self.path, version)
+
+    def _migrate(self) -> None:
+        try:
+            app_id, version, _tables = _identity(self._conn)
+        except sqlite3.Error as error:
+            raise _store_error(self.path, error, "cannot read") from error
+        if app_id == APPLICATION_ID and version == SCHEMA_VERSION:
+            return  # the usual case: no write lock needed
+
+        def run(conn: sqlite3.Connection) -> None:
+            # Re-checked under the write lock: another process may have set it up meanwhile.
+            app_id, version, tables = _identity(conn)
+            if app_id != APPLICATION_ID:
+                if tables:
+                    raise _foreign(self.path)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                version = 0
+            _check_version(self.path, version)
+            while version < SCHEMA_VERSION:
+                for statement in _statements(MIGRATIONS[version]):
+                    conn.execute(statement)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
+
+        self._write(run, "cannot set up")
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    def _write(self, fn: Callable[[sqlite3.Connection], T], what: str = "cannot save to") -> T:
+        """Run `fn` in one BEGIN IMMEDIATE transaction and commit it.
+
+        While another writer holds the lock, retry (on top of busy_timeout) up to `lock_timeout`
+        seconds. On any failure the transaction is rolled back: nothing of it is kept."""
+        if self.readonly:
+            raise StoreError(f"{what} {self.path}: it was opened read-only")
+        conn = self._conn
+        deadline = time.monotonic() + self._lock_timeout  # lock waits, not domain time
+        delay = 0.005
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if _is_busy(error) and time.monotonic() < deadline:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.2)
+                    continue
+                raise _store_error(self.path, error, what) from error
+            try:
+                result = fn(conn)
+                conn.execute("COMMIT")
+            except BaseException as error:
+                if conn.in_transaction:
+                    # SQLite may have rolled back already (after SQLITE_FULL, say).
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise _store_error(self.path, error, what) from error
+                raise
+            return result
+
+    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn` in one read transaction (a consistent snapshot in WAL mode)."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN")
+            try:
+                return fn(conn)
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise _store_error(self.path, error, "cannot read") from error
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def get(self, key: ItemKey) -> ItemState | None:
+        """The stored state of `key`; None for an item never reviewed, suspended or buried."""
+        def run(conn: sqlite3.Connection) -> ItemState | None:
+            return _get(conn, key)
+        return self._read(run)
+
+    def states(self, deck_id: str | None = None) -> dict[ItemKey, ItemState]:
+        """Every stored item state (of one deck, or all), in key order."""
+        sql = f"SELECT {_ITEM_COLUMNS} FROM items"
+        params: tuple[str, ...] = ()
+        if deck_id is not None:
+            sql += " WHERE deck_id = ?"
+            params = (deck_id,)
+        sql += " ORDER BY deck_id, card_id, item"
+        rows = self._read(lambda conn: conn.execute(sql, params).fetchall())
+        return {s.key: s for s in map(_state_from_row, rows)}
+
+    def history(self, key: ItemKey) -> list[ReviewRecord]:
+        """The reviews of one item, oldest first; undone ones are included with `undone=True`."""
+        where = "r.deck_id = ? AND r.card_id = ? AND r.item = ?"
+        return list(self._reviews(where, (key.deck_id, key.card_id, key.item)))
+
+    def reviews(self, deck_id: str | None = None) -> Iterator[ReviewRecord]:
+        """The review log (of one deck, or all), oldest first, undone reviews flagged."""
+        if deck_id is None:
+            return self._reviews("1", ())
+        return self._reviews("r.deck_id = ?", (deck_id,))
+
+    def _reviews(self, where: str, params: tuple[object, ...]) -> Iterator[ReviewRecord]:
+        sql = (
+            "SELECT r.id, r.deck_id, r.card_id, r.item, r.rating, r.given, r.correct, "
+            "r.reviewed_at, r.duration_ms, r.content_hash, r.card_after, "
+            "EXISTS (SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id) "
+            f"FROM reviews r WHERE {where} ORDER BY r.id"
+        )
+        rows = self._read(lambda conn: conn.execute(sql, params).fetchall())
+        for (rid, deck_id, card_id, item, rating, given, correct, at, duration, chash, card,
+             undone) in rows:
+            yield ReviewRecord(
+                id=rid, key=ItemKey(deck_id, card_id, item), rating=fsrs.Rating(rating),
+                given=given, correct=None if correct is None else bool(correct),
+                reviewed_at=datetime.fromisoformat(at), duration_ms=duration, content_hash=chash,
+                card_after=_card_from_json(card), undone=bool(undone),
+            )
+
+    def deck_ids(self) -> list[str]:
+        """Ids of the decks that have stored progress (reviews, or suspended/buried items)."""
+        rows = self._read(lambda conn: conn.execute(
+            "SELECT deck_id FROM items UNION SELECT deck_id FROM reviews ORDER BY 1").fetchall())
+        return [r[0] for r in rows]
+
+    def snapshot(self, deck_id: str, *, now: datetime, due_before: datetime,
+                 day_start: datetime) -> DeckSnapshot:
+        """What the queue needs for `deck_id`, in one read transaction (see `DeckSnapshot`).
+
+        `due`: reviewed items due before `due_before`, neither suspended nor buried at `now`.
+        """
+        now_us, before_us, start_us = to_us(now), to_us(due_before), to_us(day_start)
+
+        def run(conn: sqlite3.Connection) -> DeckSnapshot:
+            due = list(map(DueItem._make, conn.execute(
+                "SELECT card_id, item, phase, due_us, last_review_us, lapses, last_review_id, "
+                "last_hash FROM items WHERE deck_id = ? AND due_us < ? AND phase > 0 "
+                "AND suspended = 0 AND (buried_until_us IS NULL OR buried_until_us <= ?)",
+                (deck_id, before_us, now_us))))
+            # One string instead of one row per item: building the set in C is several times faster.
+            blob = conn.execute(
+                "SELECT group_concat(lkey, char(30)) FROM items WHERE deck_id = ? "
+                "AND (phase > 0 OR suspended = 1 OR buried_until_us > ?)",
+                (deck_id, now_us)).fetchone()[0]
+            new_today = conn.execute(
+                "SELECT count(*) FROM items WHERE deck_id = ? AND first_review_us >= ?",
+                (deck_id, start_us)).fetchone()[0]
+            seen: dict[str, set[int]] = {}
+            for card_id, item in conn.execute(
+                    "SELECT card_id, item FROM items WHERE deck_id = ? AND last_review_us >= ?",
+                    (deck_id, start_us)):
+                seen.setdefault(card_id, set()).add(item)
+            return DeckSnapshot(deck_id=deck_id, due=due,
+                                blocked=frozenset(blob.split("\x1e")) if blob else frozenset(),
+                                new_today=new_today, seen_today=seen)
+
+        return self._read(run)
+
+    def stat_rows(self, deck_id: str | None = None) -> list[StatRow]:
+        """Every stored item as a `StatRow` (of one deck, or all)."""
+        sql = ("SELECT deck_id, card_id, item, phase, due_us, last_review_us, stability, lapses, "
+               "suspended, buried_until_us FROM items")
+        params: tuple[str, ...] = ()
+        if deck_id is not None:
+            sql += " WHERE deck_id = ?"
+            params = (deck_id,)
+        rows = self._read(lambda conn: conn.execute(sql, params).fetchall())
+        return [StatRow(d, c, i, p, du, lr, s, la, bool(su), bu)
+                for d, c, i, p, du, lr, s, la, su, bu in rows]
+
+    def review_counts(self, since: datetime) -> dict[str, int]:
+        """Per deck, the reviews made at or after `since` that were not undone."""
+        rows = self._read(lambda conn: conn.execute(
+            "SELECT deck_id, reviewed_at FROM reviews r WHERE NOT EXISTS "
+            "(SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id)").fetchall())
+        counts: dict[str, int] = {}
+        for deck_id, at in rows:
+            # Compared as datetimes, not as text: never rely on the ISO text ordering.
+            if datetime.fromisoformat(at) >= since:
+                counts[deck_id] = counts.get(deck_id, 0) + 1
+        return counts
+
+    def integrity_check(self) -> str:
+        """SQLite's `PRAGMA integrity_check`: "ok" when the file is sound."""
+        rows = self._read(lambda conn: conn.execute("PRAGMA integrity_check").fetchall())
+        return "\n".join(str(r[0]) for r in rows)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def record_review(
+        self, key: ItemKey, rating: fsrs.Rating, *, reviewed_at: datetime, duration_ms: int,
+        content_hash: str, schedule: Callable[[fsrs.Card | None], fsrs.Card],
+        given: str | None = None, correct: bool | None = None,
+    ) -> RecordedReview:
+        """Append one review to the log and update the item's state, in one committed transaction.
+
+        `schedule(previous)` gets the item's fsrs card as stored at that moment (None when new) and
+        returns the card after this review. It runs under the write lock, so a review made meanwhile
+        by another process is taken into account rather than overwritten.
+        """
+        at = reviewed_at.astimezone(UTC)
+        duration = max(0, int(duration_ms))
+
+        def run(conn: sqlite3.Connection) -> RecordedReview:
+            prev = _get(conn, key) or ItemState(key=key)
+            card_after = schedule(prev.card)
+            cursor = conn.execute(
+                "INSERT INTO reviews (deck_id, card_id, item, rating, given, correct, reviewed_at, "
+                "duration_ms, content_hash, card_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key.deck_id, key.card_id, key.item, int(rating), given,
+                 None if correct is None else int(correct), at.isoformat(), duration, content_hash,
+                 _card_to_json(card_after)))
+            review_id = cursor.lastrowid
+            assert review_id is not None
+            # Stored as it will be read back (through JSON), so the returned state equals a re-read.
+            state = _apply_review(prev, review_id, int(rating), at, content_hash,
+                                  _card_from_json(_card_to_json(card_after)))
+            conn.execute(_UPSERT, _state_row(state))
+            return RecordedReview(review_id, state)
+
+        return self._write(run, "could not save the answer to")
+
+    def undo_review(self, review_id: int, *, at: datetime) -> ItemState | None:
+        """Mark review `review_id` undone (an `undo` event; the log row stays) and restore the
+        item's state from the log as it was before that review. Only the item's latest review
+        that counts can be undone: an older one, or one already undone, raises StoreError."""
+        when = at.astimezone(UTC).isoformat()
+
+        def run(conn: sqlite3.Connection) -> ItemState | None:
+            row = conn.execute("SELECT deck_id, card_id, item FROM reviews WHERE id = ?",
+                               (review_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: there is no review {review_id} to undo")
+            key = ItemKey(*row)
+            current = _get(conn, key)
+            if current is None or current.last_review_id != review_id:
+                raise StoreError(
+                    f"cannot undo the answer to {key}: it was undone already, or the card was "
+                    "answered again since (perhaps in another window)")
+            conn.execute("INSERT INTO events (deck_id, card_id, item, action, at, review_id) "
+                         "VALUES (?, ?, ?, 'undo', ?, ?)", (*row, when, review_id))
+            return _rederive(conn, key)
+
+        return self._write(run, "could not save the undo to")
+
+    def suspend(self, key: ItemKey, *, at: datetime) -> ItemState:
+        """Exclude `key` from study until `unsuspend`."""
+        return self._event(key, "suspend", at)
+
+    def unsuspend(self, key: ItemKey, *, at: datetime) -> ItemState:
+        return self._event(key, "unsuspend", at)
+
+    def bury(self, key: ItemKey, until: datetime, *, at: datetime) -> ItemState:
+        """Hide `key` from study until `until` (the next study-day start: "until tomorrow")."""
+        return self._event(key, "bury", at, until)
+
+    def unbury(self, key: ItemKey, *, at: datetime) -> ItemState:
+        return self._event(key, "unbury", at)
+
+    def _event(self, key: ItemKey, action: str, at: datetime,
+               until: datetime | None = None) -> ItemState:
+        until_utc = None if until is None else until.astimezone(UTC)
+
+        def run(conn: sqlite3.Connection) -> ItemState:
+            conn.execute(
+                "INSERT INTO events (deck_id, card_id, item, action, at, until) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (key.deck_id, key.card_id, key.item, action, at.astimezone(UTC).isoformat(),
+                 None if until_utc is None else until_utc.isoformat()))
+            state = _apply_event(_get(conn, key) or ItemState(key=key), action, until_utc)
+            conn.execute(_UPSERT, _state_row(state))
+            return state
+
+        return self._write(run, f"could not save the {action} to")
+
+    def rebuild(self) -> int:
+        """Recompute every item's state from the review and event logs; return how many."""
+        def run(conn: sqlite3.Connection) -> int:
+            states = _derive_all(conn)
+            conn.execute("DELETE FROM items")
+            conn.executemany(_UPSERT, [_state_row(s) for s in states])
+            return len(states)
+
+        return self._write(run, "could not rebuild")
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _get(conn: sqlite3.Connection, key: ItemKey) -> ItemState | None:
+    row = conn.execute(
+        f"SELECT {_ITEM_COLUMNS} FROM items WHERE deck_id = ? AND card_id = ? AND item = ?",
+        (key.deck_id, key.card_id, key.item)).fetchone()
+    return None if row is None else _state_from_row(row)
+
+
+_LOG_SQL = """
+SELECT 'r', r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.content_hash,
+       r.card_after, NULL
+FROM reviews r
+WHERE {where_r}
+  AND NOT EXISTS (SELECT 1 FROM events u WHERE u.action = 'undo' AND u.review_id = r.id)
+UNION ALL
+SELECT 'e', e.id, e.deck_id, e.card_id, e.item, NULL, e.action, NULL, NULL, e.until
+FROM events e
+WHERE {where_e} AND e.action != 'undo'
+ORDER BY 3, 4, 5, 1, 2
+"""
+
+
+def _derive_rows(rows: list[tuple[Any, ...]]) -> list[ItemState]:
+    """Fold log rows (sorted by item, then kind, then id) into item states.
+
+    Reviews and events touch disjoint fields (fsrs state vs suspended/buried), so applying each kind
+    in its own id order gives the same result as interleaving them in time.
+    """
+    states: list[ItemState] = []
+    current: ItemState | None = None
+    for kind, rid, deck_id, card_id, item, rating, at, chash, card, until in rows:
+        key = ItemKey(deck_id, card_id, item)
+        if current is None or current.key != key:
+            if current is not None:
+                states.append(current)
+            current = ItemState(key=key)
+        if kind == "r":
+            reviewed_at = datetime.fromisoformat(at).astimezone(UTC)
+            current = _apply_review(current, rid, rating, reviewed_at, chash, _card_from_json(card))
+        else:
+            current = _apply_event(current, at, None if until is None
+                                   else datetime.fromisoformat(until).astimezone(UTC))
+    if current is not None:
+        states.append(current)
+    return states
+
+
+def _derive_all(conn: sqlite3.Connection) -> list[ItemState]:
+    sql = _LOG_SQL.format(where_r="1", where_e="1")
+    return _derive_rows(conn.execute(sql).fetchall())
+
+
+def _rederive(conn: sqlite3.Connection, key: ItemKey) -> ItemState | None:
+    """Recompute one item's row from the logs (delete it when nothing about it remains)."""
+    sql = _LOG_SQL.format(where_r="r.deck_id = ? AND r.card_id = ? AND r.item = ?",
+                          where_e="e.deck_id = ? AND e.card_id = ? AND e.item = ?")
+    params = (key.deck_id, key.card_id, key.item) * 2
+    states = _derive_rows(conn.execute(sql, params).fetchall())
+    conn.execute("DELETE FROM items WHERE deck_id = ? AND card_id = ? AND item = ?",
+                 (key.deck_id, key.card_id, key.item))
+    if not states:
+        return None
+    conn.execute(_UPSERT, _state_row(states[0]))
+    return states[0]
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema script into statements (trigger bodies contain ';')."""
+    out: list[str] = []
+    buffer = ""
+    for line in script.strip().splitlines():
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in schema: {buffer!r}")
+    return out
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    uri = path.absolute().as_uri() + ("?mode=ro" if readonly else "?mode=rwc")
+    # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE), never implicit.
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0,
+                           check_same_thread=True)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def _identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    return int(app_id), int(version), int(tables)
+
+
+def _check_version(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer version of briefing-quiz (schema {version}; this "
+            f"version reads up to {SCHEMA_VERSION}): upgrade briefing-quiz")
+
+
+def _foreign(path: Path) -> StoreError:
+    return StoreError(f"{path} is another program's SQLite database, not a briefing-quiz progress "
+                      "file; it was left unchanged (choose another file with --data)")
+
+
+def _check_existing(path: Path) -> None:
+    """Refuse, without writing anything, a file that is not (or not yet) our progress file."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror or error}") from error
+    if not header:
+        return  # an empty file is an empty database: safe to set up
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise StoreError(f"{path} is not a briefing-quiz progress file (not an SQLite database); "
+                         "it was left unchanged")
+    if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+        return
+    # Application id 0 may still be an empty database; anything with tables is somebody else's.
+    try:
+        probe = _connect(path, readonly=True)
+        try:
+            app_id, _version, tables = _identity(probe)
+        finally:
+            probe.close()
+    except sqlite3.Error as error:
+        raise _store_error(path, error, "cannot read") from error
+    if app_id != APPLICATION_ID and tables:
+        raise _foreign(path)
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", "")
+    return name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or (
+        "locked" in str(error) and not name)
+
+
+def _store_error(path: Path, error: sqlite3.Error, what: str) -> StoreError:
+    """A one-line, user-facing explanation of a SQLite failure on `path`."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error)
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        reason = "the file or its folder is read-only"
+    elif name == "SQLITE_FULL" or "disk is full" in text:
+        reason = "the disk is full"
+    elif name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        reason = "another program has kept it locked for too long; try again"
+    elif (name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "malformed" in text
+          or "not a database" in text):
+        reason = "the file is damaged or not a briefing-quiz progress file; it was left unchanged"
+    elif name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        reason = "the file cannot be opened (check the path and permissions)"
+    elif name.startswith("SQLITE_IOERR") or "disk I/O" in text:
+        reason = f"a disk error occurred ({text})"
+    else:
+        reason = text
+    return StoreError(f"{what} {path}: {reason}")
