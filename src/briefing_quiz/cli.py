@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check", "validate deck files and list every problem with file and line")
     p.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders (default: every deck found)")
+    p.add_argument("--watch", action="store_true",
+                   help="check again whenever a deck file changes, until Ctrl-C")
 
     p = add("study", "study due cards (the app, or --plain for a line-by-line session)")
     p.add_argument("deck_ids", nargs="*", metavar="DECK", help="deck ids to study (default: all)")
@@ -99,11 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deck-id", metavar="ID", help="deck id (default: from the output file name)")
     p.add_argument("--title", metavar="TITLE", help="deck title")
     p.add_argument("--partial", action="store_true", help="write the good rows and list the bad ones")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
     p = add("export", "export a deck to an Anki package (.apkg) or CSV")
     p.add_argument("deck_id", metavar="DECK", help="deck id")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
     p.add_argument("--format", choices=["apkg", "csv"], help="default: from the file extension")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
 
 
@@ -114,6 +118,10 @@ def _cmd_app(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
+    if getattr(args, "watch", False):
+        from briefing_quiz.authoring.cli import run_watch
+
+        return run_watch(args, paths)
     raise BriefingQuizError("'check' is not implemented yet")
 
 
@@ -142,15 +150,21 @@ def _cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _cmd_new(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'new' is not implemented yet")
+    from briefing_quiz.authoring.cli import run_new
+
+    return run_new(args, paths)
 
 
 def _cmd_import(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'import' is not implemented yet")
+    from briefing_quiz.authoring.cli import run_import
+
+    return run_import(args, paths)
 
 
 def _cmd_export(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'export' is not implemented yet")
+    from briefing_quiz.authoring.cli import run_export
+
+    return run_export(args, paths)
 
 
 COMMANDS: dict[str | None, Command] = {

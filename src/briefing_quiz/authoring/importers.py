@@ -172,7 +172,10 @@ def split_list(cell: str) -> list[str]:
 
 
 def split_tags(cell: str) -> list[str]:
-    return [t for t in re.split(r"[\s,;]+", cell.strip()) if t]
+    """Tags separated by commas or semicolons when there are any (so a tag may hold spaces), else
+    by spaces, as Anki writes them."""
+    parts = re.split(r"[,;]", cell) if re.search(r"[,;]", cell) else cell.split()
+    return [t.strip() for t in parts if t.strip()]
 
 
 def _column_for(header: str) -> str | None:

@@ -1,0 +1,137 @@
+"""The `new`, `import`, `export` and `check --watch` commands (called from `briefing_quiz.cli`).
+
+Kept here so `cli.py` stays a thin dispatcher and these commands are tested without a subprocess.
+Results go to stdout; problems and warnings to stderr, one line each, as `PATH:LINE: message`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.model import CARD_TYPES
+from briefing_quiz.paths import Paths
+
+__all__ = ["run_export", "run_import", "run_new", "run_watch"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _local_now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+def _study_hint(path: Path, deck_id: str, paths: Paths) -> str:
+    """How to study a deck at `path`: plain when its folder is searched already, else --decks."""
+    folder = path.resolve().parent
+    searched = any(_is_within(folder, d) for d in paths.deck_dirs)
+    flag = "" if searched else f"--decks {_quote(str(path.parent))} "
+    return f"briefing-quiz {flag}study {deck_id}"
+
+
+def _is_within(folder: Path, base: Path) -> bool:
+    try:
+        folder.relative_to(base.expanduser().resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def run_new(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None) -> int:
+    from briefing_quiz.authoring.scaffold import write_skeleton
+
+    out = out or sys.stdout
+    path = Path(args.path).expanduser()
+    deck_id = write_skeleton(path, deck_id=args.deck_id, title=args.title)
+    print(f"Wrote {path}: deck '{deck_id}' with one example card of each type.", file=out)
+    print(f"Edit it, checking as you go: briefing-quiz check --watch {_quote(str(path))}", file=out)
+    print(f"Study it:                    {_study_hint(path, deck_id, paths)}", file=out)
+    return EXIT_OK
+
+
+def _per_type(types: list[str]) -> str:
+    counts = Counter(types)
+    return ", ".join(f"{counts[t]} {t}" for t in CARD_TYPES if counts[t])
+
+
+def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None,
+               err: TextIO | None = None) -> int:
+    from briefing_quiz.authoring.ids import slugify
+    from briefing_quiz.authoring.importers import import_file, write_import
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    src = Path(args.file).expanduser()
+    output = Path(args.output).expanduser()
+    force = bool(getattr(args, "force", False))
+    if output.suffix != ".toml":
+        raise BriefingQuizError(f"{output}: deck files end in .toml (try -o {output}.toml)")
+    if output.exists() and not force:
+        raise BriefingQuizError(f"{output}: already exists; choose another name, or add --force "
+                                "to replace it")
+    deck_id = args.deck_id or slugify(output.stem)
+    if not deck_id:
+        raise BriefingQuizError(f"no deck id can be made from '{output.name}'; give --deck-id")
+    result = import_file(src, deck_id=deck_id, title=args.title, partial=args.partial,
+                         out_path=output)
+    for warning in result.warnings:
+        print(f"briefing-quiz: warning: {warning}", file=err)
+    for problem in result.problems:
+        print(problem.format(src), file=err)
+    if result.text is None:
+        good = result.card_count
+        bad = len(result.problems)
+        print(f"briefing-quiz: error: nothing written: {bad} bad row{'s' if bad != 1 else ''}; "
+              f"fix {'them' if bad != 1 else 'it'}, or add --partial to write the {good} good "
+              f"row{'s' if good != 1 else ''}", file=err)
+        return EXIT_PROBLEMS
+    write_import(result, output, force=force)
+    types = [str(c.get("type")) for c in result.draft.cards]
+    left_out = len(result.problems)
+    skipped = f"; {left_out} bad rows left out (listed above)" if left_out else ""
+    print(f"Wrote {output}: deck '{deck_id}', {len(types)} cards ({_per_type(types)}){skipped}.",
+          file=out)
+    print(f"Study it: {_study_hint(output, deck_id, paths)}", file=out)
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None,
+               clock: Callable[[], dt.datetime] = _utc_now) -> int:
+    from briefing_quiz.authoring.exporters import export_deck, export_format, find_deck
+
+    out = out or sys.stdout
+    output = Path(args.output).expanduser()
+    fmt = export_format(output, args.format)
+    deck = find_deck(args.deck_id, paths.deck_dirs)
+    count = export_deck(deck, output, fmt=fmt, force=bool(getattr(args, "force", False)),
+                        clock=clock)
+    if fmt == "apkg":
+        print(f"Wrote {output}: deck '{deck.id}' as {count} Anki notes. In Anki: File > Import. "
+              "Importing a later export updates these notes.", file=out)
+    else:
+        print(f"Wrote {output}: deck '{deck.id}' as {count} CSV rows.", file=out)
+    return EXIT_OK
+
+
+def run_watch(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None) -> int:
+    from briefing_quiz.authoring.watch import watch
+
+    targets = [Path(p).expanduser() for p in args.paths] or list(paths.deck_dirs)
+    return watch(targets, out=out or sys.stdout, clock=_local_now)

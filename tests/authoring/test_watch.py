@@ -1,0 +1,119 @@
+"""`check --watch`: the loop reports at start and after each change, with an injected sleep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from briefing_quiz.authoring.scaffold import skeleton
+from briefing_quiz.authoring.watch import check_files, watch
+
+
+def _bump(path: Path, text: str) -> None:
+    """Write `text` with a clearly newer mtime (file systems with coarse timestamps)."""
+    path.write_text(text, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def _run(targets: list[Path], steps: list[Callable[[], None]], polls: int) -> str:
+    """Run the loop; before poll n+1 (i.e. in the n-th sleep) do steps[n]."""
+    out = io.StringIO()
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) <= len(steps):
+            steps[len(sleeps) - 1]()
+
+    code = watch(targets, out=out, sleep=sleep, polls=polls,
+                 clock=lambda: dt.datetime(2026, 1, 1, 9, 30, 5))
+    assert code == 0
+    assert sleeps == [0.5] * (polls - 1)
+    return out.getvalue()
+
+
+def test_reports_at_start_then_only_changes(tmp_path: Path) -> None:
+    deck = tmp_path / "d.toml"
+    other = tmp_path / "other.toml"
+    deck.write_text(skeleton("d", "D"), encoding="utf-8")
+    other.write_text(skeleton("other", "Other"), encoding="utf-8")
+    broken = skeleton("d", "D").replace('answer = "23"', 'answer = "24"')
+
+    def noop() -> None:
+        pass
+
+    output = _run([tmp_path], [lambda: _bump(deck, broken), noop, lambda: _bump(deck, skeleton(
+        "d", "D")), noop], polls=5)
+    blocks = output.split("[09:30:05] ")
+    assert blocks[0].startswith(f"Watching deck files in {tmp_path}; press Ctrl-C to stop.\n")
+    # Start: both decks, with their card counts per type.
+    assert f"OK {deck} (d): 6 cards: 1 basic, 1 typed, 1 choice, 1 truefalse, 1 cloze, 1 order" \
+        in blocks[0]
+    assert f"OK {other} (other)" in blocks[0]
+    assert blocks[1].startswith("all 2 deck files OK\n")
+    # The broken save: only that file, with its problem at its line.
+    assert f"{deck}:" in blocks[1] and "'answer' '24' is not one of the choices" in blocks[1]
+    assert str(other) not in blocks[1]
+    assert blocks[2].startswith("1 of 2 deck files have problems\n")
+    # The fix.
+    assert blocks[2].endswith(f"OK {deck} (d): 6 cards: 1 basic, 1 typed, 1 choice, 1 truefalse, "
+                              "1 cloze, 1 order\n")
+    assert blocks[3] == "all 2 deck files OK\n"
+
+
+def test_waits_for_a_change_to_settle(tmp_path: Path) -> None:
+    deck = tmp_path / "d.toml"
+    deck.write_text(skeleton("d", "D"), encoding="utf-8")
+    half = skeleton("d", "D")[:200]  # a half-written save, completed before the next poll
+    output = _run([deck], [lambda: _bump(deck, half), lambda: _bump(deck, skeleton("d", "E"))],
+                  polls=4)
+    assert "invalid TOML" not in output
+    assert output.count("OK ") == 2  # at start, and once the file held still
+
+
+def test_new_and_removed_files_and_an_empty_folder(tmp_path: Path) -> None:
+    deck = tmp_path / "later.toml"
+    output = _run([tmp_path], [lambda: deck.write_text(skeleton("later", "L"), encoding="utf-8"),
+                               lambda: None, deck.unlink, lambda: None], polls=5)
+    lines = output.splitlines()
+    assert lines[1] == "[09:30:05] no deck files (*.toml) found yet"
+    assert f"OK {deck} (later): 6 cards" in lines[2]
+    assert f"{deck}: removed" in lines
+
+
+def test_duplicate_deck_ids_are_reported_and_cleared(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text(skeleton("same", "A"), encoding="utf-8")
+    second.write_text(skeleton("same", "B"), encoding="utf-8")
+    report = check_files([first, second])
+    assert report[first][0].startswith("OK ")
+    assert "already used by" in report[second][0]
+    output = _run([tmp_path], [lambda: _bump(second, skeleton("other", "B")), lambda: None],
+                  polls=3)
+    assert output.splitlines()[-2] == f"OK {second} (other): 6 cards: 1 basic, 1 typed, " \
+        "1 choice, 1 truefalse, 1 cloze, 1 order"
+
+
+def test_ctrl_c_exits_quietly(tmp_path: Path) -> None:
+    out = io.StringIO()
+
+    def interrupt(_seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    assert watch([tmp_path], out=out, sleep=interrupt) == 0
+    assert "Traceback" not in out.getvalue()
+
+
+def test_stop_condition(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def stop() -> bool:
+        calls.append(1)
+        return len(calls) >= 3
+
+    assert watch([tmp_path], out=io.StringIO(), sleep=lambda _s: None, stop=stop) == 0
+    assert len(calls) == 3
