@@ -239,6 +239,29 @@ def test_just_answered_items_wait_and_a_past_target_is_refused(scheduler: Schedu
         choose_next(candidates, target, T0.replace(tzinfo=None), scheduler=scheduler)
 
 
+def test_a_review_short_of_a_day_waits_for_the_day(scheduler: Scheduler) -> None:
+    # Answered 23 h ago: fsrs counts 0 days, so a review now barely raises the stability; one hour
+    # later the same review counts as a day's spacing and gains more. Rank it after everything.
+    candidates, now, target = handcrafted(scheduler)
+    recent = history(
+        scheduler, 9, [(GOOD, now - timedelta(days=3)), (GOOD, now - timedelta(hours=23))]
+    )
+    almost = Candidate(ItemKey("d", "almost"), "typed", recent)
+    ranked = choose_next([almost, *candidates], target, now, scheduler=scheduler)
+    last = ranked[-1]
+    assert last.candidate.key.card_id == "almost"
+    assert last.gain_if_waiting is not None and last.gain_if_waiting > last.gain > 0
+    assert last.priority < 0 <= ranked[-2].priority
+    # No day left before the briefing: nothing to wait for, the plain rule applies.
+    soon = now + timedelta(minutes=30)
+    choice = expected_gain(almost, soon, now, scheduler=scheduler)
+    assert choice.gain_if_waiting is None and choice.priority == choice.per_minute
+    # An hour later the day has passed, and it ranks by its gain again.
+    later = expected_gain(almost, target, now + timedelta(hours=1), scheduler=scheduler)
+    assert later.gain_if_waiting is None
+    assert later.gain == pytest.approx(last.gain_if_waiting)
+
+
 def test_follow_up_counts_learning_steps_shown_again(scheduler: Scheduler) -> None:
     new = Candidate(ItemKey("d", "new"), "typed", None)
     target = T0 + timedelta(days=3)
@@ -271,7 +294,7 @@ def test_limit_gives_the_head_of_the_full_ranking(seed: int, limit: int) -> None
     full = choose_next(candidates, target, now, scheduler=scheduler)
     head = choose_next(candidates, target, now, scheduler=scheduler, limit=limit)
     assert [c.candidate.key for c in head] == [c.candidate.key for c in full[:limit]]
-    assert all(a.per_minute >= b.per_minute for a, b in itertools.pairwise(full))
+    assert all(a.priority >= b.priority for a, b in itertools.pairwise(full))
 
 
 def test_limit_looks_past_a_high_bound(scheduler: Scheduler) -> None:

@@ -58,6 +58,7 @@ DEFAULT_NEW_SECONDS = 20.0
 DEFAULT_SEEN_SECONDS = 15.0
 
 _UTC = timezone.utc
+_DAY = timedelta(days=1)
 _T = TypeVar("_T")
 
 
@@ -203,17 +204,32 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """A candidate with its expected gain in recall at the target and its expected cost."""
+    """A candidate with its expected gain in recall at the target and its expected cost.
+
+    `gain_if_waiting` is set for an item last reviewed less than a day ago when a day will have
+    passed before the target: fsrs counts elapsed time in whole days, so a review now is a
+    same-day review (small stability increase) while the same review a little later counts as a
+    day's spacing. When waiting gains more, `priority` is negative: study it later.
+    """
 
     candidate: Candidate
     gain: float       # expected rise of the item's recall probability at the target
     seconds: float    # expected study time, follow-up learning steps included
     recall_now: float  # P(recall now) used for the expectation
     at_target: float  # recall at the target if not studied
+    gain_if_waiting: float | None = None  # the gain if studied one day after its last review
 
     @property
     def per_minute(self) -> float:
         return self.gain * 60.0 / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def priority(self) -> float:
+        """What the ranking sorts by: gain per minute, or the loss per minute of not waiting."""
+        if self.gain_if_waiting is not None and self.gain_if_waiting > self.gain:
+            loss = self.gain - self.gain_if_waiting
+            return loss * 60.0 / self.seconds if self.seconds > 0 else loss
+        return self.per_minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,12 +354,22 @@ class _Evaluator:
         seconds = self.first_cost(candidate) + outcome.follow_ups * self.times.seconds(
             candidate.card_type, new=False
         )
+        waiting = None
+        if state is not None and state.last_review is not None:
+            day_later = state.last_review + _DAY
+            if self.now < day_later < self.target:
+                later = self.memo.get(("wait", key))
+                if later is None:
+                    later = self.study(state, day_later, depth=3)
+                    self.memo[("wait", key)] = later
+                waiting = later.value - skip
         return Choice(
             candidate=candidate,
             gain=outcome.value - skip,
             seconds=seconds,
             recall_now=outcome.recall_now,
             at_target=skip,
+            gain_if_waiting=waiting,
         )
 
 
@@ -400,11 +426,12 @@ def choose_next(
     ]
     if limit is None:
         ranked = [(evaluator.choice(c), i) for i, c in eligible]
-        ranked.sort(key=lambda entry: (-entry[0].per_minute, entry[1]))
+        ranked.sort(key=lambda entry: (-entry[0].priority, entry[1]))
         return [choice for choice, _ in ranked]
     if limit < 1:
         return []
-    # Branch and bound: gain <= 1 - R_target(not studied), and the cost is at least one answer.
+    # Branch and bound: priority <= gain per minute, gain <= 1 - R_target(not studied), and the
+    # cost is at least one answer.
     bounded = sorted(
         (
             (
@@ -421,7 +448,7 @@ def choose_next(
         if len(best) >= limit and best[-1][0] < neg_bound:
             break  # nothing left can beat (or tie) the ones kept
         choice = evaluator.choice(candidate)
-        best.append((-choice.per_minute, index, choice))
+        best.append((-choice.priority, index, choice))
         best.sort(key=lambda entry: (entry[0], entry[1]))
         del best[limit:]
     return [choice for _, _, choice in best]
