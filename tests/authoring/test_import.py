@@ -316,3 +316,18 @@ def test_split_list() -> None:
     assert split_list("a | b|c ") == ["a", "b", "c"]
     assert split_list("a|b\nc") == ["a|b", "c"]
     assert split_list("") == []
+
+
+def test_csv_comment_lines_and_old_mac_line_ends(tmp_path: Path) -> None:
+    path = _write(tmp_path, "c.csv", "# from my notes: 2 cards\r"
+                                     'question,answer\r"Two\rlines",a\rQ2,\r')
+    result = import_file(path, deck_id="d", partial=True)
+    assert [c.prompt for c in _load(result).cards] == ["Two\nlines"]
+    assert [(p.line, p.message) for p in result.problems] == [(5, "no answer")]
+
+
+def test_optional_reversed_switch_is_not_content(tmp_path: Path) -> None:
+    path = _write(tmp_path, "n.txt", "#separator:tab\n#notetype column:1\n"
+                                     "Basic (optional reversed card)\tFront\tBack\ty\n")
+    card = _load(import_file(path, deck_id="d")).cards[0]
+    assert isinstance(card, BasicCard) and card.explain is None

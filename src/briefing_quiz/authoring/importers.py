@@ -8,6 +8,7 @@ passes `check`. With `partial`, rows the loader refuses are dropped and listed i
 
 from __future__ import annotations
 
+import bisect
 import csv
 import difflib
 import io
@@ -62,6 +63,8 @@ _TYPE_ALIASES: dict[str, CardType] = {
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "vrai", "wahr"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "faux", "falsch"})
 _LINE_END = re.compile(r"\r\n?")
+_ANKI_HEADER = re.compile(r"(?:#[^\n]*\n)*#(?:separator|html|tags|columns|notetype|deck|"
+                          r"(?:tags|guid|notetype|deck) column)\s*:", re.IGNORECASE)
 _CLOZE_MARK = re.compile(r"\{\{c\d+::")
 _ANKI_SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|",
                     "colon": ":"}
@@ -145,13 +148,15 @@ def _read_text(path: Path) -> str:
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read: {error.strerror or error}") from None
     try:
-        return raw.decode("utf-8-sig")  # -sig: spreadsheets often start UTF-8 files with a BOM
+        text = raw.decode("utf-8-sig")  # -sig: spreadsheets often start UTF-8 files with a BOM
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ImportFailed(
             f"{path}:{line}: not UTF-8 text; save the file as UTF-8 (in a spreadsheet: "
             "'CSV UTF-8') and import it again"
         ) from None
+    # One kind of line end (old Mac spreadsheets write "\r" alone) keeps line numbers right.
+    return _LINE_END.sub("\n", text)
 
 
 def _records(text: str, delimiter: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
@@ -194,9 +199,12 @@ def _sniff_delimiter(header_line: str, path: Path) -> str:
 def read_csv(text: str, path: Path) -> Parsed:
     """A table whose first row names the columns: `question,answer[,tags][,source][,explain]`, plus
     `type`, `id`, `choices`, `accept`, `tolerance`, `items` when present (see docs/authoring.md)."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = _sniff_delimiter(first_line, path)
-    records = _records(text, delimiter, 1)
+    # Leading '#' lines are comments (a file may say where it came from).
+    lines = text.split("\n")
+    skip = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    text = "\n".join(lines[skip:])
+    delimiter = _sniff_delimiter(text.split("\n", 1)[0], path)
+    records = _records(text, delimiter, skip + 1)
     header: list[str] | None = None
     for _line, record in records:
         if any(cell.strip() for cell in record):
@@ -229,7 +237,7 @@ def read_csv(text: str, path: Path) -> Parsed:
         )
     notes: list[Note] = []
     problems: list[RowProblem] = []
-    last_line = text.rstrip("\r\n").count("\n") + 1
+    last_line = skip + text.rstrip("\n").count("\n") + 1
     for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
@@ -361,7 +369,8 @@ def read_anki_text(text: str, path: Path) -> Parsed:
             reversed_seen = reversed_seen or "reverse" in kind
             note.question = front
             note.answer = texts[1] if len(texts) > 1 else ""
-            rest = texts[2:]
+            # The third field of "optional reversed card" is a switch, not content.
+            rest = [] if "optional reverse" in kind else texts[2:]
         note.explain = "\n\n".join(t for t in rest if t)
         notes.append(note)
     if media_lines:
@@ -384,7 +393,7 @@ def read_notes(path: Path) -> Parsed:
     """Read `path` as an Anki plain-text export when it starts with Anki's header lines (or is a
     `.txt` file without a header row), else as a CSV/TSV table with a header row."""
     text = _read_text(path)
-    if text.startswith(("#", "tags:")):
+    if text.startswith("tags:") or _ANKI_HEADER.match(text):
         return read_anki_text(text, path)
     if path.suffix.lower() == ".txt":
         first = text.split("\n", 1)[0]
@@ -550,7 +559,7 @@ def _problems_by_card(error: DeckError, card_lines: Sequence[int],
         if problem.card_id is not None and problem.card_id in ids:
             index = ids[problem.card_id]
         elif problem.line is not None and card_lines and problem.line >= card_lines[0]:
-            index = max(i for i, start in enumerate(card_lines) if start <= problem.line)
+            index = bisect.bisect_right(card_lines, problem.line) - 1
         if index is None:
             other.append(problem)
         else:
