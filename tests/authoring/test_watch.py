@@ -58,7 +58,7 @@ def test_reports_at_start_then_only_changes(tmp_path: Path) -> None:
     # The broken save: only that file, with its problem at its line.
     assert f"{deck}:" in blocks[1] and "'answer' '24' is not one of the choices" in blocks[1]
     assert str(other) not in blocks[1]
-    assert blocks[2].startswith("1 of 2 deck files have problems\n")
+    assert blocks[2].startswith("1 problem in 1 of 2 deck files\n")
     # The fix.
     assert blocks[2].endswith(f"OK {deck} (d): 6 cards: 1 basic, 1 typed, 1 choice, 1 truefalse, "
                               "1 cloze, 1 order\n")

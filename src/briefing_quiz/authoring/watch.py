@@ -99,6 +99,10 @@ def watch(
         return 0
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _report(current: Snapshot, before: Snapshot | None, last: dict[Path, list[str]],
             out: TextIO, clock: Callable[[], dt.datetime] | None) -> dict[Path, list[str]]:
     report = check_files(list(current))
@@ -109,12 +113,15 @@ def _report(current: Snapshot, before: Snapshot | None, last: dict[Path, list[st
         changed = before is None or before.get(path) != current.get(path)
         if changed or report[path] != last.get(path):
             lines.extend(report[path])
-    bad = sum(1 for r in report.values() if not r[0].startswith("OK "))
+    failed = [r for r in report.values() if not r[0].startswith("OK ")]
+    problems = sum(len(r) for r in failed)
     stamp = f"[{clock().strftime('%H:%M:%S')}] " if clock is not None else ""
     if not current:
         summary = "no deck files (*.toml) found yet"
-    elif bad:
-        summary = f"{bad} of {len(report)} deck files have problems"
+    elif failed:
+        summary = _plural(problems, "problem")
+        if len(report) > 1:
+            summary += f" in {len(failed)} of {len(report)} deck files"
     else:
         summary = f"all {len(report)} deck files OK" if len(report) > 1 else "OK"
     for line in lines:
