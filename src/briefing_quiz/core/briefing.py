@@ -10,9 +10,11 @@ study:
     gain = P(recall now) * R_target(after Good) + (1 - P(recall now)) * R_target(after Again)
            - R_target(if not studied)
 
-where the states after Good and Again come from the scheduler adapter's `review` (on the card it
-returns, never mutating the caller's card), and the cost is the user's own median answer time. The
-FSRS maths itself lives in `core.scheduler` / `fsrs`; this module only combines its answers.
+where the states after Good and Again come from the scheduler adapter's `review` (which returns a
+new card; the caller's card is never changed), and the cost is the user's own median answer time.
+An item short of a whole day since its last review may rank last instead: see `Choice`. The FSRS
+maths itself lives in `core.scheduler` / `fsrs`; this module only combines their answers.
+docs/briefing.md explains the choices and the simulated-learner benchmark behind them.
 
 Nothing here reads the clock: every function takes `now` / `at`. All datetimes are aware.
 """
@@ -457,7 +459,7 @@ def choose_next(
 # ---------------------------------------------------------------------------------- mock test
 
 
-def pick_mock_test(cards: Sequence[Card], n: int, seed: int) -> list[tuple[Card, int]]:
+def pick_mock_test(cards: Iterable[Card], n: int, seed: int) -> list[tuple[Card, int]]:
     """`n` auto-checked items drawn across `cards`, as (card, item) pairs in test order.
 
     Items are spread over strata (a card's first tag and its type): strata take turns, in a seeded
