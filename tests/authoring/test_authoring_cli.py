@@ -122,3 +122,18 @@ def test_ctrl_c_ends_watch_quietly(tmp_path: Path) -> None:
     _out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0
     assert err == ""
+
+
+def test_a_deck_id_in_use_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    decks = tmp_path / "decks"
+    assert main(["--decks", str(decks), "new", str(decks / "one.toml"), "--id", "shared"]) == 0
+    assert main(["--decks", str(decks), "new", str(tmp_path / "two.toml"), "--id", "shared"]) == 1
+    assert f"deck id 'shared' is already used by {decks / 'one.toml'}; choose another with --id" \
+        in capsys.readouterr().err
+    assert main(["--decks", str(decks), "import", str(DATA / "capitals.csv"),
+                 "-o", str(tmp_path / "shared.toml")]) == 1
+    assert "choose another with --deck-id" in capsys.readouterr().err
+    assert not (tmp_path / "two.toml").exists() and not (tmp_path / "shared.toml").exists()
+    # Replacing the deck that holds the id is fine.
+    assert main(["--decks", str(decks), "import", str(DATA / "capitals.csv"),
+                 "-o", str(decks / "one.toml"), "--deck-id", "shared", "--force"]) == 0

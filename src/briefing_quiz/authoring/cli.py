@@ -54,11 +54,25 @@ def _quote(text: str) -> str:
     return shlex.quote(text)
 
 
+def _refuse_taken_id(deck_id: str, output: Path, paths: Paths, flag: str) -> None:
+    """Two decks with one id cannot be loaded together: say so before writing the second."""
+    from briefing_quiz.core.decks import find_deck_files, load_decks
+
+    mine = output.resolve()
+    others = [p for p in find_deck_files(paths.deck_dirs) if p.resolve() != mine]
+    for deck in load_decks(others).decks:
+        if deck.id == deck_id:
+            raise BriefingQuizError(f"deck id '{deck_id}' is already used by {deck.path}; "
+                                    f"choose another with {flag}")
+
+
 def run_new(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None) -> int:
+    from briefing_quiz.authoring.ids import slugify
     from briefing_quiz.authoring.scaffold import write_skeleton
 
     out = out or sys.stdout
     path = Path(args.path).expanduser()
+    _refuse_taken_id(args.deck_id or slugify(path.stem), path, paths, "--id")
     deck_id = write_skeleton(path, deck_id=args.deck_id, title=args.title)
     print(f"Wrote {path}: deck '{deck_id}' with one example card of each type.", file=out)
     print(f"Edit it, checking as you go: briefing-quiz check --watch {_quote(str(path))}", file=out)
@@ -89,6 +103,7 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
     deck_id = args.deck_id or slugify(output.stem)
     if not deck_id:
         raise BriefingQuizError(f"no deck id can be made from '{output.name}'; give --deck-id")
+    _refuse_taken_id(deck_id, output, paths, "--deck-id")
     result = import_file(src, deck_id=deck_id, title=args.title, partial=args.partial,
                          out_path=output)
     for warning in result.warnings:
