@@ -1,0 +1,653 @@
+"""A study session: the queue of what is due, answering, undo, suspend and bury; and progress stats.
+
+Used by the app and by the plain loop (`briefing_quiz.plain`) alike, so both follow the same rules.
+
+The queue, built when the session starts (times from the injected `clock`, days from
+`study_day_start` in `tz` with each deck's `day_starts_at_hour`):
+
+1. learning and relearning items that are due now, earliest first — they are checked before every
+   card, so items that come due during the session come back in it;
+2. review items due before the next study-day start, most overdue relative to their interval first
+   ((now - due) / (due - last review));
+3. new items in deck order, at most `new_cards_per_day` per deck, minus those introduced since the
+   study day began;
+4. when nothing else is left, learning items due within `learn_ahead` (20 minutes, as Anki).
+
+Suspended and buried items are left out. Siblings: two items (cloze deletions) of one card are never
+shown on the same study day — an item is skipped when another item of its card was reviewed since
+the day began or is already in today's queue. Items whose card was removed from the deck
+(orphans) are kept in the store but never shown. A leech is an item with at least `leech_lapses`
+lapses: it is still shown, with `QueueEntry.leech` set. Before an entry is shown its stored state is
+read again, so an answer given meanwhile in another window is respected rather than repeated.
+
+Public API::
+
+    StudySession(decks, store, config, *, clock, tz=None, seed=0, learn_ahead=timedelta(minutes=20))
+    session.current: QueueEntry | None         # on screen; None after answer/suspend/bury
+    session.next() -> QueueEntry | None        # advance; None when the session is done
+    session.check(response) -> CheckResult | None    # auto-check the current entry (None: basic)
+    session.preview() -> dict[Rating, timedelta]     # interval per grade for the current entry
+    session.answer(rating, *, duration_ms, given=None, correct=None) -> SavedAnswer  # committed
+    session.undo() -> QueueEntry | None        # undo last answer/suspend/bury; current again
+    session.suspend() -> None; session.bury() -> None   # act on the current entry
+    session.choice_order(entry) -> list[str]; session.order_items(entry) -> list[str]  # seeded
+    session.done: int; session.remaining: int; session.counts -> QueueCounts
+    session.answered: list[SavedAnswer]; session.leeches: list[ItemKey]
+    session.state(entry=None) -> ItemState | None    # stored state of an entry (default: current)
+
+    collect_stats(decks, store, config, *, now, tz, deck_id=None) -> StatsReport
+
+`config` is anything with `for_deck(deck_id) -> SchedulerSettings` (normally `config.Config`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Literal, NamedTuple, Protocol
+
+import fsrs
+from fsrs import Rating
+
+from briefing_quiz.core.grading import CheckResult, check_answer
+from briefing_quiz.core.model import Card as DeckCard
+from briefing_quiz.core.model import ChoiceCard, ClozeCard, Deck, ItemKey, OrderCard
+from briefing_quiz.core.scheduler import (
+    Scheduler,
+    SchedulerSettings,
+    fsrs_card_id,
+    study_day_start,
+)
+from briefing_quiz.core.store import (
+    DeckSnapshot,
+    ItemState,
+    StatRow,
+    Store,
+    from_us,
+    lkey,
+    to_us,
+)
+
+__all__ = [
+    "DeckStats",
+    "QueueCounts",
+    "QueueEntry",
+    "SavedAnswer",
+    "SettingsSource",
+    "StatsReport",
+    "StudySession",
+    "collect_stats",
+    "next_day_start",
+]
+
+UTC = timezone.utc
+Kind = Literal["new", "learning", "review"]
+_LEARNING = (int(fsrs.State.Learning), int(fsrs.State.Relearning))
+
+
+class SettingsSource(Protocol):
+    """What the session needs from the configuration (`config.Config` has it)."""
+
+    def for_deck(self, deck_id: str) -> SchedulerSettings: ...
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One item to show. `lapses`/`leech`/`due` describe its stored state when it was queued."""
+
+    key: ItemKey
+    card: DeckCard
+    kind: Kind
+    changed_since_seen: bool
+    lapses: int = 0
+    leech: bool = False
+    due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """An answer that is committed to the progress file."""
+
+    review_id: int
+    key: ItemKey
+    rating: Rating
+    due: datetime
+    kind: Kind = "new"
+    correct: bool | None = None
+    leech: bool = False
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What is left in the session (the current entry included), by kind."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+class _Slot(NamedTuple):
+    """A queued item, cheap to create in bulk; turned into a QueueEntry when it is shown."""
+
+    deck_id: str
+    card_id: str
+    item: int
+    kind: str
+    due_us: int  # 0 for new items
+    lapses: int
+    last_review_id: int | None
+    cloze: bool  # a cloze card: its items are siblings
+
+
+@dataclass
+class _Action:
+    """Something `undo` can take back."""
+
+    what: Literal["answer", "suspend", "bury"]
+    slot: _Slot
+    review_id: int | None = None
+    requeued: _Slot | None = None
+
+
+def next_day_start(now: datetime, tz: tzinfo, hour: int = 4) -> datetime:
+    """The start of the study day after the one containing `now` (aware UTC)."""
+    start = study_day_start(now, tz, hour)
+    # A local day lasts 23 to 25 hours, so 25 hours after its start always falls in the next day.
+    return study_day_start(start + timedelta(hours=25), tz, hour)
+
+
+class StudySession:
+    """A study session over `decks` (in the order given), reading and writing `store`."""
+
+    def __init__(
+        self,
+        decks: Sequence[Deck],
+        store: Store,
+        config: SettingsSource,
+        *,
+        clock: Callable[[], datetime],
+        tz: tzinfo | None = None,
+        seed: int = 0,
+        learn_ahead: timedelta = timedelta(minutes=20),
+    ) -> None:
+        self.decks = list(decks)
+        self.store = store
+        self.config = config
+        self.clock = clock
+        start = clock()
+        # No tz given: the system's local zone at the clock's time (never reads the real clock).
+        self.tz: tzinfo = tz if tz is not None else (start.astimezone().tzinfo or UTC)
+        self.seed = seed
+        self._learn_ahead_us = learn_ahead // timedelta(microseconds=1)
+        self._decks = {d.id: d for d in self.decks}
+        self._settings = {d.id: config.for_deck(d.id) for d in self.decks}
+        self._schedulers: dict[str, Scheduler] = {}
+        self.current: QueueEntry | None = None
+        self._current_slot: _Slot | None = None
+        self._current_state: ItemState | None = None
+        self.answered: list[SavedAnswer] = []
+        self.leeches: list[ItemKey] = []
+        self._undo: list[_Action] = []
+        self._learning: list[tuple[int, int, _Slot]] = []  # heap of (due_us, seq, slot)
+        self._main: deque[_Slot] = deque()
+        self._seq = 0
+        self._counts = {"new": 0, "learning": 0, "review": 0}
+        self._build(start)
+
+    # -- queue ------------------------------------------------------------------------------------
+
+    def _build(self, now: datetime) -> None:
+        now_us = to_us(now)
+        learning: list[_Slot] = []
+        reviews: list[tuple[float, int, _Slot]] = []
+        snaps: list[tuple[Deck, DeckSnapshot]] = []
+        seen: dict[str, dict[str, set[int]]] = {}
+        for deck in self.decks:
+            hour = self._settings[deck.id].day_starts_at_hour
+            snap = self.store.snapshot(deck.id, now=now,
+                                       due_before=next_day_start(now, self.tz, hour),
+                                       day_start=study_day_start(now, self.tz, hour))
+            snaps.append((deck, snap))
+            seen[deck.id] = snap.seen_today
+            card_of = deck.card
+            for d in snap.due:
+                card = card_of(d.card_id)
+                if card is None:
+                    continue  # orphaned: the card was removed from the deck
+                cloze = type(card) is ClozeCard
+                if (d.item not in card.items) if cloze else d.item != 0:
+                    continue  # orphaned: that deletion was removed from the card
+                if d.phase in _LEARNING:
+                    learning.append(_Slot(deck.id, d.card_id, d.item, "learning", d.due_us,
+                                          d.lapses, d.last_review_id, cloze))
+                else:
+                    interval = max(d.due_us - d.last_review_us, 1)
+                    reviews.append((-(now_us - d.due_us) / interval, d.due_us,
+                                    _Slot(deck.id, d.card_id, d.item, "review", d.due_us,
+                                          d.lapses, d.last_review_id, cloze)))
+        # Learning first, then reviews, then new: an earlier kind wins a card's place for the day.
+        claimed: dict[tuple[str, str], int] = {}  # (deck, card) -> the one item queued today
+        learning.sort(key=lambda s: s.due_us)
+        for slot in learning:
+            if _claim(slot, claimed, seen):
+                self._push_learning(slot)
+        reviews.sort(key=lambda r: (r[0], r[1]))
+        for _ratio, _due, slot in reviews:
+            if _claim(slot, claimed, seen):
+                self._main.append(slot)
+        self._counts["review"] = len(self._main)
+        for deck, snap in snaps:
+            limit = self._settings[deck.id].new_cards_per_day - snap.new_today
+            if limit > 0:
+                new = _new_slots(deck, limit, snap.blocked, snap.seen_today, claimed)
+                self._main.extend(new)
+                self._counts["new"] += len(new)
+
+    def _push_learning(self, slot: _Slot) -> None:
+        self._seq += 1
+        heapq.heappush(self._learning, (slot.due_us, self._seq, slot))
+        self._counts["learning"] += 1
+
+    def _pop(self, now_us: int) -> _Slot | None:
+        if self._learning and self._learning[0][0] <= now_us:
+            slot = heapq.heappop(self._learning)[2]
+        elif self._main:
+            slot = self._main.popleft()
+        elif self._learning and self._learning[0][0] <= now_us + self._learn_ahead_us:
+            slot = heapq.heappop(self._learning)[2]
+        else:
+            return None
+        self._counts[slot.kind] -= 1
+        return slot
+
+    def _unpop(self, slot: _Slot) -> None:
+        """Put a slot back at the front of the queue (learning slots go back to the heap)."""
+        if slot.kind == "learning":
+            self._push_learning(slot)
+        else:
+            self._main.appendleft(slot)
+            self._counts[slot.kind] += 1
+
+    # -- public: moving through the session --------------------------------------------------------
+
+    @property
+    def done(self) -> int:
+        """Answers given in this session (undone ones not counted)."""
+        return len(self.answered)
+
+    @property
+    def remaining(self) -> int:
+        """Items still to answer in this session, the current one included."""
+        return self.counts.total
+
+    @property
+    def counts(self) -> QueueCounts:
+        c = dict(self._counts)
+        if self._current_slot is not None:
+            c[self._current_slot.kind] += 1
+        return QueueCounts(new=c["new"], learning=c["learning"], review=c["review"])
+
+    def next(self) -> QueueEntry | None:
+        """Advance to the next item and return it (None when the session is done).
+
+        An entry shown but not answered goes to the end of the queue (skipped for now).
+        """
+        if self._current_slot is not None:
+            skipped = self._current_slot
+            self._clear_current()
+            if skipped.kind == "learning":
+                self._push_learning(skipped)
+            else:
+                self._main.append(skipped)
+                self._counts[skipped.kind] += 1
+        now = self.clock()
+        now_us = to_us(now)
+        while True:
+            slot = self._pop(now_us)
+            if slot is None:
+                return None
+            entry = self._show(slot, now, now_us)
+            if entry is not None:
+                return entry
+
+    def _show(self, slot: _Slot, now: datetime, now_us: int) -> QueueEntry | None:
+        """Make `slot` current after re-reading its state. None (perhaps requeued) when it is no
+        longer due: answered, suspended or buried meanwhile, e.g. in another window."""
+        key = ItemKey(slot.deck_id, slot.card_id, slot.item)
+        state = self.store.get(key)
+        if state is not None and (state.suspended or state.is_buried(now)):
+            return None
+        changed = state is not None and state.last_review_id != slot.last_review_id
+        if changed and state is not None and state.card is not None:
+            hour = self._settings[slot.deck_id].day_starts_at_hour
+            due_us = to_us(state.card.due)
+            if due_us >= to_us(next_day_start(now, self.tz, hour)):
+                return None
+            kind = "review" if state.card.state == fsrs.State.Review else "learning"
+            slot = slot._replace(kind=kind, due_us=due_us, lapses=state.lapses,
+                                 last_review_id=state.last_review_id)
+            if kind == "learning" and due_us > now_us + self._learn_ahead_us:
+                self._push_learning(slot)
+                return None
+        entry = self._entry(slot, state)
+        self.current, self._current_slot, self._current_state = entry, slot, state
+        if entry.leech and entry.key not in self.leeches:
+            self.leeches.append(entry.key)
+        return entry
+
+    def _entry(self, slot: _Slot, state: ItemState | None) -> QueueEntry:
+        card = self._decks[slot.deck_id].card(slot.card_id)
+        assert card is not None
+        key = ItemKey(slot.deck_id, slot.card_id, slot.item)
+        lapses = state.lapses if state is not None else 0
+        threshold = self._settings[slot.deck_id].leech_lapses
+        changed = (state is not None and state.last_hash is not None
+                   and state.last_hash != card.content_hash(slot.item))
+        kind: Kind = "new" if state is None or state.card is None else (
+            "review" if state.card.state == fsrs.State.Review else "learning")
+        return QueueEntry(key=key, card=card, kind=kind, changed_since_seen=changed, lapses=lapses,
+                          leech=threshold > 0 and lapses >= threshold,
+                          due=None if state is None else state.due)
+
+    def _clear_current(self) -> None:
+        self.current, self._current_slot, self._current_state = None, None, None
+
+    def _require_current(self) -> tuple[QueueEntry, _Slot]:
+        if self.current is None or self._current_slot is None:
+            raise RuntimeError("no current card: call next() first")
+        return self.current, self._current_slot
+
+    def state(self, entry: QueueEntry | None = None) -> ItemState | None:
+        """The stored state of `entry` (default: the current one); None while it is new."""
+        if entry is None:
+            entry, _slot = self._require_current()
+            return self._current_state
+        return self.store.get(entry.key)
+
+    # -- public: acting on the current entry -------------------------------------------------------
+
+    def scheduler(self, deck_id: str) -> Scheduler:
+        """The scheduler of a deck, with the deck's settings."""
+        sched = self._schedulers.get(deck_id)
+        if sched is None:
+            sched = self._schedulers[deck_id] = Scheduler(self._settings[deck_id])
+        return sched
+
+    def check(self, response: object) -> CheckResult | None:
+        """Check `response` against the current entry (see `grading.check_answer`)."""
+        entry, _slot = self._require_current()
+        return check_answer(entry.card, entry.key.item, response)
+
+    def preview(self) -> dict[Rating, timedelta]:
+        """For each grade, the interval until the current entry would be due again."""
+        entry, _slot = self._require_current()
+        sched = self.scheduler(entry.key.deck_id)
+        state = self._current_state
+        card = state.card if state is not None and state.card is not None else None
+        return sched.preview(card if card is not None else sched.new_card(fsrs_card_id(entry.key)),
+                             self.clock())
+
+    def answer(self, rating: Rating, *, duration_ms: int, given: str | None = None,
+               correct: bool | None = None) -> SavedAnswer:
+        """Grade the current entry. The review is committed to the store before this returns; on a
+        StoreError nothing is saved and the entry stays current."""
+        entry, slot = self._require_current()
+        rating = Rating(rating)
+        now = self.clock()
+        sched = self.scheduler(entry.key.deck_id)
+        key = entry.key
+
+        def schedule(previous: fsrs.Card | None) -> fsrs.Card:
+            base = previous if previous is not None else sched.new_card(fsrs_card_id(key))
+            return sched.review(base, rating, now, duration_ms)
+
+        recorded = self.store.record_review(
+            key, rating, reviewed_at=now, duration_ms=duration_ms,
+            content_hash=entry.card.content_hash(key.item), schedule=schedule, given=given,
+            correct=correct)
+        state = recorded.state
+        assert state.card is not None
+        settings = self._settings[key.deck_id]
+        requeued: _Slot | None = None
+        if state.card.state != fsrs.State.Review:
+            due_us = to_us(state.card.due)
+            if due_us < to_us(next_day_start(now, self.tz, settings.day_starts_at_hour)):
+                requeued = _Slot(key.deck_id, key.card_id, key.item, "learning", due_us,
+                                 state.lapses, recorded.review_id, slot.cloze)
+                self._push_learning(requeued)
+        leech = settings.leech_lapses > 0 and state.lapses >= settings.leech_lapses
+        if leech and key not in self.leeches:
+            self.leeches.append(key)
+        saved = SavedAnswer(review_id=recorded.review_id, key=key, rating=rating,
+                            due=state.card.due, kind=entry.kind, correct=correct, leech=leech)
+        self.answered.append(saved)
+        self._undo.append(_Action("answer", slot, recorded.review_id, requeued))
+        self._clear_current()
+        return saved
+
+    def suspend(self) -> None:
+        """Suspend the current entry (it leaves study until unsuspended) and clear `current`."""
+        entry, slot = self._require_current()
+        self.store.suspend(entry.key, at=self.clock())
+        self._undo.append(_Action("suspend", slot))
+        self._clear_current()
+
+    def bury(self) -> None:
+        """Hide the current entry until the next study-day start, and clear `current`."""
+        entry, slot = self._require_current()
+        now = self.clock()
+        hour = self._settings[entry.key.deck_id].day_starts_at_hour
+        self.store.bury(entry.key, next_day_start(now, self.tz, hour), at=now)
+        self._undo.append(_Action("bury", slot))
+        self._clear_current()
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> QueueEntry | None:
+        """Take back the last answer (or suspend, or bury) of this session; its entry becomes
+        current again, with its stored state exactly as before. None: nothing to undo."""
+        if not self._undo:
+            return None
+        action = self._undo[-1]
+        key = ItemKey(action.slot.deck_id, action.slot.card_id, action.slot.item)
+        now = self.clock()
+        if action.what == "answer":
+            assert action.review_id is not None
+            # Raises, changing nothing, when it cannot be undone (answered again elsewhere).
+            self.store.undo_review(action.review_id, at=now)
+            if action.requeued is not None:
+                self._drop_learning(action.requeued)
+            self.answered = [a for a in self.answered if a.review_id != action.review_id]
+        elif action.what == "suspend":
+            self.store.unsuspend(key, at=now)
+        else:
+            self.store.unbury(key, at=now)
+        self._undo.pop()
+        if self._current_slot is not None:
+            self._unpop(self._current_slot)
+        state = self.store.get(key)
+        entry = self._entry(action.slot, state)
+        self.current, self._current_slot, self._current_state = entry, action.slot, state
+        return entry
+
+    def _drop_learning(self, slot: _Slot) -> None:
+        for i, (_due, _seq, queued) in enumerate(self._learning):
+            if queued is slot:
+                self._learning.pop(i)
+                heapq.heapify(self._learning)
+                self._counts["learning"] -= 1
+                return
+
+    # -- public: seeded presentation order --------------------------------------------------------
+
+    def choice_order(self, entry: QueueEntry) -> list[str]:
+        """The choices of a choice card in this session's shuffled order ([] for other types)."""
+        if not isinstance(entry.card, ChoiceCard):
+            return []
+        choices = list(entry.card.choices)
+        random.Random(f"{self.seed}:{entry.key}:choices").shuffle(choices)
+        return choices
+
+    def order_items(self, entry: QueueEntry) -> list[str]:
+        """The items of an order card shuffled for this session, never already in the right order
+        ([] for other types)."""
+        if not isinstance(entry.card, OrderCard):
+            return []
+        right = list(entry.card.items_in_order)
+        items = list(right)
+        random.Random(f"{self.seed}:{entry.key}:order").shuffle(items)
+        if items == right and len(set(right)) > 1:
+            items = items[1:] + items[:1]  # a rotation of distinct items is never the identity
+        return items
+
+
+def _claim(slot: _Slot, claimed: dict[tuple[str, str], int],
+           seen: dict[str, dict[str, set[int]]]) -> bool:
+    """Sibling rule: False when another item of the slot's card was seen today or is queued."""
+    if not slot.cloze:
+        return True
+    key = (slot.deck_id, slot.card_id)
+    if claimed.get(key, slot.item) != slot.item:
+        return False
+    if seen[slot.deck_id].get(slot.card_id, set()) - {slot.item}:
+        return False
+    claimed[key] = slot.item
+    return True
+
+
+def _new_slots(deck: Deck, limit: int, blocked: frozenset[str], seen_today: dict[str, set[int]],
+               claimed: dict[tuple[str, str], int]) -> list[_Slot]:
+    """The first `limit` new items of `deck` in deck order, one per card (cloze siblings wait)."""
+    out: list[_Slot] = []
+    deck_id = deck.id
+    for card in deck.cards:
+        if type(card) is not ClozeCard:
+            if card.id not in blocked:
+                out.append(_Slot(deck_id, card.id, 0, "new", 0, 0, None, False))
+                if len(out) >= limit:
+                    break
+            continue
+        if card.id in seen_today or (deck_id, card.id) in claimed:
+            continue
+        for item in card.items:
+            if lkey(card.id, item) not in blocked:
+                out.append(_Slot(deck_id, card.id, item, "new", 0, 0, None, True))
+                claimed[(deck_id, card.id)] = item
+                break
+        if len(out) >= limit:
+            break
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Stats
+
+
+@dataclass(frozen=True)
+class DeckStats:
+    """Progress of one deck at `now`. Categories count items (a cloze card has one per deletion):
+    new + learning + review + suspended == items."""
+
+    deck_id: str
+    title: str
+    cards: int
+    items: int
+    new: int
+    learning: int
+    review: int
+    due_now: int
+    suspended: int
+    buried: int
+    leeches: int
+    reviews_today: int
+    mean_retrievability: float | None  # over reviewed items; None when none was reviewed
+
+    def to_json(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    decks: list[DeckStats]
+    orphaned: list[ItemKey] = field(default_factory=list)  # stored items no loaded deck has
+
+
+def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSource, *,
+                  now: datetime, tz: tzinfo, deck_id: str | None = None) -> StatsReport:
+    """Per-deck progress (`store` None: no progress file yet, everything is new)."""
+    rows: list[StatRow] = [] if store is None else store.stat_rows(deck_id)
+    by_deck: dict[str, dict[tuple[str, int], StatRow]] = {}
+    for stat in rows:
+        by_deck.setdefault(stat.deck_id, {})[(stat.card_id, stat.item)] = stat
+    chosen = [d for d in decks if deck_id is None or d.id == deck_id]
+    report: list[DeckStats] = []
+    orphaned: list[ItemKey] = []
+    now_us = to_us(now)
+    today: dict[datetime, dict[str, int]] = {}  # reviews since a day start, per deck
+    for deck in chosen:
+        settings = config.for_deck(deck.id)
+        sched = Scheduler(settings)
+        day_start = study_day_start(now, tz, settings.day_starts_at_hour)
+        day_end_us = to_us(next_day_start(now, tz, settings.day_starts_at_hour))
+        stored = by_deck.pop(deck.id, {})
+        counts = {"new": 0, "learning": 0, "review": 0, "suspended": 0}
+        due_now = buried = leeches = 0
+        recall: list[float] = []
+        items = 0
+        for card in deck.cards:
+            for item in card.items:
+                items += 1
+                row = stored.pop((card.id, item), None)
+                if row is None:
+                    counts["new"] += 1
+                    continue
+                is_buried = row.buried_until_us is not None and row.buried_until_us > now_us
+                buried += is_buried
+                if settings.leech_lapses > 0 and row.lapses >= settings.leech_lapses:
+                    leeches += 1
+                if row.phase and row.stability is not None and row.last_review_us is not None:
+                    recall.append(sched.retrievability(
+                        fsrs.Card(card_id=1, state=fsrs.State(row.phase), stability=row.stability,
+                                  difficulty=5.0, due=from_us(row.due_us or 0),
+                                  last_review=from_us(row.last_review_us)), now))
+                if row.suspended:
+                    counts["suspended"] += 1
+                    continue
+                phase = "new" if not row.phase else (
+                    "learning" if row.phase in _LEARNING else "review")
+                counts[phase] += 1
+                if phase != "new" and not is_buried and row.due_us is not None and (
+                        row.due_us <= now_us if phase == "learning" else row.due_us < day_end_us):
+                    due_now += 1
+        orphaned.extend(ItemKey(deck.id, c, i) for c, i in sorted(stored))
+        report.append(DeckStats(
+            deck_id=deck.id, title=deck.title, cards=len(deck.cards), items=items,
+            new=counts["new"], learning=counts["learning"], review=counts["review"],
+            due_now=due_now, suspended=counts["suspended"], buried=buried, leeches=leeches,
+            reviews_today=_reviews_since(store, day_start, today).get(deck.id, 0),
+            mean_retrievability=sum(recall) / len(recall) if recall else None))
+    if deck_id is None or not chosen:
+        # Decks with progress but no deck file loaded: every item of theirs is orphaned.
+        for other in sorted(by_deck):
+            if deck_id is None or other == deck_id:
+                orphaned.extend(ItemKey(other, c, i) for c, i in sorted(by_deck[other]))
+    return StatsReport(decks=report, orphaned=orphaned)
+
+
+def _reviews_since(store: Store | None, start: datetime,
+                   cache: dict[datetime, dict[str, int]]) -> dict[str, int]:
+    if store is None:
+        return {}
+    if start not in cache:
+        cache[start] = store.review_counts(start)
+    return cache[start]
