@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("study", "study due cards (the app, or --plain for a line-by-line session)")
     p.add_argument("deck_ids", nargs="*", metavar="DECK", help="deck ids to study (default: all)")
     p.add_argument("--plain", action="store_true", help="plain text session on stdin/stdout, no full-screen app")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help="shuffle choices and order items with seed N (default: a new one each time)")
     p.add_argument("--briefing", action="store_true",
                    help="study what most raises recall at the deck's briefing time (see 'brief')")
     p.add_argument("--test", type=int, metavar="N",
@@ -126,19 +128,118 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'study' is not implemented yet")
+    if not args.plain:
+        from briefing_quiz.ui.app import run_app  # textual is imported only here
+
+        return run_app(paths)
+    if getattr(args, "briefing", False) or getattr(args, "test", None) is not None:
+        raise BriefingQuizError("--briefing and --test are not available with --plain yet")
+    import random
+
+    from briefing_quiz.core.session import StudySession
+    from briefing_quiz.core.store import Store
+    from briefing_quiz.plain import load_study_inputs, local_zone, run_plain, system_clock
+
+    config, decks = load_study_inputs(paths, args.deck_ids, sys.stderr)
+    if not decks:
+        raise BriefingQuizError("no decks to study (add some with --decks DIR)")
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    with Store.open(paths.data_file) as store:
+        session = StudySession(decks, store, config, clock=system_clock,
+                               tz=local_zone(system_clock()), seed=seed)
+        return run_plain(session, sys.stdin, sys.stdout)
 
 
 def _cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'stats' is not implemented yet")
+    import json
+
+    from briefing_quiz.core.session import collect_stats
+    from briefing_quiz.core.store import NoProgressError, Store
+    from briefing_quiz.plain import load_study_inputs, local_zone, system_clock
+
+    config, decks = load_study_inputs(paths, (), sys.stderr)
+    now = system_clock()
+    try:
+        store: Store | None = Store.open(paths.data_file, readonly=True)
+    except NoProgressError:
+        store = None  # a read-only command never creates the file
+        print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist)",
+              file=sys.stderr)
+    try:
+        if args.deck and store is not None and args.deck not in {d.id for d in decks} | set(
+                store.deck_ids()):
+            raise BriefingQuizError(f"no deck with id {args.deck!r} and no progress for it")
+        if args.deck and store is None and args.deck not in {d.id for d in decks}:
+            raise BriefingQuizError(f"no deck with id {args.deck!r}")
+        report = collect_stats(decks, store, config, now=now, tz=local_zone(now),
+                               deck_id=args.deck)
+    finally:
+        if store is not None:
+            store.close()
+    if args.json:
+        print(json.dumps({
+            "data_file": str(paths.data_file), "progress": store is not None,
+            "decks": [d.to_json() for d in report.decks],
+            "orphaned": [str(k) for k in report.orphaned]}, ensure_ascii=False))
+        return EXIT_OK
+    for d in report.decks:
+        recall = "-" if d.mean_retrievability is None else f"{d.mean_retrievability:.0%}"
+        print(f"{d.deck_id}  {d.title}\n"
+              f"  cards {d.cards}  items {d.items}  new {d.new}  learning {d.learning}  "
+              f"review {d.review}  suspended {d.suspended}\n"
+              f"  due now {d.due_now}  leeches {d.leeches}  reviews today {d.reviews_today}  "
+              f"recall now {recall}")
+    if report.orphaned:
+        shown = ", ".join(str(k) for k in report.orphaned[:10])
+        more = f" and {len(report.orphaned) - 10} more" if len(report.orphaned) > 10 else ""
+        print(f"orphaned items (progress kept, card no longer in a deck): "
+              f"{len(report.orphaned)}: {shown}{more}")
+    if not report.decks and not report.orphaned:
+        print("no decks")
+    return EXIT_OK
 
 
 def _cmd_log(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'log' is not implemented yet")
+    import json
+
+    from briefing_quiz.core.store import NoProgressError, Store
+
+    try:
+        store = Store.open(paths.data_file, readonly=True)
+    except NoProgressError:
+        print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist)",
+              file=sys.stderr)
+        return EXIT_OK
+    with store:
+        for record in store.reviews(args.deck):
+            sys.stdout.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+    return EXIT_OK
 
 
 def _cmd_rebuild(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'rebuild' is not implemented yet")
+    from briefing_quiz.core.errors import StoreError
+    from briefing_quiz.core.store import NoProgressError, Store
+
+    try:
+        store = Store.open(paths.data_file, create=False)
+    except NoProgressError:
+        print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist); "
+              "nothing to rebuild", file=sys.stderr)
+        return EXIT_OK
+    with store:
+        check = store.integrity_check()
+        if check != "ok":
+            raise StoreError(f"{paths.data_file} is damaged ({check.splitlines()[0]}); "
+                             "restore a backup before rebuilding")
+        before = store.states()
+        count = store.rebuild()
+        after = store.states()
+        differed = sum(1 for key in before.keys() | after.keys()
+                       if before.get(key) != after.get(key))
+        reviews = sum(1 for _ in store.reviews())
+    print(f"rebuilt {count} items from {reviews} reviews in {paths.data_file}; "
+          f"{differed} differed from the stored state")
+    return EXIT_OK
 
 
 def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:

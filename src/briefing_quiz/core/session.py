@@ -334,7 +334,9 @@ class StudySession:
             kind = "review" if state.card.state == fsrs.State.Review else "learning"
             slot = slot._replace(kind=kind, due_us=due_us, lapses=state.lapses,
                                  last_review_id=state.last_review_id)
-            if kind == "learning" and due_us > now_us + self._learn_ahead_us:
+            if kind == "learning" and due_us > now_us:
+                # Answered elsewhere and not due yet: it waits in the learning queue like any other
+                # (learn-ahead applies only once nothing else is left).
                 self._push_learning(slot)
                 return None
         entry = self._entry(slot, state)

@@ -1,0 +1,345 @@
+"""The plain study loop: `briefing-quiz study --plain`, a session on stdin/stdout without Textual.
+
+For screen readers, dumb terminals, ssh and scripts. It drives the same `StudySession` as the app,
+so the queue, the store and every rule are the same. Never imports textual or rich.
+
+Output, one item per line: first `STUDY <n> due: <new> new, <l> learning, <r> review. ...`, then
+each card, starting with a `CARD` line::
+
+    CARD 3/20 feb2022/troops typed            CARD <i>/<n> <deck>/<card>[#item] <type>
+    How many troops had Russia massed ...?    the question (cloze: the text with [...] gaps)
+      1) first choice                         choice and order cards: numbered, shuffled per session
+    Type your answer:                         what to type (a line of its own, then a line is read)
+
+Answers: basic — any line (an empty line reveals); typed and cloze — the text (several gaps of one
+cloze: separated by ";"); choice — a number, or several for a many-answer card ("1 3"); true/false —
+`t` or `f`; order — the numbers in the right order ("3 1 2"). Invalid input is explained and asked
+again. Then::
+
+    RIGHT | WRONG [(detail, e.g. 2 of 3 in place)]     auto-checked types only
+    YOURS: <your answer as text>                       when wrong
+    ANSWER: <the expected answer>
+    EXPLAIN: ... / SOURCE: ...                         when the card has them
+    CHANGED: this card changed since you last saw it   its content changed since the last review
+    GRADES 1:1m 2:6m 3:10m 4:8d                        the interval each grade would give
+    Grade 1-4 (Enter = 3 good):                        1 again, 2 hard, 3 good, 4 easy (or words)
+
+(`LEECH: forgotten N times ...` comes before the question of a leech.) Enter takes the suggested
+grade (Again after a wrong answer, Good after a right one or a basic card); your grade always wins.
+Once the answer is committed to the progress file::
+
+    SAVED feb2022/troops 3 due 2026-11-26T10:00:00+00:00     rating as its number 1-4; due in UTC
+
+Commands at either prompt: `q` (or end of input) ends the session; `:u` undo the last answer (or
+suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A session ends with::
+
+    SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 9 of 10 checked; 3 left
+    LEECHES feb2022/x, feb2022/y                       only when there are some
+
+If an answer cannot be saved (disk full, read-only file, ...) the loop prints `NOT SAVED` with the
+reason, ends the session and returns 1; nothing unsaved is ever reported as saved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timezone, tzinfo
+from enum import Enum
+from typing import TextIO
+
+from fsrs import Rating
+
+from briefing_quiz.config import Config, load_config
+from briefing_quiz.core.cloze import render_cloze
+from briefing_quiz.core.decks import find_deck_files, load_decks
+from briefing_quiz.core.errors import BriefingQuizError, StoreError
+from briefing_quiz.core.grading import CheckResult, parse_truefalse
+from briefing_quiz.core.model import (
+    BasicCard,
+    ChoiceCard,
+    ClozeCard,
+    Deck,
+    OrderCard,
+    TrueFalseCard,
+    TypedCard,
+)
+from briefing_quiz.core.scheduler import format_interval
+from briefing_quiz.core.session import QueueEntry, StudySession
+from briefing_quiz.paths import Paths
+
+__all__ = ["PlainLoop", "load_study_inputs", "local_zone", "run_plain", "system_clock"]
+
+_NAMES = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
+_QUIT = {"q", ":q", ":quit", "quit"}
+_COMMANDS = {":u": "undo", ":undo": "undo", ":s": "suspend", ":suspend": "suspend",
+             ":b": "bury", ":bury": "bury", ":h": "help", ":help": "help", "?": "help"}
+_HELP = ("Commands: q quits; :u undoes the last answer; :s suspends this card; "
+         ":b buries it until tomorrow; Enter at the grade takes the suggested grade.")
+
+
+class _Outcome(Enum):
+    NEXT = "next"      # go on with whatever is current or next
+    QUIT = "quit"      # the user ended the session
+    FAILED = "failed"  # an answer could not be saved
+
+
+class _Quit(Exception):
+    """End of input or `q`."""
+
+
+class _Command(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class PlainLoop:
+    """One plain session; `run()` returns the exit code (0, or 1 when an answer was not saved)."""
+
+    def __init__(self, session: StudySession, stdin: TextIO, stdout: TextIO) -> None:
+        self.session = session
+        self.stdin = stdin
+        self.stdout = stdout
+        self.checked = 0
+        self.right = 0
+
+    # -- I/O ---------------------------------------------------------------------------------------
+
+    def say(self, *lines: str) -> None:
+        for line in lines:
+            # One physical line per message: a card text with newlines is indented, never ambiguous.
+            self.stdout.write(line.replace("\r\n", "\n").replace("\n", "\n  ") + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str) -> str:
+        """Print `prompt` on its own line and read one line; raise _Quit / _Command."""
+        self.say(prompt)
+        line = self.stdin.readline()
+        if not line:
+            raise _Quit
+        text = line.rstrip("\r\n")
+        word = text.strip().lower()
+        if word in _QUIT:
+            raise _Quit
+        if word in _COMMANDS:
+            raise _Command(_COMMANDS[word])
+        return text
+
+    # -- the loop ----------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        counts = self.session.counts
+        self.say(f"STUDY {counts.total} due: {counts.new} new, {counts.learning} learning, "
+                 f"{counts.review} review. q quits, :h lists the commands.")
+        outcome = _Outcome.NEXT
+        while outcome is _Outcome.NEXT:
+            entry = self.session.current or self.session.next()
+            if entry is None:
+                self.say("DONE nothing more is due now")
+                break
+            try:
+                outcome = self.card(entry)
+            except _Quit:
+                outcome = _Outcome.QUIT
+        self.summary()
+        return 1 if outcome is _Outcome.FAILED else 0
+
+    def card(self, entry: QueueEntry) -> _Outcome:
+        session = self.session
+        started = session.clock()
+        n = session.done + session.remaining
+        self.say(f"CARD {session.done + 1}/{n} {entry.key} {entry.card.type}")
+        try:
+            response, given = self.read_answer(entry)
+            result = session.check(response) if response is not None else None
+            self.feedback(entry, result, given)
+            rating = self.read_grade(result)
+        except _Command as command:
+            return self.command(command.name, entry)
+        elapsed = session.clock() - started
+        duration_ms = max(0, int(elapsed.total_seconds() * 1000))
+        try:
+            saved = session.answer(rating, duration_ms=duration_ms, given=given,
+                                   correct=None if result is None else result.correct)
+        except StoreError as error:
+            self.say(f"NOT SAVED {entry.key}: {error}")
+            return _Outcome.FAILED
+        if result is not None:
+            self.checked += 1
+            self.right += result.correct
+        self.say(f"SAVED {saved.key} {int(saved.rating)} due "
+                 f"{saved.due.isoformat(timespec='seconds')}")
+        return _Outcome.NEXT
+
+    def command(self, name: str, entry: QueueEntry) -> _Outcome:
+        session = self.session
+        try:
+            if name == "help":
+                self.say(_HELP)
+            elif name == "undo":
+                undone = session.undo()
+                self.say("NOTHING TO UNDO" if undone is None else f"UNDONE {undone.key}")
+            elif name == "suspend":
+                session.suspend()
+                self.say(f"SUSPENDED {entry.key}")
+            elif name == "bury":
+                session.bury()
+                self.say(f"BURIED {entry.key}")
+        except StoreError as error:
+            self.say(f"NOT SAVED {entry.key}: {error}")
+            return _Outcome.FAILED
+        return _Outcome.NEXT
+
+    # -- answers -----------------------------------------------------------------------------------
+
+    def read_answer(self, entry: QueueEntry) -> tuple[object | None, str | None]:
+        """Show the question, read a valid answer; (response for session.check, given text)."""
+        card = entry.card
+        if entry.leech:
+            self.say(f"LEECH: forgotten {entry.lapses} times; consider rewriting it, or :s")
+        if isinstance(card, BasicCard):
+            self.say(card.question)
+            text = self.ask("Press Enter to show the answer:")
+            return None, text.strip() or None
+        if isinstance(card, TypedCard):
+            self.say(card.question)
+            text = self.ask("Type your answer:")
+            return text, text
+        if isinstance(card, ClozeCard):
+            self.say(render_cloze(card.text, entry.key.item))
+            text = self.ask("Fill the gap (several gaps: separate the answers with ;):")
+            return text, text
+        if isinstance(card, TrueFalseCard):
+            self.say(card.statement)
+            while True:
+                value = parse_truefalse(self.ask("True or false? (t/f):"))
+                if value is not None:
+                    return value, "true" if value else "false"
+                self.say("Please type t (true) or f (false).")
+        if isinstance(card, ChoiceCard):
+            options = self.session.choice_order(entry)
+            self.say(card.question, *(f"  {i}) {text}" for i, text in enumerate(options, 1)))
+            several = card.multiple or len(card.answers) > 1
+            prompt = ("Choose the right numbers, e.g. 1 3:" if several else "Choose a number:")
+            while True:
+                numbers = _numbers(self.ask(prompt), len(options))
+                if numbers is not None and numbers and len(set(numbers)) == len(numbers) and (
+                        several or len(numbers) == 1):
+                    chosen = [options[i - 1] for i in numbers]
+                    return chosen, " | ".join(chosen)
+                self.say(f"Please type {'numbers' if several else 'one number'} "
+                         f"from 1 to {len(options)}.")
+        if isinstance(card, OrderCard):
+            items = self.session.order_items(entry)
+            self.say(card.question, *(f"  {i}) {text}" for i, text in enumerate(items, 1)))
+            example = " ".join(str(i) for i in reversed(range(1, len(items) + 1)))
+            while True:
+                prompt = f"Type the numbers in the right order, e.g. {example}:"
+                numbers = _numbers(self.ask(prompt), len(items))
+                if numbers is not None and sorted(numbers) == list(range(1, len(items) + 1)):
+                    ordered = [items[i - 1] for i in numbers]
+                    return ordered, " → ".join(ordered)
+                self.say(f"Please type each number from 1 to {len(items)} once, in order.")
+        raise TypeError(f"unknown card type {type(card).__name__}")  # pragma: no cover
+
+    def feedback(self, entry: QueueEntry, result: CheckResult | None, given: str | None) -> None:
+        card = entry.card
+        lines: list[str] = []
+        if result is not None:
+            verdict = "RIGHT" if result.correct else "WRONG"
+            lines.append(f"{verdict} ({result.detail})" if result.detail else verdict)
+            if not result.correct:
+                lines.append(f"YOURS: {result.given or '(nothing)'}")
+            lines.append(f"ANSWER: {result.expected}")
+        elif isinstance(card, BasicCard):
+            lines.append(f"ANSWER: {card.answer}")
+        if isinstance(card, ClozeCard):
+            lines.append(f"FULL: {render_cloze(card.text, entry.key.item, reveal=True)}")
+        if card.explain:
+            lines.append(f"EXPLAIN: {card.explain}")
+        if card.source:
+            lines.append(f"SOURCE: “{card.source}”")
+        if entry.changed_since_seen:
+            lines.append("CHANGED: this card changed since you last saw it")
+        preview = self.session.preview()
+        lines.append("GRADES " + " ".join(f"{int(r)}:{format_interval(preview[r])}"
+                                          for r in sorted(preview)))
+        self.say(*lines)
+
+    def read_grade(self, result: CheckResult | None) -> Rating:
+        suggested = result.suggested if result is not None else Rating.Good
+        prompt = f"Grade 1-4 (Enter = {int(suggested)} {suggested.name.lower()}):"
+        while True:
+            rating = _rating(self.ask(prompt), suggested)
+            if rating is not None:
+                return rating
+            self.say("Please type 1 (again), 2 (hard), 3 (good) or 4 (easy), or Enter.")
+
+    def summary(self) -> None:
+        answered = self.session.answered
+        by = {r: sum(1 for a in answered if a.rating == r) for r in Rating}
+        parts = ", ".join(f"{r.name.lower()} {by[r]}" for r in Rating)
+        checked = f"; right {self.right} of {self.checked} checked" if self.checked else ""
+        self.say(f"SUMMARY answered {len(answered)}: {parts}{checked}; "
+                 f"{self.session.remaining} left")
+        if self.session.leeches:
+            self.say("LEECHES " + ", ".join(str(k) for k in self.session.leeches))
+
+
+def _numbers(text: str, top: int) -> list[int] | None:
+    """'3 1 2' / '3,1,2' / '312' (when every number is one digit) -> [3, 1, 2]; None if invalid."""
+    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
+    if len(parts) == 1 and top < 10 and parts[0].isdigit() and len(parts[0]) > 1:
+        parts = list(parts[0])
+    if not parts or not all(p.isdigit() for p in parts):
+        return None
+    numbers = [int(p) for p in parts]
+    return numbers if all(1 <= n <= top for n in numbers) else None
+
+
+def _rating(text: str, suggested: Rating) -> Rating | None:
+    word = text.strip().lower()
+    if not word:
+        return suggested
+    if word in ("1", "2", "3", "4"):
+        return Rating(int(word))
+    matches = [r for name, r in _NAMES.items() if name.startswith(word)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def run_plain(session: StudySession, stdin: TextIO, stdout: TextIO) -> int:
+    """Run a plain session over `stdin`/`stdout`; 0 normally, 1 when an answer was not saved."""
+    return PlainLoop(session, stdin, stdout).run()
+
+
+# ------------------------------------------------------------------------------------------------
+# What the progress commands share (study --plain, stats, log, rebuild)
+
+
+def load_study_inputs(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> tuple[Config,
+                                                                                      list[Deck]]:
+    """The settings and the decks to study: every deck found, or those in `deck_ids` (in that
+    order). Decks that fail to load are listed on `stderr`, one problem a line; the rest are used.
+    An unknown deck id, or nothing to study, is a BriefingQuizError."""
+    config = load_config(paths.config_file)
+    loaded = load_decks(find_deck_files(paths.deck_dirs))
+    for failure in loaded.failures:
+        for problem in failure.problems:
+            stderr.write(f"briefing-quiz: skipped deck: {problem}\n")
+    by_id = {d.id: d for d in loaded.decks}
+    unknown = [d for d in deck_ids if d not in by_id]
+    if unknown:
+        known = ", ".join(sorted(by_id)) or "none"
+        raise BriefingQuizError(f"no deck with id {', '.join(map(repr, unknown))} (decks: {known})")
+    decks = [by_id[d] for d in dict.fromkeys(deck_ids)] if deck_ids else loaded.decks
+    return config, decks
+
+
+def system_clock() -> datetime:
+    """The real time, aware UTC: what the CLI injects as the session clock."""
+    return datetime.now(timezone.utc)
+
+
+def local_zone(now: datetime) -> tzinfo:
+    """The system's local time zone at `now` (the study day starts at its local hour)."""
+    return now.astimezone().tzinfo or timezone.utc
