@@ -1,0 +1,118 @@
+"""The Textual app: screens, command palette and theme. Kept thin; screens live in `ui/screens/`.
+
+The app gets `Paths` (and, for tests, a clock and a shuffle seed). The first frame shows the decks
+screen at once; settings, decks and the progress file are read on the store thread (see
+`ui.backend`), and the screen fills in when they arrive.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone, tzinfo
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
+
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.paths import Paths
+from briefing_quiz.ui.backend import Backend
+from briefing_quiz.ui.commands import ScreenCommands
+from briefing_quiz.ui.screens.decks import DecksScreen
+from briefing_quiz.ui.screens.help import HelpScreen
+from briefing_quiz.ui.text import clean
+
+
+def utc_now() -> datetime:
+    """The real clock (the only place the UI reads it; tests inject their own)."""
+    return datetime.now(timezone.utc)
+
+
+class QuizApp(App[int]):
+    """briefing-quiz."""
+
+    TITLE = "briefing-quiz"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", show=False),
+    ]
+
+    def __init__(self, paths: Paths, *, clock: Callable[[], datetime] = utc_now,
+                 seed: int | None = None, tz: tzinfo | None = None) -> None:
+        super().__init__()
+        self.paths = paths
+        self.clock = clock
+        # Shuffles are seeded per run: stable within a session, different between runs (so the
+        # position of the right choice is never something to learn). Tests pass a fixed seed.
+        self.seed = random.SystemRandom().randrange(2**31) if seed is None else seed
+        self.backend = Backend(paths, clock=clock, seed=self.seed, tz=tz)
+        self._theme_loaded = False
+
+    # -- start and stop ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.push_screen(DecksScreen())
+        self.start_up()
+
+    @work(exclusive=True, group="start-up")
+    async def start_up(self) -> None:
+        config = await self.backend.call(self.backend.load_config_sync)
+        if config.theme and config.theme in self.available_themes:
+            self.theme = config.theme
+        elif config.theme:
+            self.notify(f"Unknown theme {config.theme!r} in the settings; using the default.",
+                        severity="warning")
+        self._theme_loaded = True
+
+    async def on_unmount(self) -> None:
+        self.backend.shutdown()
+
+    @property
+    def decks_screen(self) -> DecksScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                return screen
+        return None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text: messages quote paths, errors and card text."""
+        super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout,
+                       markup=False)
+
+    # -- theme ------------------------------------------------------------------------------------
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_loaded:
+            self.remember_theme(theme)
+
+    @work(exclusive=True, group="save-theme")
+    async def remember_theme(self, theme: str) -> None:
+        try:
+            await self.backend.call(self.backend.save_theme_sync, theme)
+        except (BriefingQuizError, OSError, ValueError) as error:
+            self.notify(f"The theme could not be saved: {error}", severity="error")
+
+    # -- navigation -------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def start_study(self, deck_ids: Sequence[str] | None) -> None:
+        from briefing_quiz.ui.screens.study import StudyScreen
+
+        self.push_screen(StudyScreen(deck_ids))
+
+    def open_browse(self) -> None:
+        from briefing_quiz.ui.screens.browse import BrowseScreen
+
+        self.push_screen(BrowseScreen())
+
+
+def run_app(paths: Paths) -> int:
+    """Run the app until the user quits; the exit code for the CLI."""
+    app = QuizApp(paths)
+    result = app.run()
+    return 0 if result is None else int(result)

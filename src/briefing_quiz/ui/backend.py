@@ -1,0 +1,216 @@
+"""The app's one door to the core: decks, settings, the progress store and study sessions.
+
+SQLite connections belong to the thread that opened them (`Store` is one-per-thread), and opening or
+reading a big store must never hold up a frame. So every call that touches the store runs on one
+dedicated worker thread, in order: screens `await backend.call(fn, ...)`. Methods named `*_sync`
+run on that thread and must only be called through `call`.
+
+This module also holds what the core does not offer the UI directly (deck counts for the home
+screen, browse rows); it composes core calls and never runs SQL or reads TOML itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
+from functools import partial
+from typing import ParamSpec, TypeVar
+
+from briefing_quiz.config import Config, load_config, save_theme
+from briefing_quiz.core.decks import find_deck_files, load_decks
+from briefing_quiz.core.errors import BriefingQuizError, ConfigError, DeckError
+from briefing_quiz.core.model import Card, Deck, ItemKey
+from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.session import DeckStats, StudySession, collect_stats
+from briefing_quiz.core.store import ItemState, ReviewRecord, Store
+from briefing_quiz.paths import Paths
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """One review item as the browse screen lists it."""
+
+    key: ItemKey
+    deck: Deck
+    card: Card
+    due: datetime | None
+    stability: float | None
+    recall: float | None
+    lapses: int
+    reps: int
+    suspended: bool
+    buried: bool
+    phase: str  # "new", "learning", "review"
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The result of loading decks (and, the first time, opening the store)."""
+
+    decks: list[Deck]
+    failures: list[DeckError]
+    stats: list[DeckStats]
+    first_run: bool
+    store_error: BriefingQuizError | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+class Backend:
+    """Core objects of one app run, used only from the store thread."""
+
+    def __init__(self, paths: Paths, *, clock: Callable[[], datetime], seed: int,
+                 tz: tzinfo | None = None) -> None:
+        self.paths = paths
+        self.clock = clock
+        self.seed = seed
+        self.tz = tz
+        self.config = Config()
+        self.config_error: ConfigError | None = None
+        self._config_loaded = False
+        self.store: Store | None = None
+        self.decks: list[Deck] = []
+        self.failures: list[DeckError] = []
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-quiz-store")
+        self._pending = 0
+
+    # -- threading --------------------------------------------------------------------------------
+    async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `fn` on the store thread, after every call made before it."""
+        loop = asyncio.get_running_loop()
+        self._pending += 1
+        try:
+            return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+        finally:
+            self._pending -= 1
+
+    @property
+    def idle(self) -> bool:
+        """No call is waiting for the store thread."""
+        return self._pending == 0
+
+    async def drain(self) -> None:
+        """Wait until every call made so far has finished (tests, shutdown)."""
+        await self.call(lambda: None)
+
+    def shutdown(self) -> None:
+        """Close the store on its own thread and stop the thread."""
+        self._executor.submit(self._close_sync)
+        self._executor.shutdown(wait=True)
+
+    def _close_sync(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    # -- loading ----------------------------------------------------------------------------------
+    def load_config_sync(self) -> Config:
+        """Read the settings; an invalid file is reported and the defaults are used."""
+        try:
+            self.config = load_config(self.paths.config_file)
+            self.config_error = None
+        except ConfigError as error:
+            self.config, self.config_error = Config(), error
+        self._config_loaded = True
+        return self.config
+
+    def save_theme_sync(self, theme: str) -> None:
+        save_theme(self.paths.config_file, theme)
+
+    def load_sync(self) -> Loaded:
+        """(Re)load every deck from disk; open the store the first time."""
+        if not self._config_loaded:
+            self.load_config_sync()
+        first_run = not self.paths.data_file.exists()
+        store_error: BriefingQuizError | None = None
+        if self.store is None:
+            try:
+                self.store = Store.open(self.paths.data_file)
+            except BriefingQuizError as error:
+                store_error = error
+        load = load_decks(find_deck_files(self.paths.deck_dirs))
+        self.decks = sorted(load.decks, key=lambda d: d.id)
+        self.failures = list(load.failures)
+        return Loaded(self.decks, self.failures, self.deck_stats_sync(), first_run, store_error)
+
+    def _require_store(self) -> Store:
+        if self.store is None:
+            raise BriefingQuizError(f"the progress file {self.paths.data_file} could not be opened")
+        return self.store
+
+    def _scheduler(self, deck_id: str) -> Scheduler:
+        return Scheduler(self.config.for_deck(deck_id))
+
+    # -- queries ----------------------------------------------------------------------------------
+    def deck_stats_sync(self) -> list[DeckStats]:
+        """Counts per loaded deck, as `briefing-quiz stats` computes them."""
+        now = self.clock()
+        tz = self.tz if self.tz is not None else (now.astimezone().tzinfo or timezone.utc)
+        return collect_stats(self.decks, self.store, self.config, now=now, tz=tz).decks
+
+    def card_rows_sync(self) -> list[CardRow]:
+        """Every review item of every loaded deck, with its stored state."""
+        store = self._require_store()
+        now = self.clock()
+        states = store.states()
+        rows: list[CardRow] = []
+        for deck in self.decks:
+            scheduler = self._scheduler(deck.id)
+            for card in deck.cards:
+                for item in card.items:
+                    key = ItemKey(deck.id, card.id, item)
+                    rows.append(self._row(key, deck, card, states.get(key), scheduler, now))
+        return rows
+
+    def card_row_sync(self, key: ItemKey) -> CardRow | None:
+        store = self._require_store()
+        deck = next((d for d in self.decks if d.id == key.deck_id), None)
+        card = deck.card(key.card_id) if deck is not None else None
+        if deck is None or card is None:
+            return None
+        return self._row(key, deck, card, store.get(key), self._scheduler(deck.id), self.clock())
+
+    @staticmethod
+    def _row(key: ItemKey, deck: Deck, card: Card, state: ItemState | None, scheduler: Scheduler,
+             now: datetime) -> CardRow:
+        if state is None:
+            return CardRow(key, deck, card, None, None, None, 0, 0, False, False, "new")
+        fsrs_card = state.card
+        return CardRow(
+            key, deck, card,
+            due=state.due,
+            stability=fsrs_card.stability if fsrs_card is not None else None,
+            recall=scheduler.retrievability(fsrs_card, now) if fsrs_card is not None else None,
+            lapses=state.lapses, reps=state.reps, suspended=state.suspended,
+            buried=state.is_buried(now), phase=state.phase,
+        )
+
+    def history_sync(self, key: ItemKey) -> list[ReviewRecord]:
+        return self._require_store().history(key)
+
+    def set_suspended_sync(self, key: ItemKey, suspended: bool) -> None:
+        store = self._require_store()
+        if suspended:
+            store.suspend(key, at=self.clock())
+        else:
+            store.unsuspend(key, at=self.clock())
+
+    def next_due_sync(self, deck_ids: Sequence[str], limit: int = 500) -> list[datetime]:
+        """The next `limit` due times after now of the items of `deck_ids` (not suspended)."""
+        store = self._require_store()
+        now = self.clock()
+        wanted = set(deck_ids)
+        dues = [s.due for s in store.states().values()
+                if s.key.deck_id in wanted and not s.suspended
+                and s.due is not None and s.due > now]
+        return sorted(dues)[:limit]
+
+    def new_session_sync(self, deck_ids: Sequence[str] | None) -> StudySession:
+        decks = self.decks if deck_ids is None else [d for d in self.decks if d.id in deck_ids]
+        return StudySession(decks, self._require_store(), self.config, clock=self.clock,
+                            tz=self.tz, seed=self.seed)

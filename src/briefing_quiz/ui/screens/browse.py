@@ -1,0 +1,350 @@
+"""Browse every card: filter by deck, tag and text, sort by any column, see one card's details and
+review history, and suspend or unsuspend it.
+
+Rows are built once on the store thread; filtering and sorting work on plain lists, and the table
+draws only what is on screen, so 10,000 cards stay responsive while typing a search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Input, Select, Static
+
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.model import ChoiceCard, ItemKey, OrderCard
+from briefing_quiz.core.scheduler import format_interval
+from briefing_quiz.core.store import ReviewRecord
+from briefing_quiz.ui.backend import CardRow
+from briefing_quiz.ui.text import assemble, lines, one_line
+from briefing_quiz.ui.widgets.cards import TYPE_LABELS, answer_text, prompt_content
+from briefing_quiz.ui.widgets.keybar import KeyBar
+from briefing_quiz.ui.widgets.table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from briefing_quiz.ui.app import QuizApp
+
+COLUMNS = (
+    Column("Deck", 8, flex=True),
+    Column("Id", 10, flex=True),
+    Column("Type", 9),
+    Column("Tags", 8, flex=True),
+    Column("Due", 6, right=True),
+    Column("Stab", 6, right=True),
+    Column("R", 4, right=True),
+    Column("Lap", 3, right=True),
+    Column("Susp", 4),
+)
+NEVER = -1.0  # sort value for "no value" (new cards have no stability or recall)
+UNSCHEDULED = float("inf")  # new cards sort after every scheduled one by due date
+
+
+@dataclass(slots=True)
+class BrowseRow:
+    """A card row with its display cells, sort keys and search text, built once."""
+
+    row: CardRow
+    cells: tuple[str, ...]
+    sort_keys: tuple[object, ...]
+    haystack: str
+    tags: frozenset[str]
+
+
+def due_label(row: CardRow, now: datetime) -> str:
+    if row.due is None:
+        return "new"
+    if row.due <= now:
+        return "now"
+    return format_interval(row.due - now)
+
+
+def make_row(row: CardRow, now: datetime) -> BrowseRow:
+    card = row.card
+    ident = row.key.card_id + (f"#{row.key.item}" if row.key.item else "")
+    state = "susp" if row.suspended else ("bury" if row.buried else "")
+    cells = (
+        one_line(row.key.deck_id, 60), one_line(ident, 80), card.type,
+        one_line(" ".join(card.tags), 80), due_label(row, now),
+        "" if row.stability is None else f"{row.stability:.1f}",
+        "" if row.recall is None else f"{row.recall:.0%}",
+        str(row.lapses) if row.lapses else "", state,
+    )
+    sort_keys = (
+        row.key.deck_id, (row.key.card_id, row.key.item), card.type, " ".join(card.tags),
+        row.due.timestamp() if row.due is not None else UNSCHEDULED,
+        row.stability if row.stability is not None else NEVER,
+        row.recall if row.recall is not None else NEVER,
+        row.lapses, (row.suspended, row.buried),
+    )
+    haystack = "\n".join((row.key.deck_id, ident, " ".join(card.tags), card.prompt,
+                          answer_text(card, row.key.item))).casefold()
+    return BrowseRow(row, cells, sort_keys, haystack, frozenset(card.tags))
+
+
+def build_rows(rows: list[CardRow], now: datetime) -> list[BrowseRow]:
+    return [make_row(r, now) for r in rows]
+
+
+def _when(at: datetime, tz: tzinfo | None) -> str:
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def detail_content(row: CardRow, history: list[ReviewRecord] | None, now: datetime,
+                   tz: tzinfo | None) -> Content:
+    """The highlighted card in full: text, answers, source, state and review history."""
+    card, key = row.card, row.key
+    out: list[Content] = [
+        assemble((f"{TYPE_LABELS[card.type]} ", "bold"), ("· ", ""), str(key)),
+        prompt_content(card, key.item),
+    ]
+    if isinstance(card, ChoiceCard):
+        out.extend(assemble("  ", ("✓ " if c in card.answers else "· ", "bold"), c)
+                   for c in card.choices)
+    elif isinstance(card, OrderCard):
+        out.extend(assemble(f"  {i}. ", item) for i, item in enumerate(card.items_in_order, 1))
+    else:
+        out.append(assemble(("Answer: ", "bold"), answer_text(card, key.item)))
+    if card.explain:
+        out.append(assemble(("Why: ", "bold"), card.explain))
+    if card.source:
+        out.append(assemble(("Source: ", "bold"), ("“" + card.source + "”", "italic")))
+        attribution = row.deck.source.attribution() if row.deck.source else ""
+        if attribution:
+            out.append(assemble("        — ", attribution))
+    if card.tags:
+        out.append(assemble(("Tags: ", "bold"), ", ".join(card.tags)))
+    if card.path is not None:
+        out.append(assemble(("File: ", "bold"), f"{card.path}:{card.line}"))
+    state: list[str | Content | tuple[str, str]] = [("State: ", "bold"), row.phase]
+    if row.due is not None:
+        state.append(f" · due {_when(row.due, tz)} ({due_label(row, now)})")
+    if row.stability is not None:
+        state.append(f" · stability {row.stability:.1f}d")
+    if row.recall is not None:
+        state.append(f" · recall now {row.recall:.0%}")
+    state.append(f" · {row.reps} reviews · {row.lapses} lapses")
+    if row.suspended:
+        state.append((" · SUSPENDED", "bold $text-warning"))
+    if row.buried:
+        state.append((" · buried", "bold"))
+    out.append(assemble(*state))
+    out.append(Content.styled("Review history:", "bold"))
+    if history is None:
+        out.append(Content.styled("  loading…", "italic"))
+    elif not history:
+        out.append(Content.styled("  never reviewed", "italic"))
+    for record in history or []:
+        verdict = {True: ("✓ right", "$text-success"), False: ("✗ wrong", "$text-error"),
+                   None: ("self-graded", "")}[record.correct]
+        interval = format_interval(record.card_after.due - record.reviewed_at)
+        parts: list[str | Content | tuple[str, str]] = [
+            f"  {_when(record.reviewed_at, tz)}  {record.rating.name:<5}  ", verdict,
+            f"  next {interval}",
+        ]
+        if record.given:
+            parts.extend(["  answer: ", one_line(record.given, 80)])
+        if record.undone:
+            parts.append(("  (undone)", "italic"))
+        out.append(assemble(*parts))
+    return lines(out)
+
+
+class BrowseScreen(Screen[None]):
+    """All cards in a sortable, filterable table with a detail panel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("d", "focus_deck", "Deck filter"),
+        Binding("t", "focus_tag", "Tag filter"),
+        Binding("o", "sort_next", "Sort by next column"),
+        Binding("O", "sort_reverse", "Reverse sort"),
+        Binding("exclamation_mark", "toggle_suspend", "(Un)suspend"),
+        Binding("escape", "back", "Back"),
+        Binding("question_mark", "app.help", "Help", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="browse")
+        self.all_rows: list[BrowseRow] = []
+        self.shown: list[BrowseRow] = []
+        self.sort_column = 4  # due
+        self.sort_reverse = False
+        self.deck_filter: str | None = None
+        self.tag_filter: str | None = None
+        self.text_filter = ""
+        self.loaded = False
+
+    @property
+    def quiz(self) -> QuizApp:
+        from briefing_quiz.ui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="browse-filters"):
+            yield Input(placeholder="/ search text, ids, tags", id="search", compact=True)
+            yield Select[str]([], prompt="All decks (d)", id="deck-filter", compact=True)
+            yield Select[str]([], prompt="All tags (t)", id="tag-filter", compact=True)
+        yield VirtualTable[ItemKey](COLUMNS, empty_text="Loading cards…", id="cards")
+        yield Static(id="browse-count")
+        with VerticalScroll(id="detail"):
+            yield Static(id="detail-text")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#cards", VirtualTable).focus()
+        self.load()
+
+    @work(exclusive=True, group="browse-load")
+    async def load(self) -> None:
+        backend = self.quiz.backend
+        now = self.quiz.clock()
+        try:
+            rows = await backend.call(lambda: build_rows(backend.card_rows_sync(), now))
+        except BriefingQuizError as error:
+            self.query_one("#browse-count", Static).update(
+                assemble(("✗ Cannot read the progress file: ", "bold $text-error"), str(error)))
+            return
+        self.all_rows = rows
+        self.loaded = True
+        decks = sorted({r.row.key.deck_id for r in rows})
+        tags = sorted({t for r in rows for t in r.tags})
+        self.query_one("#deck-filter", Select).set_options((one_line(d, 40), d) for d in decks)
+        self.query_one("#tag-filter", Select).set_options((one_line(t, 40), t) for t in tags)
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        table.empty_text = "No card matches the filters."
+        self.apply()
+
+    # -- filtering and sorting --------------------------------------------------------------------
+    def apply(self) -> None:
+        """Filter, sort and show the rows, keeping the highlighted card when it is still shown."""
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        keep = table.current_key
+        needle = self.text_filter.casefold().strip()
+        deck, tag = self.deck_filter, self.tag_filter
+        shown = [r for r in self.all_rows
+                 if (deck is None or r.row.key.deck_id == deck)
+                 and (tag is None or tag in r.tags)
+                 and (not needle or needle in r.haystack)]
+        column = self.sort_column
+        shown.sort(key=lambda r: r.sort_keys[column], reverse=self.sort_reverse)  # type: ignore[arg-type,return-value]
+        self.shown = shown
+        arrow = " ▼" if self.sort_reverse else " ▲"
+        table.set_header_labels([c.label + (arrow if i == column else "")
+                                 for i, c in enumerate(COLUMNS)])
+        table.set_rows([r.cells for r in shown], [r.row.key for r in shown], keep=keep)
+        total = len(self.all_rows)
+        suspended = sum(1 for r in shown if r.row.suspended)
+        self.query_one("#browse-count", Static).update(Content(
+            f"{len(shown):,} of {total:,} cards shown · {suspended:,} suspended · sorted by "
+            f"{COLUMNS[column].label}{arrow}"))
+        if not shown:
+            self.query_one("#detail-text", Static).update(Content(""))
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.text_filter = event.value
+        if self.loaded:
+            self.apply()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        self.query_one("#cards", VirtualTable).focus()
+
+    @on(Select.Changed, "#deck-filter")
+    def _deck(self, event: Select.Changed) -> None:
+        self.deck_filter = None if event.value is Select.BLANK else str(event.value)
+        if self.loaded:
+            self.apply()
+
+    @on(Select.Changed, "#tag-filter")
+    def _tag(self, event: Select.Changed) -> None:
+        self.tag_filter = None if event.value is Select.BLANK else str(event.value)
+        if self.loaded:
+            self.apply()
+
+    @on(VirtualTable.HeaderClicked)
+    def _header(self, event: VirtualTable.HeaderClicked) -> None:
+        if event.column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = event.column, False
+        self.apply()
+
+    def action_sort_next(self) -> None:
+        self.sort_column = (self.sort_column + 1) % len(COLUMNS)
+        self.sort_reverse = False
+        self.apply()
+
+    def action_sort_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.apply()
+
+    # -- details ----------------------------------------------------------------------------------
+    @on(VirtualTable.Highlighted)
+    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
+        if 0 <= event.index < len(self.shown):
+            self.show_detail(self.shown[event.index].row)
+
+    @work(exclusive=True, group="browse-detail")
+    async def show_detail(self, row: CardRow) -> None:
+        text = self.query_one("#detail-text", Static)
+        now, tz = self.quiz.clock(), self.quiz.backend.tz
+        text.update(detail_content(row, None, now, tz))
+        try:
+            history = await self.quiz.backend.call(self.quiz.backend.history_sync, row.key)
+        except BriefingQuizError as error:
+            text.update(lines([detail_content(row, [], now, tz),
+                               assemble(("✗ History unavailable: ", "bold $text-error"),
+                                        str(error))]))
+            return
+        text.update(detail_content(row, history, now, tz))
+
+    # -- actions ----------------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_deck(self) -> None:
+        self.query_one("#deck-filter", Select).focus()
+
+    def action_focus_tag(self) -> None:
+        self.query_one("#tag-filter", Select).focus()
+
+    async def action_toggle_suspend(self) -> None:
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        if not self.shown or not 0 <= table.cursor < len(self.shown):
+            return
+        current = self.shown[table.cursor]
+        key, suspend = current.row.key, not current.row.suspended
+        backend = self.quiz.backend
+        try:
+            await backend.call(backend.set_suspended_sync, key, suspend)
+            fresh = await backend.call(backend.card_row_sync, key)
+        except BriefingQuizError as error:
+            self.notify(f"Could not change {key}: {error}", severity="error")
+            return
+        if fresh is not None:
+            new = make_row(fresh, self.quiz.clock())
+            self.all_rows = [new if r.row.key == key else r for r in self.all_rows]
+            self.apply()
+            self.show_detail(fresh)
+        self.notify(f"{'Suspended' if suspend else 'Unsuspended'} {key}.", timeout=3)
+
+    async def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, (Input, Select)):
+            self.query_one("#cards", VirtualTable).focus()
+            return
+        self.dismiss(None)
+        decks = self.quiz.decks_screen
+        if decks is not None:
+            await decks.refresh_stats()

@@ -1,0 +1,202 @@
+"""The home screen: every deck with its counts, the decks that failed to load, what to do next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from briefing_quiz.core.session import DeckStats
+from briefing_quiz.ui.backend import Loaded
+from briefing_quiz.ui.text import assemble, clean, lines, plain
+from briefing_quiz.ui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from briefing_quiz.ui.app import QuizApp
+
+WELCOME = (
+    "Welcome to briefing-quiz! Pick a deck with ↑/↓ and press enter to study it, or press a to "
+    "study everything due. Answers are saved as you grade them. Press ? for every key, q to quit."
+)
+
+
+def recall_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+class DecksScreen(Screen[None]):
+    """Decks with new / learning / due / total and mean recall."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "study", "Study deck", priority=True),
+        Binding("a", "study_all", "Study all due"),
+        Binding("b", "browse", "Browse"),
+        Binding("s", "stats", "Stats"),
+        Binding("r", "reload", "Reload"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="decks")
+        self.loaded: Loaded | None = None
+
+    @property
+    def quiz(self) -> QuizApp:
+        from briefing_quiz.ui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="decks-body"):
+            yield Static(id="welcome", markup=False)
+            yield DataTable(id="decks-table", cursor_type="row", zebra_stripes=True)
+            yield Static(Content("Loading decks…"), id="decks-status")
+            yield Static(id="failures")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks-table", DataTable)
+        table.add_column("Deck", key="deck")
+        table.add_column("Title", key="title")
+        for label in ("New", "Learning", "Due", "Total", "Recall"):
+            table.add_column(Text(label, justify="right"), key=label.lower())
+        table.display = False
+        self.query_one("#welcome").display = False
+        self.query_one("#failures").display = False
+        table.focus()
+        self.reload(quiet=True)
+
+    # -- data -------------------------------------------------------------------------------------
+    def show_loaded(self, loaded: Loaded) -> None:
+        """Fill the screen from a load (called by the app)."""
+        self.loaded = loaded
+        table = self.query_one("#decks-table", DataTable)
+        selected = self.selected_deck_id()
+        table.clear()
+        for stats in loaded.stats:
+            table.add_row(*self._cells(stats), key=stats.deck_id)
+        table.display = bool(loaded.stats)
+        if selected is not None and selected in {s.deck_id for s in loaded.stats}:
+            table.move_cursor(row=table.get_row_index(selected))
+        welcome = self.query_one("#welcome", Static)
+        welcome.update(plain(WELCOME))
+        welcome.display = loaded.first_run and bool(loaded.stats)
+        self._show_status(loaded)
+        self._show_failures(loaded)
+
+    @staticmethod
+    def _cells(stats: DeckStats) -> list[Text]:
+        numbers = (stats.new, stats.learning, stats.due_now, stats.items)
+        return [
+            Text(clean(stats.deck_id), no_wrap=True, overflow="ellipsis"),
+            Text(clean(stats.title), no_wrap=True, overflow="ellipsis"),
+            *(Text(str(n), justify="right") for n in numbers),
+            Text(recall_text(stats.mean_retrievability), justify="right"),
+        ]
+
+    def _show_status(self, loaded: Loaded) -> None:
+        status = self.query_one("#decks-status", Static)
+        parts: list[Content] = []
+        if loaded.store_error is not None:
+            parts.append(assemble(("✗ Progress file: ", "bold $text-error"),
+                                  str(loaded.store_error)))
+        if self.quiz.backend.config_error is not None:
+            parts.append(assemble(("✗ Settings ignored, defaults used: ", "bold $text-error"),
+                                  str(self.quiz.backend.config_error)))
+        if not loaded.stats:
+            dirs = ", ".join(str(d) for d in self.quiz.paths.deck_dirs)
+            parts.append(assemble(("No decks found. ", "bold"),
+                                  f"Put deck files (*.toml) in one of: {dirs} — then press r."))
+        elif not parts:
+            due = sum(s.due_now for s in loaded.stats)
+            new = sum(s.new for s in loaded.stats)
+            parts.append(Content(f"{due} due now and {new} new across {len(loaded.stats)} "
+                                 f"deck{'s' if len(loaded.stats) != 1 else ''}."))
+        status.update(lines(parts))
+
+    def _show_failures(self, loaded: Loaded) -> None:
+        failures = self.query_one("#failures", Static)
+        if not loaded.failures:
+            failures.display = False
+            return
+        n = len(loaded.failures)
+        out = [assemble((f"✗ {n} deck file{'s' if n != 1 else ''} could not be loaded "
+                         "(the other decks work; fix the file and press r):", "bold $text-error"))]
+        for error in loaded.failures:
+            out.extend(plain(f"  {problem}") for problem in error.problems)
+        failures.update(lines(out))
+        failures.display = True
+
+    def selected_deck_id(self) -> str | None:
+        table = self.query_one("#decks-table", DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return None if row_key.value is None else str(row_key.value)
+
+    # -- actions ----------------------------------------------------------------------------------
+    def _ready(self) -> bool:
+        if self.loaded is None:
+            self.notify("Still loading the decks…", timeout=2)
+            return False
+        if self.quiz.backend.store is None:
+            self.notify("The progress file could not be opened, so studying is off. "
+                        "See the message on the screen.", severity="error")
+            return False
+        return True
+
+    def action_study(self) -> None:
+        deck_id = self.selected_deck_id()
+        if self._ready() and deck_id is not None:
+            self.quiz.start_study([deck_id])
+
+    @on(DataTable.RowSelected, "#decks-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study()
+
+    def action_study_all(self) -> None:
+        if self._ready():
+            self.quiz.start_study(None)
+
+    def action_browse(self) -> None:
+        if self._ready():
+            self.quiz.open_browse()
+
+    def action_stats(self) -> None:
+        self.notify("Statistics are coming soon. Meanwhile: `briefing-quiz stats`.", timeout=4)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @work(exclusive=True, group="load-decks")
+    async def reload(self, *, quiet: bool = False) -> None:
+        """Load the decks from disk again (the app's first load goes through here too)."""
+        status = self.query_one("#decks-status", Static)
+        if self.loaded is not None:
+            status.update(Content("Reloading decks…"))
+        loaded = await self.quiz.backend.call(self.quiz.backend.load_sync)
+        self.show_loaded(loaded)
+        if not quiet:
+            bad = len(loaded.failures)
+            self.notify(f"Reloaded {len(loaded.decks)} deck{'s' if len(loaded.decks) != 1 else ''}"
+                        + (f"; {bad} could not be loaded" if bad else "") + ".", timeout=3)
+
+    async def refresh_stats(self) -> None:
+        """Recount after studying or suspending (decks are not re-read)."""
+        if self.loaded is None or self.quiz.backend.store is None:
+            return
+        stats = await self.quiz.backend.call(self.quiz.backend.deck_stats_sync)
+        self.loaded.stats = stats
+        self.loaded.first_run = False
+        self.show_loaded(self.loaded)

@@ -1,0 +1,365 @@
+"""The study screen: one card at a time, answered, checked by the core, graded and saved.
+
+Phases: "loading" (asking the session for the next card) -> "question" (the answer area has the
+keys) -> "answered" (verdict, explanation, source; the grade bar has the keys) -> "saving" (the
+store thread commits the answer; keys wait) -> the next card, or the summary when nothing is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from fsrs import Rating
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.grading import CheckResult
+from briefing_quiz.core.scheduler import format_interval
+from briefing_quiz.core.session import QueueEntry, SavedAnswer, StudySession
+from briefing_quiz.ui.text import assemble
+from briefing_quiz.ui.widgets.cards import (
+    AREA_TYPES,
+    TYPE_LABELS,
+    LinesArea,
+    Revealed,
+    Submitted,
+    TypedArea,
+    prompt_content,
+)
+from briefing_quiz.ui.widgets.feedback import Feedback, verdict_line
+from briefing_quiz.ui.widgets.grades import GradeBar
+from briefing_quiz.ui.widgets.header import StudyHeader
+from briefing_quiz.ui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from briefing_quiz.ui.app import QuizApp
+
+Phase = Literal["loading", "question", "answered", "saving", "done"]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What the summary needs about one saved answer."""
+
+    saved: SavedAnswer
+    entry: QueueEntry
+    result: CheckResult | None
+
+
+class StudyScreen(Screen[None]):
+    """Study the due cards of some decks (all decks when `deck_ids` is None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u,ctrl+z", "undo", "Undo", key_display="u"),
+        Binding("exclamation_mark", "suspend", "Suspend"),
+        Binding("minus", "bury", "Bury"),
+        Binding("e", "locate", "Where"),
+        Binding("escape", "end", "End"),
+        Binding("pageup", "scroll_card(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_card(1)", "Scroll down", show=False),
+        Binding("question_mark", "app.help", "Help", show=False),
+    ]
+
+    def __init__(self, deck_ids: Sequence[str] | None) -> None:
+        super().__init__(id="study")
+        self.deck_ids = None if deck_ids is None else list(deck_ids)
+        self.session: StudySession | None = None
+        self.entry: QueueEntry | None = None
+        self.result: CheckResult | None = None
+        self.phase: Phase = "loading"
+        self.answers: list[Answered] = []
+        self.started: datetime | None = None
+        self.shown_at: datetime | None = None
+        self.area: LinesArea | TypedArea | None = None
+        self._areas: dict[type, LinesArea | TypedArea] = {}
+
+    @property
+    def quiz(self) -> QuizApp:
+        from briefing_quiz.ui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    # -- layout -----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StudyHeader(id="study-header")
+        with VerticalScroll(id="card-scroll"):
+            yield Static(id="card-meta")
+            yield Static(id="prompt")
+            yield Vertical(id="answer-slot")
+            yield Feedback(id="feedback")
+        yield Static(id="verdict")
+        yield GradeBar(id="grades")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._show_grades(False)
+        self.started = self.quiz.clock()
+        self.set_interval(1.0, self._tick)
+        self.start()
+
+    def _tick(self) -> None:
+        if self.started is not None:
+            self.query_one(StudyHeader).set_elapsed(self.quiz.clock() - self.started)
+
+    @work(exclusive=True, group="study-start")
+    async def start(self) -> None:
+        backend = self.quiz.backend
+        try:
+            self.session = await backend.call(backend.new_session_sync, self.deck_ids)
+            entry = await backend.call(self.session.next)
+        except BriefingQuizError as error:
+            self.notify(f"Cannot start studying: {error}", severity="error", timeout=10)
+            self.dismiss(None)
+            return
+        if entry is None:
+            self.notify("Nothing to study right now: no card is due and no new card is left for "
+                        "today.", timeout=6)
+            self.dismiss(None)
+            return
+        await self.show_entry(entry)
+
+    # -- showing a card ---------------------------------------------------------------------------
+    def _deck_title(self, deck_id: str) -> str:
+        session = self.session
+        deck = next((d for d in session.decks if d.id == deck_id), None) if session else None
+        return deck.title if deck is not None else deck_id
+
+    def _update_header(self, status: Content | None = None) -> None:
+        session = self.session
+        if session is None or self.started is None:
+            return
+        deck = self._deck_title(self.entry.key.deck_id) if self.entry else ""
+        self.query_one(StudyHeader).set_progress(
+            deck=deck, done=session.done, remaining=session.remaining,
+            elapsed=self.quiz.clock() - self.started, status=status)
+
+    def _meta(self, entry: QueueEntry) -> Content:
+        kind = {"new": "new card", "learning": "learning", "review": "review"}[entry.kind]
+        parts: list[str | Content | tuple[str, str]] = [
+            (TYPE_LABELS[entry.card.type], "bold"), f"  ·  {kind}"]
+        if entry.changed_since_seen:
+            parts.append(("  ·  ⚠ changed since you last saw it", "bold $text-warning"))
+        if entry.leech:
+            parts.append((f"  ·  leech: forgotten {entry.lapses} times", "bold $text-warning"))
+        return assemble(*parts)
+
+    async def _area_for(self, entry: QueueEntry) -> LinesArea | TypedArea:
+        """The area for the type of `entry`, loaded with it; mounted once, then reused."""
+        session = self.session
+        assert session is not None
+        kind = AREA_TYPES[type(entry.card)]
+        area = self._areas.get(kind)
+        if area is None:
+            area = self._areas[kind] = kind()
+            await self.query_one("#answer-slot", Vertical).mount(area)
+        for other in self._areas.values():
+            if other is not area:
+                other.display = False
+        area.display = True
+        area.load(entry.card, entry.key.item, choice_order=session.choice_order(entry),
+                  order_items=session.order_items(entry))
+        self.area = area
+        return area
+
+    async def show_entry(self, entry: QueueEntry | None) -> None:
+        """Show `entry` as a fresh question (None: the session is over)."""
+        if entry is None:
+            self.finish(complete=True)
+            return
+        session = self.session
+        assert session is not None
+        self.entry, self.result = entry, None
+        self.query_one("#card-meta", Static).update(self._meta(entry))
+        self.query_one("#prompt", Static).update(prompt_content(entry.card, entry.key.item))
+        self.query_one(Feedback).clear()
+        self._show_grades(False)
+        area = await self._area_for(entry)
+        area.focus_first()
+        self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
+        self.phase = "question"
+        self.shown_at = self.quiz.clock()
+        self._update_header()
+
+    # -- answering --------------------------------------------------------------------------------
+    @on(Submitted)
+    def _submitted(self, event: Submitted) -> None:
+        event.stop()
+        if self.phase != "question" or self.session is None or event.area is not self.area:
+            return
+        self._answered(self.session.check(event.response))
+
+    @on(Revealed)
+    def _revealed(self, event: Revealed) -> None:
+        event.stop()
+        if self.phase == "question" and event.area is self.area:
+            self._answered(None)
+
+    def _answered(self, result: CheckResult | None) -> None:
+        session, entry, area = self.session, self.entry, self.area
+        assert session is not None and entry is not None and area is not None
+        self.result = result
+        self.phase = "answered"
+        area.show_result(result)
+        deck = next((d for d in session.decks if d.id == entry.key.deck_id), None)
+        feedback = self.query_one(Feedback)
+        feedback.show(entry.card, result, deck.source if deck else None,
+                      changed=entry.changed_since_seen)
+        grades = self.query_one(GradeBar)
+        grades.show_preview(session.preview(), result.suggested if result else Rating.Good)
+        self.query_one("#verdict", Static).update(verdict_line(entry.card, entry.key.item, result))
+        self._show_grades(True)
+        grades.focus()
+        self._update_header(Content(""))  # "✓ saved" belonged to the card before
+        self.call_after_refresh(feedback.scroll_visible, animate=False)
+
+    def _show_grades(self, shown: bool) -> None:
+        # visibility, not display: the space stays reserved, so showing them moves nothing.
+        self.query_one("#verdict", Static).visible = shown
+        self.query_one(GradeBar).visible = shown
+
+    @on(GradeBar.Graded)
+    async def _graded(self, event: GradeBar.Graded) -> None:
+        event.stop()
+        if self.phase != "answered" or self.session is None or self.entry is None:
+            return
+        session, entry, result = self.session, self.entry, self.result
+        now = self.quiz.clock()
+        duration = 0 if self.shown_at is None else int((now - self.shown_at).total_seconds() * 1000)
+        self.phase = "saving"
+        self._update_header(Content.styled("saving…", "italic"))
+        try:
+            saved = await self.quiz.backend.call(
+                session.answer, event.rating, duration_ms=max(0, duration),
+                given=result.given if result else None,
+                correct=result.correct if result else None)
+        except BriefingQuizError as error:
+            self.phase = "answered"
+            self._update_header(Content.styled("✗ not saved", "bold $text-error"))
+            self.notify(f"Your answer was NOT saved: {error}", severity="error", timeout=15)
+            return
+        self.answers.append(Answered(saved, entry, result))
+        name = event.rating.name
+        status = Content.assemble(("✓ saved", "bold $text-success"),
+                                  f" {name} · again in {format_interval(saved.due - now)}")
+        if saved.leech:
+            status = status + Content.styled("  · leech", "bold $text-warning")
+        await self._advance(status)
+
+    async def _advance(self, status: Content | None = None) -> None:
+        """Fetch and show the next card."""
+        assert self.session is not None
+        self.phase = "loading"
+        try:
+            entry = await self.quiz.backend.call(self.session.next)
+        except BriefingQuizError as error:
+            self.notify(f"Cannot read the next card: {error}", severity="error", timeout=15)
+            self.finish(complete=False)
+            return
+        await self.show_entry(entry)
+        if status is not None:
+            self._update_header(status)
+
+    def on_click(self, event: events.Click) -> None:
+        # A click on plain text would leave nothing focused, and the keys would go nowhere.
+        self.call_after_refresh(self._restore_focus)
+
+    def _restore_focus(self) -> None:
+        if self.phase == "question" and self.area is not None:
+            if self.focused is None or self.area not in self.focused.ancestors_with_self:
+                self.area.focus_first()
+        elif self.phase == "answered" and self.focused is None:
+            self.query_one(GradeBar).focus()
+
+    # -- other actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"undo", "suspend", "bury", "locate"}:
+            if self.phase not in ("question", "answered"):
+                return None  # shown, but does nothing while a card is loading or saving
+            if action == "undo" and (self.session is None or not self.session.can_undo):
+                return None
+        return True
+
+    async def action_undo(self) -> None:
+        session = self.session
+        if session is None or self.phase not in ("question", "answered"):
+            return
+        if not session.can_undo:
+            self.notify("Nothing to undo in this session.", timeout=3)
+            return
+        self.phase = "loading"
+        try:
+            entry = await self.quiz.backend.call(session.undo)
+        except BriefingQuizError as error:
+            self.phase = "answered" if self.result is not None else "question"
+            self.notify(f"Could not undo: {error}", severity="error", timeout=10)
+            return
+        if entry is not None:
+            self.answers = [a for a in self.answers
+                            if a.saved.review_id in {s.review_id for s in session.answered}]
+        await self.show_entry(entry)
+        self._update_header(Content.styled("↶ undone", "bold"))
+
+    async def action_suspend(self) -> None:
+        await self._set_aside("suspend")
+
+    async def action_bury(self) -> None:
+        await self._set_aside("bury")
+
+    async def _set_aside(self, what: Literal["suspend", "bury"]) -> None:
+        session = self.session
+        if session is None or self.phase not in ("question", "answered"):
+            return
+        self.phase = "saving"
+        try:
+            await self.quiz.backend.call(session.suspend if what == "suspend" else session.bury)
+        except BriefingQuizError as error:
+            self.phase = "answered" if self.result is not None else "question"
+            self.notify(f"Could not {what} the card: {error}", severity="error", timeout=10)
+            return
+        if what == "suspend":
+            message = "Suspended: it will not be asked again until you unsuspend it in Browse (b)."
+        else:
+            message = "Buried until tomorrow."
+        self.notify(message + " Press u to undo.", timeout=4)
+        await self._advance(Content.styled("✓ suspended" if what == "suspend" else "✓ buried",
+                                           "bold"))
+
+    def action_locate(self) -> None:
+        entry = self.entry
+        if entry is None:
+            return
+        card = entry.card
+        where = f"{card.path}:{card.line}" if card.path else "(deck has no file)"
+        self.notify(f"{where}  [card {card.id}]", title="This card is in",
+                    timeout=8)
+
+    def action_scroll_card(self, direction: int) -> None:
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        if direction < 0:
+            scroll.scroll_page_up()
+        else:
+            scroll.scroll_page_down()
+
+    def action_end(self) -> None:
+        if self.phase == "saving":
+            return
+        self.finish(complete=False)
+
+    def finish(self, *, complete: bool) -> None:
+        """Replace this screen with the summary."""
+        from briefing_quiz.ui.screens.summary import SummaryScreen
+
+        self.phase = "done"
+        elapsed = (self.quiz.clock() - self.started) if self.started else None
+        self.app.switch_screen(SummaryScreen(list(self.answers), self.deck_ids,
+                                             elapsed=elapsed, complete=complete))
