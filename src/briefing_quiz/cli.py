@@ -124,7 +124,65 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
         from briefing_quiz.authoring.cli import run_watch
 
         return run_watch(args, paths)
-    raise BriefingQuizError("'check' is not implemented yet")
+    from pathlib import Path
+
+    from briefing_quiz.authoring.watch import deck_summary
+    from briefing_quiz.core.decks import find_deck_files, load_decks
+    from briefing_quiz.core.errors import DeckError, Problem
+
+    # A named path that does not exist, or a folder without decks, is a problem of that path
+    # (exit 1), reported in its place among the others.
+    early: dict[Path, DeckError] = {}
+    files: list[Path] = []
+    if args.paths:
+        for target in (Path(p).expanduser() for p in args.paths):
+            if target.is_dir():
+                found = find_deck_files([target])
+                files.extend(found)
+                if not found:
+                    message = "no deck files (*.toml) in this folder"
+                    early[target] = DeckError([Problem(target, message)])
+                    files.append(target)
+            elif not target.exists() and not target.is_symlink():
+                early[target] = DeckError([Problem(target, "no such file or folder")])
+                files.append(target)
+            else:
+                files.append(target)
+    else:
+        files = find_deck_files(paths.deck_dirs)
+        if not files:
+            searched = ", ".join(str(d) for d in paths.deck_dirs) or "nowhere"
+            print(f"no deck files (*.toml) found; searched: {searched}")
+            return EXIT_PROBLEMS
+    loaded = load_decks(f for f in files if f not in early)
+    decks = {deck.path: deck for deck in loaded.decks}
+    failures = dict(early)
+    failures.update((error.problems[0].path, error) for error in loaded.failures
+                    if error.problems and error.problems[0].path is not None)
+    seen: set[str] = set()
+    checked = problems = failed = cards = 0
+    for path in files:
+        real = os.path.realpath(path)
+        if real in seen:
+            continue  # the same file named twice is checked once
+        seen.add(real)
+        checked += 1
+        if path in failures:
+            failed += 1
+            problems += len(failures[path].problems)
+            for problem in failures[path].problems:
+                print(problem)
+        elif path in decks:
+            cards += len(decks[path].cards)
+            print(deck_summary(decks[path], path))
+    noun = "deck" if checked == 1 else "decks"
+    if failed:
+        verb = "has" if failed == 1 else "have"
+        plural = "" if problems == 1 else "s"
+        print(f"{failed} of {checked} {noun} {verb} errors ({problems} problem{plural})")
+        return EXIT_PROBLEMS
+    print(f"{checked} {noun}, {cards} card{'' if cards == 1 else 's'}: OK")
+    return EXIT_OK
 
 
 def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
