@@ -454,6 +454,15 @@ def test_load_decks_loads_the_same_file_once(tmp_path: Path) -> None:
     assert len(result.decks) == 1 and not result.failures
 
 
+def test_find_deck_files_follows_linked_folders_once(tmp_path: Path) -> None:
+    elsewhere = write(tmp_path / "elsewhere" / "e.toml", "e").parent
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (tmp_path / "elsewhere" / "loop").symlink_to(elsewhere, target_is_directory=True)
+    found = find_deck_files([tmp_path / "decks"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["decks/linked/e.toml"]
+
+
 def test_find_deck_files(tmp_path: Path) -> None:
     write(tmp_path / "one" / "b.toml", "b")
     write(tmp_path / "one" / "a.toml", "a")

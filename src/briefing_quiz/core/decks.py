@@ -123,7 +123,8 @@ def find_deck_files(dirs: Iterable[Path]) -> list[Path]:
 
     Missing folders are skipped. A path that is a file is returned as it is (so a command line may
     mix files and folders). Hidden files and folders (name starting with '.') are skipped: editors
-    keep lock and backup files there.
+    keep lock and backup files there. Linked folders are followed (a deck folder linked into the
+    user's decks folder is found), each real folder once, so a link loop ends.
     """
     found: dict[str, Path] = {}
     for base in dirs:
@@ -133,8 +134,10 @@ def find_deck_files(dirs: Iterable[Path]) -> list[Path]:
         if not base.is_dir():
             continue
         batch: list[Path] = []
-        for root, subdirs, files in os.walk(base):
-            subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        visited = {os.path.realpath(base)}
+        for root, subdirs, files in os.walk(base, followlinks=True):
+            subdirs[:] = [d for d in subdirs if not d.startswith(".")
+                          and _first_visit(visited, os.path.join(root, d))]
             batch.extend(
                 Path(root, name) for name in files
                 if name.endswith(".toml") and not name.startswith(".")
@@ -142,6 +145,14 @@ def find_deck_files(dirs: Iterable[Path]) -> list[Path]:
         for path in sorted(batch):
             found.setdefault(os.path.realpath(path), path)
     return list(found.values())
+
+
+def _first_visit(visited: set[str], folder: str) -> bool:
+    real = os.path.realpath(folder)
+    if real in visited:
+        return False
+    visited.add(real)
+    return True
 
 
 def load_deck(path: Path) -> Deck:
