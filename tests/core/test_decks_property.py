@@ -3,6 +3,7 @@ are well formed, and every deck that loads satisfies the model's invariants."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -269,6 +270,20 @@ def test_serializer_round_trips_the_example() -> None:
 @given(mutated_documents())
 def test_random_values_in_random_keys(text: str) -> None:
     check_outcome(load(text.encode()), text)
+
+
+@settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_documents())
+def test_positions_by_region_equal_positions_in_the_whole_file(text: str) -> None:
+    """Problems are placed by scanning only the card (or the part before the cards) they are in;
+    that must give the place a scan of the whole file gives."""
+    validator = _Validator(PATH, text)
+    with contextlib.suppress(DeckError):  # the problems are what this test looks at
+        validator.deck(tomli.loads(text))
+    whole = _scan_positions(text)
+    for pending in validator.pending:
+        assert validator.locate(pending.loc) == (whole.locate(pending.loc) if pending.loc
+                                                 else (None, None))
 
 
 @settings(deadline=None, max_examples=200)

@@ -272,8 +272,9 @@ def _gc_paused() -> Iterator[None]:
 
     Building thousands of objects makes the collector run again and again over everything alive
     (including the parsed document) although nothing here forms a cycle; pausing it saves about a
-    sixth of the validation time. Mercurial does the same around bulk loads (`util.nogc`). Only the
-    caller that paused it resumes it, so nested or concurrent loads leave it as they found it.
+    sixth of the validation time. Mercurial does the same around bulk loads (`util.nogc`). Only a
+    caller that found it enabled enables it again, so nested or concurrent loads end with it
+    enabled exactly when it was enabled before the first of them began.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -358,9 +359,6 @@ def _starts_line(text: str, start: int) -> bool:
     return line_start == start or text[line_start:start].isspace()
 
 
-_strip = str.strip  # raises TypeError for a non-string; '' (falsy) for a blank string
-
-
 def _is_text(value: object) -> bool:
     return type(value) is str and bool(value) and not value.isspace()
 
@@ -373,7 +371,10 @@ class _Validator:
         self.src = text
         self.pending: list[_Pending] = []
         self.deck_id = ""
+        self.lines: list[int] | None = None  # of the [[cards]] headers, once known
         self._positions: _Positions | None = None
+        self._regions: dict[tuple[int, int], _Positions] = {}
+        self._src_lines: list[str] | None = None
         self._builders: dict[str, Callable[[dict[str, Any], Loc, str | None, dict[str, Any]],
                                            Card | None]] = {
             "basic": self._basic,
@@ -395,13 +396,54 @@ class _Validator:
         return self._positions
 
     def fail(self) -> DeckError:
-        positions = self.positions()
         problems = []
         for pending in self.pending:
-            line, column = positions.locate(pending.loc)
+            line, column = self.locate(pending.loc)
             problems.append(Problem(self.path, pending.message, line, column, pending.card_id))
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         return DeckError(problems)
+
+    def locate(self, loc: Loc) -> tuple[int | None, int | None]:
+        """The line and column of `loc`, scanning only the part of the file it can be in.
+
+        A problem in card i is looked for between its header and the next one, a problem of the
+        deck before the first card, and only then in the whole file: one mistake in a card of a
+        large deck costs a scan of that card, not of the file.
+        """
+        lines = self.lines
+        if not loc:  # the file as a whole
+            return None, None
+        if lines and len(loc) >= 2 and loc[0] == "cards" and isinstance(loc[1], int):
+            return self.card_region(loc[1]).locate(loc)
+        if lines:
+            found = self.region(1, lines[0] - 1).locate(loc)
+            if found[0] is not None:
+                return found
+        return self.positions().locate(loc)
+
+    def region(self, first: int, last: int, table: Loc = (),
+               counts: dict[Loc, int] | None = None) -> _Positions:
+        """Positions within lines `first`..`last` (1-based), read as if in `table`."""
+        key = (first, last)
+        if key not in self._regions:
+            if self._src_lines is None:
+                self._src_lines = self.src.split("\n")
+            snippet = "\n".join(self._src_lines[first - 1:last])
+            self._regions[key] = _scan_positions(snippet, table=table, counts=counts,
+                                                 first_line=first)
+        return self._regions[key]
+
+    def card_region(self, index: int) -> _Positions:
+        """Positions within card `index`: from the line after its header to the next header."""
+        lines = cast("list[int]", self.lines)
+        header = lines[index]
+        last = lines[index + 1] - 1 if index + 1 < len(lines) else self.src.count("\n") + 1
+        positions = self.region(header + 1, last, ("cards", index), {("cards",): index + 1})
+        if ("cards", index) not in positions.headers:
+            assert self._src_lines is not None  # filled by `region`
+            column = self._src_lines[header - 1].find("[[") + 1 or 1
+            positions.headers[("cards", index)] = (header, column)
+        return positions
 
     def unknown_keys(self, table: dict[str, Any], allowed: Iterable[str], loc: Loc,
                      card_id: str | None = None, card_type: str | None = None) -> None:
@@ -412,15 +454,16 @@ class _Validator:
             owners = [t for t, keys in _TYPE_KEYS.items() if key in keys] if card_type else []
             close = _suggest(key, allowed)
             if owners and close != key:
-                names = " and ".join(f"{t}" for t in owners)
-                message = f"unknown key '{key}' for a {card_type} card (only {names} cards have it)"
+                article = "an" if card_type and card_type[0] in "aeiou" else "a"
+                message = (f"unknown key '{key}' for {article} {card_type} card "
+                           f"(only {' and '.join(owners)} cards have it)")
             elif close is not None:
                 message = f"unknown key '{key}'; did you mean '{close}'?"
             else:
                 message = f"unknown key '{key}'; expected one of: {', '.join(allowed)}"
             self.add(message, (*loc, key), card_id)
 
-    # -- value checks (fast path first: a well-formed value costs one or two type tests) -----------
+    # -- value checks ------------------------------------------------------------------------------
 
     def text(self, table: dict[str, Any], key: str, loc: Loc, card_id: str | None,
              owner: str | None) -> str | None:
@@ -569,7 +612,7 @@ class _Validator:
         if not raw:
             self.add("no cards: add at least one [[cards]] table", ("cards",))
             return []
-        lines = self.card_lines(len(raw))
+        lines = self.lines = self.card_lines(len(raw))
         if lines is None:
             self.add("write each card as its own [[cards]] table, not as 'cards = [...]'",
                      ("cards",))
@@ -1007,19 +1050,21 @@ def _ml_string_end(line: str, pos: int, delim: str) -> int:
         return end
 
 
-def _scan_positions(text: str) -> _Positions:
+def _scan_positions(text: str, *, table: Loc = (), counts: dict[Loc, int] | None = None,
+                    first_line: int = 1) -> _Positions:
     """Find where every key and table header is, tracking strings, brackets and comments.
 
     Line-based: a statement (key or header) can only start on a line that is not inside a
     multi-line string or an open array/inline table. Keys inside inline tables are not recorded;
-    their problems are placed on the enclosing key.
+    their problems are placed on the enclosing key. A part of a file can be scanned on its own
+    when it starts a statement: `table` is the table it is in, `counts` the number of tables
+    already seen in each array of tables, `first_line` the number of its first line.
     """
     out = _Positions()
-    table: Loc = ()
-    array_counts: dict[Loc, int] = {}
+    array_counts: dict[Loc, int] = dict(counts or {})
     in_string: str | None = None
     depth = 0
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(text.split("\n"), first_line):
         pos = 0
         if in_string is not None:
             end = _ml_string_end(line, 0, in_string)
@@ -1099,4 +1144,9 @@ def _deck_id_position(path: Path) -> tuple[int | None, int | None]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None, None
+    first_card = _CARD_HEADER.search(text)
+    if first_card is not None:  # [deck] nearly always comes first: scan only that part
+        found = _scan_positions(text[:first_card.start()]).locate(("deck", "id"))
+        if found[0] is not None:
+            return found
     return _scan_positions(text).locate(("deck", "id"))
