@@ -538,3 +538,19 @@ def test_stats_counts(store: Store) -> None:
     assert stats.mean_retrievability is not None and 0.9 < stats.mean_retrievability <= 1.0
     empty = collect_stats([deck], None, Cfg(), now=clock(), tz=UTC).decks[0]
     assert (empty.new, empty.reviews_today, empty.mean_retrievability) == (5, 0, None)
+
+
+def test_another_window_suspending_a_queued_new_card_is_respected(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    deck = make_deck([basic(1), basic(2), basic(3)])
+    clock = Clock()
+    with Store.open(path) as a, Store.open(path) as b:
+        sa = session(deck, a, clock)
+        b.suspend(k("c1"), at=clock())  # after A built its queue
+        assert shown(sa) == k("c2")
+        sa.answer(Rating.Easy, duration_ms=1)
+        b.record_review(k("c3"), Rating.Easy, reviewed_at=clock(), duration_ms=1,
+                        content_hash="x",
+                        schedule=lambda prev: Scheduler().review(
+                            prev or Scheduler().new_card(1), Rating.Easy, clock()))
+        assert sa.next() is None  # c3 was answered in B, and is not due again today

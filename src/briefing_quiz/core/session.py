@@ -42,12 +42,15 @@ Public API::
 
 from __future__ import annotations
 
+import gc
 import heapq
 import random
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import partial
+from operator import attrgetter, itemgetter
 from typing import Literal, NamedTuple, Protocol
 
 import fsrs
@@ -157,6 +160,13 @@ class _Action:
     requeued: _Slot | None = None
 
 
+_REVIEW = int(fsrs.State.Review)
+_slot: Callable[[tuple[str, str, int, str, int, int, int | None, bool]], _Slot] = partial(
+    tuple.__new__, _Slot)  # a _Slot from a tuple, without the cost of NamedTuple.__new__
+_due_of = attrgetter("due_us")
+_first_two = itemgetter(0, 1)
+
+
 def next_day_start(now: datetime, tz: tzinfo, hour: int = 4) -> datetime:
     """The start of the study day after the one containing `now` (aware UTC)."""
     start = study_day_start(now, tz, hour)
@@ -193,6 +203,12 @@ class StudySession:
         self.current: QueueEntry | None = None
         self._current_slot: _Slot | None = None
         self._current_state: ItemState | None = None
+        self._hashes: dict[ItemKey, str] = {}  # content hashes of entries shown, by key
+        self._day_ends: dict[str, tuple[int, int]] = {}  # deck -> (day start, next day start)
+        # States known to be current while no other connection commits (see `_state_of`).
+        self._version = store.data_version()
+        self._states: dict[ItemKey, ItemState | None] = {}
+        self._untouched = True  # no other connection has committed since the queue was built
         self.answered: list[SavedAnswer] = []
         self.leeches: list[ItemKey] = []
         self._undo: list[_Action] = []
@@ -200,7 +216,14 @@ class StudySession:
         self._main: deque[_Slot] = deque()
         self._seq = 0
         self._counts = {"new": 0, "learning": 0, "review": 0}
-        self._build(start)
+        # Nothing built here forms a cycle; the collector would only rescan every loaded card.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(start)
+        finally:
+            if paused:
+                gc.enable()
 
     # -- queue ------------------------------------------------------------------------------------
 
@@ -211,42 +234,43 @@ class StudySession:
         snaps: list[tuple[Deck, DeckSnapshot]] = []
         seen: dict[str, dict[str, set[int]]] = {}
         for deck in self.decks:
-            hour = self._settings[deck.id].day_starts_at_hour
+            settings = self._settings[deck.id]
+            hour = settings.day_starts_at_hour
             snap = self.store.snapshot(deck.id, now=now,
                                        due_before=next_day_start(now, self.tz, hour),
-                                       day_start=study_day_start(now, self.tz, hour))
+                                       day_start=study_day_start(now, self.tz, hour),
+                                       new_limit=settings.new_cards_per_day)
             snaps.append((deck, snap))
             seen[deck.id] = snap.seen_today
-            card_of = deck.card
-            for d in snap.due:
-                card = card_of(d.card_id)
+            card_of, deck_id = deck.card, deck.id
+            # The hot loop of a session start (a backlog can be thousands of rows): plain tuples.
+            for card_id, item, phase, due_us, last_us, lapses, last_id in snap.due:
+                card = card_of(card_id)
                 if card is None:
                     continue  # orphaned: the card was removed from the deck
                 cloze = type(card) is ClozeCard
-                if (d.item not in card.items) if cloze else d.item != 0:
+                if (item not in card.items) if cloze else item != 0:
                     continue  # orphaned: that deletion was removed from the card
-                if d.phase in _LEARNING:
-                    learning.append(_Slot(deck.id, d.card_id, d.item, "learning", d.due_us,
-                                          d.lapses, d.last_review_id, cloze))
+                if phase == _REVIEW:
+                    ratio = (now_us - due_us) / max(due_us - last_us, 1)
+                    reviews.append((-ratio, due_us, _slot(
+                        (deck_id, card_id, item, "review", due_us, lapses, last_id, cloze))))
                 else:
-                    interval = max(d.due_us - d.last_review_us, 1)
-                    reviews.append((-(now_us - d.due_us) / interval, d.due_us,
-                                    _Slot(deck.id, d.card_id, d.item, "review", d.due_us,
-                                          d.lapses, d.last_review_id, cloze)))
+                    learning.append(_slot(
+                        (deck_id, card_id, item, "learning", due_us, lapses, last_id, cloze)))
         # Learning first, then reviews, then new: an earlier kind wins a card's place for the day.
         claimed: dict[tuple[str, str], int] = {}  # (deck, card) -> the one item queued today
-        learning.sort(key=lambda s: s.due_us)
+        learning.sort(key=_due_of)
         for slot in learning:
-            if _claim(slot, claimed, seen):
+            if not slot.cloze or _claim(slot, claimed, seen):
                 self._push_learning(slot)
-        reviews.sort(key=lambda r: (r[0], r[1]))
-        for _ratio, _due, slot in reviews:
-            if _claim(slot, claimed, seen):
-                self._main.append(slot)
+        reviews.sort(key=_first_two)
+        self._main.extend(slot for _ratio, _due, slot in reviews
+                          if not slot.cloze or _claim(slot, claimed, seen))
         self._counts["review"] = len(self._main)
         for deck, snap in snaps:
             limit = self._settings[deck.id].new_cards_per_day - snap.new_today
-            if limit > 0:
+            if limit > 0 and snap.blocked is not None:
                 new = _new_slots(deck, limit, snap.blocked, snap.seen_today, claimed)
                 self._main.extend(new)
                 self._counts["new"] += len(new)
@@ -322,14 +346,13 @@ class StudySession:
         """Make `slot` current after re-reading its state. None (perhaps requeued) when it is no
         longer due: answered, suspended or buried meanwhile, e.g. in another window."""
         key = ItemKey(slot.deck_id, slot.card_id, slot.item)
-        state = self.store.get(key)
+        state = self._state_of(key, slot)
         if state is not None and (state.suspended or state.is_buried(now)):
             return None
         changed = state is not None and state.last_review_id != slot.last_review_id
         if changed and state is not None and state.card is not None:
-            hour = self._settings[slot.deck_id].day_starts_at_hour
             due_us = to_us(state.card.due)
-            if due_us >= to_us(next_day_start(now, self.tz, hour)):
+            if due_us >= self._day_end_us(slot.deck_id, now_us, now):
                 return None
             kind = "review" if state.card.state == fsrs.State.Review else "learning"
             slot = slot._replace(kind=kind, due_us=due_us, lapses=state.lapses,
@@ -351,13 +374,49 @@ class StudySession:
         key = ItemKey(slot.deck_id, slot.card_id, slot.item)
         lapses = state.lapses if state is not None else 0
         threshold = self._settings[slot.deck_id].leech_lapses
+        content_hash = self._hashes[key] = card.content_hash(slot.item)
         changed = (state is not None and state.last_hash is not None
-                   and state.last_hash != card.content_hash(slot.item))
+                   and state.last_hash != content_hash)
         kind: Kind = "new" if state is None or state.card is None else (
             "review" if state.card.state == fsrs.State.Review else "learning")
         return QueueEntry(key=key, card=card, kind=kind, changed_since_seen=changed, lapses=lapses,
                           leech=threshold > 0 and lapses >= threshold,
                           due=None if state is None else state.due)
+
+    def _state_of(self, key: ItemKey, slot: _Slot) -> ItemState | None:
+        """The stored state of `key`, read only when it may have changed.
+
+        While no other connection commits (`data_version` unchanged), the states this session
+        wrote itself are current, and so is "no state" for an item queued as new; anything else
+        is read from the store.
+        """
+        version = self.store.data_version()
+        if version != self._version:
+            self._version, self._untouched = version, False
+            self._states.clear()
+        if key in self._states:
+            return self._states[key]
+        if self._untouched and slot.kind == "new" and slot.last_review_id is None:
+            return None
+        state = self._states[key] = self.store.get(key)
+        return state
+
+    def _remember(self, key: ItemKey, state: ItemState | None) -> None:
+        """Record a state this session has just written (own writes leave data_version alone)."""
+        if self.store.data_version() == self._version:
+            self._states[key] = state
+        else:
+            self._states.pop(key, None)
+
+    def _day_end_us(self, deck_id: str, now_us: int, now: datetime) -> int:
+        """Start of the next study day of `deck_id` after `now`, cached until it passes."""
+        end = self._day_ends.get(deck_id)
+        if end is None or not end[0] <= now_us < end[1]:
+            hour = self._settings[deck_id].day_starts_at_hour
+            end = (to_us(study_day_start(now, self.tz, hour)),
+                   to_us(next_day_start(now, self.tz, hour)))
+            self._day_ends[deck_id] = end
+        return end[1]
 
     def _clear_current(self) -> None:
         self.current, self._current_slot, self._current_state = None, None, None
@@ -413,15 +472,17 @@ class StudySession:
 
         recorded = self.store.record_review(
             key, rating, reviewed_at=now, duration_ms=duration_ms,
-            content_hash=entry.card.content_hash(key.item), schedule=schedule, given=given,
-            correct=correct)
+            content_hash=self._hashes.get(key) or entry.card.content_hash(key.item),
+            schedule=schedule, given=given, correct=correct,
+            known=(self._version, self._current_state))
         state = recorded.state
+        self._remember(key, state)
         assert state.card is not None
         settings = self._settings[key.deck_id]
         requeued: _Slot | None = None
         if state.card.state != fsrs.State.Review:
             due_us = to_us(state.card.due)
-            if due_us < to_us(next_day_start(now, self.tz, settings.day_starts_at_hour)):
+            if due_us < self._day_end_us(key.deck_id, to_us(now), now):
                 requeued = _Slot(key.deck_id, key.card_id, key.item, "learning", due_us,
                                  state.lapses, recorded.review_id, slot.cloze)
                 self._push_learning(requeued)
@@ -438,7 +499,7 @@ class StudySession:
     def suspend(self) -> None:
         """Suspend the current entry (it leaves study until unsuspended) and clear `current`."""
         entry, slot = self._require_current()
-        self.store.suspend(entry.key, at=self.clock())
+        self._remember(entry.key, self.store.suspend(entry.key, at=self.clock()))
         self._undo.append(_Action("suspend", slot))
         self._clear_current()
 
@@ -447,7 +508,8 @@ class StudySession:
         entry, slot = self._require_current()
         now = self.clock()
         hour = self._settings[entry.key.deck_id].day_starts_at_hour
-        self.store.bury(entry.key, next_day_start(now, self.tz, hour), at=now)
+        self._remember(entry.key, self.store.bury(entry.key, next_day_start(now, self.tz, hour),
+                                                  at=now))
         self._undo.append(_Action("bury", slot))
         self._clear_current()
 
@@ -466,14 +528,14 @@ class StudySession:
         if action.what == "answer":
             assert action.review_id is not None
             # Raises, changing nothing, when it cannot be undone (answered again elsewhere).
-            self.store.undo_review(action.review_id, at=now)
+            self._remember(key, self.store.undo_review(action.review_id, at=now))
             if action.requeued is not None:
                 self._drop_learning(action.requeued)
             self.answered = [a for a in self.answered if a.review_id != action.review_id]
         elif action.what == "suspend":
-            self.store.unsuspend(key, at=now)
+            self._remember(key, self.store.unsuspend(key, at=now))
         else:
-            self.store.unbury(key, at=now)
+            self._remember(key, self.store.unbury(key, at=now))
         self._undo.pop()
         if self._current_slot is not None:
             self._unpop(self._current_slot)
@@ -515,9 +577,8 @@ class StudySession:
 
 def _claim(slot: _Slot, claimed: dict[tuple[str, str], int],
            seen: dict[str, dict[str, set[int]]]) -> bool:
-    """Sibling rule: False when another item of the slot's card was seen today or is queued."""
-    if not slot.cloze:
-        return True
+    """Sibling rule for a cloze item: False when another item of its card was seen today or is
+    already queued."""
     key = (slot.deck_id, slot.card_id)
     if claimed.get(key, slot.item) != slot.item:
         return False

@@ -8,7 +8,7 @@ Schema (version `SCHEMA_VERSION`, kept in `PRAGMA user_version`; `PRAGMA applica
 
 ``reviews`` — the review log, append-only (triggers refuse UPDATE and DELETE), the source of truth::
 
-    id INTEGER PRIMARY KEY AUTOINCREMENT  -- unique, never reused
+    id INTEGER PRIMARY KEY                -- unique and never reused: rows are never deleted
     deck_id, card_id TEXT; item INTEGER   -- the ItemKey (item: cloze number, or 0)
     rating INTEGER                        -- fsrs.Rating, 1 (Again) .. 4 (Easy)
     given TEXT NULL; correct INTEGER NULL -- the answer given, and whether it was right
@@ -43,13 +43,13 @@ Public API (see each docstring)::
 
     Store.open(path, *, create=True, readonly=False, lock_timeout=30.0) -> Store  # context manager
     store.path: Path; store.readonly: bool; store.close()
-    store.get(key) -> ItemState | None
+    store.get(key) -> ItemState | None;  store.data_version() -> int
     store.states(deck_id=None) -> dict[ItemKey, ItemState]
     store.history(key) -> list[ReviewRecord]          # oldest first, undone ones flagged
     store.reviews(deck_id=None) -> Iterator[ReviewRecord]  # the whole log, oldest first
     store.deck_ids() -> list[str]                     # decks with any stored progress
     store.record_review(key, rating, *, reviewed_at, duration_ms, content_hash, schedule,
-                        given=None, correct=None) -> RecordedReview
+                        given=None, correct=None, known=None) -> RecordedReview
     store.undo_review(review_id, *, at) -> ItemState | None
     store.suspend(key, *, at) / unsuspend(key, *, at) / bury(key, until, *, at) / unbury(key, *, at)
     store.rebuild() -> int;  store.integrity_check() -> str
@@ -63,6 +63,7 @@ directory, corrupt, foreign, newer version, locked longer than `lock_timeout`, r
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import sqlite3
 import time
@@ -216,17 +217,10 @@ class RecordedReview:
     state: ItemState
 
 
-class DueItem(NamedTuple):
-    """A reviewed item due before the snapshot's `due_before` (not suspended or buried)."""
-
-    card_id: str
-    item: int
-    phase: int  # fsrs.State value
-    due_us: int
-    last_review_us: int
-    lapses: int
-    last_review_id: int
-    last_hash: str | None
+#: A reviewed item due before a snapshot's `due_before`, neither suspended nor buried:
+#: (card_id, item, phase (fsrs.State value), due_us, last_review_us, lapses, last_review_id).
+#: A plain tuple, straight from SQLite: the queue may hold tens of thousands of them.
+DueItem = tuple[str, int, int, int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +233,7 @@ class DeckSnapshot:
 
     deck_id: str
     due: list[DueItem]
-    blocked: frozenset[str]
+    blocked: frozenset[str] | None  # None when not asked for (no new items wanted)
     new_today: int
     seen_today: dict[str, set[int]]
 
@@ -264,7 +258,7 @@ class StatRow(NamedTuple):
 
 _SCHEMA_V1 = """
 CREATE TABLE reviews (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,  -- no AUTOINCREMENT needed: rows are never deleted, so ids never recur
     deck_id TEXT NOT NULL,
     card_id TEXT NOT NULL,
     item INTEGER NOT NULL CHECK (item >= 0),
@@ -283,7 +277,7 @@ CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
     BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
 
 CREATE TABLE events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     deck_id TEXT NOT NULL,
     card_id TEXT NOT NULL,
     item INTEGER NOT NULL,
@@ -320,9 +314,13 @@ CREATE TABLE items (
     last_hash TEXT,
     PRIMARY KEY (deck_id, card_id, item)
 ) WITHOUT ROWID;
-CREATE INDEX items_due ON items (deck_id, due_us);
-CREATE INDEX items_first ON items (deck_id, first_review_us);
-CREATE INDEX items_last ON items (deck_id, last_review_us);
+-- Covering indexes: building the queue reads only these, never the wide table rows.
+CREATE INDEX items_due ON items (deck_id, due_us, phase, suspended, buried_until_us,
+                                 last_review_us, lapses, last_review_id);
+CREATE INDEX items_blocked ON items (deck_id, lkey, phase, suspended, buried_until_us);
+-- Items reviewed since the day began (first_review <= last_review, so one index serves both the
+-- new-today count and the siblings seen today).
+CREATE INDEX items_today ON items (deck_id, last_review_us, first_review_us);
 """
 
 #: MIGRATIONS[v] takes a database at user_version v to v + 1 (v = 0: an empty database).
@@ -348,6 +346,20 @@ def _card_from_json(text: str) -> fsrs.Card:
 
 def _card_to_json(card: fsrs.Card) -> str:
     return json.dumps(card.to_dict(), separators=(",", ":"))
+
+
+def _as_read_back(card: fsrs.Card) -> fsrs.Card:
+    """`card` exactly as `_card_from_json(_card_to_json(card))` gives it, without the round trip:
+    JSON keeps floats and the UTC times exactly; `Card.from_dict` turns a zero stability or
+    difficulty into None."""
+    out = copy.copy(card)
+    out.due = card.due.astimezone(UTC)
+    if card.last_review is not None:
+        out.last_review = card.last_review.astimezone(UTC)
+    out.stability = float(card.stability) if card.stability else None
+    out.difficulty = float(card.difficulty) if card.difficulty else None
+    out.state = fsrs.State(int(card.state))
+    return out
 
 
 def _apply_review(
@@ -387,12 +399,13 @@ def _replace(state: ItemState, **changes: Any) -> ItemState:
     return ItemState(**values)
 
 
-def _state_row(state: ItemState) -> tuple[object, ...]:
+def _state_row(state: ItemState, card_json: str | None = None) -> tuple[object, ...]:
+    """The `items` row of `state` (`card_json`: its card's JSON, when already made)."""
     key, card = state.key, state.card
     return (
         key.deck_id, key.card_id, key.item, lkey(key.card_id, key.item),
         0 if card is None else int(card.state),
-        None if card is None else _card_to_json(card),
+        None if card is None else card_json or _card_to_json(card),
         None if card is None else to_us(card.due),
         None if card is None or card.last_review is None else to_us(card.last_review),
         None if card is None else card.stability,
@@ -578,11 +591,20 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------------
 
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version`: it changes when another connection commits (never for
+        this store's own writes), so a reader can tell whether what it read may be stale."""
+        try:
+            return _data_version(self._conn)
+        except sqlite3.Error as error:
+            raise _store_error(self.path, error, "cannot read") from error
+
     def get(self, key: ItemKey) -> ItemState | None:
         """The stored state of `key`; None for an item never reviewed, suspended or buried."""
-        def run(conn: sqlite3.Connection) -> ItemState | None:
-            return _get(conn, key)
-        return self._read(run)
+        try:  # one statement: its own read transaction
+            return _get(self._conn, key)
+        except sqlite3.Error as error:
+            raise _store_error(self.path, error, "cannot read") from error
 
     def states(self, deck_id: str | None = None) -> dict[ItemKey, ItemState]:
         """Every stored item state (of one deck, or all), in key order."""
@@ -630,35 +652,42 @@ class Store:
         return [r[0] for r in rows]
 
     def snapshot(self, deck_id: str, *, now: datetime, due_before: datetime,
-                 day_start: datetime) -> DeckSnapshot:
+                 day_start: datetime, new_limit: int | None = None) -> DeckSnapshot:
         """What the queue needs for `deck_id`, in one read transaction (see `DeckSnapshot`).
 
         `due`: reviewed items due before `due_before`, neither suspended nor buried at `now`.
+        `blocked` is read (the costly part: a scan of the deck's stored items) only when new items
+        are wanted: `new_limit` None, or more than the items introduced since `day_start`.
         """
         now_us, before_us, start_us = to_us(now), to_us(due_before), to_us(day_start)
 
         def run(conn: sqlite3.Connection) -> DeckSnapshot:
-            due = list(map(DueItem._make, conn.execute(
-                "SELECT card_id, item, phase, due_us, last_review_us, lapses, last_review_id, "
-                "last_hash FROM items WHERE deck_id = ? AND due_us < ? AND phase > 0 "
+            due: list[DueItem] = conn.execute(
+                "SELECT card_id, item, phase, due_us, last_review_us, lapses, last_review_id "
+                "FROM items INDEXED BY items_due WHERE deck_id = ? AND due_us < ? AND phase > 0 "
                 "AND suspended = 0 AND (buried_until_us IS NULL OR buried_until_us <= ?)",
-                (deck_id, before_us, now_us))))
-            # One string instead of one row per item: building the set in C is several times faster.
-            blob = conn.execute(
-                "SELECT group_concat(lkey, char(30)) FROM items WHERE deck_id = ? "
-                "AND (phase > 0 OR suspended = 1 OR buried_until_us > ?)",
-                (deck_id, now_us)).fetchone()[0]
+                (deck_id, before_us, now_us)).fetchall()
             new_today = conn.execute(
-                "SELECT count(*) FROM items WHERE deck_id = ? AND first_review_us >= ?",
-                (deck_id, start_us)).fetchone()[0]
+                "SELECT count(*) FROM items INDEXED BY items_today WHERE deck_id = ? "
+                "AND last_review_us >= ? AND first_review_us >= ?",
+                (deck_id, start_us, start_us)).fetchone()[0]
+            blocked: frozenset[str] | None = None
+            if new_limit is None or new_limit > new_today:
+                # One string instead of one row per item: splitting it in C is several times
+                # faster than fetching rows.
+                blob = conn.execute(
+                    "SELECT group_concat(lkey, char(30)) FROM items INDEXED BY items_blocked "
+                    "WHERE deck_id = ? AND (phase > 0 OR suspended = 1 OR buried_until_us > ?)",
+                    (deck_id, now_us)).fetchone()[0]
+                blocked = frozenset(blob.split("\x1e")) if blob else frozenset()
             seen: dict[str, set[int]] = {}
             for card_id, item in conn.execute(
-                    "SELECT card_id, item FROM items WHERE deck_id = ? AND last_review_us >= ?",
+                    "SELECT card_id, item FROM items INDEXED BY items_today "
+                    "WHERE deck_id = ? AND last_review_us >= ?",
                     (deck_id, start_us)):
                 seen.setdefault(card_id, set()).add(item)
-            return DeckSnapshot(deck_id=deck_id, due=due,
-                                blocked=frozenset(blob.split("\x1e")) if blob else frozenset(),
-                                new_today=new_today, seen_today=seen)
+            return DeckSnapshot(deck_id=deck_id, due=due, blocked=blocked, new_today=new_today,
+                                seen_today=seen)
 
         return self._read(run)
 
@@ -697,31 +726,41 @@ class Store:
         self, key: ItemKey, rating: fsrs.Rating, *, reviewed_at: datetime, duration_ms: int,
         content_hash: str, schedule: Callable[[fsrs.Card | None], fsrs.Card],
         given: str | None = None, correct: bool | None = None,
+        known: tuple[int, ItemState | None] | None = None,
     ) -> RecordedReview:
         """Append one review to the log and update the item's state, in one committed transaction.
 
         `schedule(previous)` gets the item's fsrs card as stored at that moment (None when new) and
         returns the card after this review. It runs under the write lock, so a review made meanwhile
         by another process is taken into account rather than overwritten.
+
+        `known` = (data_version, state): the caller's copy of the item's state, current as of that
+        `data_version()`. When no other connection has committed since, it is used instead of
+        reading the state again (a saving on every answer); otherwise the state is read.
         """
         at = reviewed_at.astimezone(UTC)
         duration = max(0, int(duration_ms))
 
         def run(conn: sqlite3.Connection) -> RecordedReview:
-            prev = _get(conn, key) or ItemState(key=key)
+            # Under the write lock: data_version now counts every commit made before ours.
+            if known is not None and _data_version(conn) == known[0]:
+                prev = known[1] or ItemState(key=key)
+            else:
+                prev = _get(conn, key) or ItemState(key=key)
             card_after = schedule(prev.card)
+            card_json = _card_to_json(card_after)
             cursor = conn.execute(
                 "INSERT INTO reviews (deck_id, card_id, item, rating, given, correct, reviewed_at, "
                 "duration_ms, content_hash, card_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key.deck_id, key.card_id, key.item, int(rating), given,
                  None if correct is None else int(correct), at.isoformat(), duration, content_hash,
-                 _card_to_json(card_after)))
+                 card_json))
             review_id = cursor.lastrowid
             assert review_id is not None
             # Stored as it will be read back (through JSON), so the returned state equals a re-read.
             state = _apply_review(prev, review_id, int(rating), at, content_hash,
-                                  _card_from_json(_card_to_json(card_after)))
-            conn.execute(_UPSERT, _state_row(state))
+                                  _as_read_back(card_after))
+            conn.execute(_UPSERT, _state_row(state, card_json))
             return RecordedReview(review_id, state)
 
         return self._write(run, "could not save the answer to")
@@ -792,6 +831,10 @@ class Store:
 
 # --------------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def _get(conn: sqlite3.Connection, key: ItemKey) -> ItemState | None:
