@@ -43,8 +43,9 @@ class ClozeSyntaxError(BriefingQuizError, ValueError):
 def parse_cloze(text: str) -> tuple[ClozeDeletion, ...]:
     """The deletions of `text`, in text order.
 
-    Raises ClozeSyntaxError for an unclosed `{{`, a `{{` that does not start `cN::`, a bad number
-    (c0, c01 is fine, cx is not), an empty answer, a nested `{{`, or a text without any deletion.
+    Raises ClozeSyntaxError for an unclosed `{{`, a `{{` that does not start `cN::` (N of one to
+    six digits; `c01` is c1), c0, an empty answer, a nested `{{`, a one-brace `{c1::`, or a text
+    without any deletion.
     """
     # A fast pass for the usual text: plain answers (no ':' or braces) and hints (no braces). If
     # the text has no other braces than those of the deletions found, nothing is stray or
@@ -72,6 +73,7 @@ _parse = lru_cache(maxsize=4096)(parse_cloze)
 
 
 def _parse_exact(text: str) -> tuple[ClozeDeletion, ...]:
+    """The reference parser, one deletion at a time; it also says what is wrong and where."""
     deletions: list[ClozeDeletion] = []
     find = text.find
     pos = 0
