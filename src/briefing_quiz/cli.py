@@ -59,13 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("check", "validate deck files and list every problem with file and line")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders (default: every deck found)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="deck files or folders (default: every deck found)")
     p.add_argument("--watch", action="store_true",
                    help="check again whenever a deck file changes, until Ctrl-C")
 
     p = add("study", "study due cards (the app, or --plain for a line-by-line session)")
     p.add_argument("deck_ids", nargs="*", metavar="DECK", help="deck ids to study (default: all)")
-    p.add_argument("--plain", action="store_true", help="plain text session on stdin/stdout, no full-screen app")
+    p.add_argument("--plain", action="store_true",
+                   help="plain text session on stdin/stdout, no full-screen app")
     p.add_argument("--seed", type=int, metavar="N",
                    help="shuffle choices and order items with seed N (default: a new one each time)")
     p.add_argument("--briefing", action="store_true",
@@ -79,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("log", "the review log as JSON lines, oldest first")
     p.add_argument("--deck", metavar="ID", help="only this deck")
-    p.add_argument("--json", action="store_true", help="JSON lines (the default; kept for symmetry with stats)")
+    p.add_argument("--json", action="store_true",
+                   help="JSON lines (the default; kept for symmetry with stats)")
 
     add("rebuild", "recompute every card's state from the review log")
 
