@@ -1,0 +1,123 @@
+"""Our side of the peer comparison, each task in a process of its own (started by `run.py`).
+
+    python benchmarks/ours.py TASK ...   # prints one JSON line (the answer task: one per chunk)
+
+* ``deck-load``: what the app does with a deck file at start-up, `load_decks([path])`, timed cold in
+  a fresh process; then the floor, `tomli.loads` of the same bytes (decoded), best of 3 in the same
+  process. Run once after the file changed and once more with the file unchanged, the second
+  run is "an unchanged deck at start-up": whatever the loader keeps between runs may serve it.
+* ``answer``: a server like the Anki peer's. After loading the deck and opening a new progress
+  file (untimed), it reads a number N per line on stdin and answers N cards the way the app and
+  the plain loop do — `StudySession.answer` (FSRS, one committed transaction with WAL and
+  synchronous=FULL) then `StudySession.next` (the next card ready) — with the same seeded ratings
+  as the peer (`peer_anki.ratings`), and prints the seconds taken. The daily new-card limit is
+  lifted, as it is on the peer's deck.
+* ``counts``: loads the deck (untimed: the deck rows time that), opens the progress file (timed)
+  and builds the study queue with its counts (`StudySession(...).counts`, timed, cold: the first
+  one in the process) — the work `col.sched.counts()` does for Anki.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import tomli
+
+from briefing_quiz.config import Config
+from briefing_quiz.core.decks import load_deck, load_decks
+from briefing_quiz.core.scheduler import SchedulerSettings
+from briefing_quiz.core.session import StudySession
+from briefing_quiz.core.store import Store
+from peer_anki import next_rating, ratings
+
+UTC = timezone.utc
+
+
+def utc_now() -> datetime:
+    """The real clock: the peer runs on it too, and cannot be given another."""
+    return datetime.now(UTC)
+
+
+def _emit(result: dict[str, object]) -> None:
+    print(json.dumps(result), flush=True)
+
+
+def task_deck_load(path: Path) -> dict[str, object]:
+    started = time.perf_counter()
+    load = load_decks([path])
+    seconds = time.perf_counter() - started
+    if load.failures or len(load.decks) != 1:
+        raise SystemExit(f"the benchmark deck did not load: {load.failures}")
+    data = path.read_bytes()
+    floor = float("inf")
+    for _ in range(3):
+        begun = time.perf_counter()
+        tomli.loads(data.decode("utf-8"))
+        floor = min(floor, time.perf_counter() - begun)
+    return {"seconds": seconds, "tomli_seconds": floor, "cards": len(load.decks[0].cards),
+            "bytes": len(data)}
+
+
+def task_answer(deck_path: Path, store_path: Path, seed: int) -> None:
+    deck = load_deck(deck_path)
+    config = Config(scheduler=SchedulerSettings(new_cards_per_day=1_000_000))
+    with Store.open(store_path) as store:
+        session = StudySession([deck], store, config, clock=utc_now)
+        rng = ratings(seed)
+        entry = session.next()
+        _emit({"ready": True, "items": len(deck.item_keys())})
+        for line in sys.stdin:
+            wanted = int(line)
+            answered = 0
+            started = time.perf_counter()
+            while answered < wanted and entry is not None:
+                session.answer(next_rating(rng), duration_ms=5000)
+                entry = session.next()
+                answered += 1
+            _emit({"seconds": time.perf_counter() - started, "answered": answered})
+
+
+def task_counts(deck_path: Path, store_path: Path) -> dict[str, object]:
+    deck = load_deck(deck_path)
+    started = time.perf_counter()
+    store = Store.open(store_path)
+    opened = time.perf_counter()
+    try:
+        session = StudySession([deck], store, Config(), clock=utc_now)
+        counts = session.counts
+        counted = time.perf_counter()
+        top = session.next()
+    finally:
+        store.close()
+    return {"open_seconds": opened - started, "counts_seconds": counted - opened,
+            "new": counts.new, "learning": counts.learning, "review": counts.review,
+            "top_card": top is not None}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("task", choices=["deck-load", "answer", "counts"])
+    parser.add_argument("--deck", type=Path, required=True)
+    parser.add_argument("--store", type=Path)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.task == "deck-load":
+        _emit(task_deck_load(args.deck))
+        return 0
+    if args.store is None:
+        parser.error("--store is required")
+    if args.task == "answer":
+        task_answer(args.deck, args.store, args.seed)
+    else:
+        _emit(task_counts(args.deck, args.store))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

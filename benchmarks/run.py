@@ -1,0 +1,638 @@
+"""Every benchmark of the project in one run, as ratios to floors and to Anki measured alongside.
+
+    python benchmarks/run.py [--quick | --tiny] [--json FILE] [--no-anki]
+
+Prints one table — figure, ours, the floor or peer, the ratio, the target, met or not — and with
+`--json` writes the same rows as a JSON list (`figure`, `ours`, `reference`, `ratio`, `target`,
+`met`, plus `unit`, `reference_name` and `note`). A figure that could not be measured (the `anki`
+package missing, a benchmark failing) has `ours` or `reference` null, `met` false and a note
+saying why; the rest still runs. Exit status 0 either way: a missed target is a finding, not an
+error (2 for bad arguments).
+
+Sizes: the default (full) run is the issue's workload — a 10,000-card deck, 100,000 reviews,
+10,000 answers a side — in under ten minutes on 2 cores; `--quick` keeps the workload's size but
+repeats less (under two minutes once bench_ui's cached store exists); `--tiny` shrinks everything
+so that the CI test can check that every figure is produced (timings at that size mean nothing).
+
+All data is generated from fixed seeds into a temporary folder that is removed afterwards; child
+processes get their own XDG folders inside it, so no user setting, deck or cache is read or left.
+Which benchmark measures what, and how, is in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # the bench_* modules sit beside this file
+    sys.path.insert(0, str(HERE))
+
+import peer_anki  # noqa: E402  (after the path set-up above)
+import workload  # noqa: E402
+
+UTC = timezone.utc
+Mode = Literal["full", "quick", "tiny"]
+Compare = Literal["le", "lt", "gt"]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    cards: int
+    reviews: int
+    answers: int          # answers a side in the peer comparison
+    chunk: int            # answers per alternating chunk
+    rounds: int           # fresh-process rounds for deck loads, imports and counts
+    ui_answers: int       # grade-key timings in bench_ui
+    ui_starts: int
+    bare_answers: int     # bench_answer
+    queue_items: int      # bench_queue
+    queue_repeat: int
+    deck_rounds: int      # bench_deck_load (in process)
+    briefing_seeds: int
+    briefing_items: int
+    briefing_days: int
+    briefing_minutes: float
+
+
+SIZES: dict[Mode, Sizes] = {
+    "full": Sizes(cards=10_000, reviews=100_000, answers=10_000, chunk=500, rounds=5,
+                  ui_answers=1_000, ui_starts=3, bare_answers=300, queue_items=100_000,
+                  queue_repeat=7, deck_rounds=7, briefing_seeds=8, briefing_items=200,
+                  briefing_days=7, briefing_minutes=10.0),
+    "quick": Sizes(cards=10_000, reviews=100_000, answers=2_000, chunk=500, rounds=2,
+                   ui_answers=200, ui_starts=2, bare_answers=200, queue_items=100_000,
+                   queue_repeat=3, deck_rounds=3, briefing_seeds=3, briefing_items=100,
+                   briefing_days=7, briefing_minutes=10.0),
+    "tiny": Sizes(cards=60, reviews=400, answers=20, chunk=10, rounds=1, ui_answers=3,
+                  ui_starts=1, bare_answers=10, queue_items=500, queue_repeat=1, deck_rounds=1,
+                  briefing_seeds=1, briefing_items=20, briefing_days=2, briefing_minutes=2.0),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass
+class Row:
+    """One line of the table. `ratio` is ours / reference; `met` compares it with `bound`."""
+
+    figure: str
+    unit: str                   # of `ours` and `reference`: "ms", "MB", "recall"
+    reference_name: str         # the floor or the peer
+    target: str                 # as printed, e.g. "≤ 1.5×"
+    bound: float
+    compare: Compare
+    ours: float | None = None
+    reference: float | None = None
+    note: str = ""
+    condition: bool = True      # a further condition of the target (briefing: every seed)
+    ratio: float | None = field(default=None, init=False)
+    met: bool = field(default=False, init=False)
+
+    def settle(self) -> Row:
+        if self.ours is not None and self.reference not in (None, 0.0):
+            assert self.reference is not None
+            self.ratio = self.ours / self.reference
+            self.met = self.condition and {
+                "le": self.ratio <= self.bound, "lt": self.ratio < self.bound,
+                "gt": self.ratio > self.bound}[self.compare]
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["bound"], data["compare"], data["condition"]
+        return data
+
+
+#: Every figure of the table, in order: (key, figure, unit, reference, target, bound, compare).
+FIGURES: list[tuple[str, str, str, str, str, float, Compare]] = [
+    ("launch", "launch to interactive decks screen ({cards} cards, {reviews} reviews)", "ms",
+     "minimal Textual app, launch to first frame", "≤ 1.5×", 1.5, "le"),
+    ("deck_unchanged", "load an unchanged {cards}-card deck at start-up", "ms",
+     "tomli.loads of the same bytes", "≤ 0.3×", 0.3, "le"),
+    ("deck_changed", "load a changed {cards}-card deck at start-up", "ms",
+     "tomli.loads of the same bytes", "≤ 1.3×", 1.3, "le"),
+    ("deck_in_process", "load and validate a {cards}-card deck, in process (issue 2)", "ms",
+     "tomli.loads of the same text", "≤ 1.3×", 1.3, "le"),
+    ("import", "import {cards} cards (ours: first load of the new deck file)", "ms",
+     "Anki: col.add_notes of the same cards", "≤ 1.0× (our own bar)", 1.0, "le"),
+    ("answer_anki", "one durable answer: schedule, commit, next card ready", "ms",
+     "Anki: get_queued_cards → build_answer → answer_card", "≤ 0.6×", 0.6, "le"),
+    ("answer_bare", "one durable answer + next card (issue 3)", "ms",
+     "bare sqlite3 INSERT + COMMIT, WAL, synchronous=FULL", "≤ 2×", 2.0, "le"),
+    ("counts", "due counts, {cards} cards with {reviews} reviews (cold, after opening)", "ms",
+     "Anki: col.sched.counts()", "≤ 1.0×", 1.0, "le"),
+    ("memory", "peak memory, that collection open in the app", "MB",
+     "Anki: process holding the same collection", "≤ 0.7×", 0.7, "le"),
+    ("key_median", "grade key to next card painted, median", "ms",
+     "minimal Textual app, key to repaint, median", "≤ 1.5×", 1.5, "le"),
+    ("key_p99", "grade key to next card painted, p99", "ms",
+     "minimal Textual app, key to repaint, p99", "≤ 1.5×", 1.5, "le"),
+    ("queue", "study queue + counts for {queue_items} items (issue 3)", "ms",
+     "the target itself, 50 ms", "< 50 ms", 1.0, "lt"),
+    ("briefing", "recall at the briefing, briefing mode (issue 5)", "recall",
+     "due-first scheduling, same minutes", "> 1× (every seed)", 1.0, "gt"),
+]
+
+
+def _short(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+
+
+class Table:
+    def __init__(self, sizes: Sizes) -> None:
+        names = {"cards": _short(sizes.cards), "reviews": _short(sizes.reviews),
+                 "queue_items": _short(sizes.queue_items)}
+        self.rows = {key: Row(figure.format(**names), unit, ref, target, bound, compare)
+                     for key, figure, unit, ref, target, bound, compare in FIGURES}
+
+    def set(self, key: str, ours: float | None, reference: float | None, note: str = "") -> None:
+        row = self.rows[key]
+        row.ours, row.reference = ours, reference
+        if note:
+            row.note = f"{row.note}; {note}" if row.note else note
+
+    def fail(self, keys: Sequence[str], why: str) -> None:
+        for key in keys:
+            row = self.rows[key]
+            row.note = f"{row.note}; {why}" if row.note else why
+
+    def settled(self) -> list[Row]:
+        return [row.settle() for row in self.rows.values()]
+
+
+# --------------------------------------------------------------------------------------------------
+# Child processes
+
+
+@dataclass
+class Context:
+    folder: Path
+    sizes: Sizes
+    env: dict[str, str]
+    anki_missing: str | None
+    seed: int = 0
+    log: Callable[[str], None] = print
+
+
+def child_env(folder: Path) -> dict[str, str]:
+    """The environment of every child: XDG folders inside `folder`, nothing of the user's."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BRIEFING_QUIZ_", "XDG_", "TEXTUAL"))}
+    for name in ("DATA", "CONFIG", "CACHE", "STATE"):
+        path = folder / "xdg" / name.lower()
+        path.mkdir(parents=True, exist_ok=True)
+        env[f"XDG_{name}_HOME"] = str(path)
+    env["HOME"] = str(folder / "home")
+    (folder / "home").mkdir(exist_ok=True)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(HERE), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def run_child(argv: Sequence[str], env: dict[str, str],
+              timeout: float = 600.0) -> tuple[dict[str, Any], float]:
+    """Run a child that prints one JSON line; its result and its peak RSS in MB (`wait4`)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.005)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:3])} failed ({process.returncode}): "
+                           f"{stderr.strip()[-1500:]}")
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{' '.join(argv[:3])} printed no result: {stdout[-500:]}")
+    return json.loads(lines[-1]), usage.ru_maxrss / 1024  # Linux: kilobytes
+
+
+class Server:
+    """A child answering chunks: write N, read one JSON line back."""
+
+    def __init__(self, argv: Sequence[str], env: dict[str, str]) -> None:
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.errors, env=env, text=True, bufsize=1)
+        self.hello = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            self.errors.seek(0)
+            raise RuntimeError(f"answer server ended: {self.errors.read().decode()[-1500:]}")
+        result: dict[str, Any] = json.loads(line)
+        return result
+
+    def chunk(self, n: int) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{n}\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.errors.close()
+
+
+def py(script: str, *args: str) -> list[str]:
+    return [sys.executable, str(HERE / script), *args]
+
+
+@contextmanager
+def step(ctx: Context, table: Table, name: str, keys: Sequence[str]) -> Iterator[None]:
+    """Run one benchmark; on failure, note it on its rows and go on with the others."""
+    ctx.log(f"· {name} …")
+    started = time.perf_counter()
+    try:
+        yield
+    except Exception as error:  # reported on its rows and on stderr, never hidden
+        traceback.print_exc()
+        table.fail(keys, f"{name} failed: {type(error).__name__}: {error}"[:300])
+    ctx.log(f"  {name}: {time.perf_counter() - started:.1f} s")
+
+
+# --------------------------------------------------------------------------------------------------
+# The benchmarks
+
+
+@dataclass
+class Data:
+    deck_path: Path
+    store_path: Path
+    notes: Path
+    history: Path
+    items: int
+
+
+def prepare(ctx: Context) -> Data:
+    s = ctx.sizes
+    folder = ctx.folder / "workload"
+    deck_path, store_path, deck, history = workload.build(
+        folder, cards=s.cards, reviews=s.reviews, now=datetime.now(UTC), seed=ctx.seed)
+    notes = folder / "notes.json"
+    notes.write_text(json.dumps(workload.notes_for_anki(deck)), encoding="utf-8")
+    history_file = folder / "history.json"
+    history_file.write_text(json.dumps(workload.history_for_anki(deck, history)),
+                            encoding="utf-8")
+    return Data(deck_path, store_path, notes, history_file, len(deck.item_keys()))
+
+
+def bench_deck_start(ctx: Context, table: Table, data: Data) -> None:
+    """Changed and unchanged deck loads in fresh processes; Anki's import alongside."""
+    folder = ctx.folder / "deck-start"
+    folder.mkdir()
+    path = folder / "bench.toml"
+    text = data.deck_path.read_text(encoding="utf-8")
+    title = re.search(r'^title = "(.*)"$', text, re.MULTILINE)
+    assert title is not None
+    changed: list[float] = []
+    unchanged: list[float] = []
+    floor: list[float] = []
+    anki: list[float] = []
+    for r in range(ctx.sizes.rounds):
+        # A different title each round: the same size, different bytes, so nothing kept from the
+        # round before may be reused as is.
+        path.write_text(text.replace(title.group(0), f'title = "{title.group(1)} r{r:03d}"', 1),
+                        encoding="utf-8")
+        result, _ = run_child(py("ours.py", "deck-load", "--deck", str(path)), ctx.env)
+        changed.append(result["seconds"])
+        floor.append(result["tomli_seconds"])
+        result, _ = run_child(py("ours.py", "deck-load", "--deck", str(path)), ctx.env)
+        unchanged.append(result["seconds"])
+        floor.append(result["tomli_seconds"])
+        if ctx.anki_missing is None:
+            collection = folder / f"anki-import-{r}" / "collection.anki2"
+            result, _ = run_child(py("peer_anki.py", "import", "--collection", str(collection),
+                                     "--notes", str(data.notes)), ctx.env)
+            anki.append(result["seconds"])
+    best_floor = min(floor) * 1000
+    table.set("deck_changed", min(changed) * 1000, best_floor,
+              f"best of {len(changed)} fresh processes")
+    table.set("deck_unchanged", min(unchanged) * 1000, best_floor,
+              f"best of {len(unchanged)} fresh processes")
+    if ctx.anki_missing is None:
+        table.set("import", min(changed) * 1000, min(anki) * 1000, f"best of {len(anki)}")
+    else:
+        table.set("import", min(changed) * 1000, None, ctx.anki_missing)
+
+
+def bench_deck_in_process(ctx: Context, table: Table) -> None:
+    import bench_deck_load
+
+    result = bench_deck_load.measure(ctx.sizes.cards, ctx.sizes.deck_rounds, ctx.seed)
+    table.set("deck_in_process", result.loader_seconds * 1000, result.tomli_seconds * 1000,
+              f"CPU time, best of {ctx.sizes.deck_rounds} (bench_deck_load.py)")
+
+
+def bench_answer_peer(ctx: Context, table: Table, data: Data) -> None:
+    """Our answers and Anki's in alternating chunks (disk weather then hits both alike)."""
+    s = ctx.sizes
+    folder = ctx.folder / "answer"
+    folder.mkdir()
+    ours = Server(py("ours.py", "answer", "--deck", str(data.deck_path), "--store",
+                     str(folder / "progress.sqlite3"), "--seed", str(ctx.seed)), ctx.env)
+    anki = None
+    try:
+        if ctx.anki_missing is None:
+            anki = Server(py("peer_anki.py", "answer", "--collection",
+                             str(folder / "anki" / "collection.anki2"), "--notes",
+                             str(data.notes), "--seed", str(ctx.seed)), ctx.env)
+        ours_times: list[float] = []
+        anki_times: list[float] = []
+        done = 0
+        turn = 0
+        while done < s.answers:
+            n = min(s.chunk, s.answers - done)
+            sides = [(ours, ours_times), (anki, anki_times)]
+            for server, times in (sides if turn % 2 == 0 else sides[::-1]):
+                if server is None:
+                    continue
+                result = server.chunk(n)
+                if result["answered"] != n:
+                    raise RuntimeError(f"only {result['answered']} of {n} cards were due")
+                times.append(result["seconds"] / n)
+            done += n
+            turn += 1
+    finally:
+        ours.close()
+        if anki is not None:
+            anki.close()
+    note = f"median of {len(ours_times)} chunks of {s.chunk}, {done} answers a side"
+    if anki is not None:
+        pragmas = f"Anki: journal_mode={anki.hello.get('journal_mode')}, " \
+                  f"synchronous={anki.hello.get('synchronous')}"
+        table.set("answer_anki", statistics.median(ours_times) * 1000,
+                  statistics.median(anki_times) * 1000, f"{note}; {pragmas}")
+    else:
+        table.set("answer_anki", statistics.median(ours_times) * 1000, None,
+                  f"{note}; {ctx.anki_missing}")
+
+
+def bench_counts_memory(ctx: Context, table: Table, data: Data) -> None:
+    """Cold counts in fresh processes, alternating; peak memory of Anki's counts process."""
+    folder = ctx.folder / "counts"
+    folder.mkdir()
+    collection = folder / "anki" / "collection.anki2"
+    if ctx.anki_missing is None:
+        run_child(py("peer_anki.py", "prepare", "--collection", str(collection), "--notes",
+                     str(data.notes), "--history", str(data.history)), ctx.env)
+    ours: list[float] = []
+    anki: list[float] = []
+    anki_memory: list[float] = []
+    counts_note = ""
+    for _ in range(ctx.sizes.rounds):
+        result, _ = run_child(py("ours.py", "counts", "--deck", str(data.deck_path), "--store",
+                                 str(data.store_path)), ctx.env)
+        ours.append(result["counts_seconds"])
+        counts_note = f"ours {result['new']}/{result['learning']}/{result['review']}"
+        if ctx.anki_missing is None:
+            peer, rss = run_child(py("peer_anki.py", "counts", "--collection",
+                                     str(collection)), ctx.env)
+            anki.append(peer["counts_seconds"])
+            anki_memory.append(rss)
+            counts_note += f", Anki {peer['new']}/{peer['learning']}/{peer['review']}"
+    note = f"median of {len(ours)} fresh processes; new/learning/review: {counts_note}"
+    if ctx.anki_missing is None:
+        table.set("counts", statistics.median(ours) * 1000, statistics.median(anki) * 1000, note)
+    else:
+        table.set("counts", statistics.median(ours) * 1000, None, f"{note}; {ctx.anki_missing}")
+    app_memory = app_peak_memory(ctx, data)
+    if ctx.anki_missing is None:
+        table.set("memory", app_memory, statistics.median(anki_memory),
+                  "ru_maxrss: our app on a pty with a study session open; Anki: Collection "
+                  "+ counts + top card, no GUI")
+    else:
+        table.set("memory", app_memory, None, ctx.anki_missing)
+
+
+def app_peak_memory(ctx: Context, data: Data) -> float:
+    """Peak RSS (MB) of the app on a pty: decks screen loaded, then a study session started."""
+    import bench_ui
+
+    config = ctx.folder / "memory-config.toml"
+    config.write_text("", encoding="utf-8")
+    argv = bench_ui.app_argv(data.deck_path.parent, data.store_path, config)
+    term = bench_ui.Terminal(argv, ctx.folder)
+    try:
+        term.wait_for(re.compile(r"\d+ due now and \d+ new across"), timeout=120)
+        term.send("a")  # study everything due: the queue is built and the first card shown
+        term.wait_for(re.compile(r"\b0 done\b"), timeout=120)
+        os.killpg(term.process.pid, signal.SIGTERM)
+        _pid, status, usage = os.wait4(term.process.pid, 0)
+        term.process.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        term.close()
+    return usage.ru_maxrss / 1024
+
+
+def bench_ui_figures(ctx: Context, table: Table) -> None:
+    import bench_ui
+
+    s = ctx.sizes
+    result = bench_ui.measure(cards=s.cards, reviews=s.reviews, answers=s.ui_answers,
+                              starts=s.ui_starts)
+    table.set("launch", result.start_app * 1000, result.start_minimal * 1000,
+              f"median of {s.ui_starts} launches on a {bench_ui.COLUMNS}×{bench_ui.LINES} pty "
+              "(bench_ui.py)")
+    note = f"{s.ui_answers} answers, each with a durable commit (bench_ui.py)"
+    table.set("key_median", result.grade_median * 1000, result.minimal_median * 1000, note)
+    table.set("key_p99", result.grade_p99 * 1000, result.minimal_p99 * 1000, note)
+
+
+def bench_answer_bare(ctx: Context, table: Table) -> None:
+    import bench_answer
+
+    block = max(1, min(50, ctx.sizes.bare_answers // 2))
+    result = bench_answer.run(ctx.sizes.bare_answers, block)
+    table.set("answer_bare", result["answer_ms"], result["bare_ms"],
+              f"median of {ctx.sizes.bare_answers}, alternating blocks (bench_answer.py)")
+
+
+def bench_queue_figure(ctx: Context, table: Table) -> None:
+    import bench_queue
+
+    result = bench_queue.run(ctx.sizes.queue_items, ctx.sizes.queue_repeat)
+    table.set("queue", result["median_ms"], bench_queue.TARGET_MS,
+              f"{int(result['items']):,} items, median of {ctx.sizes.queue_repeat} "
+              "(bench_queue.py)")
+
+
+def bench_briefing_figure(ctx: Context, table: Table) -> None:
+    import bench_briefing
+
+    s = ctx.sizes
+    results = bench_briefing.compare(range(1, s.briefing_seeds + 1), days=s.briefing_days,
+                                     minutes=s.briefing_minutes, items=s.briefing_items)
+    ours = statistics.fmean(r.briefing for r in results)
+    due_first = statistics.fmean(r.due_first for r in results)
+    worse = [r.seed for r in results if r.difference <= 0]
+    table.set("briefing", ours, due_first,
+              f"{len(results)} seeds, {s.briefing_items} items, {s.briefing_days} days × "
+              f"{s.briefing_minutes:g} min (bench_briefing.py)"
+              + (f"; NOT better for seeds {worse}" if worse else "; better for every seed"))
+    table.rows["briefing"].condition = not worse
+
+
+# --------------------------------------------------------------------------------------------------
+# Output
+
+
+def machine() -> dict[str, str]:
+    versions = {}
+    for name in ("textual", "rich", "tomli", "fsrs", "anki"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    return {"cores": str(os.cpu_count()), "cpu": cpu or "unknown",
+            "python": platform.python_version(), "os": platform.platform(terse=True),
+            "sqlite": sqlite3.sqlite_version, **versions}
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "recall":
+        return f"{value:.3f}"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:.3f} ms" if value < 1 else f"{value:.1f} ms" if value < 100 else \
+        f"{value:.0f} ms"
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    head = ("figure", "ours", "floor or peer", "ratio", "target", "met")
+    body = [(r.figure, _number(r.ours, r.unit), _number(r.reference, r.unit),
+             "—" if r.ratio is None else f"{r.ratio:.2f}×", r.target,
+             "yes" if r.met else "NO") for r in rows]
+    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(head, widths, strict=True)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
+              for line in body]
+    lines.append("")
+    lines += [f"[{i}] {r.figure}: vs {r.reference_name}" + (f" — {r.note}" if r.note else "")
+              for i, r in enumerate(rows, 1)]
+    return "\n".join(lines)
+
+
+def run(mode: Mode, *, use_anki: bool = True, seed: int = 0,
+        log: Callable[[str], None] = print) -> tuple[list[Row], dict[str, str]]:
+    sizes = SIZES[mode]
+    anki_missing = peer_anki.unavailable() if use_anki else "Anki peer skipped (--no-anki)"
+    table = Table(sizes)
+    with tempfile.TemporaryDirectory(prefix="briefing-quiz-bench-") as tmp:
+        folder = Path(tmp)
+        ctx = Context(folder, sizes, child_env(folder), anki_missing, seed, log)
+        # bench_ui starts its children with this process's environment: give it the same
+        # private folders, so that no user deck, setting or cache is read.
+        saved = dict(os.environ)
+        os.environ.update({k: v for k, v in ctx.env.items() if k.startswith("XDG_")})
+        if anki_missing is not None:
+            log(f"· Anki: {anki_missing}; its figures are left empty")
+        data: Data | None = None
+        with step(ctx, table, "workload", [k for k, *_ in FIGURES]):
+            data = prepare(ctx)
+            log(f"  {sizes.cards:,} cards ({data.items:,} items), {sizes.reviews:,} reviews")
+        if data is not None:
+            with step(ctx, table, "deck loads at start-up and import",
+                      ["deck_changed", "deck_unchanged", "import"]):
+                bench_deck_start(ctx, table, data)
+            with step(ctx, table, "answers, ours and Anki's", ["answer_anki"]):
+                bench_answer_peer(ctx, table, data)
+            with step(ctx, table, "due counts and memory", ["counts", "memory"]):
+                bench_counts_memory(ctx, table, data)
+        with step(ctx, table, "deck load in process", ["deck_in_process"]):
+            bench_deck_in_process(ctx, table)
+        with step(ctx, table, "app launch and grade keys", ["launch", "key_median", "key_p99"]):
+            bench_ui_figures(ctx, table)
+        with step(ctx, table, "answer vs bare commit", ["answer_bare"]):
+            bench_answer_bare(ctx, table)
+        with step(ctx, table, "queue", ["queue"]):
+            bench_queue_figure(ctx, table)
+        with step(ctx, table, "briefing", ["briefing"]):
+            bench_briefing_figure(ctx, table)
+        os.environ.clear()
+        os.environ.update(saved)
+    return table.settled(), machine()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="the same workload, fewer repeats")
+    size.add_argument("--tiny", action="store_true",
+                      help="everything tiny: checks that every figure is produced (CI)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the rows as JSON")
+    parser.add_argument("--no-anki", action="store_true", help="leave the Anki figures empty")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated data")
+    args = parser.parse_args(argv)
+    mode: Mode = "quick" if args.quick else "tiny" if args.tiny else "full"
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    rows, info = run(mode, use_anki=not args.no_anki, seed=args.seed, log=log)
+    print(f"briefing-quiz benchmarks, {mode} run, {time.perf_counter() - started:.0f} s")
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    print()
+    print(format_table(rows))
+    if args.json is not None:
+        args.json.write_text(json.dumps([r.to_json() for r in rows], indent=2) + "\n",
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
