@@ -96,6 +96,7 @@ SIZES: dict[Mode, Sizes] = {
 class Row:
     """One line of the table. `ratio` is ours / reference; `met` compares it with `bound`."""
 
+    key: str                    # stable name of the figure (the `figure` text shows sizes)
     figure: str
     unit: str                   # of `ours` and `reference`: "ms", "MB", "recall"
     reference_name: str         # the floor or the peer
@@ -163,7 +164,7 @@ class Table:
     def __init__(self, sizes: Sizes) -> None:
         names = {"cards": _short(sizes.cards), "reviews": _short(sizes.reviews),
                  "queue_items": _short(sizes.queue_items)}
-        self.rows = {key: Row(figure.format(**names), unit, ref, target, bound, compare)
+        self.rows = {key: Row(key, figure.format(**names), unit, ref, target, bound, compare)
                      for key, figure, unit, ref, target, bound, compare in FIGURES}
 
     def set(self, key: str, ours: float | None, reference: float | None, note: str = "") -> None:
@@ -554,7 +555,7 @@ def format_table(rows: Sequence[Row]) -> str:
     head = ("figure", "ours", "floor or peer", "ratio", "target", "met")
     body = [(r.figure, _number(r.ours, r.unit), _number(r.reference, r.unit),
              "—" if r.ratio is None else f"{r.ratio:.2f}×", r.target,
-             "yes" if r.met else "NO") for r in rows]
+             "yes" if r.met else "NO" if r.ratio is not None else "—") for r in rows]
     widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(head, widths, strict=True)),
              "  ".join("-" * w for w in widths)]
