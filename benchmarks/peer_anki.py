@@ -1,7 +1,7 @@
 """The peer: the official Anki library (`pip install anki`), driven as Anki's own reviewer drives it.
 
 Each task runs in a process of its own (`python benchmarks/peer_anki.py TASK ...`), prints one JSON
-line, and is started by `run.py`, which reads the process's peak memory with `os.wait4`. Only the
+line, and is started by `run.py`. Only the
 standard library is imported at module level, so `run.py` imports this file even where the `anki`
 package is missing: `unavailable()` then says why, and the table marks the Anki figures as missing.
 
@@ -26,7 +26,8 @@ Tasks (the cards and reviews come from `workload.py`, as JSON files written by `
   review limit is lifted so that the counts include every due card, as ours do; the new-card limit
   stays at its default of 20 a day, as ours does.
 * ``counts``: opens that collection (timed) and calls `col.sched.counts()` (timed, cold: the
-  first call builds the queues), then fetches the top card as the reviewer would.
+  first call builds the queues), then fetches the top card as the reviewer would, and reports
+  the process's peak memory (`peak_rss_mb`) while holding the collection.
 """
 
 from __future__ import annotations
@@ -117,6 +118,22 @@ def _pragmas(col: Any) -> dict[str, object]:
             "synchronous": col.db.scalar("pragma synchronous")}
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB: VmHWM, the high-water mark of the memory it
+    has since it started (exec). Not ru_maxrss: for a child, Linux counts in ru_maxrss the
+    resident size of the parent it was forked from, so a big runner would inflate every child."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass  # not Linux: fall back to getrusage below
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _emit(result: dict[str, object]) -> None:
     print(json.dumps(result), flush=True)
 
@@ -196,6 +213,7 @@ def task_prepare(collection: Path, notes_file: Path, history_file: Path) -> dict
         revlog: list[tuple[int, ...]] = []
         used: set[int] = set()
         last: dict[int, list[float]] = {}
+        first: dict[int, float] = {}
         last_ivl: dict[int, int] = {}
         reps: dict[int, int] = {}
         lapses: dict[int, int] = {}
@@ -215,6 +233,7 @@ def task_prepare(collection: Path, notes_file: Path, history_file: Path) -> dict
             reps[i] = reps.get(i, 0) + 1
             lapses[i] = lapses.get(i, 0) + (1 if before == 2 and rating == 1 else 0)
             last[i] = [after, due_s, at_s]
+            first.setdefault(i, at_s)
         col.db.executemany("insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, "
                            "type) values (?,?,?,?,?,?,?,?,?)", revlog)
         updates = []
@@ -228,6 +247,12 @@ def task_prepare(collection: Path, notes_file: Path, history_file: Path) -> dict
                 updates.append((kind, 1, int(due_s), 0, 1, reps[i], lapses[i], card_ids[i]))
         col.db.executemany("update cards set type=?, queue=?, due=?, ivl=?, left=?, reps=?, "
                            "lapses=?, factor=2500 where id=?", updates)
+        # Cards first studied since the day began use up today's new-card limit, as in our store
+        # (Anki keeps that count on the deck, not in the revlog).
+        new_today = sum(1 for at_s in first.values() if at_s >= next_day_at - 86400)
+        deck = col.decks.get(deck_id)
+        deck["newToday"] = [today, new_today]
+        col.decks.save(deck)
         result: dict[str, object] = {"cards": col.card_count(), "reviews": len(revlog),
                                      "reviewed_cards": len(last)}
     finally:
@@ -249,6 +274,7 @@ def task_counts(collection: Path) -> dict[str, object]:
             "open_seconds": opened - started, "counts_seconds": counted - before,
             "new": new, "learning": learning, "review": review,
             "top_card": bool(top.cards), "revlog": col.db.scalar("select count() from revlog"),
+            "peak_mb": peak_rss_mb(),
         }
     finally:
         col.close()

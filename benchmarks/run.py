@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import re
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -211,32 +210,26 @@ def child_env(folder: Path) -> dict[str, str]:
     return env
 
 
-def run_child(argv: Sequence[str], env: dict[str, str],
-              timeout: float = 600.0) -> tuple[dict[str, Any], float]:
-    """Run a child that prints one JSON line; its result and its peak RSS in MB (`wait4`)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env)
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.005)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv[:3])} failed ({process.returncode}): "
-                           f"{stderr.strip()[-1500:]}")
-    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+def run_child(argv: Sequence[str], env: dict[str, str], timeout: float = 600.0) -> dict[str, Any]:
+    """Run a child that prints one JSON line; return what it printed."""
+    done = subprocess.run(list(argv), capture_output=True, text=True, env=env, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[1:3])} failed ({done.returncode}): "
+                           f"{done.stderr.strip()[-1500:]}")
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if not lines:
-        raise RuntimeError(f"{' '.join(argv[:3])} printed no result: {stdout[-500:]}")
-    return json.loads(lines[-1]), usage.ru_maxrss / 1024  # Linux: kilobytes
+        raise RuntimeError(f"{' '.join(argv[1:3])} printed no result: {done.stdout[-500:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a running process, in MB (see `peer_anki.peak_rss_mb`)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 class Server:
@@ -337,15 +330,15 @@ def bench_deck_start(ctx: Context, table: Table, data: Data) -> None:
         # round before may be reused as is.
         path.write_text(text.replace(title.group(0), f'title = "{title.group(1)} r{r:03d}"', 1),
                         encoding="utf-8")
-        result, _ = run_child(py("ours.py", "deck-load", "--deck", str(path)), ctx.env)
+        result = run_child(py("ours.py", "deck-load", "--deck", str(path)), ctx.env)
         changed.append(result["seconds"])
         floor.append(result["tomli_seconds"])
-        result, _ = run_child(py("ours.py", "deck-load", "--deck", str(path)), ctx.env)
+        result = run_child(py("ours.py", "deck-load", "--deck", str(path)), ctx.env)
         unchanged.append(result["seconds"])
         floor.append(result["tomli_seconds"])
         if ctx.anki_missing is None:
             collection = folder / f"anki-import-{r}" / "collection.anki2"
-            result, _ = run_child(py("peer_anki.py", "import", "--collection", str(collection),
+            result = run_child(py("peer_anki.py", "import", "--collection", str(collection),
                                      "--notes", str(data.notes)), ctx.env)
             anki.append(result["seconds"])
     best_floor = min(floor) * 1000
@@ -424,15 +417,15 @@ def bench_counts_memory(ctx: Context, table: Table, data: Data) -> None:
     anki_memory: list[float] = []
     counts_note = ""
     for _ in range(ctx.sizes.rounds):
-        result, _ = run_child(py("ours.py", "counts", "--deck", str(data.deck_path), "--store",
+        result = run_child(py("ours.py", "counts", "--deck", str(data.deck_path), "--store",
                                  str(data.store_path)), ctx.env)
         ours.append(result["counts_seconds"])
         counts_note = f"ours {result['new']}/{result['learning']}/{result['review']}"
         if ctx.anki_missing is None:
-            peer, rss = run_child(py("peer_anki.py", "counts", "--collection",
-                                     str(collection)), ctx.env)
+            peer = run_child(py("peer_anki.py", "counts", "--collection", str(collection)),
+                             ctx.env)
             anki.append(peer["counts_seconds"])
-            anki_memory.append(rss)
+            anki_memory.append(peer["peak_mb"])
             counts_note += f", Anki {peer['new']}/{peer['learning']}/{peer['review']}"
     note = f"median of {len(ours)} fresh processes; new/learning/review: {counts_note}"
     if ctx.anki_missing is None:
@@ -442,8 +435,8 @@ def bench_counts_memory(ctx: Context, table: Table, data: Data) -> None:
     app_memory = app_peak_memory(ctx, data)
     if ctx.anki_missing is None:
         table.set("memory", app_memory, statistics.median(anki_memory),
-                  "ru_maxrss: our app on a pty with a study session open; Anki: Collection "
-                  "+ counts + top card, no GUI")
+                  "peak RSS (VmHWM): our app on a pty, decks screen then a study session open; "
+                  "Anki: Collection + counts + top card, no GUI")
     else:
         table.set("memory", app_memory, None, ctx.anki_missing)
 
@@ -460,12 +453,9 @@ def app_peak_memory(ctx: Context, data: Data) -> float:
         term.wait_for(re.compile(r"\d+ due now and \d+ new across"), timeout=120)
         term.send("a")  # study everything due: the queue is built and the first card shown
         term.wait_for(re.compile(r"\b0 done\b"), timeout=120)
-        os.killpg(term.process.pid, signal.SIGTERM)
-        _pid, status, usage = os.wait4(term.process.pid, 0)
-        term.process.returncode = os.waitstatus_to_exitcode(status)
+        return peak_rss_mb(term.process.pid)
     finally:
         term.close()
-    return usage.ru_maxrss / 1024
 
 
 def bench_ui_figures(ctx: Context, table: Table) -> None:
