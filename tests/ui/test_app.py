@@ -120,7 +120,7 @@ async def test_every_card_type_answered_right_is_saved(make_app: MakeApp, paths:
         await press(pilot, "escape")
         assert isinstance(app.screen, SummaryScreen)
         text = screen_text(app)
-        assert "Reviewed:   6" in text and "✓ 6" in text and "✗ 0" in text
+        assert "Reviewed:   6 answers (6 cards)" in text and "✓ 6" in text and "✗ 0" in text
 
     assert reviews(paths) == [
         ("mini/basic-capital", Rating.Good, None, None, False),
@@ -157,7 +157,8 @@ async def test_wrong_answers_show_the_right_one_and_are_saved(make_app: MakeApp,
         assert "✗ Wrong" in text and "Right order:" in text and "✗ belongs at" in text
         await press(pilot, "enter", "escape")
         text = screen_text(app)
-        assert "Reviewed:   6" in text and "✓ 1" in text and "✗ 5" in text  # cloze: Hard
+        assert "Reviewed:   6 answers (6 cards)" in text
+        assert "✓ 1" in text and "✗ 5" in text  # the revealed cloze, graded Hard, counts as right
         assert "→ 130,000" in text and "→ Jake Sullivan" in text and "→ Kyiv" in text
         assert "→ 1000 → 1700 → 3000 → 130000" in text
         assert "Next due:   in 1m" in text

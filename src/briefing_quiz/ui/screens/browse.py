@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from briefing_quiz.ui.app import QuizApp
 
 COLUMNS = (
-    Column("Deck", 8, flex=True),
-    Column("Id", 10, flex=True),
+    Column("Deck", 10),
+    Column("Id", 12, flex=True),
     Column("Type", 9),
     Column("Tags", 8, flex=True),
     Column("Due", 6, right=True),

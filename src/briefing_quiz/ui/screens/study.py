@@ -59,7 +59,7 @@ class StudyScreen(Screen[None]):
     """Study the due cards of some decks (all decks when `deck_ids` is None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u,ctrl+z", "undo", "Undo", key_display="u"),
+        Binding("u,ctrl+z", "undo", "Undo", key_display="u/^z"),
         Binding("exclamation_mark", "suspend", "Suspend"),
         Binding("minus", "bury", "Bury"),
         Binding("e", "locate", "Where"),

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.ui.text import assemble, lines, plain
 from briefing_quiz.ui.widgets.cards import answer_text, prompt_content
@@ -41,7 +42,10 @@ def summary_content(answers: Sequence[Answered], elapsed: timedelta | None, *,
     right = reviewed - len(wrong)
     title = "Session complete — nothing more is due now." if complete else "Session ended."
     out: list[Content] = [Content.styled(title, "bold")]
-    out.append(assemble(("Reviewed:   ", "bold"), str(reviewed)))
+    cards = len({a.entry.key for a in answers})
+    out.append(assemble(("Reviewed:   ", "bold"),
+                        f"{reviewed} answer{'s' if reviewed != 1 else ''} "
+                        f"({cards} card{'s' if cards != 1 else ''})"))
     out.append(assemble(("Right:      ", "bold"), (f"✓ {right}", "$text-success"), "    ",
                         ("Wrong: ", "bold"), (f"✗ {len(wrong)}", "$text-error")))
     if elapsed is not None:
@@ -49,10 +53,16 @@ def summary_content(answers: Sequence[Answered], elapsed: timedelta | None, *,
     if wrong:
         out.append(Content(""))
         out.append(Content.styled("Answered wrong — the right answers:", "bold"))
-        for answer in wrong:
-            card, item = answer.entry.card, answer.entry.key.item
-            out.append(assemble(("✗ ", "bold $text-error"), prompt_content(card, item)))
-            out.append(assemble(("  → ", "bold"), (answer_text(card, item), "bold")))
+        times: dict[ItemKey, int] = {}
+        for answer in wrong:  # each card once, in the order first missed
+            times[answer.entry.key] = times.get(answer.entry.key, 0) + 1
+        card_of = {a.entry.key: a.entry.card for a in wrong}
+        for key, count in times.items():
+            card = card_of[key]
+            again = f"  (missed {count} times)" if count > 1 else ""
+            out.append(assemble(("✗ ", "bold $text-error"), prompt_content(card, key.item),
+                                (again, "italic")))
+            out.append(assemble(("  → ", "bold"), (answer_text(card, key.item), "bold")))
     return lines(out)
 
 

@@ -91,6 +91,16 @@ def answer_text(card: Card, item: int = 0) -> str:
     return " → ".join(card.items_in_order)
 
 
+def hanging(prefix: Content, text: Content, width: int) -> Content:
+    """`prefix` then `text`, wrapped to `width` with the wrapped lines indented under the text."""
+    indent = prefix.cell_length
+    if width <= indent + 10:
+        return prefix + text  # too narrow to indent: let the widget wrap it
+    rows = text.wrap(width - indent) or [Content("")]
+    pad = Content(" " * indent)
+    return Content("\n").join([prefix + rows[0], *(pad + row for row in rows[1:])])
+
+
 def clickable(content: Content, action: str) -> Content:
     """`content` whose every cell runs `action` on the widget when clicked (ours, never text)."""
     return Content(content.plain, [Span(0, len(content.plain), Style.from_meta({"@click": action})),
@@ -147,6 +157,14 @@ class LinesArea(Static, AnswerArea, can_focus=True):
 
     def redraw(self) -> None:
         self.update(self.render_content())
+
+    def on_resize(self, event: events.Resize) -> None:
+        if getattr(self, "card", None) is not None:
+            self.redraw()  # options are wrapped to the width by hand (hanging indent)
+
+    @property
+    def text_width(self) -> int:
+        return self.content_region.width or 1000
 
     def render_content(self) -> Content:
         raise NotImplementedError
@@ -211,7 +229,8 @@ class ChoiceArea(LinesArea):
         text = self.order[i]
         if not self.answered:
             box = ("[x] " if i in self.selected else "[ ] ") if self.multiple else ""
-            return clickable(assemble((f" {key} ", "bold reverse"), " ", box, text), f"pick({i})")
+            prefix = assemble((f" {key} ", "bold reverse"), " ", box)
+            return clickable(hanging(prefix, plain(text), self.text_width), f"pick({i})")
         right = text in self.choice.answers
         chosen = i in self.selected
         if right and chosen:
@@ -222,7 +241,8 @@ class ChoiceArea(LinesArea):
             mark, style = "✗ wrong, your choice ", "bold $text-error"
         else:
             mark, style = "                     ", ""
-        return assemble((f" {key} ", "bold"), " ", (mark, style), text)
+        prefix = assemble((f" {key} ", "bold"), " ", (mark, style))
+        return hanging(prefix, plain(text), self.text_width)
 
     def render_content(self) -> Content:
         out = [self._line(i) for i in range(len(self.order))]
@@ -316,14 +336,15 @@ class OrderArea(LinesArea):
         if not self.answered:
             pointer = ("▶ ", "bold") if i == self.cursor else "  "
             style = "bold reverse" if i == self.cursor else "bold"
-            return clickable(assemble(pointer, (f"{i + 1:>2}.", style), " ", text), f"point({i})")
+            prefix = assemble(pointer, (f"{i + 1:>2}.", style), " ")
+            return clickable(hanging(prefix, plain(text), self.text_width), f"point({i})")
         right = self.ordering.items_in_order
         if i < len(right) and right[i] == text:
             mark = ("✓ in place      ", "bold $text-success")
         else:
             where = right.index(text) + 1 if text in right else 0
             mark = (f"✗ belongs at {where:<3}", "bold $text-error")
-        return assemble(f"{i + 1:>2}. ", mark, " ", text)
+        return hanging(assemble(f"{i + 1:>2}. ", mark, " "), plain(text), self.text_width)
 
     def render_content(self) -> Content:
         out = [self._line(i) for i in range(len(self.items))]
@@ -399,7 +420,9 @@ class TypedArea(Vertical, AnswerArea):
         field.space_reveals = isinstance(card, ClozeCard)
         field.disabled = False
         field.value = ""
-        self.query_one(".typed-note", Static).update(Content.styled(self.hint(), HINT))
+        note = self.query_one(".typed-note", Static)
+        note.update(Content.styled(self.hint(), HINT))
+        note.display = True
 
     def hint(self) -> str:
         card = self.card
@@ -435,7 +458,7 @@ class TypedArea(Vertical, AnswerArea):
         if isinstance(self.card, ClozeCard):
             note.update(cloze_content(self.card, self.item, reveal=True))
         else:
-            note.update(Content(""))
+            note.display = False
 
 
 AREA_TYPES: dict[type, type[LinesArea] | type[TypedArea]] = {

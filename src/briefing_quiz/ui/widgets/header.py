@@ -55,7 +55,7 @@ class StudyHeader(HorizontalGroup):
         if self.status:
             parts.extend([self.status, "  ·  "])
         elapsed = format_elapsed(self.elapsed)
-        parts.append(f"{self.done} done · {self.remaining} left  ·  ⏱ {elapsed}")
+        parts.append(f"{self.done} done · {self.remaining} left  ·  time {elapsed}")
         return assemble(*parts)
 
     def _refresh_progress(self) -> None:
