@@ -39,6 +39,19 @@ An undone review stays in the log; an ``undo`` event marks it and every derivati
 item state after a review is the ``card_after`` of the last review not undone, so a rebuild
 reproduces it exactly, whatever scheduler settings are in force today.
 
+Added in schema version 2 (a version-1 file is migrated when opened for writing; read-only, it
+simply has no briefing targets and no mock tests):
+
+``briefings`` — the briefing target of a deck (briefing mode): ``deck_id`` (primary key), ``at``
+(the briefing time) and ``set_at`` (when it was set), both ISO 8601 UTC. A setting, not a log:
+setting again replaces the row, clearing deletes it.
+
+``mock_tests`` and ``mock_answers`` — mock tests (rehearsals), append-only, kept apart from the
+review log: they never change any item's state or schedule::
+
+    mock_tests:   id, deck_id, started_at, finished_at (ISO UTC), seed, planned (questions drawn)
+    mock_answers: test_id, position (0-based), card_id, item, given, expected, correct, duration_ms
+
 Public API (see each docstring)::
 
     Store.open(path, *, create=True, readonly=False, lock_timeout=30.0) -> Store  # context manager
@@ -55,6 +68,11 @@ Public API (see each docstring)::
     store.rebuild() -> int;  store.integrity_check() -> str
     store.snapshot(deck_id, *, now, due_before, day_start) -> DeckSnapshot  # for the study queue
     store.stat_rows(deck_id=None) -> list[StatRow]; store.review_counts(since) -> dict[str, int]
+    store.review_rows(deck_id=None) -> list[ReviewRow]  # the log without undone reviews, lean
+    store.briefing_targets() -> dict[str, datetime]; store.briefing_target(deck_id) -> datetime | None
+    store.set_briefing_target(deck_id, at, *, now);  store.clear_briefing_target(deck_id) -> bool
+    store.record_mock_test(deck_id, *, started_at, finished_at, seed, planned, answers) -> int
+    store.mock_tests(deck_id=None) -> list[MockTestRecord]
 
 Errors are `StoreError` (from `core.errors`) naming the file: missing (`NoProgressError`), a
 directory, corrupt, foreign, newer version, locked longer than `lock_timeout`, read-only, disk full.
@@ -85,9 +103,12 @@ __all__ = [
     "DeckSnapshot",
     "DueItem",
     "ItemState",
+    "MockAnswerRecord",
+    "MockTestRecord",
     "NoProgressError",
     "RecordedReview",
     "ReviewRecord",
+    "ReviewRow",
     "StatRow",
     "Store",
     "from_us",
@@ -97,7 +118,7 @@ __all__ = [
 
 #: "BQz1" — marks a briefing-quiz progress file (SQLite header offset 68).
 APPLICATION_ID = 0x42517A31
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -253,6 +274,45 @@ class StatRow(NamedTuple):
     buried_until_us: int | None
 
 
+class ReviewRow(NamedTuple):
+    """One review of the log that counts (not undone), reduced to what statistics need."""
+
+    id: int
+    key: ItemKey
+    rating: int  # fsrs.Rating value, 1 (Again) .. 4 (Easy)
+    reviewed_at: datetime  # aware UTC
+    duration_ms: int
+    phase_after: int  # fsrs.State value of the item after this review
+
+
+@dataclass(frozen=True, slots=True)
+class MockAnswerRecord:
+    """One answer of a mock test: what was asked, what was given, and whether it was right."""
+
+    key: ItemKey
+    given: str | None
+    expected: str
+    correct: bool
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class MockTestRecord:
+    """A stored mock test. `planned` questions were drawn; `answers` holds those answered."""
+
+    id: int
+    deck_id: str
+    started_at: datetime
+    finished_at: datetime
+    seed: int
+    planned: int
+    answers: tuple[MockAnswerRecord, ...]
+
+    @property
+    def right(self) -> int:
+        return sum(1 for a in self.answers if a.correct)
+
+
 # --------------------------------------------------------------------------------------------------
 # Schema and migrations
 
@@ -323,8 +383,46 @@ CREATE INDEX items_blocked ON items (deck_id, lkey, phase, suspended, buried_unt
 CREATE INDEX items_today ON items (deck_id, last_review_us, first_review_us);
 """
 
+_SCHEMA_V2 = """
+CREATE TABLE briefings (
+    deck_id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    set_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE mock_tests (
+    id INTEGER PRIMARY KEY,
+    deck_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    planned INTEGER NOT NULL CHECK (planned >= 0)
+);
+CREATE INDEX mock_tests_deck ON mock_tests (deck_id);
+CREATE TRIGGER mock_tests_no_update BEFORE UPDATE ON mock_tests
+    BEGIN SELECT RAISE(ABORT, 'mock tests are append-only'); END;
+CREATE TRIGGER mock_tests_no_delete BEFORE DELETE ON mock_tests
+    BEGIN SELECT RAISE(ABORT, 'mock tests are append-only'); END;
+
+CREATE TABLE mock_answers (
+    test_id INTEGER NOT NULL REFERENCES mock_tests (id),
+    position INTEGER NOT NULL CHECK (position >= 0),
+    card_id TEXT NOT NULL,
+    item INTEGER NOT NULL CHECK (item >= 0),
+    given TEXT,
+    expected TEXT NOT NULL,
+    correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+    duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+    PRIMARY KEY (test_id, position)
+) WITHOUT ROWID;
+CREATE TRIGGER mock_answers_no_update BEFORE UPDATE ON mock_answers
+    BEGIN SELECT RAISE(ABORT, 'mock tests are append-only'); END;
+CREATE TRIGGER mock_answers_no_delete BEFORE DELETE ON mock_answers
+    BEGIN SELECT RAISE(ABORT, 'mock tests are append-only'); END;
+"""
+
 #: MIGRATIONS[v] takes a database at user_version v to v + 1 (v = 0: an empty database).
-MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1}
+MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1, 1: _SCHEMA_V2}
 
 _ITEM_COLUMNS = (
     "deck_id, card_id, item, card, reps, lapses, suspended, buried_until_us, first_review_us, "
@@ -715,6 +813,98 @@ class Store:
                 counts[deck_id] = counts.get(deck_id, 0) + 1
         return counts
 
+    def review_rows(self, deck_id: str | None = None) -> list[ReviewRow]:
+        """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
+        sql = ("SELECT r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.duration_ms, "
+               "r.card_after FROM reviews r WHERE {where} AND NOT EXISTS "
+               "(SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id) ORDER BY r.id")
+        params: tuple[str, ...] = ()
+        where = "1"
+        if deck_id is not None:
+            where, params = "r.deck_id = ?", (deck_id,)
+        rows = self._read(lambda conn: conn.execute(sql.format(where=where), params).fetchall())
+        return [ReviewRow(rid, ItemKey(d, c, i), rating, datetime.fromisoformat(at).astimezone(UTC),
+                          duration, int(json.loads(card)["state"]))
+                for rid, d, c, i, rating, at, duration, card in rows]
+
+    def briefing_targets(self) -> dict[str, datetime]:
+        """Deck id -> briefing time (aware UTC), for every deck with a target."""
+        def run(conn: sqlite3.Connection) -> dict[str, datetime]:
+            if not _has_table(conn, "briefings"):
+                return {}  # a version-1 file opened read-only
+            rows = conn.execute("SELECT deck_id, at FROM briefings ORDER BY deck_id").fetchall()
+            return {deck: datetime.fromisoformat(at).astimezone(UTC) for deck, at in rows}
+
+        return self._read(run)
+
+    def briefing_target(self, deck_id: str) -> datetime | None:
+        """The briefing time of `deck_id` (aware UTC), or None when it has none."""
+        return self.briefing_targets().get(deck_id)
+
+    def set_briefing_target(self, deck_id: str, at: datetime, *, now: datetime) -> None:
+        """Set (or replace) the briefing time of `deck_id`. Any time is stored: refusing a time in
+        the past is the caller's business (see `core.briefing.parse_target`)."""
+        at_text = _utc_text(at, "at")
+        now_text = _utc_text(now, "now")
+        self._write(lambda conn: conn.execute(
+            "INSERT OR REPLACE INTO briefings (deck_id, at, set_at) VALUES (?, ?, ?)",
+            (deck_id, at_text, now_text)), "could not save the briefing time to")
+
+    def clear_briefing_target(self, deck_id: str) -> bool:
+        """Remove the briefing time of `deck_id`; False when it had none."""
+        def run(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute("DELETE FROM briefings WHERE deck_id = ?", (deck_id,))
+            return cursor.rowcount > 0
+
+        return self._write(run, "could not clear the briefing time in")
+
+    def record_mock_test(self, deck_id: str, *, started_at: datetime, finished_at: datetime,
+                         seed: int, planned: int, answers: list[MockAnswerRecord]) -> int:
+        """Store a finished (or abandoned) mock test; return its id. Touches nothing else: no
+        review, no event, no item state."""
+        started, finished = _utc_text(started_at, "started_at"), _utc_text(finished_at,
+                                                                           "finished_at")
+
+        def run(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "INSERT INTO mock_tests (deck_id, started_at, finished_at, seed, planned) "
+                "VALUES (?, ?, ?, ?, ?)", (deck_id, started, finished, seed, planned))
+            test_id = cursor.lastrowid
+            assert test_id is not None
+            conn.executemany(
+                "INSERT INTO mock_answers (test_id, position, card_id, item, given, expected, "
+                "correct, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(test_id, position, a.key.card_id, a.key.item, a.given, a.expected,
+                  int(a.correct), max(0, int(a.duration_ms)))
+                 for position, a in enumerate(answers)])
+            return test_id
+
+        return self._write(run, "could not save the mock test to")
+
+    def mock_tests(self, deck_id: str | None = None) -> list[MockTestRecord]:
+        """The stored mock tests (of one deck, or all), oldest first, with their answers."""
+        def run(conn: sqlite3.Connection) -> list[MockTestRecord]:
+            if not _has_table(conn, "mock_tests"):
+                return []
+            where, params = ("WHERE t.deck_id = ?", (deck_id,)) if deck_id is not None else ("", ())
+            tests = conn.execute(
+                "SELECT id, deck_id, started_at, finished_at, seed, planned FROM mock_tests t "
+                f"{where} ORDER BY id", params).fetchall()
+            answers: dict[int, list[MockAnswerRecord]] = {}
+            for test_id, card_id, item, given, expected, correct, duration, test_deck in (
+                    conn.execute(
+                        "SELECT a.test_id, a.card_id, a.item, a.given, a.expected, a.correct, "
+                        "a.duration_ms, t.deck_id FROM mock_answers a JOIN mock_tests t "
+                        f"ON t.id = a.test_id {where} ORDER BY a.test_id, a.position", params)):
+                answers.setdefault(test_id, []).append(MockAnswerRecord(
+                    ItemKey(test_deck, card_id, item), given, expected, bool(correct), duration))
+            return [MockTestRecord(tid, deck, datetime.fromisoformat(start).astimezone(UTC),
+                                   datetime.fromisoformat(end).astimezone(UTC), seed, planned,
+                                   tuple(answers.get(tid, ())))
+                    for tid, deck, start, end, seed, planned in tests]
+
+        return self._read(run)
+
     def integrity_check(self) -> str:
         """SQLite's `PRAGMA integrity_check`: "ok" when the file is sound."""
         rows = self._read(lambda conn: conn.execute("PRAGMA integrity_check").fetchall())
@@ -831,6 +1021,17 @@ class Store:
 
 # --------------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                        (name,)).fetchone() is not None
+
+
+def _utc_text(at: datetime, name: str) -> str:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, got {at!r}")
+    return at.astimezone(UTC).isoformat()
 
 
 def _data_version(conn: sqlite3.Connection) -> int:
