@@ -16,6 +16,10 @@ An item short of a whole day since its last review may rank last instead: see `C
 maths itself lives in `core.scheduler` / `fsrs`; this module only combines their answers.
 docs/briefing.md explains the choices and the simulated-learner benchmark behind them.
 
+Also here: parsing the briefing time a user types (`parse_target`) and the countdown text
+(`format_countdown`). The store-backed parts (sessions, mock tests, readiness of a stored deck) are
+in `core.briefing_session`.
+
 Nothing here reads the clock: every function takes `now` / `at`. All datetimes are aware.
 """
 
@@ -23,10 +27,11 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import statistics
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TypeVar
 
 import fsrs
@@ -43,12 +48,17 @@ __all__ = [
     "Candidate",
     "Choice",
     "Readiness",
+    "TargetError",
     "TargetPassedError",
     "card_strengths",
     "choose_next",
     "expected_gain",
+    "format_countdown",
+    "format_local",
+    "parse_target",
     "pick_mock_test",
     "readiness",
+    "summarize_readiness",
     "target_reached",
     "weakest_first",
 ]
@@ -66,6 +76,10 @@ _T = TypeVar("_T")
 
 class TargetPassedError(BriefingQuizError):
     """The briefing time is not in the future, so there is nothing left to prepare for."""
+
+
+class TargetError(BriefingQuizError):
+    """A briefing time the user typed cannot be read."""
 
 
 def _utc(moment: datetime, name: str) -> datetime:
@@ -116,6 +130,29 @@ def readiness(
     counts as 0. `weakest` is how many of the lowest tags to name (ties broken by tag name).
     """
     at = _utc(at, "at")
+    cards = list(cards)
+    values = {
+        key: scheduler.retrievability(state, at)
+        for card in cards
+        for item in card.items
+        if (state := states.get(key := ItemKey(card.deck_id, card.id, item))) is not None
+    }
+    return summarize_readiness(cards, values, at, weakest=weakest)
+
+
+def summarize_readiness(
+    cards: Iterable[Card],
+    values: Mapping[ItemKey, float],
+    at: datetime,
+    *,
+    weakest: int = 3,
+) -> Readiness:
+    """Readiness from each item's recall probability at `at` (`values`; a missing item counts 0).
+
+    What `readiness` does after computing the values: a session that knows which item changed
+    updates one value and summarizes again, without asking fsrs about every item.
+    """
+    at = _utc(at, "at")
     total = 0.0
     count = 0
     tag_sum: dict[str, float] = {}
@@ -124,8 +161,7 @@ def readiness(
     deck_n: dict[str, int] = {}
     for card in cards:
         for item in card.items:
-            state = states.get(ItemKey(card.deck_id, card.id, item))
-            value = 0.0 if state is None else scheduler.retrievability(state, at)
+            value = values.get(ItemKey(card.deck_id, card.id, item), 0.0)
             total += value
             count += 1
             deck_sum[card.deck_id] = deck_sum.get(card.deck_id, 0.0) + value
@@ -149,6 +185,87 @@ def target_reached(ready: Readiness | float, threshold: float = DEFAULT_THRESHOL
     """True when a briefing session may stop by itself: readiness has reached `threshold`."""
     value = ready.overall if isinstance(ready, Readiness) else ready
     return value >= threshold
+
+
+# ------------------------------------------------------------------------- the briefing time
+
+_TARGET = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_EXAMPLE = '"2026-12-03 14:00"'
+
+
+def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datetime:
+    """The briefing time typed by the user, as aware UTC; it must be after `now`.
+
+    Accepted: "2026-12-03 14:00", "2026-12-03T14:00", either with seconds ("14:00:00"); a local
+    time in `tz` (None: the machine's local time zone, with the summer-time rule of that date).
+    An explicit offset ("+01:00", "Z") is honoured. Raises TargetError for anything else (a date
+    without a time too: "midnight" is rarely what was meant) and TargetPassedError for a time not
+    after `now`.
+    """
+    raw = text.strip()
+    match = _TARGET.fullmatch(raw)
+    if match is None:
+        raise TargetError(f"cannot read the briefing time {text!r}: give a local date and time "
+                          f"such as {_EXAMPLE}")
+    year, month, day, hour, minute, second, offset = match.groups()
+    if hour is None:
+        raise TargetError(f"the briefing time {text!r} has no time of day: give one, "
+                          f"e.g. \"{raw} 14:00\"")
+    try:
+        naive = datetime(int(year), int(month), int(day), int(hour), int(minute),
+                         int(second or 0))
+    except ValueError as error:
+        raise TargetError(f"the briefing time {text!r} is not a real date and time ({error})") \
+            from error
+    if offset is not None:
+        given = datetime.fromisoformat(
+            naive.isoformat() + ("+00:00" if offset == "Z" else _colon(offset)))
+    elif tz is not None:
+        given = naive.replace(tzinfo=tz)
+    else:
+        given = naive.astimezone()  # the machine's zone, with that date's summer-time rule
+    at = given.astimezone(_UTC)
+    now = _utc(now, "now")
+    if at <= now:
+        raise TargetPassedError(
+            f"the briefing time {format_local(at, tz)} is in the past (it is now "
+            f"{format_local(now, tz)}): give a time to come")
+    return at
+
+
+def _colon(offset: str) -> str:
+    return offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
+
+
+def format_local(moment: datetime, tz: tzinfo | None = None) -> str:
+    """`moment` as local wall time, e.g. "Thu 2026-12-03 14:00" (tz None: the machine's zone)."""
+    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    return f"{_WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
+
+
+def format_countdown(delta: timedelta, *, short: bool = False) -> str:
+    """How long `delta` is, for a countdown: "2 days 3 hours", "5 hours 12 minutes", "8 minutes",
+    "less than a minute"; `short`: "2d 3h", "5h 12m", "8m", "<1m". Negative counts as its size
+    (the caller says "ago"). Units are truncated, never rounded up: "in 1 day" is never less."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        parts = [(days, "day", "d"), (hours, "hour", "h")]
+    elif hours:
+        parts = [(hours, "hour", "h"), (minutes, "minute", "m")]
+    elif minutes:
+        parts = [(minutes, "minute", "m")]
+    else:
+        return "<1m" if short else "less than a minute"
+    shown = [p for i, p in enumerate(parts) if i == 0 or p[0]]
+    if short:
+        return " ".join(f"{n}{abbr}" for n, _word, abbr in shown)
+    return " ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word, _abbr in shown)
 
 
 # ---------------------------------------------------------------------------------- answer times

@@ -36,6 +36,10 @@ Public API::
     session.state(entry=None) -> ItemState | None    # stored state of an entry (default: current)
 
     collect_stats(decks, store, config, *, now, tz, deck_id=None) -> StatsReport
+    shuffled_choices(seed, entry) / shuffled_items(seed, entry)   # what choice_order/order_items use
+
+Briefing sessions (`core.briefing_session.BriefingSession`) subclass `StudySession`: they replace
+the queue (`next`) and keep everything else, so their answers take the same path to the store.
 
 `config` is anything with `for_deck(deck_id) -> SchedulerSettings` (normally `config.Config`).
 """
@@ -56,6 +60,7 @@ from typing import Literal, NamedTuple, Protocol
 import fsrs
 from fsrs import Rating
 
+from briefing_quiz.core.briefing import Readiness, summarize_readiness
 from briefing_quiz.core.grading import CheckResult, check_answer
 from briefing_quiz.core.model import Card as DeckCard
 from briefing_quiz.core.model import ChoiceCard, ClozeCard, Deck, ItemKey, OrderCard
@@ -85,6 +90,8 @@ __all__ = [
     "StudySession",
     "collect_stats",
     "next_day_start",
+    "shuffled_choices",
+    "shuffled_items",
 ]
 
 UTC = timezone.utc
@@ -556,23 +563,35 @@ class StudySession:
 
     def choice_order(self, entry: QueueEntry) -> list[str]:
         """The choices of a choice card in this session's shuffled order ([] for other types)."""
-        if not isinstance(entry.card, ChoiceCard):
-            return []
-        choices = list(entry.card.choices)
-        random.Random(f"{self.seed}:{entry.key}:choices").shuffle(choices)
-        return choices
+        return shuffled_choices(self.seed, entry)
 
     def order_items(self, entry: QueueEntry) -> list[str]:
         """The items of an order card shuffled for this session, never already in the right order
         ([] for other types)."""
-        if not isinstance(entry.card, OrderCard):
-            return []
-        right = list(entry.card.items_in_order)
-        items = list(right)
-        random.Random(f"{self.seed}:{entry.key}:order").shuffle(items)
-        if items == right and len(set(right)) > 1:
-            items = items[1:] + items[:1]  # a rotation of distinct items is never the identity
-        return items
+        return shuffled_items(self.seed, entry)
+
+
+def shuffled_choices(seed: int, entry: QueueEntry) -> list[str]:
+    """The choices of a choice card shuffled by `seed` ([] for other types); the same for the
+    same seed and item (also used by mock tests)."""
+    if not isinstance(entry.card, ChoiceCard):
+        return []
+    choices = list(entry.card.choices)
+    random.Random(f"{seed}:{entry.key}:choices").shuffle(choices)
+    return choices
+
+
+def shuffled_items(seed: int, entry: QueueEntry) -> list[str]:
+    """The items of an order card shuffled by `seed`, never already in the right order ([] for
+    other types)."""
+    if not isinstance(entry.card, OrderCard):
+        return []
+    right = list(entry.card.items_in_order)
+    items = list(right)
+    random.Random(f"{seed}:{entry.key}:order").shuffle(items)
+    if items == right and len(set(right)) > 1:
+        items = items[1:] + items[:1]  # a rotation of distinct items is never the identity
+    return items
 
 
 def _claim(slot: _Slot, claimed: dict[tuple[str, str], int],
@@ -634,9 +653,14 @@ class DeckStats:
     leeches: int
     reviews_today: int
     mean_retrievability: float | None  # over reviewed items; None when none was reviewed
+    briefing_at: datetime | None = None  # the deck's briefing target (aware UTC), if any
+    readiness: Readiness | None = None   # at `briefing_at`, while it is to come
 
     def to_json(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["briefing_at"] = None if self.briefing_at is None else self.briefing_at.isoformat()
+        data["readiness"] = None if self.readiness is None else self.readiness.to_json()
+        return data
 
 
 @dataclass(frozen=True)
@@ -647,8 +671,10 @@ class StatsReport:
 
 def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSource, *,
                   now: datetime, tz: tzinfo, deck_id: str | None = None) -> StatsReport:
-    """Per-deck progress (`store` None: no progress file yet, everything is new)."""
+    """Per-deck progress (`store` None: no progress file yet, everything is new). A deck with a
+    briefing target still to come gets its readiness then (see `core.briefing`)."""
     rows: list[StatRow] = [] if store is None else store.stat_rows(deck_id)
+    targets = {} if store is None else store.briefing_targets()
     by_deck: dict[str, dict[tuple[str, int], StatRow]] = {}
     for stat in rows:
         by_deck.setdefault(stat.deck_id, {})[(stat.card_id, stat.item)] = stat
@@ -666,6 +692,9 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
         counts = {"new": 0, "learning": 0, "review": 0, "suspended": 0}
         due_now = buried = leeches = 0
         recall: list[float] = []
+        target = targets.get(deck.id)
+        upcoming = target is not None and target > now
+        at_target: dict[ItemKey, float] = {}
         items = 0
         for card in deck.cards:
             for item in card.items:
@@ -679,10 +708,14 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
                 if settings.leech_lapses > 0 and row.lapses >= settings.leech_lapses:
                     leeches += 1
                 if row.phase and row.stability is not None and row.last_review_us is not None:
-                    recall.append(sched.retrievability(
-                        fsrs.Card(card_id=1, state=fsrs.State(row.phase), stability=row.stability,
-                                  difficulty=5.0, due=from_us(row.due_us or 0),
-                                  last_review=from_us(row.last_review_us)), now))
+                    memory = fsrs.Card(card_id=1, state=fsrs.State(row.phase),
+                                       stability=row.stability, difficulty=5.0,
+                                       due=from_us(row.due_us or 0),
+                                       last_review=from_us(row.last_review_us))
+                    recall.append(sched.retrievability(memory, now))
+                    if upcoming and target is not None:
+                        at_target[ItemKey(deck.id, card.id, item)] = sched.retrievability(
+                            memory, target)
                 if row.suspended:
                     counts["suspended"] += 1
                     continue
@@ -698,7 +731,10 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
             new=counts["new"], learning=counts["learning"], review=counts["review"],
             due_now=due_now, suspended=counts["suspended"], buried=buried, leeches=leeches,
             reviews_today=_reviews_since(store, day_start, today).get(deck.id, 0),
-            mean_retrievability=sum(recall) / len(recall) if recall else None))
+            mean_retrievability=sum(recall) / len(recall) if recall else None,
+            briefing_at=target,
+            readiness=(summarize_readiness(deck.cards, at_target, target)
+                       if upcoming and target is not None else None)))
     if deck_id is None or not chosen:
         # Decks with progress but no deck file loaded: every item of theirs is orphaned.
         for other in sorted(by_deck):
