@@ -75,12 +75,13 @@ def task_answer(deck_path: Path, store_path: Path, seed: int) -> None:
         for line in sys.stdin:
             wanted = int(line)
             answered = 0
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             while answered < wanted and entry is not None:
                 session.answer(next_rating(rng), duration_ms=5000)
                 entry = session.next()
                 answered += 1
-            _emit({"seconds": time.perf_counter() - started, "answered": answered})
+            _emit({"seconds": time.perf_counter() - started, "answered": answered,
+                   "cpu_seconds": time.process_time() - cpu})
 
 
 def task_counts(deck_path: Path, store_path: Path) -> dict[str, object]:

@@ -177,7 +177,7 @@ def task_answer(collection: Path, notes_file: Path, seed: int) -> None:
         for line in sys.stdin:
             wanted = int(line)
             answered = 0
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             for _ in range(wanted):
                 queued = sched.get_queued_cards()
                 if not queued.cards:
@@ -190,7 +190,8 @@ def task_answer(collection: Path, notes_file: Path, seed: int) -> None:
                 sched.answer_card(answer)
                 sched.state_is_leech(answer.new_state)
                 answered += 1
-            _emit({"seconds": time.perf_counter() - started, "answered": answered})
+            _emit({"seconds": time.perf_counter() - started, "answered": answered,
+                   "cpu_seconds": time.process_time() - cpu})
     finally:
         col.close()
 

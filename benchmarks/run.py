@@ -360,47 +360,58 @@ def bench_deck_in_process(ctx: Context, table: Table) -> None:
               f"CPU time, best of {ctx.sizes.deck_rounds} (bench_deck_load.py)")
 
 
+@dataclass
+class Side:
+    """One side of the answer benchmark: its server and the per-answer seconds of each chunk."""
+
+    server: Server
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def run(self, n: int) -> None:
+        result = self.server.chunk(n)
+        if result["answered"] != n:
+            raise RuntimeError(f"only {result['answered']} of {n} cards were due")
+        self.wall.append(result["seconds"] / n)
+        self.cpu.append(result["cpu_seconds"] / n)
+
+
 def bench_answer_peer(ctx: Context, table: Table, data: Data) -> None:
     """Our answers and Anki's in alternating chunks (disk weather then hits both alike)."""
     s = ctx.sizes
     folder = ctx.folder / "answer"
     folder.mkdir()
-    ours = Server(py("ours.py", "answer", "--deck", str(data.deck_path), "--store",
-                     str(folder / "progress.sqlite3"), "--seed", str(ctx.seed)), ctx.env)
-    anki = None
+    sides: list[Side] = []
     try:
+        sides.append(Side(Server(py("ours.py", "answer", "--deck", str(data.deck_path), "--store",
+                                    str(folder / "progress.sqlite3"), "--seed", str(ctx.seed)),
+                                 ctx.env)))
         if ctx.anki_missing is None:
-            anki = Server(py("peer_anki.py", "answer", "--collection",
-                             str(folder / "anki" / "collection.anki2"), "--notes",
-                             str(data.notes), "--seed", str(ctx.seed)), ctx.env)
-        ours_times: list[float] = []
-        anki_times: list[float] = []
+            sides.append(Side(Server(py("peer_anki.py", "answer", "--collection",
+                                        str(folder / "anki" / "collection.anki2"), "--notes",
+                                        str(data.notes), "--seed", str(ctx.seed)), ctx.env)))
         done = 0
-        turn = 0
         while done < s.answers:
             n = min(s.chunk, s.answers - done)
-            sides = [(ours, ours_times), (anki, anki_times)]
-            for server, times in (sides if turn % 2 == 0 else sides[::-1]):
-                if server is None:
-                    continue
-                result = server.chunk(n)
-                if result["answered"] != n:
-                    raise RuntimeError(f"only {result['answered']} of {n} cards were due")
-                times.append(result["seconds"] / n)
+            for side in sides if (done // s.chunk) % 2 == 0 else sides[::-1]:
+                side.run(n)
             done += n
-            turn += 1
     finally:
-        ours.close()
-        if anki is not None:
-            anki.close()
-    note = f"median of {len(ours_times)} chunks of {s.chunk}, {done} answers a side"
-    if anki is not None:
-        pragmas = f"Anki: journal_mode={anki.hello.get('journal_mode')}, " \
-                  f"synchronous={anki.hello.get('synchronous')}"
-        table.set("answer_anki", statistics.median(ours_times) * 1000,
-                  statistics.median(anki_times) * 1000, f"{note}; {pragmas}")
+        for side in sides:
+            side.server.close()
+    ours = sides[0]
+    note = (f"median of {len(ours.wall)} chunks of {s.chunk}, {done} answers a side; CPU per "
+            f"answer: ours {statistics.median(ours.cpu) * 1000:.3f} ms")
+    if len(sides) == 2:
+        anki = sides[1]
+        hello = anki.server.hello
+        note += (f", Anki {statistics.median(anki.cpu) * 1000:.3f} ms; Anki's SQLite: "
+                 f"journal_mode={hello.get('journal_mode')}, synchronous={hello.get('synchronous')}"
+                 " (2 = FULL)")
+        table.set("answer_anki", statistics.median(ours.wall) * 1000,
+                  statistics.median(anki.wall) * 1000, note)
     else:
-        table.set("answer_anki", statistics.median(ours_times) * 1000, None,
+        table.set("answer_anki", statistics.median(ours.wall) * 1000, None,
                   f"{note}; {ctx.anki_missing}")
 
 
