@@ -7,13 +7,22 @@ Heavy imports (textual) happen only inside the command that needs them, so `chec
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from briefing_quiz import __version__
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
+
+if TYPE_CHECKING:  # annotations only: the commands import what they use when they run
+    from datetime import datetime
+
+    from briefing_quiz.config import Config
+    from briefing_quiz.core.briefing import Readiness
+    from briefing_quiz.core.model import Deck
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -41,6 +50,17 @@ def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--config", metavar="PATH", default=default,
         help="settings file (default: config.toml in the user config folder; env BRIEFING_QUIZ_CONFIG)",
     )
+
+
+def _percent(text: str) -> float:
+    """'90' or '90%' -> 0.9, for --threshold."""
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage such as 90") from None
+    if not 1.0 <= value <= 100.0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a percentage from 1 to 100, such as 90")
+    return value / 100.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="study what most raises recall at the deck's briefing time (see 'brief')")
     p.add_argument("--test", type=int, metavar="N",
                    help="a mock test of N auto-checked questions; does not change scheduling")
+    p.add_argument("--threshold", type=_percent, metavar="PCT",
+                   help="with --briefing: stop when readiness reaches PCT percent (default 90)")
 
     p = add("stats", "progress per deck")
     p.add_argument("--deck", metavar="ID", help="only this deck")
@@ -189,12 +211,21 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
+    briefing, test = bool(getattr(args, "briefing", False)), getattr(args, "test", None)
+    if briefing and test is not None:
+        raise BriefingQuizError("choose one of --briefing and --test")
+    if getattr(args, "threshold", None) is not None and not briefing:
+        raise BriefingQuizError("--threshold applies to a briefing session: add --briefing")
+    if (briefing or test is not None) and not args.plain:
+        # The app's briefing session and mock test are not built yet.
+        raise BriefingQuizError(f"{'--briefing' if briefing else '--test'} runs with --plain "
+                                "for now: add --plain")
     if not args.plain:
         from briefing_quiz.ui.app import run_app  # textual is imported only here
 
         return run_app(paths)
-    if getattr(args, "briefing", False) or getattr(args, "test", None) is not None:
-        raise BriefingQuizError("--briefing and --test are not available with --plain yet")
+    if briefing or test is not None:
+        return _study_briefing(args, paths, test)
     import random
 
     from briefing_quiz.core.session import StudySession
@@ -208,6 +239,39 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
     with Store.open(paths.data_file) as store:
         session = StudySession(decks, store, config, clock=system_clock,
                                tz=local_zone(system_clock()), seed=seed)
+        return run_plain(session, sys.stdin, sys.stdout)
+
+
+def _one_deck(paths: Paths, deck_ids: Sequence[str], what: str) -> tuple[Config, Deck]:
+    """The settings and the one deck a briefing command works on (an unknown id: an error naming
+    the known ones)."""
+    from briefing_quiz.plain import load_study_inputs
+
+    config, decks = load_study_inputs(paths, deck_ids, sys.stderr)
+    if len(decks) != 1:
+        known = ", ".join(sorted(d.id for d in decks)) or "none"
+        raise BriefingQuizError(f"{what} works on one deck: name it (decks: {known})")
+    return config, decks[0]
+
+
+def _study_briefing(args: argparse.Namespace, paths: Paths, test: int | None) -> int:
+    """`study DECK --briefing --plain` and `study DECK --test N --plain`."""
+    import random
+
+    from briefing_quiz.core.briefing import DEFAULT_THRESHOLD
+    from briefing_quiz.core.briefing_session import BriefingSession, MockTest
+    from briefing_quiz.core.store import Store
+    from briefing_quiz.plain import local_zone, run_mock_test, run_plain, system_clock
+
+    config, deck = _one_deck(paths, args.deck_ids, "--test" if test is not None else "--briefing")
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    with Store.open(paths.data_file) as store:
+        if test is not None:
+            mock = MockTest(deck, store, test, clock=system_clock, seed=seed)
+            return run_mock_test(mock, sys.stdin, sys.stdout)
+        threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
+        session = BriefingSession(deck, store, config, clock=system_clock,
+                                  tz=local_zone(system_clock()), seed=seed, threshold=threshold)
         return run_plain(session, sys.stdin, sys.stdout)
 
 
@@ -250,6 +314,8 @@ def _cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
               f"review {d.review}  suspended {d.suspended}\n"
               f"  due now {d.due_now}  leeches {d.leeches}  reviews today {d.reviews_today}  "
               f"recall now {recall}")
+        if d.briefing_at is not None:
+            print(f"  {_briefing_line(d.briefing_at, d.readiness, now)}")
     if report.orphaned:
         shown = ", ".join(str(k) for k in report.orphaned[:10])
         more = f" and {len(report.orphaned) - 10} more" if len(report.orphaned) > 10 else ""
@@ -303,12 +369,84 @@ def _cmd_rebuild(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_OK
 
 
+def _briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
+    """'briefing in 2d 3h: readiness 64% — weakest: diplomacy 31%, figures 40%' (stats)."""
+    from briefing_quiz.core.briefing import format_countdown, format_local
+
+    if at <= now or ready is None:
+        return (f"briefing {format_local(at)} has passed ({format_countdown(at - now, short=True)} "
+                "ago)")
+    weakest = ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%" for tag, value in ready.weakest)
+    return (f"briefing in {format_countdown(at - now, short=True)}: readiness {ready.percent}%"
+            + (f" — weakest: {weakest}" if weakest else ""))
+
+
 def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'brief' is not implemented yet")
+    from briefing_quiz.core.briefing import format_local
+    from briefing_quiz.core.briefing_session import briefing_status, set_briefing
+    from briefing_quiz.core.store import NoProgressError, Store
+    from briefing_quiz.plain import system_clock
+
+    if args.at is not None and args.clear:
+        raise BriefingQuizError("give either --at TIME or --clear, not both")
+    config, deck = _one_deck(paths, [args.deck_id], "brief")
+    now = system_clock()
+    how = f'briefing-quiz brief {deck.id} --at "YYYY-MM-DD HH:MM"'
+    if args.clear:
+        try:
+            store = Store.open(paths.data_file, create=False)
+        except NoProgressError:
+            print(f"{deck.id}: no briefing time was set")
+            return EXIT_OK
+        with store:
+            cleared = store.clear_briefing_target(deck.id)
+        print(f"{deck.id}: briefing time cleared" if cleared
+              else f"{deck.id}: no briefing time was set")
+        return EXIT_OK
+    if args.at is not None:
+        with Store.open(paths.data_file) as store:
+            set_briefing(store, deck.id, args.at, now=now)  # local time of this machine
+            status = briefing_status(deck, store, config, now=now)
+    else:
+        try:
+            store = Store.open(paths.data_file, readonly=True)
+        except NoProgressError:
+            status = None
+        else:
+            with store:
+                status = briefing_status(deck, store, config, now=now)
+    if status is None:
+        print(f"{deck.id}: no briefing time set; set one with: {how}")
+        return EXIT_OK
+    verb = "set to" if args.at is not None else "at"
+    print(f"{deck.id}: briefing {verb} {format_local(status.at)} ({status.countdown()})")
+    if status.readiness is None:
+        print(f"the briefing time has passed: set a new one with {how}")
+        return EXIT_OK
+    ready = status.readiness
+    weakest = ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%" for tag, value in ready.weakest)
+    print(f"readiness {ready.percent}% ({ready.items} items)"
+          + (f" — weakest: {weakest}" if weakest else ""))
+    return EXIT_OK
 
 
 def _cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
-    raise BriefingQuizError("'sheet' is not implemented yet")
+    from briefing_quiz.core.sheet import build_sheet
+    from briefing_quiz.core.store import NoProgressError, Store
+    from briefing_quiz.plain import system_clock
+
+    config, deck = _one_deck(paths, [args.deck_id], "sheet")
+    try:
+        store: Store | None = Store.open(paths.data_file, readonly=True)
+    except NoProgressError:
+        store = None  # nothing studied yet: every fact is shown as new
+    try:
+        text = build_sheet(deck, store, config, now=system_clock(), fmt=args.format)
+    finally:
+        if store is not None:
+            store.close()
+    sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _cmd_new(args: argparse.Namespace, paths: Paths) -> int:

@@ -38,19 +38,44 @@ suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A
 
 If an answer cannot be saved (disk full, read-only file, ...) the loop prints `NOT SAVED` with the
 reason, ends the session and returns 1; nothing unsaved is ever reported as saved.
+
+A briefing session (`study DECK --briefing --plain`, `BriefingLoop`) is the same loop over a
+`BriefingSession` (cards chosen by the briefing rule, not by due date), with three differences::
+
+    BRIEFING feb2022 at Thu 2026-12-03 14:00 (in 2 days 3 hours): readiness 42.1%, the session
+      stops at 90%. q quits, :h lists the commands.            first line (one line), then cards
+    READINESS 63.2% (+0.4)            after every SAVED (and UNDONE, SUSPENDED, BURIED): readiness
+                                      at the briefing, rounded down, and the change in points
+    DONE readiness 90.0% has reached the 90% threshold for ...     why it stopped (or: nothing
+                                      left gains now / come back after ... / the briefing has come)
+    SUMMARY ...                       as above, then
+    READINESS 42.1% -> 63.2%; weakest: diplomacy 31%, figures 40%
+
+In `CARD <i>/<n>`, n is the answers given plus the items still below the threshold.
+
+A mock test (`study DECK --test N --plain`) is described at `MockTestLoop`.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from fsrs import Rating
 
 from briefing_quiz.config import Config, load_config
+from briefing_quiz.core.briefing import format_countdown, format_local
+from briefing_quiz.core.briefing_session import (
+    BriefingSession,
+    MockResult,
+    MockTest,
+    change_text,
+    percent_text,
+)
 from briefing_quiz.core.cloze import render_cloze
 from briefing_quiz.core.decks import find_deck_files, load_decks
 from briefing_quiz.core.errors import BriefingQuizError, StoreError
@@ -68,7 +93,8 @@ from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.session import QueueEntry, StudySession
 from briefing_quiz.paths import Paths
 
-__all__ = ["PlainLoop", "load_study_inputs", "local_zone", "run_plain", "system_clock"]
+__all__ = ["BriefingLoop", "MockTestLoop", "PlainLoop", "load_study_inputs", "local_zone",
+           "run_mock_test", "run_plain", "system_clock"]
 
 _NAMES = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 _QUIT = {"q", ":q", ":quit", "quit"}
@@ -93,15 +119,21 @@ class _Command(Exception):
         self.name = name
 
 
-class PlainLoop:
-    """One plain session; `run()` returns the exit code (0, or 1 when an answer was not saved)."""
+class _Shuffles(Protocol):
+    """What shows choices and order items in a seeded order (a session, or a mock test)."""
 
-    def __init__(self, session: StudySession, stdin: TextIO, stdout: TextIO) -> None:
-        self.session = session
+    def choice_order(self, entry: QueueEntry) -> list[str]: ...
+
+    def order_items(self, entry: QueueEntry) -> list[str]: ...
+
+
+class _Console:
+    """Reading and writing lines, and asking a card's question (shared by every plain loop)."""
+
+    def __init__(self, shuffles: _Shuffles, stdin: TextIO, stdout: TextIO) -> None:
+        self.shuffles = shuffles
         self.stdin = stdin
         self.stdout = stdout
-        self.checked = 0
-        self.right = 0
 
     # -- I/O ---------------------------------------------------------------------------------------
 
@@ -125,17 +157,89 @@ class PlainLoop:
             raise _Command(_COMMANDS[word])
         return text
 
+    # -- answers -----------------------------------------------------------------------------------
+
+    def read_answer(self, entry: QueueEntry) -> tuple[object | None, str | None]:
+        """Show the question, read a valid answer; (response for session.check, given text)."""
+        card = entry.card
+        if entry.leech:
+            self.say(f"LEECH: forgotten {entry.lapses} times; consider rewriting it, or :s")
+        if isinstance(card, BasicCard):
+            self.say(card.question)
+            text = self.ask("Press Enter to show the answer:")
+            return None, text.strip() or None
+        if isinstance(card, TypedCard):
+            self.say(card.question)
+            text = self.ask("Type your answer:")
+            return text, text
+        if isinstance(card, ClozeCard):
+            self.say(render_cloze(card.text, entry.key.item))
+            text = self.ask("Fill the gap (several gaps: separate the answers with ;):")
+            return text, text
+        if isinstance(card, TrueFalseCard):
+            self.say(card.statement)
+            while True:
+                value = parse_truefalse(self.ask("True or false? (t/f):"))
+                if value is not None:
+                    return value, "true" if value else "false"
+                self.say("Please type t (true) or f (false).")
+        if isinstance(card, ChoiceCard):
+            options = self.shuffles.choice_order(entry)
+            self.say(card.question, *(f"  {i}) {text}" for i, text in enumerate(options, 1)))
+            several = card.multiple or len(card.answers) > 1
+            prompt = ("Choose the right numbers, e.g. 1 3:" if several else "Choose a number:")
+            while True:
+                numbers = _numbers(self.ask(prompt), len(options))
+                if numbers is not None and numbers and len(set(numbers)) == len(numbers) and (
+                        several or len(numbers) == 1):
+                    chosen = [options[i - 1] for i in numbers]
+                    return chosen, " | ".join(chosen)
+                self.say(f"Please type {'numbers' if several else 'one number'} "
+                         f"from 1 to {len(options)}.")
+        if isinstance(card, OrderCard):
+            items = self.shuffles.order_items(entry)
+            self.say(card.question, *(f"  {i}) {text}" for i, text in enumerate(items, 1)))
+            example = " ".join(str(i) for i in reversed(range(1, len(items) + 1)))
+            while True:
+                prompt = f"Type the numbers in the right order, e.g. {example}:"
+                numbers = _numbers(self.ask(prompt), len(items))
+                if numbers is not None and sorted(numbers) == list(range(1, len(items) + 1)):
+                    ordered = [items[i - 1] for i in numbers]
+                    return ordered, " → ".join(ordered)
+                self.say(f"Please type each number from 1 to {len(items)} once, in order.")
+        raise TypeError(f"unknown card type {type(card).__name__}")  # pragma: no cover
+
+
+class PlainLoop(_Console):
+    """One plain session; `run()` returns the exit code (0, or 1 when an answer was not saved)."""
+
+    def __init__(self, session: StudySession, stdin: TextIO, stdout: TextIO) -> None:
+        super().__init__(session, stdin, stdout)
+        self.session = session
+        self.checked = 0
+        self.right = 0
+
     # -- the loop ----------------------------------------------------------------------------------
 
-    def run(self) -> int:
+    def opening(self) -> str:
         counts = self.session.counts
-        self.say(f"STUDY {counts.total} due: {counts.new} new, {counts.learning} learning, "
-                 f"{counts.review} review. q quits, :h lists the commands.")
+        return (f"STUDY {counts.total} due: {counts.new} new, {counts.learning} learning, "
+                f"{counts.review} review. q quits, :h lists the commands.")
+
+    def closing(self) -> str:
+        """The line printed when the session has nothing more to ask."""
+        return "DONE nothing more is due now"
+
+    def changed(self) -> None:
+        """Called after every change saved to the store (answer, undo, suspend, bury)."""
+
+    def run(self) -> int:
+        self.say(self.opening())
         outcome = _Outcome.NEXT
         while outcome is _Outcome.NEXT:
             entry = self.session.current or self.session.next()
             if entry is None:
-                self.say("DONE nothing more is due now")
+                self.say(self.closing())
                 break
             try:
                 outcome = self.card(entry)
@@ -169,6 +273,7 @@ class PlainLoop:
             self.right += result.correct
         self.say(f"SAVED {saved.key} {int(saved.rating)} due "
                  f"{saved.due.isoformat(timespec='seconds')}")
+        self.changed()
         return _Outcome.NEXT
 
     def command(self, name: str, entry: QueueEntry) -> _Outcome:
@@ -179,68 +284,20 @@ class PlainLoop:
             elif name == "undo":
                 undone = session.undo()
                 self.say("NOTHING TO UNDO" if undone is None else f"UNDONE {undone.key}")
+                if undone is not None:
+                    self.changed()
             elif name == "suspend":
                 session.suspend()
                 self.say(f"SUSPENDED {entry.key}")
+                self.changed()
             elif name == "bury":
                 session.bury()
                 self.say(f"BURIED {entry.key}")
+                self.changed()
         except StoreError as error:
             self.say(f"NOT SAVED {entry.key}: {error}")
             return _Outcome.FAILED
         return _Outcome.NEXT
-
-    # -- answers -----------------------------------------------------------------------------------
-
-    def read_answer(self, entry: QueueEntry) -> tuple[object | None, str | None]:
-        """Show the question, read a valid answer; (response for session.check, given text)."""
-        card = entry.card
-        if entry.leech:
-            self.say(f"LEECH: forgotten {entry.lapses} times; consider rewriting it, or :s")
-        if isinstance(card, BasicCard):
-            self.say(card.question)
-            text = self.ask("Press Enter to show the answer:")
-            return None, text.strip() or None
-        if isinstance(card, TypedCard):
-            self.say(card.question)
-            text = self.ask("Type your answer:")
-            return text, text
-        if isinstance(card, ClozeCard):
-            self.say(render_cloze(card.text, entry.key.item))
-            text = self.ask("Fill the gap (several gaps: separate the answers with ;):")
-            return text, text
-        if isinstance(card, TrueFalseCard):
-            self.say(card.statement)
-            while True:
-                value = parse_truefalse(self.ask("True or false? (t/f):"))
-                if value is not None:
-                    return value, "true" if value else "false"
-                self.say("Please type t (true) or f (false).")
-        if isinstance(card, ChoiceCard):
-            options = self.session.choice_order(entry)
-            self.say(card.question, *(f"  {i}) {text}" for i, text in enumerate(options, 1)))
-            several = card.multiple or len(card.answers) > 1
-            prompt = ("Choose the right numbers, e.g. 1 3:" if several else "Choose a number:")
-            while True:
-                numbers = _numbers(self.ask(prompt), len(options))
-                if numbers is not None and numbers and len(set(numbers)) == len(numbers) and (
-                        several or len(numbers) == 1):
-                    chosen = [options[i - 1] for i in numbers]
-                    return chosen, " | ".join(chosen)
-                self.say(f"Please type {'numbers' if several else 'one number'} "
-                         f"from 1 to {len(options)}.")
-        if isinstance(card, OrderCard):
-            items = self.session.order_items(entry)
-            self.say(card.question, *(f"  {i}) {text}" for i, text in enumerate(items, 1)))
-            example = " ".join(str(i) for i in reversed(range(1, len(items) + 1)))
-            while True:
-                prompt = f"Type the numbers in the right order, e.g. {example}:"
-                numbers = _numbers(self.ask(prompt), len(items))
-                if numbers is not None and sorted(numbers) == list(range(1, len(items) + 1)):
-                    ordered = [items[i - 1] for i in numbers]
-                    return ordered, " → ".join(ordered)
-                self.say(f"Please type each number from 1 to {len(items)} once, in order.")
-        raise TypeError(f"unknown card type {type(card).__name__}")  # pragma: no cover
 
     def feedback(self, entry: QueueEntry, result: CheckResult | None, given: str | None) -> None:
         card = entry.card
@@ -286,6 +343,106 @@ class PlainLoop:
             self.say("LEECHES " + ", ".join(str(k) for k in self.session.leeches))
 
 
+class BriefingLoop(PlainLoop):
+    """A plain briefing session (`study DECK --briefing --plain`): the study loop, opened with a
+    `BRIEFING` line, a `READINESS` line after every saved change, and why it stopped."""
+
+    session: BriefingSession
+
+    def __init__(self, session: BriefingSession, stdin: TextIO, stdout: TextIO) -> None:
+        super().__init__(session, stdin, stdout)
+        self.session = session
+
+    def opening(self) -> str:
+        s = self.session
+        countdown = format_countdown(s.target - s.clock())
+        return (f"BRIEFING {s.deck.id} at {format_local(s.target, s.tz)} (in {countdown}): "
+                f"readiness {percent_text(s.readiness.overall)}, the session stops at "
+                f"{s.threshold:.0%}. q quits, :h lists the commands.")
+
+    def closing(self) -> str:
+        return f"DONE {self.session.stop_text()}"
+
+    def changed(self) -> None:
+        s = self.session
+        before = s.trail[-2] if len(s.trail) > 1 else s.trail[-1]
+        self.say(f"READINESS {percent_text(s.trail[-1])} ({change_text(before, s.trail[-1])})")
+
+    def summary(self) -> None:
+        super().summary()
+        s = self.session
+        weakest = ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%"
+                            for tag, value in s.readiness.weakest)
+        self.say(f"READINESS {percent_text(s.start_readiness.overall)} -> "
+                 f"{percent_text(s.readiness.overall)}" + (f"; weakest: {weakest}" if weakest
+                                                          else ""))
+
+
+class MockTestLoop(_Console):
+    """A plain mock test (`study DECK --test N --plain`). Questions start with a `QUESTION` line
+    (as `CARD` lines do); nothing is said about an answer until the end::
+
+        TEST 10 questions from feb2022: a rehearsal, your schedule does not change. q ends it.
+        QUESTION 1/10 feb2022/troops typed
+        ...
+        SCORE 7 of 10 right (70%)                 (when ended early: "...; 4 not answered")
+        MISS feb2022/troops: <the question>       one block per wrong answer
+          YOURS: 100,000
+          ANSWER: 130,000
+        RECORDED mock test 3; your schedule is unchanged
+    """
+
+    def __init__(self, test: MockTest, stdin: TextIO, stdout: TextIO) -> None:
+        super().__init__(test, stdin, stdout)
+        self.test = test
+
+    def run(self) -> int:
+        test = self.test
+        self.say(f"TEST {test.planned} question{'' if test.planned == 1 else 's'} from "
+                 f"{test.deck.id}: a rehearsal, your schedule does not change. q ends it.")
+        try:
+            while (entry := test.next()) is not None:
+                self.say(f"QUESTION {test.done + 1}/{test.planned} {entry.key} {entry.card.type}")
+                started = test.clock()
+                response = self._read(entry)
+                elapsed = test.clock() - started
+                test.answer(response, duration_ms=max(0, int(elapsed.total_seconds() * 1000)))
+        except _Quit:
+            pass
+        try:
+            result = test.finish()
+        except StoreError as error:
+            self.say(f"NOT SAVED mock test: {error}")
+            return 1
+        self.report(result)
+        return 0
+
+    def _read(self, entry: QueueEntry) -> object:
+        while True:
+            try:
+                response, _given = self.read_answer(entry)
+            except _Command as command:
+                self.say(_TEST_HELP if command.name == "help" else
+                         "Not in a mock test: it changes nothing. q ends it.")
+                continue
+            return "" if response is None else response
+
+    def report(self, result: MockResult) -> None:
+        left = result.planned - result.answered
+        if not result.answered:
+            self.say("SCORE nothing answered; nothing recorded")
+            return
+        self.say(f"SCORE {result.right} of {result.answered} right ({result.percent}%)"
+                 + (f"; {left} not answered" if left else ""))
+        for miss in result.misses:
+            self.say(f"MISS {miss.key}: {miss.question}", f"  YOURS: {miss.given or '(nothing)'}",
+                     f"  ANSWER: {miss.expected}")
+        self.say(f"RECORDED mock test {result.test_id}; your schedule is unchanged")
+
+
+_TEST_HELP = "A mock test: answer each question; the score and the misses come at the end. q ends it."
+
+
 def _numbers(text: str, top: int) -> list[int] | None:
     """'3 1 2' / '3,1,2' / '312' (when every number is one digit) -> [3, 1, 2]; None if invalid."""
     parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
@@ -308,8 +465,16 @@ def _rating(text: str, suggested: Rating) -> Rating | None:
 
 
 def run_plain(session: StudySession, stdin: TextIO, stdout: TextIO) -> int:
-    """Run a plain session over `stdin`/`stdout`; 0 normally, 1 when an answer was not saved."""
+    """Run a plain session over `stdin`/`stdout`; 0 normally, 1 when an answer was not saved.
+    A `BriefingSession` runs as a briefing session (`BriefingLoop`)."""
+    if isinstance(session, BriefingSession):
+        return BriefingLoop(session, stdin, stdout).run()
     return PlainLoop(session, stdin, stdout).run()
+
+
+def run_mock_test(test: MockTest, stdin: TextIO, stdout: TextIO) -> int:
+    """Run a plain mock test; 0 normally, 1 when it could not be recorded."""
+    return MockTestLoop(test, stdin, stdout).run()
 
 
 # ------------------------------------------------------------------------------------------------
