@@ -261,7 +261,7 @@ def _study_briefing(args: argparse.Namespace, paths: Paths, test: int | None) ->
     from briefing_quiz.core.briefing import DEFAULT_THRESHOLD
     from briefing_quiz.core.briefing_session import BriefingSession, MockTest
     from briefing_quiz.core.store import Store
-    from briefing_quiz.plain import local_zone, run_mock_test, run_plain, system_clock
+    from briefing_quiz.plain import run_mock_test, run_plain, system_clock
 
     config, deck = _one_deck(paths, args.deck_ids, "--test" if test is not None else "--briefing")
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
@@ -270,8 +270,9 @@ def _study_briefing(args: argparse.Namespace, paths: Paths, test: int | None) ->
             mock = MockTest(deck, store, test, clock=system_clock, seed=seed)
             return run_mock_test(mock, sys.stdin, sys.stdout)
         threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
-        session = BriefingSession(deck, store, config, clock=system_clock,
-                                  tz=local_zone(system_clock()), seed=seed, threshold=threshold)
+        # tz None: the machine's zone, with the summer-time rule of each date shown.
+        session = BriefingSession(deck, store, config, clock=system_clock, tz=None, seed=seed,
+                                  threshold=threshold)
         return run_plain(session, sys.stdin, sys.stdout)
 
 

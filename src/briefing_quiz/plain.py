@@ -356,7 +356,7 @@ class BriefingLoop(PlainLoop):
     def opening(self) -> str:
         s = self.session
         countdown = format_countdown(s.target - s.clock())
-        return (f"BRIEFING {s.deck.id} at {format_local(s.target, s.tz)} (in {countdown}): "
+        return (f"BRIEFING {s.deck.id} at {format_local(s.target, s.zone)} (in {countdown}): "
                 f"readiness {percent_text(s.readiness.overall)}, the session stops at "
                 f"{s.threshold:.0%}. q quits, :h lists the commands.")
 

@@ -208,7 +208,8 @@ class BriefingSession(StudySession):
 
     `target` defaults to the stored one (NoTargetError when there is none); `threshold` is the
     readiness at which it stops by itself; `times` fixes the answer times (default: the user's,
-    from the log, updated as the session goes).
+    from the log, updated as the session goes). `tz` as for StudySession; also the zone of the
+    times in `stop_text` (None: the machine's, so a target past a summer-time change shows right).
     """
 
     def __init__(
@@ -233,6 +234,7 @@ class BriefingSession(StudySession):
             raise NoTargetError(f"deck {deck.id!r} has no briefing time: set one with "
                                 f"{_how_to_set(deck.id)}")
         # Set before StudySession.__init__, which calls `_build`.
+        self.zone = tz  # for the times shown; None: the machine's zone, with each date's DST
         self.deck = deck
         self.target = stored.astimezone(UTC)
         self.threshold = threshold
@@ -259,7 +261,7 @@ class BriefingSession(StudySession):
         """Replaces the due-date queue: load every state of the deck and the readiness."""
         if self.target <= now:
             raise TargetPassedError(
-                f"the briefing of {self.deck.id!r} ({format_local(self.target, self.tz)}) has "
+                f"the briefing of {self.deck.id!r} ({format_local(self.target, self.zone)}) has "
                 f"passed: set a new time with {_how_to_set(self.deck.id)}")
         self._reload(now)
 
@@ -418,12 +420,12 @@ class BriefingSession(StudySession):
         percent = percent_text(self.readiness.overall)
         if self.stop_reason == "ready":
             return (f"readiness {percent} has reached the {self.threshold:.0%} threshold "
-                    f"for {format_local(self.target, self.tz)}")
+                    f"for {format_local(self.target, self.zone)}")
         if self.stop_reason == "passed":
             return "the briefing time has come"
         if self.stop_reason == "wait":
             when = "" if self.resume_at is None else (
-                f"; come back after {format_local(self.resume_at, self.tz)}")
+                f"; come back after {format_local(self.resume_at, self.zone)}")
             return f"what is left to study gains more a little later{when}"
         if self.stop_reason == "nothing":
             return f"studying now would not raise readiness ({percent}) any further"
