@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import tomli
+from fsrs import Rating
 
 from briefing_quiz.config import Config
 from briefing_quiz.core.decks import load_deck, load_decks
@@ -77,7 +78,7 @@ def task_answer(deck_path: Path, store_path: Path, seed: int) -> None:
             answered = 0
             started, cpu = time.perf_counter(), time.process_time()
             while answered < wanted and entry is not None:
-                session.answer(next_rating(rng), duration_ms=5000)
+                session.answer(Rating(next_rating(rng)), duration_ms=5000)
                 entry = session.next()
                 answered += 1
             _emit({"seconds": time.perf_counter() - started, "answered": answered,
