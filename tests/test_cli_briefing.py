@@ -278,3 +278,18 @@ def test_sheet_prints_the_deck_weakest_first(env: Env, monkeypatch: pytest.Monke
     assert "[Kyiv] is on the [Dnipro]" in out and "recall" in out
     code, _out, err = cli(env, "sheet", "nope", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 1 and "no deck with id 'nope'" in err
+
+
+def test_a_briefing_that_has_passed(env: Env, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    now = datetime.now(timezone.utc)
+    with Store.open(env["data"]) as store:
+        store.set_briefing_target("mini", now - timedelta(hours=3, minutes=5), now=now)
+    code, out, _err = cli(env, "brief", "mini", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and "(3 hours 5 minutes ago)" in out
+    assert 'the briefing time has passed: set a new one with briefing-quiz brief mini --at' in out
+    code, out, _err = cli(env, "stats", monkeypatch=monkeypatch, capsys=capsys)
+    assert "has passed (3h 5m ago)" in out
+    code, _out, err = cli(env, "study", "mini", "--briefing", "--plain", monkeypatch=monkeypatch,
+                          capsys=capsys)
+    assert code == 1 and "has passed: set a new time with briefing-quiz brief mini --at" in err
