@@ -2,8 +2,9 @@
 true retention per week. Counts per deck at one moment are `core.session.collect_stats`;
 readiness is `core.briefing_session.briefing_status`.
 
-Days are *study days* in the user's zone, starting at the deck's `day_starts_at_hour` (as the
-queue counts them: at 01:30 with hour 4 it is still "yesterday"). Nothing here reads the clock.
+Days are *study days* in the user's zone `tz` (None: the machine's), starting at the deck's
+`day_starts_at_hour` (as the queue counts them: at 01:30 with hour 4 it is still "yesterday").
+Nothing here reads the clock.
 
     due_forecast(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
     reviews_per_day(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
@@ -49,14 +50,14 @@ class RetentionWeek:
         return self.passed / self.reviews if self.reviews else None
 
 
-def study_date(moment: datetime, tz: tzinfo, hour: int = 4) -> date:
+def study_date(moment: datetime, tz: tzinfo | None, hour: int = 4) -> date:
     """The study day `moment` belongs to: its local date, counted from `hour` o'clock."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"moment must be aware, got {moment!r}")
     return (moment.astimezone(tz) - timedelta(hours=hour)).date()
 
 
-def due_forecast(store: Store, deck: Deck, days: int, *, now: datetime, tz: tzinfo,
+def due_forecast(store: Store, deck: Deck, days: int, *, now: datetime, tz: tzinfo | None,
                  hour: int = 4) -> list[DayCount]:
     """Reviews due on each of the `days` study days from today: day 0 also holds everything
     overdue. Items of `deck` only (progress of removed cards is left out); suspended items are
@@ -75,7 +76,7 @@ def due_forecast(store: Store, deck: Deck, days: int, *, now: datetime, tz: tzin
     return [DayCount(today + timedelta(days=i), n) for i, n in enumerate(counts)]
 
 
-def reviews_per_day(store: Store, deck: Deck, days: int, *, now: datetime, tz: tzinfo,
+def reviews_per_day(store: Store, deck: Deck, days: int, *, now: datetime, tz: tzinfo | None,
                     hour: int = 4) -> list[DayCount]:
     """Reviews made (undone ones not counted) on each of the last `days` study days, oldest first,
     today last."""
@@ -89,7 +90,7 @@ def reviews_per_day(store: Store, deck: Deck, days: int, *, now: datetime, tz: t
     return [DayCount(first + timedelta(days=i), n) for i, n in enumerate(counts)]
 
 
-def true_retention(store: Store, deck: Deck, weeks: int, *, now: datetime, tz: tzinfo,
+def true_retention(store: Store, deck: Deck, weeks: int, *, now: datetime, tz: tzinfo | None,
                    hour: int = 4) -> list[RetentionWeek]:
     """True retention per week for the last `weeks` weeks (Monday first), oldest first, the
     current week last. A review counts when its item was in the review phase just before it (so
