@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 RUN = ROOT / "benchmarks" / "run.py"
 EXPECTED = {
-    "launch", "deck_unchanged", "deck_changed", "deck_in_process", "import", "answer_anki",
+    "launch", "launch_counts", "deck_unchanged", "deck_changed", "deck_in_process", "import", "answer_anki",
     "answer_bare", "counts", "memory", "key_median", "key_p99", "queue", "briefing",
 }
 PEER = {"import", "answer_anki", "counts", "memory"}  # figures whose reference is Anki
