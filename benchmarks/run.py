@@ -577,6 +577,21 @@ def format_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def format_markdown(rows: Sequence[Row], info: dict[str, str], title: str) -> str:
+    """The table as Markdown, with the machine (for benchmarks/README.md)."""
+    lines = [title, "", "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()) + ".", "",
+             "| figure | ours | floor or peer | ratio | target | met |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        met = "yes" if r.met else "**no**" if r.ratio is not None else "—"
+        lines.append(f"| {r.figure} | {_number(r.ours, r.unit)} | {_number(r.reference, r.unit)} "
+                     f"({r.reference_name}) | "
+                     f"{'—' if r.ratio is None else f'{r.ratio:.2f}×'} | {r.target} | {met} |")
+    lines.append("")
+    lines += [f"- {r.figure}: {r.note}" for r in rows if r.note]
+    return "\n".join(lines) + "\n"
+
+
 def run(mode: Mode, *, use_anki: bool = True, seed: int = 0,
         log: Callable[[str], None] = print) -> tuple[list[Row], dict[str, str]]:
     sizes = SIZES[mode]
@@ -626,6 +641,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     size.add_argument("--tiny", action="store_true",
                       help="everything tiny: checks that every figure is produced (CI)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the rows as JSON")
+    parser.add_argument("--markdown", type=Path, metavar="FILE",
+                        help="also write the table as Markdown, with the machine")
     parser.add_argument("--no-anki", action="store_true", help="leave the Anki figures empty")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated data")
     args = parser.parse_args(argv)
@@ -640,6 +657,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
     print()
     print(format_table(rows))
+    if args.markdown is not None:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        args.markdown.write_text(format_markdown(
+            rows, info, f"`python benchmarks/run.py{' --' + mode if mode != 'full' else ''}`, "
+            f"{stamp}, {time.perf_counter() - started:.0f} s"), encoding="utf-8")
     if args.json is not None:
         args.json.write_text(json.dumps([r.to_json() for r in rows], indent=2) + "\n",
                              encoding="utf-8")
