@@ -18,7 +18,7 @@ from briefing_quiz.ui.screens.decks import DecksScreen
 from briefing_quiz.ui.screens.help import HelpScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.screens.summary import SummaryScreen
-from briefing_quiz.ui.widgets.cards import ChoiceArea, OrderArea
+from briefing_quiz.ui.widgets.cards import ChoiceController, OrderController
 
 from .conftest import FrozenClock, press, ready, screen_text, settle
 
@@ -41,15 +41,15 @@ async def type_text(pilot: Pilot[int], text: str) -> None:
 
 
 async def pick_choice(pilot: Pilot[int], text: str) -> None:
-    area = study(pilot.app).area  # type: ignore[arg-type]
-    assert isinstance(area, ChoiceArea)
-    await press(pilot, str(area.order.index(text) + 1))
+    controller = study(pilot.app).controller  # type: ignore[arg-type]
+    assert isinstance(controller, ChoiceController)
+    await press(pilot, str(controller.order.index(text) + 1))
 
 
 async def put_in_order(pilot: Pilot[int], right: list[str]) -> None:
     """Sort the order card with the keyboard: highlight with j/k, move with K (alt+up)."""
-    area = study(pilot.app).area  # type: ignore[arg-type]
-    assert isinstance(area, OrderArea)
+    area = study(pilot.app).controller  # type: ignore[arg-type]
+    assert isinstance(area, OrderController)
     for target, item in enumerate(right):
         where = area.items.index(item)
         while area.cursor < where:

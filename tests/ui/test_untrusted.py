@@ -14,6 +14,7 @@ from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.browse import BrowseScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.screens.summary import SummaryScreen
+from briefing_quiz.ui.widgets.cards import ChoiceController
 
 from .conftest import press, ready, screen_text
 
@@ -112,7 +113,7 @@ async def test_hostile_deck_renders_literally_everywhere(
                 assert "[bold red]RED[/] [@click=app.quit]QUIT[/]" in text, text
                 assert "␛[31mESC␛[0m" in text
             seen.add(screen.entry.card.type)
-            await pilot.click("#prompt")  # a click on "[@click=app.quit]" text does nothing
+            await pilot.click("#card")  # a click on "[@click=app.quit]" text does nothing
             assert app.is_running
             await answer_wrong(pilot, screen.entry.card.type)
             assert_literal(app)
@@ -141,14 +142,14 @@ async def answer_wrong(pilot: Pilot[int], kind: str) -> None:
     elif kind in ("typed", "cloze"):
         await pilot.press(*"[b]x[/b]")
         await press(pilot, "enter")
-        feedback = pilot.app.screen.query_one("#feedback", Static)
-        assert "You wrote: [b]x[/b]" in str(feedback.content)
+        card = pilot.app.screen.query_one("#card", Static)
+        assert "You wrote: [b]x[/b]" in str(card.content)
     elif kind == "choice":
         app = pilot.app
         assert isinstance(app.screen, StudyScreen)
-        area = app.screen.area
-        assert area is not None and hasattr(area, "order")
-        await press(pilot, str(area.order.index("plain") + 1))
+        controller = app.screen.controller
+        assert isinstance(controller, ChoiceController)
+        await press(pilot, str(controller.order.index("plain") + 1))
     elif kind == "truefalse":
         await press(pilot, "f")
     else:

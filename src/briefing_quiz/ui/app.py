@@ -22,7 +22,6 @@ from briefing_quiz.paths import Paths
 from briefing_quiz.ui.backend import Backend
 from briefing_quiz.ui.commands import ScreenCommands
 from briefing_quiz.ui.screens.decks import DecksScreen
-from briefing_quiz.ui.screens.help import HelpScreen
 from briefing_quiz.ui.text import clean
 
 
@@ -97,6 +96,8 @@ class QuizApp(App[int]):
 
     # -- navigation -------------------------------------------------------------------------------
     def action_help(self) -> None:
+        from briefing_quiz.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

@@ -5,8 +5,9 @@ reading a big store must never hold up a frame. So every call that touches the s
 dedicated worker thread, in order: screens `await backend.call(fn, ...)`. Methods named `*_sync`
 run on that thread and must only be called through `call`.
 
-This module also holds what the core does not offer the UI directly (deck counts for the home
-screen, browse rows); it composes core calls and never runs SQL or reads TOML itself.
+This module also holds what the core does not offer the UI directly (browse rows, next due
+times); it composes core calls and never runs SQL or reads TOML itself. The core modules are
+imported on the store thread when first needed, so that the first frame does not wait for them.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from functools import partial
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from briefing_quiz.config import Config, load_config, save_theme
-from briefing_quiz.core.decks import find_deck_files, load_decks
 from briefing_quiz.core.errors import BriefingQuizError, ConfigError, DeckError
 from briefing_quiz.core.model import Card, Deck, ItemKey
-from briefing_quiz.core.scheduler import Scheduler
-from briefing_quiz.core.session import DeckStats, StudySession, collect_stats
-from briefing_quiz.core.store import ItemState, ReviewRecord, Store
 from briefing_quiz.paths import Paths
+
+if TYPE_CHECKING:
+    from briefing_quiz.config import Config
+    from briefing_quiz.core.scheduler import Scheduler
+    from briefing_quiz.core.session import DeckStats, StudySession
+    from briefing_quiz.core.store import ItemState, ReviewRecord, Store
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -55,7 +57,6 @@ class Loaded:
 
     decks: list[Deck]
     failures: list[DeckError]
-    stats: list[DeckStats]
     first_run: bool
     store_error: BriefingQuizError | None = None
     warnings: list[str] = field(default_factory=list)
@@ -70,9 +71,8 @@ class Backend:
         self.clock = clock
         self.seed = seed
         self.tz = tz
-        self.config = Config()
+        self._config: Config | None = None
         self.config_error: ConfigError | None = None
-        self._config_loaded = False
         self.store: Store | None = None
         self.decks: list[Deck] = []
         self.failures: list[DeckError] = []
@@ -111,21 +111,29 @@ class Backend:
     # -- loading ----------------------------------------------------------------------------------
     def load_config_sync(self) -> Config:
         """Read the settings; an invalid file is reported and the defaults are used."""
+        from briefing_quiz.config import Config, load_config
+
         try:
-            self.config = load_config(self.paths.config_file)
+            self._config = load_config(self.paths.config_file)
             self.config_error = None
         except ConfigError as error:
-            self.config, self.config_error = Config(), error
-        self._config_loaded = True
-        return self.config
+            self._config, self.config_error = Config(), error
+        return self._config
+
+    @property
+    def config(self) -> Config:
+        return self._config if self._config is not None else self.load_config_sync()
 
     def save_theme_sync(self, theme: str) -> None:
+        from briefing_quiz.config import save_theme
+
         save_theme(self.paths.config_file, theme)
 
     def load_sync(self) -> Loaded:
         """(Re)load every deck from disk; open the store the first time."""
-        if not self._config_loaded:
-            self.load_config_sync()
+        from briefing_quiz.core.decks import find_deck_files, load_decks
+        from briefing_quiz.core.store import Store
+
         first_run = not self.paths.data_file.exists()
         store_error: BriefingQuizError | None = None
         if self.store is None:
@@ -136,7 +144,7 @@ class Backend:
         load = load_decks(find_deck_files(self.paths.deck_dirs))
         self.decks = sorted(load.decks, key=lambda d: d.id)
         self.failures = list(load.failures)
-        return Loaded(self.decks, self.failures, self.deck_stats_sync(), first_run, store_error)
+        return Loaded(self.decks, self.failures, first_run, store_error)
 
     def _require_store(self) -> Store:
         if self.store is None:
@@ -144,11 +152,15 @@ class Backend:
         return self.store
 
     def _scheduler(self, deck_id: str) -> Scheduler:
+        from briefing_quiz.core.scheduler import Scheduler
+
         return Scheduler(self.config.for_deck(deck_id))
 
     # -- queries ----------------------------------------------------------------------------------
     def deck_stats_sync(self) -> list[DeckStats]:
         """Counts per loaded deck, as `briefing-quiz stats` computes them."""
+        from briefing_quiz.core.session import collect_stats
+
         now = self.clock()
         tz = self.tz if self.tz is not None else (now.astimezone().tzinfo or timezone.utc)
         return collect_stats(self.decks, self.store, self.config, now=now, tz=tz).decks
@@ -211,6 +223,8 @@ class Backend:
         return sorted(dues)[:limit]
 
     def new_session_sync(self, deck_ids: Sequence[str] | None) -> StudySession:
+        from briefing_quiz.core.session import StudySession
+
         decks = self.decks if deck_ids is None else [d for d in self.decks if d.id in deck_ids]
         return StudySession(decks, self._require_store(), self.config, clock=self.clock,
                             tz=self.tz, seed=self.seed)

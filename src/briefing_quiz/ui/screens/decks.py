@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -13,12 +14,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from briefing_quiz.core.session import DeckStats
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.model import Deck
 from briefing_quiz.ui.backend import Loaded
 from briefing_quiz.ui.text import assemble, clean, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from briefing_quiz.core.session import DeckStats
     from briefing_quiz.ui.app import QuizApp
 
 WELCOME = (
@@ -47,6 +50,7 @@ class DecksScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="decks")
         self.loaded: Loaded | None = None
+        self.stats: dict[str, DeckStats] = {}
 
     @property
     def quiz(self) -> QuizApp:
@@ -77,31 +81,37 @@ class DecksScreen(Screen[None]):
         self.reload(quiet=True)
 
     # -- data -------------------------------------------------------------------------------------
-    def show_loaded(self, loaded: Loaded) -> None:
-        """Fill the screen from a load (called by the app)."""
+    def show_loaded(self, loaded: Loaded, stats: Sequence[DeckStats] | None = None) -> None:
+        """Fill the screen from a load; counts show as … until `stats` come."""
         self.loaded = loaded
+        if stats is not None:
+            self.stats = {s.deck_id: s for s in stats}
         table = self.query_one("#decks-table", DataTable)
         selected = self.selected_deck_id()
         table.clear()
-        for stats in loaded.stats:
-            table.add_row(*self._cells(stats), key=stats.deck_id)
-        table.display = bool(loaded.stats)
-        if selected is not None and selected in {s.deck_id for s in loaded.stats}:
+        for deck in loaded.decks:
+            table.add_row(*self._cells(deck, self.stats.get(deck.id)), key=deck.id)
+        table.display = bool(loaded.decks)
+        if selected is not None and selected in {d.id for d in loaded.decks}:
             table.move_cursor(row=table.get_row_index(selected))
         welcome = self.query_one("#welcome", Static)
         welcome.update(plain(WELCOME))
-        welcome.display = loaded.first_run and bool(loaded.stats)
+        welcome.display = loaded.first_run and bool(loaded.decks)
         self._show_status(loaded)
         self._show_failures(loaded)
 
     @staticmethod
-    def _cells(stats: DeckStats) -> list[Text]:
-        numbers = (stats.new, stats.learning, stats.due_now, stats.items)
+    def _cells(deck: Deck, stats: DeckStats | None) -> list[Text]:
+        total = sum(len(card.items) for card in deck.cards)
+        if stats is None:
+            counts = ["…", "…", "…", str(total), "…"]
+        else:
+            counts = [str(n) for n in (stats.new, stats.learning, stats.due_now, stats.items)]
+            counts.append(recall_text(stats.mean_retrievability))
         return [
-            Text(clean(stats.deck_id), no_wrap=True, overflow="ellipsis"),
-            Text(clean(stats.title), no_wrap=True, overflow="ellipsis"),
-            *(Text(str(n), justify="right") for n in numbers),
-            Text(recall_text(stats.mean_retrievability), justify="right"),
+            Text(clean(deck.id), no_wrap=True, overflow="ellipsis"),
+            Text(clean(deck.title), no_wrap=True, overflow="ellipsis"),
+            *(Text(c, justify="right") for c in counts),
         ]
 
     def _show_status(self, loaded: Loaded) -> None:
@@ -113,15 +123,20 @@ class DecksScreen(Screen[None]):
         if self.quiz.backend.config_error is not None:
             parts.append(assemble(("✗ Settings ignored, defaults used: ", "bold $text-error"),
                                   str(self.quiz.backend.config_error)))
-        if not loaded.stats:
+        if not loaded.decks:
             dirs = ", ".join(str(d) for d in self.quiz.paths.deck_dirs)
             parts.append(assemble(("No decks found. ", "bold"),
                                   f"Put deck files (*.toml) in one of: {dirs} — then press r."))
         elif not parts:
-            due = sum(s.due_now for s in loaded.stats)
-            new = sum(s.new for s in loaded.stats)
-            parts.append(Content(f"{due} due now and {new} new across {len(loaded.stats)} "
-                                 f"deck{'s' if len(loaded.stats) != 1 else ''}."))
+            stats = [self.stats[d.id] for d in loaded.decks if d.id in self.stats]
+            n = len(loaded.decks)
+            if len(stats) < n:
+                parts.append(Content("Counting…"))
+            else:
+                due = sum(s.due_now for s in stats)
+                new = sum(s.new for s in stats)
+                parts.append(Content(f"{due} due now and {new} new across {n} "
+                                     f"deck{'s' if n != 1 else ''}."))
         status.update(lines(parts))
 
     def _show_failures(self, loaded: Loaded) -> None:
@@ -181,22 +196,31 @@ class DecksScreen(Screen[None]):
 
     @work(exclusive=True, group="load-decks")
     async def reload(self, *, quiet: bool = False) -> None:
-        """Load the decks from disk again (the app's first load goes through here too)."""
+        """Load the decks from disk again (the app's first load goes through here too).
+
+        Two steps, so the decks are listed (and can be opened) before the slower counting of
+        their progress is done.
+        """
+        backend = self.quiz.backend
         status = self.query_one("#decks-status", Static)
         if self.loaded is not None:
             status.update(Content("Reloading decks…"))
-        loaded = await self.quiz.backend.call(self.quiz.backend.load_sync)
+        loaded = await backend.call(backend.load_sync)
         self.show_loaded(loaded)
         if not quiet:
             bad = len(loaded.failures)
             self.notify(f"Reloaded {len(loaded.decks)} deck{'s' if len(loaded.decks) != 1 else ''}"
                         + (f"; {bad} could not be loaded" if bad else "") + ".", timeout=3)
+        await self.refresh_stats()
 
     async def refresh_stats(self) -> None:
-        """Recount after studying or suspending (decks are not re-read)."""
-        if self.loaded is None or self.quiz.backend.store is None:
+        """Recount after loading, studying or suspending (decks are not re-read)."""
+        loaded = self.loaded
+        if loaded is None:
             return
-        stats = await self.quiz.backend.call(self.quiz.backend.deck_stats_sync)
-        self.loaded.stats = stats
-        self.loaded.first_run = False
-        self.show_loaded(self.loaded)
+        try:
+            stats = await self.quiz.backend.call(self.quiz.backend.deck_stats_sync)
+        except BriefingQuizError as error:
+            self.notify(f"Cannot count progress: {error}", severity="error", timeout=10)
+            return
+        self.show_loaded(loaded, stats)

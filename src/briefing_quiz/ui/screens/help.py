@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
 
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
@@ -32,6 +31,8 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # a heavy import, needed only here
+
         with VerticalScroll(id="help-body"):
             yield Markdown(read_help(), id="help-text")
         yield KeyBar()

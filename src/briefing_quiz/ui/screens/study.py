@@ -16,10 +16,10 @@ from fsrs import Rating
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.grading import CheckResult
@@ -27,15 +27,14 @@ from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.session import QueueEntry, SavedAnswer, StudySession
 from briefing_quiz.ui.text import assemble
 from briefing_quiz.ui.widgets.cards import (
-    AREA_TYPES,
     TYPE_LABELS,
-    LinesArea,
-    Revealed,
-    Submitted,
-    TypedArea,
-    prompt_content,
+    AnswerInput,
+    CardView,
+    Controller,
+    controller_actions,
+    make_controller,
 )
-from briefing_quiz.ui.widgets.feedback import Feedback, verdict_line
+from briefing_quiz.ui.widgets.feedback import feedback_content, verdict_line
 from briefing_quiz.ui.widgets.grades import GradeBar
 from briefing_quiz.ui.widgets.header import StudyHeader
 from briefing_quiz.ui.widgets.keybar import KeyBar
@@ -53,6 +52,21 @@ class Answered:
     saved: SavedAnswer
     entry: QueueEntry
     result: CheckResult | None
+
+
+def answer_then_next(session: StudySession, rating: Rating, *, duration_ms: int,
+                     given: str | None, correct: bool | None,
+                     ) -> tuple[SavedAnswer, QueueEntry | BriefingQuizError | None]:
+    """Save the answer, then move on (one trip to the store thread). Runs on the store thread.
+
+    A failure to save raises (nothing was saved); a failure to read the next card after a
+    successful save is returned, so the caller still knows the answer is safe.
+    """
+    saved = session.answer(rating, duration_ms=duration_ms, given=given, correct=correct)
+    try:
+        return saved, session.next()
+    except BriefingQuizError as error:
+        return saved, error
 
 
 class StudyScreen(Screen[None]):
@@ -79,8 +93,7 @@ class StudyScreen(Screen[None]):
         self.answers: list[Answered] = []
         self.started: datetime | None = None
         self.shown_at: datetime | None = None
-        self.area: LinesArea | TypedArea | None = None
-        self._areas: dict[type, LinesArea | TypedArea] = {}
+        self.controller: Controller | None = None
 
     @property
     def quiz(self) -> QuizApp:
@@ -93,16 +106,15 @@ class StudyScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StudyHeader(id="study-header")
         with VerticalScroll(id="card-scroll"):
-            yield Static(id="card-meta")
-            yield Static(id="prompt")
-            yield Vertical(id="answer-slot")
-            yield Feedback(id="feedback")
+            yield CardView(id="card")
+        yield AnswerInput(id="answer-input")
         yield Static(id="verdict")
         yield GradeBar(id="grades")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_grades(False)
+        self.query_one(AnswerInput).display = False
         self.started = self.quiz.clock()
         self.set_interval(1.0, self._tick)
         self.start()
@@ -153,74 +165,75 @@ class StudyScreen(Screen[None]):
             parts.append((f"  ·  leech: forgotten {entry.lapses} times", "bold $text-warning"))
         return assemble(*parts)
 
-    async def _area_for(self, entry: QueueEntry) -> LinesArea | TypedArea:
-        """The area for the type of `entry`, loaded with it; mounted once, then reused."""
-        session = self.session
-        assert session is not None
-        kind = AREA_TYPES[type(entry.card)]
-        area = self._areas.get(kind)
-        if area is None:
-            area = self._areas[kind] = kind()
-            await self.query_one("#answer-slot", Vertical).mount(area)
-        for other in self._areas.values():
-            if other is not area:
-                other.display = False
-        area.display = True
-        area.load(entry.card, entry.key.item, choice_order=session.choice_order(entry),
-                  order_items=session.order_items(entry))
-        self.area = area
-        return area
-
-    async def show_entry(self, entry: QueueEntry | None) -> None:
-        """Show `entry` as a fresh question (None: the session is over)."""
+    async def show_entry(self, entry: QueueEntry | None, status: Content | None = None) -> None:
+        """Show `entry` as a fresh question (None: the session is over); `status` goes in the
+        header (what happened to the card before)."""
         if entry is None:
             self.finish(complete=True)
             return
         session = self.session
         assert session is not None
         self.entry, self.result = entry, None
-        self.query_one("#card-meta", Static).update(self._meta(entry))
-        self.query_one("#prompt", Static).update(prompt_content(entry.card, entry.key.item))
-        self.query_one(Feedback).clear()
+        controller = make_controller(entry.card, entry.key.item,
+                                     choice_order=session.choice_order(entry),
+                                     order_items=session.order_items(entry))
+        self.controller = controller
+        card = self.query_one(CardView)
+        card.show(controller, self._meta(entry))
         self._show_grades(False)
-        area = await self._area_for(entry)
-        area.focus_first()
+        field = self.query_one(AnswerInput)
+        field.display = controller.TYPED
+        if controller.TYPED:
+            field.space_reveals = "reveal" in controller_actions(controller)
+            field.disabled = False
+            field.value = ""
+            field.focus(scroll_visible=False)
+        else:
+            card.focus(scroll_visible=False)
         self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
         self.phase = "question"
         self.shown_at = self.quiz.clock()
-        self._update_header()
+        self._update_header(status)
 
     # -- answering --------------------------------------------------------------------------------
-    @on(Submitted)
-    def _submitted(self, event: Submitted) -> None:
+    @on(CardView.Submitted)
+    def _submitted(self, event: CardView.Submitted) -> None:
         event.stop()
-        if self.phase != "question" or self.session is None or event.area is not self.area:
-            return
-        self._answered(self.session.check(event.response))
+        if self.phase == "question" and self.session is not None:
+            self._answered(self.session.check(event.response))
 
-    @on(Revealed)
-    def _revealed(self, event: Revealed) -> None:
+    @on(Input.Submitted, "#answer-input")
+    def _typed(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.phase == "question" and event.area is self.area:
+        if self.phase == "question" and self.session is not None:
+            self._answered(self.session.check(event.value))
+
+    @on(CardView.Revealed)
+    @on(AnswerInput.Reveal)
+    def _revealed(self, event: CardView.Revealed | AnswerInput.Reveal) -> None:
+        event.stop()
+        if self.phase == "question":
             self._answered(None)
 
     def _answered(self, result: CheckResult | None) -> None:
-        session, entry, area = self.session, self.entry, self.area
-        assert session is not None and entry is not None and area is not None
+        session, entry = self.session, self.entry
+        assert session is not None and entry is not None
         self.result = result
         self.phase = "answered"
-        area.show_result(result)
         deck = next((d for d in session.decks if d.id == entry.key.deck_id), None)
-        feedback = self.query_one(Feedback)
-        feedback.show(entry.card, result, deck.source if deck else None,
-                      changed=entry.changed_since_seen)
+        card = self.query_one(CardView)
+        card.show_result(result, feedback_content(entry.card, result, deck.source if deck else None,
+                                                  changed=entry.changed_since_seen))
+        field = self.query_one(AnswerInput)
+        if field.display:
+            field.disabled = True
         grades = self.query_one(GradeBar)
         grades.show_preview(session.preview(), result.suggested if result else Rating.Good)
-        self.query_one("#verdict", Static).update(verdict_line(entry.card, entry.key.item, result))
+        self.query_one("#verdict", Static).update(
+            verdict_line(entry.card, entry.key.item, result), layout=False)
         self._show_grades(True)
-        grades.focus()
+        grades.focus(scroll_visible=False)
         self._update_header(Content(""))  # "✓ saved" belonged to the card before
-        self.call_after_refresh(feedback.scroll_visible, animate=False)
 
     def _show_grades(self, shown: bool) -> None:
         # visibility, not display: the space stays reserved, so showing them moves nothing.
@@ -236,10 +249,12 @@ class StudyScreen(Screen[None]):
         now = self.quiz.clock()
         duration = 0 if self.shown_at is None else int((now - self.shown_at).total_seconds() * 1000)
         self.phase = "saving"
-        self._update_header(Content.styled("saving…", "italic"))
+        # Said only when saving is slow: painting it every time would delay the next card a frame.
+        slow = self.set_timer(0.15, lambda: self._update_header(
+            Content.styled("saving…", "italic")))
         try:
-            saved = await self.quiz.backend.call(
-                session.answer, event.rating, duration_ms=max(0, duration),
+            saved, following = await self.quiz.backend.call(
+                answer_then_next, session, event.rating, duration_ms=max(0, duration),
                 given=result.given if result else None,
                 correct=result.correct if result else None)
         except BriefingQuizError as error:
@@ -247,13 +262,19 @@ class StudyScreen(Screen[None]):
             self._update_header(Content.styled("✗ not saved", "bold $text-error"))
             self.notify(f"Your answer was NOT saved: {error}", severity="error", timeout=15)
             return
+        finally:
+            slow.stop()
         self.answers.append(Answered(saved, entry, result))
-        name = event.rating.name
         status = Content.assemble(("✓ saved", "bold $text-success"),
-                                  f" {name} · again in {format_interval(saved.due - now)}")
+                                  f" {event.rating.name} · again in "
+                                  f"{format_interval(saved.due - now)}")
         if saved.leech:
             status = status + Content.styled("  · leech", "bold $text-warning")
-        await self._advance(status)
+        if isinstance(following, BriefingQuizError):
+            self.notify(f"Cannot read the next card: {following}", severity="error", timeout=15)
+            self.finish(complete=False)
+            return
+        await self.show_entry(following, status)
 
     async def _advance(self, status: Content | None = None) -> None:
         """Fetch and show the next card."""
@@ -265,20 +286,20 @@ class StudyScreen(Screen[None]):
             self.notify(f"Cannot read the next card: {error}", severity="error", timeout=15)
             self.finish(complete=False)
             return
-        await self.show_entry(entry)
-        if status is not None:
-            self._update_header(status)
+        await self.show_entry(entry, status)
 
     def on_click(self, event: events.Click) -> None:
         # A click on plain text would leave nothing focused, and the keys would go nowhere.
         self.call_after_refresh(self._restore_focus)
 
     def _restore_focus(self) -> None:
-        if self.phase == "question" and self.area is not None:
-            if self.focused is None or self.area not in self.focused.ancestors_with_self:
-                self.area.focus_first()
-        elif self.phase == "answered" and self.focused is None:
-            self.query_one(GradeBar).focus()
+        if self.phase == "question" and self.controller is not None:
+            if self.controller.TYPED:
+                self.query_one(AnswerInput).focus(scroll_visible=False)
+            else:
+                self.query_one(CardView).focus(scroll_visible=False)
+        elif self.phase == "answered":
+            self.query_one(GradeBar).focus(scroll_visible=False)
 
     # -- other actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -306,8 +327,7 @@ class StudyScreen(Screen[None]):
         if entry is not None:
             self.answers = [a for a in self.answers
                             if a.saved.review_id in {s.review_id for s in session.answered}]
-        await self.show_entry(entry)
-        self._update_header(Content.styled("↶ undone", "bold"))
+        await self.show_entry(entry, Content.styled("↶ undone", "bold"))
 
     async def action_suspend(self) -> None:
         await self._set_aside("suspend")

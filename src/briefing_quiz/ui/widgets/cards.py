@@ -1,12 +1,16 @@
-"""The card being studied: its prompt, and one answer area per card type.
+"""The card being studied, drawn by one widget, with one answer controller per card type.
 
-An answer area shows how to answer, takes the answer (keys or mouse) and posts it up as a message;
-the study screen checks it with the core and sets the result back down with `show_result`. Areas
-never grade or touch the session themselves. All card text goes through `ui.text`: shown literally.
+A controller holds what is being answered (the pick, the order, the reveal) and draws its lines; it
+is plain Python, no widget. `CardView` is the one widget that shows the card: kind, prompt, the
+controller's lines, then the feedback once answered, all as one text. The screen checks answers
+with the core and sets results back down; `CardView` posts `Submitted` / `Revealed` up.
 
-Areas are few widgets (options are lines of one text, clickable through style meta, not one widget
-each) and are reused from card to card with `load`, because mounting and styling new widgets was
-most of the time between a grade and the next card.
+One widget rather than a widget per part (and per option) because Textual's layout pass grows
+with the number of widgets, and it was most of the time between a grade and the next card.
+Typed and cloze answers use the study screen's input line (`AnswerInput`).
+
+All card text goes through `ui.text`: shown literally, never as markup. Clickable parts carry
+our own actions in style meta, never text from the deck.
 """
 
 from __future__ import annotations
@@ -14,10 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual import events, on
-from textual.app import ComposeResult
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content, Span
 from textual.message import Message
 from textual.style import Style
@@ -46,10 +48,10 @@ TYPE_LABELS: dict[str, str] = {
 
 # Keys for choice options: 1-9 then 0 for the tenth; further options are picked with the mouse.
 CHOICE_KEYS = "1234567890"
-
 HINT = "italic $text-muted"
 
 
+# -- text helpers -----------------------------------------------------------------------------------
 def cloze_content(card: ClozeCard, item: int, *, reveal: bool) -> Content:
     """The cloze text for `item`, with the gap (or, revealed, its answers) marked.
 
@@ -72,7 +74,7 @@ def cloze_content(card: ClozeCard, item: int, *, reveal: bool) -> Content:
 
 
 def prompt_content(card: Card, item: int) -> Content:
-    """What the card asks, as shown above the answer area."""
+    """What the card asks."""
     if isinstance(card, ClozeCard):
         return cloze_content(card, item, reveal=False)
     return plain(card.prompt)
@@ -103,115 +105,108 @@ def hanging(prefix: Content, text: Content, width: int) -> Content:
 
 def clickable(content: Content, action: str) -> Content:
     """`content` whose every cell runs `action` on the widget when clicked (ours, never text)."""
-    return Content(content.plain, [Span(0, len(content.plain), Style.from_meta({"@click": action})),
-                                   *content.spans])
+    meta = Span(0, len(content.plain), Style.from_meta({"@click": action}))
+    return Content(content.plain, [meta, *content.spans])
 
 
-class Submitted(Message):
+# -- what an answer action leads to ------------------------------------------------------------------
+class Submit:
     """The user answered; `response` is what `session.check` takes for this card type."""
 
-    def __init__(self, area: AnswerArea, response: object) -> None:
-        super().__init__()
-        self.area = area
+    def __init__(self, response: object) -> None:
         self.response = response
 
 
-class Revealed(Message):
+class Reveal:
     """The user asked to see the answer without giving one (self-graded)."""
 
-    def __init__(self, area: AnswerArea) -> None:
-        super().__init__()
-        self.area = area
+
+Outcome = Submit | Reveal | None
 
 
-class AnswerArea:
-    """What every answer area offers the study screen (a mixin for widgets)."""
+# -- controllers --------------------------------------------------------------------------------------
+class Controller:
+    """The answering of one card type: state, actions and the lines that show them."""
 
-    card: Card
-    item: int
-    answered: bool
+    #: Actions of `CardView` this type answers to (the others are hidden from the key bar).
+    ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    #: Answered by typing in the screen's input line.
+    TYPED: ClassVar[bool] = False
 
-    def load(self, card: Card, item: int, *, choice_order: Sequence[str] = (),
-             order_items: Sequence[str] = ()) -> None:
-        """Show `card` as a fresh question."""
-        raise NotImplementedError
-
-    def show_result(self, result: CheckResult | None) -> None:
-        """Show the checked answer (or, for `None`, the revealed answer) and stop taking input."""
-        raise NotImplementedError
-
-    def focus_first(self) -> None:
-        """Give keyboard focus to what takes the answer."""
-        raise NotImplementedError
-
-
-class LinesArea(Static, AnswerArea, can_focus=True):
-    """An answer area drawn as one text: basic, choice, true/false and order cards."""
-
-    def __init__(self) -> None:
-        super().__init__(classes="answer-area")
+    def __init__(self, card: Card, item: int) -> None:
+        self.card = card
+        self.item = item
         self.answered = False
+        self.result: CheckResult | None = None
 
-    def focus_first(self) -> None:
-        self.focus(scroll_visible=False)
-
-    def redraw(self) -> None:
-        self.update(self.render_content())
-
-    def on_resize(self, event: events.Resize) -> None:
-        if getattr(self, "card", None) is not None:
-            self.redraw()  # options are wrapped to the width by hand (hanging indent)
-
-    @property
-    def text_width(self) -> int:
-        return self.content_region.width or 1000
-
-    def render_content(self) -> Content:
-        raise NotImplementedError
-
-
-class BasicArea(LinesArea):
-    """Self-graded: space shows the answer."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "reveal", "Show answer")]
-
-    def load(self, card: Card, item: int, *, choice_order: Sequence[str] = (),
-             order_items: Sequence[str] = ()) -> None:
-        assert isinstance(card, BasicCard)
-        self.card, self.item, self.basic, self.answered = card, item, card, False
-        self.redraw()
-
-    def render_content(self) -> Content:
-        if not self.answered:
-            return clickable(Content.styled("space (or a click) shows the answer", HINT),
-                             "reveal")
-        return assemble(("Answer: ", "bold"), self.basic.answer)
-
-    def action_reveal(self) -> None:
-        if not self.answered:
-            self.post_message(Revealed(self))
+    def body(self, width: int) -> list[Content]:
+        """The lines between the prompt and the feedback."""
+        return []
 
     def show_result(self, result: CheckResult | None) -> None:
         self.answered = True
-        self.redraw()
+        self.result = result
+
+    def act(self, action: str, argument: int) -> Outcome:
+        """Run `action` (only while unanswered); what it leads to."""
+        return None
 
 
-class ChoiceArea(LinesArea):
-    """Numbered options, shuffled by the session: a pick submits (toggles if several are right)."""
+class BasicController(Controller):
+    ACTIONS = frozenset({"reveal"})
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate(CHOICE_KEYS)),
-        Binding("enter", "confirm", "Confirm", show=False),
-    ]
+    def body(self, width: int) -> list[Content]:
+        card = self.card
+        assert isinstance(card, BasicCard)
+        if not self.answered:
+            return [clickable(Content.styled("space (or a click) shows the answer", HINT),
+                              "reveal")]
+        return [assemble(("Answer: ", "bold"), card.answer)]
 
-    def load(self, card: Card, item: int, *, choice_order: Sequence[str] = (),
-             order_items: Sequence[str] = ()) -> None:
+    def act(self, action: str, argument: int) -> Outcome:
+        return Reveal() if action == "reveal" else None
+
+
+class TypedController(Controller):
+    """Typed and cloze cards: the answer is typed in the input line; cloze may be revealed."""
+
+    TYPED = True
+
+    def __init__(self, card: Card, item: int) -> None:
+        super().__init__(card, item)
+        self.is_cloze = isinstance(card, ClozeCard)
+
+    def body(self, width: int) -> list[Content]:
+        card = self.card
+        if self.answered:
+            if isinstance(card, ClozeCard):
+                return [cloze_content(card, self.item, reveal=True)]
+            return []
+        if isinstance(card, ClozeCard):
+            gaps = sum(1 for d in card.deletions if d.number == self.item)
+            several = "; several gaps: separate the answers with ';'" if gaps > 1 else ""
+            return [Content.styled(f"type the missing words below, enter checks{several} · "
+                                   "space on an empty line shows the answer", HINT)]
+        return [Content.styled("type the answer below, enter checks (an empty answer counts "
+                               "as “don't know”)", HINT)]
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return frozenset({"reveal"}) if self.is_cloze else frozenset()
+
+    def act(self, action: str, argument: int) -> Outcome:
+        return Reveal() if action == "reveal" and self.is_cloze else None
+
+
+class ChoiceController(Controller):
+    ACTIONS = frozenset({"pick", "confirm"})
+
+    def __init__(self, card: Card, item: int, order: Sequence[str]) -> None:
+        super().__init__(card, item)
         assert isinstance(card, ChoiceCard)
-        self.card, self.item, self.choice, self.answered = card, item, card, False
-        self.order = list(choice_order) or list(card.choices)
+        self.choice = card
+        self.order = list(order) or list(card.choices)
         self.selected: set[int] = set()
-        self.result: CheckResult | None = None
-        self.redraw()
 
     @property
     def multiple(self) -> bool:
@@ -224,14 +219,14 @@ class ChoiceArea(LinesArea):
             return f"several answers are right: {keys} (or a click) toggles, enter confirms"
         return f"{keys} or a click picks an answer"
 
-    def _line(self, i: int) -> Content:
+    def _line(self, i: int, width: int) -> Content:
         key = CHOICE_KEYS[i] if i < len(CHOICE_KEYS) else "·"
-        text = self.order[i]
+        text = plain(self.order[i])
         if not self.answered:
             box = ("[x] " if i in self.selected else "[ ] ") if self.multiple else ""
             prefix = assemble((f" {key} ", "bold reverse"), " ", box)
-            return clickable(hanging(prefix, plain(text), self.text_width), f"pick({i})")
-        right = text in self.choice.answers
+            return clickable(hanging(prefix, text, width), f"pick({i})")
+        right = self.order[i] in self.choice.answers
         chosen = i in self.selected
         if right and chosen:
             mark, style = "✓ right, your choice ", "bold $text-success"
@@ -241,56 +236,41 @@ class ChoiceArea(LinesArea):
             mark, style = "✗ wrong, your choice ", "bold $text-error"
         else:
             mark, style = "                     ", ""
-        prefix = assemble((f" {key} ", "bold"), " ", (mark, style))
-        return hanging(prefix, plain(text), self.text_width)
+        return hanging(assemble((f" {key} ", "bold"), " ", (mark, style)), text, width)
 
-    def render_content(self) -> Content:
-        out = [self._line(i) for i in range(len(self.order))]
+    def body(self, width: int) -> list[Content]:
+        out = [self._line(i, width) for i in range(len(self.order))]
         if not self.answered:
             out.extend([Content(""), Content.styled(self.hint(), HINT)])
-        return lines(out)
+        return out
 
-    def action_pick(self, index: int) -> None:
-        if self.answered or index >= len(self.order):
-            return
-        if self.multiple:
-            self.selected ^= {index}
-            self.redraw()
-            return
-        self.selected = {index}
-        self.post_message(Submitted(self, [self.order[index]]))
-
-    def action_confirm(self) -> None:
-        if not self.answered and self.multiple:
-            self.post_message(Submitted(self, [self.order[i] for i in sorted(self.selected)]))
-
-    def show_result(self, result: CheckResult | None) -> None:
-        self.answered = True
-        self.result = result
-        self.redraw()
+    def act(self, action: str, argument: int) -> Outcome:
+        if action == "pick" and 0 <= argument < len(self.order):
+            if self.multiple:
+                self.selected ^= {argument}
+                return None
+            self.selected = {argument}
+            return Submit([self.order[argument]])
+        if action == "confirm" and self.multiple:
+            return Submit([self.order[i] for i in sorted(self.selected)])
+        return None
 
 
-class TrueFalseArea(LinesArea):
-    """t or f (or a click)."""
+class TrueFalseController(Controller):
+    ACTIONS = frozenset({"truth"})
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "pick(1)", "True"),
-        Binding("f", "pick(0)", "False"),
-    ]
-
-    def load(self, card: Card, item: int, *, choice_order: Sequence[str] = (),
-             order_items: Sequence[str] = ()) -> None:
+    def __init__(self, card: Card, item: int) -> None:
+        super().__init__(card, item)
         assert isinstance(card, TrueFalseCard)
-        self.card, self.item, self.truefalse, self.answered = card, item, card, False
+        self.truefalse = card
         self.given: bool | None = None
-        self.redraw()
 
-    def render_content(self) -> Content:
+    def body(self, width: int) -> list[Content]:
         out: list[Content] = []
         for value, key, label in ((True, " t ", "True"), (False, " f ", "False")):
             if not self.answered:
                 out.append(clickable(assemble((key, "bold reverse"), f" {label}"),
-                                     f"pick({int(value)})"))
+                                     f"truth({int(value)})"))
                 continue
             if value == self.truefalse.answer:
                 mark = ("✓ the right answer", "bold $text-success")
@@ -300,22 +280,95 @@ class TrueFalseArea(LinesArea):
                 mark = ("", "")
             chosen = " (you)" if value == self.given else ""
             out.append(assemble((key, "bold"), f" {label}{chosen}  ", mark))
-        return lines(out)
+        return out
 
-    def action_pick(self, value: int) -> None:
+    def act(self, action: str, argument: int) -> Outcome:
+        if action == "truth":
+            self.given = bool(argument)
+            return Submit(self.given)
+        return None
+
+
+class OrderController(Controller):
+    ACTIONS = frozenset({"cursor", "point", "move", "submit"})
+
+    def __init__(self, card: Card, item: int, items: Sequence[str]) -> None:
+        super().__init__(card, item)
+        assert isinstance(card, OrderCard)
+        self.ordering = card
+        self.items = list(items) or list(card.items_in_order)
+        self.cursor = 0
+
+    def _line(self, i: int, width: int) -> Content:
+        text = plain(self.items[i])
         if not self.answered:
-            self.given = bool(value)
-            self.post_message(Submitted(self, self.given))
+            pointer = ("▶ ", "bold") if i == self.cursor else "  "
+            style = "bold reverse" if i == self.cursor else "bold"
+            prefix = assemble(pointer, (f"{i + 1:>2}.", style), " ")
+            return clickable(hanging(prefix, text, width), f"point({i})")
+        right = self.ordering.items_in_order
+        if i < len(right) and right[i] == self.items[i]:
+            mark = ("✓ in place      ", "bold $text-success")
+        else:
+            where = right.index(self.items[i]) + 1 if self.items[i] in right else 0
+            mark = (f"✗ belongs at {where:<3}", "bold $text-error")
+        return hanging(assemble(f"{i + 1:>2}. ", mark, " "), text, width)
 
-    def show_result(self, result: CheckResult | None) -> None:
-        self.answered = True
-        self.redraw()
+    def body(self, width: int) -> list[Content]:
+        out = [self._line(i, width) for i in range(len(self.items))]
+        if not self.answered:
+            out.extend([Content(""), Content.styled(
+                "↑/↓ (k/j) highlight · alt+↑/alt+↓ (K/J) move the highlighted item · "
+                "enter submits", HINT)])
+        return out
+
+    def act(self, action: str, argument: int) -> Outcome:
+        last = len(self.items) - 1
+        if action == "cursor":
+            self.cursor = max(0, min(last, self.cursor + argument))
+        elif action == "point":
+            self.cursor = max(0, min(last, argument))
+        elif action == "move":
+            target = self.cursor + argument
+            if 0 <= target <= last:
+                self.items[self.cursor], self.items[target] = (self.items[target],
+                                                               self.items[self.cursor])
+                self.cursor = target
+        elif action == "submit":
+            return Submit(list(self.items))
+        return None
 
 
-class OrderArea(LinesArea):
-    """Items shuffled by the session: up/down (k/j) highlight, alt+up/down (K/J) move, enter."""
+def make_controller(card: Card, item: int, *, choice_order: Sequence[str] = (),
+                    order_items: Sequence[str] = ()) -> Controller:
+    """The controller for `card` (shuffled choices and items come from the session)."""
+    if isinstance(card, BasicCard):
+        return BasicController(card, item)
+    if isinstance(card, (TypedCard, ClozeCard)):
+        return TypedController(card, item)
+    if isinstance(card, ChoiceCard):
+        return ChoiceController(card, item, choice_order)
+    if isinstance(card, TrueFalseCard):
+        return TrueFalseController(card, item)
+    return OrderController(card, item, order_items)
+
+
+def controller_actions(controller: Controller) -> frozenset[str]:
+    if isinstance(controller, TypedController):
+        return controller.actions
+    return controller.ACTIONS
+
+
+# -- widgets ------------------------------------------------------------------------------------------
+class CardView(Static, can_focus=True):
+    """The card: kind line, prompt, the controller's lines and, once answered, the feedback."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "reveal", "Show answer"),
+        Binding("t", "truth(1)", "True"),
+        Binding("f", "truth(0)", "False"),
+        *(Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate(CHOICE_KEYS)),
+        Binding("enter", "confirm", "Confirm", show=False),
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("alt+up,K", "move(-1)", "Move up", key_display="alt+↑/K"),
@@ -323,149 +376,119 @@ class OrderArea(LinesArea):
         Binding("enter", "submit", "Submit order"),
     ]
 
-    def load(self, card: Card, item: int, *, choice_order: Sequence[str] = (),
-             order_items: Sequence[str] = ()) -> None:
-        assert isinstance(card, OrderCard)
-        self.card, self.item, self.ordering, self.answered = card, item, card, False
-        self.items = list(order_items) or list(card.items_in_order)
-        self.cursor = 0
+    class Submitted(Message):
+        """An answer for the core to check (`response` as `session.check` takes it)."""
+
+        def __init__(self, response: object) -> None:
+            super().__init__()
+            self.response = response
+
+    class Revealed(Message):
+        """The answer is to be shown without one given (self-graded)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.controller: Controller | None = None
+        self.meta = Content("")
+        self.feedback: Content | None = None
+        self._drawn_width = 0
+
+    def show(self, controller: Controller, meta: Content) -> None:
+        """A fresh question."""
+        self.controller, self.meta, self.feedback = controller, meta, None
         self.redraw()
+        self.refresh_bindings()
 
-    def _line(self, i: int) -> Content:
-        text = self.items[i]
-        if not self.answered:
-            pointer = ("▶ ", "bold") if i == self.cursor else "  "
-            style = "bold reverse" if i == self.cursor else "bold"
-            prefix = assemble(pointer, (f"{i + 1:>2}.", style), " ")
-            return clickable(hanging(prefix, plain(text), self.text_width), f"point({i})")
-        right = self.ordering.items_in_order
-        if i < len(right) and right[i] == text:
-            mark = ("✓ in place      ", "bold $text-success")
-        else:
-            where = right.index(text) + 1 if text in right else 0
-            mark = (f"✗ belongs at {where:<3}", "bold $text-error")
-        return hanging(assemble(f"{i + 1:>2}. ", mark, " "), plain(text), self.text_width)
+    def show_result(self, result: CheckResult | None, feedback: Content) -> None:
+        if self.controller is not None:
+            self.controller.show_result(result)
+        self.feedback = feedback
+        self.redraw()
+        self.refresh_bindings()
 
-    def render_content(self) -> Content:
-        out = [self._line(i) for i in range(len(self.items))]
-        if not self.answered:
-            out.extend([Content(""), Content.styled(
-                "↑/↓ (k/j) highlight · alt+↑/alt+↓ (K/J) move the highlighted item · "
-                "enter submits", HINT)])
-        return lines(out)
+    def redraw(self) -> None:
+        controller = self.controller
+        if controller is None:
+            self.update(Content(""))
+            return
+        width = self.content_region.width or 1000
+        self._drawn_width = self.size.width
+        parts = [self.meta, Content(""), prompt_content(controller.card, controller.item)]
+        body = controller.body(width)
+        if body:
+            parts.extend([Content(""), *body])
+        if self.feedback is not None:
+            parts.extend([Content(""), self.feedback])
+        self.update(lines(parts))
 
-    def action_point(self, index: int) -> None:
-        self.action_cursor(index - self.cursor)
-
-    def action_cursor(self, delta: int) -> None:
-        if not self.answered:
-            self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
+    def on_resize(self, event: events.Resize) -> None:
+        # Options are wrapped to the width by hand (hanging indent), so a new width redraws;
+        # a new height (the content's own) must not, or every card would be laid out twice.
+        if self.controller is not None and self.size.width != self._drawn_width:
             self.redraw()
 
-    def action_move(self, delta: int) -> None:
-        target = self.cursor + delta
-        if self.answered or not 0 <= target < len(self.items):
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        controller = self.controller
+        if action in {"reveal", "truth", "pick", "confirm", "cursor", "point", "move", "submit"}:
+            if controller is None or controller.answered:
+                return False
+            if action not in controller_actions(controller):
+                return False
+            if action == "confirm":
+                return isinstance(controller, ChoiceController) and controller.multiple
+            return True
+        return True
+
+    def _act(self, action: str, argument: int = 0) -> None:
+        controller = self.controller
+        if controller is None or controller.answered:
             return
-        self.items[self.cursor], self.items[target] = self.items[target], self.items[self.cursor]
-        self.cursor = target
+        outcome = controller.act(action, argument)
         self.redraw()
+        if isinstance(outcome, Submit):
+            self.post_message(self.Submitted(outcome.response))
+        elif isinstance(outcome, Reveal):
+            self.post_message(self.Revealed())
+
+    def action_reveal(self) -> None:
+        self._act("reveal")
+
+    def action_truth(self, value: int) -> None:
+        self._act("truth", value)
+
+    def action_pick(self, index: int) -> None:
+        self._act("pick", index)
+
+    def action_confirm(self) -> None:
+        self._act("confirm")
+
+    def action_cursor(self, delta: int) -> None:
+        self._act("cursor", delta)
+
+    def action_point(self, index: int) -> None:
+        self._act("point", index)
+
+    def action_move(self, delta: int) -> None:
+        self._act("move", delta)
 
     def action_submit(self) -> None:
-        if not self.answered:
-            self.post_message(Submitted(self, list(self.items)))
-
-    def show_result(self, result: CheckResult | None) -> None:
-        self.answered = True
-        self.redraw()
+        self._act("submit")
 
 
 class AnswerInput(Input):
-    """An Input that, for cloze cards, lets space on an empty line reveal instead of typing."""
+    """The answer line of typed and cloze cards; for cloze, space on an empty line reveals."""
 
-    def __init__(self) -> None:
-        super().__init__(placeholder="type the answer, enter checks", compact=True,
+    class Reveal(Message):
+        """Space on an empty line of a cloze card."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="type the answer, enter checks", id=id,
                          select_on_focus=False)
         self.space_reveals = False
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        # Tells the key bar that the area's "space" binding is live while the line is empty.
-        if self.space_reveals and key == "space" and not self.value:
-            return False
-        return super().check_consume_key(key, character)
-
     async def _on_key(self, event: events.Key) -> None:
         if self.space_reveals and event.key == "space" and not self.value:
-            # Keep Input's own handler from typing it; the key bubbles on to the area's binding.
+            # Keep Input's own handler from typing it.
             event.prevent_default()
-
-
-class TypedArea(Vertical, AnswerArea):
-    """Typed and cloze cards: an input (enter checks); for cloze, space on an empty line reveals."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "reveal", "Show answer")]
-
-    def __init__(self) -> None:
-        super().__init__(classes="answer-area")
-        self.answered = False
-
-    def compose(self) -> ComposeResult:
-        yield AnswerInput()
-        yield Static(classes="typed-note")
-
-    def load(self, card: Card, item: int, *, choice_order: Sequence[str] = (),
-             order_items: Sequence[str] = ()) -> None:
-        assert isinstance(card, (TypedCard, ClozeCard))
-        self.card, self.item, self.answered = card, item, False
-        field = self.query_one(AnswerInput)
-        field.space_reveals = isinstance(card, ClozeCard)
-        field.disabled = False
-        field.value = ""
-        note = self.query_one(".typed-note", Static)
-        note.update(Content.styled(self.hint(), HINT))
-        note.display = True
-
-    def hint(self) -> str:
-        card = self.card
-        if not isinstance(card, ClozeCard):
-            return "enter checks (an empty answer counts as “don't know”)"
-        gaps = sum(1 for d in card.deletions if d.number == self.item)
-        several = "; several gaps: separate the answers with ';'" if gaps > 1 else ""
-        return f"type the missing words, enter checks{several} · space on an empty line shows " \
-               "the answer"
-
-    def focus_first(self) -> None:
-        self.query_one(AnswerInput).focus(scroll_visible=False)
-
-    def action_reveal(self) -> None:
-        if not self.answered and isinstance(self.card, ClozeCard):
-            self.post_message(Revealed(self))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reveal":
-            return isinstance(getattr(self, "card", None), ClozeCard) and not self.answered
-        return True
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if not self.answered:
-            self.post_message(Submitted(self, event.value))
-
-    def show_result(self, result: CheckResult | None) -> None:
-        self.answered = True
-        self.query_one(AnswerInput).disabled = True
-        note = self.query_one(".typed-note", Static)
-        if isinstance(self.card, ClozeCard):
-            note.update(cloze_content(self.card, self.item, reveal=True))
-        else:
-            note.display = False
-
-
-AREA_TYPES: dict[type, type[LinesArea] | type[TypedArea]] = {
-    BasicCard: BasicArea,
-    TypedCard: TypedArea,
-    ClozeCard: TypedArea,
-    ChoiceCard: ChoiceArea,
-    TrueFalseCard: TrueFalseArea,
-    OrderCard: OrderArea,
-}
+            event.stop()
+            self.post_message(self.Reveal())

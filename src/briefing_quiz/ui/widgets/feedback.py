@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.core.model import (
@@ -15,7 +14,7 @@ from briefing_quiz.core.model import (
     TrueFalseCard,
     TypedCard,
 )
-from briefing_quiz.ui.text import assemble, diff, lines, one_line, plain
+from briefing_quiz.ui.text import assemble, diff, lines, one_line
 
 RIGHT = ("✓ Right", "bold $text-success")
 WRONG = ("✗ Wrong", "bold $text-error")
@@ -65,18 +64,3 @@ def feedback_content(card: Card, result: CheckResult | None, source: SourceInfo 
         if attribution:
             out.append(assemble("        — ", attribution))
     return lines(out)
-
-
-class Feedback(Static):
-    """The feedback panel; empty (and hidden by the stylesheet) until a card is answered."""
-
-    def show(self, card: Card, result: CheckResult | None, source: SourceInfo | None,
-             *, changed: bool = False) -> None:
-        self.update(feedback_content(card, result, source, changed=changed))
-        self.set_class(result is not None and result.correct, "-right")
-        self.set_class(result is not None and not result.correct, "-wrong")
-        self.add_class("-shown")
-
-    def clear(self) -> None:
-        self.update(plain(""))
-        self.remove_class("-shown", "-right", "-wrong")

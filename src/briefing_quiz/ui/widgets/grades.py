@@ -1,4 +1,8 @@
-"""The four grades, each with the interval the core previews for it; the suggested one is marked."""
+"""The four grades, each with the interval the core previews for it; the suggested one is marked.
+
+One line drawn as one text (clickable cells carry our `grade(n)` action in style meta): updating
+it repaints a line, with no layout pass.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,15 @@ from datetime import timedelta
 from typing import ClassVar
 
 from fsrs import Rating
-from textual import events, on
-from textual.app import ComposeResult
+from rich.cells import cell_len
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.containers import HorizontalGroup
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
 from briefing_quiz.core.scheduler import format_interval
+from briefing_quiz.ui.widgets.cards import clickable
 
 GRADES: tuple[tuple[Rating, str], ...] = (
     (Rating.Again, "Again"),
@@ -26,34 +30,8 @@ GRADES: tuple[tuple[Rating, str], ...] = (
 )
 
 
-class GradeButton(Static):
-    """One grade: key, name and next interval; clicking grades."""
-
-    @dataclass
-    class Clicked(Message):
-        rating: Rating
-
-    def __init__(self, rating: Rating, name: str) -> None:
-        super().__init__(classes="grade", id=f"grade-{int(rating)}")
-        self.rating = rating
-        self.grade_name = name
-
-    def show_interval(self, interval: timedelta | None, *, suggested: bool) -> None:
-        self.set_class(suggested, "-suggested")
-        mark = "▶ " if suggested else ""
-        when = format_interval(interval) if interval is not None else "?"
-        tail = " ↵" if suggested else ""
-        self.update(Content.assemble(
-            (f"{mark}{int(self.rating)} {self.grade_name}", "bold"), f"  {when}{tail}"
-        ))
-
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        self.post_message(self.Clicked(self.rating))
-
-
-class GradeBar(HorizontalGroup, can_focus=True):
-    """Takes the grade: 1-4, or enter for the suggested one."""
+class GradeBar(Static, can_focus=True):
+    """Takes the grade: 1-4, enter for the suggested one, or a click."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "grade(1)", "Again", show=False),
@@ -72,21 +50,34 @@ class GradeBar(HorizontalGroup, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.suggested: Rating = Rating.Good
-
-    def compose(self) -> ComposeResult:
-        for rating, name in GRADES:
-            yield GradeButton(rating, name)
+        self.preview: Mapping[Rating, timedelta] = {}
 
     def show_preview(self, preview: Mapping[Rating, timedelta], suggested: Rating) -> None:
         """Label each grade with its next interval and mark `suggested`."""
-        self.suggested = suggested
-        for button in self.query(GradeButton):
-            button.show_interval(preview.get(button.rating), suggested=button.rating == suggested)
+        self.preview, self.suggested = dict(preview), suggested
+        self.redraw()
+
+    def cells(self, width: int) -> Content:
+        cell = max(14, width // len(GRADES))
+        parts: list[Content] = []
+        for rating, name in GRADES:
+            chosen = rating == self.suggested
+            interval = self.preview.get(rating)
+            when = format_interval(interval) if interval is not None else "?"
+            text = f"{'▶ ' if chosen else '  '}{int(rating)} {name}"
+            tail = f"  {when}{' ↵' if chosen else ''}"
+            pad = " " * max(1, cell - cell_len(text) - cell_len(tail))
+            style = "bold reverse" if chosen else ""
+            part = Content.assemble((text, "bold " + style if style else "bold"),
+                                    (tail + pad, style))
+            parts.append(clickable(part, f"grade({int(rating)})"))
+        return Content("").join(parts)
+
+    def redraw(self) -> None:
+        self.update(self.cells(self.content_region.width or 80), layout=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.redraw()
 
     def action_grade(self, value: int) -> None:
         self.post_message(self.Graded(Rating(value) if value else self.suggested))
-
-    @on(GradeButton.Clicked)
-    def _clicked(self, event: GradeButton.Clicked) -> None:
-        event.stop()
-        self.post_message(self.Graded(event.rating))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.app import ComposeResult
-from textual.containers import HorizontalGroup
+from rich.cells import cell_len
+from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
-from briefing_quiz.ui.text import assemble, plain
+from briefing_quiz.ui.text import assemble, one_line
 
 
 def format_elapsed(elapsed: timedelta) -> str:
@@ -20,8 +20,11 @@ def format_elapsed(elapsed: timedelta) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
-class StudyHeader(HorizontalGroup):
-    """`deck` on the left (cut when long); `status · N done · M left · m:ss` on the right."""
+class StudyHeader(Static):
+    """One line: the deck on the left (cut to fit), `status · N done · M left · time` right.
+
+    Its size never changes, so updates repaint it without a layout pass of the whole screen.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -31,24 +34,20 @@ class StudyHeader(HorizontalGroup):
         self.elapsed = timedelta(0)
         self.status: Content = Content("")
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="study-deck")
-        yield Static(id="study-progress")
-
     def set_progress(self, *, deck: str, done: int, remaining: int, elapsed: timedelta,
                      status: Content | None = None) -> None:
-        if deck != self.deck:
-            self.deck = deck
-            self.query_one("#study-deck", Static).update(plain(deck))
-        self.done, self.remaining, self.elapsed = done, remaining, elapsed
+        self.deck, self.done, self.remaining, self.elapsed = deck, done, remaining, elapsed
         if status is not None:
             self.status = status
-        self._refresh_progress()
+        self._redraw()
 
     def set_elapsed(self, elapsed: timedelta) -> None:
         if format_elapsed(elapsed) != format_elapsed(self.elapsed):
             self.elapsed = elapsed
-            self._refresh_progress()
+            self._redraw()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._redraw()
 
     def progress_content(self) -> Content:
         parts: list[str | Content | tuple[str, str]] = []
@@ -58,5 +57,16 @@ class StudyHeader(HorizontalGroup):
         parts.append(f"{self.done} done · {self.remaining} left  ·  time {elapsed}")
         return assemble(*parts)
 
-    def _refresh_progress(self) -> None:
-        self.query_one("#study-progress", Static).update(self.progress_content())
+    def line_content(self, width: int) -> Content:
+        right = self.progress_content()
+        room = width - right.cell_length - 2
+        deck = one_line(self.deck, 200)
+        if room < 1:
+            return right
+        if cell_len(deck) > room:
+            deck = deck[: max(0, room - 1)] + "…"
+        gap = width - cell_len(deck) - right.cell_length
+        return Content.assemble((deck, "bold"), " " * max(1, gap), right)
+
+    def _redraw(self) -> None:
+        self.update(self.line_content(self.content_region.width or 80), layout=False)

@@ -64,8 +64,9 @@ class KeyBar(Static):
             parts.append(palette)
         self._targets = targets
         content = Content("").join(parts)
+        # One line whatever the keys: no layout pass needed.
         self.update(Content(content.plain, [Span(s.start, s.end, s.style)
-                                            for s in content.spans]))
+                                            for s in content.spans]), layout=False)
 
     async def on_click(self, event: events.Click) -> None:
         for start, end, node, action in self._targets:
