@@ -235,7 +235,7 @@ def time_grades(decks: Path, data: Path, config: Path, answers: int, cwd: Path) 
     term = Terminal(app_argv(decks, data, config), cwd)
     times: list[float] = []
     try:
-        term.wait_for(re.compile(r"Bench deck.*\d"))
+        term.wait_for(re.compile(r"bench\s+\d+.*Bench deck"))
         term.send("a")  # study all due
         term.wait_for(re.compile(r"0 done[^\n]*"))
         for done in range(answers):
@@ -295,8 +295,8 @@ def measure(*, cards: int = 10_000, reviews: int = 100_000, answers: int = 1000,
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp:
         folder = Path(tmp)
         decks, data, config = prepare(cards, reviews, folder)
-        marks = [re.compile("Loading decks"), re.compile(rf"Bench deck[ …]+{cards}\b"),
-                 re.compile(rf"Bench deck\s+\d+\s+\d+\s+\d+\s+{cards}\b")]
+        marks = [re.compile("Loading decks"), re.compile(rf"bench[ …]+{cards}[ …]+Bench deck"),
+                 re.compile(rf"bench\s+\d+\s+\d+\s+\d+\s+{cards}\s+\S+\s+Bench deck")]
         app_starts: list[list[float]] = []
         minimal_starts: list[float] = []
         for _ in range(starts):  # alternate, so load on the machine hits both alike

@@ -74,8 +74,8 @@ async def test_first_run_welcomes_and_counts_decks(make_app: MakeApp, paths: Pat
         assert "Welcome to briefing-quiz!" in text
         assert "press enter to study it" in text
         row = next(line for line in text.splitlines() if "mini" in line)
-        # new, learning, due, total, recall
-        assert row.split()[-5:] == ["7", "0", "0", "7", "—"]
+        # deck, new, learning, due, total, recall, title
+        assert row.split()[:6] == ["mini", "7", "0", "0", "7", "—"]
     assert paths.data_file.exists()
 
 
@@ -165,7 +165,7 @@ async def test_wrong_answers_show_the_right_one_and_are_saved(make_app: MakeApp,
         await press(pilot, "enter")
         assert isinstance(app.screen, DecksScreen)
         row = next(line for line in screen_text(app).splitlines() if " mini " in line)
-        assert row.split()[-5:-1] == ["1", "6", "0", "7"]  # 1 new left, 6 learning
+        assert row.split()[1:5] == ["1", "6", "0", "7"]  # 1 new left, 6 learning
 
     saved = reviews(paths)
     assert [(k, r, c) for k, r, _g, c, _u in saved] == [

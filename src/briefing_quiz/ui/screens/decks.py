@@ -70,10 +70,11 @@ class DecksScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#decks-table", DataTable)
+        # The numbers first and the title last, so a narrow terminal cuts the title, not them.
         table.add_column("Deck", key="deck")
-        table.add_column("Title", key="title")
         for label in ("New", "Learning", "Due", "Total", "Recall"):
             table.add_column(Text(label, justify="right"), key=label.lower())
+        table.add_column("Title", key="title")
         table.display = False
         self.query_one("#welcome").display = False
         self.query_one("#failures").display = False
@@ -94,6 +95,8 @@ class DecksScreen(Screen[None]):
         table.display = bool(loaded.decks)
         if selected is not None and selected in {d.id for d in loaded.decks}:
             table.move_cursor(row=table.get_row_index(selected))
+        if table.display and self.focused is not table:
+            table.focus()  # it could not take the focus while hidden
         welcome = self.query_one("#welcome", Static)
         welcome.update(plain(WELCOME))
         welcome.display = loaded.first_run and bool(loaded.decks)
@@ -110,8 +113,8 @@ class DecksScreen(Screen[None]):
             counts.append(recall_text(stats.mean_retrievability))
         return [
             Text(clean(deck.id), no_wrap=True, overflow="ellipsis"),
-            Text(clean(deck.title), no_wrap=True, overflow="ellipsis"),
             *(Text(c, justify="right") for c in counts),
+            Text(clean(deck.title), no_wrap=True, overflow="ellipsis"),
         ]
 
     def _show_status(self, loaded: Loaded) -> None:
