@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from fsrs import Rating
 from textual.pilot import Pilot
 
@@ -361,3 +362,45 @@ async def test_unusable_progress_file_is_reported_not_raised(make_app: MakeApp,
         assert isinstance(app.screen, DecksScreen)
         assert any(n.severity == "error" for n in app._notifications)
     assert paths.data_file.read_bytes().startswith(b"this is not")
+
+
+async def test_an_edited_card_is_marked_changed(make_app: MakeApp, deck_dir: Path,
+                                                clock: FrozenClock) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space", "1", "escape", "enter")  # basic: Again, back in 1m
+        deck = deck_dir / "mini.toml"
+        deck.write_text(deck.read_text(encoding="utf-8").replace(
+            "What is the capital of Ukraine?", "Which city is the capital of Ukraine?"),
+            encoding="utf-8")
+        clock.advance(timedelta(minutes=2))
+        await press(pilot, "r", "a")
+        assert current_card_id(app) == "basic-capital"
+        text = screen_text(app)
+        assert "⚠ changed since you last saw it" in text and "Which city" in text
+
+
+async def test_a_failed_save_is_reported_and_nothing_moves_on(
+        make_app: MakeApp, paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.core.errors import StoreError
+    from briefing_quiz.core.session import StudySession
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise StoreError(f"cannot save to {paths.data_file}: disk full")
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space")
+        monkeypatch.setattr(StudySession, "answer", refuse)
+        await press(pilot, "3")
+        assert current_card_id(app) == "basic-capital"  # still on the card, still answerable
+        assert study(app).phase == "answered"
+        assert "✗ not saved" in screen_text(app) and "✓ saved" not in screen_text(app)
+        assert any("NOT saved" in n.message and "disk full" in n.message
+                   for n in app._notifications)
+        monkeypatch.undo()
+        await press(pilot, "3")
+        assert current_card_id(app) == "typed-troops"
+    assert [r[0] for r in reviews(paths)] == ["mini/basic-capital"]
