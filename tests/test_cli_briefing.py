@@ -203,7 +203,7 @@ def test_briefing_threshold_ends_the_session(env: Env, monkeypatch: pytest.Monke
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["study", "mini", "--briefing"], "--briefing runs with --plain for now"),
+    (["study", "--briefing"], "works on one deck: name it (decks: feb2022, mini)"),
     (["study", "mini", "--test", "3"], "--test runs with --plain for now"),
     (["study", "mini", "--briefing", "--test", "3", "--plain"], "one of --briefing and --test"),
     (["study", "--briefing", "--plain"], "works on one deck: name it (decks: feb2022, mini)"),

@@ -41,9 +41,13 @@ class QuizApp(App[int]):
     ]
 
     def __init__(self, paths: Paths, *, clock: Callable[[], datetime] = utc_now,
-                 seed: int | None = None, tz: tzinfo | None = None) -> None:
+                 seed: int | None = None, tz: tzinfo | None = None,
+                 briefing: str | None = None, threshold: float | None = None) -> None:
         super().__init__()
         self.paths = paths
+        # `study DECK --briefing`: a briefing session on DECK once the decks are loaded.
+        self.initial_briefing = briefing
+        self.briefing_threshold = threshold
         self.clock = clock
         # Shuffles are seeded per run: stable within a session, different between runs (so the
         # position of the right choice is never something to learn). Tests pass a fixed seed.
@@ -115,9 +119,47 @@ class QuizApp(App[int]):
 
         self.push_screen(BrowseScreen())
 
+    # -- briefing mode and statistics (screens/briefing.py, briefing_study.py, stats.py) ----------
+    def decks_loaded(self) -> None:
+        """Called by the decks screen after each load: the first starts what the command line
+        asked for."""
+        deck_id, self.initial_briefing = self.initial_briefing, None
+        if deck_id is None:
+            return
+        if deck_id not in {d.id for d in self.backend.decks}:
+            known = ", ".join(d.id for d in self.backend.decks) or "none"
+            self.notify(f"No deck {deck_id!r} to study for its briefing (decks: {known}).",
+                        severity="error", timeout=10)
+            return
+        self.start_briefing(deck_id)
 
-def run_app(paths: Paths) -> int:
-    """Run the app until the user quits; the exit code for the CLI."""
-    app = QuizApp(paths)
+    def start_briefing(self, deck_id: str) -> None:
+        from briefing_quiz.ui.screens.briefing import start_briefing
+
+        self.run_worker(start_briefing(self, deck_id, self.briefing_threshold),
+                        group="briefing-start", exclusive=True)
+
+    def open_target(self, deck_id: str) -> None:
+        from briefing_quiz.ui.screens.briefing import TargetScreen
+
+        title = next((d.title for d in self.backend.decks if d.id == deck_id), deck_id)
+        self.push_screen(TargetScreen(deck_id, title), self.target_changed)
+
+    def target_changed(self, change: str | None) -> None:
+        """After the briefing-time dialog: recount the decks when a target was set or cleared."""
+        decks = self.decks_screen
+        if change is not None and decks is not None:
+            self.run_worker(decks.refresh_stats(), group="refresh-stats")
+
+    def open_stats(self, deck_id: str | None) -> None:
+        from briefing_quiz.ui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(deck_id))
+
+
+def run_app(paths: Paths, *, briefing: str | None = None, threshold: float | None = None) -> int:
+    """Run the app until the user quits; the exit code for the CLI. `briefing`: open a briefing
+    session on that deck at once (`threshold`: its readiness goal)."""
+    app = QuizApp(paths, briefing=briefing, threshold=threshold)
     result = app.run()
     return 0 if result is None else int(result)

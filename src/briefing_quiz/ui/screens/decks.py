@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -34,6 +35,18 @@ def recall_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
+def briefing_cell(stats: DeckStats, now: datetime) -> str:
+    """'2d 3h · 63%': the countdown to the deck's briefing and the readiness then ('—': none)."""
+    from briefing_quiz.core.briefing import format_countdown
+
+    if stats.briefing_at is None:
+        return "—"
+    if stats.briefing_at <= now or stats.readiness is None:
+        return "passed"
+    countdown = format_countdown(stats.briefing_at - now, short=True)
+    return f"{countdown} · {stats.readiness.percent}%"
+
+
 class DecksScreen(Screen[None]):
     """Decks with new / learning / due / total and mean recall."""
 
@@ -42,6 +55,8 @@ class DecksScreen(Screen[None]):
         Binding("a", "study_all", "Study all due"),
         Binding("b", "browse", "Browse"),
         Binding("s", "stats", "Stats"),
+        Binding("t", "target", "Briefing time"),
+        Binding("g", "briefing", "Briefing study"),
         Binding("r", "reload", "Reload"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -74,6 +89,7 @@ class DecksScreen(Screen[None]):
         table.add_column("Deck", key="deck")
         for label in ("New", "Learning", "Due", "Total", "Recall"):
             table.add_column(Text(label, justify="right"), key=label.lower())
+        table.add_column(Text("Briefing", justify="right"), key="briefing")
         table.add_column("Title", key="title")
         table.display = False
         self.query_one("#welcome").display = False
@@ -91,7 +107,8 @@ class DecksScreen(Screen[None]):
         selected = self.selected_deck_id()
         table.clear()
         for deck in loaded.decks:
-            table.add_row(*self._cells(deck, self.stats.get(deck.id)), key=deck.id)
+            table.add_row(*self._cells(deck, self.stats.get(deck.id), self.quiz.clock()),
+                          key=deck.id)
         table.display = bool(loaded.decks)
         if selected is not None and selected in {d.id for d in loaded.decks}:
             table.move_cursor(row=table.get_row_index(selected))
@@ -104,13 +121,14 @@ class DecksScreen(Screen[None]):
         self._show_failures(loaded)
 
     @staticmethod
-    def _cells(deck: Deck, stats: DeckStats | None) -> list[Text]:
+    def _cells(deck: Deck, stats: DeckStats | None, now: datetime) -> list[Text]:
         total = sum(len(card.items) for card in deck.cards)
         if stats is None:
-            counts = ["…", "…", "…", str(total), "…"]
+            counts = ["…", "…", "…", str(total), "…", "…"]
         else:
             counts = [str(n) for n in (stats.new, stats.learning, stats.due_now, stats.items)]
             counts.append(recall_text(stats.mean_retrievability))
+            counts.append(briefing_cell(stats, now))
         return [
             Text(clean(deck.id), no_wrap=True, overflow="ellipsis"),
             *(Text(c, justify="right") for c in counts),
@@ -192,7 +210,18 @@ class DecksScreen(Screen[None]):
             self.quiz.open_browse()
 
     def action_stats(self) -> None:
-        self.notify("Statistics are coming soon. Meanwhile: `briefing-quiz stats`.", timeout=4)
+        if self._ready():
+            self.quiz.open_stats(self.selected_deck_id())
+
+    def action_target(self) -> None:
+        deck_id = self.selected_deck_id()
+        if self._ready() and deck_id is not None:
+            self.quiz.open_target(deck_id)
+
+    def action_briefing(self) -> None:
+        deck_id = self.selected_deck_id()
+        if self._ready() and deck_id is not None:
+            self.quiz.start_briefing(deck_id)
 
     def action_reload(self) -> None:
         self.reload()
@@ -210,6 +239,7 @@ class DecksScreen(Screen[None]):
             status.update(Content("Reloading decks…"))
         loaded = await backend.call(backend.load_sync)
         self.show_loaded(loaded)
+        self.quiz.decks_loaded()
         if not quiet:
             bad = len(loaded.failures)
             self.notify(f"Reloaded {len(loaded.decks)} deck{'s' if len(loaded.decks) != 1 else ''}"

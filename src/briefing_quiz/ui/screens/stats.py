@@ -1,0 +1,253 @@
+"""Statistics of one deck at a time: readiness at the briefing, the due forecast for 30 days,
+reviews per day over the past 8 weeks and true retention per week.
+
+Numbers come from `core.stats` and `core.briefing_session` (through `ui.briefing_backend`).
+Charts are Textual's own widgets: a `Sparkline` for each daily series (one fixed-width column
+per day, so days line up with the axis labels under them), a `ProgressBar` for readiness and a
+`DataTable` for the weekly retention (a rate per week is read better as numbers than as bar
+heights scaled between their own minimum and maximum). Every chart also says its numbers in
+words, so nothing depends on reading bar heights or colours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, tzinfo
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, ProgressBar, Sparkline, Static
+
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.ui.briefing_backend import DeckCharts, deck_charts_sync
+from briefing_quiz.ui.text import assemble, lines, one_line, plain
+from briefing_quiz.ui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from briefing_quiz.core.stats import DayCount, RetentionWeek
+    from briefing_quiz.ui.app import QuizApp
+
+#: Columns per day of the forecast sparkline (30 days: 60 columns, within 80).
+FORECAST_COLUMNS_PER_DAY = 2
+
+
+def _day(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def axis(left: str, right: str, width: int) -> str:
+    """`left` and `right` at the two ends of a `width`-column axis."""
+    gap = max(1, width - len(left) - len(right))
+    return left + " " * gap + right
+
+
+def forecast_text(forecast: Sequence[DayCount]) -> Content:
+    """'Due, next 30 days: 4 today · 9 in 7 days · 12 in all · most on Mar 3 (5)' (today's
+    count includes the overdue)."""
+    if not forecast:
+        return Content("")
+    today = forecast[0].count
+    week = sum(d.count for d in forecast[:7])
+    total = sum(d.count for d in forecast)
+    busiest = max(forecast, key=lambda d: d.count)
+    parts = [f"{today} today", f"{week} in 7 days", f"{total} in all"]
+    if busiest.count and busiest is not forecast[0]:
+        parts.append(f"most on {_day(busiest.day)} ({busiest.count})")
+    return assemble((f"Due, next {len(forecast)} days: ", "bold"), " · ".join(parts))
+
+
+def reviews_text(reviews: Sequence[DayCount]) -> Content:
+    """'Reviews, last 8 weeks: 230 on 12 days · most 45 on Feb 2 · 10 today'."""
+    total = sum(d.count for d in reviews)
+    days = sum(1 for d in reviews if d.count)
+    head = (f"Reviews, last {len(reviews) // 7} weeks: ", "bold")
+    if not total:
+        return assemble(head, "none yet")
+    most = max(reviews, key=lambda d: d.count)
+    return assemble(head, f"{total} on {_plural(days, 'day')} · most {most.count} on "
+                          f"{_day(most.day)} · {reviews[-1].count} today")
+
+
+def retention_text(weeks: Sequence[RetentionWeek]) -> Content:
+    """'True retention, last 8 weeks: 87% of 120 reviews of learned cards' (recalled: graded
+    Hard, Good or Easy)."""
+    reviews = sum(w.reviews for w in weeks)
+    passed = sum(w.passed for w in weeks)
+    head = (f"True retention, last {len(weeks)} weeks: ", "bold")
+    if not reviews:
+        return assemble(head, "no reviews of learned cards yet")
+    return assemble(head, f"{passed * 100 // reviews}% recalled of "
+                          f"{_plural(reviews, 'review')} of learned cards")
+
+
+def briefing_content(charts: DeckCharts, tz: tzinfo | None) -> Content:
+    from briefing_quiz.core.briefing import format_local
+    from briefing_quiz.core.briefing_session import percent_text
+    from briefing_quiz.ui.screens.briefing import weakest_text
+
+    status = charts.status
+    if status is None:
+        return assemble(("Briefing: ", "bold"), "no time set · press t to set one")
+    out = [assemble(("Briefing: ", "bold"), format_local(status.at, tz), "  ·  ",
+                    (status.countdown(), "bold"))]
+    if status.passed or status.readiness is None:
+        out.append(plain("It has passed: press t to set the next one."))
+    else:
+        ready = status.readiness
+        weakest = weakest_text(ready)
+        out.append(assemble(("Readiness then: ", "bold"), (percent_text(ready.overall), "bold"),
+                            f" (expected recall of {_plural(ready.items, 'item')})",
+                            f"  ·  {weakest}" if weakest else ""))
+    return lines(out)
+
+
+class StatsScreen(Screen[None]):
+    """Statistics of the decks, one at a time (← → to change deck)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "deck(-1)", "Previous deck", key_display="←"),
+        Binding("right,l", "deck(1)", "Next deck", key_display="→"),
+        Binding("t", "target", "Briefing time"),
+        Binding("escape,q", "back", "Back", key_display="esc"),
+        Binding("question_mark", "app.help", "Help", show=False),
+    ]
+
+    def __init__(self, deck_id: str | None = None) -> None:
+        super().__init__(id="stats")
+        self.deck_id = deck_id
+        self.charts: DeckCharts | None = None
+
+    @property
+    def quiz(self) -> QuizApp:
+        from briefing_quiz.ui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    @property
+    def deck_ids(self) -> list[str]:
+        return [d.id for d in self.quiz.backend.decks]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="stats-body"):
+            yield Static(id="stats-title")
+            yield Static(Content.styled("Reading…", "italic"), id="stats-briefing")
+            yield ProgressBar(total=100, show_eta=False, show_percentage=False,
+                              id="stats-readiness")
+            yield Static(id="forecast-title", classes="stats-heading")
+            yield Sparkline([], id="forecast-chart")
+            yield Static(id="forecast-axis", classes="stats-axis")
+            yield Static(id="reviews-title", classes="stats-heading")
+            yield Sparkline([], id="reviews-chart")
+            yield Static(id="reviews-axis", classes="stats-axis")
+            yield Static(id="retention-title", classes="stats-heading")
+            yield DataTable(id="retention-table", cursor_type="none", show_cursor=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        ids = self.deck_ids
+        if self.deck_id not in ids:
+            self.deck_id = ids[0] if ids else None
+        self.query_one("#stats-readiness").display = False
+        self.query_one("#stats-body").focus()
+        self.load()
+
+    # -- data -------------------------------------------------------------------------------------
+    @work(exclusive=True, group="stats-load")
+    async def load(self) -> None:
+        title = self.query_one("#stats-title", Static)
+        if self.deck_id is None:
+            title.update(plain("No decks are loaded: there is nothing to count."))
+            self.query_one("#stats-briefing", Static).update(Content(""))
+            return
+        backend = self.quiz.backend
+        try:
+            charts = await backend.call(deck_charts_sync, backend, self.deck_id)
+        except BriefingQuizError as error:
+            self.query_one("#stats-briefing", Static).update(
+                assemble(("✗ Cannot read the statistics: ", "bold $text-error"), str(error)))
+            return
+        self.show(charts)
+
+    def show(self, charts: DeckCharts) -> None:
+        self.charts = charts
+        ids = self.deck_ids
+        deck = charts.deck
+        position = (f"deck {ids.index(deck.id) + 1} of {len(ids)} (← →)"
+                    if deck.id in ids and len(ids) > 1 else "")
+        self.query_one("#stats-title", Static).update(assemble(
+            ("Statistics · ", "bold"), (one_line(deck.id, 40), "bold"), " — ",
+            one_line(deck.title, 60), f"   {position}" if position else ""))
+        self.query_one("#stats-briefing", Static).update(
+            briefing_content(charts, self.quiz.backend.tz))
+        bar = self.query_one("#stats-readiness", ProgressBar)
+        ready = charts.status.readiness if charts.status is not None else None
+        bar.display = ready is not None
+        if ready is not None:
+            bar.update(progress=ready.overall * 100)
+
+        forecast = charts.forecast
+        self.query_one("#forecast-title", Static).update(forecast_text(forecast))
+        width = len(forecast) * FORECAST_COLUMNS_PER_DAY
+        chart = self.query_one("#forecast-chart", Sparkline)
+        chart.styles.width = width
+        chart.data = [d.count for d in forecast]
+        last = f"{_day(forecast[-1].day)}" if forecast else ""
+        self.query_one("#forecast-axis", Static).update(plain(axis("today", last, width)))
+
+        reviews = charts.reviews
+        self.query_one("#reviews-title", Static).update(reviews_text(reviews))
+        chart = self.query_one("#reviews-chart", Sparkline)
+        chart.styles.width = len(reviews)
+        chart.data = [d.count for d in reviews]
+        first = _day(reviews[0].day) if reviews else ""
+        self.query_one("#reviews-axis", Static).update(plain(axis(first, "today", len(reviews))))
+
+        self.query_one("#retention-title", Static).update(retention_text(charts.retention))
+        self._retention_table(charts.retention)
+
+    def _retention_table(self, weeks: Sequence[RetentionWeek]) -> None:
+        table = self.query_one("#retention-table", DataTable)
+        table.clear(columns=True)
+        table.add_column("Week of", key="label")
+        for i, week in enumerate(weeks):
+            table.add_column(Text(_day(week.start), justify="right"), key=f"w{i}")
+        table.add_row(Text("Reviews"), *(Text(str(w.reviews) if w.reviews else "—",
+                                              justify="right") for w in weeks))
+        table.add_row(Text("Recalled"), *(Text("—" if w.rate is None else f"{w.rate:.0%}",
+                                               justify="right") for w in weeks))
+
+    # -- actions ----------------------------------------------------------------------------------
+    def action_deck(self, step: int) -> None:
+        ids = self.deck_ids
+        if not ids:
+            return
+        index = ids.index(self.deck_id) if self.deck_id in ids else 0
+        self.deck_id = ids[(index + step) % len(ids)]
+        self.load()
+
+    def action_target(self) -> None:
+        from briefing_quiz.ui.screens.briefing import TargetScreen
+
+        if self.deck_id is None or self.charts is None:
+            return
+
+        def then(change: str | None) -> None:
+            self.quiz.target_changed(change)
+            if change is not None:
+                self.load()
+
+        self.app.push_screen(TargetScreen(self.deck_id, self.charts.deck.title), then)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,127 @@
+"""The statistics screen shows, for a scripted review history, the numbers core.stats computes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import fsrs
+from fsrs import Rating
+
+from briefing_quiz.config import Config
+from briefing_quiz.core.briefing_session import briefing_status, percent_text
+from briefing_quiz.core.decks import load_deck
+from briefing_quiz.core.model import ItemKey
+from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id
+from briefing_quiz.core.stats import due_forecast
+from briefing_quiz.core.store import Store
+from briefing_quiz.paths import Paths
+from briefing_quiz.ui.app import QuizApp
+from briefing_quiz.ui.screens.decks import DecksScreen
+from briefing_quiz.ui.screens.stats import StatsScreen
+
+from .conftest import T0, press, ready, screen_text
+
+MakeApp = Callable[..., QuizApp]
+UTC = timezone.utc
+TARGET = datetime(2022, 2, 17, 14, 0, tzinfo=UTC)
+
+
+def at(day: int, hour: int = 10) -> datetime:
+    return datetime(2022, 2, day, hour, 0, tzinfo=UTC)
+
+
+def first_review(store: Store, card_id: str, when: datetime, due: datetime) -> None:
+    """A first answer that puts the item straight into the review phase, due at `due`."""
+    key = ItemKey("mini", card_id)
+    card = fsrs.Card(card_id=fsrs_card_id(key), state=fsrs.State.Review, stability=5.0,
+                     difficulty=5.0, due=due, last_review=when)
+    store.record_review(key, Rating.Good, reviewed_at=when, duration_ms=8000,
+                        content_hash="h", schedule=lambda _prev: card)
+
+
+def review(store: Store, card_id: str, rating: Rating, when: datetime) -> None:
+    key = ItemKey("mini", card_id)
+    sched = Scheduler()
+
+    def schedule(prev: fsrs.Card | None) -> fsrs.Card:
+        assert prev is not None
+        return sched.review(prev, rating, when)
+
+    store.record_review(key, rating, reviewed_at=when, duration_ms=8000, content_hash="h",
+                        schedule=schedule)
+
+
+def script_history(paths: Paths) -> None:
+    """Six reviews on four days (Feb 7, 12, 13, 14); two of them of learned cards in the week of
+    Feb 7, one recalled and one forgotten; a briefing on Feb 17."""
+    with Store.open(paths.data_file) as store:
+        first_review(store, "basic-capital", at(7), due=at(12))
+        first_review(store, "typed-troops", at(7), due=at(14, 8))
+        first_review(store, "choice-advisor", at(7), due=at(13))
+        review(store, "basic-capital", Rating.Good, at(12))
+        review(store, "choice-advisor", Rating.Again, at(13))
+        first_review(store, "truefalse-poland", at(14, 9), due=at(16))
+        store.set_briefing_target("mini", TARGET, now=T0)
+
+
+async def test_stats_screen_shows_the_scripted_history(make_app: MakeApp, paths: Paths,
+                                                       deck_dir: object) -> None:
+    script_history(paths)
+    with Store.open(paths.data_file, readonly=True) as store:
+        deck = load_deck(paths.deck_dirs[0] / "mini.toml")
+        forecast = due_forecast(store, deck, 30, now=T0, tz=UTC, hour=4)
+        status = briefing_status(deck, store, Config(), now=T0)
+    assert status is not None and status.readiness is not None
+    today, week = forecast[0].count, sum(d.count for d in forecast[:7])
+    assert today == 2  # typed-troops due this morning; choice-advisor relearning since Feb 13
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await press(pilot, "s")
+        assert isinstance(app.screen, StatsScreen)
+        text = screen_text(app)
+        assert "Statistics · mini — Mini deck: one card of each type" in text
+        assert "Briefing: Thu 2022-02-17 14:00  ·  in 3 days 4 hours" in text
+        assert f"Readiness then: {percent_text(status.readiness.overall)} (expected recall of 7 " \
+               "items)" in text
+        assert f"Due, next 30 days: {today} today · {week} in 7 days · 4 in all" in text
+        assert "Reviews, last 8 weeks: 6 on 4 days · most 3 on Feb 7 · 1 today" in text
+        assert "True retention, last 8 weeks: 50% recalled of 2 reviews of learned cards" in text
+        lines = text.splitlines()
+        table = next(i for i, line in enumerate(lines) if "Week of" in line)
+        weeks, reviews, recalled = (lines[table + i].split() for i in range(3))
+        assert reviews[0] == "Reviews" and recalled[0] == "Recalled"
+        # The last two weeks: Feb 7 (2 reviews of learned cards, one recalled) and this week.
+        assert weeks[-4:] == ["Feb", "7", "Feb", "14"]
+        assert reviews[-2:] == ["2", "—"] and recalled[-2:] == ["50%", "—"]
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DecksScreen)
+
+
+async def test_stats_screen_changes_deck_and_sets_the_briefing(make_app: MakeApp, paths: Paths,
+                                                               deck_dir: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(deck_dir, Path)
+    (deck_dir / "second.toml").write_text(
+        'format = 1\n[deck]\nid = "second"\ntitle = "Second deck"\n\n[[cards]]\nid = "a"\n'
+        'type = "truefalse"\nstatement = "s"\nanswer = false\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await press(pilot, "s")
+        text = screen_text(app)
+        assert "Statistics · mini" in text and "deck 1 of 2" in text
+        assert "Briefing: no time set · press t to set one" in text
+        assert "Reviews, last 8 weeks: none yet" in text
+        await press(pilot, "right")
+        assert "Statistics · second" in screen_text(app)
+        await press(pilot, "right")
+        assert "Statistics · mini" in screen_text(app)
+        await press(pilot, "t", *"2022-02-17", "space", *"14:00", "enter")
+        assert isinstance(app.screen, StatsScreen)
+        assert "Briefing: Thu 2022-02-17 14:00" in screen_text(app)
+    with Store.open(paths.data_file, readonly=True) as store:
+        assert store.briefing_target("mini") == TARGET
