@@ -415,6 +415,19 @@ class BriefingSession(StudySession):
         super().bury()
         self._update(entry.key, self.clock())
 
+    def replace_deck(self, deck: Deck) -> QueueEntry | None:
+        """`StudySession.replace_deck`, then the readiness over the new version's items."""
+        if deck.id != self.deck.id:
+            raise ValueError(f"deck {deck.id!r} is not this session's deck {self.deck.id!r}")
+        self.deck = deck
+        self._items = [(card, ItemKey(deck.id, card.id, item))
+                       for card in deck.cards for item in card.items]
+        entry = super().replace_deck(deck)
+        self._reload(self.clock())
+        if entry is None:
+            self.choice = None
+        return entry
+
     def stop_text(self) -> str:
         """Why the session stopped, in words (after `next()` returned None)."""
         percent = percent_text(self.readiness.overall)

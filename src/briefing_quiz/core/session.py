@@ -559,6 +559,44 @@ class StudySession:
                 self._counts["learning"] -= 1
                 return
 
+    # -- public: a deck read again ---------------------------------------------------------------
+
+    def replace_deck(self, deck: Deck) -> QueueEntry | None:
+        """Use `deck`, a re-read version of one of this session's decks (same id), from now on:
+        e.g. after the user edited its file. Progress is keyed by ids, so nothing stored changes.
+
+        Queued items whose card (or cloze gap) is gone leave the queue, and so do undo steps on
+        them. Returns the current entry rebuilt from the new card; None (and nothing current)
+        when its card or gap is gone, or when nothing was current: call `next()`.
+        """
+        if deck.id not in self._decks:
+            raise ValueError(f"deck {deck.id!r} is not in this session")
+        self._decks[deck.id] = deck
+        self.decks = [deck if d.id == deck.id else d for d in self.decks]
+
+        def kept(slot: _Slot) -> bool:
+            if slot.deck_id != deck.id:
+                return True
+            card = deck.card(slot.card_id)
+            return card is not None and slot.item in card.items and (
+                type(card) is ClozeCard) == slot.cloze
+
+        self._main = deque(slot for slot in self._main if kept(slot))
+        self._learning = [entry for entry in self._learning if kept(entry[2])]
+        heapq.heapify(self._learning)
+        self._counts = {"new": 0, "learning": len(self._learning), "review": 0}
+        for slot in self._main:
+            self._counts[slot.kind] += 1
+        self._undo = [action for action in self._undo if kept(action.slot)]
+        current = self._current_slot
+        if current is None or current.deck_id != deck.id:
+            return self.current
+        if not kept(current):
+            self._clear_current()
+            return None
+        self.current = self._entry(current, self._current_state)
+        return self.current
+
     # -- public: seeded presentation order --------------------------------------------------------
 
     def choice_order(self, entry: QueueEntry) -> list[str]:
