@@ -53,10 +53,6 @@ class QuizApp(App[int]):
         # position of the right choice is never something to learn). Tests pass a fixed seed.
         self.seed = random.SystemRandom().randrange(2**31) if seed is None else seed
         self.backend = Backend(paths, clock=clock, seed=self.seed, tz=tz)
-        # Read while Textual starts: the decks screen takes these results when it mounts.
-        for step in (self.backend.load_config_sync, self.backend.load_sync,
-                     self.backend.deck_stats_sync):
-            self.backend.prefetch(step)
         self._theme_loaded = False
 
     # -- start and stop ---------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from functools import partial
-from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from briefing_quiz.core.errors import BriefingQuizError, ConfigError, DeckError
 from briefing_quiz.core.model import Card, Deck, ItemKey
@@ -78,26 +78,12 @@ class Backend:
         self.failures: list[DeckError] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-quiz-store")
         self._pending = 0
-        self._prefetched: dict[str, Future[object]] = {}
 
     # -- threading --------------------------------------------------------------------------------
-    def prefetch(self, fn: Callable[[], object]) -> None:
-        """Start `fn` (a method of this backend, without arguments) on the store thread now; the
-        next `call(fn)` takes its result instead of running it again.
-
-        The app prefetches settings, decks and counts when it is created, so they are read while
-        Textual starts up rather than after the first frame.
-        """
-        self._prefetched[fn.__name__] = self._executor.submit(fn)
-
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn` on the store thread, after every call made before it."""
         self._pending += 1
         try:
-            future = None if args or kwargs else self._prefetched.pop(
-                getattr(fn, "__name__", ""), None)
-            if future is not None:
-                return cast(T, await asyncio.wrap_future(future))
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
         finally:
