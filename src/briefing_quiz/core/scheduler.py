@@ -206,7 +206,12 @@ def _utc(value: datetime, name: str) -> datetime:
 
 
 def _utc_card(card: fsrs.Card) -> fsrs.Card:
-    """A copy of `card` whose datetimes are in UTC (fsrs insists on `tzinfo == timezone.utc`)."""
+    """`card` with its datetimes in UTC (fsrs insists on `tzinfo == timezone.utc`): the card itself
+    when they already are (callers only read it; fsrs copies before it changes anything), else a
+    converted copy. Skipping the copy matters where thousands of cards are read (deck stats)."""
+    last = card.last_review
+    if card.due.tzinfo is UTC and (last is None or last.tzinfo is UTC):
+        return card
     card = copy(card)
     card.due = _utc(card.due, "card.due")
     if card.last_review is not None:

@@ -803,9 +803,14 @@ class Store:
 
     def review_counts(self, since: datetime) -> dict[str, int]:
         """Per deck, the reviews made at or after `since` that were not undone."""
+        # SQLite keeps only the rows whose date (the first 10 characters of the ISO text) is at
+        # most two days before `since`, so Python parses today's reviews, not the whole log: true
+        # whatever the offset a row was written with, since no offset reaches a day.
+        floor = (since.astimezone(UTC) - timedelta(days=2)).date().isoformat()
         rows = self._read(lambda conn: conn.execute(
-            "SELECT deck_id, reviewed_at FROM reviews r WHERE NOT EXISTS "
-            "(SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id)").fetchall())
+            "SELECT deck_id, reviewed_at FROM reviews r WHERE substr(reviewed_at, 1, 10) >= ? "
+            "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id)",
+            (floor,)).fetchall())
         counts: dict[str, int] = {}
         for deck_id, at in rows:
             # Compared as datetimes, not as text: never rely on the ISO text ordering.
