@@ -20,7 +20,6 @@ import difflib
 import os
 import re
 import stat
-import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,13 +27,10 @@ from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
 
+import tomli  # not the stdlib tomllib: issue 2 asks for tomli everywhere (its wheel is faster)
+
 from briefing_quiz.core.errors import ConfigError, Problem
 from briefing_quiz.core.scheduler import SchedulerSettings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["Config", "load_config", "parse_duration", "save_theme"]
 
@@ -138,7 +134,7 @@ _TOP_KEYS = ("theme", "scheduler", "decks")
 
 
 # --------------------------------------------------------------------------------------------
-# Locating keys: tomllib gives values but no positions, so find the line of each key in the
+# Locating keys: tomli gives values but no positions, so find the line of each key in the
 # text. A light line scanner is enough: it is only used to point at problems.
 
 _BARE_OR_QUOTED = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
@@ -153,8 +149,8 @@ def _key_parts(dotted: str) -> tuple[str, ...]:
     for raw in _PART.findall(dotted):
         if raw[0] in "\"'":
             try:  # let the TOML parser undo the quoting and escapes
-                parts.append(str(tomllib.loads(f"k = {raw}")["k"]))
-            except tomllib.TOMLDecodeError:
+                parts.append(str(tomli.loads(f"k = {raw}")["k"]))
+            except tomli.TOMLDecodeError:
                 parts.append(raw[1:-1])
         else:
             parts.append(raw)
@@ -238,7 +234,7 @@ def _read(path: Path) -> str | None:
         raise ConfigError([Problem(path, "is not valid UTF-8 text", line=line)]) from None
 
 
-def _syntax_problem(path: Path, text: str, error: tomllib.TOMLDecodeError) -> Problem:
+def _syntax_problem(path: Path, text: str, error: tomli.TOMLDecodeError) -> Problem:
     message = str(error)
     line: int | None = None
     column: int | None = None
@@ -276,8 +272,8 @@ def _scheduler_settings(table: object, key: tuple[str, ...], base: SchedulerSett
 def loads_config(text: str, path: Path) -> Config:
     """Parse and validate settings text (`path` is only used in messages)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         raise ConfigError([_syntax_problem(path, text, error)]) from None
     problems = _Problems(path, text)
     theme: str | None = None
@@ -382,8 +378,8 @@ def save_theme(path: Path, theme: str) -> None:
 
 def _parses(text: str) -> bool:
     try:
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        tomli.loads(text)
+    except tomli.TOMLDecodeError:
         return False
     return True
 
