@@ -93,12 +93,22 @@ class CardBase:
         Tags, `explain`, `source` and the file position are left out: editing those does not change the
         question, so it does not mark the card "changed since you last saw it".
         """
-        skip = {"tags", "explain", "source", "path", "line", "deck_id"}
-        payload = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in skip}
+        names = _HASHED_FIELDS.get(type(self))
+        if names is None:  # once per class: `fields()` is slow enough to matter on every card shown
+            names = _HASHED_FIELDS[type(self)] = tuple(
+                f.name for f in fields(self) if f.name not in _UNHASHED)
+        payload = {name: _jsonable(getattr(self, name)) for name in names}
         payload["type"] = self.type
         payload["item"] = item
-        raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        raw = _HASH_JSON.encode(payload).encode()
         return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+# content_hash helpers. `_HASH_JSON.encode(x)` is exactly `json.dumps(x, sort_keys=True,
+# ensure_ascii=False)` without building a new encoder per call.
+_UNHASHED = frozenset({"tags", "explain", "source", "path", "line", "deck_id"})
+_HASHED_FIELDS: dict[type, tuple[str, ...]] = {}
+_HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def _jsonable(value: object) -> object:
@@ -197,7 +207,7 @@ class ClozeCard(CardBase):
 
         payload = {"type": "cloze", "item": item, "front": render_cloze(self.text, item),
                    "answers": list(cloze_answers(self.text, item))}
-        raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        raw = _HASH_JSON.encode(payload).encode()
         return hashlib.blake2b(raw, digest_size=8).hexdigest()
 
 
