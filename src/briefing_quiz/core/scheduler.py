@@ -105,10 +105,19 @@ class Scheduler:
         if not self._fsrs.enable_fuzzing:
             new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
             return new_card
-        rng = random.Random(f"{card.card_id}@{_epoch_seconds(at)}")
+        seed = f"{card.card_id}@{_epoch_seconds(at)}"
+        made: list[random.Random] = []
+
+        def draw() -> float:
+            # Seeded on first use only: most reviews (learning steps, short intervals) draw
+            # nothing, and seeding from a string costs more than the rest of this method.
+            if not made:
+                made.append(random.Random(seed))
+            return made[0].random()
+
         with _FUZZ_LOCK:
             saved = getattr(_fsrs_scheduler_module, "random")  # noqa: B009 - not re-exported
-            setattr(_fsrs_scheduler_module, "random", rng.random)  # noqa: B010
+            setattr(_fsrs_scheduler_module, "random", draw)  # noqa: B010
             try:
                 new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
             finally:

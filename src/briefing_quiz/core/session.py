@@ -249,15 +249,23 @@ class StudySession:
                                        new_limit=settings.new_cards_per_day)
             snaps.append((deck, snap))
             seen[deck.id] = snap.seen_today
-            card_of, deck_id = deck.card, deck.id
+            # Deck.card without the method call per row (same dict).
+            card_of, deck_id = deck._by_id.get, deck.id
             # The hot loop of a session start (a backlog can be thousands of rows): plain tuples.
             for card_id, item, phase, due_us, last_us, lapses, last_id in snap.due:
                 card = card_of(card_id)
                 if card is None:
                     continue  # orphaned: the card was removed from the deck
                 cloze = type(card) is ClozeCard
-                if (item not in card.items) if cloze else item != 0:
-                    continue  # orphaned: that deletion was removed from the card
+                if cloze:
+                    # `item in card.items` without building the sorted tuple for every row.
+                    for deletion in card.deletions:  # type: ignore[union-attr]
+                        if deletion.number == item:
+                            break
+                    else:
+                        continue  # orphaned: that deletion was removed from the card
+                elif item != 0:
+                    continue  # orphaned: a non-cloze card has only item 0
                 if phase == _REVIEW:
                     ratio = (now_us - due_us) / max(due_us - last_us, 1)
                     reviews.append((-ratio, due_us, _slot(
@@ -268,9 +276,12 @@ class StudySession:
         # Learning first, then reviews, then new: an earlier kind wins a card's place for the day.
         claimed: dict[tuple[str, str], int] = {}  # (deck, card) -> the one item queued today
         learning.sort(key=_due_of)
+        # Appended in (due, seq) order, so the list is already a valid heap: no heappush each.
         for slot in learning:
             if not slot.cloze or _claim(slot, claimed, seen):
-                self._push_learning(slot)
+                self._seq += 1
+                self._learning.append((slot.due_us, self._seq, slot))
+        self._counts["learning"] += len(self._learning)
         reviews.sort(key=_first_two)
         self._main.extend(slot for _ratio, _due, slot in reviews
                           if not slot.cloze or _claim(slot, claimed, seen))
