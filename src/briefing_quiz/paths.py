@@ -18,6 +18,7 @@ APP_NAME = "briefing-quiz"
 DATA_ENV = "BRIEFING_QUIZ_DATA"
 DECKS_ENV = "BRIEFING_QUIZ_DECKS"
 CONFIG_ENV = "BRIEFING_QUIZ_CONFIG"
+CACHE_ENV = "BRIEFING_QUIZ_CACHE"
 
 
 def bundled_decks_dir() -> Path:
@@ -36,6 +37,10 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def user_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 @dataclass(frozen=True, slots=True)
 class Paths:
     """All locations a run uses, resolved from flags, environment and platform defaults."""
@@ -44,6 +49,8 @@ class Paths:
     config_file: Path
     deck_dirs: tuple[Path, ...]
     user_decks_dir: Path
+    #: Where parsed decks are cached (`core.deck_cache`); None: no cache (e.g. Paths made in tests).
+    cache_dir: Path | None = None
 
     @classmethod
     def resolve(
@@ -66,9 +73,11 @@ class Paths:
         dirs.extend(Path(d) for d in decks)
         dirs.extend(Path(d) for d in env.get(DECKS_ENV, "").split(os.pathsep) if d)
         unique = tuple(dict.fromkeys(p.expanduser() for p in dirs))
+        cache_dir = Path(env.get(CACHE_ENV) or user_cache_dir() / "decks")
         return cls(
             data_file=data_file.expanduser(),
             config_file=config_file.expanduser(),
             deck_dirs=unique,
             user_decks_dir=user_decks,
+            cache_dir=cache_dir.expanduser(),
         )

@@ -25,7 +25,7 @@ from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import tomli
 
@@ -45,6 +45,9 @@ from briefing_quiz.core.model import (
     TrueFalseCard,
     TypedCard,
 )
+
+if TYPE_CHECKING:
+    from briefing_quiz.core.deck_cache import DeckCache
 
 __all__ = [
     "FORMAT_VERSION",
@@ -155,8 +158,12 @@ def _first_visit(visited: set[str], folder: str) -> bool:
     return True
 
 
-def load_deck(path: Path) -> Deck:
-    """Read and validate one deck file; raises DeckError (also if missing, unreadable or huge)."""
+def load_deck(path: Path, cache: DeckCache | None = None) -> Deck:
+    """Read and validate one deck file; raises DeckError (also if missing, unreadable or huge).
+
+    With a `cache`, a file whose bytes were loaded before (by this version of the loader) is
+    rebuilt from it instead of being parsed, and a newly parsed valid deck is stored in it.
+    """
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
@@ -180,7 +187,14 @@ def load_deck(path: Path) -> Deck:
         raise DeckError([Problem(path, f"cannot read the file: {reason}")]) from None
     except ValueError as error:  # e.g. a path with a NUL byte in it
         raise DeckError([Problem(path, f"not a usable path: {error}")]) from None
-    return loads_deck(data, path)
+    if cache is None:
+        return loads_deck(data, path)
+    with _gc_paused():  # rebuilding makes thousands of objects, none of them in a cycle
+        deck = cache.get(path, data)
+    if deck is None:
+        deck = loads_deck(data, path)  # raises for a deck with errors: those are never stored
+        cache.put(path, data, deck)
+    return deck
 
 
 def loads_deck(data: bytes, path: Path | None = None) -> Deck:
@@ -217,7 +231,7 @@ def loads_deck(data: bytes, path: Path | None = None) -> Deck:
         return _Validator(path, text).deck(doc)
 
 
-def load_decks(paths: Iterable[Path]) -> DeckLoad:
+def load_decks(paths: Iterable[Path], cache: DeckCache | None = None) -> DeckLoad:
     """Load every file; one bad deck never stops the others.
 
     A deck whose id was already loaded from an earlier file fails with a problem naming both files.
@@ -232,7 +246,7 @@ def load_decks(paths: Iterable[Path]) -> DeckLoad:
             continue
         seen_files.add(real)
         try:
-            deck = load_deck(path)
+            deck = load_deck(path, cache)
         except DeckError as error:
             result.failures.append(error)
             continue

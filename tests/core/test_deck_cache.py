@@ -1,0 +1,203 @@
+"""The deck cache: a hit rebuilds the same deck; any change, damage or new loader version is a miss
+that parses again and rewrites the entry; an unwritable cache folder only costs the speed-up."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing_quiz.core import deck_cache as cache_module
+from briefing_quiz.core import decks as decks_module
+from briefing_quiz.core.deck_cache import DeckCache
+from briefing_quiz.core.decks import load_deck, load_decks, loads_deck
+from briefing_quiz.core.errors import DeckError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def generate_deck(cards: int, seed: int) -> str:
+    """benchmarks/bench_deck_load.py's generator: valid decks of every card type."""
+    module = sys.modules.get("bench_deck_load")
+    if module is None:
+        spec = importlib.util.spec_from_file_location(
+            "bench_deck_load", ROOT / "benchmarks" / "bench_deck_load.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # its dataclasses look their module up while being built
+        spec.loader.exec_module(module)
+    text: str = module.generate_deck(cards, seed)
+    return text
+
+
+@pytest.fixture
+def deck_file(tmp_path: Path) -> Path:
+    path = tmp_path / "decks" / "bench.toml"
+    path.parent.mkdir()
+    # Every card type, tags, explain, hints, tolerances, several answers, a [deck.source] date.
+    path.write_text(generate_deck(60, seed=3), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path | None]:
+    """The paths `loads_deck` really parsed (a hit parses nothing)."""
+    seen: list[Path | None] = []
+
+    def counting(data: bytes, path: Path | None = None) -> object:
+        seen.append(path)
+        return loads_deck(data, path)
+
+    monkeypatch.setattr(decks_module, "loads_deck", counting)
+    return seen
+
+
+def test_hit_rebuilds_the_same_deck_without_parsing(deck_file: Path, tmp_path: Path,
+                                                    parses: list[Path | None]) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    first = load_deck(deck_file, cache)
+    second = load_deck(deck_file, cache)
+    assert parses == [deck_file]
+    assert second == first == loads_deck(deck_file.read_bytes(), deck_file)
+    assert [type(c) for c in second.cards] == [type(c) for c in first.cards]
+    assert all(c.path == deck_file and c.deck_id == first.id for c in second.cards)
+    assert second.card(first.cards[7].id) == first.cards[7]
+    assert second.source is not None and second.source.date == first.source.date  # type: ignore[union-attr]
+    kinds = {c.type for c in second.cards}
+    assert kinds == {"basic", "typed", "choice", "truefalse", "cloze", "order"}
+    assert {c.content_hash() for c in second.cards} == {c.content_hash() for c in first.cards}
+
+
+def test_same_size_edit_with_the_same_mtime_is_a_miss(deck_file: Path, tmp_path: Path,
+                                                      parses: list[Path | None]) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    before = load_deck(deck_file, cache)
+    info = deck_file.stat()
+    text = deck_file.read_text(encoding="utf-8")
+    edited = text.replace('title = "Benchmark deck', 'title = "Benchmark Deck', 1)
+    assert len(edited) == len(text) and edited != text
+    deck_file.write_text(edited, encoding="utf-8")
+    os.utime(deck_file, ns=(info.st_atime_ns, info.st_mtime_ns))  # as `cp -p` or a fast editor
+    after = load_deck(deck_file, cache)
+    assert after.title == before.title.replace("deck", "Deck") != before.title
+    assert parses == [deck_file, deck_file]
+    assert load_deck(deck_file, cache) == after  # the rewritten entry now serves the edit
+    assert len(parses) == 2
+
+
+def test_corrupt_or_foreign_entries_are_misses_and_get_rewritten(
+        deck_file: Path, tmp_path: Path, parses: list[Path | None]) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    good = load_deck(deck_file, cache)
+    entry = cache.entry_path(deck_file)
+    blob = entry.read_bytes()
+    damaged = [b"", b"garbage", blob[:len(blob) // 2], blob[:-1] + bytes([blob[-1] ^ 1]),
+               cache_module.MAGIC + b"\0\0\0\0" + b"\xff" * 40]
+    for bad in damaged:
+        entry.write_bytes(bad)
+        assert load_deck(deck_file, cache) == good
+        assert entry.read_bytes() == blob  # rewritten whole
+    assert len(parses) == 1 + len(damaged)
+
+
+def test_an_entry_that_decodes_but_is_not_a_deck_is_a_miss(
+        deck_file: Path, tmp_path: Path, parses: list[Path | None]) -> None:
+    import marshal
+    import zlib
+
+    cache = DeckCache(tmp_path / "cache")
+    good = load_deck(deck_file, cache)
+    entry = cache.entry_path(deck_file)
+    for payload in (marshal.dumps(("x", 1)), marshal.dumps(None), marshal.dumps(
+            (os.path.realpath(deck_file), cache_module.code_version(), deck_file.stat().st_size,
+             cache_module._digest(deck_file.read_bytes()), ("a", "b", None, (), None),
+             (b"\x00\x07", ((1, ()),) * 6)))):
+        entry.write_bytes(cache_module.MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload)
+        assert load_deck(deck_file, cache) == good
+    assert len(parses) == 4
+
+
+def test_a_new_loader_version_is_a_miss(deck_file: Path, tmp_path: Path,
+                                        parses: list[Path | None],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    load_deck(deck_file, cache)
+    monkeypatch.setattr(cache_module, "code_version", lambda: b"another loader")
+    load_deck(deck_file, cache)
+    load_deck(deck_file, cache)
+    assert len(parses) == 2
+
+
+def test_code_version_covers_the_loader_source() -> None:
+    version = cache_module.code_version()
+    assert isinstance(version, bytes) and len(version) == 16
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="needs file permissions that apply (POSIX, not root)")
+def test_unwritable_cache_folder_still_loads(deck_file: Path, tmp_path: Path,
+                                             parses: list[Path | None]) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        cache = DeckCache(folder)
+        first = load_deck(deck_file, cache)
+        assert load_deck(deck_file, cache) == first
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(stat.S_IRWXU)
+    assert len(parses) == 2
+
+
+def test_cache_folder_that_is_a_file_still_loads(deck_file: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert len(load_deck(deck_file, DeckCache(blocker)).cards) == 60
+
+
+def test_decks_with_errors_are_never_cached(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('format = 1\n[deck]\nid = "x"\ntitle = "X"\n[[cards]]\nid = "a"\n'
+                    'type = "basic"\nquestion = "Q?"\n', encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    for _ in range(2):
+        with pytest.raises(DeckError, match="missing 'answer'"):
+            load_deck(path, cache)
+    assert not cache.entry_path(path).exists()
+
+
+def test_load_decks_passes_the_cache(deck_file: Path, tmp_path: Path,
+                                     parses: list[Path | None]) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    assert len(load_decks([deck_file], cache).decks) == 1
+    assert len(load_decks([deck_file], cache).decks) == 1
+    assert len(parses) == 1
+    assert len(load_decks([deck_file]).decks) == 1  # no cache: always parsed
+    assert len(parses) == 2
+
+
+def test_a_moved_deck_keeps_its_own_path(deck_file: Path, tmp_path: Path) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    load_deck(deck_file, cache)
+    moved = deck_file.with_name("moved.toml")
+    deck_file.rename(moved)
+    deck = load_deck(moved, cache)
+    assert deck.path == moved and all(c.path == moved for c in deck.cards)
+
+
+def test_a_failed_write_leaves_no_partial_entry(deck_file: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Works as root too, where folder permissions do not stop writes."""
+    cache = DeckCache(tmp_path / "cache")
+
+    def full_disk(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    assert len(load_deck(deck_file, cache).cards) == 60
+    assert list((tmp_path / "cache").iterdir()) == []
