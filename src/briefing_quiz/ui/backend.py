@@ -141,7 +141,10 @@ class Backend:
                 self.store = Store.open(self.paths.data_file)
             except BriefingQuizError as error:
                 store_error = error
-        load = load_decks(find_deck_files(self.paths.deck_dirs))
+        from briefing_quiz.core.deck_cache import DeckCache
+
+        # Unchanged decks come from the parse cache (issue 6); an edited one is parsed again.
+        load = load_decks(find_deck_files(self.paths.deck_dirs), DeckCache.at(self.paths.cache_dir))
         self.decks = sorted(load.decks, key=lambda d: d.id)
         self.failures = list(load.failures)
         return Loaded(self.decks, self.failures, first_run, store_error)
