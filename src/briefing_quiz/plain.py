@@ -77,6 +77,7 @@ from briefing_quiz.core.briefing_session import (
     percent_text,
 )
 from briefing_quiz.core.cloze import render_cloze
+from briefing_quiz.core.deck_cache import DeckCache
 from briefing_quiz.core.decks import find_deck_files, load_decks
 from briefing_quiz.core.errors import BriefingQuizError, StoreError
 from briefing_quiz.core.grading import CheckResult, parse_truefalse
@@ -487,7 +488,7 @@ def load_study_inputs(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> 
     order). Decks that fail to load are listed on `stderr`, one problem a line; the rest are used.
     An unknown deck id, or nothing to study, is a BriefingQuizError."""
     config = load_config(paths.config_file)
-    loaded = load_decks(find_deck_files(paths.deck_dirs))
+    loaded = load_decks(find_deck_files(paths.deck_dirs), DeckCache.at(paths.cache_dir))
     for failure in loaded.failures:
         for problem in failure.problems:
             stderr.write(f"briefing-quiz: skipped deck: {problem}\n")
