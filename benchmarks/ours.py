@@ -5,7 +5,8 @@
 * ``deck-load``: what the app does with a deck file at start-up, `load_decks([path])`, timed cold in
   a fresh process; then the floor, `tomli.loads` of the same bytes (decoded), best of 3 in the same
   process. Run once after the file changed and once more with the file unchanged, the second
-  run is "an unchanged deck at start-up": whatever the loader keeps between runs may serve it.
+  run is "an unchanged deck at start-up". Both go through the parse cache (`core.deck_cache`,
+  in the user cache folder) as the app does: the first parses and stores, the second is a hit.
 * ``answer``: a server like the Anki peer's. After loading the deck and opening a new progress
   file (untimed), it reads a number N per line on stdin and answers N cards the way the app and
   the plain loop do — `StudySession.answer` (FSRS, one committed transaction with WAL and
@@ -31,10 +32,12 @@ import tomli
 from fsrs import Rating
 
 from briefing_quiz.config import Config
+from briefing_quiz.core.deck_cache import DeckCache
 from briefing_quiz.core.decks import load_deck, load_decks
 from briefing_quiz.core.scheduler import SchedulerSettings
 from briefing_quiz.core.session import StudySession
 from briefing_quiz.core.store import Store
+from briefing_quiz.paths import Paths
 from peer_anki import next_rating, ratings
 
 UTC = timezone.utc
@@ -50,8 +53,11 @@ def _emit(result: dict[str, object]) -> None:
 
 
 def task_deck_load(path: Path) -> dict[str, object]:
+    # As the app and `study` load: through the parse cache in the user cache folder (run.py gives
+    # its children private XDG folders), so an unchanged file is a cache hit.
+    cache = DeckCache.at(Paths.resolve().cache_dir)
     started = time.perf_counter()
-    load = load_decks([path])
+    load = load_decks([path], cache)
     seconds = time.perf_counter() - started
     if load.failures or len(load.decks) != 1:
         raise SystemExit(f"the benchmark deck did not load: {load.failures}")
