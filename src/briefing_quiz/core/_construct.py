@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from itertools import islice, repeat
+from itertools import repeat
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -55,32 +55,42 @@ def _slot(cls: type, name: str) -> Any:
     return None
 
 
-def column_constructor(cls: type[T], names: Sequence[str]) -> Callable[[int, Sequence[Iterable[Any]]],
-                                                                        list[T]]:
-    """A function building `count` instances of `cls` from one column of values per field.
+def column_filler(cls: type[T], names: Sequence[str]) -> Callable[[Sequence[T],
+                                                                   Sequence[Iterable[Any]]], None]:
+    """A function setting the fields `names` (every field of `cls`, once each) of instances made
+    with `object.__new__(cls)`, from one column of values per field.
 
-    `names` must list every field of `cls` once. The instances are made with `object.__new__` and
-    each field is set for all of them with `map` over the slot's descriptor: the loops run in C,
-    with no Python frame per object, which is several times cheaper than one constructor call per
-    object. The caller must give each column at least `count` values (a shorter one would leave
-    slots unset); `repeat(value)` serves a field that is the same for all.
+    Each field is set for all instances with `map` over the slot's descriptor: the loops run in C,
+    with no Python frame per object, several times cheaper than a constructor call per object.
+    Every column must have a value for every instance (a shorter one would leave slots unset);
+    `repeat(value)` serves a field that is the same for all. Raises TypeError for a class this
+    cannot fill exactly (no slots, or a `__post_init__`).
     """
     all_fields = [spec.name for spec in dataclasses.fields(cls)]  # type: ignore[arg-type]
     if sorted(names) != sorted(all_fields):
         raise ValueError(f"{cls.__qualname__} has the fields {all_fields}, not {list(names)}")
     slots = [_slot(cls, name) for name in names]
     if hasattr(cls, "__post_init__") or any(slot is None for slot in slots):
-        def slow(count: int, columns: Sequence[Iterable[Any]]) -> list[T]:
-            rows = zip(*columns, strict=False)  # constant columns are endless repeats
-            return [cls(**dict(zip(names, row, strict=True))) for row in islice(rows, count)]
-        return slow
+        raise TypeError(f"{cls.__qualname__} is not a slotted dataclass without __post_init__")
     setters = [slot.__set__ for slot in slots]
+
+    def fill(made: Sequence[T], columns: Sequence[Iterable[Any]]) -> None:
+        for setter, column in zip(setters, columns, strict=True):
+            any(map(setter, made, column))  # every __set__ returns None: `any` runs them all
+
+    return fill
+
+
+def column_constructor(cls: type[T], names: Sequence[str]) -> Callable[[int, Sequence[Iterable[Any]]],
+                                                                        list[T]]:
+    """A function building `count` instances of `cls` from one column of values per field (see
+    `column_filler`; the same conditions apply)."""
+    fill = column_filler(cls, names)
     new = object.__new__
 
     def build(count: int, columns: Sequence[Iterable[Any]]) -> list[T]:
         made = list(map(new, repeat(cls, count)))
-        for setter, column in zip(setters, columns, strict=True):
-            any(map(setter, made, column))  # every __set__ returns None: `any` runs them all
+        fill(made, columns)
         return made
 
     return build
