@@ -443,7 +443,11 @@ def _card_from_json(text: str) -> fsrs.Card:
 
 
 def _card_to_json(card: fsrs.Card) -> str:
-    return json.dumps(card.to_dict(), separators=(",", ":"))
+    return _CARD_JSON.encode(card.to_dict())
+
+
+# Exactly `json.dumps(x, separators=(",", ":"))`, without building an encoder on every answer.
+_CARD_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 def _as_read_back(card: fsrs.Card) -> fsrs.Card:
