@@ -211,6 +211,9 @@ class StudySession:
         self._current_slot: _Slot | None = None
         self._current_state: ItemState | None = None
         self._hashes: dict[ItemKey, str] = {}  # content hashes of entries shown, by key
+        # The card each hash was computed from: cards are immutable, and holding the card keeps
+        # the identity check sound; a re-read deck (`replace_deck`) has new card objects.
+        self._hash_of: dict[ItemKey, tuple[DeckCard, str]] = {}
         self._day_ends: dict[str, tuple[int, int]] = {}  # deck -> (day start, next day start)
         # States known to be current while no other connection commits (see `_state_of`).
         self._version = store.data_version()
@@ -392,7 +395,13 @@ class StudySession:
         key = ItemKey(slot.deck_id, slot.card_id, slot.item)
         lapses = state.lapses if state is not None else 0
         threshold = self._settings[slot.deck_id].leech_lapses
-        content_hash = self._hashes[key] = card.content_hash(slot.item)
+        known = self._hash_of.get(key)
+        if known is not None and known[0] is card:  # shown before (relearning): same card object
+            content_hash = known[1]
+        else:
+            content_hash = card.content_hash(slot.item)
+            self._hash_of[key] = (card, content_hash)
+        self._hashes[key] = content_hash
         changed = (state is not None and state.last_hash is not None
                    and state.last_hash != content_hash)
         kind: Kind = "new" if state is None or state.card is None else (
