@@ -221,7 +221,10 @@ async def test_suspend_and_bury_act_on_the_store(make_app: MakeApp, paths: Paths
         assert list(store.reviews()) == []
 
 
-async def test_locate_shows_file_and_line(make_app: MakeApp, deck_dir: Path) -> None:
+async def test_locate_shows_file_and_line(make_app: MakeApp, deck_dir: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # e opens the card in the editor (tests/ui/test_edit.py); one that changes nothing here.
+    monkeypatch.setenv("VISUAL", "true")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)

@@ -167,6 +167,7 @@ class BrowseScreen(Screen[None]):
         Binding("o", "sort_next", "Sort by next column"),
         Binding("O", "sort_reverse", "Reverse sort"),
         Binding("exclamation_mark", "toggle_suspend", "(Un)suspend"),
+        Binding("e", "edit", "Edit"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
@@ -338,6 +339,26 @@ class BrowseScreen(Screen[None]):
             self.apply()
             self.show_detail(fresh)
         self.notify(f"{'Suspended' if suspend else 'Unsuspended'} {key}.", timeout=3)
+
+    def action_edit(self) -> None:
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        if self.shown and 0 <= table.cursor < len(self.shown):
+            self.edit_card(self.shown[table.cursor].row)
+
+    @work(exclusive=True, group="browse-edit")
+    async def edit_card(self, row: CardRow, line: int | None = None) -> None:
+        """Edit the card in its deck file (ui/editor.py), then list the cards again."""
+        from briefing_quiz.ui.editor import edit_in_place
+
+        def again(at: int | None) -> None:
+            self.edit_card(row, at)
+
+        if await edit_in_place(self.quiz, row.card, line=line, again=again) is None:
+            return
+        await self.load().wait()
+        fresh = next((r.row for r in self.all_rows if r.row.key == row.key), None)
+        if fresh is not None:
+            self.show_detail(fresh)
 
     async def action_back(self) -> None:
         focused = self.focused

@@ -76,7 +76,7 @@ class StudyScreen(Screen[None]):
         Binding("u,ctrl+z", "undo", "Undo", key_display="u/^z"),
         Binding("exclamation_mark", "suspend", "Suspend"),
         Binding("minus", "bury", "Bury"),
-        Binding("e", "locate", "Where"),
+        Binding("e", "locate", "Edit"),
         Binding("escape", "end", "End"),
         Binding("pageup", "scroll_card(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_card(1)", "Scroll down", show=False),
@@ -355,13 +355,31 @@ class StudyScreen(Screen[None]):
                                            "bold"))
 
     def action_locate(self) -> None:
-        entry = self.entry
-        if entry is None:
+        """Edit the card in its deck file (ui/editor.py); the session goes on with the new text."""
+        if self.entry is not None and self.phase in ("question", "answered"):
+            self.edit_card(None)
+
+    @work(exclusive=True, group="study-edit")
+    async def edit_card(self, line: int | None) -> None:
+        """Edit the current card's file at `line` (None: the card's own line)."""
+        from briefing_quiz.ui.editor import edit_in_place
+
+        entry, session = self.entry, self.session
+        if entry is None or session is None or self.phase not in ("question", "answered"):
             return
-        card = entry.card
-        where = f"{card.path}:{card.line}" if card.path else "(deck has no file)"
-        self.notify(f"{where}  [card {card.id}]", title="This card is in",
-                    timeout=8)
+        deck = await edit_in_place(self.quiz, entry.card, line=line, again=self.edit_card)
+        if deck is None or self.session is not session or not self.is_current:
+            return
+        try:
+            current = await self.quiz.backend.call(session.replace_deck, deck)
+        except (BriefingQuizError, ValueError) as error:
+            self.notify(f"Could not use the edited deck: {error}", severity="error", timeout=10)
+            return
+        if current is None:
+            self.notify("That card is no longer in the deck: on to the next one.", timeout=5)
+            await self._advance(Content.styled("✎ edited", "bold"))
+            return
+        await self.show_entry(current, Content.styled("✎ edited", "bold"))
 
     def action_scroll_card(self, direction: int) -> None:
         scroll = self.query_one("#card-scroll", VerticalScroll)
