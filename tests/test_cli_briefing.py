@@ -204,7 +204,7 @@ def test_briefing_threshold_ends_the_session(env: Env, monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize(("args", "message"), [
     (["study", "--briefing"], "works on one deck: name it (decks: feb2022, mini)"),
-    (["study", "mini", "--test", "3"], "--test runs with --plain for now"),
+    (["study", "mini", "--test", "0"], "at least one question"),
     (["study", "mini", "--briefing", "--test", "3", "--plain"], "one of --briefing and --test"),
     (["study", "--briefing", "--plain"], "works on one deck: name it (decks: feb2022, mini)"),
     (["study", "mini", "--threshold", "80", "--plain"], "add --briefing"),

@@ -216,16 +216,18 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
         raise BriefingQuizError("choose one of --briefing and --test")
     if getattr(args, "threshold", None) is not None and not briefing:
         raise BriefingQuizError("--threshold applies to a briefing session: add --briefing")
-    if test is not None and not args.plain:
-        # The app's mock test is not built yet.
-        raise BriefingQuizError("--test runs with --plain for now: add --plain")
-    if briefing and not args.plain:
+    if (briefing or test is not None) and not args.plain:
+        what = "--briefing" if briefing else "--test"
+        if test is not None and test < 1:
+            raise BriefingQuizError(f"a mock test needs at least one question, not {test}")
         # One id named: the app loads the decks (not twice) and says so if it is not among them.
         # Otherwise the decks are read here, to name them (or to take the only one).
         deck_id = (args.deck_ids[0] if len(set(args.deck_ids)) == 1
-                   else _one_deck(paths, args.deck_ids, "--briefing")[1].id)
+                   else _one_deck(paths, args.deck_ids, what)[1].id)
         from briefing_quiz.ui.app import run_app  # textual is imported only here
 
+        if test is not None:
+            return run_app(paths, mock_test=(deck_id, test))
         return run_app(paths, briefing=deck_id, threshold=args.threshold)
     if not args.plain:
         from briefing_quiz.ui.app import run_app  # textual is imported only here

@@ -244,19 +244,81 @@ async def test_app_opens_straight_into_a_briefing_session(make_app: MakeApp,
         assert any("No deck 'nope'" in n.message for n in unknown._notifications)
 
 
-def test_cli_study_briefing_without_plain_runs_the_app(paths: Paths,
+def test_cli_study_briefing_or_test_without_plain_runs_the_app(paths: Paths,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from briefing_quiz import cli
 
-    calls: list[tuple[str | None, float | None]] = []
+    calls: list[tuple[str | None, float | None, tuple[str, int] | None]] = []
 
     def fake_run_app(_paths: Paths, *, briefing: str | None = None,
-                     threshold: float | None = None) -> int:
-        calls.append((briefing, threshold))
+                     threshold: float | None = None,
+                     mock_test: tuple[str, int] | None = None) -> int:
+        calls.append((briefing, threshold, mock_test))
         return 0
 
     monkeypatch.setattr("briefing_quiz.ui.app.run_app", fake_run_app)
     args = argparse.Namespace(briefing=True, test=None, threshold=0.8, plain=False,
                               deck_ids=["mini"], seed=None)
     assert cli._cmd_study(args, paths) == 0
-    assert calls == [("mini", 0.8)]
+    args = argparse.Namespace(briefing=False, test=4, threshold=None, plain=False,
+                              deck_ids=["mini"], seed=None)
+    assert cli._cmd_study(args, paths) == 0
+    assert calls == [("mini", 0.8, None), (None, None, ("mini", 4))]
+
+
+async def test_mock_test_scores_lists_misses_and_leaves_scheduling_alone(
+        make_app: MakeApp, paths: Paths) -> None:
+    from briefing_quiz.ui.screens.mock_test import MockResultScreen, MockTestScreen
+
+    with Store.open(paths.data_file) as store:
+        store.set_briefing_target("mini", TARGET, now=T0)  # opens (creates) the file
+    app = make_app()
+    asked: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "m")
+        screen = app.screen
+        assert isinstance(screen, MockTestScreen)
+        for _ in range(10):
+            if not isinstance(app.screen, MockTestScreen) or screen.entry is None:
+                break
+            assert screen.phase == "question"
+            asked.append(screen.entry.card.type)
+            assert f"question {len(asked)} of 6" in screen_text(app)
+            # Wrong answers for everything but the true/false card (the statement is true).
+            key = {"truefalse": "t", "choice": "2"}.get(screen.entry.card.type, "enter")
+            await press(pilot, key)
+            assert screen.phase == "answered" and "scheduling unchanged" in header(app)
+            await press(pilot, "enter")
+        assert isinstance(app.screen, MockResultScreen)
+        text = screen_text(app)
+        # Every auto-checked item of the deck (both gaps of the cloze card), no basic card.
+        assert sorted(asked) == ["choice", "cloze", "cloze", "order", "truefalse", "typed"]
+        assert "Mock test of mini: 1 of 6 right (16%)" in text
+        assert "Missed — the right answers:" in text and "→ 130,000" in text
+        assert "Your schedule is unchanged" in text
+        await press(pilot, "enter")
+        assert isinstance(app.screen, DecksScreen)
+    with Store.open(paths.data_file, readonly=True) as store:
+        assert list(store.reviews()) == [] and store.states() == {}
+        (test,) = store.mock_tests()
+        assert (test.planned, test.right, len(test.answers)) == (6, 1, 6)
+
+
+async def test_mock_test_from_the_command_line_and_ended_early(make_app: MakeApp,
+                                                              paths: Paths) -> None:
+    from briefing_quiz.ui.screens.mock_test import MockResultScreen, MockTestScreen
+
+    app = make_app(mock_test=("mini", 2))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(20):
+            await settle(pilot)
+            if isinstance(app.screen, MockTestScreen) and app.screen.phase == "question":
+                break
+        assert isinstance(app.screen, MockTestScreen)
+        assert "question 1 of 2" in screen_text(app)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, MockResultScreen)
+        assert "Nothing was answered, so nothing was kept." in screen_text(app)
+    with Store.open(paths.data_file, readonly=True) as store:
+        assert store.mock_tests() == []

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
@@ -43,6 +44,10 @@ def after(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run(pilot: Pilot[Any]) -> None:
         await ready(pilot)
         await press(pilot, *keys)
+        # A focused input's cursor blinks: without this the picture depends on the moment.
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
     return run
 
 
@@ -82,3 +87,9 @@ def test_briefing_summary(snap_compare: SnapCompare, history_app: Callable[[], Q
 def test_stats_screen(snap_compare: SnapCompare, history_app: Callable[[], QuizApp],
                       size: tuple[int, int]) -> None:
     assert snap_compare(history_app(), terminal_size=size, run_before=after("s"))
+
+
+def test_mock_test_result(snap_compare: SnapCompare, history_app: Callable[[], QuizApp]) -> None:
+    # The first question is the true/false card: answered right; then the typed one, wrong.
+    keys = ("m", "t", "enter", *"120k", "enter", "enter", "escape")
+    assert snap_compare(history_app(), terminal_size=SMALL, run_before=after(*keys))

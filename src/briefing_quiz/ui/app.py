@@ -42,12 +42,15 @@ class QuizApp(App[int]):
 
     def __init__(self, paths: Paths, *, clock: Callable[[], datetime] = utc_now,
                  seed: int | None = None, tz: tzinfo | None = None,
-                 briefing: str | None = None, threshold: float | None = None) -> None:
+                 briefing: str | None = None, threshold: float | None = None,
+                 mock_test: tuple[str, int] | None = None) -> None:
         super().__init__()
         self.paths = paths
-        # `study DECK --briefing`: a briefing session on DECK once the decks are loaded.
+        # `study DECK --briefing` / `--test N`: a briefing session or a mock test on DECK once
+        # the decks are loaded.
         self.initial_briefing = briefing
         self.briefing_threshold = threshold
+        self.initial_test = mock_test
         self.clock = clock
         # Shuffles are seeded per run: stable within a session, different between runs (so the
         # position of the right choice is never something to learn). Tests pass a fixed seed.
@@ -119,15 +122,19 @@ class QuizApp(App[int]):
     def decks_loaded(self) -> None:
         """Called by the decks screen after each load: the first starts what the command line
         asked for."""
-        deck_id, self.initial_briefing = self.initial_briefing, None
+        briefing, self.initial_briefing = self.initial_briefing, None
+        test, self.initial_test = self.initial_test, None
+        deck_id = briefing if briefing is not None else (test[0] if test is not None else None)
         if deck_id is None:
             return
         if deck_id not in {d.id for d in self.backend.decks}:
             known = ", ".join(d.id for d in self.backend.decks) or "none"
-            self.notify(f"No deck {deck_id!r} to study for its briefing (decks: {known}).",
-                        severity="error", timeout=10)
+            self.notify(f"No deck {deck_id!r} (decks: {known}).", severity="error", timeout=10)
             return
-        self.start_briefing(deck_id)
+        if test is not None:
+            self.open_mock_test(deck_id, test[1])
+        else:
+            self.start_briefing(deck_id)
 
     def start_briefing(self, deck_id: str) -> None:
         from briefing_quiz.ui.screens.briefing import start_briefing
@@ -147,15 +154,22 @@ class QuizApp(App[int]):
         if change is not None and decks is not None:
             self.run_worker(decks.refresh_stats(), group="refresh-stats")
 
+    def open_mock_test(self, deck_id: str, n: int | None = None) -> None:
+        from briefing_quiz.ui.screens.mock_test import DEFAULT_QUESTIONS, MockTestScreen
+
+        self.push_screen(MockTestScreen(deck_id, DEFAULT_QUESTIONS if n is None else n))
+
     def open_stats(self, deck_id: str | None) -> None:
         from briefing_quiz.ui.screens.stats import StatsScreen
 
         self.push_screen(StatsScreen(deck_id))
 
 
-def run_app(paths: Paths, *, briefing: str | None = None, threshold: float | None = None) -> int:
+def run_app(paths: Paths, *, briefing: str | None = None, threshold: float | None = None,
+            mock_test: tuple[str, int] | None = None) -> int:
     """Run the app until the user quits; the exit code for the CLI. `briefing`: open a briefing
-    session on that deck at once (`threshold`: its readiness goal)."""
-    app = QuizApp(paths, briefing=briefing, threshold=threshold)
+    session on that deck at once (`threshold`: its readiness goal); `mock_test`: (deck, N), a
+    mock test of N questions."""
+    app = QuizApp(paths, briefing=briefing, threshold=threshold, mock_test=mock_test)
     result = app.run()
     return 0 if result is None else int(result)

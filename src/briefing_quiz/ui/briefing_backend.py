@@ -17,7 +17,7 @@ from briefing_quiz.core.errors import BriefingQuizError, DeckError, Problem
 from briefing_quiz.core.model import Deck
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.briefing_session import BriefingSession, BriefingStatus
+    from briefing_quiz.core.briefing_session import BriefingSession, BriefingStatus, MockTest
     from briefing_quiz.core.stats import DayCount, RetentionWeek
     from briefing_quiz.core.store import Store
     from briefing_quiz.ui.backend import Backend
@@ -74,6 +74,14 @@ def new_briefing_session_sync(backend: Backend, deck_id: str,
     return BriefingSession(_deck(backend, deck_id), _store(backend), backend.config,
                            clock=backend.clock, tz=backend.tz, seed=backend.seed,
                            threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+
+
+def new_mock_test_sync(backend: Backend, deck_id: str, n: int) -> MockTest:
+    """A mock test of `n` auto-checked questions of one deck (nothing is written until it ends)."""
+    from briefing_quiz.core.briefing_session import MockTest
+
+    return MockTest(_deck(backend, deck_id), _store(backend), n, clock=backend.clock,
+                    seed=backend.seed)
 
 
 # -- statistics -----------------------------------------------------------------------------------

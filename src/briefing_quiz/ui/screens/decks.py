@@ -57,6 +57,7 @@ class DecksScreen(Screen[None]):
         Binding("s", "stats", "Stats"),
         Binding("t", "target", "Briefing time"),
         Binding("g", "briefing", "Briefing study"),
+        Binding("m", "mock_test", "Mock test", show=False),
         Binding("r", "reload", "Reload"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -222,6 +223,11 @@ class DecksScreen(Screen[None]):
         deck_id = self.selected_deck_id()
         if self._ready() and deck_id is not None:
             self.quiz.start_briefing(deck_id)
+
+    def action_mock_test(self) -> None:
+        deck_id = self.selected_deck_id()
+        if self._ready() and deck_id is not None:
+            self.quiz.open_mock_test(deck_id)
 
     def action_reload(self) -> None:
         self.reload()
