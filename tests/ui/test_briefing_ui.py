@@ -56,11 +56,18 @@ async def answer_good(pilot: Pilot[int]) -> ItemKey:
     return key
 
 
-def deck_row(app: QuizApp) -> str:
-    text = screen_text(app)
-    rows = [line for line in text.splitlines() if " mini " in line]
-    assert rows, text
-    return rows[0]
+async def deck_row(pilot: Pilot[int]) -> str:
+    """The mini deck's row of the decks table (waiting for it: under load the table can be
+    painted a frame before its rows)."""
+    app = pilot.app
+    assert isinstance(app, QuizApp)
+    for _ in range(20):
+        text = screen_text(app)
+        rows = [line for line in text.splitlines() if " mini " in line]
+        if rows:
+            return rows[0]
+        await pilot.pause(0.05)
+    raise AssertionError(text)
 
 
 def header(app: QuizApp) -> str:
@@ -81,7 +88,7 @@ async def test_target_dialog_sets_the_time_and_the_decks_show_the_countdown(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        row = deck_row(app)
+        row = await deck_row(pilot)
         assert row.split()[6] == "—"  # no briefing yet
         await press(pilot, "t")
         assert isinstance(app.screen, TargetScreen)
@@ -93,7 +100,7 @@ async def test_target_dialog_sets_the_time_and_the_decks_show_the_countdown(
         assert isinstance(app.screen, DecksScreen)
         assert any("Briefing of mini set for Thu 2022-02-17 14:00" in n.message
                    for n in app._notifications)
-        row = deck_row(app)
+        row = await deck_row(pilot)
         assert "3d 4h · 0%" in row  # countdown and readiness (nothing studied yet)
     assert stored_target(paths) == TARGET
 
@@ -136,7 +143,7 @@ async def test_target_dialog_shows_the_current_time_and_clears_it(
         assert "2022-02-17 14:00" in text  # the input holds the current time, ready to edit
         await press(pilot, "ctrl+r")
         assert isinstance(app.screen, DecksScreen)
-        row = deck_row(app)
+        row = await deck_row(pilot)
         assert row.split()[6] == "—"
         await press(pilot, "t", "ctrl+r")  # nothing left to clear: said in the dialog
         assert "no briefing time to clear" in screen_text(app)
@@ -171,7 +178,7 @@ async def test_briefing_session_saves_ordinary_reviews_and_readiness_rises(
         assert "Reviewed:   3 answers (3 cards)" in text
         await press(pilot, "enter")
         assert isinstance(app.screen, DecksScreen)
-        row = deck_row(app)
+        row = await deck_row(pilot)
         assert f"· {int(readiness[-1])}%" in row
     with Store.open(paths.data_file, readonly=True) as store:
         reviews = list(store.reviews())
