@@ -292,8 +292,10 @@ async def test_mock_test_scores_lists_misses_and_leaves_scheduling_alone(
             assert screen.phase == "question"
             asked.append(screen.entry.card.type)
             assert f"question {len(asked)} of 6" in screen_text(app)
-            # Wrong answers for everything but the true/false card (the statement is true).
-            key = {"truefalse": "t", "choice": "2"}.get(screen.entry.card.type, "enter")
+            # Wrong answers for everything but the true/false card (the statement is true); the
+            # cloze gaps are shown with space, which counts as a miss.
+            key = {"truefalse": "t", "choice": "2", "cloze": "space"}.get(
+                screen.entry.card.type, "enter")
             await press(pilot, key)
             assert screen.phase == "answered" and "scheduling unchanged" in header(app)
             await press(pilot, "enter")

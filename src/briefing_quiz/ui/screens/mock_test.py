@@ -21,7 +21,13 @@ from textual.widgets import Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
-from briefing_quiz.ui.widgets.cards import TYPE_LABELS, AnswerInput, CardView, make_controller
+from briefing_quiz.ui.widgets.cards import (
+    TYPE_LABELS,
+    AnswerInput,
+    CardView,
+    controller_actions,
+    make_controller,
+)
 from briefing_quiz.ui.widgets.feedback import feedback_content, verdict_line
 from briefing_quiz.ui.widgets.header import StudyHeader
 from briefing_quiz.ui.widgets.keybar import KeyBar
@@ -116,7 +122,8 @@ class MockTestScreen(Screen[None]):
         field = self.query_one(AnswerInput)
         field.display = controller.TYPED
         if controller.TYPED:
-            field.space_reveals = False  # a test has no "show me": an empty answer is a miss
+            # As when studying (the card's hint says so); here showing the answer is a miss.
+            field.space_reveals = "reveal" in controller_actions(controller)
             field.disabled = False
             field.value = ""
             field.focus(scroll_visible=False)
