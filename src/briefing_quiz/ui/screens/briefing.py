@@ -24,6 +24,7 @@ from briefing_quiz.ui.briefing_backend import (
     clear_briefing_sync,
     set_briefing_sync,
 )
+from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
@@ -95,10 +96,7 @@ class TargetScreen(ModalScreen[TargetChange | None]):
 
     @property
     def quiz(self) -> QuizApp:
-        from briefing_quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
+        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="target-body"):

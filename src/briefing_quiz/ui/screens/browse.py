@@ -24,6 +24,7 @@ from briefing_quiz.core.model import ChoiceCard, ItemKey, OrderCard
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.store import ReviewRecord
 from briefing_quiz.ui.backend import CardRow
+from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, one_line
 from briefing_quiz.ui.widgets.cards import TYPE_LABELS, answer_text, prompt_content
 from briefing_quiz.ui.widgets.keybar import KeyBar
@@ -185,10 +186,7 @@ class BrowseScreen(Screen[None]):
 
     @property
     def quiz(self) -> QuizApp:
-        from briefing_quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
+        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-filters"):

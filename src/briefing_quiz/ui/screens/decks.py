@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import Deck
 from briefing_quiz.ui.backend import Loaded
+from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, clean, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
@@ -70,10 +71,7 @@ class DecksScreen(Screen[None]):
 
     @property
     def quiz(self) -> QuizApp:
-        from briefing_quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
+        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         yield Header()

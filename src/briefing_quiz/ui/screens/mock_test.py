@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
 from briefing_quiz.ui.widgets.cards import (
     TYPE_LABELS,
@@ -62,10 +63,7 @@ class MockTestScreen(Screen[None]):
 
     @property
     def quiz(self) -> QuizApp:
-        from briefing_quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
+        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         yield StudyHeader(id="study-header")

@@ -26,6 +26,7 @@ from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.ui.briefing_backend import DeckCharts, deck_charts_sync
+from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
@@ -129,10 +130,7 @@ class StatsScreen(Screen[None]):
 
     @property
     def quiz(self) -> QuizApp:
-        from briefing_quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
+        return quiz_app(self)
 
     @property
     def deck_ids(self) -> list[str]:

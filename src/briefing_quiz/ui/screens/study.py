@@ -25,6 +25,7 @@ from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.session import QueueEntry, SavedAnswer, StudySession
+from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble
 from briefing_quiz.ui.widgets.cards import (
     TYPE_LABELS,
@@ -97,10 +98,7 @@ class StudyScreen(Screen[None]):
 
     @property
     def quiz(self) -> QuizApp:
-        from briefing_quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
+        return quiz_app(self)
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -18,6 +18,7 @@ from textual.widgets import Static
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.scheduler import format_interval
+from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, plain
 from briefing_quiz.ui.widgets.cards import answer_text, prompt_content
 from briefing_quiz.ui.widgets.header import format_elapsed
@@ -98,10 +99,7 @@ class SummaryScreen(Screen[None]):
 
     @property
     def quiz(self) -> QuizApp:
-        from briefing_quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
+        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary-body"):
