@@ -8,13 +8,14 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from fsrs import Rating
 
+from briefing_quiz.config import Config
 from briefing_quiz.core.cloze import parse_cloze
 from briefing_quiz.core.model import (
     BasicCard,
@@ -46,14 +47,6 @@ class Clock:
         return self.now
 
 
-@dataclass
-class Cfg:
-    default: SchedulerSettings = field(default_factory=SchedulerSettings)
-
-    def for_deck(self, deck_id: str) -> SchedulerSettings:
-        return self.default
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "p.sqlite3")
@@ -66,9 +59,9 @@ def deck(*cards: Card) -> Deck:
 
 
 def run(store: Store, cards: Sequence[Card] | Deck, typed: str, *, seed: int = 7,
-        cfg: Cfg | None = None) -> tuple[int, list[str]]:
+        cfg: Config | None = None) -> tuple[int, list[str]]:
     d = cards if isinstance(cards, Deck) else deck(*cards)
-    session = StudySession([d], store, cfg or Cfg(), clock=Clock(), tz=UTC, seed=seed)
+    session = StudySession([d], store, cfg or Config(), clock=Clock(), tz=UTC, seed=seed)
     out = io.StringIO()
     code = run_plain(session, io.StringIO(typed), out)
     return code, out.getvalue().splitlines()
@@ -203,7 +196,7 @@ def test_q_and_end_of_input_end_with_a_summary(store: Store) -> None:
 
 
 def test_changed_and_leech_lines(store: Store) -> None:
-    cfg = Cfg(SchedulerSettings(leech_lapses=1))
+    cfg = Config(SchedulerSettings(leech_lapses=1))
     run(store, [BASIC], "\n4\n", cfg=cfg)  # Easy: in review
     state = store.get(ItemKey("d", "b", 0))
     assert state is not None and state.card is not None

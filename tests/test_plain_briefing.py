@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from briefing_quiz.config import Config
 from briefing_quiz.core.briefing_session import BriefingSession, MockTest
 from briefing_quiz.core.model import Deck, TrueFalseCard, TypedCard
-from briefing_quiz.core.scheduler import SchedulerSettings
 from briefing_quiz.core.store import Store
 from briefing_quiz.plain import run_mock_test, run_plain
 
@@ -27,14 +26,6 @@ class Clock:
     def __call__(self) -> datetime:
         self.now += timedelta(seconds=2)  # every look at the clock: two seconds later
         return self.now
-
-
-@dataclass
-class Cfg:
-    default: SchedulerSettings = field(default_factory=SchedulerSettings)
-
-    def for_deck(self, deck_id: str) -> SchedulerSettings:
-        return self.default
 
 
 DECK = Deck(id="d", title="D", path=None, cards=(
@@ -52,7 +43,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def run(store: Store, typed: str) -> tuple[int, list[str]]:
-    session = BriefingSession(DECK, store, Cfg(), clock=Clock(), tz=UTC)
+    session = BriefingSession(DECK, store, Config(), clock=Clock(), tz=UTC)
     out = io.StringIO()
     code = run_plain(session, io.StringIO(typed), out)
     return code, out.getvalue().splitlines()

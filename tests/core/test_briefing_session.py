@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ import pytest
 from fsrs import Rating
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
+from briefing_quiz.config import Config
 from briefing_quiz.core.briefing import (
     AnswerTimes,
     Candidate,
@@ -48,7 +48,7 @@ from briefing_quiz.core.model import (
     TrueFalseCard,
     TypedCard,
 )
-from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
+from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id
 from briefing_quiz.core.session import StudySession, collect_stats
 from briefing_quiz.core.store import Store
 
@@ -76,14 +76,6 @@ class Clock:
 
     def advance(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
-
-
-@dataclass
-class Cfg:
-    default: SchedulerSettings = field(default_factory=SchedulerSettings)
-
-    def for_deck(self, deck_id: str) -> SchedulerSettings:
-        return self.default
 
 
 def typed(card_id: str, *tags: str) -> TypedCard:
@@ -145,40 +137,40 @@ def test_readiness_of_a_stored_history_equals_the_fsrs_formula(store: Store) -> 
     store.set_briefing_target("d", TARGET, now=T0)
     r_good, r_again = hand_r(5, W[2]), hand_r(5, W[0])
 
-    ready = deck_readiness(deck, store, Cfg(), TARGET)
+    ready = deck_readiness(deck, store, Config(), TARGET)
     assert ready.items == 5
     assert ready.overall == pytest.approx((r_good + r_again + 0 + r_good + 0) / 5, abs=1e-12)
     assert ready.by_tag["army"] == pytest.approx((r_good + r_again) / 2, abs=1e-12)
     assert ready.by_tag["gas"] == pytest.approx((r_again + 0 + r_good + 0) / 4, abs=1e-12)
 
     # The same through `stats` (collect_stats) and `brief` (briefing_status).
-    (stats,) = collect_stats([deck], store, Cfg(), now=T0, tz=UTC).decks
+    (stats,) = collect_stats([deck], store, Config(), now=T0, tz=UTC).decks
     assert stats.briefing_at == TARGET and stats.readiness is not None
     assert stats.readiness.overall == pytest.approx(ready.overall, abs=1e-12)
     assert stats.readiness.by_tag == pytest.approx(ready.by_tag, abs=1e-12)
     assert stats.to_json()["readiness"] == ready.to_json()
     assert stats.to_json()["briefing_at"] == TARGET.isoformat()
-    status = briefing_status(deck, store, Cfg(), now=T0)
+    status = briefing_status(deck, store, Config(), now=T0)
     assert status is not None and status.readiness is not None
     assert status.readiness.overall == pytest.approx(ready.overall, abs=1e-12)
     assert status.countdown() == "in 3 days 5 hours"
     assert status.countdown(short=True) == "in 3d 5h"
     # Once the briefing has passed: no readiness, the countdown says "ago".
-    later = briefing_status(deck, store, Cfg(), now=TARGET + timedelta(hours=2))
+    later = briefing_status(deck, store, Config(), now=TARGET + timedelta(hours=2))
     assert later is not None and later.passed and later.readiness is None
     assert later.countdown() == "2 hours ago"
-    (stats,) = collect_stats([deck], store, Cfg(), now=TARGET + timedelta(hours=2), tz=UTC).decks
+    (stats,) = collect_stats([deck], store, Config(), now=TARGET + timedelta(hours=2), tz=UTC).decks
     assert stats.readiness is None and stats.to_json()["readiness"] is None
 
 
 def test_no_target_no_readiness(store: Store) -> None:
     deck = make_deck(typed("a"))
-    assert briefing_status(deck, store, Cfg(), now=T0) is None
-    assert briefing_status(deck, None, Cfg(), now=T0) is None
-    (stats,) = collect_stats([deck], store, Cfg(), now=T0, tz=UTC).decks
+    assert briefing_status(deck, store, Config(), now=T0) is None
+    assert briefing_status(deck, None, Config(), now=T0) is None
+    (stats,) = collect_stats([deck], store, Config(), now=T0, tz=UTC).decks
     assert stats.briefing_at is None and stats.to_json()["readiness"] is None
     with pytest.raises(NoTargetError, match=r'briefing-quiz brief d --at "YYYY-MM-DD HH:MM"'):
-        BriefingSession(deck, store, Cfg(), clock=Clock())
+        BriefingSession(deck, store, Config(), clock=Clock())
 
 
 # ----------------------------------------------------------------------------- the briefing session
@@ -216,7 +208,7 @@ def test_the_session_orders_items_as_the_gain_rule_says(store: Store) -> None:
     times = AnswerTimes(by_type={"typed": 8.0, "choice": 30.0})  # choice cards cost more
     store.set_briefing_target("d", TARGET, now=T0)
     clock = Clock()
-    session = BriefingSession(deck, store, Cfg(), clock=clock, tz=UTC, times=times,
+    session = BriefingSession(deck, store, Config(), clock=clock, tz=UTC, times=times,
                               threshold=0.99)
     shown = []
     for step in range(30):
@@ -244,7 +236,7 @@ def test_readiness_rises_after_right_answers_and_matches_the_store(store: Store)
                      cloze("z", "{{c1::a}} {{c2::b}}", "odd"))
     store.set_briefing_target("d", TARGET, now=T0)
     clock = Clock()
-    session = BriefingSession(deck, store, Cfg(), clock=clock, tz=UTC)
+    session = BriefingSession(deck, store, Config(), clock=clock, tz=UTC)
     assert session.readiness.overall == 0.0 and session.remaining == 10
     previous = session.readiness.overall
     for _ in range(9):  # every item but the second gap, which waits 10 minutes for its sibling
@@ -253,7 +245,7 @@ def test_readiness_rises_after_right_answers_and_matches_the_store(store: Store)
         session.answer(Rating.Good, duration_ms=5000, correct=True)
         assert session.readiness.overall > previous
         assert session.readiness_change == pytest.approx(session.readiness.overall - previous)
-        fresh = deck_readiness(deck, store, Cfg(), TARGET)
+        fresh = deck_readiness(deck, store, Config(), TARGET)
         assert session.readiness.overall == pytest.approx(fresh.overall, abs=1e-12)
         assert session.readiness.by_tag == pytest.approx(fresh.by_tag, abs=1e-12)
         previous = session.readiness.overall
@@ -266,7 +258,7 @@ def test_briefing_answers_are_ordinary_reviews(store: Store) -> None:
     deck = make_deck(typed("a"), typed("b"))
     store.set_briefing_target("d", TARGET, now=T0)
     clock = Clock()
-    session = BriefingSession(deck, store, Cfg(), clock=clock, tz=UTC)
+    session = BriefingSession(deck, store, Config(), clock=clock, tz=UTC)
     entry = session.next()
     assert entry is not None and entry.kind == "new"
     saved = session.answer(Rating.Good, duration_ms=4000, given="a", correct=True)
@@ -292,7 +284,7 @@ def test_the_session_stops_at_the_threshold(store: Store) -> None:
     deck = make_deck(typed("a"), typed("b"), typed("c"))
     store.set_briefing_target("d", T0 + timedelta(hours=6), now=T0)
     clock = Clock()
-    session = BriefingSession(deck, store, Cfg(), clock=clock, tz=UTC, threshold=0.6)
+    session = BriefingSession(deck, store, Config(), clock=clock, tz=UTC, threshold=0.6)
     answered = 0
     while session.next() is not None:
         session.answer(Rating.Good, duration_ms=3000)
@@ -309,7 +301,7 @@ def test_the_session_waits_when_everything_was_just_answered(store: Store) -> No
     deck = make_deck(typed("a"), cloze("z", "{{c1::x}} {{c2::y}}"))
     store.set_briefing_target("d", TARGET, now=T0)
     clock = Clock()
-    session = BriefingSession(deck, store, Cfg(), clock=clock, tz=UTC)
+    session = BriefingSession(deck, store, Config(), clock=clock, tz=UTC)
     first = session.next()
     assert first is not None
     session.answer(Rating.Good, duration_ms=3000)
@@ -334,14 +326,14 @@ def test_the_session_stops_when_the_briefing_comes(store: Store) -> None:
     deck = make_deck(typed("a"), typed("b"))
     store.set_briefing_target("d", T0 + timedelta(minutes=30), now=T0)
     clock = Clock()
-    session = BriefingSession(deck, store, Cfg(), clock=clock, tz=UTC)
+    session = BriefingSession(deck, store, Config(), clock=clock, tz=UTC)
     assert session.next() is not None
     clock.advance(minutes=31)
     assert session.next() is None and session.stop_reason == "passed"
     with pytest.raises(TargetPassedError, match="has passed: set a new time"):
-        BriefingSession(deck, store, Cfg(), clock=clock, tz=UTC)
+        BriefingSession(deck, store, Config(), clock=clock, tz=UTC)
     with pytest.raises(BriefingQuizError, match="threshold"):
-        BriefingSession(deck, store, Cfg(), clock=Clock(), tz=UTC, threshold=1.5)
+        BriefingSession(deck, store, Config(), clock=Clock(), tz=UTC, threshold=1.5)
 
 
 def test_the_users_answer_times_come_from_the_log(store: Store) -> None:
@@ -353,7 +345,7 @@ def test_the_users_answer_times_come_from_the_log(store: Store) -> None:
     times = answer_times(store, deck)
     assert times.by_type == {"typed": 5.0, "choice": 40.0}
     store.set_briefing_target("d", TARGET, now=T0)
-    session = BriefingSession(deck, store, Cfg(), clock=Clock(), tz=UTC)
+    session = BriefingSession(deck, store, Config(), clock=Clock(), tz=UTC)
     assert session.times == times
     assert session.next() is not None
     session.answer(Rating.Good, duration_ms=20000)
@@ -364,21 +356,21 @@ def test_the_session_sees_answers_given_in_another_window(store: Store, tmp_path
     deck = make_deck(typed("a"), typed("b"))
     store.set_briefing_target("d", TARGET, now=T0)
     clock = Clock()
-    session = BriefingSession(deck, store, Cfg(), clock=clock, tz=UTC)
+    session = BriefingSession(deck, store, Config(), clock=clock, tz=UTC)
     with Store.open(tmp_path / "p.sqlite3") as other:
         review(other, key("a"), Rating.Good, T0)
     clock.advance(minutes=1)
     entry = session.next()
     assert entry is not None and entry.key == key("b")
     assert session.readiness.overall == pytest.approx(
-        deck_readiness(deck, store, Cfg(), TARGET).overall)
+        deck_readiness(deck, store, Config(), TARGET).overall)
 
 
 def test_a_briefing_session_is_a_study_session(store: Store) -> None:
     # The app's study screen drives it through the StudySession interface.
     deck = make_deck(choice("c"), TrueFalseCard(id="tf", deck_id="d", statement="s", answer=True))
     store.set_briefing_target("d", TARGET, now=T0)
-    session = BriefingSession(deck, store, Cfg(), clock=Clock(), tz=UTC, seed=3)
+    session = BriefingSession(deck, store, Config(), clock=Clock(), tz=UTC, seed=3)
     assert isinstance(session, StudySession)
     entry = session.next()
     assert entry is not None
@@ -486,7 +478,7 @@ def test_mock_test_needs_auto_checked_cards(store: Store) -> None:
 def test_mock_test_shuffles_like_a_session_with_the_same_seed(store: Store) -> None:
     deck = mock_deck()
     test = MockTest(deck, store, 20, clock=Clock(), seed=5)
-    session = StudySession([deck], store, Cfg(), clock=Clock(), tz=UTC, seed=5)
+    session = StudySession([deck], store, Config(), clock=Clock(), tz=UTC, seed=5)
     for entry in test.entries:
         assert test.choice_order(entry) == session.choice_order(entry)
         assert test.order_items(entry) == session.order_items(entry)

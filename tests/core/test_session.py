@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ import fsrs
 import pytest
 from fsrs import Rating
 
+from briefing_quiz.config import Config
 from briefing_quiz.core.cloze import parse_cloze
 from briefing_quiz.core.model import (
     BasicCard,
@@ -48,15 +49,6 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-@dataclass
-class Cfg:
-    default: SchedulerSettings = field(default_factory=SchedulerSettings)
-    decks: dict[str, SchedulerSettings] = field(default_factory=dict)
-
-    def for_deck(self, deck_id: str) -> SchedulerSettings:
-        return self.decks.get(deck_id, self.default)
-
-
 def basic(i: int | str, deck: str = "d", **kw: object) -> BasicCard:
     return BasicCard(id=f"c{i}", deck_id=deck, question=f"q{i}", answer=f"a{i}", **kw)  # type: ignore[arg-type]
 
@@ -76,10 +68,10 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-def session(decks: Sequence[Deck] | Deck, store: Store, clock: Clock, cfg: Cfg | None = None,
+def session(decks: Sequence[Deck] | Deck, store: Store, clock: Clock, cfg: Config | None = None,
             **kw: object) -> StudySession:
     deck_list = [decks] if isinstance(decks, Deck) else list(decks)
-    return StudySession(deck_list, store, cfg or Cfg(), clock=clock, tz=UTC, **kw)  # type: ignore[arg-type]
+    return StudySession(deck_list, store, cfg or Config(), clock=clock, tz=UTC, **kw)  # type: ignore[arg-type]
 
 
 def drain(s: StudySession, rating: Rating = Rating.Good, limit: int = 1000) -> list[ItemKey]:
@@ -113,7 +105,7 @@ SCRIPTS = [
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_answers_store_exactly_the_fsrs_state(store: Store,
                                               script: list[tuple[Rating, int]]) -> None:
-    cfg = Cfg(SchedulerSettings(enable_fuzzing=False, new_cards_per_day=5))
+    cfg = Config(SchedulerSettings(enable_fuzzing=False, new_cards_per_day=5))
     deck = make_deck([basic(1)])
     clock = Clock()
     plain = fsrs.Scheduler(enable_fuzzing=False)
@@ -175,7 +167,7 @@ def test_queue_order_learning_then_most_overdue_reviews_then_new(store: Store) -
     force(store, k("c7"), T0 - timedelta(days=3), T0 + timedelta(hours=3))
     force(store, k("c8"), T0 - timedelta(days=3), next_day_start(T0, UTC) + timedelta(minutes=1))
     force(store, k("c3"), T0 - timedelta(minutes=5), T0 - timedelta(minutes=4), Rating.Again)
-    s = session(deck, store, Clock(), Cfg(SchedulerSettings(new_cards_per_day=3)))
+    s = session(deck, store, Clock(), Config(SchedulerSettings(new_cards_per_day=3)))
     assert (s.counts.learning, s.counts.review, s.counts.new) == (1, 3, 2)
     shown = [(e.key.card_id, e.kind) for e in iter(s.next, None)
              if s.answer(Rating.Easy, duration_ms=1)]
@@ -187,7 +179,7 @@ def test_queue_order_learning_then_most_overdue_reviews_then_new(store: Store) -
 def test_new_limit_counts_cards_introduced_today_and_resets_at_day_start(store: Store) -> None:
     tz = ZoneInfo("Europe/Berlin")  # 04:00 local is 03:00 UTC in March (CET, UTC+1)
     deck = make_deck([basic(i) for i in range(30)])
-    cfg = Cfg(SchedulerSettings(new_cards_per_day=5))
+    cfg = Config(SchedulerSettings(new_cards_per_day=5))
     clock = Clock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))  # 02:00 local: study day of 1 March
     s = StudySession([deck], store, cfg, clock=clock, tz=tz)
     assert s.counts.new == 5
@@ -207,7 +199,7 @@ def test_new_limit_counts_cards_introduced_today_and_resets_at_day_start(store: 
 def test_new_limit_is_per_deck(store: Store) -> None:
     a = make_deck([basic(i, "a") for i in range(10)], "a")
     b = make_deck([basic(i, "b") for i in range(10)], "b")
-    cfg = Cfg(SchedulerSettings(new_cards_per_day=2),
+    cfg = Config(SchedulerSettings(new_cards_per_day=2),
               {"b": SchedulerSettings(new_cards_per_day=4)})
     s = session([a, b], store, Clock(), cfg)
     assert s.counts.new == 6
@@ -300,7 +292,7 @@ def test_buried_item_returns_at_the_next_study_day(store: Store) -> None:
 
 
 def test_leeches_are_tagged_and_reported(store: Store) -> None:
-    cfg = Cfg(SchedulerSettings(leech_lapses=3, enable_fuzzing=False))
+    cfg = Config(SchedulerSettings(leech_lapses=3, enable_fuzzing=False))
     deck = make_deck([basic(1)])
     clock = Clock()
     s = session(deck, store, clock, cfg)
@@ -355,11 +347,11 @@ def test_removed_card_keeps_history_and_is_orphaned(store: Store) -> None:
     clock.advance(minutes=5)
     smaller = make_deck([basic(2)])
     assert shown(session(smaller, store, clock)) == k("c2")
-    stats = collect_stats([smaller], store, Cfg(), now=clock(), tz=UTC)
+    stats = collect_stats([smaller], store, Config(), now=clock(), tz=UTC)
     assert stats.orphaned == [k("c1")]
     assert len(store.history(k("c1"))) == 1
     # A deck whose file is gone: all its stored items are orphans.
-    assert collect_stats([], store, Cfg(), now=clock(), tz=UTC).orphaned == [k("c1"), k("c2")]
+    assert collect_stats([], store, Config(), now=clock(), tz=UTC).orphaned == [k("c1"), k("c2")]
 
 
 def test_adding_a_cloze_deletion_adds_an_item(store: Store) -> None:
@@ -531,12 +523,12 @@ def test_stats_counts(store: Store) -> None:
     s.next()
     s.suspend()  # c3
     clock.advance(minutes=2)
-    stats = collect_stats([deck], store, Cfg(), now=clock(), tz=UTC).decks[0]
+    stats = collect_stats([deck], store, Config(), now=clock(), tz=UTC).decks[0]
     assert (stats.cards, stats.items) == (4, 5)
     assert (stats.new, stats.learning, stats.review, stats.suspended) == (2, 1, 1, 1)
     assert stats.due_now == 1 and stats.reviews_today == 2 and stats.leeches == 0
     assert stats.mean_retrievability is not None and 0.9 < stats.mean_retrievability <= 1.0
-    empty = collect_stats([deck], None, Cfg(), now=clock(), tz=UTC).decks[0]
+    empty = collect_stats([deck], None, Config(), now=clock(), tz=UTC).decks[0]
     assert (empty.new, empty.reviews_today, empty.mean_retrievability) == (5, 0, None)
 
 
