@@ -20,7 +20,7 @@ from textual.widgets import Input
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 
-from .conftest import MINI_DECK, FrozenClock, press, ready
+from .conftest import MINI_DECK, FrozenClock, press, ready, settle
 from .test_stats_screen import script_history
 
 SMALL, LARGE = (80, 24), (120, 40)
@@ -43,6 +43,12 @@ def history_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[],
 def after(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run(pilot: Pilot[Any]) -> None:
         await ready(pilot)
+        # The counts come a moment after the deck list; under load they could land after the
+        # dialog opened, when the table behind it no longer re-measures its columns.
+        for _ in range(100):
+            if getattr(pilot.app.screen, "stats", None):
+                break
+            await settle(pilot)
         await press(pilot, *keys)
         # A focused input's cursor blinks: without this the picture depends on the moment.
         for field in pilot.app.screen.query(Input):
