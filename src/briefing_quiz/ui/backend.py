@@ -13,7 +13,6 @@ imported on the store thread when first needed, so that the first frame does not
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from briefing_quiz.core.errors import BriefingQuizError, ConfigError, DeckError
 from briefing_quiz.core.model import Card, Deck, ItemKey
 from briefing_quiz.paths import Paths
+from briefing_quiz.ui.heap import settle_heap
 
 if TYPE_CHECKING:
     from briefing_quiz.config import Config
@@ -148,7 +148,7 @@ class Backend:
         load = load_decks(find_deck_files(self.paths.deck_dirs), DeckCache.at(self.paths.cache_dir))
         self.decks = sorted(load.decks, key=lambda d: d.id)
         self.failures = list(load.failures)
-        _settle_heap()
+        settle_heap()
         return Loaded(self.decks, self.failures, first_run, store_error)
 
     def _require_store(self) -> Store:
@@ -233,20 +233,6 @@ class Backend:
         decks = self.decks if deck_ids is None else [d for d in self.decks if d.id in deck_ids]
         session = StudySession(decks, self._require_store(), self.config, clock=self.clock,
                                tz=self.tz, seed=self.seed)
-        _settle_heap()
+        settle_heap()
         return session
 
-
-def _settle_heap() -> None:
-    """Keep the cyclic garbage collector off the long-lived heap (benchmark profile: 33-100 ms
-    generation-2 pauses between cards, since every full collection rescanned the loaded decks).
-
-    `gc.freeze()` moves every object alive now (decks, cards, the session's queue) out of the
-    collector's reach; they are still freed by reference counting, and decks form no cycles, so
-    reloading frees the old ones. Full collections are also made ten times rarer (third threshold
-    100 instead of 10): what they still scan is small, and each one is a pause the user can see.
-    Freezing without a `gc.collect()` first keeps load fast; the few cycles alive now stay.
-    """
-    gc.freeze()
-    first, second, third = gc.get_threshold()
-    gc.set_threshold(first, second, max(third, 100))
