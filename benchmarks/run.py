@@ -595,6 +595,11 @@ def format_markdown(rows: Sequence[Row], info: dict[str, str], title: str) -> st
 def run(mode: Mode, *, use_anki: bool = True, seed: int = 0,
         log: Callable[[str], None] = print) -> tuple[list[Row], dict[str, str]]:
     sizes = SIZES[mode]
+    # Our package compiled as `pip install` leaves it, for every child below (bench_ui.py's
+    # compile_package says why: PYTHONDONTWRITEBYTECODE=1 would make each one recompile it).
+    import bench_ui
+
+    bench_ui.compile_package()
     anki_missing = peer_anki.unavailable() if use_anki else "Anki peer skipped (--no-anki)"
     table = Table(sizes)
     with tempfile.TemporaryDirectory(prefix="briefing-quiz-bench-") as tmp:
