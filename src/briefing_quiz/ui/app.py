@@ -3,6 +3,10 @@
 The app gets `Paths` (and, for tests, a clock and a shuffle seed). The first frame shows the decks
 screen at once; settings, decks and the progress file are read on the store thread (see
 `ui.backend`), and the screen fills in when they arrive.
+
+Start-up order (issue 6): nothing is read before the first frame is painted, since the store
+thread's work (core imports, opening the store, loading decks) holds the GIL and would delay it;
+then the decks, so that they are listed and can be opened; then the settings and the counts.
 """
 
 from __future__ import annotations
@@ -61,10 +65,18 @@ class QuizApp(App[int]):
     # -- start and stop ---------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.push_screen(DecksScreen())
-        self.start_up()
 
-    @work(exclusive=True, group="start-up")
-    async def start_up(self) -> None:
+    def on_ready(self) -> None:
+        """The first frame is painted (Textual's Ready): start loading."""
+        decks = self.decks_screen
+        if decks is not None:
+            decks.call_after_refresh(decks.reload, quiet=True)
+
+    async def load_settings(self) -> None:
+        """Read the settings once, before the first count (which needs them; the list of decks
+        does not): the theme, and a settings error shown with the counts."""
+        if self._theme_loaded:
+            return
         config = await self.backend.call(self.backend.load_config_sync)
         if config.theme and config.theme in self.available_themes:
             self.theme = config.theme

@@ -21,12 +21,14 @@ from functools import partial
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from briefing_quiz.core.errors import BriefingQuizError, ConfigError, DeckError
-from briefing_quiz.core.model import Card, Deck, ItemKey
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.heap import settle_heap
 
 if TYPE_CHECKING:
+    # The model too is imported on the store thread: its ~20 ms of class building would
+    # otherwise come before the first frame.
     from briefing_quiz.config import Config
+    from briefing_quiz.core.model import Card, Deck, ItemKey
     from briefing_quiz.core.scheduler import Scheduler
     from briefing_quiz.core.session import DeckStats, StudySession
     from briefing_quiz.core.store import ItemState, ReviewRecord, Store
@@ -172,6 +174,8 @@ class Backend:
 
     def card_rows_sync(self) -> list[CardRow]:
         """Every review item of every loaded deck, with its stored state."""
+        from briefing_quiz.core.model import ItemKey
+
         store = self._require_store()
         now = self.clock()
         states = store.states()

@@ -16,15 +16,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.model import Deck
-from briefing_quiz.ui.backend import Loaded
 from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, clean, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from briefing_quiz.core.model import Deck
     from briefing_quiz.core.session import DeckStats
     from briefing_quiz.ui.app import QuizApp
+    from briefing_quiz.ui.backend import Loaded
 
 WELCOME = (
     "Welcome to briefing-quiz! Pick a deck with ↑/↓ and press enter to study it, or press a to "
@@ -94,7 +94,8 @@ class DecksScreen(Screen[None]):
         self.query_one("#welcome").display = False
         self.query_one("#failures").display = False
         table.focus()
-        self.reload(quiet=True)
+        # The app starts the first load once the first frame is painted: the store thread's
+        # work holds the GIL and would delay it.
 
     # -- data -------------------------------------------------------------------------------------
     def show_loaded(self, loaded: Loaded, stats: Sequence[DeckStats] | None = None) -> None:
@@ -235,7 +236,7 @@ class DecksScreen(Screen[None]):
         """Load the decks from disk again (the app's first load goes through here too).
 
         Two steps, so the decks are listed (and can be opened) before the slower counting of
-        their progress is done.
+        their progress is done; at start-up the app reads its settings between them.
         """
         backend = self.quiz.backend
         status = self.query_one("#decks-status", Static)
@@ -248,6 +249,9 @@ class DecksScreen(Screen[None]):
             bad = len(loaded.failures)
             self.notify(f"Reloaded {len(loaded.decks)} deck{'s' if len(loaded.decks) != 1 else ''}"
                         + (f"; {bad} could not be loaded" if bad else "") + ".", timeout=3)
+        await self.quiz.load_settings()
+        # Counting holds the GIL on the store thread for a while: paint the listed decks first.
+        await self.wait_for_refresh()
         await self.refresh_stats()
 
     async def refresh_stats(self) -> None:

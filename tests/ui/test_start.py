@@ -1,0 +1,57 @@
+"""The app's start-up (issues 4 and 6): the first frame comes before any deck or store work."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+
+from textual import events
+from textual.message import Message
+
+from briefing_quiz.ui.app import QuizApp
+from briefing_quiz.ui.backend import Loaded
+
+from .conftest import ready
+
+MakeApp = Callable[..., QuizApp]
+
+
+def test_the_app_module_leaves_the_core_to_the_store_thread() -> None:
+    """What the command line imports to open the app: no deck model, store, loader, settings or
+    scheduler (they cost tens of ms of CPU and are imported on the store thread when needed)."""
+    code = (
+        "import sys, briefing_quiz.cli\n"
+        "from briefing_quiz.ui.app import run_app\n"
+        "heavy = {'fsrs', 'tomli', 'sqlite3', 'briefing_quiz.config'}\n"
+        "print(','.join(sorted(n for n in sys.modules\n"
+        "                      if n in heavy or n.startswith('briefing_quiz.core.'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "briefing_quiz.core.errors"
+
+
+async def test_decks_are_loaded_after_the_first_frame(make_app: MakeApp) -> None:
+    """The store thread starts only once Textual has painted (its Ready event): its work holds
+    the GIL and would delay the first frame."""
+    order: list[str] = []
+    lock = threading.Lock()
+    app = make_app()
+    load = app.backend.load_sync
+
+    def logged_load() -> Loaded:
+        with lock:
+            order.append("load")
+        return load()
+
+    app.backend.load_sync = logged_load  # type: ignore[method-assign]
+
+    def hook(message: Message) -> None:
+        if isinstance(message, events.Ready):
+            with lock:
+                order.append("ready")
+
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+        await ready(pilot)
+    assert order[:2] == ["ready", "load"]
