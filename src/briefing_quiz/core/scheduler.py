@@ -35,6 +35,10 @@ NEW_CARD_DUE = datetime(1970, 1, 1, tzinfo=UTC)
 if not callable(getattr(_fsrs_scheduler_module, "random", None)):  # pragma: no cover
     raise ImportError("fsrs.scheduler has no module-level random(); update core/scheduler.py")
 
+# `Scheduler.recall_curve` reads fsrs' forgetting-curve constants; refuse an fsrs without them.
+if not all(hasattr(fsrs.Scheduler(), name) for name in ("_FACTOR", "_DECAY")):  # pragma: no cover
+    raise ImportError("fsrs.Scheduler has no _FACTOR/_DECAY; update Scheduler.recall_curve")
+
 _FUZZ_LOCK = threading.Lock()
 
 
@@ -135,6 +139,14 @@ class Scheduler:
         """For each grade, the time from `now` until the card would be due (nothing changes)."""
         at = _utc(now, "now")
         return {rating: self.review(card, rating, at).due - at for rating in fsrs.Rating}
+
+    @property
+    def recall_curve(self) -> tuple[float, float]:
+        """(factor, decay) of fsrs' forgetting curve with these parameters: after `t` whole days
+        (never negative) at stability `s`, recall is (1 + factor * t / s) ** decay, which is what
+        `fsrs.Scheduler.get_card_retrievability` returns. Read from fsrs, never re-derived, so
+        that bulk statistics can compute recall without an fsrs.Card per item."""
+        return float(self._fsrs._FACTOR), float(self._fsrs._DECAY)
 
     def retrievability(self, card: fsrs.Card, at: datetime) -> float:
         """Predicted probability of recall at `at`, in [0, 1]; 0.0 for a never-reviewed card."""

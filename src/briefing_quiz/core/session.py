@@ -73,9 +73,7 @@ from briefing_quiz.core.scheduler import (
 from briefing_quiz.core.store import (
     DeckSnapshot,
     ItemState,
-    StatRow,
     Store,
-    from_us,
     lkey,
     to_us,
 )
@@ -730,75 +728,99 @@ class StatsReport:
 def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSource, *,
                   now: datetime, tz: tzinfo, deck_id: str | None = None) -> StatsReport:
     """Per-deck progress (`store` None: no progress file yet, everything is new). A deck with a
-    briefing target still to come gets its readiness then (see `core.briefing`)."""
-    rows: list[StatRow] = [] if store is None else store.stat_rows(deck_id)
+    briefing target still to come gets its readiness then (see `core.briefing`).
+
+    Paid at every launch before the decks screen shows counts, so the store aggregates in SQL
+    (`Store.stat_groups`) and Python touches only the item keys, to tell orphans apart.
+    """
     targets = {} if store is None else store.briefing_targets()
-    by_deck: dict[str, dict[tuple[str, int], StatRow]] = {}
-    for stat in rows:
-        by_deck.setdefault(stat.deck_id, {})[(stat.card_id, stat.item)] = stat
     chosen = [d for d in decks if deck_id is None or d.id == deck_id]
     report: list[DeckStats] = []
     orphaned: list[ItemKey] = []
-    now_us = to_us(now)
+    counted: set[str] = set()  # a deck id listed twice: its stored items count for the first
     today: dict[datetime, dict[str, int]] = {}  # reviews since a day start, per deck
     for deck in chosen:
         settings = config.for_deck(deck.id)
-        sched = Scheduler(settings)
+        curve = Scheduler(settings).recall_curve
         day_start = study_day_start(now, tz, settings.day_starts_at_hour)
-        day_end_us = to_us(next_day_start(now, tz, settings.day_starts_at_hour))
-        stored = by_deck.pop(deck.id, {})
-        counts = {"new": 0, "learning": 0, "review": 0, "suspended": 0}
-        due_now = buried = leeches = 0
-        recall: list[float] = []
+        day_end = next_day_start(now, tz, settings.day_starts_at_hour)
+        cloze, cloze_ids, items = _deck_lkeys(deck)
+        counts = {"new": items, "learning": 0, "review": 0, "suspended": 0}
+        due_now = buried = leeches = recalled = 0
+        recall_sum = 0.0
         target = targets.get(deck.id)
         upcoming = target is not None and target > now
-        at_target: dict[ItemKey, float] = {}
-        items = 0
-        for card in deck.cards:
-            for item in card.items:
-                items += 1
-                row = stored.pop((card.id, item), None)
-                if row is None:
-                    counts["new"] += 1
-                    continue
-                is_buried = row.buried_until_us is not None and row.buried_until_us > now_us
-                buried += is_buried
-                if settings.leech_lapses > 0 and row.lapses >= settings.leech_lapses:
-                    leeches += 1
-                if row.phase and row.stability is not None and row.last_review_us is not None:
-                    memory = fsrs.Card(card_id=1, state=fsrs.State(row.phase),
-                                       stability=row.stability, difficulty=5.0,
-                                       due=from_us(row.due_us or 0),
-                                       last_review=from_us(row.last_review_us))
-                    recall.append(sched.retrievability(memory, now))
-                    if upcoming and target is not None:
-                        at_target[ItemKey(deck.id, card.id, item)] = sched.retrievability(
-                            memory, target)
-                if row.suspended:
-                    counts["suspended"] += 1
-                    continue
-                phase = "new" if not row.phase else (
-                    "learning" if row.phase in _LEARNING else "review")
-                counts[phase] += 1
-                if phase != "new" and not is_buried and row.due_us is not None and (
-                        row.due_us <= now_us if phase == "learning" else row.due_us < day_end_us):
-                    due_now += 1
-        orphaned.extend(ItemKey(deck.id, c, i) for c, i in sorted(stored))
+        if store is not None and deck.id not in counted:
+            counted.add(deck.id)
+            summary = store.stat_summary(deck.id, now=now, day_end=day_end,
+                                         leech_lapses=settings.leech_lapses, curve=curve)
+            lost = _orphans(deck, cloze, cloze_ids, summary.lkeys)
+            if lost:
+                orphaned.extend(sorted(ItemKey(deck.id, *_split_lkey(key)) for key in lost))
+                # Take the orphans' share back out: exact for counts, to rounding for recall.
+                less = store.stat_summary(deck.id, now=now, day_end=day_end,
+                                          leech_lapses=settings.leech_lapses, curve=curve,
+                                          only=lost)
+                for group, n in less.items.items():
+                    summary.items[group] -= n
+                summary = summary._replace(
+                    due_now=summary.due_now - less.due_now, buried=summary.buried - less.buried,
+                    leeches=summary.leeches - less.leeches,
+                    recall_sum=summary.recall_sum - less.recall_sum,
+                    recalled=summary.recalled - less.recalled)
+            for (phase, suspended), n in summary.items.items():
+                counts["new"] -= n  # stored: counted below by its phase
+                counts["suspended" if suspended else "new" if not phase else
+                       "learning" if phase in _LEARNING else "review"] += n
+            due_now, buried, leeches = summary.due_now, summary.buried, summary.leeches
+            recall_sum, recalled = summary.recall_sum, summary.recalled
+        if settings.leech_lapses <= 0:
+            leeches = 0
+        readiness: Readiness | None = None
+        if upcoming and target is not None:
+            values = {} if store is None else store.recall_at(deck.id, target, curve)
+            at_target = {ItemKey(deck.id, card_id, item): value
+                         for (card_id, item), value in values.items()}
+            readiness = summarize_readiness(deck.cards, at_target, target)
         report.append(DeckStats(
             deck_id=deck.id, title=deck.title, cards=len(deck.cards), items=items,
             new=counts["new"], learning=counts["learning"], review=counts["review"],
             due_now=due_now, suspended=counts["suspended"], buried=buried, leeches=leeches,
             reviews_today=_reviews_since(store, day_start, today).get(deck.id, 0),
-            mean_retrievability=sum(recall) / len(recall) if recall else None,
-            briefing_at=target,
-            readiness=(summarize_readiness(deck.cards, at_target, target)
-                       if upcoming and target is not None else None)))
-    if deck_id is None or not chosen:
+            mean_retrievability=recall_sum / recalled if recalled else None,
+            briefing_at=target, readiness=readiness))
+    if store is not None and (deck_id is None or not chosen):
         # Decks with progress but no deck file loaded: every item of theirs is orphaned.
-        for other in sorted(by_deck):
-            if deck_id is None or other == deck_id:
-                orphaned.extend(ItemKey(other, c, i) for c, i in sorted(by_deck[other]))
+        for other in store.stored_decks():
+            if other in counted or (deck_id is not None and other != deck_id):
+                continue
+            orphaned.extend(sorted(ItemKey(other, row.card_id, row.item)
+                                   for row in store.stat_rows(other)))
     return StatsReport(decks=report, orphaned=orphaned)
+
+
+def _deck_lkeys(deck: Deck) -> tuple[set[str], set[str], int]:
+    """The lkeys of the deck's cloze items, the ids of its cloze cards, and how many items the
+    deck has (any other card's one item has its card id as lkey)."""
+    cloze_cards = [card for card in deck.cards if type(card) is ClozeCard]
+    cloze = {f"{card.id}\x1f{d.number}" for card in cloze_cards
+             for d in card.deletions}
+    return cloze, {card.id for card in cloze_cards}, len(deck.cards) - len(cloze_cards) + len(cloze)
+
+
+def _orphans(deck: Deck, cloze: set[str], cloze_ids: set[str], stored: list[str]) -> set[str]:
+    """The stored lkeys that are no item of `deck` (`cloze`, `cloze_ids`: from `_deck_lkeys`),
+    by set operations: no Python loop per item."""
+    rest = set(stored)
+    rest -= cloze
+    # Left: an lkey that is no card id (an unknown card, or a cloze gap no card has), or the
+    # id of a card that is now a cloze card (whose items are numbered from 1).
+    return (rest - deck._by_id.keys()) | (rest & cloze_ids)
+
+
+def _split_lkey(key: str) -> tuple[str, int]:
+    card_id, _sep, item = key.partition("\x1f")
+    return card_id, int(item) if item else 0
 
 
 def _reviews_since(store: Store | None, start: datetime,

@@ -52,6 +52,10 @@ review log: they never change any item's state or schedule::
     mock_tests:   id, deck_id, started_at, finished_at (ISO UTC), seed, planned (questions drawn)
     mock_answers: test_id, position (0-based), card_id, item, given, expected, correct, duration_ms
 
+Added in schema version 3 (migrated the same way; no table changes): the index ``reviews_at`` on
+``reviews (reviewed_at)``, so counting today's reviews reads today's rows only, and
+``items_blocked`` with phase and suspended first, so deck statistics group without sorting.
+
 Public API (see each docstring)::
 
     Store.open(path, *, create=True, readonly=False, lock_timeout=30.0) -> Store  # context manager
@@ -68,6 +72,8 @@ Public API (see each docstring)::
     store.rebuild() -> int;  store.integrity_check() -> str
     store.snapshot(deck_id, *, now, due_before, day_start) -> DeckSnapshot  # for the study queue
     store.stat_rows(deck_id=None) -> list[StatRow]; store.review_counts(since) -> dict[str, int]
+    store.stat_summary(deck_id, *, now, day_end, leech_lapses, curve, only=None) -> StatSummary
+    store.recall_at(deck_id, at, curve) -> dict[tuple[str, int], float]; store.stored_decks()
     store.review_rows(deck_id=None) -> list[ReviewRow]  # the log without undone reviews, lean
     store.briefing_targets() -> dict[str, datetime]; store.briefing_target(deck_id) -> datetime | None
     store.set_briefing_target(deck_id, at, *, now);  store.clear_briefing_target(deck_id) -> bool
@@ -83,9 +89,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import math
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -110,6 +117,7 @@ __all__ = [
     "ReviewRecord",
     "ReviewRow",
     "StatRow",
+    "StatSummary",
     "Store",
     "from_us",
     "lkey",
@@ -118,7 +126,7 @@ __all__ = [
 
 #: "BQz1" — marks a briefing-quiz progress file (SQLite header offset 68).
 APPLICATION_ID = 0x42517A31
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -274,6 +282,18 @@ class StatRow(NamedTuple):
     buried_until_us: int | None
 
 
+class StatSummary(NamedTuple):
+    """A deck's stored items aggregated for statistics (`Store.stat_summary`)."""
+
+    items: dict[tuple[int, bool], int]  # (phase, suspended) -> how many
+    due_now: int  # neither suspended nor buried, and due (learning: by now; review: today)
+    buried: int  # buried at `now`
+    leeches: int  # with at least the given number of lapses
+    recall_sum: float  # retrievability at `now`, summed over the items with a memory state
+    recalled: int  # items with a memory state (phase, stability and last review all set)
+    lkeys: list[str]  # the items' `lkey`s
+
+
 class ReviewRow(NamedTuple):
     """One review of the log that counts (not undone), reduced to what statistics need."""
 
@@ -421,8 +441,28 @@ CREATE TRIGGER mock_answers_no_delete BEFORE DELETE ON mock_answers
     BEGIN SELECT RAISE(ABORT, 'mock tests are append-only'); END;
 """
 
+# `reviewed_at` as `record_review` writes it: ISO 8601 in UTC, with or without microseconds.
+_CANONICAL_AT = " OR ".join(
+    "reviewed_at GLOB '{}'".format(pattern.replace("D", "[0-9]"))
+    for pattern in ("DDDD-DD-DDTDD:DD:DD+00:00", "DDDD-DD-DDTDD:DD:DD.DDDDDD+00:00"))
+_SCHEMA_V3 = """
+-- Reviews by time: today's reviews (`review_counts`) are a range scan, not a scan of the log.
+CREATE INDEX reviews_at ON reviews (reviewed_at);
+-- The same columns as before, phase and suspended first: deck statistics group by them in index
+-- order (no sort); the blocked lkeys of a snapshot read the whole deck's range either way.
+-- Rows written in another form than the store's own (ISO UTC text): normally none at all.
+CREATE INDEX reviews_odd_at ON reviews (reviewed_at) WHERE NOT ({canonical});
+-- Phase and suspended first, and what statistics read besides: deck statistics group in index
+-- order (no sort) without reading the wide table rows. A snapshot's blocked lkeys read the
+-- deck's whole range of it, as before. (Every index is rewritten by each item upsert anyway.)
+DROP INDEX items_blocked;
+CREATE INDEX items_blocked ON items (deck_id, phase, suspended, buried_until_us, lkey, lapses,
+                                     last_review_us, stability);
+"""
+
 #: MIGRATIONS[v] takes a database at user_version v to v + 1 (v = 0: an empty database).
-MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1, 1: _SCHEMA_V2}
+MIGRATIONS: dict[int, str] = {
+    0: _SCHEMA_V1, 1: _SCHEMA_V2, 2: _SCHEMA_V3.replace("{canonical}", _CANONICAL_AT)}
 
 _ITEM_COLUMNS = (
     "deck_id, card_id, item, card, reps, lapses, suspended, buried_until_us, first_review_us, "
@@ -542,6 +582,35 @@ _UPSERT = (
 )
 
 
+_NOT_UNDONE = ("NOT EXISTS (SELECT 1 FROM events e WHERE e.action = 'undo' "
+               "AND e.review_id = r.id)")
+_RS = "\x1e"  # between the lkeys of a group_concat (lkeys never contain control characters)
+_HAS_MEMORY_SQL = "phase != 0 AND stability IS NOT NULL AND last_review_us IS NOT NULL"
+# fsrs' forgetting curve, as `fsrs.Scheduler.get_card_retrievability` computes it (whole days
+# elapsed, never negative), clamped as `Scheduler.retrievability` does. SQLite's pow() is C's,
+# like Python's float **, and the operations come in the same order: the same float results.
+_RECALL_SQL = ("max(0.0, min(1.0, pow(1 + {factor} * max(0, ({now} - last_review_us) / "
+               "86400000000) / stability, {decay})))")
+_LEARNING_SQL = f"phase IN ({', '.join(map(str, _LEARNING_PHASES))})"
+# Deck statistics (`Store.stat_summary`) in two passes that need no sort: per phase and
+# suspended flag in the order of `items_blocked` (which holds every column read), and what is
+# due now through the range of `items_due`. `{where}` narrows each to some lkeys.
+_STAT_GROUPS_SQL = (
+    "SELECT phase, suspended, count(*), count(CASE WHEN buried_until_us > :now THEN 1 END), "
+    "count(CASE WHEN lapses >= :leech THEN 1 END), "
+    f"total(CASE WHEN {_HAS_MEMORY_SQL} THEN "
+    f"{_RECALL_SQL.format(factor=':factor', now=':now', decay=':decay')} END), "
+    f"count(CASE WHEN {_HAS_MEMORY_SQL} THEN 1 END), "
+    "group_concat(lkey, char(30)) FROM items WHERE deck_id = :deck{where} "
+    "GROUP BY phase, suspended"
+)
+_STAT_DUE_SQL = (
+    "SELECT count(*) FROM items WHERE deck_id = :deck AND due_us < :end AND phase != 0 "
+    "AND suspended = 0 AND (buried_until_us IS NULL OR buried_until_us <= :now) "
+    f"AND (NOT {_LEARNING_SQL} OR due_us <= :now){{where}}"
+)
+
+
 # --------------------------------------------------------------------------------------------------
 # The store
 
@@ -556,6 +625,7 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._lock_timeout = lock_timeout
+        self._schema = SCHEMA_VERSION  # the file's schema version (older: opened read-only)
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -619,6 +689,7 @@ class Store:
             raise _foreign(self.path) if tables else NoProgressError(
                 f"no progress yet: {self.path} is empty")
         _check_version(self.path, version)
+        self._schema = version
 
     def _migrate(self) -> None:
         try:
@@ -805,22 +876,110 @@ class Store:
         return [StatRow(d, c, i, p, du, lr, s, la, bool(su), bu)
                 for d, c, i, p, du, lr, s, la, su, bu in rows]
 
+    def stat_summary(self, deck_id: str, *, now: datetime, day_end: datetime, leech_lapses: int,
+                     curve: tuple[float, float],
+                     only: Collection[str] | None = None) -> StatSummary:
+        """The stored items of `deck_id` (`only`: just those with these lkeys) aggregated in SQL:
+        what deck statistics count, without a Python object per item.
+
+        `curve` = (factor, decay) of fsrs' forgetting curve (`Scheduler.recall_curve`): an item's
+        retrievability at `now` is (1 + factor * whole days since its last review / stability)
+        ** decay, clamped to [0, 1], exactly as `Scheduler.retrievability` computes it.
+        """
+        params: dict[str, object] = {
+            "deck": deck_id, "now": to_us(now), "end": to_us(day_end), "leech": leech_lapses,
+            "factor": curve[0], "decay": curve[1]}
+        chunks: list[list[str] | None] = [None]
+        if only is not None:
+            keys = sorted(only)
+            # Bounded statements (old SQLite builds allow 999 variables); counts add up exactly.
+            chunks = [keys[i:i + 500] for i in range(0, len(keys), 500)]
+
+        def run(conn: sqlite3.Connection) -> StatSummary:
+            _ensure_pow(conn)
+            items: dict[tuple[int, bool], int] = {}
+            lkeys: list[str] = []
+            due = buried = leeches = recalled = 0
+            recall = 0.0
+            for chunk in chunks:
+                where = ""
+                if chunk is not None:
+                    where = f" AND lkey IN ({', '.join(f':k{i}' for i in range(len(chunk)))})"
+                    params.update({f"k{i}": key for i, key in enumerate(chunk)})
+                for phase, suspended, n, hidden, leechy, total, with_memory, keys in (
+                        conn.execute(_STAT_GROUPS_SQL.format(where=where), params)):
+                    items[(phase, bool(suspended))] = items.get((phase, bool(suspended)), 0) + n
+                    buried += hidden
+                    leeches += leechy
+                    recall += total
+                    recalled += with_memory
+                    lkeys.extend(keys.split(_RS))
+                due += conn.execute(_STAT_DUE_SQL.format(where=where), params).fetchone()[0]
+            return StatSummary(items, due, buried, leeches, recall, recalled, lkeys)
+
+        return self._read(run)
+
+    def recall_at(self, deck_id: str, at: datetime,
+                  curve: tuple[float, float]) -> dict[tuple[str, int], float]:
+        """(card_id, item) -> retrievability at `at` of every stored item of `deck_id` with a
+        memory state (see `stat_groups` for `curve`)."""
+        params = (curve[0], to_us(at), curve[1], deck_id)
+
+        def run(conn: sqlite3.Connection) -> dict[tuple[str, int], float]:
+            _ensure_pow(conn)
+            return {(card_id, item): value for card_id, item, value in conn.execute(
+                f"SELECT card_id, item, {_RECALL_SQL.format(factor='?', now='?', decay='?')} "
+                f"FROM items WHERE deck_id = ? AND {_HAS_MEMORY_SQL}", params)}
+
+        return self._read(run)
+
+    def stored_decks(self) -> list[str]:
+        """Ids of the decks with stored item states (reviewed, suspended or buried items)."""
+        return [row[0] for row in self._read(lambda conn: conn.execute(
+            "SELECT DISTINCT deck_id FROM items ORDER BY deck_id").fetchall())]
+
     def review_counts(self, since: datetime) -> dict[str, int]:
         """Per deck, the reviews made at or after `since` that were not undone."""
-        # SQLite keeps only the rows whose date (the first 10 characters of the ISO text) is at
-        # most two days before `since`, so Python parses today's reviews, not the whole log: true
-        # whatever the offset a row was written with, since no offset reaches a day.
+        since_text = _utc_text(since, "since")
+        # Only rows whose date is at most two days before `since` can qualify, whatever the
+        # offset a row was written with, since no offset reaches a day.
         floor = (since.astimezone(UTC) - timedelta(days=2)).date().isoformat()
-        rows = self._read(lambda conn: conn.execute(
-            "SELECT deck_id, reviewed_at FROM reviews r WHERE substr(reviewed_at, 1, 10) >= ? "
-            "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id)",
-            (floor,)).fetchall())
-        counts: dict[str, int] = {}
-        for deck_id, at in rows:
-            # Compared as datetimes, not as text: never rely on the ISO text ordering.
-            if datetime.fromisoformat(at) >= since:
-                counts[deck_id] = counts.get(deck_id, 0) + 1
-        return counts
+        if self._schema < 3:  # an older file opened read-only: no index on review times
+            rows = self._read(lambda conn: conn.execute(
+                "SELECT deck_id, reviewed_at FROM reviews r WHERE substr(reviewed_at, 1, 10) >= ? "
+                f"AND {_NOT_UNDONE}", (floor,)).fetchall())
+            counts: dict[str, int] = {}
+            for deck_id, at in rows:
+                # Compared as datetimes, not as text: never rely on the ISO text ordering.
+                if datetime.fromisoformat(at) >= since:
+                    counts[deck_id] = counts.get(deck_id, 0) + 1
+            return counts
+
+        def run(conn: sqlite3.Connection) -> dict[str, int]:
+            # The store's own rows (ISO UTC, as `record_review` writes them) order as text
+            # exactly as in time: SQLite counts rows from `since` on in the `reviews_at` index
+            # alone. Then the exceptions are corrected one by one: rows in another form (another
+            # zone, say: `reviews_odd_at` lists them, normally none) and undone reviews.
+            counts: dict[str, int] = dict(conn.execute(
+                "SELECT deck_id, count(*) FROM reviews INDEXED BY reviews_at "
+                "WHERE reviewed_at >= ? GROUP BY deck_id", (since_text,)).fetchall())
+            exceptions = conn.execute(
+                f"SELECT id, deck_id, reviewed_at, 0 FROM reviews WHERE NOT ({_CANONICAL_AT}) "
+                "UNION SELECT r.id, r.deck_id, r.reviewed_at, 1 FROM events e JOIN reviews r "
+                "ON r.id = e.review_id WHERE e.action = 'undo' AND r.reviewed_at >= ?",
+                (floor,)).fetchall()
+            seen: set[int] = set()
+            for rid, deck_id, at, undone in sorted(exceptions, key=lambda row: -row[3]):
+                if rid in seen:
+                    continue  # an undone review in another form: listed twice
+                seen.add(rid)
+                counted = at >= since_text
+                wanted = not undone and datetime.fromisoformat(at) >= since
+                if counted != wanted:
+                    counts[deck_id] = counts.get(deck_id, 0) + (1 if wanted else -1)
+            return {deck: n for deck, n in counts.items() if n}
+
+        return self._read(run)
 
     def review_rows(self, deck_id: str | None = None) -> list[ReviewRow]:
         """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
@@ -1045,6 +1204,15 @@ def _utc_text(at: datetime, name: str) -> str:
 
 def _data_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _ensure_pow(conn: sqlite3.Connection) -> None:
+    """Give `conn` a pow() when its SQLite was built without the math functions (C's pow, as the
+    built-in: the same results)."""
+    try:
+        conn.execute("SELECT pow(2.0, 0.5)")
+    except sqlite3.OperationalError:
+        conn.create_function("pow", 2, math.pow, deterministic=True)
 
 
 def _get(conn: sqlite3.Connection, key: ItemKey) -> ItemState | None:
