@@ -13,6 +13,7 @@ imported on the store thread when first needed, so that the first frame does not
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -151,6 +152,7 @@ class Backend:
         self.decks = sorted(load.decks, key=lambda d: d.id)
         self.failures = list(load.failures)
         settle_heap()
+        gc.enable()  # paused by the command line for the start-up (`cli._app`)
         return Loaded(self.decks, self.failures, first_run, store_error)
 
     def _require_store(self) -> Store:
