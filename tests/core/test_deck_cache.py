@@ -107,16 +107,17 @@ def test_corrupt_or_foreign_entries_are_misses_and_get_rewritten(
 def test_an_entry_that_decodes_but_is_not_a_deck_is_a_miss(
         deck_file: Path, tmp_path: Path, parses: list[Path | None]) -> None:
     import marshal
-    import zlib
 
     cache = DeckCache(tmp_path / "cache")
     good = load_deck(deck_file, cache)
     entry = cache.entry_path(deck_file)
-    for payload in (marshal.dumps(("x", 1)), marshal.dumps(None), marshal.dumps(
-            (os.path.realpath(deck_file), cache_module.code_version(), deck_file.stat().st_size,
-             cache_module._digest(deck_file.read_bytes()), ("a", "b", None, (), None),
-             (b"\x00\x07", ((1, ()),) * 6)))):
-        entry.write_bytes(cache_module.MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload)
+    head = marshal.dumps((os.path.realpath(deck_file), cache_module.code_version(),
+                          deck_file.stat().st_size, cache_module._digest(deck_file.read_bytes())))
+    entries = [(marshal.dumps(("x", 1)), marshal.dumps(None)), (head, marshal.dumps(None)),
+               (head, marshal.dumps((("a", "b", None, (), None), (b"\x00\x07", ((1, ()),) * 6))))]
+    for parts in entries:
+        entry.write_bytes(b"".join((cache_module.MAGIC, *cache_module._framed(parts[0]),
+                                    *cache_module._framed(parts[1]))))
         assert load_deck(deck_file, cache) == good
     assert len(parses) == 4
 

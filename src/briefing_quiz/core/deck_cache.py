@@ -13,12 +13,14 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
   becomes (this one, `decks`, `model`, `cloze`, `_construct`), the cache format and the Python
   version. Editing the loader invalidates every entry, without anyone having to bump a number.
 
-The entry itself is `MAGIC + crc32(payload) + payload`, the payload a `marshal` of per-type
-columns of field values (never code: `marshal.loads` builds only data, and nothing in it is
-called). Cards are rebuilt column by column (`_construct.column_constructor`), which is what makes
-a hit cheap. A truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the
-entry rewritten (temporary file + `os.replace`, so a reader never sees half an entry). A cache
-folder that cannot be written only costs the speed-up. Decks with errors are never stored.
+The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
+bytes) and the body (per-type columns of field values), each as its length, its crc32 and its
+`marshal` bytes (never code: `marshal.loads` builds only data, and nothing in it is called). The
+head comes first so that a changed deck is found to be a miss without reading the body. Cards are
+rebuilt column by column (`_construct.column_constructor`), which is what makes a hit cheap. A
+truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the entry rewritten
+(temporary file + `os.replace`, so a reader never sees half an entry). A cache folder that cannot
+be written only costs the speed-up. Decks with errors are never stored.
 """
 
 from __future__ import annotations
@@ -57,9 +59,9 @@ from briefing_quiz.core.model import (
 __all__ = ["CACHE_FORMAT", "DeckCache", "code_version"]
 
 #: Bump when the layout of an entry changes (the code digest changes anyway; this documents it).
-CACHE_FORMAT = 1
-MAGIC = b"bq-deck-cache\x00\x00\x01"
-_HEADER = len(MAGIC) + 4  # magic, then the crc32 of the payload
+CACHE_FORMAT = 2
+MAGIC = b"bq-deck-cache\x00\x00\x02"
+_HEAD_READ = 4096  # bytes read first: the magic and the head of any entry fit
 
 _CLASSES: tuple[type[Card], ...] = (BasicCard, TypedCard, ChoiceCard, TrueFalseCard, ClozeCard,
                                     OrderCard)
@@ -112,32 +114,38 @@ class DeckCache:
     def get(self, deck_path: Path, data: bytes) -> Deck | None:
         """The deck cached for these bytes at this path, or None (no entry, stale or unusable)."""
         try:
-            blob = self.entry_path(deck_path).read_bytes()
+            with open(self.entry_path(deck_path), "rb") as file:
+                blob = file.read(_HEAD_READ)
+                try:
+                    head, offset = _section(blob, len(MAGIC))
+                    real, version, size, content = marshal.loads(head)
+                except _BAD_ENTRY:
+                    return None
+                if (blob[:len(MAGIC)] != MAGIC or version != code_version()
+                        or size != len(data) or real != os.path.realpath(deck_path)
+                        or content != _digest(data)):
+                    return None  # a changed deck: the body is not even read
+                blob += file.read()
         except (OSError, ValueError):  # missing (the usual miss), unreadable, or an unusable path
             return None
-        if blob[:len(MAGIC)] != MAGIC or len(blob) < _HEADER:
-            return None
-        payload = memoryview(blob)[_HEADER:]
-        if zlib.crc32(payload) != int.from_bytes(blob[len(MAGIC):_HEADER], "little"):
-            return None
         try:
-            entry = marshal.loads(payload)
-            real, version, size, content, header, body = entry
-            if (version != code_version() or size != len(data)
-                    or real != os.path.realpath(deck_path) or content != _digest(data)):
-                return None
-            return _rebuild(deck_path, header, body)
+            body, _ = _section(blob, offset)
+            header, columns = marshal.loads(body)
+            return _rebuild(deck_path, header, columns)
         except _BAD_ENTRY:  # a foreign or damaged entry that passed the checks above: a miss
             return None
 
     def put(self, deck_path: Path, data: bytes, deck: Deck) -> None:
         """Store `deck` (loaded without errors from `data`); failing to write only costs speed."""
         try:
-            payload = marshal.dumps((os.path.realpath(deck_path), code_version(), len(data),
-                                     _digest(data), _header(deck), _columns(deck.cards)))
+            head = marshal.dumps((os.path.realpath(deck_path), code_version(), len(data),
+                                  _digest(data)))
+            body = marshal.dumps((_header(deck), _columns(deck.cards)))
         except ValueError:  # a value marshal cannot store: such a deck is simply not cached
             return
-        blob = MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload
+        if len(head) + len(MAGIC) + 8 > _HEAD_READ:  # a path of thousands of characters
+            return
+        blob = b"".join((MAGIC, *_framed(head), *_framed(body)))
         target = self.entry_path(deck_path)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -157,6 +165,21 @@ class DeckCache:
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _framed(part: bytes) -> tuple[bytes, bytes, bytes]:
+    """A section of an entry: length and crc32 (4 bytes each, little-endian), then the bytes."""
+    return len(part).to_bytes(4, "little"), zlib.crc32(part).to_bytes(4, "little"), part
+
+
+def _section(blob: bytes, offset: int) -> tuple[memoryview, int]:
+    """The bytes of the section at `offset` and the offset after it; ValueError if damaged."""
+    size = int.from_bytes(blob[offset:offset + 4], "little")
+    start = offset + 8
+    part = memoryview(blob)[start:start + size]
+    if len(part) != size or zlib.crc32(part) != int.from_bytes(blob[offset + 4:start], "little"):
+        raise ValueError("a damaged section")
+    return part, start + size
 
 
 # --------------------------------------------------------------------------------------------------
