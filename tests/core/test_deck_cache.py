@@ -8,6 +8,7 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,14 +46,16 @@ def deck_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path | None]:
-    """The paths `loads_deck` really parsed (a hit parses nothing)."""
+    """The paths the loader really read (a hit reads nothing; a changed deck is read, reusing
+    its unchanged cards)."""
     seen: list[Path | None] = []
+    load_text = decks_module._load_text
 
-    def counting(data: bytes, path: Path | None = None) -> object:
+    def counting(data: bytes, path: Path | None, previous: Any = None) -> Any:
         seen.append(path)
-        return loads_deck(data, path)
+        return load_text(data, path, previous)
 
-    monkeypatch.setattr(decks_module, "loads_deck", counting)
+    monkeypatch.setattr(decks_module, "_load_text", counting)
     return seen
 
 
@@ -117,6 +120,7 @@ def test_an_entry_that_decodes_but_is_not_a_deck_is_a_miss(
                (head, marshal.dumps((("a", "b", None, (), None), (b"\x00\x07", ((1, ()),) * 6))))]
     for parts in entries:
         entry.write_bytes(b"".join((cache_module.MAGIC, *cache_module._framed(parts[0]),
+                                    *cache_module._framed(marshal.dumps(None)),
                                     *cache_module._framed(parts[1]))))
         assert load_deck(deck_file, cache) == good
     assert len(parses) == 4
@@ -202,3 +206,85 @@ def test_a_failed_write_leaves_no_partial_entry(deck_file: Path, tmp_path: Path,
     monkeypatch.setattr(os, "replace", full_disk)
     assert len(load_deck(deck_file, cache).cards) == 60
     assert list((tmp_path / "cache").iterdir()) == []
+
+
+def _same_as_a_full_load(deck: object, path: Path) -> None:
+    """`deck` is what loading the file without any cache gives, card lines and ids included."""
+    full = loads_deck(path.read_bytes(), path)
+    assert deck == full
+    assert [(c.line, c.deck_id, c.path) for c in full.cards] == [
+        (c.line, c.deck_id, c.path) for c in deck.cards]  # type: ignore[attr-defined]
+
+
+def test_an_edit_reuses_the_unchanged_cards(deck_file: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    load_deck(deck_file, cache)
+    read: list[str] = []
+    card_table = decks_module._card_table
+
+    def counting(chunk: str) -> Any:
+        read.append(chunk)
+        return card_table(chunk)
+
+    monkeypatch.setattr(decks_module, "_card_table", counting)
+    text = deck_file.read_text(encoding="utf-8")
+    edits = [
+        text.replace('title = "Benchmark', 'title = "Edited', 1),                # preamble only
+        text.replace('id = "bench-60"', 'id = "renamed"', 1),                    # a new deck id
+        text.replace('question = "', 'question = "Edited: ', 1),                  # one card
+        text.replace('question = "', 'question = "Two\\nlines: ', 1)
+            .replace("\n[[cards]]\n", "\n# a comment line\n[[cards]]\n", 1),  # lines shift
+    ]
+    for edited in edits:
+        read.clear()
+        deck_file.write_text(edited, encoding="utf-8")
+        deck = load_deck(deck_file, cache)
+        assert len(read) <= 1  # the edited card alone was read again
+        _same_as_a_full_load(deck, deck_file)
+        _same_as_a_full_load(load_deck(deck_file, cache), deck_file)  # and the entry is right
+
+
+def test_an_edit_with_problems_reports_them_as_a_full_load_does(deck_file: Path,
+                                                                tmp_path: Path) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    load_deck(deck_file, cache)
+    text = deck_file.read_text(encoding="utf-8")
+    bad_edits = [
+        text.replace('id = "card-1"', 'id = "card-0"', 1),       # an id used by another card
+        text.replace('id = "card-7"', 'id = "Card 7"', 1),       # not a slug
+        text.replace('type = "typed"', 'type = "typo"', 1),
+        text.replace('answer = true', 'answer = "yes"', 1),
+        text.replace('question = "', 'question = "unclosed', 1).replace('"\nanswer', '\nanswer', 1),
+        text.replace("format = 1", "format = 2", 1),
+        text.replace('title = "', 'title = """', 1),
+        text.replace("\n[[cards]]\n", "\n[[cards]]\n[deck]\n", 1),
+        text.replace("\n[[cards]]\n", "\n[[cards]]\n[[cards]]\n", 1),
+        text.replace("format = 1", "format = 1\ncards = 1", 1),
+    ]
+    for edited in bad_edits:
+        assert edited != text
+        deck_file.write_text(edited, encoding="utf-8")
+        with pytest.raises(DeckError) as full:
+            loads_deck(edited.encode(), deck_file)
+        with pytest.raises(DeckError) as cached:
+            load_deck(deck_file, cache)
+        assert str(cached.value) == str(full.value)
+        deck_file.write_text(text, encoding="utf-8")
+        load_deck(deck_file, cache)
+
+
+def test_damaged_card_texts_only_cost_the_reuse(deck_file: Path, tmp_path: Path) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    load_deck(deck_file, cache)
+    entry = cache.entry_path(deck_file)
+    blob = bytearray(entry.read_bytes())
+    head_end = len(cache_module.MAGIC) + 8 + int.from_bytes(blob[len(cache_module.MAGIC):][:4],
+                                                            "little")
+    blob[head_end + 20] ^= 1  # inside the cards' texts
+    entry.write_bytes(bytes(blob))
+    assert cache.previous(deck_file) is None
+    assert cache.get(deck_file, deck_file.read_bytes()) is not None  # the body is intact
+    deck_file.write_text(deck_file.read_text(encoding="utf-8").replace(
+        'question = "', 'question = "Edited: ', 1), encoding="utf-8")
+    _same_as_a_full_load(load_deck(deck_file, cache), deck_file)

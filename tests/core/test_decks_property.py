@@ -357,7 +357,7 @@ def test_simple_parse_equals_tomli_or_declines(text: str) -> None:
         assert parsed is None
         return
     if parsed is not None:
-        doc, lines = parsed
+        doc, lines = parsed[:2]
         assert doc == expected
         assert lines == [line for line, _ in _scan_positions(text).card_headers]
 

@@ -14,13 +14,18 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
   version. Editing the loader invalidates every entry, without anyone having to bump a number.
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
-bytes) and the body (per-type columns of field values), each as its length, its crc32 and its
-`marshal` bytes (never code: `marshal.loads` builds only data, and nothing in it is called). The
-head comes first so that a changed deck is found to be a miss without reading the body. Cards are
-rebuilt column by column (`_construct.column_constructor`), which is what makes a hit cheap. A
-truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the entry rewritten
-(temporary file + `os.replace`, so a reader never sees half an entry). A cache folder that cannot
-be written only costs the speed-up. Decks with errors are never stored.
+bytes), the text of each card's table, and the body (per-type columns of field values), each as
+its length, its crc32 and its `marshal` bytes (never code: `marshal.loads` builds only data, and
+nothing in it is called). The head comes first so that a changed deck is found to be a miss
+without reading the rest; a hit skips the texts. Cards are rebuilt column by column
+(`_construct.column_constructor`), which is what makes a hit cheap. A truncated, corrupt, foreign
+or stale entry is a miss: the deck is parsed and the entry rewritten (temporary file +
+`os.replace`, so a reader never sees half an entry). A cache folder that cannot be written only
+costs the speed-up. Decks with errors are never stored.
+
+A miss on a deck loaded before (an edit) still uses the entry: `previous` gives the deck it held
+and its cards' texts, and the loader reuses every card whose `[[cards]]` table text is unchanged
+(`decks._load_reusing`), so saving one edited card re-reads that card, not the deck.
 """
 
 from __future__ import annotations
@@ -125,27 +130,56 @@ class DeckCache:
                         or size != len(data) or real != os.path.realpath(deck_path)
                         or content != _digest(data)):
                     return None  # a changed deck: the body is not even read
-                blob += file.read()
+                # Skip the cards' texts (needed only by `previous`) without reading them.
+                file.seek(offset + 8 + int.from_bytes(blob[offset:offset + 4], "little"))
+                blob = file.read()
         except (OSError, ValueError):  # missing (the usual miss), unreadable, or an unusable path
             return None
         try:
-            body, _ = _section(blob, offset)
+            body, _ = _section(blob, 0)
             header, columns = marshal.loads(body)
             return _rebuild(deck_path, header, columns)
         except _BAD_ENTRY:  # a foreign or damaged entry that passed the checks above: a miss
             return None
 
-    def put(self, deck_path: Path, data: bytes, deck: Deck) -> None:
-        """Store `deck` (loaded without errors from `data`); failing to write only costs speed."""
+    def previous(self, deck_path: Path) -> tuple[Deck, tuple[str, ...]] | None:
+        """The deck last stored for this path by this loader, whatever the file holds now, and
+        the text of each of its cards' tables; None without a usable entry that has them."""
+        try:
+            blob = self.entry_path(deck_path).read_bytes()
+        except (OSError, ValueError):
+            return None
+        try:
+            head, offset = _section(blob, len(MAGIC))
+            real, version = marshal.loads(head)[:2]
+            if (blob[:len(MAGIC)] != MAGIC or version != code_version()
+                    or real != os.path.realpath(deck_path)):
+                return None
+            texts, offset = _section(blob, offset)
+            parts = marshal.loads(texts)
+            body = _section(blob, offset)[0]
+            if type(parts) is not tuple or not all(type(part) is str for part in parts):
+                return None
+            header, columns = marshal.loads(body)
+            deck = _rebuild(deck_path, header, columns)
+        except _BAD_ENTRY:
+            return None
+        return (deck, parts) if len(parts) == len(deck.cards) else None
+
+    def put(self, deck_path: Path, data: bytes, deck: Deck,
+            parts: Sequence[str] | None = None) -> None:
+        """Store `deck` (loaded without errors from `data`) and, when known, the text of each
+        card's table (`parts`, see `previous`); failing to write only costs speed."""
         try:
             head = marshal.dumps((os.path.realpath(deck_path), code_version(), len(data),
                                   _digest(data)))
             body = marshal.dumps((_header(deck), _columns(deck.cards)))
+            texts = marshal.dumps(None if parts is None else tuple(parts))
         except ValueError:  # a value marshal cannot store: such a deck is simply not cached
             return
-        if len(head) + len(MAGIC) + 8 > _HEAD_READ:  # a path of thousands of characters
+        if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:  # a path of thousands of characters
             return
-        blob = b"".join((MAGIC, *_framed(head), *_framed(body)))
+        blob = b"".join((MAGIC, *_framed(head), *_framed(texts), *_framed(body)))
         target = self.entry_path(deck_path)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -21,9 +21,9 @@ import gc
 import os
 import re
 import stat
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add, attrgetter
@@ -194,14 +194,32 @@ def load_deck(path: Path, cache: DeckCache | None = None) -> Deck:
         return loads_deck(data, path)
     with _gc_paused():  # rebuilding makes thousands of objects, none of them in a cycle
         deck = cache.get(path, data)
+        previous = cache.previous(path) if deck is None else None
     if deck is None:
-        deck = loads_deck(data, path)  # raises for a deck with errors: those are never stored
-        cache.put(path, data, deck)
+        # Raises for a deck with errors: those are never stored.
+        deck, parts = _load_text(data, path, previous)
+        cache.put(path, data, deck, parts)
     return deck
 
 
 def loads_deck(data: bytes, path: Path | None = None) -> Deck:
     """Validate the bytes of a deck file; raises DeckError listing every problem, in line order."""
+    return _load_text(data, path)[0]
+
+
+def _load_text(data: bytes, path: Path | None,
+               previous: tuple[Deck, Sequence[str]] | None = None,
+               ) -> tuple[Deck, list[str] | None]:
+    """`loads_deck`, and the text of each card's table when the text was cut at its `[[cards]]`
+    lines soundly (see `_parse_simple`; for the deck cache).
+
+    `previous` is the deck this file held when last loaded and the text of each of its cards'
+    tables: cards whose table text is unchanged are reused instead of parsed and checked again.
+    """
+    if previous is not None:
+        reused = _load_reusing(data, path, *previous)
+        if reused is not None:
+            return reused
     if len(data) > MAX_DECK_BYTES:
         raise DeckError([_too_big(path)])
     try:
@@ -216,9 +234,9 @@ def loads_deck(data: bytes, path: Path | None = None) -> Deck:
     with _gc_paused():
         parsed = _parse_simple(text)
     if parsed is not None:
-        doc, lines = parsed
+        doc, lines, parts = parsed
         with _gc_paused():
-            return _Validator(path, text, lines).deck(doc)
+            return _Validator(path, text, lines).deck(doc), parts
     try:
         doc = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
@@ -237,7 +255,7 @@ def loads_deck(data: bytes, path: Path | None = None) -> Deck:
             path, "the file is empty: a deck needs 'format = 1', a [deck] table and [[cards]]"
         )])
     with _gc_paused():
-        return _Validator(path, text).deck(doc)
+        return _Validator(path, text).deck(doc), None
 
 
 def load_decks(paths: Iterable[Path], cache: DeckCache | None = None) -> DeckLoad:
@@ -555,7 +573,10 @@ class _Validator:
 
     # -- document and deck -------------------------------------------------------------------------
 
-    def deck(self, doc: dict[str, Any]) -> Deck:
+    def deck(self, doc: dict[str, Any],
+             cards_of: Callable[[str], list[Card]] | None = None) -> Deck:
+        """The deck of `doc`; `cards_of(deck id)`, when given, makes the cards instead of
+        `doc["cards"]` (only for a deck that had no problems, see `_load_reusing`)."""
         fmt = doc.get("format", _MISSING)
         if fmt is _MISSING:
             self.add("missing 'format'; the first line of a deck file is 'format = 1'", ())
@@ -577,7 +598,12 @@ class _Validator:
         else:
             header = self.deck_header(raw_deck)
 
-        cards = self.cards(doc.get("cards", _MISSING))
+        if cards_of is None:
+            cards = self.cards(doc.get("cards", _MISSING))
+        elif self.pending:
+            raise self.fail()
+        else:
+            cards = cards_of(self.deck_id)
         if self.pending:
             raise self.fail()
         return Deck(id=header["id"], title=header["title"], path=self.path, cards=tuple(cards),
@@ -875,9 +901,10 @@ _any_items = re.compile(r""""([^"]*)"|'([^']*)'""").findall
 _SIMPLE_FAILURES = (tomli.TOMLDecodeError, RecursionError, ValueError)
 
 
-def _parse_simple(text: str) -> tuple[dict[str, Any], list[int]] | None:
-    """`tomli.loads(text)` and the line of each `[[cards]]` header, for a deck written simply;
-    None otherwise (the caller then lets tomli read the whole text and report any error).
+def _parse_simple(text: str) -> tuple[dict[str, Any], list[int], list[str]] | None:
+    """`tomli.loads(text)`, the line of each `[[cards]]` header and the text of each card's table,
+    for a deck written simply; None otherwise (the caller then lets tomli read the whole text and
+    report any error).
 
     The text is cut at the lines that are exactly `[[cards]]`: the part before (the preamble) is
     given to tomli; each part after is a card table, read line by line (`_card_table_lines`) or,
@@ -912,10 +939,78 @@ def _parse_simple(text: str) -> tuple[dict[str, Any], list[int]] | None:
                     return None
                 cards[index] = card
     doc["cards"] = cards
+    return doc, _header_lines(parts), chunks
+
+
+def _header_lines(parts: list[str]) -> list[int]:
+    """The line of each `[[cards]]` header of a text cut into `parts` at `_SEPARATOR`."""
     # The header of part i+1 is 2 lines (the cut's two newlines) below that of part i, plus the
     # newlines inside part i; the first follows the preamble the same way.
-    lines = list(accumulate(map(add, map(str.count, parts[:-1], repeat("\n")), repeat(2))))
-    return doc, lines
+    return list(accumulate(map(add, map(str.count, parts[:-1], repeat("\n")), repeat(2))))
+
+
+class _NotReusable(Exception):
+    """The previous deck cannot serve this text: load it in full."""
+
+
+def _load_reusing(data: bytes, path: Path | None, old: Deck, old_parts: Sequence[str],
+                  ) -> tuple[Deck, list[str]] | None:
+    """`_load_text(data, path)` for a changed deck file, reusing the cards of `old` (loaded from
+    the same path by this loader, its card tables' texts `old_parts`) whose table text is
+    unchanged; None when it cannot, and for any problem (the full load then reports it).
+
+    Sound for the reasons `_parse_simple` is: the preamble is read by tomli and must not define
+    `cards`; each part was read on its own before (reused) or is now (new), so every cut is a real
+    header. A card depends only on its table's text, the deck id, the path and its line: the last
+    three are set anew; ids are checked for repeats across all the cards.
+    """
+    if len(data) > MAX_DECK_BYTES:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        return None
+    parts = text.split(_SEPARATOR)
+    if len(parts) < 2:
+        return None
+    try:
+        doc = tomli.loads(parts[0])
+    except _SIMPLE_FAILURES:
+        return None
+    if "cards" in doc:
+        return None
+    chunks = parts[1:]
+    lines = _header_lines(parts)
+    if len(old_parts) != len(old.cards):
+        return None
+    known = dict(zip(old_parts, old.cards, strict=True))
+
+    def cards(deck_id: str) -> list[Card]:
+        build = _fast_builder(deck_id, path)
+        out: list[Card] = []
+        for chunk, line in zip(chunks, lines, strict=True):
+            card = known.get(chunk)
+            if card is None:
+                table = _card_table(chunk)
+                if table is None or (card := build(table, line)) is None:
+                    raise _NotReusable
+            elif card.line != line or card.deck_id != deck_id or card.path != path:
+                card = replace(card, line=line, deck_id=deck_id, path=path)
+            out.append(card)
+        ids = set(map(_card_id, out))
+        if len(ids) != len(out) or not _all_slugs(ids):
+            raise _NotReusable
+        return out
+
+    try:
+        with _gc_paused():
+            return _Validator(path, text, lines).deck(doc, cards), chunks
+    except (DeckError, _NotReusable, TypeError, AttributeError, KeyError):
+        return None  # a problem, or a value of a wrong type (see `_fast_cards`)
 
 
 def _card_table(chunk: str) -> dict[str, Any] | None:
