@@ -422,7 +422,9 @@ def test_snapshot(store: Store) -> None:
     store.bury(ItemKey("deck", "bur", 0), T0 + timedelta(hours=1), at=T0)
     review(store, ItemKey("other", "x", 0), Rating.Good, T0)
     snap = store.snapshot("deck", now=T0, due_before=T0 + timedelta(hours=12), day_start=day_start)
-    assert sorted((d[0], d[1]) for d in snap.due) == [("cz", 2), ("learn", 0), ("old", 0)]
+    # Same due time: in the order of `items_due` (then its last review id).
+    assert [(d[0], d[1]) for d in snap.learning] == [("learn", 0), ("cz", 2)]
+    assert [(d[0], d[1]) for d in snap.reviews] == [("old", 0)]
     assert snap.blocked == {"learn", "old", "cz\x1f2", "sus", "bur"}
     assert snap.new_today == 2  # learn and cz#2 were first reviewed today; old was not
     assert snap.seen_today == {"learn": {0}, "cz": {2}}

@@ -376,7 +376,6 @@ class BriefingSession(StudySession):
         fsrs_card = None if state is None else state.card
         slot = _Slot(key.deck_id, key.card_id, key.item, _kind(state),
                      0 if fsrs_card is None else to_us(fsrs_card.due),
-                     0 if state is None else state.lapses,
                      None if state is None else state.last_review_id, isinstance(card, ClozeCard))
         entry = self._entry(slot, state)
         self.current, self._current_slot, self._current_state = entry, slot, state

@@ -54,7 +54,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import partial
-from operator import attrgetter, itemgetter
 from typing import Literal, NamedTuple, Protocol
 
 import fsrs
@@ -72,6 +71,7 @@ from briefing_quiz.core.scheduler import (
 )
 from briefing_quiz.core.store import (
     DeckSnapshot,
+    DueItem,
     ItemState,
     Store,
     lkey,
@@ -150,7 +150,6 @@ class _Slot(NamedTuple):
     item: int
     kind: str
     due_us: int  # 0 for new items
-    lapses: int
     last_review_id: int | None
     cloze: bool  # a cloze card: its items are siblings
 
@@ -166,10 +165,9 @@ class _Action:
 
 
 _REVIEW = int(fsrs.State.Review)
-_slot: Callable[[tuple[str, str, int, str, int, int, int | None, bool]], _Slot] = partial(
+_slot: Callable[[tuple[str, str, int, str, int, int | None, bool]], _Slot] = partial(
     tuple.__new__, _Slot)  # a _Slot from a tuple, without the cost of NamedTuple.__new__
-_due_of = attrgetter("due_us")
-_first_two = itemgetter(0, 1)
+_NO_ITEMS: frozenset[int] = frozenset()
 
 
 def next_day_start(now: datetime, tz: tzinfo, hour: int = 4) -> datetime:
@@ -236,56 +234,32 @@ class StudySession:
     # -- queue ------------------------------------------------------------------------------------
 
     def _build(self, now: datetime) -> None:
-        now_us = to_us(now)
-        learning: list[_Slot] = []
-        reviews: list[tuple[float, int, _Slot]] = []
+        learning: list[list[DueItem]] = []  # per deck, each in due order (SQLite sorts them)
+        reviews: list[list[DueItem]] = []  # per deck, each in queue order
         snaps: list[tuple[Deck, DeckSnapshot]] = []
-        seen: dict[str, dict[str, set[int]]] = {}
+        seen: dict[str, dict[str, frozenset[int]]] = {}
         for deck in self.decks:
             settings = self._settings[deck.id]
             hour = settings.day_starts_at_hour
             snap = self.store.snapshot(deck.id, now=now,
                                        due_before=next_day_start(now, self.tz, hour),
                                        day_start=study_day_start(now, self.tz, hour),
-                                       new_limit=settings.new_cards_per_day)
+                                       new_limit=settings.new_cards_per_day,
+                                       ranked=len(self.decks) > 1)
             snaps.append((deck, snap))
             seen[deck.id] = snap.seen_today
-            # Deck.card without the method call per row (same dict).
-            card_of, deck_id = deck._by_id.get, deck.id
-            # The hot loop of a session start (a backlog can be thousands of rows): plain tuples.
-            for card_id, item, phase, due_us, last_us, lapses, last_id in snap.due:
-                card = card_of(card_id)
-                if card is None:
-                    continue  # orphaned: the card was removed from the deck
-                cloze = type(card) is ClozeCard
-                if cloze:
-                    # `item in card.items` without building the sorted tuple for every row.
-                    for deletion in card.deletions:  # type: ignore[union-attr]
-                        if deletion.number == item:
-                            break
-                    else:
-                        continue  # orphaned: that deletion was removed from the card
-                elif item != 0:
-                    continue  # orphaned: a non-cloze card has only item 0
-                if phase == _REVIEW:
-                    ratio = (now_us - due_us) / max(due_us - last_us, 1)
-                    reviews.append((-ratio, due_us, _slot(
-                        (deck_id, card_id, item, "review", due_us, lapses, last_id, cloze))))
-                else:
-                    learning.append(_slot(
-                        (deck_id, card_id, item, "learning", due_us, lapses, last_id, cloze)))
+            learning.append(_kept(deck, snap.learning))
+            reviews.append(_kept(deck, snap.reviews))
         # Learning first, then reviews, then new: an earlier kind wins a card's place for the day.
         claimed: dict[tuple[str, str], int] = {}  # (deck, card) -> the one item queued today
-        learning.sort(key=_due_of)
         # Appended in (due, seq) order, so the list is already a valid heap: no heappush each.
-        for slot in learning:
+        for slot in _slots(snaps, learning, "learning"):
             if not slot.cloze or _claim(slot, claimed, seen):
                 self._seq += 1
                 self._learning.append((slot.due_us, self._seq, slot))
         self._counts["learning"] += len(self._learning)
-        reviews.sort(key=_first_two)
-        self._main.extend(slot for _ratio, _due, slot in reviews
-                          if not slot.cloze or _claim(slot, claimed, seen))
+        self._main.extend([slot for slot in _slots(snaps, reviews, "review")
+                           if not slot.cloze or _claim(slot, claimed, seen)])
         self._counts["review"] = len(self._main)
         for deck, snap in snaps:
             limit = self._settings[deck.id].new_cards_per_day - snap.new_today
@@ -374,8 +348,7 @@ class StudySession:
             if due_us >= self._day_end_us(slot.deck_id, now_us, now):
                 return None
             kind = "review" if state.card.state == fsrs.State.Review else "learning"
-            slot = slot._replace(kind=kind, due_us=due_us, lapses=state.lapses,
-                                 last_review_id=state.last_review_id)
+            slot = slot._replace(kind=kind, due_us=due_us, last_review_id=state.last_review_id)
             if kind == "learning" and due_us > now_us:
                 # Answered elsewhere and not due yet: it waits in the learning queue like any other
                 # (learn-ahead applies only once nothing else is left).
@@ -509,7 +482,7 @@ class StudySession:
             due_us = to_us(state.card.due)
             if due_us < self._day_end_us(key.deck_id, to_us(now), now):
                 requeued = _Slot(key.deck_id, key.card_id, key.item, "learning", due_us,
-                                 state.lapses, recorded.review_id, slot.cloze)
+                                 recorded.review_id, slot.cloze)
                 self._push_learning(requeued)
         leech = settings.leech_lapses > 0 and state.lapses >= settings.leech_lapses
         if leech and key not in self.leeches:
@@ -650,20 +623,74 @@ def shuffled_items(seed: int, entry: QueueEntry) -> list[str]:
     return items
 
 
+def _kept(deck: Deck, rows: list[DueItem]) -> list[DueItem]:
+    """`rows` without orphans (items whose card, or cloze gap, is no longer in `deck`).
+
+    The hot loop of a session start (a backlog can be thousands of rows): one dict lookup and a
+    type check per row, nothing built but the list."""
+    card_of = deck._by_id.get  # Deck.card without the method call per row (same dict)
+    out: list[DueItem] = []
+    keep = out.append
+    for row in rows:
+        card = card_of(row[0])
+        if card is None:
+            continue  # orphaned: the card was removed from the deck
+        item = row[1]
+        if item:
+            if type(card) is not ClozeCard:
+                continue  # orphaned: a non-cloze card has only item 0
+            # `item in card.items` without building the sorted tuple for every row.
+            for deletion in card.deletions:
+                if deletion.number == item:
+                    keep(row)
+                    break
+        elif type(card) is not ClozeCard:  # a cloze card's items are numbered from 1
+            keep(row)
+    return out
+
+
+def _slots(snaps: list[tuple[Deck, DeckSnapshot]], rows: list[list[DueItem]],
+           kind: str) -> list[_Slot]:
+    """Slots of every deck's kept rows of one kind, in queue order (by rank, then due time, then
+    deck order and each deck's order). A kept row's item is non-zero exactly for cloze cards."""
+    if len(rows) == 1:
+        deck_id = snaps[0][0].id
+        return [_slot((deck_id, card_id, item, kind, due_us, last_id, item != 0))
+                for card_id, item, due_us, last_id, _rank in rows[0]]
+    merged = heapq.merge(*[[(row, deck.id) for row in deck_rows]
+                           for (deck, _snap), deck_rows in zip(snaps, rows, strict=True)],
+                         key=_review_rank if kind == "review" else _due_rank)
+    # heapq.merge is stable: ties keep deck order, and each deck's order.
+    return [_slot((deck_id, card_id, item, kind, due_us, last_id, item != 0))
+            for (card_id, item, due_us, last_id, _rank), deck_id in merged]
+
+
+def _review_rank(pair: tuple[DueItem, str]) -> tuple[float, int]:
+    rank = pair[0][4]
+    assert rank is not None  # asked for (`ranked`) whenever several decks are merged
+    return rank, pair[0][2]
+
+
+def _due_rank(pair: tuple[DueItem, str]) -> int:
+    return pair[0][2]
+
+
 def _claim(slot: _Slot, claimed: dict[tuple[str, str], int],
-           seen: dict[str, dict[str, set[int]]]) -> bool:
+           seen: dict[str, dict[str, frozenset[int]]]) -> bool:
     """Sibling rule for a cloze item: False when another item of its card was seen today or is
     already queued."""
     key = (slot.deck_id, slot.card_id)
     if claimed.get(key, slot.item) != slot.item:
         return False
-    if seen[slot.deck_id].get(slot.card_id, set()) - {slot.item}:
+    today = seen[slot.deck_id].get(slot.card_id, _NO_ITEMS)
+    if today and (len(today) > 1 or slot.item not in today):
         return False
     claimed[key] = slot.item
     return True
 
 
-def _new_slots(deck: Deck, limit: int, blocked: frozenset[str], seen_today: dict[str, set[int]],
+def _new_slots(deck: Deck, limit: int, blocked: frozenset[str],
+               seen_today: dict[str, frozenset[int]],
                claimed: dict[tuple[str, str], int]) -> list[_Slot]:
     """The first `limit` new items of `deck` in deck order, one per card (cloze siblings wait)."""
     out: list[_Slot] = []
@@ -671,7 +698,7 @@ def _new_slots(deck: Deck, limit: int, blocked: frozenset[str], seen_today: dict
     for card in deck.cards:
         if type(card) is not ClozeCard:
             if card.id not in blocked:
-                out.append(_Slot(deck_id, card.id, 0, "new", 0, 0, None, False))
+                out.append(_Slot(deck_id, card.id, 0, "new", 0, None, False))
                 if len(out) >= limit:
                     break
             continue
@@ -679,7 +706,7 @@ def _new_slots(deck: Deck, limit: int, blocked: frozenset[str], seen_today: dict
             continue
         for item in card.items:
             if lkey(card.id, item) not in blocked:
-                out.append(_Slot(deck_id, card.id, item, "new", 0, 0, None, True))
+                out.append(_Slot(deck_id, card.id, item, "new", 0, None, True))
                 claimed[(deck_id, card.id)] = item
                 break
         if len(out) >= limit:

@@ -247,9 +247,10 @@ class RecordedReview:
 
 
 #: A reviewed item due before a snapshot's `due_before`, neither suspended nor buried:
-#: (card_id, item, phase (fsrs.State value), due_us, last_review_us, lapses, last_review_id).
+#: (card_id, item, due_us, last_review_id, rank). `rank` (None unless asked for, and for learning
+#: items) is what reviews are ordered by: (due - now) / (due - last review), smallest first.
 #: A plain tuple, straight from SQLite: the queue may hold tens of thousands of them.
-DueItem = tuple[str, int, int, int, int, int, int]
+DueItem = tuple[str, int, int, int, float | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,10 +262,11 @@ class DeckSnapshot:
     """
 
     deck_id: str
-    due: list[DueItem]
+    learning: list[DueItem]  # (re)learning items, earliest due first
+    reviews: list[DueItem]  # review items, most overdue relative to their interval first
     blocked: frozenset[str] | None  # None when not asked for (no new items wanted)
     new_today: int
-    seen_today: dict[str, set[int]]
+    seen_today: dict[str, frozenset[int]]
 
 
 class StatRow(NamedTuple):
@@ -584,6 +586,16 @@ _UPSERT = (
 
 _NOT_UNDONE = ("NOT EXISTS (SELECT 1 FROM events e WHERE e.action = 'undo' "
                "AND e.review_id = r.id)")
+# A review's rank: how overdue relative to its interval (negated: the most overdue first), as
+# Python computes (due_us - now_us) / max(due_us - last_us, 1): both ints made doubles, divided.
+_REVIEW_RANK_SQL = "(due_us - :now) * 1.0 / max(due_us - last_review_us, 1)"
+_DUE_SQL = (
+    "SELECT card_id, item, due_us, last_review_id, {rank} FROM items INDEXED BY items_due "
+    "WHERE deck_id = :deck AND due_us < :before AND suspended = 0 "
+    "AND (buried_until_us IS NULL OR buried_until_us <= :now)"
+)
+_ITEM_0: frozenset[int] = frozenset((0,))
+_NO_ITEMS: frozenset[int] = frozenset()
 _RS = "\x1e"  # between the lkeys of a group_concat (lkeys never contain control characters)
 _HAS_MEMORY_SQL = "phase != 0 AND stability IS NOT NULL AND last_review_us IS NOT NULL"
 # fsrs' forgetting curve, as `fsrs.Scheduler.get_card_retrievability` computes it (whole days
@@ -825,21 +837,31 @@ class Store:
         return [r[0] for r in rows]
 
     def snapshot(self, deck_id: str, *, now: datetime, due_before: datetime,
-                 day_start: datetime, new_limit: int | None = None) -> DeckSnapshot:
+                 day_start: datetime, new_limit: int | None = None,
+                 ranked: bool = False) -> DeckSnapshot:
         """What the queue needs for `deck_id`, in one read transaction (see `DeckSnapshot`).
 
-        `due`: reviewed items due before `due_before`, neither suspended nor buried at `now`.
+        `learning`, `reviews`: reviewed items due before `due_before`, neither suspended nor
+        buried at `now`, in queue order. Reviews: by (now - due) / (due - last review), largest
+        first (as a float: the same division as Python's), then by due time, then in the order of
+        `items_due`; SQLite sorts them, so the queue needs no Python object per row to order.
+        `ranked`: fill each review's rank (to merge several decks' reviews in that order).
         `blocked` is read (the costly part: a scan of the deck's stored items) only when new items
         are wanted: `new_limit` None, or more than the items introduced since `day_start`.
         """
         now_us, before_us, start_us = to_us(now), to_us(due_before), to_us(day_start)
 
         def run(conn: sqlite3.Connection) -> DeckSnapshot:
-            due: list[DueItem] = conn.execute(
-                "SELECT card_id, item, phase, due_us, last_review_us, lapses, last_review_id "
-                "FROM items INDEXED BY items_due WHERE deck_id = ? AND due_us < ? AND phase > 0 "
-                "AND suspended = 0 AND (buried_until_us IS NULL OR buried_until_us <= ?)",
-                (deck_id, before_us, now_us)).fetchall()
+            params = {"deck": deck_id, "before": before_us, "now": now_us}
+            learning: list[DueItem] = conn.execute(
+                _DUE_SQL.format(rank="NULL") + f" AND {_LEARNING_SQL} ORDER BY due_us",
+                params).fetchall()
+            reviews: list[DueItem] = conn.execute(
+                _DUE_SQL.format(rank=_REVIEW_RANK_SQL if ranked else "NULL")
+                + f" AND phase = {int(fsrs.State.Review)} ORDER BY {_REVIEW_RANK_SQL}, due_us, "
+                # Ties as `items_due` orders them (its columns, then the primary key).
+                "buried_until_us, last_review_us, lapses, last_review_id, card_id, item",
+                params).fetchall()
             new_today = conn.execute(
                 "SELECT count(*) FROM items INDEXED BY items_today WHERE deck_id = ? "
                 "AND last_review_us >= ? AND first_review_us >= ?",
@@ -853,14 +875,19 @@ class Store:
                     "WHERE deck_id = ? AND (phase > 0 OR suspended = 1 OR buried_until_us > ?)",
                     (deck_id, now_us)).fetchone()[0]
                 blocked = frozenset(blob.split("\x1e")) if blob else frozenset()
-            seen: dict[str, set[int]] = {}
+            # Most items seen today are item 0 of their card: their ids come as one string.
+            plain = conn.execute(
+                "SELECT group_concat(card_id, char(30)) FROM items INDEXED BY items_today "
+                "WHERE deck_id = ? AND last_review_us >= ? AND item = 0",
+                (deck_id, start_us)).fetchone()[0]
+            seen = dict.fromkeys(plain.split(_RS), _ITEM_0) if plain else {}
             for card_id, item in conn.execute(
                     "SELECT card_id, item FROM items INDEXED BY items_today "
-                    "WHERE deck_id = ? AND last_review_us >= ?",
+                    "WHERE deck_id = ? AND last_review_us >= ? AND item != 0",
                     (deck_id, start_us)):
-                seen.setdefault(card_id, set()).add(item)
-            return DeckSnapshot(deck_id=deck_id, due=due, blocked=blocked, new_today=new_today,
-                                seen_today=seen)
+                seen[card_id] = seen.get(card_id, _NO_ITEMS) | {item}
+            return DeckSnapshot(deck_id=deck_id, learning=learning, reviews=reviews,
+                                blocked=blocked, new_today=new_today, seen_today=seen)
 
         return self._read(run)
 

@@ -1,0 +1,92 @@
+"""The queue's order, now sorted by SQLite (`Store.snapshot`) and merged across decks: the same
+order as sorting every due item in Python by its key, ties included."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import fsrs
+from fsrs import Rating
+
+from briefing_quiz.config import Config
+from briefing_quiz.core.model import BasicCard, Deck, ItemKey
+from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
+from briefing_quiz.core.session import StudySession, next_day_start
+from briefing_quiz.core.store import Store, to_us
+
+UTC = timezone.utc
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+SETTINGS = SchedulerSettings(enable_fuzzing=False, new_cards_per_day=0)
+
+
+def deck(deck_id: str, n: int) -> Deck:
+    cards = tuple(BasicCard(id=f"c{i:02}", deck_id=deck_id, question=f"q{i}", answer="a")
+                  for i in range(n))
+    return Deck(id=deck_id, title=deck_id, path=None, cards=cards)
+
+
+def review(store: Store, key: ItemKey, rating: Rating, at: datetime) -> None:
+    sched = Scheduler(SETTINGS)
+
+    def schedule(prev: fsrs.Card | None) -> fsrs.Card:
+        return sched.review(prev or sched.new_card(fsrs_card_id(key)), rating, at)
+
+    store.record_review(key, rating, reviewed_at=at, duration_ms=1, content_hash="h",
+                        schedule=schedule)
+
+
+def expected(store: Store, decks: list[Deck], now: datetime) -> list[ItemKey]:
+    """Learning items due now by due time, then reviews by (now - due) / interval, largest
+    first, then due time; ties in deck order, then in the order of the `items_due` index."""
+    now_us, day_end = to_us(now), to_us(next_day_start(now, UTC, SETTINGS.day_starts_at_hour))
+    learning, reviews = [], []
+    for position, d in enumerate(decks):
+        for key, state in store.states(d.id).items():
+            card = state.card
+            assert card is not None and card.last_review is not None
+            due, last = to_us(card.due), to_us(card.last_review)
+            tie = (position, due, int(card.state), last, state.lapses, state.last_review_id,
+                   key.card_id, key.item)
+            if card.state == fsrs.State.Review:
+                if due < day_end:
+                        reviews.append((-((now_us - due) / max(due - last, 1)), due, tie, key))
+            elif due <= now_us:
+                learning.append((due, tie, key))
+    return [key for *_k, key in sorted(learning)] + [key for *_k, key in sorted(reviews)]
+
+
+def shown(decks: list[Deck], store: Store, now: datetime) -> list[ItemKey]:
+    session = StudySession(decks, store, Config(SETTINGS), clock=lambda: now, tz=UTC,
+                           learn_ahead=timedelta(0))
+    order = []
+    while (entry := session.next()) is not None:
+        order.append(entry.key)
+        session.bury()  # out of the way, leaving the rest of the queue as it was
+    return order
+
+
+def test_order_with_ties_across_decks(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    decks = [deck("b", 24), deck("a", 24)]  # deck order, not alphabetical
+    path = tmp_path / "p.sqlite3"
+    with Store.open(path) as store:
+        for d in decks:
+            for card in d.cards:
+                key = ItemKey(d.id, card.id)
+                # Few distinct histories, so many items share due and last review times.
+                start = T0 - timedelta(days=rng.choice([3, 9, 30]))
+                review(store, key, Rating.Good, start)
+                review(store, key, rng.choice([Rating.Good, Rating.Again]),
+                       start + timedelta(days=rng.choice([1, 2])))
+        now = T0 + timedelta(days=2)
+        want = expected(store, decks, now)
+    assert len(want) > 20 and len(set(want)) == len(want)
+    for name, chosen in (("both", decks), ("one", decks[1:])):
+        copy = tmp_path / f"{name}.sqlite3"
+        shutil.copy(path, copy)  # each run buries what it was shown
+        with Store.open(copy) as store:
+            assert shown(chosen, store, now) == [k for k in want if k.deck_id in
+                                                 {d.id for d in chosen}]
