@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from briefing_quiz.ui.app import QuizApp
     from briefing_quiz.ui.backend import Loaded
 
+# (key, label) of the table's columns: the numbers first and the title last, so a narrow
+# terminal cuts the title, not them.
+COLUMNS = ("Deck", "New", "Learning", "Due", "Total", "Recall", "Briefing", "Title")
+NUMBERS = frozenset(COLUMNS[1:-1])  # right-aligned
+
 WELCOME = (
     "Welcome to briefing-quiz! Pick a deck with ↑/↓ and press enter to study it, or press a to "
     "study everything due. Answers are saved as you grade them. Press ? for every key, q to quit."
@@ -64,6 +69,9 @@ class DecksScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    #: Seconds between two refreshes of the briefing countdowns.
+    COUNTDOWN_REFRESH: ClassVar[float] = 60.0
+
     def __init__(self) -> None:
         super().__init__(id="decks")
         self.loaded: Loaded | None = None
@@ -84,18 +92,14 @@ class DecksScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#decks-table", DataTable)
-        # The numbers first and the title last, so a narrow terminal cuts the title, not them.
-        table.add_column("Deck", key="deck")
-        for label in ("New", "Learning", "Due", "Total", "Recall"):
-            table.add_column(Text(label, justify="right"), key=label.lower())
-        table.add_column(Text("Briefing", justify="right"), key="briefing")
-        table.add_column("Title", key="title")
         table.display = False
         self.query_one("#welcome").display = False
         self.query_one("#failures").display = False
         table.focus()
         # The app starts the first load once the first frame is painted: the store thread's
         # work holds the GIL and would delay it.
+        self.set_interval(self.COUNTDOWN_REFRESH, self._refresh_countdowns,
+                          name="briefing countdowns")
 
     # -- data -------------------------------------------------------------------------------------
     def show_loaded(self, loaded: Loaded, stats: Sequence[DeckStats] | None = None) -> None:
@@ -104,14 +108,8 @@ class DecksScreen(Screen[None]):
         if stats is not None:
             self.stats = {s.deck_id: s for s in stats}
         table = self.query_one("#decks-table", DataTable)
-        selected = self.selected_deck_id()
-        table.clear()
-        for deck in loaded.decks:
-            table.add_row(*self._cells(deck, self.stats.get(deck.id), self.quiz.clock()),
-                          key=deck.id)
+        self._fill_table(table, loaded.decks)
         table.display = bool(loaded.decks)
-        if selected is not None and selected in {d.id for d in loaded.decks}:
-            table.move_cursor(row=table.get_row_index(selected))
         if table.display and self.focused is not table:
             table.focus()  # it could not take the focus while hidden
         welcome = self.query_one("#welcome", Static)
@@ -119,6 +117,39 @@ class DecksScreen(Screen[None]):
         welcome.display = loaded.first_run and bool(loaded.decks)
         self._show_status(loaded)
         self._show_failures(loaded)
+
+    def _fill_table(self, table: DataTable[Text], decks: Sequence[Deck]) -> None:
+        """Put one row per deck in the table, the selected deck kept selected.
+
+        Every column gets its width here, measured from its label and cells, as DataTable
+        would measure it: DataTable measures new rows only when idle, and a row painted before
+        that (behind a dialog that repaints, say) stayed cached with the old widths until the
+        dialog closed ("3d 4h · " for "3d 4h · 50%").
+        """
+        selected = self.selected_deck_id()
+        now = self.quiz.clock()
+        rows = [self._cells(deck, self.stats.get(deck.id), now) for deck in decks]
+        table.clear(columns=True)
+        for i, name in enumerate(COLUMNS):
+            label = Text(name, justify="right" if name in NUMBERS else "left")
+            width = max([label.cell_len, *(row[i].cell_len for row in rows)])
+            table.add_column(label, key=name.lower(), width=width)
+        for deck, row in zip(decks, rows, strict=True):
+            table.add_row(*row, key=deck.id)
+        if selected is not None and selected in {d.id for d in decks}:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def _refresh_countdowns(self) -> None:
+        """Each minute: the Briefing column counts down (and says "passed" when it has)."""
+        loaded = self.loaded
+        if loaded is None or not any(s.briefing_at is not None for s in self.stats.values()):
+            return
+        table = self.query_one("#decks-table", DataTable)
+        now = self.quiz.clock()
+        shown = [str(table.get_cell(d.id, "briefing")) for d in loaded.decks]
+        wanted = [str(self._cells(d, self.stats.get(d.id), now)[6]) for d in loaded.decks]
+        if shown != wanted:
+            self._fill_table(table, loaded.decks)
 
     @staticmethod
     def _cells(deck: Deck, stats: DeckStats | None, now: datetime) -> list[Text]:
