@@ -109,14 +109,13 @@ class Scheduler:
         if not self._fsrs.enable_fuzzing:
             new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
             return new_card
-        seed = f"{card.card_id}@{_epoch_seconds(at)}"
         made: list[random.Random] = []
 
         def draw() -> float:
             # Seeded on first use only: most reviews (learning steps, short intervals) draw
             # nothing, and seeding from a string costs more than the rest of this method.
             if not made:
-                made.append(random.Random(seed))
+                made.append(random.Random(f"{card.card_id}@{_epoch_seconds(at)}"))
             return made[0].random()
 
         with _FUZZ_LOCK:

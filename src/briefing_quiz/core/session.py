@@ -400,11 +400,10 @@ class StudySession:
         return state
 
     def _remember(self, key: ItemKey, state: ItemState | None) -> None:
-        """Record a state this session has just written (own writes leave data_version alone)."""
-        if self.store.data_version() == self._version:
-            self._states[key] = state
-        else:
-            self._states.pop(key, None)
+        """Record a state this session has just committed. No need to ask `data_version` here:
+        if another connection has committed since the states were read, `_state_of` sees the
+        version change before it trusts any remembered state, and forgets them all."""
+        self._states[key] = state
 
     def _day_end_us(self, deck_id: str, now_us: int, now: datetime) -> int:
         """Start of the next study day of `deck_id` after `now`, cached until it passes."""
