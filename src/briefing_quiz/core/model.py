@@ -17,6 +17,9 @@ from typing import Literal, TypeAlias
 CardType: TypeAlias = Literal["basic", "typed", "choice", "truefalse", "cloze", "order"]
 CARD_TYPES: tuple[CardType, ...] = ("basic", "typed", "choice", "truefalse", "cloze", "order")
 
+# Every dataclass here has a docstring: without one, `dataclass` builds one from
+# `inspect.signature`, which costs import time at every launch.
+
 #: Types whose answers the program checks itself; `basic` is self-graded.
 AUTO_CHECKED: frozenset[CardType] = frozenset({"typed", "choice", "truefalse", "cloze", "order"})
 
@@ -121,6 +124,8 @@ def _jsonable(value: object) -> object:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BasicCard(CardBase):
+    """A question and its answer; the user grades themself."""
+
     question: str
     answer: str
 
@@ -135,6 +140,8 @@ class BasicCard(CardBase):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TypedCard(CardBase):
+    """A question whose answer is typed: `answer`, any of `accept`, or a number within `tolerance`."""
+
     question: str
     answer: str
     accept: tuple[str, ...] = ()
@@ -169,6 +176,8 @@ class ChoiceCard(CardBase):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrueFalseCard(CardBase):
+    """A statement to judge true or false."""
+
     statement: str
     answer: bool
 
@@ -232,6 +241,8 @@ Card: TypeAlias = BasicCard | TypedCard | ChoiceCard | TrueFalseCard | ClozeCard
 
 @dataclass(frozen=True, slots=True)
 class Deck:
+    """A validated deck: its header and its cards in file order (`card(id)` finds one by id)."""
+
     id: str
     title: str
     path: Path | None
