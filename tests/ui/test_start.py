@@ -11,11 +11,12 @@ from collections.abc import Callable
 from textual import events
 from textual.message import Message
 
+from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.backend import Loaded
 
-from .conftest import FrozenClock, ready
+from .conftest import FrozenClock, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 
@@ -75,3 +76,35 @@ def test_the_collector_is_paused_from_the_command_line_to_the_first_load(paths: 
         gc.enable()
         backend._close_sync()
         backend.shutdown()
+
+
+async def test_a_listed_deck_opens_before_the_store_and_the_counts_are_ready(
+        make_app: MakeApp) -> None:
+    """Listed means openable: enter while the progress file is still being opened (and the
+    counts are still to come) studies the deck once it is open."""
+    from briefing_quiz.ui.screens.decks import DecksScreen
+    from briefing_quiz.ui.screens.study import StudyScreen
+
+    app = make_app()
+    gate = threading.Event()
+    open_store = app.backend.open_store_sync
+
+    def slow_open() -> BriefingQuizError | None:
+        gate.wait(10)
+        return open_store()
+
+    app.backend.open_store_sync = slow_open  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.01)
+            decks = app.decks_screen
+            if decks is not None and decks.loaded is not None:
+                break
+        assert isinstance(app.screen, DecksScreen) and app.backend.store is None
+        assert "Counting…" in screen_text(app)
+        await pilot.press("enter")
+        assert isinstance(app.screen, StudyScreen)
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert "What is the capital of Ukraine?" in screen_text(app)

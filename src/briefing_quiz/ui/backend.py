@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -78,6 +79,8 @@ class Backend:
         self._config: Config | None = None
         self.config_error: ConfigError | None = None
         self.store: Store | None = None
+        #: Why the store could not be opened, once that was tried (`open_store_sync`).
+        self.store_error: BriefingQuizError | None = None
         self.decks: list[Deck] = []
         self.failures: list[DeckError] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-quiz-store")
@@ -133,19 +136,20 @@ class Backend:
 
         save_theme(self.paths.config_file, theme)
 
+    def hold(self, until: threading.Event, timeout: float = 1.0) -> None:
+        """Keep the store thread waiting (without the GIL) until `until` is set; every call made
+        after this one waits too. The decks screen holds it while it paints the decks it just
+        listed, so that what comes next (opening the store, counting) does not slow that frame.
+        `timeout`: never longer, whatever happens to the screen."""
+        self._executor.submit(until.wait, timeout)
+
     def load_sync(self) -> Loaded:
-        """(Re)load every deck from disk; open the store the first time."""
+        """(Re)load every deck from disk. The store is opened apart (`open_store_sync`): listing
+        the decks does not need it."""
+        from briefing_quiz.core.deck_cache import DeckCache
         from briefing_quiz.core.decks import find_deck_files, load_decks
-        from briefing_quiz.core.store import Store
 
         first_run = not self.paths.data_file.exists()
-        store_error: BriefingQuizError | None = None
-        if self.store is None:
-            try:
-                self.store = Store.open(self.paths.data_file)
-            except BriefingQuizError as error:
-                store_error = error
-        from briefing_quiz.core.deck_cache import DeckCache
 
         # Unchanged decks come from the parse cache (issue 6); an edited one is parsed again.
         load = load_decks(find_deck_files(self.paths.deck_dirs), DeckCache.at(self.paths.cache_dir))
@@ -153,7 +157,19 @@ class Backend:
         self.failures = list(load.failures)
         settle_heap()
         gc.enable()  # paused by the command line for the start-up (`cli._app`)
-        return Loaded(self.decks, self.failures, first_run, store_error)
+        return Loaded(self.decks, self.failures, first_run, self.store_error)
+
+    def open_store_sync(self) -> BriefingQuizError | None:
+        """Open the progress file unless it is open (again after a failure); why it cannot be."""
+        if self.store is None:
+            from briefing_quiz.core.store import Store
+
+            try:
+                self.store = Store.open(self.paths.data_file)
+                self.store_error = None
+            except BriefingQuizError as error:
+                self.store_error = error
+        return self.store_error
 
     def _require_store(self) -> Store:
         if self.store is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -216,7 +217,9 @@ class DecksScreen(Screen[None]):
         if self.loaded is None:
             self.notify("Still loading the decks…", timeout=2)
             return False
-        if self.quiz.backend.store is None:
+        # Not opened yet (a moment after the decks are listed) is fine: the store thread opens
+        # it before it runs any call made from here.
+        if self.quiz.backend.store is None and self.quiz.backend.store_error is not None:
             self.notify("The progress file could not be opened, so studying is off. "
                         "See the message on the screen.", severity="error")
             return False
@@ -275,14 +278,22 @@ class DecksScreen(Screen[None]):
             status.update(Content("Reloading decks…"))
         loaded = await backend.call(backend.load_sync)
         self.show_loaded(loaded)
+        # The store thread's next work (opening the store, reading the settings, counting)
+        # holds the GIL: it waits until the listed decks are painted. Every call made from now
+        # on, by any screen, comes after the store's opening.
+        painted = threading.Event()
+        backend.hold(painted)
+        self.call_after_refresh(painted.set)
+        store_error = await backend.call(backend.open_store_sync)
+        if store_error is not loaded.store_error:
+            loaded.store_error = store_error
+            self._show_status(loaded)
         self.quiz.decks_loaded()
         if not quiet:
             bad = len(loaded.failures)
             self.notify(f"Reloaded {len(loaded.decks)} deck{'s' if len(loaded.decks) != 1 else ''}"
                         + (f"; {bad} could not be loaded" if bad else "") + ".", timeout=3)
         await self.quiz.load_settings()
-        # Counting holds the GIL on the store thread for a while: paint the listed decks first.
-        await self.wait_for_refresh()
         await self.refresh_stats()
 
     async def refresh_stats(self) -> None:
