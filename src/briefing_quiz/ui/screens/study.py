@@ -18,7 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
@@ -83,6 +85,13 @@ class StudyScreen(Screen[None]):
         Binding("pagedown", "scroll_card(1)", "Scroll down", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
+
+    # Textual's Screen repaints itself whole when the focus moves. Here the focus moves with
+    # every card, and the widgets gaining and losing it repaint themselves anyway (their :focus
+    # styles); worse, that repaint is requested at once, before the card's own updates reach
+    # the screen, so a frame went out with the old card and the new one waited for the next
+    # frame (profile: two full-screen renders per answer, one of them a frame early).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, deck_ids: Sequence[str] | None) -> None:
         super().__init__(id="study")
@@ -176,22 +185,24 @@ class StudyScreen(Screen[None]):
                                      choice_order=session.choice_order(entry),
                                      order_items=session.order_items(entry))
         self.controller = controller
-        card = self.query_one(CardView)
-        card.show(controller, self._meta(entry))
-        self._show_grades(False)
-        field = self.query_one(AnswerInput)
-        field.display = controller.TYPED
-        if controller.TYPED:
-            field.space_reveals = "reveal" in controller_actions(controller)
-            field.disabled = False
-            field.value = ""
-            field.focus(scroll_visible=False)
-        else:
-            card.focus(scroll_visible=False)
-        self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
-        self.phase = "question"
-        self.shown_at = self.quiz.clock()
-        self._update_header(status)
+        # One batch, one frame: every change below is painted together, at the next refresh.
+        with self.app.batch_update():
+            card = self.query_one(CardView)
+            card.show(controller, self._meta(entry))
+            self._show_grades(False)
+            field = self.query_one(AnswerInput)
+            field.display = controller.TYPED
+            if controller.TYPED:
+                field.space_reveals = "reveal" in controller_actions(controller)
+                field.disabled = False
+                field.value = ""
+                self._focus(field)
+            else:
+                self._focus(card)
+            self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
+            self.phase = "question"
+            self.shown_at = self.quiz.clock()
+            self._update_header(status)
 
     # -- answering --------------------------------------------------------------------------------
     @on(CardView.Submitted)
@@ -199,6 +210,8 @@ class StudyScreen(Screen[None]):
         event.stop()
         if self.phase == "question" and self.session is not None:
             self._answered(self.session.check(event.response))
+        else:
+            self.query_one(CardView).redraw()  # the card drew nothing for an answer it sent
 
     @on(Input.Submitted, "#answer-input")
     def _typed(self, event: Input.Submitted) -> None:
@@ -212,6 +225,8 @@ class StudyScreen(Screen[None]):
         event.stop()
         if self.phase == "question":
             self._answered(None)
+        else:
+            self.query_one(CardView).redraw()
 
     def _answered(self, result: CheckResult | None) -> None:
         session, entry = self.session, self.entry
@@ -219,19 +234,29 @@ class StudyScreen(Screen[None]):
         self.result = result
         self.phase = "answered"
         deck = next((d for d in session.decks if d.id == entry.key.deck_id), None)
-        card = self.query_one(CardView)
-        card.show_result(result, feedback_content(entry.card, result, deck.source if deck else None,
-                                                  changed=entry.changed_since_seen))
-        field = self.query_one(AnswerInput)
-        if field.display:
-            field.disabled = True
-        grades = self.query_one(GradeBar)
-        grades.show_preview(session.preview(), result.suggested if result else Rating.Good)
-        self.query_one("#verdict", Static).update(
-            verdict_line(entry.card, entry.key.item, result), layout=False)
-        self._show_grades(True)
-        grades.focus(scroll_visible=False)
-        self._update_header(Content(""))  # "✓ saved" belonged to the card before
+        feedback = feedback_content(entry.card, result, deck.source if deck else None,
+                                    changed=entry.changed_since_seen)
+        preview = session.preview()
+        with self.app.batch_update():  # one frame for the whole answer
+            self.query_one(CardView).show_result(result, feedback)
+            grades = self.query_one(GradeBar)
+            grades.show_preview(preview, result.suggested if result else Rating.Good)
+            self.query_one("#verdict", Static).update(
+                verdict_line(entry.card, entry.key.item, result), layout=False)
+            self._show_grades(True)
+            # Focus first: a disabled field that still had the focus would hand it on to the
+            # next focusable widget, one more focus change to style and paint.
+            self._focus(grades)
+            field = self.query_one(AnswerInput)
+            if field.display:
+                field.disabled = True
+            self._update_header(Content(""))  # "✓ saved" belonged to the card before
+
+    def _focus(self, widget: Widget) -> None:
+        # Now rather than after the next message (`Widget.focus` defers): the focus change is
+        # painted in the same frame as the card, and a key typed right after that frame already
+        # goes to the new widget.
+        self.set_focus(widget, scroll_visible=False)
 
     def _show_grades(self, shown: bool) -> None:
         # visibility, not display: the space stays reserved, so showing them moves nothing.

@@ -444,7 +444,10 @@ class CardView(Static, can_focus=True):
         if controller is None or controller.answered:
             return
         outcome = controller.act(action, argument)
-        self.redraw()
+        if outcome is None:
+            self.redraw()
+        # An answer is drawn by the screen's `show_result`, with its feedback, in one frame;
+        # drawing the pick here first would paint a frame of its own before it.
         if isinstance(outcome, Submit):
             self.post_message(self.Submitted(outcome.response))
         elif isinstance(outcome, Reveal):

@@ -51,6 +51,7 @@ class GradeBar(Static, can_focus=True):
         super().__init__(id=id)
         self.suggested: Rating = Rating.Good
         self.preview: Mapping[Rating, timedelta] = {}
+        self._drawn_width = -1
 
     def show_preview(self, preview: Mapping[Rating, timedelta], suggested: Rating) -> None:
         """Label each grade with its next interval and mark `suggested`."""
@@ -73,11 +74,20 @@ class GradeBar(Static, can_focus=True):
             parts.append(clickable(part, f"grade({int(rating)})"))
         return Content("").join(parts)
 
+    def _width(self) -> int:
+        # From the last layout, kept while hidden (its region on screen is empty then): the bar
+        # is drawn while hidden, just before it is shown.
+        return self.outer_size.width - self.styles.gutter.width
+
     def redraw(self) -> None:
-        self.update(self.cells(self.content_region.width or 80), layout=False)
+        self._drawn_width = self._width()
+        self.update(self.cells(self._drawn_width if self._drawn_width > 0 else 80), layout=False)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.redraw()
+        # Shown again for a card (a Resize too) at the same width: the line is already right,
+        # and drawing it again would cost a frame of its own.
+        if self._width() != self._drawn_width:
+            self.redraw()
 
     def action_grade(self, value: int) -> None:
         self.post_message(self.Graded(Rating(value) if value else self.suggested))

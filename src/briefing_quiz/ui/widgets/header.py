@@ -33,6 +33,7 @@ class StudyHeader(Static):
         self.remaining = 0
         self.elapsed = timedelta(0)
         self.status: Content = Content("")
+        self._drawn_width = -1
 
     def set_progress(self, *, deck: str, done: int, remaining: int, elapsed: timedelta,
                      status: Content | None = None) -> None:
@@ -47,7 +48,8 @@ class StudyHeader(Static):
             self._redraw()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._redraw()
+        if self.content_region.width != self._drawn_width:  # the line fits its width
+            self._redraw()
 
     def progress_content(self) -> Content:
         parts: list[str | Content | tuple[str, str]] = []
@@ -69,4 +71,5 @@ class StudyHeader(Static):
         return Content.assemble((deck, "bold"), " " * max(1, gap), right)
 
     def _redraw(self) -> None:
+        self._drawn_width = self.content_region.width
         self.update(self.line_content(self.content_region.width or 80), layout=False)
