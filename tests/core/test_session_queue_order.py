@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,14 +13,19 @@ import fsrs
 from fsrs import Rating
 
 from briefing_quiz.config import Config
-from briefing_quiz.core.model import BasicCard, Deck, ItemKey
+from briefing_quiz.core.cloze import parse_cloze
+from briefing_quiz.core.model import BasicCard, Card, ClozeCard, Deck, ItemKey
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
 from briefing_quiz.core.session import StudySession, next_day_start
-from briefing_quiz.core.store import Store, to_us
+from briefing_quiz.core.store import Store, lkey, to_us
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 SETTINGS = SchedulerSettings(enable_fuzzing=False, new_cards_per_day=0)
+
+
+def fixed(at: datetime) -> Callable[[], datetime]:
+    return lambda: at
 
 
 def deck(deck_id: str, n: int) -> Deck:
@@ -90,3 +96,39 @@ def test_order_with_ties_across_decks(tmp_path: Path) -> None:
         with Store.open(copy) as store:
             assert shown(chosen, store, now) == [k for k in want if k.deck_id in
                                                  {d.id for d in chosen}]
+
+
+def test_new_items_found_by_lookups_or_by_a_scan_are_the_same(tmp_path: Path) -> None:
+    # New items come from primary-key lookups among a deck's first cards, and from one scan of
+    # the deck when those are mostly studied: either way the first unstudied items in deck order.
+    settings = SchedulerSettings(enable_fuzzing=False, new_cards_per_day=40)
+    rng = random.Random(11)
+    cards: list[Card] = []
+    for i in range(700):
+        if i % 5 == 0:
+            text = "{{c1::x}} {{c2::y}}"
+            cards.append(ClozeCard(id=f"z{i:03}", deck_id="d", text=text,
+                                   deletions=parse_cloze(text)))
+        else:
+            cards.append(BasicCard(id=f"c{i:03}", deck_id="d", question="q", answer="a"))
+    d = Deck(id="d", title="d", path=None, cards=tuple(cards))
+    keys = d.item_keys()
+    for name, studied in (("front", keys[:600]), ("scattered", rng.sample(keys, 400)),
+                          ("fresh", [])):
+        with Store.open(tmp_path / f"{name}.sqlite3") as store:
+            for key in studied:  # before today, due days ahead: studied, not due, not seen today
+                review(store, key, Rating.Easy, T0 - timedelta(days=1))
+            store.suspend(keys[650], at=T0)
+            now = T0 + timedelta(hours=1)
+            blocked = store.blocked_among("d", None, now=now)
+            want: list[ItemKey] = []
+            for card in d.cards:
+                free = [i for i in card.items if lkey(card.id, i) not in blocked]
+                if free:
+                    want.append(ItemKey("d", card.id, free[0]))  # siblings: one per card
+            session = StudySession([d], store, Config(settings), clock=fixed(now), tz=UTC)
+            got = []
+            while (entry := session.next()) is not None and entry.kind == "new":
+                got.append(entry.key)
+                session.bury()
+            assert len(want) > 40 and got == want[:40], name

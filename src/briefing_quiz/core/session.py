@@ -50,7 +50,7 @@ import gc
 import heapq
 import random
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import partial
@@ -168,6 +168,8 @@ _REVIEW = int(fsrs.State.Review)
 _slot: Callable[[tuple[str, str, int, str, int, int | None, bool]], _Slot] = partial(
     tuple.__new__, _Slot)  # a _Slot from a tuple, without the cost of NamedTuple.__new__
 _NO_ITEMS: frozenset[int] = frozenset()
+# New items are first looked for among this many cards of a deck, by primary key.
+_NEW_PROBE = 256
 
 
 def next_day_start(now: datetime, tz: tzinfo, hour: int = 4) -> datetime:
@@ -245,7 +247,7 @@ class StudySession:
                                        due_before=next_day_start(now, self.tz, hour),
                                        day_start=study_day_start(now, self.tz, hour),
                                        new_limit=settings.new_cards_per_day,
-                                       ranked=len(self.decks) > 1)
+                                       ranked=len(self.decks) > 1, with_blocked=False)
             snaps.append((deck, snap))
             seen[deck.id] = snap.seen_today
             learning.append(_kept(deck, snap.learning))
@@ -263,10 +265,25 @@ class StudySession:
         self._counts["review"] = len(self._main)
         for deck, snap in snaps:
             limit = self._settings[deck.id].new_cards_per_day - snap.new_today
-            if limit > 0 and snap.blocked is not None:
-                new = _new_slots(deck, limit, snap.blocked, snap.seen_today, claimed)
+            if limit > 0:
+                new = _new_slots(deck, limit, self._blocked(deck, now), snap.seen_today, claimed)
                 self._main.extend(new)
                 self._counts["new"] += len(new)
+
+    def _blocked(self, deck: Deck, now: datetime) -> Iterator[tuple[DeckCard, frozenset[str]]]:
+        """Each card of `deck` in order, with the lkeys of its items that cannot be new now.
+
+        A day's new items are usually found among the first cards not studied yet, so the first
+        cards are looked up by primary key; only if they are mostly studied (a deck learnt in
+        order) is the whole deck's blocked set read, in one scan."""
+        head = deck.cards[:_NEW_PROBE]
+        blocked = self.store.blocked_among(deck.id, [card.id for card in head], now=now)
+        for card in head:
+            yield card, blocked
+        if len(deck.cards) > _NEW_PROBE:
+            blocked = self.store.blocked_among(deck.id, None, now=now)
+            for card in deck.cards[_NEW_PROBE:]:
+                yield card, blocked
 
     def _push_learning(self, slot: _Slot) -> None:
         self._seq += 1
@@ -688,13 +705,14 @@ def _claim(slot: _Slot, claimed: dict[tuple[str, str], int],
     return True
 
 
-def _new_slots(deck: Deck, limit: int, blocked: frozenset[str],
+def _new_slots(deck: Deck, limit: int, cards: Iterator[tuple[DeckCard, frozenset[str]]],
                seen_today: dict[str, frozenset[int]],
                claimed: dict[tuple[str, str], int]) -> list[_Slot]:
-    """The first `limit` new items of `deck` in deck order, one per card (cloze siblings wait)."""
+    """The first `limit` new items of `deck` in deck order, one per card (cloze siblings wait).
+    `cards`: the deck's cards in order, each with (at least) the blocked lkeys of its items."""
     out: list[_Slot] = []
     deck_id = deck.id
-    for card in deck.cards:
+    for card, blocked in cards:
         if type(card) is not ClozeCard:
             if card.id not in blocked:
                 out.append(_Slot(deck_id, card.id, 0, "new", 0, None, False))

@@ -91,7 +91,7 @@ import json
 import math
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -257,7 +257,8 @@ class DeckSnapshot:
     """What the study queue needs from the store for one deck, read in one transaction.
 
     `blocked`: lkeys (see `lkey`) of items that cannot be introduced as new now — reviewed before,
-    suspended or buried. `seen_today`: card id -> items of that card reviewed since `day_start`.
+    suspended or buried (None: not read; see `Store.blocked_among`). `seen_today`: card id -> items
+    of that card reviewed since `day_start`.
     """
 
     deck_id: str
@@ -601,6 +602,8 @@ _DUE_SQL = (
     "WHERE deck_id = :deck AND due_us < :before AND suspended = 0 "
     "AND (buried_until_us IS NULL OR buried_until_us <= :now)"
 )
+# Not introducible as new: reviewed before, suspended, or buried (the one parameter: now).
+_BLOCKED_SQL = "(phase > 0 OR suspended = 1 OR buried_until_us > ?)"
 _ITEM_0: frozenset[int] = frozenset((0,))
 _NO_ITEMS: frozenset[int] = frozenset()
 _RS = "\x1e"  # between the lkeys of a group_concat (lkeys never contain control characters)
@@ -845,7 +848,7 @@ class Store:
 
     def snapshot(self, deck_id: str, *, now: datetime, due_before: datetime,
                  day_start: datetime, new_limit: int | None = None,
-                 ranked: bool = False) -> DeckSnapshot:
+                 ranked: bool = False, with_blocked: bool = True) -> DeckSnapshot:
         """What the queue needs for `deck_id`, in one read transaction (see `DeckSnapshot`).
 
         `learning`, `reviews`: reviewed items due before `due_before`, neither suspended nor
@@ -854,7 +857,8 @@ class Store:
         `items_due`; SQLite sorts them, so the queue needs no Python object per row to order.
         `ranked`: fill each review's rank (to merge several decks' reviews in that order).
         `blocked` is read (the costly part: a scan of the deck's stored items) only when new items
-        are wanted: `new_limit` None, or more than the items introduced since `day_start`.
+        are wanted (`new_limit` None, or more than the items introduced since `day_start`) and
+        `with_blocked`; otherwise it is None (see `blocked_among`).
         """
         now_us, before_us, start_us = to_us(now), to_us(due_before), to_us(day_start)
 
@@ -874,14 +878,8 @@ class Store:
                 "AND last_review_us >= ? AND first_review_us >= ?",
                 (deck_id, start_us, start_us)).fetchone()[0]
             blocked: frozenset[str] | None = None
-            if new_limit is None or new_limit > new_today:
-                # One string instead of one row per item: splitting it in C is several times
-                # faster than fetching rows.
-                blob = conn.execute(
-                    "SELECT group_concat(lkey, char(30)) FROM items INDEXED BY items_blocked "
-                    "WHERE deck_id = ? AND (phase > 0 OR suspended = 1 OR buried_until_us > ?)",
-                    (deck_id, now_us)).fetchone()[0]
-                blocked = frozenset(blob.split("\x1e")) if blob else frozenset()
+            if with_blocked and (new_limit is None or new_limit > new_today):
+                blocked = _blocked(conn, deck_id, now_us)
             # Most items seen today are item 0 of their card: their ids come as one string.
             plain = conn.execute(
                 "SELECT group_concat(card_id, char(30)) FROM items INDEXED BY items_today "
@@ -895,6 +893,27 @@ class Store:
                 seen[card_id] = seen.get(card_id, _NO_ITEMS) | {item}
             return DeckSnapshot(deck_id=deck_id, learning=learning, reviews=reviews,
                                 blocked=blocked, new_today=new_today, seen_today=seen)
+
+        return self._read(run)
+
+    def blocked_among(self, deck_id: str, card_ids: Sequence[str] | None, *,
+                      now: datetime) -> frozenset[str]:
+        """The lkeys of the items that cannot be introduced as new at `now` (as
+        `DeckSnapshot.blocked`): of these cards (primary-key lookups), or of the whole deck (None:
+        one scan of its stored items)."""
+        now_us = to_us(now)
+
+        def run(conn: sqlite3.Connection) -> frozenset[str]:
+            if card_ids is None:
+                return _blocked(conn, deck_id, now_us)
+            found: list[str] = []
+            for i in range(0, len(card_ids), 500):  # old SQLite builds allow 999 variables
+                chunk = card_ids[i:i + 500]
+                found.extend(row[0] for row in conn.execute(
+                    f"SELECT lkey FROM items WHERE deck_id = ? AND card_id IN "
+                    f"({', '.join('?' * len(chunk))}) AND {_BLOCKED_SQL}",
+                    (deck_id, *chunk, now_us)))
+            return frozenset(found)
 
         return self._read(run)
 
@@ -1238,6 +1257,15 @@ def _utc_text(at: datetime, name: str) -> str:
 
 def _data_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _blocked(conn: sqlite3.Connection, deck_id: str, now_us: int) -> frozenset[str]:
+    # One string instead of one row per item: splitting it in C is several times faster than
+    # fetching rows.
+    blob = conn.execute(
+        "SELECT group_concat(lkey, char(30)) FROM items INDEXED BY items_blocked "
+        f"WHERE deck_id = ? AND {_BLOCKED_SQL}", (deck_id, now_us)).fetchone()[0]
+    return frozenset(blob.split(_RS)) if blob else frozenset()
 
 
 def _ensure_pow(conn: sqlite3.Connection) -> None:
