@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable
@@ -104,3 +105,15 @@ async def test_the_briefing_countdown_follows_the_clock(make_app: MakeApp, paths
         clock.advance(timedelta(days=4))
         await pilot.pause(0.2)
         assert briefing_shown(app) == "passed"
+
+
+async def test_focus_goes_to_the_table_or_to_the_page_without_decks(make_app: MakeApp,
+                                                                     deck_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert app.focused is not None and app.focused.id == "decks-table"
+        (deck_dir / "mini.toml").unlink()
+        await press(pilot, "r")
+        assert "No decks found." in screen_text(app)
+        assert app.focused is not None and app.focused.id == "decks-body"
