@@ -8,9 +8,11 @@ import sys
 import threading
 from collections.abc import Callable
 
+import pytest
 from textual import events
 from textual.message import Message
 
+from briefing_quiz.config import Config
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
@@ -108,3 +110,33 @@ async def test_a_listed_deck_opens_before_the_store_and_the_counts_are_ready(
         await settle(pilot)
         assert isinstance(app.screen, StudyScreen)
         assert "What is the capital of Ukraine?" in screen_text(app)
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ('theme = "nord"  # chosen in the palette\n[scheduler]\n', "nord", "nord"),
+    ("theme = 'gruvbox'\n", "gruvbox", "gruvbox"),
+    # An invalid file: the settings are ignored (and said so), the default theme comes back.
+    ('theme = "nord"\nbogus = 1\n', "nord", "textual-dark"),
+    ('[scheduler]\ntheme = "nord"\n', "textual-dark", "textual-dark"),
+])
+async def test_the_first_frame_has_the_theme_of_the_settings(make_app: MakeApp, paths: Paths,
+                                                             text: str, first: str,
+                                                             last: str) -> None:
+    """Read from the file's text before the first frame; the settings, read after it, decide."""
+    paths.config_file.write_text(text, encoding="utf-8")
+    app = make_app()
+    gate = threading.Event()
+    load_config = app.backend.load_config_sync
+
+    def slow_config() -> Config:
+        gate.wait(10)
+        return load_config()
+
+    app.backend.load_config_sync = slow_config  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == first
+        gate.set()
+        await ready(pilot)
+        assert app.theme == last
+    assert paths.config_file.read_text(encoding="utf-8") == text  # nothing saved

@@ -12,8 +12,10 @@ then the decks, so that they are listed and can be opened; then the settings and
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone, tzinfo
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -27,6 +29,28 @@ from briefing_quiz.ui.backend import Backend
 from briefing_quiz.ui.commands import ScreenCommands
 from briefing_quiz.ui.screens.decks import DecksScreen
 from briefing_quiz.ui.text import clean
+
+# A top-level `theme = "name"` line (see peek_theme).
+_THEME_LINE = re.compile(
+    r"""\s*(?:theme|"theme"|'theme')\s*=\s*(?:"(?P<basic>[^"\\\n]*)"|'(?P<literal>[^'\n]*)')"""
+    r"""\s*(?:#.*)?""")
+
+
+def peek_theme(config_file: Path) -> str | None:
+    """The theme named in the settings file, read from its text alone, so that the first frame
+    is drawn in it: the settings module and a TOML parser would cost tens of ms before that
+    frame. The full read after it has the last word (an invalid file means the default)."""
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in text.splitlines():
+        if line.lstrip().startswith("["):
+            return None  # top-level keys come before any table
+        match = _THEME_LINE.fullmatch(line)
+        if match is not None:
+            return (match.group("basic") or match.group("literal") or "").strip() or None
+    return None
 
 
 def utc_now() -> datetime:
@@ -61,9 +85,14 @@ class QuizApp(App[int]):
         self.seed = random.SystemRandom().randrange(2**31) if seed is None else seed
         self.backend = Backend(paths, clock=clock, seed=self.seed, tz=tz)
         self._theme_loaded = False
+        self._default_theme = self.theme
+        self._peeked_theme: str | None = None
 
     # -- start and stop ---------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self._peeked_theme = peek_theme(self.paths.config_file)
+        if self._peeked_theme in self.available_themes:
+            self.theme = self._peeked_theme
         self.push_screen(DecksScreen())
 
     def on_ready(self) -> None:
@@ -80,9 +109,12 @@ class QuizApp(App[int]):
         config = await self.backend.call(self.backend.load_config_sync)
         if config.theme and config.theme in self.available_themes:
             self.theme = config.theme
-        elif config.theme:
-            self.notify(f"Unknown theme {config.theme!r} in the settings; using the default.",
-                        severity="warning")
+        else:
+            if config.theme:
+                self.notify(f"Unknown theme {config.theme!r} in the settings; using the "
+                            "default.", severity="warning")
+            if self._peeked_theme is not None and self.theme == self._peeked_theme:
+                self.theme = self._default_theme  # the file turned out invalid: defaults
         self._theme_loaded = True
 
     async def on_unmount(self) -> None:
