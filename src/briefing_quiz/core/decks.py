@@ -893,7 +893,7 @@ _card_table_lines = re.compile(
     rf"|(true|false)"                                              # 4
     rf"|(\[)([ \t]*(?:{_ITEM}[ \t]*,[ \t]*)*(?:{_ITEM}[ \t]*)?)\]"  # 5, 6: array of strings
     rf"|('[^'{_CTRL}]*')"                                          # 7: literal string
-    rf'|("(?:[^"\\{_CTRL}]|\\[^{_CTRL}])*")'                       # 8: basic, with escapes
+    rf'|("[^"\\{_CTRL}]*(?:\\[^{_CTRL}][^"\\{_CTRL}]*)*")'         # 8: basic, with escapes
     rf"){_END}|{_END}|([^\n]+\n?)"
 ).findall
 _basic_items = re.compile(r'"([^"]*)"').findall
