@@ -231,12 +231,15 @@ def _load_text(data: bytes, path: Path | None,
         raise DeckError([Problem(path, message, line, column)]) from None
     if text.startswith("\ufeff"):  # a byte-order mark some editors add; TOML does not allow it
         text = text[1:]
-    with _gc_paused():
+    with _gc_paused():  # reading and building make thousands of objects, none in a cycle
         parsed = _parse_simple(text)
-    if parsed is not None:
-        doc, lines, parts = parsed
-        with _gc_paused():
-            return _Validator(path, text, lines).deck(doc), parts
+        if parsed is not None:
+            doc, lines, parts = parsed
+            deck = _Validator(path, text, lines).deck(doc)
+            # Freed now, by reference counting: the collector, enabled again, would otherwise
+            # go through the whole document once before it is dropped.
+            del parsed, doc
+            return deck, parts
     try:
         doc = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
