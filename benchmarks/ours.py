@@ -6,7 +6,8 @@
   a fresh process; then the floor, `tomli.loads` of the same bytes (decoded), best of 3 in the same
   process. Run once after the file changed and once more with the file unchanged, the second
   run is "an unchanged deck at start-up". Both go through the parse cache (`core.deck_cache`,
-  in the user cache folder) as the app does: the first parses and stores, the second is a hit.
+  in the user cache folder) as the app does: the first reads what changed (every card, for a
+  file never loaded before) and stores the deck, the second is a hit.
 * ``answer``: a server like the Anki peer's. After loading the deck and opening a new progress
   file (untimed), it reads a number N per line on stdin and answers N cards the way the app and
   the plain loop do — `StudySession.answer` (FSRS, one committed transaction with WAL and

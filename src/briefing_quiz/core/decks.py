@@ -10,7 +10,9 @@ and read each card table line by line when it is written simply (`_parse_simple`
 document tomli would return, with every header's line, at about half tomli's cost), then tight
 per-card checks. Anything else, including every syntax error, goes through `tomli.loads` of the
 whole text, which reports it. Positions of keys are only needed to report problems, so the slower
-line scanner (`_scan_positions`) runs only when there is something to report.
+line scanner (`_scan_positions`) runs only when there is something to report. With a deck cache,
+an unchanged file is not read at all, and an edited one reuses every card whose `[[cards]]` table
+text is unchanged (`_load_reusing`).
 """
 
 from __future__ import annotations
