@@ -158,8 +158,8 @@ class DecksScreen(Screen[None]):
 
     @staticmethod
     def _cells(deck: Deck, stats: DeckStats | None, now: datetime) -> list[Text]:
-        total = sum(len(card.items) for card in deck.cards)
         if stats is None:
+            total = sum(len(card.items) for card in deck.cards)  # 10,000 cards: ~5 ms
             counts = ["…", "…", "…", str(total), "…", "…"]
         else:
             counts = [str(n) for n in (stats.new, stats.learning, stats.due_now, stats.items)]
