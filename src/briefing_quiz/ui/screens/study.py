@@ -27,6 +27,7 @@ from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.session import QueueEntry, SavedAnswer, StudySession
+from briefing_quiz.ui import heap
 from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble
 from briefing_quiz.ui.widgets.cards import (
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
     from briefing_quiz.ui.app import QuizApp
 
 Phase = Literal["loading", "question", "answered", "saving", "done"]
+
+#: Seconds from a card's frame to the garbage collection made while it is read (ui/heap.py).
+READ_DELAY = 0.02
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class StudyScreen(Screen[None]):
         self.started: datetime | None = None
         self.shown_at: datetime | None = None
         self.controller: Controller | None = None
+        self._collect_after_paint = False
 
     @property
     def quiz(self) -> QuizApp:
@@ -120,11 +125,16 @@ class StudyScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        heap.hold_full_collections()
+        self.screen_layout_refresh_signal.subscribe(self, self._painted)
         self._show_grades(False)
         self.query_one(AnswerInput).display = False
         self.started = self.quiz.clock()
         self.set_interval(1.0, self._tick)
         self.start()
+
+    def on_unmount(self) -> None:
+        heap.release_full_collections()
 
     def _tick(self) -> None:
         if self.started is not None:
@@ -203,6 +213,15 @@ class StudyScreen(Screen[None]):
             self.phase = "question"
             self.shown_at = self.quiz.clock()
             self._update_header(status)
+        self._collect_after_paint = True
+
+    def _painted(self, _screen: Screen[None]) -> None:
+        # The card's frame is out (a new card always needs a layout): the user reads, time to
+        # collect garbage. A moment later, once the terminal's writer thread has written the
+        # frame (it needs the interpreter, and a collection holds it).
+        if self._collect_after_paint:
+            self._collect_after_paint = False
+            self.set_timer(READ_DELAY, heap.collect_while_reading)
 
     # -- answering --------------------------------------------------------------------------------
     @on(CardView.Submitted)
