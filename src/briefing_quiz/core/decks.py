@@ -925,15 +925,10 @@ def _parse_simple(text: str) -> tuple[dict[str, Any], list[int], list[str]] | No
         text = text.replace("\r\n", "\n")
         if "\r" in text:  # a carriage return alone, an error wherever it is: tomli reports it
             return None
-    parts = text.split(_SEPARATOR)
-    if len(parts) < 2:
+    split = _split_at_cards(text)
+    if split is None:
         return None
-    try:
-        doc = tomli.loads(parts[0])
-    except _SIMPLE_FAILURES:
-        return None
-    if "cards" in doc:
-        return None
+    doc, parts = split
     chunks = parts[1:]
     cards = list(map(_card_table, chunks))
     if None in cards:
@@ -945,6 +940,22 @@ def _parse_simple(text: str) -> tuple[dict[str, Any], list[int], list[str]] | No
                 cards[index] = card
     doc["cards"] = cards
     return doc, _header_lines(parts), chunks
+
+
+def _split_at_cards(text: str) -> tuple[dict[str, Any], list[str]] | None:
+    """The preamble read by tomli and the text cut at `_SEPARATOR` (part 0 the preamble, then one
+    part per card table); None when there is no such cut, the preamble does not parse, or it
+    defines `cards` itself."""
+    parts = text.split(_SEPARATOR)
+    if len(parts) < 2:
+        return None
+    try:
+        doc = tomli.loads(parts[0])
+    except _SIMPLE_FAILURES:
+        return None
+    if "cards" in doc:
+        return None
+    return doc, parts
 
 
 def _header_lines(parts: list[str]) -> list[int]:
@@ -979,15 +990,10 @@ def _load_reusing(data: bytes, path: Path | None, old: Deck, old_parts: Sequence
         text = text[1:]
     if "\r" in text:
         return None
-    parts = text.split(_SEPARATOR)
-    if len(parts) < 2:
+    split = _split_at_cards(text)
+    if split is None:
         return None
-    try:
-        doc = tomli.loads(parts[0])
-    except _SIMPLE_FAILURES:
-        return None
-    if "cards" in doc:
-        return None
+    doc, parts = split
     chunks = parts[1:]
     lines = _header_lines(parts)
     if len(old_parts) != len(old.cards):
