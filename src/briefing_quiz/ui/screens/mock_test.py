@@ -137,6 +137,8 @@ class MockTestScreen(Screen[None]):
     def _submitted(self, event: CardView.Submitted) -> None:
         event.stop()
         self.answer(event.response)
+        if self.phase != "answered":
+            self.query_one(CardView).redraw()  # the card drew nothing for an answer it sent
 
     @on(Input.Submitted, "#answer-input")
     def _typed(self, event: Input.Submitted) -> None:
@@ -148,6 +150,8 @@ class MockTestScreen(Screen[None]):
     def _revealed(self, event: CardView.Revealed | AnswerInput.Reveal) -> None:
         event.stop()
         self.answer("")
+        if self.phase != "answered":
+            self.query_one(CardView).redraw()
 
     def answer(self, response: object) -> None:
         test, entry = self.test, self.entry
