@@ -1,0 +1,53 @@
+"""The app's launch line is read without building every command's parser, with the same result."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from briefing_quiz import cli
+from briefing_quiz.paths import Paths
+
+
+@pytest.mark.parametrize("argv", [
+    [],
+    ["--data", "p.sqlite3"],
+    ["--data=p.sqlite3", "--config", "c.toml"],
+    ["--decks", "a", "--decks=b", "--data", "p", "--config=c"],
+    ["--data", ""],
+    ["--data", "x", "--data", "y"],  # the last one counts, as with argparse
+])
+def test_the_launch_line_reads_as_the_full_parser_reads_it(argv: list[str]) -> None:
+    lean = cli._app_options(argv)
+    assert lean is not None
+    assert vars(lean) == vars(cli.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [
+    ["stats"], ["--help"], ["-h"], ["--version"], ["--dat", "x"], ["--data"],
+    ["--data", "-x"], ["--decks", "d", "study", "--plain"], ["--bogus"], ["deck.toml"],
+])
+def test_anything_else_goes_to_the_full_parser(argv: list[str]) -> None:
+    assert cli._app_options(argv) is None
+
+
+def test_usage_errors_and_help_are_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--data"]) == 2
+    assert "expected one argument" in capsys.readouterr().err
+    assert cli.main(["--help"]) == 0
+    assert "COMMAND" in capsys.readouterr().out
+
+
+def test_the_launch_line_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[Paths] = []
+
+    def app(args: argparse.Namespace, paths: Paths) -> int:
+        seen.append(paths)
+        return 0
+
+    monkeypatch.setitem(cli.COMMANDS, None, app)
+    assert cli.main(["--data", "p.sqlite3", "--decks", "d"]) == 0
+    (paths,) = seen
+    assert paths.data_file.name == "p.sqlite3"
+    assert [d.name for d in paths.deck_dirs][-1:] == ["d"]
