@@ -99,7 +99,9 @@ class QuizApp(App[int]):
         """The first frame is painted (Textual's Ready): start loading."""
         decks = self.decks_screen
         if decks is not None:
-            decks.call_after_refresh(decks.reload, quiet=True)
+            # Queued behind the screen's own messages (its first paint, when Textual deferred
+            # it), not behind its next refresh: that waited for the 60 fps update timer.
+            decks.call_later(decks.reload, quiet=True)
 
     async def load_settings(self) -> None:
         """Read the settings once, before the first count (which needs them; the list of decks
