@@ -11,6 +11,7 @@ import fsrs
 import fsrs.scheduler
 import pytest
 
+import briefing_quiz.core.scheduler as scheduler_module
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.scheduler import (
     NEW_CARD_DUE,
@@ -142,6 +143,16 @@ def test_review_leaves_global_random_and_fsrs_module_untouched() -> None:
     _run(Scheduler(), 3, [(R.Good, None)] * 6)
     assert [random.random() for _ in range(3)] == expected
     assert fsrs.scheduler.random is before  # type: ignore[attr-defined]
+    assert fsrs.scheduler.copy is copy  # type: ignore[attr-defined]  # bound back after each review
+
+
+@pytest.mark.parametrize("script_name", SCRIPTS)
+def test_fast_card_copy_gives_the_states_of_fsrs_own_copy(
+        script_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _run(Scheduler(), 9, SCRIPTS[script_name])
+    monkeypatch.setattr(scheduler_module, "_FSRS_HAS_COPY", False)  # fsrs' copy.copy
+    assert _run(Scheduler(), 9, SCRIPTS[script_name]) == fast
+    assert all(type(card) is fsrs.Card for card in fast)
 
 
 def test_review_does_not_mutate_its_input() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sqlite3
@@ -25,6 +26,7 @@ from briefing_quiz.core.store import (
     NoProgressError,
     RecordedReview,
     Store,
+    _card_to_json,
 )
 
 UTC = timezone.utc
@@ -474,3 +476,22 @@ def test_returned_state_equals_what_a_reread_gives(store: Store) -> None:
         at += timedelta(seconds=rng.randint(1, 10**6), microseconds=rng.randint(0, 999_999))
         saved = review(store, ItemKey("deck", f"c{i % 5}", 0), Rating(rng.randint(1, 4)), at)
         assert saved.state == store.get(saved.state.key)
+
+
+def test_card_json_is_the_encoders_text() -> None:
+    """The format-string path of `_card_to_json` writes exactly what json.dumps writes, for cards
+    as fsrs makes them; anything unusual (an int stability, NaN, no stability) is encoded."""
+    rng = random.Random(5)
+    for _ in range(3000):
+        due = T0 + timedelta(microseconds=rng.randrange(10**14))
+        last = rng.choice([None, due - timedelta(seconds=rng.randrange(10**7)),
+                           due - timedelta(microseconds=rng.randrange(10**12))])
+        card = fsrs.Card(card_id=rng.randrange(1, 2**63), state=rng.choice(list(fsrs.State)),
+                         step=rng.choice([None, 0, 1, 3]),
+                         stability=rng.choice([None, rng.random() * 100, 1e-300, 1e20, 3.0, 7,
+                                               float("nan")]),
+                         difficulty=rng.choice([None, rng.random() * 10, 5.0, float("inf")]),
+                         due=due.astimezone(timezone(timedelta(hours=rng.choice([0, 2])))),
+                         last_review=last)
+        expected = json.dumps(card.to_dict(), separators=(",", ":"))
+        assert _card_to_json(card) == expected

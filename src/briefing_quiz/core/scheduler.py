@@ -41,6 +41,21 @@ if not all(hasattr(fsrs.Scheduler(), name) for name in ("_FACTOR", "_DECAY")):  
 
 _FUZZ_LOCK = threading.Lock()
 
+# fsrs copies the card it reviews with `copy.copy` (its module global `copy`), whose generic
+# protocol (__reduce_ex__, copyreg) costs more than the rest of the FSRS maths of a review. While
+# `Scheduler.review` holds the lock, that name is bound to `_copy_card`, which makes the same
+# shallow copy of an fsrs.Card directly (and defers to copy.copy for anything else). Without the
+# global in some fsrs release, reviews just keep fsrs' own copy.
+_FSRS_HAS_COPY = callable(getattr(_fsrs_scheduler_module, "copy", None))
+
+
+def _copy_card(value: object) -> object:
+    if type(value) is not fsrs.Card:
+        return copy(value)
+    out = object.__new__(fsrs.Card)
+    out.__dict__.update(value.__dict__)
+    return out
+
 
 @dataclass(frozen=True, slots=True)
 class SchedulerSettings:
@@ -118,13 +133,19 @@ class Scheduler:
                 made.append(random.Random(f"{card.card_id}@{_epoch_seconds(at)}"))
             return made[0].random()
 
+        module = _fsrs_scheduler_module
         with _FUZZ_LOCK:
-            saved = getattr(_fsrs_scheduler_module, "random")  # noqa: B009 - not re-exported
-            setattr(_fsrs_scheduler_module, "random", draw)  # noqa: B010
+            saved = getattr(module, "random")  # noqa: B009 - not re-exported
+            setattr(module, "random", draw)  # noqa: B010
+            if _FSRS_HAS_COPY:
+                saved_copy = getattr(module, "copy")  # noqa: B009 - not re-exported
+                setattr(module, "copy", _copy_card)  # noqa: B010
             try:
                 new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
             finally:
-                setattr(_fsrs_scheduler_module, "random", saved)  # noqa: B010
+                setattr(module, "random", saved)  # noqa: B010
+                if _FSRS_HAS_COPY:
+                    setattr(module, "copy", saved_copy)  # noqa: B010
         return new_card
 
     def replay(self, card_id: int, reviews: Iterable[tuple[fsrs.Rating, datetime]]) -> fsrs.Card:

@@ -485,7 +485,26 @@ def _card_from_json(text: str) -> fsrs.Card:
 
 
 def _card_to_json(card: fsrs.Card) -> str:
+    """`card.to_dict()` as compact JSON. A card as fsrs makes it (int id and step, finite float
+    stability and difficulty, aware due and last review) is written by one format string, to the
+    same text the encoder gives (json writes ints and finite floats as their repr), at a third of
+    the cost; it runs on every answer. Anything else goes through the encoder."""
+    state, step, stability, difficulty = card.state, card.step, card.stability, card.difficulty
+    last = card.last_review
+    if (type(card.card_id) is int and type(state) is fsrs.State
+            and (step is None or type(step) is int)
+            and type(stability) is float and type(difficulty) is float
+            and _FINITE(stability) and _FINITE(difficulty)
+            and type(card.due) is datetime and (last is None or type(last) is datetime)):
+        step_text = "null" if step is None else repr(step)
+        last_text = "null" if last is None else f'"{last.isoformat()}"'
+        return (f'{{"card_id":{card.card_id!r},"state":{state.value!r},"step":{step_text},'
+                f'"stability":{stability!r},"difficulty":{difficulty!r},'
+                f'"due":"{card.due.isoformat()}","last_review":{last_text}}}')
     return _CARD_JSON.encode(card.to_dict())
+
+
+_FINITE = math.isfinite
 
 
 # Exactly `json.dumps(x, separators=(",", ":"))`, without building an encoder on every answer.
