@@ -272,9 +272,8 @@ class StudyScreen(Screen[None]):
             self._update_header(Content(""))  # "✓ saved" belonged to the card before
 
     def _focus(self, widget: Widget) -> None:
-        # Now rather than after the next message (`Widget.focus` defers): the focus change is
-        # painted in the same frame as the card, and a key typed right after that frame already
-        # goes to the new widget.
+        # Now rather than after the next message (`Widget.focus` defers): the focus change and
+        # its styles are painted in the same frame as the card, not in a frame of their own.
         self.set_focus(widget, scroll_visible=False)
 
     def _show_grades(self, shown: bool) -> None:
