@@ -4,9 +4,10 @@ The app gets `Paths` (and, for tests, a clock and a shuffle seed). The first fra
 screen at once; settings, decks and the progress file are read on the store thread (see
 `ui.backend`), and the screen fills in when they arrive.
 
-Start-up order (issue 6): nothing is read before the first frame is painted, since the store
-thread's work (core imports, opening the store, loading decks) holds the GIL and would delay it;
-then the decks, so that they are listed and can be opened; then the settings and the counts.
+Start-up order (issue 6): before the first frame only the settings' theme line is read (see
+`peek_theme`), since the store thread's work (core imports, loading decks, opening the store)
+holds the GIL and would delay that frame; then the decks are loaded and listed (they can be
+opened from then on); then the progress file is opened, the settings read, the decks counted.
 """
 
 from __future__ import annotations

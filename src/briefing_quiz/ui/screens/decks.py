@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from briefing_quiz.ui.app import QuizApp
     from briefing_quiz.ui.backend import Loaded
 
-# (key, label) of the table's columns: the numbers first and the title last, so a narrow
-# terminal cuts the title, not them.
+# The table's columns (keys: the names in lower case): the numbers first and the title last,
+# so a narrow terminal cuts the title, not them.
 COLUMNS = ("Deck", "New", "Learning", "Due", "Total", "Recall", "Briefing", "Title")
 NUMBERS = frozenset(COLUMNS[1:-1])  # right-aligned
 
