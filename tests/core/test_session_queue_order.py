@@ -132,3 +132,38 @@ def test_new_items_found_by_lookups_or_by_a_scan_are_the_same(tmp_path: Path) ->
                 got.append(entry.key)
                 session.bury()
             assert len(want) > 40 and got == want[:40], name
+
+
+def test_one_deck_slots_equal_the_per_row_path() -> None:
+    """`_queued` (one deck, column-wise) keeps, orders and claims exactly as `_kept`, `_slots`
+    and `_claim` (the several-decks path) do: random rows of plain and cloze cards, with orphans
+    (removed cards, removed gaps, item 0 of a cloze card, item 1 of a plain card), duplicated
+    siblings and items seen today."""
+    from briefing_quiz.core.model import ClozeDeletion
+    from briefing_quiz.core.session import _claim, _kept, _queued, _slots
+
+    rng = random.Random(3)
+    for _ in range(200):
+        cards: list[Card] = []
+        for i in range(30):
+            if rng.random() < 0.4:
+                numbers = sorted(rng.sample(range(1, 5), rng.randint(1, 3)))
+                cards.append(ClozeCard(id=f"k{i}", deck_id="d", text="t", deletions=tuple(
+                    ClozeDeletion(n, f"a{n}", None, 0, 0) for n in numbers)))
+            else:
+                cards.append(BasicCard(id=f"k{i}", deck_id="d", question="q", answer="a"))
+        the_deck = Deck(id="d", title="d", path=None, cards=tuple(cards))
+        keys = {(f"k{rng.randrange(34)}", rng.choice([0, 0, 1, 2, 3, 4])) for _ in range(40)}
+        seen = {"d": {card_id: frozenset(rng.sample(range(5), rng.randint(1, 2)))
+                      for card_id in {f"k{rng.randrange(34)}" for _ in range(6)}}}
+        for kind in ("learning", "review"):
+            rows = [(card_id, item, rng.randrange(10**6), rng.choice([None, rng.randrange(99)]),
+                     None) for card_id, item in rng.sample(sorted(keys), len(keys))]
+            claimed_a: dict[tuple[str, str], int] = {("d", "k1"): 2, ("d", "k2"): 1}
+            claimed_b = dict(claimed_a)
+            fast = _queued(the_deck, rows, kind, claimed_a, seen)
+            slow = [slot for slot in _slots([(the_deck, None)], [_kept(the_deck, rows)], kind)
+                    if not slot.cloze or _claim(slot, claimed_b, seen)]  # type: ignore[list-item]
+            assert fast == slow
+            assert [type(s) for s in fast] == [type(s) for s in slow]
+            assert claimed_a == claimed_b

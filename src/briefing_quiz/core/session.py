@@ -54,7 +54,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import partial
-from typing import Literal, NamedTuple, Protocol
+from itertools import compress, count, repeat
+from operator import itemgetter
+from typing import Literal, NamedTuple, Protocol, get_args
 
 import fsrs
 from fsrs import Rating
@@ -236,8 +238,6 @@ class StudySession:
     # -- queue ------------------------------------------------------------------------------------
 
     def _build(self, now: datetime) -> None:
-        learning: list[list[DueItem]] = []  # per deck, each in due order (SQLite sorts them)
-        reviews: list[list[DueItem]] = []  # per deck, each in queue order
         snaps: list[tuple[Deck, DeckSnapshot]] = []
         seen: dict[str, dict[str, frozenset[int]]] = {}
         for deck in self.decks:
@@ -250,18 +250,26 @@ class StudySession:
                                        ranked=len(self.decks) > 1, with_blocked=False)
             snaps.append((deck, snap))
             seen[deck.id] = snap.seen_today
-            learning.append(_kept(deck, snap.learning))
-            reviews.append(_kept(deck, snap.reviews))
         # Learning first, then reviews, then new: an earlier kind wins a card's place for the day.
         claimed: dict[tuple[str, str], int] = {}  # (deck, card) -> the one item queued today
-        # Appended in (due, seq) order, so the list is already a valid heap: no heappush each.
-        for slot in _slots(snaps, learning, "learning"):
-            if not slot.cloze or _claim(slot, claimed, seen):
-                self._seq += 1
-                self._learning.append((slot.due_us, self._seq, slot))
+        if len(snaps) == 1:
+            # One deck (the usual case): the same slots, made column-wise (see `_queued`).
+            deck, snap = snaps[0]
+            slots = _queued(deck, snap.learning, "learning", claimed, seen)
+            # In (due, seq) order, so the list is already a valid heap: no heappush each.
+            self._learning.extend(zip(map(_DUE_US, slots), count(self._seq + 1), slots))
+            self._seq += len(slots)
+            self._main.extend(_queued(deck, snap.reviews, "review", claimed, seen))
+        else:
+            learning = [_kept(deck, snap.learning) for deck, snap in snaps]
+            reviews = [_kept(deck, snap.reviews) for deck, snap in snaps]
+            for slot in _slots(snaps, learning, "learning"):
+                if not slot.cloze or _claim(slot, claimed, seen):
+                    self._seq += 1
+                    self._learning.append((slot.due_us, self._seq, slot))
+            self._main.extend([slot for slot in _slots(snaps, reviews, "review")
+                               if not slot.cloze or _claim(slot, claimed, seen)])
         self._counts["learning"] += len(self._learning)
-        self._main.extend([slot for slot in _slots(snaps, reviews, "review")
-                           if not slot.cloze or _claim(slot, claimed, seen)])
         self._counts["review"] = len(self._main)
         for deck, snap in snaps:
             limit = self._settings[deck.id].new_cards_per_day - snap.new_today
@@ -663,6 +671,50 @@ def _kept(deck: Deck, rows: list[DueItem]) -> list[DueItem]:
         elif type(card) is not ClozeCard:  # a cloze card's items are numbered from 1
             keep(row)
     return out
+
+
+# Card classes whose only item is 0 (every class but ClozeCard): True, looked up by type.
+_PLAIN: dict[type, bool] = {cls: True for cls in get_args(DeckCard) if cls is not ClozeCard}
+_DUE_US = itemgetter(4)  # _Slot.due_us
+
+
+def _queued(deck: Deck, rows: list[DueItem], kind: str, claimed: dict[tuple[str, str], int],
+            seen: dict[str, dict[str, frozenset[int]]]) -> list[_Slot]:
+    """The slots of one deck's due `rows` that join the queue, in the rows' order: what `_kept`,
+    `_slots` and `_claim` give, column by column. A session start can have thousands of rows, and
+    most are item 0 of a plain card: those are looked up, checked and turned into slots by
+    builtins (map, zip, compress) without Python code per row; only cloze items (orphaned gaps,
+    the sibling rule) are decided one by one."""
+    if not rows:
+        return []
+    card_ids, items, dues, last_ids, _ranks = zip(*rows, strict=True)
+    cards = list(map(deck._by_id.get, card_ids))  # Deck.card without a method call per row
+    # Item 0 of a card in the deck that is not cloze: True; anything else None, for now.
+    keep: list[bool | None] = list(map(_PLAIN.get, map(type, cards)))
+    deck_id = deck.id
+    today = seen[deck_id]
+    for i in [i for i, item in enumerate(items) if item]:
+        keep[i] = False
+        card, item = cards[i], items[i]
+        if type(card) is not ClozeCard:
+            continue  # orphaned: gone, or a non-cloze card (only item 0)
+        # `item in card.items` without building the sorted tuple for every row.
+        for deletion in card.deletions:
+            if deletion.number == item:
+                break
+        else:
+            continue  # orphaned: that gap is no longer in the card
+        key = (deck_id, card_ids[i])  # the sibling rule, as `_claim`
+        if claimed.get(key, item) != item:
+            continue
+        done = today.get(card_ids[i], _NO_ITEMS)
+        if done and (len(done) > 1 or item not in done):
+            continue
+        claimed[key] = item
+        keep[i] = True
+    slots = map(_slot, zip(repeat(deck_id), card_ids, items, repeat(kind), dues, last_ids,
+                           map(bool, items)))
+    return list(compress(slots, keep))
 
 
 def _slots(snaps: list[tuple[Deck, DeckSnapshot]], rows: list[list[DueItem]],
