@@ -56,7 +56,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from functools import partial
 from itertools import compress, count, repeat
 from operator import itemgetter
-from typing import Literal, NamedTuple, Protocol, get_args
+from typing import Literal, NamedTuple, Protocol
 
 import fsrs
 from fsrs import Rating
@@ -673,8 +673,8 @@ def _kept(deck: Deck, rows: list[DueItem]) -> list[DueItem]:
     return out
 
 
-# Card classes whose only item is 0 (every class but ClozeCard): True, looked up by type.
-_PLAIN: dict[type, bool] = {cls: True for cls in get_args(DeckCard) if cls is not ClozeCard}
+# By the type of what a card id looks up: False for no card or a cloze card (no item 0).
+_NO_ITEM_0: dict[type, bool] = {type(None): False, ClozeCard: False}
 _DUE_US = itemgetter(4)  # _Slot.due_us
 
 
@@ -689,8 +689,8 @@ def _queued(deck: Deck, rows: list[DueItem], kind: str, claimed: dict[tuple[str,
         return []
     card_ids, items, dues, last_ids, _ranks = zip(*rows, strict=True)
     cards = list(map(deck._by_id.get, card_ids))  # Deck.card without a method call per row
-    # Item 0 of a card in the deck that is not cloze: True; anything else None, for now.
-    keep: list[bool | None] = list(map(_PLAIN.get, map(type, cards)))
+    # Item 0 of a card in the deck that is not cloze: True; for now, the same for other items.
+    keep = list(map(_NO_ITEM_0.get, map(type, cards), repeat(True)))
     deck_id = deck.id
     today = seen[deck_id]
     for i in [i for i, item in enumerate(items) if item]:
