@@ -514,7 +514,8 @@ def bench_answer_bare(ctx: Context, table: Table) -> None:
     block = max(1, min(50, ctx.sizes.bare_answers // 2))
     result = bench_answer.run(ctx.sizes.bare_answers, block)
     table.set("answer_bare", result["answer_ms"], result["bare_ms"],
-              f"median of {ctx.sizes.bare_answers}, alternating blocks (bench_answer.py)")
+              f"median of {ctx.sizes.bare_answers}, alternating blocks; "
+              f"{result['wal_pages']:.1f} pages written per answer (bench_answer.py)")
 
 
 def bench_queue_figure(ctx: Context, table: Table) -> None:
