@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 
 from briefing_quiz.core import deck_cache as cache_module
 from briefing_quiz.core import decks as decks_module
-from briefing_quiz.core.deck_cache import DeckCache
+from briefing_quiz.core.deck_cache import DeckCache, DeckSummary
 from briefing_quiz.core.decks import load_deck, load_decks, loads_deck
 from briefing_quiz.core.errors import DeckError
 
@@ -33,6 +34,15 @@ def generate_deck(cards: int, seed: int) -> str:
         spec.loader.exec_module(module)
     text: str = module.generate_deck(cards, seed)
     return text
+
+
+def write_deck(path: Path, deck_id: str, title: str) -> Path:
+    """A valid one-card deck."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'format = 1\n\n[deck]\nid = "{deck_id}"\ntitle = "{title}"\n\n'
+                    '[[cards]]\nid = "c1"\ntype = "basic"\nquestion = "Q?"\nanswer = "A"\n',
+                    encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -115,7 +125,8 @@ def test_an_entry_that_decodes_but_is_not_a_deck_is_a_miss(
     good = load_deck(deck_file, cache)
     entry = cache.entry_path(deck_file)
     head = marshal.dumps((os.path.realpath(deck_file), cache_module.code_version(),
-                          deck_file.stat().st_size, cache_module._digest(deck_file.read_bytes())))
+                          deck_file.stat().st_size, cache_module._digest(deck_file.read_bytes()),
+                          (good.id, good.title, len(good.cards))))
     entries = [(marshal.dumps(("x", 1)), marshal.dumps(None)), (head, marshal.dumps(None)),
                (head, marshal.dumps((("a", "b", None, (), None), (b"\x00\x07", ((1, ()),) * 6))))]
     for parts in entries:
@@ -288,3 +299,111 @@ def test_damaged_card_texts_only_cost_the_reuse(deck_file: Path, tmp_path: Path)
     deck_file.write_text(deck_file.read_text(encoding="utf-8").replace(
         'question = "', 'question = "Edited: ', 1), encoding="utf-8")
     _same_as_a_full_load(load_deck(deck_file, cache), deck_file)
+
+
+# -- summaries: what the decks screen lists before the decks are loaded ----------------------------
+
+
+def _items(deck_file: Path) -> int:
+    return sum(len(card.items) for card in loads_deck(deck_file.read_bytes(), deck_file).cards)
+
+
+def test_summaries_give_each_cached_deck_without_loading_it(deck_file: Path, tmp_path: Path,
+                                                            parses: list[Path | None]) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    other = write_deck(tmp_path / "decks" / "other.toml", "other", "Other deck")
+    assert cache.summaries([deck_file, other]) is None  # nothing cached yet
+    loaded = load_decks([deck_file, other], cache).decks
+    assert len(parses) == 2
+    found = cache.summaries([deck_file, other, deck_file])
+    assert len(parses) == 2  # nothing parsed
+    items = _items(deck_file)
+    assert found == [DeckSummary(deck_file, loaded[0].id, loaded[0].title, items),
+                     DeckSummary(other, "other", "Other deck", 1)]
+    # Cloze cards count one item per deletion number: more items than cards here.
+    assert items > len(loaded[0].cards)
+
+
+def test_summaries_are_none_unless_every_entry_is_fresh(deck_file: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    other = write_deck(tmp_path / "decks" / "other.toml", "other", "Other deck")
+    load_decks([deck_file, other], cache)
+    assert cache.summaries([deck_file, other]) is not None
+    # A new deck file, not loaded yet.
+    new = write_deck(tmp_path / "decks" / "new.toml", "new", "New deck")
+    assert cache.summaries([deck_file, other, new]) is None
+    new.unlink()
+    # An edit of the same size (and the same mtime): the digest tells.
+    text = other.read_text(encoding="utf-8")
+    info = other.stat()
+    other.write_text(text.replace("Other deck", "Other desk"), encoding="utf-8")
+    os.utime(other, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert other.stat().st_size == info.st_size
+    assert cache.summaries([deck_file, other]) is None
+    other.write_text(text, encoding="utf-8")
+    assert cache.summaries([deck_file, other]) is not None
+    # A damaged head, a missing file, a folder.
+    entry = cache.entry_path(other)
+    blob = entry.read_bytes()
+    at = len(cache_module.MAGIC) + 12
+    entry.write_bytes(blob[:at] + bytes([blob[at] ^ 1]) + blob[at + 1:])
+    assert cache.summaries([deck_file, other]) is None
+    entry.write_bytes(blob)
+    assert cache.summaries([deck_file, tmp_path / "missing.toml"]) is None
+    assert cache.summaries([deck_file, tmp_path / "decks"]) is None
+    # Another loader version.
+    monkeypatch.setattr(cache_module, "code_version", lambda: b"another loader")
+    assert cache.summaries([deck_file, other]) is None
+
+
+def test_summaries_are_none_when_two_files_share_a_deck_id(tmp_path: Path) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    first = write_deck(tmp_path / "decks" / "a.toml", "same", "First")
+    second = write_deck(tmp_path / "decks" / "b.toml", "same", "Second")
+    load = load_decks([first, second], cache)
+    assert len(load.decks) == 1 and len(load.failures) == 1
+    assert cache.summaries([first]) is not None and cache.summaries([second]) is not None
+    assert cache.summaries([first, second]) is None
+
+
+def test_a_title_too_long_for_the_head_is_cached_without_a_summary(tmp_path: Path) -> None:
+    cache = DeckCache(tmp_path / "cache")
+    path = write_deck(tmp_path / "decks" / "long.toml", "long", "T" * 5000)
+    deck = load_deck(path, cache)
+    assert cache.get(path, path.read_bytes()) == deck
+    assert cache.summaries([path]) is None
+
+
+def test_summaries_import_neither_the_model_nor_the_loader(deck_file: Path,
+                                                          tmp_path: Path) -> None:
+    """They are read before the decks screen's first listing, where those imports cost
+    10-40 ms of CPU."""
+    load_deck(deck_file, DeckCache(tmp_path / "cache"))
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from briefing_quiz.core.deck_cache import DeckCache, deck_files\n"
+        f"cache = DeckCache(Path({str(tmp_path / 'cache')!r}))\n"
+        f"found = cache.summaries(deck_files([Path({str(deck_file.parent)!r})]))\n"
+        "assert found is not None and len(found) == 1, found\n"
+        "print(','.join(sorted(n for n in sys.modules if n.startswith('briefing_quiz.core.')\n"
+        "                      or n in ('tomli', 'tempfile'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "briefing_quiz.core.deck_cache"
+
+
+def test_deck_files_finds_what_the_loader_finds(tmp_path: Path) -> None:
+    for name in ("one/b.toml", "one/a.toml", "one/sub/c.toml", "one/.hidden/h.toml",
+                 "one/.#lock.toml", "two/z.toml", "single.toml", "elsewhere/e.toml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "one" / "notes.txt").write_text("not a deck", encoding="utf-8")
+    (tmp_path / "one" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere" / "loop").symlink_to(tmp_path / "elsewhere",
+                                                  target_is_directory=True)
+    dirs = [tmp_path / "two", tmp_path / "missing", tmp_path / "one", tmp_path / "single.toml",
+            tmp_path / "one", tmp_path / "elsewhere"]
+    assert cache_module.deck_files(dirs) == decks_module.find_deck_files(dirs)
+    assert len(cache_module.deck_files(dirs)) == 6

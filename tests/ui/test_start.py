@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import os
+import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import timezone
+from pathlib import Path
 
 import pytest
 from textual import events
 from textual.message import Message
+from textual.pilot import Pilot
 
 from briefing_quiz.config import Config
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.session import DeckStats
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.backend import Loaded
+from briefing_quiz.ui.screens.decks import DecksScreen
+from briefing_quiz.ui.screens.study import StudyScreen
 
-from .conftest import FrozenClock, ready, screen_text, settle
+from .conftest import MINI_DECK, FrozenClock, press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 
@@ -140,3 +149,158 @@ async def test_the_first_frame_has_the_theme_of_the_settings(make_app: MakeApp, 
         await ready(pilot)
         assert app.theme == last
     assert paths.config_file.read_text(encoding="utf-8") == text  # nothing saved
+
+
+# -- the first listing from the parse cache's summaries ----------------------------------------------
+
+@pytest.fixture
+def cached(paths: Paths, tmp_path: Path) -> Paths:
+    """The test paths with a parse cache, in which the decks were loaded once already."""
+    from briefing_quiz.core.deck_cache import DeckCache
+    from briefing_quiz.core.decks import find_deck_files, load_decks
+
+    cached = dataclasses.replace(paths, cache_dir=tmp_path / "cache")
+    assert load_decks(find_deck_files(cached.deck_dirs), DeckCache(tmp_path / "cache")).decks
+    return cached
+
+
+def held_load(app: QuizApp) -> threading.Event:
+    """Hold the store thread's full load of the decks until the returned event is set."""
+    gate = threading.Event()
+    load = app.backend.load_sync
+
+    def held() -> Loaded:
+        gate.wait(10)
+        return load()
+
+    app.backend.load_sync = held  # type: ignore[method-assign]
+    return gate
+
+
+async def listed(pilot: Pilot[int]) -> DecksScreen:
+    """Wait until the decks screen lists the decks from the summaries."""
+    app = pilot.app
+    assert isinstance(app, QuizApp)
+    for _ in range(200):
+        await pilot.pause(0.01)
+        decks = app.decks_screen
+        if decks is not None and decks.listed is not None:
+            return decks
+    raise AssertionError("no listing from the summaries")
+
+
+# The mini deck's row before its counts: 7 review items (its cloze card has two).
+MINI_LISTED = re.compile(r"^  mini +… +… +… +7 +… +… +Mini deck: one card of each type$", re.M)
+
+
+async def test_a_deck_listed_from_its_summary_opens_once_it_is_loaded(
+        cached: Paths, clock: FrozenClock) -> None:
+    app = QuizApp(cached, clock=clock, seed=7, tz=timezone.utc)
+    gate = held_load(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        decks = await listed(pilot)
+        await pilot.pause()
+        assert decks.loaded is None and not app.backend.decks  # not loaded yet
+        text = screen_text(app)
+        assert MINI_LISTED.search(text) and "Counting…" in text
+        assert "Welcome to briefing-quiz!" in text  # no progress file yet
+        assert app.focused is not None and app.focused.id == "decks-table"
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, DecksScreen)  # waiting for the load
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert "What is the capital of Ukraine?" in screen_text(app)
+        assert decks.loaded is not None and decks.stats  # counted behind the study screen
+
+
+async def test_an_edited_deck_is_listed_once_loaded(cached: Paths, deck_dir: Path,
+                                                    clock: FrozenClock) -> None:
+    """An edit that keeps the size (and the mtime) makes the summary stale: the content
+    digest tells, and the decks are listed from the load as without a cache."""
+    mini = deck_dir / "mini.toml"
+    info = mini.stat()
+    mini.write_text(MINI_DECK.replace("each type", "each kind"), encoding="utf-8")
+    os.utime(mini, ns=(info.st_atime_ns, info.st_mtime_ns))
+    app = QuizApp(cached, clock=clock, seed=7, tz=timezone.utc)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        decks = app.decks_screen
+        assert decks is not None and decks.listed is None
+        await settle(pilot)
+        assert re.search(r"^  mini +7 +0 +0 +7 .*Mini deck: one card of each kind$",
+                         screen_text(app), re.M)
+    # The load wrote the edited deck's entry: the next start lists it from its summary.
+    app = QuizApp(cached, clock=clock, seed=7, tz=timezone.utc)
+    held_load(app).set()
+    async with app.run_test(size=(100, 30)) as pilot:
+        decks = await listed(pilot)
+        assert [s.title for s in decks.listed.decks] == [  # type: ignore[union-attr]
+            "Mini deck: one card of each kind"]
+
+
+async def test_a_listed_deck_that_fails_to_load_ends_among_the_failures(
+        cached: Paths, deck_dir: Path, tmp_path: Path, clock: FrozenClock) -> None:
+    """The file changed between the listing and the load: it is then a failure, its row goes,
+    and an action asked for on it meanwhile is dropped."""
+    from briefing_quiz.core.deck_cache import DeckCache
+    from briefing_quiz.core.decks import load_deck
+
+    other = deck_dir / "other.toml"
+    other.write_text(MINI_DECK.replace('id = "mini"', 'id = "other"'), encoding="utf-8")
+    load_deck(other, DeckCache(tmp_path / "cache"))
+    app = QuizApp(cached, clock=clock, seed=7, tz=timezone.utc)
+    gate = held_load(app)
+    counted = threading.Event()
+    count = app.backend.deck_stats_sync
+
+    def held_count() -> list[DeckStats]:
+        counted.wait(10)
+        return count()
+
+    app.backend.deck_stats_sync = held_count  # type: ignore[method-assign]
+    studied: list[Sequence[str] | None] = []
+    start_study = app.start_study
+
+    def logged_study(deck_ids: Sequence[str] | None) -> None:
+        studied.append(deck_ids)
+        start_study(deck_ids)
+
+    app.start_study = logged_study  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        decks = await listed(pilot)
+        assert [s.id for s in decks.listed.decks] == ["mini", "other"]  # type: ignore[union-attr]
+        (deck_dir / "mini.toml").write_text("format = 1\n[deck\n", encoding="utf-8")
+        await pilot.press("enter")  # on mini, the first row
+        gate.set()
+        for _ in range(200):  # loaded, not counted yet
+            await pilot.pause(0.01)
+            if decks.loaded is not None:
+                break
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, DecksScreen) and studied == []
+        assert decks.loaded is not None and [d.id for d in decks.loaded.decks] == ["other"]
+        text = screen_text(app)
+        assert "1 deck file could not be loaded" in text and "mini.toml:2" in text
+        assert not re.search(r"^  mini ", text, re.M) and re.search(r"^  other +… ", text, re.M)
+        counted.set()
+        await press(pilot, "enter")  # the remaining deck opens
+        assert isinstance(app.screen, StudyScreen) and studied == [["other"]]
+
+
+async def test_the_command_line_deck_opens_after_a_listing_from_summaries(
+        cached: Paths, clock: FrozenClock) -> None:
+    """`study DECK --test N` (app.decks_loaded) waits for the loaded decks, as before."""
+    from briefing_quiz.ui.screens.mock_test import MockTestScreen
+
+    app = QuizApp(cached, clock=clock, seed=7, tz=timezone.utc, mock_test=("mini", 2))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(20):
+            await settle(pilot)
+            if isinstance(app.screen, MockTestScreen) and app.screen.phase == "question":
+                break
+        assert isinstance(app.screen, MockTestScreen)
+        assert "question 1 of 2" in screen_text(app)
+        decks = app.decks_screen
+        assert decks is not None and decks.listed is not None

@@ -10,18 +10,21 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
   `touch -r`); hashing a 5 MB deck costs about 3 ms, far below the parse it saves (~200 ms), so
   the content itself is the key and a `touch` alone does not even cost a parse;
 - the loader's code version: a digest of the source of every module that decides what a deck file
-  becomes (this one, `decks`, `model`, `cloze`, `_construct`), the cache format and the Python
-  version. Editing the loader invalidates every entry, without anyone having to bump a number.
+  becomes (`_LOADER_MODULES`: this one, `decks`, `model`, `cloze`, `_construct`), the cache
+  format and the Python version. Editing the loader invalidates every entry, without anyone
+  having to bump a number.
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
-bytes), the text of each card's table, and the body (per-type columns of field values), each as
-its length, its crc32 and its `marshal` bytes (never code: `marshal.loads` builds only data, and
-nothing in it is called). The head comes first so that a changed deck is found to be a miss
-without reading the rest; a hit skips the texts. Cards are rebuilt column by column
-(`_construct.column_constructor`), which is what makes a hit cheap. A truncated, corrupt, foreign
-or stale entry is a miss: the deck is parsed and the entry rewritten (temporary file +
-`os.replace`, so a reader never sees half an entry). A cache folder that cannot be written only
-costs the speed-up. Decks with errors are never stored.
+bytes, and the deck's summary: id, title, number of review items), the text of each card's table,
+and the body (per-type columns of field values), each as its length, its crc32 and its `marshal`
+bytes (never code: `marshal.loads` builds only data, and nothing in it is called). The head comes
+first so that a changed deck is found to be a miss without reading the rest; a hit skips the
+texts. Cards are rebuilt column by column (`_construct.column_constructor`), which is what makes
+a hit cheap. `summaries` reads the heads alone, with the checks of a hit, so that the app can
+list the decks before it loads them (this module imports the model only to build a deck).
+A truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the entry
+rewritten (temporary file + `os.replace`, so a reader never sees half an entry). A cache folder
+that cannot be written only costs the speed-up. Decks with errors are never stored.
 
 A miss on a deck loaded before (an edit) still uses the entry: `previous` gives the deck it held
 and its cards' texts, and the loader reuses every card whose `[[cards]]` table text is unchanged
@@ -35,73 +38,143 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+import stat
 import sys
-import tempfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from functools import cache
+from importlib.util import find_spec
 from itertools import accumulate, repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from briefing_quiz.core._construct import column_constructor
-from briefing_quiz.core.model import (
-    BasicCard,
-    Card,
-    ChoiceCard,
-    ClozeCard,
-    ClozeDeletion,
-    Deck,
-    OrderCard,
-    SourceInfo,
-    Tolerance,
-    TrueFalseCard,
-    TypedCard,
-)
+if TYPE_CHECKING:
+    from briefing_quiz.core.model import Card, ClozeDeletion, Deck, Tolerance
 
-__all__ = ["CACHE_FORMAT", "DeckCache", "code_version"]
+# The model and the column constructors are imported when an entry is first built or rebuilt
+# (`_layout`), not with this module: reading the summaries (`DeckCache.summaries`) happens
+# before the decks screen's first listing, and the model's import alone costs 10-25 ms there.
+
+__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version", "deck_files"]
 
 #: Bump when the layout of an entry changes (the code digest changes anyway; this documents it).
-CACHE_FORMAT = 2
-MAGIC = b"bq-deck-cache\x00\x00\x02"
+CACHE_FORMAT = 3
+MAGIC = b"bq-deck-cache\x00\x00\x03"
 _HEAD_READ = 4096  # bytes read first: the magic and the head of any entry fit
 # Version 2 does not track shared objects (a deck's values are not shared): measured on the
 # 10k-card deck, it writes the body about 20% faster and reads it back 15-30% faster than 4.
 _MARSHAL_VERSION = 2
 
-_CLASSES: tuple[type[Card], ...] = (BasicCard, TypedCard, ChoiceCard, TrueFalseCard, ClozeCard,
-                                    OrderCard)
-_CODE = {cls: code for code, cls in enumerate(_CLASSES)}
-# Fields stored as columns, per class; deck_id and path are the deck's, so not stored per card.
-_STORED = {cls: tuple(f.name for f in fields(cls) if f.name not in ("deck_id", "path"))
-           for cls in _CLASSES}
-_BUILD = {cls: column_constructor(cls, ("deck_id", "path", *_STORED[cls])) for cls in _CLASSES}
-_DELETION_FIELDS = tuple(f.name for f in fields(ClozeDeletion))
-_build_deletions = column_constructor(ClozeDeletion, _DELETION_FIELDS)
+
+class _Layout(NamedTuple):
+    """How cards are stored as columns: their classes, and per class the stored fields and the
+    constructor that builds cards from those columns."""
+
+    classes: tuple[type[Card], ...]
+    code: dict[type[Card], int]
+    # Fields stored as columns, per class; deck_id and path are the deck's, so not stored per card.
+    stored: dict[type[Card], tuple[str, ...]]
+    build: dict[type[Card], Callable[[int, Sequence[Iterable[Any]]], list[Card]]]
+    deletion_fields: tuple[str, ...]
+    build_deletions: Callable[[int, Sequence[Iterable[Any]]], list[ClozeDeletion]]
+
+
+@cache
+def _layout() -> _Layout:
+    from briefing_quiz.core._construct import column_constructor
+    from briefing_quiz.core.model import (
+        BasicCard,
+        ChoiceCard,
+        ClozeCard,
+        ClozeDeletion,
+        OrderCard,
+        TrueFalseCard,
+        TypedCard,
+    )
+
+    classes: tuple[type[Card], ...] = (BasicCard, TypedCard, ChoiceCard, TrueFalseCard, ClozeCard,
+                                       OrderCard)
+    stored = {cls: tuple(f.name for f in fields(cls) if f.name not in ("deck_id", "path"))
+              for cls in classes}
+    deletion_fields = tuple(f.name for f in fields(ClozeDeletion))
+    return _Layout(
+        classes=classes,
+        code={cls: code for code, cls in enumerate(classes)},
+        stored=stored,
+        build={cls: column_constructor(cls, ("deck_id", "path", *stored[cls])) for cls in classes},
+        deletion_fields=deletion_fields,
+        build_deletions=column_constructor(ClozeDeletion, deletion_fields),
+    )
+
 
 #: What the cache cannot parse back: anything here means "not a usable entry", never a failure.
 _BAD_ENTRY = (ValueError, TypeError, EOFError, IndexError, KeyError, AttributeError,
               StopIteration, OverflowError)
 
 
+#: The modules that decide what a deck file becomes (their source is the loader's code version).
+_LOADER_MODULES = ("decks", "model", "cloze", "_construct", "deck_cache")
+
+
 @cache
 def code_version() -> bytes:
     """A digest of the loader's own source, the cache format and the Python version."""
-    from briefing_quiz.core import _construct, cloze, decks, model
-
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{CACHE_FORMAT} {sys.version_info[:2]} {marshal.version}".encode())
-    for module in (decks, model, cloze, _construct, sys.modules[__name__]):
-        source = getattr(module, "__file__", None)
+    for name in _LOADER_MODULES:
+        module = f"briefing_quiz.core.{name}"
+        # The files are found, not imported: the summaries are read before the loader is needed.
+        spec = find_spec(module)
+        source = None if spec is None else spec.origin
         try:
-            digest.update(Path(source).read_bytes() if source else module.__name__.encode())
+            digest.update(Path(source).read_bytes() if source else module.encode())
         except OSError:  # e.g. a zip import: the package version then stands for the code
             from briefing_quiz import __version__
 
-            digest.update(f"{module.__name__} {__version__}".encode())
+            digest.update(f"{module} {__version__}".encode())
     return digest.digest()
+
+
+class DeckSummary(NamedTuple):
+    """What the decks screen lists of a deck before its counts: kept in the head of its entry."""
+
+    path: Path
+    id: str
+    title: str
+    #: Its review items (a cloze card has one per deletion number): the Total column.
+    items: int
+
+
+def deck_files(dirs: Iterable[Path]) -> list[Path]:
+    """The files `decks.find_deck_files` finds (a test keeps the two equal), without importing
+    the loader; see there for the rules."""
+    found: dict[str, Path] = {}
+    for base in dirs:
+        if base.is_file():
+            found.setdefault(os.path.realpath(base), base)
+            continue
+        if not base.is_dir():
+            continue
+        batch: list[Path] = []
+        visited = {os.path.realpath(base)}
+        for root, subdirs, files in os.walk(base, followlinks=True):
+            subdirs[:] = [d for d in subdirs if not d.startswith(".")
+                          and _first_visit(visited, os.path.join(root, d))]
+            batch.extend(Path(root, name) for name in files
+                         if name.endswith(".toml") and not name.startswith("."))
+        for path in sorted(batch):
+            found.setdefault(os.path.realpath(path), path)
+    return list(found.values())
+
+
+def _first_visit(visited: set[str], folder: str) -> bool:
+    real = os.path.realpath(folder)
+    if real in visited:
+        return False
+    visited.add(real)
+    return True
 
 
 class DeckCache:
@@ -126,7 +199,7 @@ class DeckCache:
                 blob = file.read(_HEAD_READ)
                 try:
                     head, offset = _section(blob, len(MAGIC))
-                    real, version, size, content = marshal.loads(head)
+                    real, version, size, content, _ = marshal.loads(head)
                 except _BAD_ENTRY:
                     return None
                 if (blob[:len(MAGIC)] != MAGIC or version != code_version()
@@ -169,21 +242,72 @@ class DeckCache:
             return None
         return (deck, parts) if len(parts) == len(deck.cards) else None
 
+    def summaries(self, deck_paths: Iterable[Path]) -> list[DeckSummary] | None:
+        """The summary of each deck file (once per real file, in order), read from the heads of
+        their entries without loading any deck; None unless every file has an entry that `get`
+        would use for the bytes it holds now (same loader version, size and content digest)
+        and no two share a deck id: the decks must then be loaded to be listed."""
+        found: list[DeckSummary] = []
+        seen: set[str] = set()
+        for path in deck_paths:
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            seen.add(real)
+            summary = self._summary(path, real)
+            if summary is None:
+                return None
+            found.append(summary)
+        if len({summary.id for summary in found}) != len(found):
+            return None  # the loader reports the second file as a failure
+        return found
+
+    def _summary(self, path: Path, real: str) -> DeckSummary | None:
+        try:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            with open(self.entry_path(path), "rb") as file:
+                blob = file.read(_HEAD_READ)
+            head, _ = _section(blob, len(MAGIC))
+            stored, version, size, content, summary = marshal.loads(head)
+            # The size first: a changed deck (or a huge file) is not read.
+            if (blob[:len(MAGIC)] != MAGIC or version != code_version() or stored != real
+                    or size != info.st_size or summary is None):
+                return None
+            with open(path, "rb") as file:
+                data = file.read(size + 1)
+            if len(data) != size or _digest(data) != content:
+                return None
+            deck_id, title, items = summary
+        except (OSError, *_BAD_ENTRY):
+            return None
+        if type(deck_id) is not str or type(title) is not str or type(items) is not int:
+            return None
+        return DeckSummary(path, deck_id, title, items)
+
     def put(self, deck_path: Path, data: bytes, deck: Deck,
             parts: Sequence[str] | None = None) -> None:
         """Store `deck` (loaded without errors from `data`) and, when known, the text of each
         card's table (`parts`, see `previous`); failing to write only costs speed."""
         try:
-            head = marshal.dumps((os.path.realpath(deck_path), code_version(), len(data),
-                                  _digest(data)), _MARSHAL_VERSION)
+            key = (os.path.realpath(deck_path), code_version(), len(data), _digest(data))
+            summary = (deck.id, deck.title, sum(len(card.items) for card in deck.cards))
+            head = marshal.dumps((*key, summary), _MARSHAL_VERSION)
+            if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:
+                # A title of thousands of characters: no summary (the deck is listed once
+                # loaded); a path that long: no entry.
+                head = marshal.dumps((*key, None), _MARSHAL_VERSION)
+                if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:
+                    return
             body = marshal.dumps((_header(deck), _columns(deck.cards)), _MARSHAL_VERSION)
             texts = marshal.dumps(None if parts is None else tuple(parts), _MARSHAL_VERSION)
         except ValueError:  # a value marshal cannot store: such a deck is simply not cached
             return
-        if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:  # a path of thousands of characters
-            return
         target = self.entry_path(deck_path)
         try:
+            import tempfile  # here: the summaries' path (no entry written) does not need it
+
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".deck", dir=self.folder)
         except OSError:  # an unwritable or missing cache folder: load without the cache
@@ -234,21 +358,23 @@ def _header(deck: Deck) -> tuple[Any, ...]:
 
 def _columns(cards: Sequence[Card]) -> tuple[bytes, tuple[Any, ...]]:
     """The type of each card (one byte each) and, per type, one tuple of values per field."""
-    order = bytes(_CODE[type(card)] for card in cards)
-    by_type: list[list[Card]] = [[] for _ in _CLASSES]
+    layout = _layout()
+    order = bytes(layout.code[type(card)] for card in cards)
+    by_type: list[list[Card]] = [[] for _ in layout.classes]
     for card in cards:
-        by_type[_CODE[type(card)]].append(card)
+        by_type[layout.code[type(card)]].append(card)
     body: list[Any] = []
-    for cls, group in zip(_CLASSES, by_type, strict=True):
+    for cls, group in zip(layout.classes, by_type, strict=True):
         columns: list[Any] = []
-        for name in _STORED[cls]:
+        for name in layout.stored[cls]:
             values = tuple(map(attrgetter(name), group))
             if name == "tolerance":
                 values = tuple(None if t is None else (t.value, t.relative) for t in values)
             elif name == "deletions":
                 counts = tuple(map(len, values))
                 flat = [d for deletions in values for d in deletions]
-                values = (counts, tuple(tuple(map(attrgetter(f), flat)) for f in _DELETION_FIELDS))
+                values = (counts, tuple(tuple(map(attrgetter(f), flat))
+                                        for f in layout.deletion_fields))
             columns.append(values)
         body.append((len(group), tuple(columns)))
     return order, tuple(body)
@@ -259,6 +385,9 @@ def _columns(cards: Sequence[Card]) -> tuple[bytes, tuple[Any, ...]]:
 
 
 def _rebuild(path: Path, header: tuple[Any, ...], body: tuple[bytes, tuple[Any, ...]]) -> Deck:
+    from briefing_quiz.core.model import ClozeCard, Deck, SourceInfo
+
+    layout = _layout()
     deck_id, title, description, tags, info = header
     source = None
     if info is not None:
@@ -267,16 +396,16 @@ def _rebuild(path: Path, header: tuple[Any, ...], body: tuple[bytes, tuple[Any, 
                             date=None if date is None else dt.date.fromordinal(date))
     order, groups = body
     made: list[Iterator[Card]] = []
-    for cls, (count, columns) in zip(_CLASSES, groups, strict=True):
+    for cls, (count, columns) in zip(layout.classes, groups, strict=True):
         columns = list(columns)
         if any(len(column) != count for column in columns if cls is not ClozeCard):
             raise ValueError("a column of the wrong length")
-        for index, name in enumerate(_STORED[cls]):
+        for index, name in enumerate(layout.stored[cls]):
             if name == "tolerance":
                 columns[index] = list(map(_tolerance, columns[index]))
             elif name == "deletions":
                 columns[index] = _deletion_groups(count, *columns[index])
-        cards = _BUILD[cls](count, [repeat(deck_id), repeat(path), *columns])
+        cards = layout.build[cls](count, [repeat(deck_id), repeat(path), *columns])
         made.append(iter(cards))
     # Merge the per-type lists back into file order, all in C.
     in_order = tuple(map(next, map(made.__getitem__, order)))
@@ -294,6 +423,8 @@ def _tolerance(stored: tuple[float, bool] | None) -> Tolerance | None:
         return None
     known = _tolerances.get(stored)
     if known is None:
+        from briefing_quiz.core.model import Tolerance
+
         value, relative = stored
         known = _tolerances[stored] = Tolerance(value=float(value), relative=bool(relative))
     return known
@@ -304,7 +435,7 @@ def _deletion_groups(count: int, counts: Sequence[int],
     total = sum(counts)
     if len(counts) != count or any(len(column) != total for column in columns):
         raise ValueError("cloze deletions do not add up")
-    flat = _build_deletions(total, columns)
+    flat = _layout().build_deletions(total, columns)
     ends = list(accumulate(counts))
     starts = [0, *ends[:-1]]
     take: Callable[[slice], list[ClozeDeletion]] = flat.__getitem__

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -22,10 +23,11 @@ from briefing_quiz.ui.text import assemble, clean, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from briefing_quiz.core.deck_cache import DeckSummary
     from briefing_quiz.core.model import Deck
     from briefing_quiz.core.session import DeckStats
     from briefing_quiz.ui.app import QuizApp
-    from briefing_quiz.ui.backend import Loaded
+    from briefing_quiz.ui.backend import Listed, Loaded
 
 # The table's columns (keys: the names in lower case): the numbers first and the title last,
 # so a narrow terminal cuts the title, not them.
@@ -79,6 +81,10 @@ class DecksScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="decks")
         self.loaded: Loaded | None = None
+        #: The first load's decks as listed from the parse cache's summaries, before `loaded`.
+        self.listed: Listed | None = None
+        # An action asked for on a row listed from a summary: it runs once the decks are loaded.
+        self._deferred: Callable[[], None] | None = None
         self.stats: dict[str, DeckStats] = {}
 
     @property
@@ -105,11 +111,27 @@ class DecksScreen(Screen[None]):
                           name="briefing countdowns")
 
     # -- data -------------------------------------------------------------------------------------
+    def show_listed(self, listed: Listed) -> None:
+        """Fill the screen from the summaries, as `show_loaded` would from the decks they stand
+        for (no failures among them, counts …); the actions wait for the load."""
+        self.listed = listed
+        table = self.query_one("#decks-table", DataTable)
+        self._fill_table(table, listed.decks)
+        table.display = True
+        if self.focused is not table:
+            table.focus()
+        welcome = self.query_one("#welcome", Static)
+        welcome.update(plain(WELCOME))
+        welcome.display = listed.first_run
+        self.query_one("#decks-status", Static).update(Content("Counting…"))
+
     def show_loaded(self, loaded: Loaded, stats: Sequence[DeckStats] | None = None) -> None:
         """Fill the screen from a load; counts show as … until `stats` come."""
-        self.loaded = loaded
+        first, self.loaded = self.loaded is None, loaded
         if stats is not None:
             self.stats = {s.deck_id: s for s in stats}
+        elif first and loaded.as_listed and self.listed is not None:
+            return  # the summaries' listing on the screen shows this load already
         table = self.query_one("#decks-table", DataTable)
         self._fill_table(table, loaded.decks)
         table.display = bool(loaded.decks)
@@ -123,7 +145,7 @@ class DecksScreen(Screen[None]):
         self._show_status(loaded)
         self._show_failures(loaded)
 
-    def _fill_table(self, table: DataTable[Text], decks: Sequence[Deck]) -> None:
+    def _fill_table(self, table: DataTable[Text], decks: Sequence[Deck | DeckSummary]) -> None:
         """Put one row per deck in the table, the selected deck kept selected.
 
         Every column gets its width here, measured from its label and cells, as DataTable
@@ -157,9 +179,11 @@ class DecksScreen(Screen[None]):
             self._fill_table(table, loaded.decks)
 
     @staticmethod
-    def _cells(deck: Deck, stats: DeckStats | None, now: datetime) -> list[Text]:
+    def _cells(deck: Deck | DeckSummary, stats: DeckStats | None, now: datetime) -> list[Text]:
         if stats is None:
-            total = sum(len(card.items) for card in deck.cards)  # 10,000 cards: ~5 ms
+            # A summary (a named tuple: its class is not imported here) says its total.
+            total = (deck.items if isinstance(deck, tuple)
+                     else sum(len(card.items) for card in deck.cards))  # 10,000 cards: ~5 ms
             counts = ["…", "…", "…", str(total), "…", "…"]
         else:
             counts = [str(n) for n in (stats.new, stats.learning, stats.due_now, stats.items)]
@@ -229,10 +253,33 @@ class DecksScreen(Screen[None]):
             return False
         return True
 
-    def action_study(self) -> None:
+    def _when_loaded(self, action: Callable[[], None], deck_id: str | None = None) -> None:
+        """Run `action` (on the deck `deck_id`, if any) when the decks can be used. On rows listed
+        from the cache's summaries, it runs once the decks are loaded (a moment later), unless
+        its deck then failed to load."""
+        if self.loaded is None and self.listed is not None:
+            self._deferred = partial(self._run_when_loaded, action, deck_id)
+        elif self._ready():
+            action()
+
+    def _run_when_loaded(self, action: Callable[[], None], deck_id: str | None) -> None:
+        loaded = self.loaded
+        if loaded is None or (deck_id is not None
+                              and deck_id not in {d.id for d in loaded.decks}):
+            return  # it failed to load: the screen now lists it among the failures
+        if self._ready():
+            action()
+
+    def _on_deck(self, act: Callable[[str], None]) -> None:
+        """`act` on the selected deck, when there is one and the decks can be used."""
         deck_id = self.selected_deck_id()
-        if self._ready() and deck_id is not None:
-            self.quiz.start_study([deck_id])
+        if deck_id is None:
+            self._ready()  # nothing to act on; says so while the decks are still loading
+        else:
+            self._when_loaded(partial(act, deck_id), deck_id)
+
+    def action_study(self) -> None:
+        self._on_deck(lambda deck_id: self.quiz.start_study([deck_id]))
 
     @on(DataTable.RowSelected, "#decks-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -240,31 +287,23 @@ class DecksScreen(Screen[None]):
         self.action_study()
 
     def action_study_all(self) -> None:
-        if self._ready():
-            self.quiz.start_study(None)
+        self._when_loaded(partial(self.quiz.start_study, None))
 
     def action_browse(self) -> None:
-        if self._ready():
-            self.quiz.open_browse()
+        self._when_loaded(self.quiz.open_browse)
 
     def action_stats(self) -> None:
-        if self._ready():
-            self.quiz.open_stats(self.selected_deck_id())
+        deck_id = self.selected_deck_id()
+        self._when_loaded(partial(self.quiz.open_stats, deck_id), deck_id)
 
     def action_target(self) -> None:
-        deck_id = self.selected_deck_id()
-        if self._ready() and deck_id is not None:
-            self.quiz.open_target(deck_id)
+        self._on_deck(self.quiz.open_target)
 
     def action_briefing(self) -> None:
-        deck_id = self.selected_deck_id()
-        if self._ready() and deck_id is not None:
-            self.quiz.start_briefing(deck_id)
+        self._on_deck(self.quiz.start_briefing)
 
     def action_mock_test(self) -> None:
-        deck_id = self.selected_deck_id()
-        if self._ready() and deck_id is not None:
-            self.quiz.open_mock_test(deck_id)
+        self._on_deck(self.quiz.open_mock_test)
 
     def action_reload(self) -> None:
         self.reload()
@@ -277,17 +316,29 @@ class DecksScreen(Screen[None]):
         their progress is done; at start-up the app reads its settings between them.
         """
         backend = self.quiz.backend
-        status = self.query_one("#decks-status", Static)
+        listed = None
         if self.loaded is not None:
-            status.update(Content("Reloading decks…"))
+            self.query_one("#decks-status", Static).update(Content("Reloading decks…"))
+        else:
+            # The first load lists the decks from the parse cache's summaries when every deck
+            # file is unchanged since it was cached: no deck is loaded (nor the loader imported)
+            # for that. The store thread's next work, loading them, waits for that frame.
+            listed = await backend.call(backend.list_sync)
+            if listed is not None:
+                self.show_listed(listed)
+                self._hold_store_until_painted()
         loaded = await backend.call(backend.load_sync)
         self.show_loaded(loaded)
-        # The store thread's next work (opening the store, reading the settings, counting)
-        # holds the GIL: it waits until the listed decks are painted. Every call made from now
-        # on, by any screen, comes after the store's opening.
-        painted = threading.Event()
-        backend.hold(painted)
-        self.call_after_refresh(painted.set)
+        if listed is None or not loaded.as_listed:
+            # The store thread's next work (opening the store, reading the settings, counting)
+            # holds the GIL: it waits until the listed decks are painted.
+            self._hold_store_until_painted()
+        # An action asked for on the summaries' listing; as every call made from now on, by any
+        # screen, its calls come after the store's opening (submitted below before any message
+        # is handled).
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None:
+            self.call_later(deferred)
         store_error = await backend.call(backend.open_store_sync)
         if store_error is not loaded.store_error:
             loaded.store_error = store_error
@@ -299,6 +350,11 @@ class DecksScreen(Screen[None]):
                         + (f"; {bad} could not be loaded" if bad else "") + ".", timeout=3)
         await self.quiz.load_settings()
         await self.refresh_stats()
+
+    def _hold_store_until_painted(self) -> None:
+        painted = threading.Event()
+        self.quiz.backend.hold(painted)
+        self.call_after_refresh(painted.set)
 
     async def refresh_stats(self) -> None:
         """Recount after loading, studying or suspending (decks are not re-read)."""
