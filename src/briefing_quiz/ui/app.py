@@ -6,8 +6,10 @@ screen at once; settings, decks and the progress file are read on the store thre
 
 Start-up order (issue 6): before the first frame only the settings' theme line is read (see
 `peek_theme`), since the store thread's work (core imports, loading decks, opening the store)
-holds the GIL and would delay that frame; then the decks are loaded and listed (they can be
-opened from then on); then the progress file is opened, the settings read, the decks counted.
+holds the GIL and would delay that frame; then the decks are listed, from the parse cache's
+summaries when every deck file is unchanged since it was cached (an action on a row then waits
+for the load), else once loaded; then they are loaded, the progress file is opened, the
+settings read, the decks counted.
 """
 
 from __future__ import annotations
