@@ -383,27 +383,14 @@ def test_summaries_import_neither_the_model_nor_the_loader(deck_file: Path,
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from briefing_quiz.core.deck_cache import DeckCache, deck_files\n"
+        "from briefing_quiz.core.deck_cache import DeckCache\n"
+        "from briefing_quiz.core.deck_files import find_deck_files\n"
         f"cache = DeckCache(Path({str(tmp_path / 'cache')!r}))\n"
-        f"found = cache.summaries(deck_files([Path({str(deck_file.parent)!r})]))\n"
+        f"found = cache.summaries(find_deck_files([Path({str(deck_file.parent)!r})]))\n"
         "assert found is not None and len(found) == 1, found\n"
         "print(','.join(sorted(n for n in sys.modules if n.startswith('briefing_quiz.core.')\n"
         "                      or n in ('tomli', 'tempfile'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "briefing_quiz.core.deck_cache"
+    assert out.stdout.strip() == "briefing_quiz.core.deck_cache,briefing_quiz.core.deck_files"
 
-
-def test_deck_files_finds_what_the_loader_finds(tmp_path: Path) -> None:
-    for name in ("one/b.toml", "one/a.toml", "one/sub/c.toml", "one/.hidden/h.toml",
-                 "one/.#lock.toml", "two/z.toml", "single.toml", "elsewhere/e.toml"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    (tmp_path / "one" / "notes.txt").write_text("not a deck", encoding="utf-8")
-    (tmp_path / "one" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
-    (tmp_path / "elsewhere" / "loop").symlink_to(tmp_path / "elsewhere",
-                                                  target_is_directory=True)
-    dirs = [tmp_path / "two", tmp_path / "missing", tmp_path / "one", tmp_path / "single.toml",
-            tmp_path / "one", tmp_path / "elsewhere"]
-    assert cache_module.deck_files(dirs) == decks_module.find_deck_files(dirs)
-    assert len(cache_module.deck_files(dirs)) == 6

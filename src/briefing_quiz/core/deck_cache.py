@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 # (`_layout`), not with this module: reading the summaries (`DeckCache.summaries`) happens
 # before the decks screen's first listing, and the model's import alone costs 10-25 ms there.
 
-__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version", "deck_files"]
+__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version"]
 
 #: Bump when the layout of an entry changes (the code digest changes anyway; this documents it).
 CACHE_FORMAT = 3
@@ -145,36 +145,6 @@ class DeckSummary(NamedTuple):
     title: str
     #: Its review items (a cloze card has one per deletion number): the Total column.
     items: int
-
-
-def deck_files(dirs: Iterable[Path]) -> list[Path]:
-    """The files `decks.find_deck_files` finds (a test keeps the two equal), without importing
-    the loader; see there for the rules."""
-    found: dict[str, Path] = {}
-    for base in dirs:
-        if base.is_file():
-            found.setdefault(os.path.realpath(base), base)
-            continue
-        if not base.is_dir():
-            continue
-        batch: list[Path] = []
-        visited = {os.path.realpath(base)}
-        for root, subdirs, files in os.walk(base, followlinks=True):
-            subdirs[:] = [d for d in subdirs if not d.startswith(".")
-                          and _first_visit(visited, os.path.join(root, d))]
-            batch.extend(Path(root, name) for name in files
-                         if name.endswith(".toml") and not name.startswith("."))
-        for path in sorted(batch):
-            found.setdefault(os.path.realpath(path), path)
-    return list(found.values())
-
-
-def _first_visit(visited: set[str], folder: str) -> bool:
-    real = os.path.realpath(folder)
-    if real in visited:
-        return False
-    visited.add(real)
-    return True
 
 
 class DeckCache:

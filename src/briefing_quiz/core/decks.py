@@ -36,6 +36,7 @@ import tomli
 
 from briefing_quiz.core._construct import column_constructor, fast_constructor
 from briefing_quiz.core.cloze import ClozeSyntaxError, parse_cloze
+from briefing_quiz.core.deck_files import find_deck_files
 from briefing_quiz.core.errors import DeckError, Problem
 from briefing_quiz.core.model import (
     CARD_TYPES,
@@ -124,43 +125,6 @@ class DeckLoad:
 
     decks: list[Deck] = field(default_factory=list)
     failures: list[DeckError] = field(default_factory=list)
-
-
-def find_deck_files(dirs: Iterable[Path]) -> list[Path]:
-    """Every `*.toml` file below each folder (recursively), sorted per folder, without repeats.
-
-    Missing folders are skipped. A path that is a file is returned as it is (so a command line may
-    mix files and folders). Hidden files and folders (name starting with '.') are skipped: editors
-    keep lock and backup files there. Linked folders are followed (a deck folder linked into the
-    user's decks folder is found), each real folder once, so a link loop ends.
-    """
-    found: dict[str, Path] = {}
-    for base in dirs:
-        if base.is_file():
-            found.setdefault(os.path.realpath(base), base)
-            continue
-        if not base.is_dir():
-            continue
-        batch: list[Path] = []
-        visited = {os.path.realpath(base)}
-        for root, subdirs, files in os.walk(base, followlinks=True):
-            subdirs[:] = [d for d in subdirs if not d.startswith(".")
-                          and _first_visit(visited, os.path.join(root, d))]
-            batch.extend(
-                Path(root, name) for name in files
-                if name.endswith(".toml") and not name.startswith(".")
-            )
-        for path in sorted(batch):
-            found.setdefault(os.path.realpath(path), path)
-    return list(found.values())
-
-
-def _first_visit(visited: set[str], folder: str) -> bool:
-    real = os.path.realpath(folder)
-    if real in visited:
-        return False
-    visited.add(real)
-    return True
 
 
 def load_deck(path: Path, cache: DeckCache | None = None) -> Deck:

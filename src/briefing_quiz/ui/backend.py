@@ -161,10 +161,11 @@ class Backend:
         None unless every deck file is unchanged since its entry was written (then the decks
         are listed once `load_sync` has loaded them). Imports neither the model nor the loader
         (10-40 ms of CPU on this path), reads no deck but to check its digest."""
-        from briefing_quiz.core.deck_cache import DeckCache, deck_files
+        from briefing_quiz.core.deck_cache import DeckCache
+        from briefing_quiz.core.deck_files import find_deck_files
 
         cache = DeckCache.at(self.paths.cache_dir)
-        summaries = None if cache is None else cache.summaries(deck_files(self.paths.deck_dirs))
+        summaries = None if cache is None else cache.summaries(find_deck_files(self.paths.deck_dirs))
         self._listed = None if not summaries else Listed(
             sorted(summaries, key=lambda s: s.id), first_run=not self.paths.data_file.exists())
         return self._listed
