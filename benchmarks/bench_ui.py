@@ -251,8 +251,9 @@ ANSWERED = re.compile(r"Grade yourself|✓ Right|✗ Wrong")
 CARD = re.compile(r"Q(\d+) ")
 
 
-def time_grades(decks: Path, data: Path, config: Path, answers: int, cwd: Path) -> list[float]:
-    term = Terminal(app_argv(decks, data, config), cwd)
+def time_grades(decks: Path, data: Path, config: Path, answers: int, cwd: Path,
+                extra_env: dict[str, str] | None = None) -> list[float]:
+    term = Terminal(app_argv(decks, data, config), cwd, extra_env)
     times: list[float] = []
     try:
         term.wait_for(re.compile(r"bench\s+\d+\s"))
@@ -330,7 +331,7 @@ def measure(*, cards: int = 10_000, reviews: int = 100_000, answers: int = 1000,
             minimal_starts += time_start([sys.executable, "-c", MINIMAL_APP],
                                          [re.compile("READY 0 done")], folder)
             app_starts.append(time_start(app_argv(decks, data, config), marks, folder, cache))
-        grades = time_grades(decks, data, config, answers, folder)
+        grades = time_grades(decks, data, config, answers, folder, cache)
         keys = time_minimal_keys(answers, folder)
     frame, listed, counted = (statistics.median(t[i] for t in app_starts) for i in range(3))
     return UIResult(
