@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from fsrs import Rating
-from textual import events, on, work
+from textual import constants, events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
     from briefing_quiz.ui.app import QuizApp
 
 Phase = Literal["loading", "question", "answered", "saving", "done"]
+
+#: Textual's frame period: the study screen paints at most this often, as Textual does.
+FRAME_PERIOD = 1 / constants.MAX_FPS
 
 #: Seconds from a card's frame to the garbage collection made while it is read (ui/heap.py).
 READ_DELAY = 0.02
@@ -97,8 +101,27 @@ class StudyScreen(Screen[None]):
     # frame (profile: two full-screen renders per answer, one of them a frame early).
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
+    def _on_timer_update(self) -> None:
+        self._last_frame = monotonic()
+        super()._on_timer_update()
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        # Textual paints on a fixed 60 Hz grid, and after a frame that came late (the first
+        # after a pause, as every frame of a user reading a card is) its timer skips a slot:
+        # the next card waited 17-33 ms for its frame after it was ready (pty trace). Paint it
+        # now instead when the last frame is a frame period old: never faster than that grid.
+        if (not self.app._batch_count and self.is_current
+                and monotonic() - self._last_frame >= FRAME_PERIOD
+                and (self._layout_required or self._scroll_required or self._repaint_required
+                     or self._dirty_widgets)):
+            event.prevent_default()
+            self._on_timer_update()
+            return
+        await super()._on_idle(event)
+
     def __init__(self, deck_ids: Sequence[str] | None) -> None:
         super().__init__(id="study")
+        self._last_frame = 0.0
         self.deck_ids = None if deck_ids is None else list(deck_ids)
         self.session: StudySession | None = None
         self.entry: QueueEntry | None = None
@@ -108,7 +131,6 @@ class StudyScreen(Screen[None]):
         self.started: datetime | None = None
         self.shown_at: datetime | None = None
         self.controller: Controller | None = None
-        self._collect_after_paint = False
 
     @property
     def quiz(self) -> QuizApp:
@@ -126,7 +148,6 @@ class StudyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         heap.hold_full_collections()
-        self.screen_layout_refresh_signal.subscribe(self, self._painted)
         self._show_grades(False)
         self.query_one(AnswerInput).display = False
         self.started = self.quiz.clock()
@@ -213,15 +234,14 @@ class StudyScreen(Screen[None]):
             self.phase = "question"
             self.shown_at = self.quiz.clock()
             self._update_header(status)
-        self._collect_after_paint = True
+        # After the card's frame (a repaint, or a layout when its shape changed).
+        self.call_after_refresh(self._painted)
 
-    def _painted(self, _screen: Screen[None]) -> None:
-        # The card's frame is out (a new card always needs a layout): the user reads, time to
-        # collect garbage. A moment later, once the terminal's writer thread has written the
-        # frame (it needs the interpreter, and a collection holds it).
-        if self._collect_after_paint:
-            self._collect_after_paint = False
-            self.set_timer(READ_DELAY, heap.collect_while_reading)
+    def _painted(self) -> None:
+        # The card's frame is out: the user reads, time to collect garbage. A moment later,
+        # once the terminal's writer thread has written the frame (it needs the interpreter,
+        # and a collection holds it).
+        self.set_timer(READ_DELAY, heap.collect_while_reading)
 
     # -- answering --------------------------------------------------------------------------------
     @on(CardView.Submitted)
@@ -277,9 +297,13 @@ class StudyScreen(Screen[None]):
         self.set_focus(widget, scroll_visible=False)
 
     def _show_grades(self, shown: bool) -> None:
-        # visibility, not display: the space stays reserved, so showing them moves nothing.
-        self.query_one("#verdict", Static).visible = shown
-        self.query_one(GradeBar).visible = shown
+        # Neither display nor visibility: both ask for a layout of the whole screen, where a
+        # blank line drawn over the screen's background (as a hidden one looks) is a repaint.
+        verdict = self.query_one("#verdict", Static)
+        if not shown:
+            verdict.update("", layout=False)
+        verdict.styles.background = None if shown else "transparent"
+        self.query_one(GradeBar).shown = shown
 
     @on(GradeBar.Graded)
     async def _graded(self, event: GradeBar.Graded) -> None:

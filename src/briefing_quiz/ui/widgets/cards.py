@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content, Span
 from textual.message import Message
 from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from briefing_quiz.core.grading import CheckResult
@@ -419,7 +420,23 @@ class CardView(Static, can_focus=True):
             parts.extend([Content(""), *body])
         if self.feedback is not None:
             parts.extend([Content(""), self.feedback])
-        self.update(lines(parts))
+        self.update(lines(parts), layout=False)
+        if not self._keeps_height():
+            self.refresh(layout=True)
+
+    def _keeps_height(self) -> bool:
+        """Whether the new text leaves the card's laid-out height as it is: it was, and stays,
+        the view's height (min-height 100%). Then a repaint does, without a layout pass of the
+        whole screen."""
+        parent = self.parent
+        if not isinstance(parent, Widget):
+            return False
+        view = parent.scrollable_content_region.height
+        width = self.content_region.width
+        if view <= 0 or width <= 0 or self.outer_size.height != view:
+            return False
+        needed = self.get_content_height(self.size, self.app.size, width)
+        return needed + self.styles.gutter.height <= view
 
     def on_resize(self, event: events.Resize) -> None:
         # Options are wrapped to the width by hand (hanging indent), so a new width redraws;

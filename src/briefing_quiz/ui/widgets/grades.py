@@ -52,6 +52,25 @@ class GradeBar(Static, can_focus=True):
         self.suggested: Rating = Rating.Good
         self.preview: Mapping[Rating, timedelta] = {}
         self._drawn_width = -1
+        self._shown = True
+
+    @property
+    def shown(self) -> bool:
+        """Drawn and focusable; else a blank line on the screen's background, as if hidden.
+
+        Not `visible`: that asks for a layout of the whole screen, twice per card.
+        """
+        return self._shown
+
+    @shown.setter
+    def shown(self, shown: bool) -> None:
+        if shown != self._shown:
+            self._shown = shown
+            self.styles.background = None if shown else "transparent"
+            self.redraw()
+
+    def allow_focus(self) -> bool:
+        return self._shown and super().allow_focus()
 
     def show_preview(self, preview: Mapping[Rating, timedelta], suggested: Rating) -> None:
         """Label each grade with its next interval and mark `suggested`."""
@@ -81,6 +100,9 @@ class GradeBar(Static, can_focus=True):
 
     def redraw(self) -> None:
         self._drawn_width = self._width()
+        if not self._shown:
+            self.update(Content(""), layout=False)
+            return
         self.update(self.cells(self._drawn_width if self._drawn_width > 0 else 80), layout=False)
 
     def on_resize(self, event: events.Resize) -> None:
