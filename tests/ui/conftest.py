@@ -7,6 +7,7 @@ and snapshots are the same on every run.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -147,6 +148,31 @@ async def ready(pilot: Pilot[int]) -> None:
         if isinstance(screen, DecksScreen) and screen.loaded is not None:
             return
     raise AssertionError("the decks never loaded")
+
+
+def hold(app: QuizApp, method: str) -> threading.Event:
+    """Hold the backend's `method` (a `*_sync` call, run on the store thread) until the returned
+    event is set, so a test can look at the screen while that step is still to come."""
+    gate = threading.Event()
+    call = getattr(app.backend, method)
+
+    def held(*args: object, **kwargs: object) -> object:
+        gate.wait(10)
+        return call(*args, **kwargs)
+
+    setattr(app.backend, method, held)
+    return gate
+
+
+async def mock_question(pilot: Pilot[int]) -> None:
+    """Wait until a mock test shows its first question."""
+    from briefing_quiz.ui.screens.mock_test import MockTestScreen
+
+    for _ in range(20):
+        await settle(pilot)
+        screen = pilot.app.screen
+        if isinstance(screen, MockTestScreen) and screen.phase == "question":
+            return
 
 
 def screen_text(app: QuizApp) -> str:

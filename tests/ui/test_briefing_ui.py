@@ -19,7 +19,7 @@ from briefing_quiz.ui.screens.briefing import TargetScreen
 from briefing_quiz.ui.screens.briefing_study import BriefingStudyScreen, BriefingSummaryScreen
 from briefing_quiz.ui.screens.decks import DecksScreen
 
-from .conftest import T0, FrozenClock, press, ready, screen_text, settle
+from .conftest import T0, FrozenClock, mock_question, press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 UTC = timezone.utc
@@ -320,10 +320,7 @@ async def test_mock_test_from_the_command_line_and_ended_early(make_app: MakeApp
 
     app = make_app(mock_test=("mini", 2))
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(20):
-            await settle(pilot)
-            if isinstance(app.screen, MockTestScreen) and app.screen.phase == "question":
-                break
+        await mock_question(pilot)
         assert isinstance(app.screen, MockTestScreen)
         assert "question 1 of 2" in screen_text(app)
         await press(pilot, "escape")

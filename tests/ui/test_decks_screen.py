@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -11,13 +10,12 @@ import pytest
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from briefing_quiz.core.session import DeckStats
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.briefing import TargetScreen
 from briefing_quiz.ui.screens.decks import DecksScreen
 
-from .conftest import FrozenClock, press, ready, screen_text, settle
+from .conftest import FrozenClock, hold, press, ready, screen_text, settle
 from .test_stats_screen import script_history
 
 MakeApp = Callable[..., QuizApp]
@@ -39,14 +37,7 @@ async def test_counts_that_arrive_behind_a_dialog_are_painted_whole(make_app: Ma
                                                                   paths: Paths) -> None:
     script_history(paths)  # a briefing on Feb 17 14:00, 3 days 4 hours after the clock
     app = make_app()
-    gate = threading.Event()
-    count = app.backend.deck_stats_sync
-
-    def held() -> list[DeckStats]:
-        gate.wait(10)
-        return count()
-
-    app.backend.deck_stats_sync = held  # type: ignore[method-assign]
+    gate = hold(app, "deck_stats_sync")
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(200):
             await pilot.pause(0.01)

@@ -18,16 +18,13 @@ from textual import events
 from textual.message import Message
 from textual.pilot import Pilot
 
-from briefing_quiz.config import Config
-from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.session import DeckStats
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.backend import Loaded
 from briefing_quiz.ui.screens.decks import DecksScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 
-from .conftest import MINI_DECK, FrozenClock, press, ready, screen_text, settle
+from .conftest import MINI_DECK, FrozenClock, hold, mock_question, press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 
@@ -97,14 +94,7 @@ async def test_a_listed_deck_opens_before_the_store_and_the_counts_are_ready(
     from briefing_quiz.ui.screens.study import StudyScreen
 
     app = make_app()
-    gate = threading.Event()
-    open_store = app.backend.open_store_sync
-
-    def slow_open() -> BriefingQuizError | None:
-        gate.wait(10)
-        return open_store()
-
-    app.backend.open_store_sync = slow_open  # type: ignore[method-assign]
+    gate = hold(app, "open_store_sync")
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(200):
             await pilot.pause(0.01)
@@ -134,14 +124,7 @@ async def test_the_first_frame_has_the_theme_of_the_settings(make_app: MakeApp, 
     """Read from the file's text before the first frame; the settings, read after it, decide."""
     paths.config_file.write_text(text, encoding="utf-8")
     app = make_app()
-    gate = threading.Event()
-    load_config = app.backend.load_config_sync
-
-    def slow_config() -> Config:
-        gate.wait(10)
-        return load_config()
-
-    app.backend.load_config_sync = slow_config  # type: ignore[method-assign]
+    gate = hold(app, "load_config_sync")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.theme == first
@@ -166,15 +149,7 @@ def cached(paths: Paths, tmp_path: Path) -> Paths:
 
 def held_load(app: QuizApp) -> threading.Event:
     """Hold the store thread's full load of the decks until the returned event is set."""
-    gate = threading.Event()
-    load = app.backend.load_sync
-
-    def held() -> Loaded:
-        gate.wait(10)
-        return load()
-
-    app.backend.load_sync = held  # type: ignore[method-assign]
-    return gate
+    return hold(app, "load_sync")
 
 
 async def listed(pilot: Pilot[int]) -> DecksScreen:
@@ -252,14 +227,7 @@ async def test_a_listed_deck_that_fails_to_load_ends_among_the_failures(
     load_deck(other, DeckCache(tmp_path / "cache"))
     app = QuizApp(cached, clock=clock, seed=7, tz=timezone.utc)
     gate = held_load(app)
-    counted = threading.Event()
-    count = app.backend.deck_stats_sync
-
-    def held_count() -> list[DeckStats]:
-        counted.wait(10)
-        return count()
-
-    app.backend.deck_stats_sync = held_count  # type: ignore[method-assign]
+    counted = hold(app, "deck_stats_sync")
     studied: list[Sequence[str] | None] = []
     start_study = app.start_study
 
@@ -296,10 +264,7 @@ async def test_the_command_line_deck_opens_after_a_listing_from_summaries(
 
     app = QuizApp(cached, clock=clock, seed=7, tz=timezone.utc, mock_test=("mini", 2))
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(20):
-            await settle(pilot)
-            if isinstance(app.screen, MockTestScreen) and app.screen.phase == "question":
-                break
+        await mock_question(pilot)
         assert isinstance(app.screen, MockTestScreen)
         assert "question 1 of 2" in screen_text(app)
         decks = app.decks_screen
