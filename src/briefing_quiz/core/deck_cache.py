@@ -50,6 +50,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from briefing_quiz.core.deck_files import distinct_files
+
 if TYPE_CHECKING:
     from briefing_quiz.core.model import Card, ClozeDeletion, Deck, Tolerance
 
@@ -218,12 +220,7 @@ class DeckCache:
         would use for the bytes it holds now (same loader version, size and content digest)
         and no two share a deck id: the decks must then be loaded to be listed."""
         found: list[DeckSummary] = []
-        seen: set[str] = set()
-        for path in deck_paths:
-            real = os.path.realpath(path)
-            if real in seen:
-                continue
-            seen.add(real)
+        for path, real in distinct_files(deck_paths):
             summary = self._summary(path, real)
             if summary is None:
                 return None

@@ -7,10 +7,10 @@ cache (`core.deck_cache`) before the loader is imported.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-__all__ = ["find_deck_files"]
+__all__ = ["distinct_files", "find_deck_files"]
 
 
 def find_deck_files(dirs: Iterable[Path]) -> list[Path]:
@@ -48,3 +48,13 @@ def _first_visit(visited: set[str], folder: str) -> bool:
         return False
     visited.add(real)
     return True
+
+
+def distinct_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """Each path with its real path, skipping a file already given (directly or through a link)."""
+    seen: set[str] = set()
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            yield path, real

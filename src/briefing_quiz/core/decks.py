@@ -36,7 +36,7 @@ import tomli
 
 from briefing_quiz.core._construct import column_constructor, fast_constructor
 from briefing_quiz.core.cloze import ClozeSyntaxError, parse_cloze
-from briefing_quiz.core.deck_files import find_deck_files
+from briefing_quiz.core.deck_files import distinct_files, find_deck_files
 from briefing_quiz.core.errors import DeckError, Problem
 from briefing_quiz.core.model import (
     CARD_TYPES,
@@ -235,12 +235,7 @@ def load_decks(paths: Iterable[Path], cache: DeckCache | None = None) -> DeckLoa
     """
     result = DeckLoad()
     first_file: dict[str, Path | None] = {}
-    seen_files: set[str] = set()
-    for path in paths:
-        real = os.path.realpath(path)
-        if real in seen_files:
-            continue
-        seen_files.add(real)
+    for path, _real in distinct_files(paths):
         try:
             deck = load_deck(path, cache)
         except DeckError as error:
