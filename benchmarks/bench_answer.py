@@ -27,9 +27,9 @@ from pathlib import Path
 from fsrs import Rating
 
 from briefing_quiz.core.model import BasicCard, Deck
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import SchedulerSettings
-from briefing_quiz.core.session import StudySession
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.study.session import StudySession
 
 UTC = timezone.utc
 TARGET_RATIO = 2.0

@@ -32,9 +32,9 @@ from datetime import datetime, timedelta, timezone
 import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-from briefing_quiz.core.briefing import AnswerTimes, Candidate, choose_next
 from briefing_quiz.core.model import CardType, ItemKey
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings
+from briefing_quiz.core.study.readiness import AnswerTimes, Candidate, choose_next
 
 UTC = timezone.utc
 NEW_PER_DAY = 20

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import tomli
 
-from briefing_quiz.core.deck_cache import DeckCache
-from briefing_quiz.core.decks import load_deck, loads_deck
+from briefing_quiz.core.deckfile import load_deck, loads_deck
+from briefing_quiz.core.deckfile.cache import DeckCache
 
 TARGET_RATIO = 1.3
 CLOCKS: dict[str, Callable[[], float]] = {"cpu": time.process_time, "wall": time.perf_counter}

@@ -29,9 +29,9 @@ import fsrs
 
 from briefing_quiz.core.cloze import parse_cloze
 from briefing_quiz.core.model import BasicCard, Card, ClozeCard, Deck, ItemKey
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import SchedulerSettings, fsrs_card_id
-from briefing_quiz.core.session import StudySession
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.study.session import StudySession
 
 UTC = timezone.utc
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

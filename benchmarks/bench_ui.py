@@ -45,10 +45,10 @@ from pathlib import Path
 from fsrs import Rating
 
 import briefing_quiz
-from briefing_quiz.core import store as store_module
 from briefing_quiz.core.model import ItemKey
+from briefing_quiz.core.progress import store as store_module
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id
-from briefing_quiz.core.store import Store
 
 TARGET_START = 1.5
 TARGET_GRADE_MEDIAN = 1.5

@@ -33,11 +33,11 @@ import tomli
 from fsrs import Rating
 
 from briefing_quiz.config import Config
-from briefing_quiz.core.deck_cache import DeckCache
-from briefing_quiz.core.decks import load_deck, load_decks
+from briefing_quiz.core.deckfile import load_deck, load_decks
+from briefing_quiz.core.deckfile.cache import DeckCache
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import SchedulerSettings
-from briefing_quiz.core.session import StudySession
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.paths import Paths
 from peer_anki import next_rating, ratings
 

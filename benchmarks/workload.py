@@ -31,7 +31,7 @@ from pathlib import Path
 import fsrs
 
 from bench_deck_load import generate_deck
-from briefing_quiz.core.decks import load_deck
+from briefing_quiz.core.deckfile import load_deck
 from briefing_quiz.core.model import (
     ChoiceCard,
     ClozeCard,
@@ -40,8 +40,8 @@ from briefing_quiz.core.model import (
     OrderCard,
     TrueFalseCard,
 )
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import fsrs_card_id
-from briefing_quiz.core.store import Store
 
 UTC = timezone.utc
 DECK_FILE = "bench.toml"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefing_quiz.cli import main
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.progress.store import Store
 
 DECK = textwrap.dedent("""\
     format = 1

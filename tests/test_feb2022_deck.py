@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import tomli
 
-from briefing_quiz.core.decks import load_deck
+from briefing_quiz.core.deckfile import load_deck
 
 DECK_PATH = Path(__file__).resolve().parents[1] / "decks" / "feb2022.toml"
 ESSAY_PATH = Path(__file__).resolve().parents[2] / "shared" / "source" / "feb2022-essay.txt"

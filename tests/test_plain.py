@@ -28,9 +28,9 @@ from briefing_quiz.core.model import (
     TrueFalseCard,
     TypedCard,
 )
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import SchedulerSettings
-from briefing_quiz.core.session import StudySession
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.plain import run_plain
 
 UTC = timezone.utc

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from briefing_quiz.cli import main
-from briefing_quiz.core import store as store_module
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.progress import store as store_module
+from briefing_quiz.core.progress.store import Store
 
 SAVED = re.compile(r"^SAVED (\S+)/(\S+) ([1-4]) due (\S+)$")
 

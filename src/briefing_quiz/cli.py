@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # annotations only: the commands import what they use when th
     from datetime import datetime
 
     from briefing_quiz.config import Config
-    from briefing_quiz.core.briefing import Readiness
     from briefing_quiz.core.model import Deck
+    from briefing_quiz.core.study.readiness import Readiness
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -165,7 +165,7 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
     from pathlib import Path
 
     from briefing_quiz.authoring.watch import deck_summary
-    from briefing_quiz.core.decks import find_deck_files, load_decks
+    from briefing_quiz.core.deckfile import find_deck_files, load_decks
     from briefing_quiz.core.errors import DeckError, Problem
 
     # A named path that does not exist, or a folder without decks, is a problem of that path
@@ -247,8 +247,8 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
         return _study_briefing(args, paths, test)
     import random
 
-    from briefing_quiz.core.session import StudySession
-    from briefing_quiz.core.store import Store
+    from briefing_quiz.core.progress.store import Store
+    from briefing_quiz.core.study.session import StudySession
     from briefing_quiz.plain import load_study_inputs, local_zone, run_plain, system_clock
 
     config, decks = load_study_inputs(paths, args.deck_ids, sys.stderr)
@@ -277,9 +277,9 @@ def _study_briefing(args: argparse.Namespace, paths: Paths, test: int | None) ->
     """`study DECK --briefing --plain` and `study DECK --test N --plain`."""
     import random
 
-    from briefing_quiz.core.briefing import DEFAULT_THRESHOLD
-    from briefing_quiz.core.briefing_session import BriefingSession, MockTest
-    from briefing_quiz.core.store import Store
+    from briefing_quiz.core.progress.store import Store
+    from briefing_quiz.core.study.briefing_session import BriefingSession, MockTest
+    from briefing_quiz.core.study.readiness import DEFAULT_THRESHOLD
     from briefing_quiz.plain import run_mock_test, run_plain, system_clock
 
     config, deck = _one_deck(paths, args.deck_ids, "--test" if test is not None else "--briefing")
@@ -298,8 +298,8 @@ def _study_briefing(args: argparse.Namespace, paths: Paths, test: int | None) ->
 def _cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
     import json
 
-    from briefing_quiz.core.session import collect_stats
-    from briefing_quiz.core.store import NoProgressError, Store
+    from briefing_quiz.core.progress.store import NoProgressError, Store
+    from briefing_quiz.core.study.session import collect_stats
     from briefing_quiz.plain import load_study_inputs, local_zone, system_clock
 
     config, decks = load_study_inputs(paths, (), sys.stderr)
@@ -349,7 +349,7 @@ def _cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
 def _cmd_log(args: argparse.Namespace, paths: Paths) -> int:
     import json
 
-    from briefing_quiz.core.store import NoProgressError, Store
+    from briefing_quiz.core.progress.store import NoProgressError, Store
 
     try:
         store = Store.open(paths.data_file, readonly=True)
@@ -365,7 +365,7 @@ def _cmd_log(args: argparse.Namespace, paths: Paths) -> int:
 
 def _cmd_rebuild(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.core.errors import StoreError
-    from briefing_quiz.core.store import NoProgressError, Store
+    from briefing_quiz.core.progress.store import NoProgressError, Store
 
     try:
         store = Store.open(paths.data_file, create=False)
@@ -391,7 +391,7 @@ def _cmd_rebuild(args: argparse.Namespace, paths: Paths) -> int:
 
 def _briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
     """'briefing in 2d 3h: readiness 64% — weakest: diplomacy 31%, figures 40%' (stats)."""
-    from briefing_quiz.core.briefing import format_countdown, format_local
+    from briefing_quiz.core.study.readiness import format_countdown, format_local
 
     if at <= now or ready is None:
         return (f"briefing {format_local(at)} has passed ({format_countdown(at - now, short=True)} "
@@ -402,9 +402,9 @@ def _briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
 
 
 def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:
-    from briefing_quiz.core.briefing import format_local
-    from briefing_quiz.core.briefing_session import briefing_status, set_briefing
-    from briefing_quiz.core.store import NoProgressError, Store
+    from briefing_quiz.core.progress.store import NoProgressError, Store
+    from briefing_quiz.core.study.briefing_session import briefing_status, set_briefing
+    from briefing_quiz.core.study.readiness import format_local
     from briefing_quiz.plain import system_clock
 
     if args.at is not None and args.clear:
@@ -451,8 +451,8 @@ def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
-    from briefing_quiz.core.sheet import build_sheet
-    from briefing_quiz.core.store import NoProgressError, Store
+    from briefing_quiz.core.progress.store import NoProgressError, Store
+    from briefing_quiz.core.study.sheet import build_sheet
     from briefing_quiz.plain import system_clock
 
     config, deck = _one_deck(paths, [args.deck_id], "sheet")

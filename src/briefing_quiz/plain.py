@@ -68,17 +68,9 @@ from typing import Protocol, TextIO
 from fsrs import Rating
 
 from briefing_quiz.config import Config, load_config
-from briefing_quiz.core.briefing import format_countdown, format_local
-from briefing_quiz.core.briefing_session import (
-    BriefingSession,
-    MockResult,
-    MockTest,
-    change_text,
-    percent_text,
-)
 from briefing_quiz.core.cloze import render_cloze
-from briefing_quiz.core.deck_cache import DeckCache
-from briefing_quiz.core.decks import find_deck_files, load_decks
+from briefing_quiz.core.deckfile import find_deck_files, load_decks
+from briefing_quiz.core.deckfile.cache import DeckCache
 from briefing_quiz.core.errors import BriefingQuizError, StoreError
 from briefing_quiz.core.grading import CheckResult, parse_truefalse
 from briefing_quiz.core.model import (
@@ -91,7 +83,15 @@ from briefing_quiz.core.model import (
     TypedCard,
 )
 from briefing_quiz.core.scheduler import format_interval
-from briefing_quiz.core.session import QueueEntry, StudySession
+from briefing_quiz.core.study.briefing_session import (
+    BriefingSession,
+    MockResult,
+    MockTest,
+    change_text,
+    percent_text,
+)
+from briefing_quiz.core.study.readiness import format_countdown, format_local
+from briefing_quiz.core.study.session import QueueEntry, StudySession
 from briefing_quiz.paths import Paths
 
 __all__ = ["BriefingLoop", "MockTestLoop", "PlainLoop", "load_study_inputs", "local_zone",

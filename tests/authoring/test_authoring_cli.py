@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from briefing_quiz.cli import main
-from briefing_quiz.core.decks import load_deck
+from briefing_quiz.core.deckfile import load_deck
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 

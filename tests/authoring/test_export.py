@@ -25,7 +25,7 @@ from briefing_quiz.authoring.exporters import (
 )
 from briefing_quiz.authoring.importers import import_file
 from briefing_quiz.authoring.scaffold import skeleton
-from briefing_quiz.core.decks import loads_deck
+from briefing_quiz.core.deckfile import loads_deck
 from briefing_quiz.core.errors import BriefingQuizError, DeckError
 from briefing_quiz.core.model import Card, Deck
 

@@ -15,7 +15,7 @@ from briefing_quiz.authoring.importers import (
     split_list,
     write_import,
 )
-from briefing_quiz.core.decks import load_deck, loads_deck
+from briefing_quiz.core.deckfile import load_deck, loads_deck
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import (
     BasicCard,

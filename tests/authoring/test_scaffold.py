@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefing_quiz.authoring.scaffold import skeleton, write_skeleton
-from briefing_quiz.core.decks import load_deck, loads_deck
+from briefing_quiz.core.deckfile import load_deck, loads_deck
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import CARD_TYPES
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,7 @@ from textual.pilot import Pilot
 
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
-
-T0 = datetime(2022, 2, 14, 9, 30, tzinfo=timezone.utc)
+from tests.conftest import FrozenClock
 
 MINI_DECK = '''\
 format = 1
@@ -74,24 +73,6 @@ type = "order"
 question = "Smallest to largest"
 items = ["1000", "1700", "3000", "130000"]
 '''
-
-
-class FrozenClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock()
 
 
 @pytest.fixture

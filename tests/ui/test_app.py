@@ -11,7 +11,7 @@ from fsrs import Rating
 from textual.pilot import Pilot
 
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.browse import BrowseScreen
@@ -20,8 +20,8 @@ from briefing_quiz.ui.screens.help import HelpScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.screens.summary import SummaryScreen
 from briefing_quiz.ui.widgets.cards import ChoiceController, OrderController
-
-from .conftest import FrozenClock, press, ready, screen_text, settle
+from tests.conftest import FrozenClock
+from tests.ui.conftest import press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 
@@ -387,7 +387,7 @@ async def test_an_edited_card_is_marked_changed(make_app: MakeApp, deck_dir: Pat
 async def test_a_failed_save_is_reported_and_nothing_moves_on(
         make_app: MakeApp, paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     from briefing_quiz.core.errors import StoreError
-    from briefing_quiz.core.session import StudySession
+    from briefing_quiz.core.study.session import StudySession
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise StoreError(f"cannot save to {paths.data_file}: disk full")

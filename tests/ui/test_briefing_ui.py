@@ -12,14 +12,14 @@ import pytest
 from textual.pilot import Pilot
 
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.briefing import TargetScreen
 from briefing_quiz.ui.screens.briefing_study import BriefingStudyScreen, BriefingSummaryScreen
 from briefing_quiz.ui.screens.decks import DecksScreen
-
-from .conftest import T0, FrozenClock, mock_question, press, ready, screen_text, settle
+from tests.conftest import T0, FrozenClock
+from tests.ui.conftest import mock_question, press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 UTC = timezone.utc

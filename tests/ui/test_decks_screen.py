@@ -14,9 +14,9 @@ from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.briefing import TargetScreen
 from briefing_quiz.ui.screens.decks import DecksScreen
-
-from .conftest import FrozenClock, hold, press, ready, screen_text, settle
-from .test_stats_screen import script_history
+from tests.conftest import FrozenClock
+from tests.ui.conftest import hold, press, ready, screen_text, settle
+from tests.ui.test_stats_screen import script_history
 
 MakeApp = Callable[..., QuizApp]
 

@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.editor import DeckErrorsScreen, NoEditorError, editor_command
 from briefing_quiz.ui.screens.browse import BrowseScreen
 from briefing_quiz.ui.screens.study import StudyScreen
-
-from .conftest import FrozenClock, press, ready, screen_text
+from tests.conftest import FrozenClock
+from tests.ui.conftest import press, ready, screen_text
 
 MakeApp = Callable[..., QuizApp]
 OLD_QUESTION = "What is the capital of Ukraine?"

@@ -17,9 +17,9 @@ from textual.pilot import Pilot
 
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
-
-from .conftest import MINI_DECK, FrozenClock, press, ready
-from .test_untrusted import hostile_deck
+from tests.conftest import FrozenClock
+from tests.ui.conftest import MINI_DECK, press, ready
+from tests.ui.test_untrusted import hostile_deck
 
 SMALL, LARGE = (80, 24), (120, 40)
 Keys = tuple[str, ...]

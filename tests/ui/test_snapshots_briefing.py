@@ -19,9 +19,9 @@ from textual.widgets import Input
 
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
-
-from .conftest import MINI_DECK, FrozenClock, press, ready, settle
-from .test_stats_screen import script_history
+from tests.conftest import FrozenClock
+from tests.ui.conftest import MINI_DECK, press, ready, settle
+from tests.ui.test_stats_screen import script_history
 
 SMALL, LARGE = (80, 24), (120, 40)
 SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])

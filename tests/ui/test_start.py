@@ -19,12 +19,12 @@ from textual.message import Message
 from textual.pilot import Pilot
 
 from briefing_quiz.paths import Paths
+from briefing_quiz.services.backend import Loaded
 from briefing_quiz.ui.app import QuizApp
-from briefing_quiz.ui.backend import Loaded
 from briefing_quiz.ui.screens.decks import DecksScreen
 from briefing_quiz.ui.screens.study import StudyScreen
-
-from .conftest import MINI_DECK, FrozenClock, hold, mock_question, press, ready, screen_text, settle
+from tests.conftest import FrozenClock
+from tests.ui.conftest import MINI_DECK, hold, mock_question, press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 
@@ -71,7 +71,7 @@ async def test_decks_are_loaded_after_the_first_frame(make_app: MakeApp) -> None
 def test_the_collector_is_paused_from_the_command_line_to_the_first_load(paths: Paths) -> None:
     """Start-up allocates much and frees little: no collections until the decks are loaded."""
     from briefing_quiz.cli import _app
-    from briefing_quiz.ui.backend import Backend
+    from briefing_quiz.services.backend import Backend
 
     backend = Backend(paths, clock=FrozenClock(), seed=1)
     try:
@@ -139,8 +139,8 @@ async def test_the_first_frame_has_the_theme_of_the_settings(make_app: MakeApp, 
 @pytest.fixture
 def cached(paths: Paths, tmp_path: Path) -> Paths:
     """The test paths with a parse cache, in which the decks were loaded once already."""
-    from briefing_quiz.core.deck_cache import DeckCache
-    from briefing_quiz.core.decks import find_deck_files, load_decks
+    from briefing_quiz.core.deckfile import find_deck_files, load_decks
+    from briefing_quiz.core.deckfile.cache import DeckCache
 
     cached = dataclasses.replace(paths, cache_dir=tmp_path / "cache")
     assert load_decks(find_deck_files(cached.deck_dirs), DeckCache(tmp_path / "cache")).decks
@@ -219,8 +219,8 @@ async def test_a_listed_deck_that_fails_to_load_ends_among_the_failures(
         cached: Paths, deck_dir: Path, tmp_path: Path, clock: FrozenClock) -> None:
     """The file changed between the listing and the load: it is then a failure, its row goes,
     and an action asked for on it meanwhile is dropped."""
-    from briefing_quiz.core.deck_cache import DeckCache
-    from briefing_quiz.core.decks import load_deck
+    from briefing_quiz.core.deckfile import load_deck
+    from briefing_quiz.core.deckfile.cache import DeckCache
 
     other = deck_dir / "other.toml"
     other.write_text(MINI_DECK.replace('id = "mini"', 'id = "other"'), encoding="utf-8")

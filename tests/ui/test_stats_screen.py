@@ -9,18 +9,18 @@ import fsrs
 from fsrs import Rating
 
 from briefing_quiz.config import Config
-from briefing_quiz.core.briefing_session import briefing_status, percent_text
-from briefing_quiz.core.decks import load_deck
+from briefing_quiz.core.deckfile import load_deck
 from briefing_quiz.core.model import ItemKey
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id
-from briefing_quiz.core.stats import due_forecast
-from briefing_quiz.core.store import Store
+from briefing_quiz.core.study.briefing_session import briefing_status, percent_text
+from briefing_quiz.core.study.statistics import due_forecast
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.decks import DecksScreen
 from briefing_quiz.ui.screens.stats import StatsScreen
-
-from .conftest import T0, press, ready, screen_text
+from tests.conftest import T0
+from tests.ui.conftest import press, ready, screen_text
 
 MakeApp = Callable[..., QuizApp]
 UTC = timezone.utc

@@ -10,8 +10,7 @@ from textual.screen import Screen
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.widgets.grades import GradeBar
-
-from .conftest import press, ready, screen_text
+from tests.ui.conftest import press, ready, screen_text
 
 MakeApp = Callable[..., QuizApp]
 

@@ -15,8 +15,7 @@ from briefing_quiz.ui.screens.browse import BrowseScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.screens.summary import SummaryScreen
 from briefing_quiz.ui.widgets.cards import ChoiceController
-
-from .conftest import press, ready, screen_text
+from tests.ui.conftest import press, ready, screen_text
 
 MARKUP = "[bold red]RED[/] [@click=app.quit]QUIT[/] [link=https://example.com]L[/link] $accent"
 ESCAPES = "\x1b[31mESC\x1b[0m \x1b]0;pwned\x07 \x9b2J \u202eRTL\r\n"

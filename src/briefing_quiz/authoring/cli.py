@@ -56,7 +56,7 @@ def _quote(text: str) -> str:
 
 def _refuse_taken_id(deck_id: str, output: Path, paths: Paths, flag: str) -> None:
     """Two decks with one id cannot be loaded together: say so before writing the second."""
-    from briefing_quiz.core.decks import find_deck_files, load_decks
+    from briefing_quiz.core.deckfile import find_deck_files, load_decks
 
     mine = output.resolve()
     others = [p for p in find_deck_files(paths.deck_dirs) if p.resolve() != mine]

@@ -299,7 +299,7 @@ def csv_text(deck: Deck) -> str:
 def find_deck(spec: str, deck_dirs: Iterable[Path]) -> Deck:
     """A deck by file path (anything ending in .toml, or an existing file), else by deck id among
     the decks found in `deck_dirs`."""
-    from briefing_quiz.core.decks import find_deck_files, load_deck, load_decks
+    from briefing_quiz.core.deckfile import find_deck_files, load_deck, load_decks
 
     path = Path(spec).expanduser()
     if spec.endswith(".toml") or path.is_file():

@@ -275,7 +275,8 @@ def _set_cell(note: Note, column: str, cell: str) -> None:
         setattr(note, column, cell.strip())
 
 
-def read_anki_text(text: str, path: Path) -> Parsed:
+# One pass over the header lines and the records; each branch is one header key or field rule.
+def read_anki_text(text: str, path: Path) -> Parsed:  # noqa: C901
     """Anki's "Notes in Plain Text" export: `#key:value` header lines, then one note per record.
 
     Honoured headers: `separator` (a name such as `tab`, or the character), `html`, `tags column`,
@@ -573,7 +574,7 @@ def import_file(src: Path, *, deck_id: str, title: str | None = None, partial: b
 
     `text` is None when rows were bad and `partial` is false (nothing may be written then).
     """
-    from briefing_quiz.core.decks import loads_deck
+    from briefing_quiz.core.deckfile import loads_deck
 
     if not is_slug(deck_id):
         raise ImportFailed(f"deck id '{deck_id}' must be lower-case letters, digits and '-' "

@@ -25,7 +25,7 @@ Snapshot = dict[Path, tuple[int, int, int]]
 
 def snapshot(targets: Sequence[Path]) -> Snapshot:
     """(size, mtime in ns, inode) of every deck file under `targets` (files or folders)."""
-    from briefing_quiz.core.decks import find_deck_files
+    from briefing_quiz.core.deckfile import find_deck_files
 
     out: Snapshot = {}
     for path in find_deck_files(targets):
@@ -47,7 +47,7 @@ def deck_summary(deck: Deck, path: Path) -> str:
 
 def check_files(files: Sequence[Path]) -> dict[Path, list[str]]:
     """The report lines of each file: an OK line, or one line per problem (`PATH:LINE:COL: ...`)."""
-    from briefing_quiz.core.decks import load_decks
+    from briefing_quiz.core.deckfile import load_decks
 
     loaded = load_decks(files)
     report: dict[Path, list[str]] = {}

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from briefing_quiz.core._construct import fast_constructor
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.fast_construct import fast_constructor
 from briefing_quiz.core.model import ClozeDeletion
 
 __all__ = ["ClozeSyntaxError", "cloze_answers", "parse_cloze", "render_cloze"]

@@ -28,7 +28,7 @@ from textual.notifications import SeverityLevel
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
-from briefing_quiz.ui.backend import Backend
+from briefing_quiz.services.backend import Backend
 from briefing_quiz.ui.commands import ScreenCommands
 from briefing_quiz.ui.screens.decks import DecksScreen
 from briefing_quiz.ui.text import clean

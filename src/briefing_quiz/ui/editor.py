@@ -119,7 +119,7 @@ async def edit_in_place(app: QuizApp, card: Card, *, line: int | None = None,
     the user; the loaded version stays). When the file has errors they are listed in a dialog,
     from which `again(line of the first error)` is called if the user chooses to fix them.
     """
-    from briefing_quiz.ui.briefing_backend import reread_deck_sync
+    from briefing_quiz.services.briefing import reread_deck_sync
 
     backend = app.backend
     if card.path is None:

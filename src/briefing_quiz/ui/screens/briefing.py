@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.ui.briefing_backend import (
+from briefing_quiz.services.briefing import (
     briefing_status_sync,
     clear_briefing_sync,
     set_briefing_sync,
@@ -29,8 +29,8 @@ from briefing_quiz.ui.text import assemble, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.briefing import Readiness
-    from briefing_quiz.core.briefing_session import BriefingStatus
+    from briefing_quiz.core.study.briefing_session import BriefingStatus
+    from briefing_quiz.core.study.readiness import Readiness
     from briefing_quiz.ui.app import QuizApp
 
 INPUT_FORMAT = "%Y-%m-%d %H:%M"
@@ -56,8 +56,8 @@ def weakest_text(ready: Readiness) -> str:
 
 def status_content(status: BriefingStatus | None, tz: tzinfo | None) -> Content:
     """The current target, its countdown and the readiness then, in a few lines."""
-    from briefing_quiz.core.briefing import format_local
-    from briefing_quiz.core.briefing_session import percent_text
+    from briefing_quiz.core.study.briefing_session import percent_text
+    from briefing_quiz.core.study.readiness import format_local
 
     if status is None:
         return Content.styled("No briefing time is set for this deck.", "italic")
@@ -174,7 +174,7 @@ class TargetScreen(ModalScreen[TargetChange | None]):
 
     @work(exclusive=True, group="target-save")
     async def save(self) -> None:
-        from briefing_quiz.core.briefing import format_local
+        from briefing_quiz.core.study.readiness import format_local
 
         if self.busy:
             return

@@ -17,21 +17,21 @@ from textual.content import Content
 from textual.widgets import Static
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.ui.briefing_backend import new_briefing_session_sync
+from briefing_quiz.services.briefing import new_briefing_session_sync
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.screens.summary import SummaryScreen
 from briefing_quiz.ui.text import assemble, lines
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.briefing_session import BriefingSession
+    from briefing_quiz.core.study.briefing_session import BriefingSession
     from briefing_quiz.ui.screens.study import Answered
 
 
 def readiness_content(session: BriefingSession, now: datetime) -> Content:
     """'Readiness for Thu 2026-12-03 14:00 (in 2d 3h): 63.2%  +0.4  · goal 90%': readiness at
     the briefing now, and how the last step (answer, undo, ...) changed it."""
-    from briefing_quiz.core.briefing import format_countdown, format_local
-    from briefing_quiz.core.briefing_session import change_text, percent_text
+    from briefing_quiz.core.study.briefing_session import change_text, percent_text
+    from briefing_quiz.core.study.readiness import format_countdown, format_local
 
     trail = session.trail
     countdown = format_countdown(session.target - now, short=True)
@@ -57,7 +57,7 @@ class BriefingStudyScreen(StudyScreen):
 
     @property
     def briefing(self) -> BriefingSession | None:
-        from briefing_quiz.core.briefing_session import BriefingSession
+        from briefing_quiz.core.study.briefing_session import BriefingSession
 
         return self.session if isinstance(self.session, BriefingSession) else None
 
@@ -106,8 +106,8 @@ class BriefingStudyScreen(StudyScreen):
 def briefing_note(session: BriefingSession | None, start: float | None, *,
                   complete: bool) -> Content:
     """The summary's briefing lines: readiness before and after, and why the session stopped."""
-    from briefing_quiz.core.briefing import format_local
-    from briefing_quiz.core.briefing_session import change_text, percent_text
+    from briefing_quiz.core.study.briefing_session import change_text, percent_text
+    from briefing_quiz.core.study.readiness import format_local
 
     if session is None:
         return Content("")

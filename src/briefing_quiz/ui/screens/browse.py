@@ -21,9 +21,9 @@ from textual.widgets import Input, Select, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import ChoiceCard, ItemKey, OrderCard
+from briefing_quiz.core.progress.store import ReviewRecord
 from briefing_quiz.core.scheduler import format_interval
-from briefing_quiz.core.store import ReviewRecord
-from briefing_quiz.ui.backend import CardRow
+from briefing_quiz.services.backend import CardRow
 from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, one_line
 from briefing_quiz.ui.widgets.cards import TYPE_LABELS, answer_text, prompt_content

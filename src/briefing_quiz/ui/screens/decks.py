@@ -23,11 +23,11 @@ from briefing_quiz.ui.text import assemble, clean, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.deck_cache import DeckSummary
+    from briefing_quiz.core.deckfile.cache import DeckSummary
     from briefing_quiz.core.model import Deck
-    from briefing_quiz.core.session import DeckStats
+    from briefing_quiz.core.study.session import DeckStats
+    from briefing_quiz.services.backend import Listed, Loaded
     from briefing_quiz.ui.app import QuizApp
-    from briefing_quiz.ui.backend import Listed, Loaded
 
 # The table's columns (keys: the names in lower case): the numbers first and the title last,
 # so a narrow terminal cuts the title, not them.
@@ -46,7 +46,7 @@ def recall_text(value: float | None) -> str:
 
 def briefing_cell(stats: DeckStats, now: datetime) -> str:
     """'2d 3h · 63%': the countdown to the deck's briefing and the readiness then ('—': none)."""
-    from briefing_quiz.core.briefing import format_countdown
+    from briefing_quiz.core.study.readiness import format_countdown
 
     if stats.briefing_at is None:
         return "—"

@@ -34,9 +34,9 @@ from briefing_quiz.ui.widgets.header import StudyHeader
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.briefing_session import MockResult, MockTest
     from briefing_quiz.core.grading import CheckResult
-    from briefing_quiz.core.session import QueueEntry
+    from briefing_quiz.core.study.briefing_session import MockResult, MockTest
+    from briefing_quiz.core.study.session import QueueEntry
     from briefing_quiz.ui.app import QuizApp
 
 #: Questions in a mock test started from the decks screen.
@@ -80,7 +80,7 @@ class MockTestScreen(Screen[None]):
 
     @work(exclusive=True, group="mock-start")
     async def start(self) -> None:
-        from briefing_quiz.ui.briefing_backend import new_mock_test_sync
+        from briefing_quiz.services.briefing import new_mock_test_sync
 
         backend = self.quiz.backend
         try:

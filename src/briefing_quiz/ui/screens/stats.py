@@ -25,13 +25,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.ui.briefing_backend import DeckCharts, deck_charts_sync
+from briefing_quiz.services.briefing import DeckCharts, deck_charts_sync
 from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.stats import DayCount, RetentionWeek
+    from briefing_quiz.core.study.statistics import DayCount, RetentionWeek
     from briefing_quiz.ui.app import QuizApp
 
 #: Columns per day of the forecast sparkline (30 days: 60 columns, within 80).
@@ -92,8 +92,8 @@ def retention_text(weeks: Sequence[RetentionWeek]) -> Content:
 
 
 def briefing_content(charts: DeckCharts, tz: tzinfo | None) -> Content:
-    from briefing_quiz.core.briefing import format_local
-    from briefing_quiz.core.briefing_session import percent_text
+    from briefing_quiz.core.study.briefing_session import percent_text
+    from briefing_quiz.core.study.readiness import format_local
     from briefing_quiz.ui.screens.briefing import weakest_text
 
     status = charts.status

@@ -1,0 +1,193 @@
+"""The cheat sheet (`briefing-quiz sheet DECK`): a deck's facts, weakest first, to read just before
+the briefing.
+
+Each card becomes one fact: its question and answer (a cloze card: its text with every gap filled
+in and marked), then its recall at the briefing (or now, without a target) and its source quote.
+Facts are ordered from the weakest recall to the strongest (`core.briefing.weakest_first`; a cloze
+card is as strong as its weakest gap); ties keep deck order. The output depends only on the deck,
+the stored states and the times given, so it is stable (a snapshot test holds it).
+
+Markdown (`md`)::
+
+    # Cheat sheet: <deck title>
+
+    <n> facts, weakest first by recall at the briefing, Thu 2026-12-03 14:00 (readiness 64%).
+    Source: <deck source>
+
+    1. **Q:** <question>\\
+       **A:** <answer>\\
+       *recall 12%* — “<source quote>”
+
+Plain text (`txt`) has the same lines without the markup ("Q: ", "A: "), cloze answers in
+[brackets]. Never-studied cards say "not studied yet" instead of a recall.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Literal
+
+from briefing_quiz.core.model import (
+    BasicCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    Deck,
+    ItemKey,
+    OrderCard,
+    TrueFalseCard,
+    TypedCard,
+)
+from briefing_quiz.core.progress.store import ItemState, Store
+from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.study.readiness import (
+    Readiness,
+    card_strengths,
+    format_local,
+    summarize_readiness,
+    weakest_first,
+)
+from briefing_quiz.core.study.session import SettingsSource
+
+__all__ = ["SheetFact", "SheetFormat", "build_sheet", "render_sheet", "sheet_facts"]
+
+SheetFormat = Literal["md", "txt"]
+
+
+@dataclass(frozen=True, slots=True)
+class SheetFact:
+    """One card on the sheet: its recall at the sheet's time; `studied` False when none of its
+    items was ever reviewed."""
+
+    card: Card
+    recall: float
+    studied: bool
+
+
+def sheet_facts(deck: Deck, states: Mapping[ItemKey, ItemState], at: datetime, *,
+                scheduler: Scheduler) -> list[SheetFact]:
+    """The deck's cards, weakest first at `at`."""
+    memory = {key: state.card for key, state in states.items() if state.card is not None}
+    ordered = weakest_first(card_strengths(deck.cards, memory, at, scheduler=scheduler))
+    return [SheetFact(card, recall, any(ItemKey(deck.id, card.id, i) in memory
+                                        for i in card.items))
+            for card, recall in ordered]
+
+
+def build_sheet(deck: Deck, store: Store | None, config: SettingsSource, *, now: datetime,
+                tz: tzinfo | None = None, fmt: SheetFormat = "md") -> str:
+    """The sheet of `deck` as the CLI prints it: at its briefing time while that is to come, else
+    at `now`. `store` None: nothing studied yet. `tz`: for the times shown (None: the machine's)."""
+    target = None if store is None else store.briefing_target(deck.id)
+    briefing = target is not None and target > now
+    at = target if briefing and target is not None else now
+    states = {} if store is None else store.states(deck.id)
+    scheduler = Scheduler(config.for_deck(deck.id))
+    facts = sheet_facts(deck, states, at, scheduler=scheduler)
+    ready = None
+    if briefing:
+        values = {key: scheduler.retrievability(state.card, at) for key, state in states.items()
+                  if state.card is not None}
+        ready = summarize_readiness(deck.cards, values, at)
+    return render_sheet(deck, facts, at=at, tz=tz, readiness=ready, fmt=fmt)
+
+
+def render_sheet(deck: Deck, facts: list[SheetFact], *, at: datetime, tz: tzinfo | None,
+                 readiness: Readiness | None, fmt: SheetFormat = "md") -> str:
+    """The text of the sheet. `readiness` given: `at` is the briefing (its readiness is shown);
+    None: `at` is now."""
+    md = fmt == "md"
+    esc = _md if md else _plain
+    when = format_local(at, tz)
+    noun = "fact" if len(facts) == 1 else "facts"
+    if readiness is not None:
+        intro = (f"{len(facts)} {noun}, weakest first by recall at the briefing, {when} "
+                 f"(readiness {readiness.percent}%).")
+    else:
+        intro = f"{len(facts)} {noun}, weakest first by recall now, {when} (no briefing to come)."
+    lines = [f"# Cheat sheet: {esc(deck.title)}" if md else f"CHEAT SHEET: {_plain(deck.title)}"]
+    if md:
+        lines.append("")
+    lines.append(intro)
+    attribution = deck.source.attribution() if deck.source is not None else ""
+    if attribution:
+        lines.append("Source: " + esc(attribution))
+    for number, fact in enumerate(facts, 1):
+        lines.append("")
+        lead = f"{number}. "
+        pad = " " * len(lead)
+        body = _fact_lines(fact.card, md)
+        recall = (f"recall {math.floor(fact.recall * 100 + 1e-9)}%" if fact.studied
+                  else "not studied yet")
+        last = f"*{recall}*" if md else recall
+        if fact.card.source:
+            last += f" — “{esc(_flat(fact.card.source))}”"
+        body.append(last)
+        # Markdown: a backslash at the end of a line is a hard line break inside the list item.
+        joiner = "\\" if md else ""
+        for index, text in enumerate(body):
+            end = joiner if index < len(body) - 1 else ""
+            lines.append(f"{lead if index == 0 else pad}{text}{end}")
+    return "\n".join(lines) + "\n"
+
+
+def _fact_lines(card: Card, md: bool) -> list[str]:
+    esc = _md if md else _plain
+    q, a = ("**Q:** ", "**A:** ") if md else ("Q: ", "A: ")
+    if isinstance(card, ClozeCard):
+        return [_filled_cloze(card, md)]
+    if isinstance(card, (BasicCard, TypedCard)):
+        question, answer = card.question, card.answer
+    elif isinstance(card, ChoiceCard):
+        question, answer = card.question, "; ".join(card.answers)
+    elif isinstance(card, TrueFalseCard):
+        question, answer = card.statement, "True" if card.answer else "False"
+    elif isinstance(card, OrderCard):
+        question, answer = card.question, " → ".join(card.items_in_order)
+    else:  # pragma: no cover - every card type is handled above
+        raise TypeError(f"unknown card type {type(card).__name__}")
+    return [q + esc(_flat(question)), a + esc(_flat(answer))]
+
+
+def _filled_cloze(card: ClozeCard, md: bool) -> str:
+    """The cloze text with every gap's answer filled in: **bold** in Markdown, [bracketed] else."""
+    esc = _md if md else _plain
+    parts: list[str] = []
+    position = 0
+    for deletion in sorted(card.deletions, key=lambda d: d.start):
+        parts.append(esc(card.text[position:deletion.start]))
+        answer = esc(deletion.answer)
+        parts.append(f"**{answer}**" if md else f"[{answer}]")
+        position = deletion.end
+    parts.append(esc(card.text[position:]))
+    return _flat("".join(parts))
+
+
+def _flat(text: str) -> str:
+    """One line: every run of whitespace (newlines included) becomes one space."""
+    return " ".join(text.split())
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_MD_LEADING = re.compile(r"^([#>+\-]|\d+(?=[.)]))")
+
+
+def _md(text: str) -> str:
+    """`text` with the characters Markdown would read as markup escaped (at the start of a line,
+    also what would open a heading, a quote or a list: "# ", "> ", "- ", "1. ")."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    match = _MD_LEADING.match(escaped)
+    if match is None:
+        return escaped
+    if match.group(1)[0].isdigit():
+        end = match.end()
+        return f"{escaped[:end]}\\{escaped[end:]}"  # "1986." -> "1986\."
+    return "\\" + escaped
+
+
+def _plain(text: str) -> str:
+    return text

@@ -1,0 +1,291 @@
+"""The app's one door to the core: decks, settings, the progress store and study sessions.
+
+SQLite connections belong to the thread that opened them (`Store` is one-per-thread), and opening or
+reading a big store must never hold up a frame. So every call that touches the store runs on one
+dedicated worker thread, in order: screens `await backend.call(fn, ...)`. Methods named `*_sync`
+run on that thread and must only be called through `call`.
+
+This module also holds what the core does not offer the UI directly (browse rows, next due
+times); it composes core calls and never runs SQL or reads TOML itself. The core modules are
+imported on the store thread when first needed, so that the first frame does not wait for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
+from functools import partial
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from briefing_quiz.core.errors import BriefingQuizError, ConfigError, DeckError
+from briefing_quiz.paths import Paths
+from briefing_quiz.services.gc_policy import settle_heap
+
+if TYPE_CHECKING:
+    # The model too is imported on the store thread: its ~20 ms of class building would
+    # otherwise come before the first frame.
+    from briefing_quiz.config import Config
+    from briefing_quiz.core.deckfile.cache import DeckSummary
+    from briefing_quiz.core.model import Card, Deck, ItemKey
+    from briefing_quiz.core.progress.store import ItemState, ReviewRecord, Store
+    from briefing_quiz.core.scheduler import Scheduler
+    from briefing_quiz.core.study.session import DeckStats, StudySession
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """One review item as the browse screen lists it."""
+
+    key: ItemKey
+    deck: Deck
+    card: Card
+    due: datetime | None
+    stability: float | None
+    recall: float | None
+    lapses: int
+    reps: int
+    suspended: bool
+    buried: bool
+    phase: str  # "new", "learning", "review"
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The result of loading decks (and, the first time, opening the store)."""
+
+    decks: list[Deck]
+    failures: list[DeckError]
+    first_run: bool
+    store_error: BriefingQuizError | None = None
+    warnings: list[str] = field(default_factory=list)
+    #: The decks are the ones `list_sync` gave, with the same ids, titles and totals, in the
+    #: same order, and none failed: the screen that listed them has nothing to redraw.
+    as_listed: bool = False
+
+
+@dataclass(slots=True)
+class Listed:
+    """The decks as the parse cache's summaries give them, before they are loaded."""
+
+    decks: list[DeckSummary]
+    first_run: bool
+
+
+class Backend:
+    """Core objects of one app run, used only from the store thread."""
+
+    def __init__(self, paths: Paths, *, clock: Callable[[], datetime], seed: int,
+                 tz: tzinfo | None = None) -> None:
+        self.paths = paths
+        self.clock = clock
+        self.seed = seed
+        self.tz = tz
+        self._config: Config | None = None
+        self.config_error: ConfigError | None = None
+        self.store: Store | None = None
+        #: Why the store could not be opened, once that was tried (`open_store_sync`).
+        self.store_error: BriefingQuizError | None = None
+        self.decks: list[Deck] = []
+        self.failures: list[DeckError] = []
+        self._listed: Listed | None = None  # what list_sync gave since the last load_sync
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-quiz-store")
+        self._pending = 0
+
+    # -- threading --------------------------------------------------------------------------------
+    async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `fn` on the store thread, after every call made before it."""
+        self._pending += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+        finally:
+            self._pending -= 1
+
+    @property
+    def idle(self) -> bool:
+        """No call is waiting for the store thread."""
+        return self._pending == 0
+
+    async def drain(self) -> None:
+        """Wait until every call made so far has finished (tests, shutdown)."""
+        await self.call(lambda: None)
+
+    def shutdown(self) -> None:
+        """Close the store on its own thread and stop the thread."""
+        self._executor.submit(self._close_sync)
+        self._executor.shutdown(wait=True)
+
+    def _close_sync(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    # -- loading ----------------------------------------------------------------------------------
+    def load_config_sync(self) -> Config:
+        """Read the settings; an invalid file is reported and the defaults are used."""
+        from briefing_quiz.config import Config, load_config
+
+        try:
+            self._config = load_config(self.paths.config_file)
+            self.config_error = None
+        except ConfigError as error:
+            self._config, self.config_error = Config(), error
+        return self._config
+
+    @property
+    def config(self) -> Config:
+        return self._config if self._config is not None else self.load_config_sync()
+
+    def save_theme_sync(self, theme: str) -> None:
+        from briefing_quiz.config import save_theme
+
+        save_theme(self.paths.config_file, theme)
+
+    def hold(self, until: threading.Event, timeout: float = 1.0) -> None:
+        """Keep the store thread waiting (without the GIL) until `until` is set; every call made
+        after this one waits too. The decks screen holds it while it paints the decks it just
+        listed, so that what comes next (opening the store, counting) does not slow that frame.
+        `timeout`: never longer, whatever happens to the screen."""
+        self._executor.submit(until.wait, timeout)
+
+    def list_sync(self) -> Listed | None:
+        """The decks to list before they are loaded, from the summaries in the parse cache;
+        None unless every deck file is unchanged since its entry was written (then the decks
+        are listed once `load_sync` has loaded them). Imports neither the model nor the loader
+        (10-40 ms of CPU on this path), reads no deck but to check its digest."""
+        from briefing_quiz.core.deckfile.cache import DeckCache
+        from briefing_quiz.core.deckfile.read import find_deck_files
+
+        cache = DeckCache.at(self.paths.cache_dir)
+        summaries = None if cache is None else cache.summaries(find_deck_files(self.paths.deck_dirs))
+        self._listed = None if not summaries else Listed(
+            sorted(summaries, key=lambda s: s.id), first_run=not self.paths.data_file.exists())
+        return self._listed
+
+    def load_sync(self) -> Loaded:
+        """(Re)load every deck from disk. The store is opened apart (`open_store_sync`): listing
+        the decks does not need it."""
+        from briefing_quiz.core.deckfile import find_deck_files, load_decks
+        from briefing_quiz.core.deckfile.cache import DeckCache
+
+        first_run = not self.paths.data_file.exists()
+
+        # Unchanged decks come from the parse cache (issue 6); an edited one is parsed again.
+        load = load_decks(find_deck_files(self.paths.deck_dirs), DeckCache.at(self.paths.cache_dir))
+        self.decks = sorted(load.decks, key=lambda d: d.id)
+        self.failures = list(load.failures)
+        listed, self._listed = self._listed, None
+        as_listed = (listed is not None and not self.failures and listed.first_run == first_run
+                     and [(s.id, s.title, s.items) for s in listed.decks]
+                     == [(d.id, d.title, sum(len(c.items) for c in d.cards)) for d in self.decks])
+        settle_heap()
+        gc.enable()  # paused by the command line for the start-up (`cli._app`)
+        return Loaded(self.decks, self.failures, first_run, self.store_error, as_listed=as_listed)
+
+    def open_store_sync(self) -> BriefingQuizError | None:
+        """Open the progress file unless it is open (again after a failure); why it cannot be."""
+        if self.store is None:
+            from briefing_quiz.core.progress.store import Store
+
+            try:
+                self.store = Store.open(self.paths.data_file)
+                self.store_error = None
+            except BriefingQuizError as error:
+                self.store_error = error
+        return self.store_error
+
+    def _require_store(self) -> Store:
+        if self.store is None:
+            raise BriefingQuizError(f"the progress file {self.paths.data_file} could not be opened")
+        return self.store
+
+    def _scheduler(self, deck_id: str) -> Scheduler:
+        from briefing_quiz.core.scheduler import Scheduler
+
+        return Scheduler(self.config.for_deck(deck_id))
+
+    # -- queries ----------------------------------------------------------------------------------
+    def deck_stats_sync(self) -> list[DeckStats]:
+        """Counts per loaded deck, as `briefing-quiz stats` computes them."""
+        from briefing_quiz.core.study.session import collect_stats
+
+        now = self.clock()
+        tz = self.tz if self.tz is not None else (now.astimezone().tzinfo or timezone.utc)
+        return collect_stats(self.decks, self.store, self.config, now=now, tz=tz).decks
+
+    def card_rows_sync(self) -> list[CardRow]:
+        """Every review item of every loaded deck, with its stored state."""
+        from briefing_quiz.core.model import ItemKey
+
+        store = self._require_store()
+        now = self.clock()
+        states = store.states()
+        rows: list[CardRow] = []
+        for deck in self.decks:
+            scheduler = self._scheduler(deck.id)
+            for card in deck.cards:
+                for item in card.items:
+                    key = ItemKey(deck.id, card.id, item)
+                    rows.append(self._row(key, deck, card, states.get(key), scheduler, now))
+        return rows
+
+    def card_row_sync(self, key: ItemKey) -> CardRow | None:
+        store = self._require_store()
+        deck = next((d for d in self.decks if d.id == key.deck_id), None)
+        card = deck.card(key.card_id) if deck is not None else None
+        if deck is None or card is None:
+            return None
+        return self._row(key, deck, card, store.get(key), self._scheduler(deck.id), self.clock())
+
+    @staticmethod
+    def _row(key: ItemKey, deck: Deck, card: Card, state: ItemState | None, scheduler: Scheduler,
+             now: datetime) -> CardRow:
+        if state is None:
+            return CardRow(key, deck, card, None, None, None, 0, 0, False, False, "new")
+        fsrs_card = state.card
+        return CardRow(
+            key, deck, card,
+            due=state.due,
+            stability=fsrs_card.stability if fsrs_card is not None else None,
+            recall=scheduler.retrievability(fsrs_card, now) if fsrs_card is not None else None,
+            lapses=state.lapses, reps=state.reps, suspended=state.suspended,
+            buried=state.is_buried(now), phase=state.phase,
+        )
+
+    def history_sync(self, key: ItemKey) -> list[ReviewRecord]:
+        return self._require_store().history(key)
+
+    def set_suspended_sync(self, key: ItemKey, suspended: bool) -> None:
+        store = self._require_store()
+        if suspended:
+            store.suspend(key, at=self.clock())
+        else:
+            store.unsuspend(key, at=self.clock())
+
+    def next_due_sync(self, deck_ids: Sequence[str], limit: int = 500) -> list[datetime]:
+        """The next `limit` due times after now of the items of `deck_ids` (not suspended)."""
+        store = self._require_store()
+        now = self.clock()
+        wanted = set(deck_ids)
+        dues = [s.due for s in store.states().values()
+                if s.key.deck_id in wanted and not s.suspended
+                and s.due is not None and s.due > now]
+        return sorted(dues)[:limit]
+
+    def new_session_sync(self, deck_ids: Sequence[str] | None) -> StudySession:
+        from briefing_quiz.core.study.session import StudySession
+
+        decks = self.decks if deck_ids is None else [d for d in self.decks if d.id in deck_ids]
+        session = StudySession(decks, self._require_store(), self.config, clock=self.clock,
+                               tz=self.tz, seed=self.seed)
+        settle_heap()
+        return session
+

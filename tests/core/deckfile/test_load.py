@@ -1,0 +1,478 @@
+"""Deck loading: one fixture file per rule (tests/data/bad-*.toml) with its exact message and line,
+every way a file can fail to load, positions, discovery and several decks at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import tomli
+
+from briefing_quiz.core.deckfile import load as decks_module
+from briefing_quiz.core.deckfile.load import (
+    DeckLoad,
+    _fast_cards,
+    _scan_positions,
+    _Validator,
+    find_deck_files,
+    load_deck,
+    load_decks,
+    loads_deck,
+    parse_tolerance,
+)
+from briefing_quiz.core.errors import DeckError, Problem
+from briefing_quiz.core.model import (
+    BasicCard,
+    ChoiceCard,
+    ClozeCard,
+    OrderCard,
+    Tolerance,
+    TrueFalseCard,
+    TypedCard,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+DATA = ROOT / "tests" / "data"
+DOCS = ROOT / "docs" / "deck-format.md"
+
+GOOD = """\
+format = 1
+
+[deck]
+id = "good"
+title = "A good deck"
+
+[[cards]]
+id = "q1"
+type = "basic"
+question = "Q?"
+answer = "A"
+
+[[cards]]
+id = "q2"
+type = "truefalse"
+statement = "S."
+answer = true
+"""
+
+
+def bench_module() -> ModuleType:
+    """benchmarks/bench_deck_load.py, whose deck generator makes valid decks of every type."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_deck_load", ROOT / "benchmarks" / "bench_deck_load.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+def problems_of(path: Path) -> list[tuple[int | None, int | None, str | None, str]]:
+    with pytest.raises(DeckError) as caught:
+        load_deck(path)
+    assert all(p.path == path for p in caught.value.problems)
+    return [(p.line, p.column, p.card_id, p.message) for p in caught.value.problems]
+
+
+def load_text(text: str, path: Path | None = None) -> list[Problem]:
+    with pytest.raises(DeckError) as caught:
+        loads_deck(text.encode(), path)
+    return caught.value.problems
+
+
+# --- one fixture per rule ----------------------------------------------------------------------
+
+SLUG_RULE = "use lowercase letters, digits and '-', starting with a letter or digit"
+
+FIXTURES: dict[str, list[tuple[int | None, int | None, str | None, str]]] = {
+    "bad-toml-syntax.toml": [
+        (10, 35, None,
+         "invalid TOML: illegal character '\\n' (is a string missing its closing quote?)")],
+    "bad-not-utf8.toml": [
+        (10, 19, None,
+         "the file is not UTF-8 text (byte 0xe9 cannot be read); save it as UTF-8")],
+    "bad-empty.toml": [
+        (None, None, None,
+         "the file is empty: a deck needs 'format = 1', a [deck] table and [[cards]]")],
+    "bad-format-2.toml": [
+        (1, 1, None, "unsupported deck format 2; this version reads format 1")],
+    "bad-format-missing.toml": [
+        (None, None, None, "missing 'format'; the first line of a deck file is 'format = 1'")],
+    "bad-format-type.toml": [(1, 1, None, "'format' must be an integer, not a string")],
+    "bad-unknown-top-key.toml": [(7, 1, None, "unknown key 'card'; did you mean 'cards'?")],
+    "bad-deck-missing.toml": [
+        (None, None, None, "missing the [deck] table (with 'id' and 'title')")],
+    "bad-deck-id.toml": [
+        (4, 1, None, f"deck id 'Feb 2022' is not a valid id: {SLUG_RULE}")],
+    "bad-deck-title-missing.toml": [(3, 1, None, "[deck] is missing 'title'")],
+    "bad-deck-unknown-key.toml": [
+        (3, 1, None, "[deck] is missing 'title'"),
+        (5, 1, None, "unknown key 'titel'; did you mean 'title'?")],
+    "bad-source-date.toml": [
+        (9, 1, None, "'date' must be a date (like 2022-02-14, no quotes), not a string")],
+    "bad-source-unknown-key.toml": [
+        (8, 1, None, "unknown key 'autor'; did you mean 'author'?")],
+    "bad-no-cards.toml": [(None, None, None, "no cards: add at least one [[cards]] table")],
+    "bad-cards-inline.toml": [
+        (2, 1, None, "write each card as its own [[cards]] table, not as 'cards = [...]'")],
+    "bad-card-id-missing.toml": [(7, 1, None, "card is missing 'id'")],
+    "bad-card-id-slug.toml": [
+        (8, 1, "Question_1", f"card id 'Question_1' is not a valid id: {SLUG_RULE}")],
+    "bad-duplicate-card-id.toml": [
+        (20, 1, "q1", "duplicate card id 'q1'; it is first used on line 7")],
+    "bad-type-missing.toml": [
+        (7, 1, "q1",
+         "card is missing 'type' (one of: basic, typed, choice, truefalse, cloze, order)")],
+    "bad-type-unknown.toml": [
+        (9, 1, "q1", "unknown card type 'true-false'; did you mean 'truefalse'?")],
+    "bad-unknown-key.toml": [
+        (10, 1, "q1", "unknown key 'questoin'; did you mean 'question'?")],
+    "bad-key-of-other-type.toml": [
+        (12, 1, "q1", "unknown key 'choices' for a basic card (only choice cards have it)")],
+    "bad-required-key-missing.toml": [(7, 1, "q1", "typed card is missing 'answer'")],
+    "bad-value-type.toml": [(11, 1, "q1", "'answer' must be a string, not an integer")],
+    "bad-empty-text.toml": [(10, 1, "q1", "'question' must not be empty")],
+    "bad-tags.toml": [
+        (10, 1, "q1", "'tags' must be an array of strings; item 2 is an integer")],
+    "bad-tolerance.toml": [
+        (12, 1, "q1", "'tolerance' must be a percentage such as \"5%\" or an amount such as "
+                      "\"500\", not 'about 5'")],
+    "bad-tolerance-type.toml": [
+        (12, 1, "q1",
+         "'tolerance' must be a string such as \"5%\" or \"500\", not an integer")],
+    "bad-tolerance-no-number.toml": [
+        (12, 1, "q1", "'tolerance' needs a number in 'answer'")],
+    "bad-accept.toml": [
+        (12, 1, "q1", "'accept' must be an array of strings, not a string")],
+    "bad-choice-answer.toml": [
+        (12, 1, "q1", "'answer' 'Polland' is not one of the choices; did you mean 'Poland'?")],
+    "bad-choice-answer-type.toml": [
+        (12, 1, "q1", "'answer' must be a string or an array of strings, not an integer")],
+    "bad-choice-count.toml": [(11, 1, "q1", "'choices' must have 2 to 8 items, not 1")],
+    "bad-choice-duplicate.toml": [
+        (11, 1, "q1", "'choices' lists 'Poland' twice; items must be distinct")],
+    "bad-truefalse-answer.toml": [
+        (11, 1, "q1", "'answer' must be true or false (no quotes), not a string")],
+    "bad-cloze-none.toml": [
+        (10, 1, "q1", "cloze 'text': no deletions: mark each answer like {{c1::answer}}")],
+    "bad-cloze-unclosed.toml": [
+        (10, 1, "q1",
+         "cloze 'text': unclosed '{{': a deletion ends with '}}' (at character 5)")],
+    "bad-order-one-item.toml": [(11, 1, "q1", "'items' must have 2 to 12 items, not 1")],
+    "bad-order-duplicate.toml": [
+        (11, 1, "q1", "'items' lists 'February 11' twice; items must be distinct")],
+    "bad-many-problems.toml": [
+        (5, 1, None, "'title' must not be empty"),
+        (7, 1, "q1", "basic card is missing 'answer'"),
+        (17, 1, "q2", "'answer' 'C' is not one of the choices"),
+        (18, 1, "q2", "unknown key 'explian'; did you mean 'explain'?"),
+        (21, 1, "q1", "duplicate card id 'q1'; it is first used on line 7"),
+        (24, 1, "q1", "'answer' must be true or false (no quotes), not an integer")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_bad_fixture_reports_exact_problems(name: str) -> None:
+    assert problems_of(DATA / name) == FIXTURES[name]
+
+
+def test_every_bad_fixture_is_covered() -> None:
+    on_disk = {p.name for p in DATA.glob("bad-*.toml")}
+    assert on_disk == set(FIXTURES)
+
+
+def test_problem_string_has_path_line_column_and_card() -> None:
+    with pytest.raises(DeckError) as caught:
+        load_deck(DATA / "bad-value-type.toml")
+    assert str(caught.value) == (f"{DATA / 'bad-value-type.toml'}:11:1: [card q1] "
+                          "'answer' must be a string, not an integer")
+
+
+# --- a good deck of every type -----------------------------------------------------------------
+
+def docs_example() -> str:
+    match = re.search(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
+    assert match is not None, "docs/deck-format.md has lost its complete example"
+    return match.group(1)
+
+
+def test_docs_example_loads_with_every_type_and_option() -> None:
+    path = Path("example.toml")
+    deck = loads_deck(docs_example().encode(), path)
+    assert deck.id == "feb2022-sample"
+    assert deck.tags == ("russia", "ukraine", "nato")
+    assert deck.source is not None and deck.source.date == dt.date(2022, 2, 14)
+    assert deck.source.author == "Steven Pifer"
+    assert {c.type for c in deck.cards} == {"basic", "typed", "choice", "truefalse", "cloze",
+                                            "order"}
+    assert all(c.deck_id == deck.id and c.path == path for c in deck.cards)
+    text_lines = docs_example().splitlines()
+    for card in deck.cards:
+        assert card.line is not None and text_lines[card.line - 1] == "[[cards]]"
+
+    basic = deck.card("sullivan-warning")
+    assert isinstance(basic, BasicCard) and basic.tags == ("people", "dates")
+    assert basic.explain and basic.source
+    typed = deck.card("troops-near-ukraine")
+    assert isinstance(typed, TypedCard)
+    assert typed.accept == ("130 thousand",)
+    assert typed.tolerance == Tolerance(5.0, relative=True)
+    one = deck.card("soldiers-to-poland")
+    assert isinstance(one, ChoiceCard) and one.answers == ("Poland",) and not one.multiple
+    several = deck.card("attack-vectors")
+    assert isinstance(several, ChoiceCard) and several.multiple and len(several.answers) == 3
+    tf = deck.card("troops-enter-ukraine")
+    assert isinstance(tf, TrueFalseCard) and tf.answer is False
+    cloze = deck.card("kremlin-choices")
+    assert isinstance(cloze, ClozeCard) and cloze.items == (1, 2)
+    assert cloze.deletions[1].hint == "what kind of retreat?"
+    order = deck.card("us-deployments")
+    assert isinstance(order, OrderCard) and order.items_in_order[0] == "3000 ordered to Poland"
+
+
+def test_fast_and_slow_paths_build_equal_cards() -> None:
+    """The fast path (valid decks) and the reporting path must agree card for card."""
+    generate_deck = bench_module().generate_deck
+    for text in (docs_example(), generate_deck(60, seed=3), GOOD):
+        slow = _Validator(None, text)
+        raw = tomli.loads(text)
+        slow.deck(raw)  # sets deck_id
+        lines = slow.card_lines(len(raw["cards"]))
+        assert lines is not None
+        fast = _fast_cards(raw["cards"], lines, slow.deck_id, None)
+        assert fast is not None
+        first: dict[str, int] = {}
+        by_slow = [slow.card(i, c, lines[i], first, lines) for i, c in enumerate(raw["cards"])]
+        assert not slow.pending
+        assert by_slow == fast
+        assert [c.line for c in by_slow if c] == [c.line for c in fast]
+
+
+def test_bom_and_crlf_are_accepted() -> None:
+    data = ("\ufeff" + GOOD).replace("\n", "\r\n").encode()
+    deck = loads_deck(data)
+    assert [c.line for c in deck.cards] == [7, 13]
+
+
+def test_tolerance_forms() -> None:
+    assert parse_tolerance("5%") == Tolerance(5.0, relative=True)
+    assert parse_tolerance(" 2.5 % ") == Tolerance(2.5, relative=True)
+    assert parse_tolerance("500") == Tolerance(500.0, relative=False)
+    assert parse_tolerance("0.5") == Tolerance(0.5, relative=False)
+    assert parse_tolerance(".5") == Tolerance(0.5, relative=False)
+    for bad in ("", "%", "-5%", "5%%", "five", "1e3", "5 percent"):
+        assert parse_tolerance(bad) is None, bad
+
+
+def test_choice_answer_list_is_multiple_even_with_one_item() -> None:
+    text = GOOD + '\n[[cards]]\nid = "c"\ntype = "choice"\nquestion = "Q?"\n' \
+        'choices = ["A", "B"]\nanswer = ["B"]\n'
+    card = loads_deck(text.encode()).card("c")
+    assert isinstance(card, ChoiceCard) and card.multiple and card.answers == ("B",)
+
+
+# --- the failures listed in the brief, each its own test ----------------------------------------
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert problems_of(tmp_path / "nope.toml") == [(None, None, None, "no such file")]
+
+
+def test_directory(tmp_path: Path) -> None:
+    assert problems_of(tmp_path) == [(None, None, None, "this is a folder, not a deck file")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_fifo_is_not_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    assert problems_of(fifo) == [(None, None, None, "not a regular file")]
+
+
+def test_huge_file_is_refused_without_reading(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.toml"
+    with open(huge, "wb") as file:  # sparse: costs no disk
+        file.truncate(decks_module.MAX_DECK_BYTES + 1)
+    assert problems_of(huge) == [
+        (None, None, None, "the file is larger than 50 MB; a deck file should be far smaller")]
+
+
+def test_huge_bytes_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(decks_module, "MAX_DECK_BYTES", 10 * 1024 * 1024)
+    problems = load_text("#" * (10 * 1024 * 1024 + 1))
+    assert [p.message for p in problems] == [
+        "the file is larger than 10 MB; a deck file should be far smaller"]
+
+
+def test_file_growing_past_the_limit_after_stat(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    path = tmp_path / "grows.toml"
+    path.write_text(GOOD)
+    real_stat = os.stat
+
+    def small_stat(p: object, *args: object, **kwargs: object) -> os.stat_result:
+        result = real_stat(p)  # type: ignore[arg-type]
+        if p == path:
+            fields = list(result)
+            fields[6] = 10  # st_size: as if the file was 10 bytes when stat ran
+            return os.stat_result(fields)
+        return result
+
+    monkeypatch.setattr(os, "stat", small_stat)
+    assert len(load_deck(path).cards) == 2  # read in full all the same
+
+
+def test_empty_and_blank_files() -> None:
+    empty = "the file is empty: a deck needs 'format = 1', a [deck] table and [[cards]]"
+    for text in ("", "\n\n  \n", "# only a comment\n"):
+        assert [p.message for p in load_text(text)] == [empty]
+
+
+def test_binary_garbage() -> None:
+    rng = __import__("random").Random(7)
+    garbage = bytes(rng.randrange(256) for _ in range(4096))
+    with pytest.raises(DeckError) as caught:
+        loads_deck(garbage)
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].message.startswith("the file is not UTF-8 text")
+
+
+def test_nul_bytes_are_a_syntax_error() -> None:
+    problems = load_text("format = 1\n\x00\x00")
+    assert [(p.line, p.message) for p in problems] == [(2, "invalid TOML: invalid statement")]
+
+
+def test_deep_nesting_and_huge_numbers_do_not_escape() -> None:
+    deep = load_text("format = 1\nx = " + "[" * 5000)
+    assert [p.message for p in deep] == [
+        "invalid TOML: arrays or inline tables are nested too deeply"]
+    big = load_text("format = " + "9" * 5000)
+    assert len(big) == 1 and big[0].message.startswith("invalid TOML: Exceeds the limit")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    if sys.platform == "win32" or os.geteuid() == 0:
+        pytest.skip("root (or Windows) reads files regardless of permissions")
+    path = tmp_path / "locked.toml"
+    path.write_text(GOOD)
+    path.chmod(0)
+    assert problems_of(path) == [
+        (None, None, None, "permission denied: the file cannot be read")]
+
+
+# --- positions ---------------------------------------------------------------------------------
+
+def test_header_lookalikes_in_multiline_strings_do_not_shift_card_lines() -> None:
+    text = (
+        'format = 1\n[deck]\nid = "d"\ntitle = "t"\n\n'
+        '[[cards]]\nid = "a"\ntype = "basic"\nquestion = """\n[[cards]]\nanswer = "fake"\n"""\n'
+        'answer = "A"\n\n'
+        '  [[ "cards" ]]  # quoted key and a comment\nid = "b"\ntype = "basic"\n'
+        "question = '''x'''\nanswer = 3\n"
+    )
+    problems = load_text(text)
+    assert [(p.line, p.column, p.card_id, p.message) for p in problems] == [
+        (19, 1, "b", "'answer' must be a string, not an integer")]
+
+
+def test_card_lines_with_lookalike_when_valid() -> None:
+    text = GOOD.replace('question = "Q?"', 'question = """Q?\n[[cards]]\n"""')
+    deck = loads_deck(text.encode())
+    assert [c.line for c in deck.cards] == [7, 15]
+    # A lookalike and a header the quick search might miss, together.
+    text = text.replace("\n[[cards]]\nid = \"q2\"", "\n[[ 'cards' ]]\nid = \"q2\"")
+    text = text.replace("\n[[cards]]\nid = \"q1\"", '\n  [["cards"]]  # first\nid = "q1"')
+    deck = loads_deck(text.encode())
+    assert [c.line for c in deck.cards] == [7, 15]
+
+
+def test_dotted_and_quoted_keys_are_positioned() -> None:
+    text = ('format = 1\n[deck]\nid = "d"\ntitle = "t"\nsource.date = "2022"\n\n'
+            '[[cards]]\nid = "a"\n"type" = "basic"\nquestion = "Q?"\n  answer.x = 1\n')
+    problems = load_text(text)
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (5, 1, "'date' must be a date (like 2022-02-14, no quotes), not a string"),
+        (11, 3, "'answer' must be a string, not a table")]
+
+
+def test_scanner_positions_directly() -> None:
+    positions = _scan_positions(
+        'a = 1\n[t]\nb = [\n  "x = 1",\n]\nc = """\nd = 2\n"""  # e = 3\n'
+        "[[cards]]\nid = 'x'\n[cards.sub]\nk.j = {q = 1}\n[[cards]]\nid = \"y\\\"\"\n"
+    )
+    assert positions.keys[("a",)] == (1, 1)
+    assert positions.keys[("t", "b")] == (3, 1)
+    assert ("t", "d") not in positions.keys and ("t", "e") not in positions.keys
+    assert positions.keys[("t", "c")] == (6, 1)
+    assert positions.keys[("cards", 0, "id")] == (10, 1)
+    assert positions.headers[("cards", 0, "sub")] == (11, 1)
+    assert positions.keys[("cards", 0, "sub", "k", "j")] == (12, 1)
+    assert positions.keys[("cards", 1, "id")] == (14, 1)
+    assert positions.card_headers == [(9, 1), (13, 1)]
+    assert positions.locate(("cards", 1, "id", "deeper")) == (14, 1)
+    assert positions.locate(("nowhere",)) == (None, None)
+
+
+# --- several decks -----------------------------------------------------------------------------
+
+def write(path: Path, deck_id: str, extra: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(GOOD.replace('id = "good"', f'id = "{deck_id}"') + extra, encoding="utf-8")
+    return path
+
+
+def test_load_decks_one_bad_deck_does_not_stop_the_others(tmp_path: Path) -> None:
+    a = write(tmp_path / "a.toml", "a")
+    bad = write(tmp_path / "b.toml", "b", "\n[[cards]]\nid = \"x\"\n")
+    c = write(tmp_path / "c.toml", "c")
+    result = load_decks([a, bad, tmp_path / "missing.toml", c])
+    assert isinstance(result, DeckLoad)
+    assert [d.id for d in result.decks] == ["a", "c"]
+    assert [e.problems[0].path for e in result.failures] == [bad, tmp_path / "missing.toml"]
+
+
+def test_load_decks_duplicate_deck_id_names_both_files(tmp_path: Path) -> None:
+    first = write(tmp_path / "one.toml", "same")
+    second = write(tmp_path / "two.toml", "same")
+    result = load_decks([first, second])
+    assert [d.path for d in result.decks] == [first]
+    (error,) = result.failures
+    assert [(p.path, p.line, p.column, p.message) for p in error.problems] == [
+        (second, 4, 1, f"deck id 'same' is already used by {first}; each deck needs its own id")]
+
+
+def test_load_decks_loads_the_same_file_once(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.toml", "a")
+    link = tmp_path / "link.toml"
+    link.symlink_to(path)
+    result = load_decks([path, path, link])
+    assert len(result.decks) == 1 and not result.failures
+
+
+def test_find_deck_files_follows_linked_folders_once(tmp_path: Path) -> None:
+    elsewhere = write(tmp_path / "elsewhere" / "e.toml", "e").parent
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (tmp_path / "elsewhere" / "loop").symlink_to(elsewhere, target_is_directory=True)
+    found = find_deck_files([tmp_path / "decks"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["decks/linked/e.toml"]
+
+
+def test_find_deck_files(tmp_path: Path) -> None:
+    write(tmp_path / "one" / "b.toml", "b")
+    write(tmp_path / "one" / "a.toml", "a")
+    write(tmp_path / "one" / "sub" / "c.toml", "c")
+    write(tmp_path / "one" / ".hidden" / "h.toml", "h")
+    write(tmp_path / "one" / ".#lock.toml", "l")
+    (tmp_path / "one" / "notes.txt").write_text("not a deck")
+    write(tmp_path / "two" / "z.toml", "z")
+    single = write(tmp_path / "single.toml", "s")
+    found = find_deck_files([tmp_path / "two", tmp_path / "missing", tmp_path / "one", single,
+                             tmp_path / "one"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "two/z.toml", "one/a.toml", "one/b.toml", "one/sub/c.toml", "single.toml"]

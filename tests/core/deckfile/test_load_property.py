@@ -1,0 +1,397 @@
+"""Property tests of the deck loader: garbled decks never raise anything but DeckError, problems
+are well formed, and every deck that loads satisfies the model's invariants."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefing_quiz.core.deckfile.load import (
+    MAX_CHOICES,
+    MAX_ORDER_ITEMS,
+    MIN_CHOICES,
+    MIN_ORDER_ITEMS,
+    _parse_simple,
+    _scan_positions,
+    _Validator,
+    loads_deck,
+)
+from briefing_quiz.core.errors import DeckError
+from briefing_quiz.core.model import (
+    CARD_TYPES,
+    ChoiceCard,
+    ClozeCard,
+    Deck,
+    OrderCard,
+    TrueFalseCard,
+    TypedCard,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+PATH = Path("deck.toml")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+
+def _example() -> str:
+    text = (ROOT / "docs" / "deck-format.md").read_text(encoding="utf-8")
+    match = re.search(r"```toml\n(.*?)```", text, re.DOTALL)
+    assert match is not None
+    return match.group(1)
+
+
+EXAMPLE = _example()
+EXAMPLE_BYTES = EXAMPLE.encode()
+EXAMPLE_DOC = tomli.loads(EXAMPLE)
+
+
+def load(data: bytes) -> Deck | DeckError:
+    """The deck, or the DeckError; any other exception fails the test."""
+    try:
+        return loads_deck(data, PATH)
+    except DeckError as error:
+        return error
+
+
+def check_outcome(outcome: Deck | DeckError, text: str | None) -> None:
+    if isinstance(outcome, DeckError):
+        check_problems(outcome, text)
+    else:
+        check_deck(outcome, text)
+
+
+def check_problems(error: DeckError, text: str | None) -> None:
+    assert error.problems
+    line_count = text.count("\n") + 1 if text is not None else None
+    lines = [p.line or 0 for p in error.problems]
+    assert lines == sorted(lines)
+    for problem in error.problems:
+        assert problem.path == PATH and problem.message
+        assert problem.line is None or problem.line >= 1
+        if problem.line is not None and line_count is not None:
+            assert problem.line <= line_count
+        assert problem.column is None or (problem.line is not None and problem.column >= 1)
+        assert str(problem).startswith(str(PATH))
+    assert str(error)
+
+
+def check_deck(deck: Deck, text: str | None) -> None:
+    assert SLUG.match(deck.id) and deck.title.strip() and deck.path == PATH
+    assert deck.cards
+    ids = [c.id for c in deck.cards]
+    assert len(set(ids)) == len(ids) and all(SLUG.match(i) for i in ids)
+    assert all(isinstance(c.line, int) and c.line >= 1 for c in deck.cards)
+    card_lines = [c.line or 0 for c in deck.cards]
+    assert card_lines == sorted(card_lines) and len(set(card_lines)) == len(card_lines)
+    if text is not None:
+        source_lines = text.splitlines()
+        for n in card_lines:
+            assert "[[" in source_lines[n - 1]
+    for card in deck.cards:
+        assert card.type in CARD_TYPES and card.deck_id == deck.id and card.path == PATH
+        assert all(t.strip() for t in card.tags)
+        assert card.prompt.strip() and card.items
+        if isinstance(card, ChoiceCard):
+            assert MIN_CHOICES <= len(card.choices) <= MAX_CHOICES
+            assert len(set(card.choices)) == len(card.choices)
+            assert card.answers and set(card.answers) <= set(card.choices)
+            assert card.multiple or len(card.answers) == 1
+        elif isinstance(card, OrderCard):
+            assert MIN_ORDER_ITEMS <= len(card.items_in_order) <= MAX_ORDER_ITEMS
+            assert len(set(card.items_in_order)) == len(card.items_in_order)
+        elif isinstance(card, ClozeCard):
+            assert card.deletions and all(d.number >= 1 for d in card.deletions)
+            assert all(card.content_hash(item) for item in card.items)
+        elif isinstance(card, TrueFalseCard):
+            assert isinstance(card.answer, bool)
+        elif isinstance(card, TypedCard):
+            assert card.answer.strip() and all(a.strip() for a in card.accept)
+    assert [c.id for c in slow_cards(text)] == ids if text is not None else True
+
+
+def slow_cards(text: str) -> list[Any]:
+    """The cards as the reporting (slow) path builds them: must equal the fast path's."""
+    validator = _Validator(PATH, text)
+    doc = tomli.loads(text)
+    validator.deck(doc)
+    lines = validator.card_lines(len(doc["cards"]))
+    assert lines is not None
+    first: dict[str, int] = {}
+    cards = [validator.card(i, c, lines[i], first, lines) for i, c in enumerate(doc["cards"])]
+    assert not validator.pending
+    assert cards == list(loads_deck(text.encode(), PATH).cards)
+    return cards
+
+
+# --- byte-level garbling of a valid deck ---------------------------------------------------------
+
+@st.composite
+def garbled(draw: st.DrawFn) -> bytes:
+    data = bytearray(EXAMPLE_BYTES)
+    for _ in range(draw(st.integers(1, 6))):
+        where = draw(st.integers(0, len(data)))
+        action = draw(st.sampled_from(["flip", "delete", "insert", "duplicate"]))
+        if action == "flip" and where < len(data):
+            data[where] ^= 1 << draw(st.integers(0, 7))
+        elif action == "delete":
+            del data[where:where + draw(st.integers(1, 40))]
+        elif action == "insert":
+            data[where:where] = draw(st.binary(min_size=1, max_size=6)
+                                     | st.sampled_from([b"\n", b"[[cards]]\n", b'"', b"{{",
+                                                        b"\xff", b"=", b"'''", b'"""', b"]"]))
+        else:
+            end = min(len(data), where + draw(st.integers(1, 200)))
+            data[where:where] = data[where:end]
+    return bytes(data)
+
+
+@settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(garbled())
+def test_garbled_bytes_raise_only_deck_errors(data: bytes) -> None:
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and text.startswith("\ufeff"):
+        text = text[1:]
+    check_outcome(load(data), text)
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.binary(max_size=300) | st.text(max_size=200).map(str.encode))
+def test_arbitrary_input_raises_only_deck_errors(data: bytes) -> None:
+    outcome = load(data)
+    assert isinstance(outcome, DeckError)
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    check_problems(outcome, text)
+
+
+# --- random TOML values in random keys -----------------------------------------------------------
+
+TEXTS = st.sampled_from(["", "  ", "x", "Kyiv", "Poland", "A", "B", "5%", "500", "c1",
+                         "{{c1::x}}", "{{c1::a}} {{c2::b::hint}}", "{{c1::", "q-1", "Bad Id",
+                         "basic", "typed", "choice", "truefalse", "cloze", "order", "130,000"])
+SCALARS = (TEXTS | st.integers(-3, 3) | st.floats(allow_nan=False, allow_infinity=False)
+           | st.booleans() | st.just(dt.date(2022, 2, 14))
+           | st.just(dt.datetime(2022, 2, 14, 12, 0)) | st.just(dt.time(12, 30)))
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                      | st.dictionaries(st.sampled_from(["a", "id", "title"]), inner, max_size=2),
+                      max_leaves=6)
+KEYS = st.sampled_from(["id", "type", "tags", "source", "explain", "question", "answer",
+                        "accept", "tolerance", "choices", "statement", "text", "items",
+                        "title", "description", "date", "format", "questoin", "weird key"])
+
+
+def toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(value)
+
+
+def toml_document(doc: dict[str, Any]) -> str:
+    """Deck-shaped TOML: top-level values, [deck] and [deck.source] tables, [[cards]] tables."""
+    out: list[str] = []
+    tables: list[tuple[str, dict[str, Any]]] = []
+    arrays: list[tuple[str, dict[str, Any]]] = []
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            tables.append((key, value))
+        elif key == "cards" and isinstance(value, list) and value and all(
+                isinstance(v, dict) for v in value):
+            arrays.extend((key, v) for v in value)
+        else:
+            out.append(f"{json.dumps(key)} = {toml_value(value)}")
+    for name, table in tables:
+        out.append(f"\n[{json.dumps(name)}]")
+        for key, value in table.items():
+            if isinstance(value, dict) and name == "deck":
+                continue
+            out.append(f"{json.dumps(key)} = {toml_value(value)}")
+        for key, value in table.items():
+            if isinstance(value, dict) and name == "deck":
+                out.append(f"\n[{json.dumps(name)}.{json.dumps(key)}]")
+                out.extend(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items())
+    for name, table in arrays:
+        out.append(f"\n[[{name}]]")
+        out.extend(f"{json.dumps(k)} = {toml_value(v)}" for k, v in table.items())
+    return "\n".join(out) + "\n"
+
+
+@st.composite
+def mutated_documents(draw: st.DrawFn) -> str:
+    doc = json.loads(json.dumps(EXAMPLE_DOC, default=str))  # a deep copy
+    doc["deck"]["source"]["date"] = dt.date(2022, 2, 14)
+    for _ in range(draw(st.integers(1, 4))):
+        target = draw(st.sampled_from(["card", "card", "card", "deck", "source", "top"]))
+        if target == "card":
+            table = doc["cards"][draw(st.integers(0, len(doc["cards"]) - 1))]
+        elif target == "deck":
+            table = doc["deck"]
+        elif target == "source":
+            table = doc["deck"].get("source")
+        else:
+            table = doc
+        if not isinstance(table, dict):  # an earlier step replaced it with another value
+            continue
+        key = draw(KEYS)
+        if draw(st.booleans()) and key in table and key not in ("deck", "cards"):
+            del table[key]
+        elif not (table is doc and key in ("deck", "cards")):
+            table[key] = draw(VALUES)
+    return toml_document(doc)
+
+
+def test_serializer_round_trips_the_example() -> None:
+    text = toml_document(EXAMPLE_DOC)
+    assert tomli.loads(text) == EXAMPLE_DOC
+    check_deck(loads_deck(text.encode(), PATH), text)
+
+
+@settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_documents())
+def test_random_values_in_random_keys(text: str) -> None:
+    check_outcome(load(text.encode()), text)
+
+
+@settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_documents())
+def test_positions_by_region_equal_positions_in_the_whole_file(text: str) -> None:
+    """Problems are placed by scanning only the card (or the part before the cards) they are in;
+    that must give the place a scan of the whole file gives."""
+    validator = _Validator(PATH, text)
+    with contextlib.suppress(DeckError):  # the problems are what this test looks at
+        validator.deck(tomli.loads(text))
+    whole = _scan_positions(text)
+    for pending in validator.pending:
+        assert validator.locate(pending.loc) == (whole.locate(pending.loc) if pending.loc
+                                                 else (None, None))
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.text(max_size=300))
+def test_position_scanner_never_raises(text: str) -> None:
+    positions = _scan_positions(text)
+    for line, column in [*positions.keys.values(), *positions.headers.values()]:
+        assert 1 <= line <= text.count("\n") + 1 and column >= 1
+
+
+# --- the simple parse means exactly what tomli means ---------------------------------------------
+
+# Pieces that matter to TOML strings, comments, arrays and headers, and to the cut at [[cards]];
+# harmless ones drawn more often, so that most texts parse and values are compared.
+SAFE_PIECES = st.sampled_from(["a", " ", "é", "#", "[", "]", ",", "=", "\t", "{{c1::x}}", "."])
+WILD_PIECES = st.sampled_from(['"', "'", "\\", "\n", "\r", "\x01", "\x7f", "\\n", "\\u00e9",
+                               "\\x41", "\\e", '"""', "'''", "\n[[cards]]\n", "\r\n"])
+FRAGMENTS = st.lists(SAFE_PIECES | SAFE_PIECES | SAFE_PIECES | SAFE_PIECES | WILD_PIECES,
+                     max_size=4).map("".join)
+GOOD_VALUES = st.sampled_from(['"{}"', "'{}'", '["{}", \'b\']', '[ "{}" ,"c",]', "true", "false"])
+ODD_VALUES = st.sampled_from(["[{}]", "{}", '"""{}"""', "'''{}'''", "1", '{{a = "{}"}}'])
+VALUE_FORMS = GOOD_VALUES | GOOD_VALUES | ODD_VALUES
+GOOD_KEYS = st.sampled_from(["id", "type", "question", "answer", "tags", "source", "explain", "text",
+                             "items", "choices", "a-b_1", "7", "", "# note"])
+ODD_KEYS = st.sampled_from(["a.b", '"id"', "id ", " id", "[[cards]]", " [[cards]]", "[cards.sub]",
+                            "[deck]", "[[cards.sub]]", "[[ cards ]]"])
+KEY_FORMS = GOOD_KEYS | GOOD_KEYS | GOOD_KEYS | ODD_KEYS
+
+
+@st.composite
+def card_table_lines(draw: st.DrawFn) -> str:
+    key = draw(KEY_FORMS)
+    if not key.strip() or key.lstrip()[0] in "[#":
+        return key
+    value = draw(VALUE_FORMS).format(draw(FRAGMENTS))
+    equals = draw(st.sampled_from(["=", " = ", "\t=  "]))
+    ending = draw(st.sampled_from(["", "", " ", " # c", "#c", "\t", "\r", "#\x01"]))
+    return f"{key}{equals}{value}{ending}"
+
+
+def _key_of(line: str) -> str:
+    return line.split("=")[0]
+
+
+@st.composite
+def simple_decks(draw: st.DrawFn) -> str:
+    good = st.sampled_from(['format = 1\n[deck]\nid = "d"\ntitle = "T"\n', "",
+                            "[deck]\nid='d' # [[cards]]\n", 'a = """\n[[cards]]\n"""'])
+    odd = st.sampled_from(['format = 1\ndescription = """\n', "cards = 1\n", "[cards.x]\n",
+                           "a = [\n", "a = [\n[[cards]]\n]\n"])
+    preamble = draw(good | good | odd)
+    newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
+    # Mostly distinct keys ("id" and "id " are the same key to TOML: a key given twice).
+    cards = draw(st.lists(st.lists(card_table_lines(), max_size=4, unique_by=_key_of), max_size=4))
+    text = preamble + "".join("\n[[cards]]\n" + "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
+                              for lines in cards)
+    return text.replace("\n", newline)
+
+
+@settings(deadline=None, max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@given(simple_decks())
+def test_simple_parse_equals_tomli_or_declines(text: str) -> None:
+    """`_parse_simple` either declines or returns exactly tomli's document, and the lines of the
+    [[cards]] headers the position scanner finds."""
+    assert_simple_parse_agrees(text)
+
+
+def assert_simple_parse_agrees(text: str) -> None:
+    """`_parse_simple(text)` declines, or gives tomli's document and the scanner's header lines;
+    it declines whenever tomli finds an error."""
+    parsed = _parse_simple(text)
+    try:
+        expected = tomli.loads(text)
+    except (tomli.TOMLDecodeError, ValueError):
+        assert parsed is None
+        return
+    if parsed is not None:
+        doc, lines = parsed[:2]
+        assert doc == expected
+        assert lines == [line for line, _ in _scan_positions(text).card_headers]
+
+
+def test_simple_parse_reads_usual_decks_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example deck and a generated one are read without tomli on any card (else the fast
+    reader would be dead code here), with tomli's values and the scanner's header lines."""
+    import briefing_quiz.core.deckfile.load as decks
+    from tests.core.deckfile.test_cache import generate_deck
+
+    monkeypatch.setattr(decks, "_card_table_by_tomli", None)  # called only for unusual cards
+    for text in (EXAMPLE, generate_deck(60, 3), EXAMPLE.replace("\n", "\r\n")):
+        parsed = _parse_simple(text)
+        assert parsed is not None
+        assert parsed[0] == tomli.loads(text)
+        assert parsed[1] == [line for line, _ in _scan_positions(text).card_headers]
+
+
+@pytest.mark.parametrize("card", [
+    'id = "a"\nid = "b"', 'id = "a"\n id="b"', 'id = "a\x7f"', 'id = "a" # c\x7f', "id = 'a\x01'",
+    'tags = ["a", "b\x7f"]', 'id = "a\\x41"', 'id = "\\e"', 'id = "\\q"', 'id = """a"""',
+    'id = "a" "b"', "id = truex", "id = true false", "tags = [,]", 'tags = ["a",,]',
+    'tags = ["a" "b"]', "tags = []", "tags = [ 'it\"s', \"it's\" , ]", "id = 'a' # [[cards]]",
+    'id = "a"\r\r\n', 'id = "a"\rtype = "b"', 'x = """\n[[cards]]\n"""', "x = [\n[[cards]]\n]",
+    "[cards.sub]\nk = 'v'", "[deck]\nk = 'v'", "[[cards]]\nid = 'b'", "", 'a.b = "c"',
+    '"id" = "c"', "id = 1", "id = 'a'#", "id\t=\t'a'\t#\tc\t",
+])
+def test_simple_parse_agrees_with_tomli_on_edge_cases(card: str) -> None:
+    for text in (f'format = 1\n\n[[cards]]\n{card}\n', f'format = 1\n\n[[cards]]\n{card}',
+                 f'[[cards]]\nid = "x"\n\n[[cards]]\n{card}\n\n[[cards]]\nid = "y"\n'):
+        assert_simple_parse_agrees(text)
