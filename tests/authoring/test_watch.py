@@ -10,6 +10,7 @@ from pathlib import Path
 
 from briefing_quiz.authoring.scaffold import skeleton
 from briefing_quiz.authoring.watch import check_files, watch
+from tests.conftest import DeckWriter
 
 
 def _bump(path: Path, text: str) -> None:
@@ -36,11 +37,9 @@ def _run(targets: list[Path], steps: list[Callable[[], None]], polls: int) -> st
     return out.getvalue()
 
 
-def test_reports_at_start_then_only_changes(tmp_path: Path) -> None:
-    deck = tmp_path / "d.toml"
-    other = tmp_path / "other.toml"
-    deck.write_text(skeleton("d", "D"), encoding="utf-8")
-    other.write_text(skeleton("other", "Other"), encoding="utf-8")
+def test_reports_at_start_then_only_changes(tmp_path: Path, write_deck: DeckWriter) -> None:
+    deck = write_deck(skeleton("d", "D"), "d.toml", tmp_path)
+    other = write_deck(skeleton("other", "Other"), "other.toml", tmp_path)
     broken = skeleton("d", "D").replace('answer = "23"', 'answer = "24"')
 
     def noop() -> None:
@@ -65,9 +64,8 @@ def test_reports_at_start_then_only_changes(tmp_path: Path) -> None:
     assert blocks[3] == "all 2 deck files OK\n"
 
 
-def test_waits_for_a_change_to_settle(tmp_path: Path) -> None:
-    deck = tmp_path / "d.toml"
-    deck.write_text(skeleton("d", "D"), encoding="utf-8")
+def test_waits_for_a_change_to_settle(tmp_path: Path, write_deck: DeckWriter) -> None:
+    deck = write_deck(skeleton("d", "D"), "d.toml", tmp_path)
     half = skeleton("d", "D")[:200]  # a half-written save, completed before the next poll
     output = _run([deck], [lambda: _bump(deck, half), lambda: _bump(deck, skeleton("d", "E"))],
                   polls=4)
@@ -75,20 +73,23 @@ def test_waits_for_a_change_to_settle(tmp_path: Path) -> None:
     assert output.count("OK ") == 2  # at start, and once the file held still
 
 
-def test_new_and_removed_files_and_an_empty_folder(tmp_path: Path) -> None:
+def test_new_and_removed_files_and_an_empty_folder(tmp_path: Path, write_deck: DeckWriter) -> None:
     deck = tmp_path / "later.toml"
-    output = _run([tmp_path], [lambda: deck.write_text(skeleton("later", "L"), encoding="utf-8"),
-                               lambda: None, deck.unlink, lambda: None], polls=5)
+
+    def appear() -> None:
+        write_deck(skeleton("later", "L"), deck.name, tmp_path)
+
+    output = _run([tmp_path], [appear, lambda: None, deck.unlink, lambda: None], polls=5)
     lines = output.splitlines()
     assert lines[1] == "[09:30:05] no deck files (*.toml) found yet"
     assert f"OK {deck} (later): 6 cards" in lines[2]
     assert f"{deck}: removed" in lines
 
 
-def test_duplicate_deck_ids_are_reported_and_cleared(tmp_path: Path) -> None:
-    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
-    first.write_text(skeleton("same", "A"), encoding="utf-8")
-    second.write_text(skeleton("same", "B"), encoding="utf-8")
+def test_duplicate_deck_ids_are_reported_and_cleared(tmp_path: Path,
+                                                     write_deck: DeckWriter) -> None:
+    first = write_deck(skeleton("same", "A"), "a.toml", tmp_path)
+    second = write_deck(skeleton("same", "B"), "b.toml", tmp_path)
     report = check_files([first, second])
     assert report[first][0].startswith("OK ")
     assert "already used by" in report[second][0]

@@ -14,8 +14,7 @@ import pytest
 
 from briefing_quiz.cli import main
 from briefing_quiz.core.deckfile import load_deck
-
-DATA = Path(__file__).resolve().parents[1] / "data" / "import"
+from tests.authoring.conftest import IMPORT_DATA
 
 
 @pytest.fixture(autouse=True)
@@ -43,30 +42,30 @@ def test_new_then_never_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_import_good_bad_partial_and_force(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "decks" / "capitals.toml"
-    assert main(["import", str(DATA / "capitals.csv"), "-o", str(out)]) == 0
+    assert main(["import", str(IMPORT_DATA / "capitals.csv"), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert f"Wrote {out}: deck 'capitals', 7 cards (7 basic)" in printed
     assert load_deck(out).id == "capitals"
 
-    assert main(["import", str(DATA / "capitals.csv"), "-o", str(out)]) == 1
+    assert main(["import", str(IMPORT_DATA / "capitals.csv"), "-o", str(out)]) == 1
     assert "already exists" in capsys.readouterr().err
-    assert main(["import", str(DATA / "capitals.csv"), "-o", str(out), "--force",
+    assert main(["import", str(IMPORT_DATA / "capitals.csv"), "-o", str(out), "--force",
                  "--deck-id", "caps", "--title", "Capitals"]) == 0
     capsys.readouterr()
     assert (load_deck(out).id, load_deck(out).title) == ("caps", "Capitals")
 
     bad = tmp_path / "bad.toml"
-    assert main(["import", str(DATA / "malformed.csv"), "-o", str(bad)]) == 1
+    assert main(["import", str(IMPORT_DATA / "malformed.csv"), "-o", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert f"{DATA / 'malformed.csv'}:3: no question" in err
+    assert f"{IMPORT_DATA / 'malformed.csv'}:3: no question" in err
     assert "nothing written: 8 bad rows; fix them, or add --partial to write the 2 good rows" in err
     assert not bad.exists()
-    assert main(["import", str(DATA / "malformed.csv"), "-o", str(bad), "--partial"]) == 0
+    assert main(["import", str(IMPORT_DATA / "malformed.csv"), "-o", str(bad), "--partial"]) == 0
     captured = capsys.readouterr()
     assert "8 bad rows left out" in captured.out and ":11: a quote opened" in captured.err
     assert len(load_deck(bad).cards) == 2
 
-    assert main(["import", str(DATA / "capitals.csv"), "-o", str(tmp_path / "x.txt")]) == 1
+    assert main(["import", str(IMPORT_DATA / "capitals.csv"), "-o", str(tmp_path / "x.txt")]) == 1
     assert "deck files end in .toml" in capsys.readouterr().err
 
 
@@ -130,10 +129,10 @@ def test_a_deck_id_in_use_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["--decks", str(decks), "new", str(tmp_path / "two.toml"), "--id", "shared"]) == 1
     assert f"deck id 'shared' is already used by {decks / 'one.toml'}; choose another with --id" \
         in capsys.readouterr().err
-    assert main(["--decks", str(decks), "import", str(DATA / "capitals.csv"),
+    assert main(["--decks", str(decks), "import", str(IMPORT_DATA / "capitals.csv"),
                  "-o", str(tmp_path / "shared.toml")]) == 1
     assert "choose another with --deck-id" in capsys.readouterr().err
     assert not (tmp_path / "two.toml").exists() and not (tmp_path / "shared.toml").exists()
     # Replacing the deck that holds the id is fine.
-    assert main(["--decks", str(decks), "import", str(DATA / "capitals.csv"),
+    assert main(["--decks", str(decks), "import", str(IMPORT_DATA / "capitals.csv"),
                  "-o", str(decks / "one.toml"), "--deck-id", "shared", "--force"]) == 0

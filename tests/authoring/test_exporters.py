@@ -28,6 +28,7 @@ from briefing_quiz.authoring.scaffold import skeleton
 from briefing_quiz.core.deckfile import loads_deck
 from briefing_quiz.core.errors import BriefingQuizError, DeckError
 from briefing_quiz.core.model import Card, Deck
+from tests.conftest import DeckWriter
 
 ROOT = Path(__file__).resolve().parents[2]
 T1 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -218,9 +219,9 @@ def test_export_format() -> None:
         export_format(Path("a.txt"), None)
 
 
-def test_find_deck_by_id_path_and_mistake(tmp_path: Path) -> None:
-    (tmp_path / "demo.toml").write_text(skeleton("demo", "Demo"), encoding="utf-8")
-    (tmp_path / "broken.toml").write_text("format = 1\n[deck]\nid = 'broken'\n", encoding="utf-8")
+def test_find_deck_by_id_path_and_mistake(tmp_path: Path, write_deck: DeckWriter) -> None:
+    write_deck(skeleton("demo", "Demo"), "demo.toml", tmp_path)
+    write_deck("format = 1\n[deck]\nid = 'broken'\n", "broken.toml", tmp_path)
     assert find_deck("demo", [tmp_path]).id == "demo"
     assert find_deck(str(tmp_path / "demo.toml"), []).id == "demo"
     with pytest.raises(BriefingQuizError, match="did you mean 'demo'"):

@@ -1,0 +1,25 @@
+"""Slugs and card ids made from question text."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing_quiz.authoring.ids import card_id, slugify
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("What is the capital of Türkiye?", "what-is-the-capital-of-turkiye"),
+    ("NATO–Russia «Founding Act»", "nato-russia-founding-act"),
+    ("NATO's members", "natos-members"),
+    ("日本", ""),
+    ("  --  ", ""),
+])
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_card_id_shape() -> None:
+    long_question = "word " * 30
+    cid = card_id(long_question, "k")
+    assert len(cid) <= 32 + 7 and cid.startswith("word-word") and not cid.startswith("-")
+    assert card_id("日本", "k").startswith("card-")
