@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -223,9 +223,10 @@ class Backend:
     def deck_stats_sync(self) -> list[DeckStats]:
         """Counts per loaded deck, as `briefing-quiz stats` computes them."""
         from briefing_quiz.core.study.session import collect_stats
+        from briefing_quiz.services.clock import local_zone
 
         now = self.clock()
-        tz = self.tz if self.tz is not None else (now.astimezone().tzinfo or timezone.utc)
+        tz = self.tz if self.tz is not None else local_zone(now)
         return collect_stats(self.decks, self.store, self.config, now=now, tz=tz).decks
 
     def card_rows_sync(self) -> list[CardRow]:
