@@ -1,9 +1,10 @@
 """Store-thread calls for briefing mode, the statistics screen and editing a deck in place.
 
 Each function takes the app's `Backend` and runs on its store thread: screens call
-`await backend.call(fn, backend, ...)`. They compose core calls (`core.briefing_session`,
-`core.stats`, `core.decks`) and never run SQL or parse TOML themselves. Kept apart from
-`ui.backend` so that the briefing screens can grow without touching the study screens' door.
+`await backend.call(fn, backend, ...)`. They compose core calls (`core.study.briefing_session`,
+`core.study.statistics`, `core.deckfile`) and never run SQL or parse TOML themselves. Kept apart
+from `services.backend` so that the briefing screens can grow without touching the study
+screens' door. Sessions are built and decks re-read inside `paused_collector()` (`gc_policy`).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 --plain`.
 
 Each opener loads the settings and decks (`study_inputs`), opens the progress file, builds the
-session on the real clock inside `paused_collector()` (see `gc_policy`) and yields it; the store
-is closed when the block ends. Plain mode's loop (`briefing_quiz.plain`) then drives it: this
+session on the real clock (a study queue inside `paused_collector()`, see `gc_policy`; a mock
+test picks a few cards and needs no pause) and yields it; the store is closed when the block
+ends. Plain mode's loop (`briefing_quiz.plain`) then drives it: this
 module never reads or writes the terminal itself.
 """
 
@@ -81,6 +82,4 @@ def opened_mock_test(paths: Paths, deck_ids: Sequence[str], n: int, *, seed: int
     _config, deck = one_deck(paths, deck_ids, "--test", stderr)
     seed = new_seed(seed)
     with Store.open(paths.data_file) as store:
-        with paused_collector():
-            test = MockTest(deck, store, n, clock=utc_now, seed=seed)
-        yield test
+        yield MockTest(deck, store, n, clock=utc_now, seed=seed)
