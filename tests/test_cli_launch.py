@@ -51,3 +51,23 @@ def test_the_launch_line_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     (paths,) = seen
     assert paths.data_file.name == "p.sqlite3"
     assert [d.name for d in paths.deck_dirs][-1:] == ["d"]
+
+
+def test_the_app_ends_the_collectors_start_up_pause_whatever_fails(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line pauses the collector for the app's start-up; an app that fails before
+    its first deck load must not leave it off (services/gc_policy.py)."""
+    import gc
+
+    def failing_app(paths: Paths) -> int:
+        assert not gc.isenabled()
+        raise RuntimeError("the app failed to start")
+
+    monkeypatch.setattr("briefing_quiz.ui.app.run_app", failing_app)
+    gc.enable()
+    try:
+        with pytest.raises(RuntimeError, match="failed to start"):
+            cli._app()(Paths.resolve())
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,4 +1,5 @@
-"""Command line: argument parsing and the non-interactive commands.
+"""Command line: argument parsing; each command calls the application layer (`services`), the
+app (`ui.app.run_app`) or plain mode's loop (`plain`).
 
 Heavy imports (textual) happen only inside the command that needs them, so `check`, `stats` and
 `--help` start fast. Every user-facing failure is one line on stderr and a non-zero exit code.
@@ -7,22 +8,14 @@ Heavy imports (textual) happen only inside the command that needs them, so `chec
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from briefing_quiz import __version__
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
-
-if TYPE_CHECKING:  # annotations only: the commands import what they use when they run
-    from datetime import datetime
-
-    from briefing_quiz.config import Config
-    from briefing_quiz.core.model import Deck
-    from briefing_quiz.core.study.readiness import Readiness
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -142,15 +135,25 @@ def _app() -> Callable[..., int]:
     """The app's `run_app`, imported only by the commands that open the app (textual is heavy).
 
     The cyclic garbage collector is paused from here until the app's first deck load resumes it
-    (`ui.backend`): importing Textual and starting the app allocate a lot and free little, and
-    the collections that found nothing to free took ~6% of the imports' time.
+    (`services.gc_policy`); the returned callable also resumes it when the app ends, so no
+    failure before that load leaves it off.
     """
-    import gc
+    from briefing_quiz.services import gc_policy
 
-    gc.disable()
-    from briefing_quiz.ui.app import run_app
+    gc_policy.pause_for_start_up()
+    try:
+        from briefing_quiz.ui.app import run_app
+    except BaseException:
+        gc_policy.resume_after_start_up()
+        raise
 
-    return run_app
+    def run(*args: Any, **kwargs: Any) -> int:
+        try:
+            return run_app(*args, **kwargs)
+        finally:
+            gc_policy.resume_after_start_up()
+
+    return run
 
 
 def _cmd_app(args: argparse.Namespace, paths: Paths) -> int:
@@ -162,65 +165,9 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
         from briefing_quiz.authoring.cli import run_watch
 
         return run_watch(args, paths)
-    from pathlib import Path
+    from briefing_quiz.services.checking import check_decks
 
-    from briefing_quiz.authoring.watch import deck_summary
-    from briefing_quiz.core.deckfile import find_deck_files, load_decks
-    from briefing_quiz.core.errors import DeckError, Problem
-
-    # A named path that does not exist, or a folder without decks, is a problem of that path
-    # (exit 1), reported in its place among the others.
-    early: dict[Path, DeckError] = {}
-    files: list[Path] = []
-    if args.paths:
-        for target in (Path(p).expanduser() for p in args.paths):
-            if target.is_dir():
-                found = find_deck_files([target])
-                files.extend(found)
-                if not found:
-                    message = "no deck files (*.toml) in this folder"
-                    early[target] = DeckError([Problem(target, message)])
-                    files.append(target)
-            elif not target.exists() and not target.is_symlink():
-                early[target] = DeckError([Problem(target, "no such file or folder")])
-                files.append(target)
-            else:
-                files.append(target)
-    else:
-        files = find_deck_files(paths.deck_dirs)
-        if not files:
-            searched = ", ".join(str(d) for d in paths.deck_dirs) or "nowhere"
-            print(f"no deck files (*.toml) found; searched: {searched}")
-            return EXIT_PROBLEMS
-    loaded = load_decks(f for f in files if f not in early)
-    decks = {deck.path: deck for deck in loaded.decks}
-    failures = dict(early)
-    failures.update((error.problems[0].path, error) for error in loaded.failures
-                    if error.problems and error.problems[0].path is not None)
-    seen: set[str] = set()
-    checked = problems = failed = cards = 0
-    for path in files:
-        real = os.path.realpath(path)
-        if real in seen:
-            continue  # the same file named twice is checked once
-        seen.add(real)
-        checked += 1
-        if path in failures:
-            failed += 1
-            problems += len(failures[path].problems)
-            for problem in failures[path].problems:
-                print(problem)
-        elif path in decks:
-            cards += len(decks[path].cards)
-            print(deck_summary(decks[path], path))
-    noun = "deck" if checked == 1 else "decks"
-    if failed:
-        verb = "has" if failed == 1 else "have"
-        plural = "" if problems == 1 else "s"
-        print(f"{failed} of {checked} {noun} {verb} errors ({problems} problem{plural})")
-        return EXIT_PROBLEMS
-    print(f"{checked} {noun}, {cards} card{'' if cards == 1 else 's'}: OK")
-    return EXIT_OK
+    return check_decks(args.paths, paths.deck_dirs, out=sys.stdout)
 
 
 def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
@@ -235,238 +182,62 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
             raise BriefingQuizError(f"a mock test needs at least one question, not {test}")
         # One id named: the app loads the decks (not twice) and says so if it is not among them.
         # Otherwise the decks are read here, to name them (or to take the only one).
-        deck_id = (args.deck_ids[0] if len(set(args.deck_ids)) == 1
-                   else _one_deck(paths, args.deck_ids, what)[1].id)
+        if len(set(args.deck_ids)) == 1:
+            deck_id = args.deck_ids[0]
+        else:
+            from briefing_quiz.services.study_inputs import one_deck
+
+            deck_id = one_deck(paths, args.deck_ids, what, sys.stderr)[1].id
         run_app = _app()
         if test is not None:
             return run_app(paths, mock_test=(deck_id, test))
         return run_app(paths, briefing=deck_id, threshold=args.threshold)
     if not args.plain:
         return _app()(paths)
-    if briefing or test is not None:
-        return _study_briefing(args, paths, test)
-    import random
+    from briefing_quiz import plain
+    from briefing_quiz.services import study
 
-    from briefing_quiz.core.progress.store import Store
-    from briefing_quiz.core.study.session import StudySession
-    from briefing_quiz.plain import load_study_inputs, local_zone, run_plain, system_clock
-
-    config, decks = load_study_inputs(paths, args.deck_ids, sys.stderr)
-    if not decks:
-        raise BriefingQuizError("no decks to study (add some with --decks DIR)")
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    with Store.open(paths.data_file) as store:
-        session = StudySession(decks, store, config, clock=system_clock,
-                               tz=local_zone(system_clock()), seed=seed)
-        return run_plain(session, sys.stdin, sys.stdout)
-
-
-def _one_deck(paths: Paths, deck_ids: Sequence[str], what: str) -> tuple[Config, Deck]:
-    """The settings and the one deck a briefing command works on (an unknown id: an error naming
-    the known ones)."""
-    from briefing_quiz.plain import load_study_inputs
-
-    config, decks = load_study_inputs(paths, deck_ids, sys.stderr)
-    if len(decks) != 1:
-        known = ", ".join(sorted(d.id for d in decks)) or "none"
-        raise BriefingQuizError(f"{what} works on one deck: name it (decks: {known})")
-    return config, decks[0]
-
-
-def _study_briefing(args: argparse.Namespace, paths: Paths, test: int | None) -> int:
-    """`study DECK --briefing --plain` and `study DECK --test N --plain`."""
-    import random
-
-    from briefing_quiz.core.progress.store import Store
-    from briefing_quiz.core.study.briefing_session import BriefingSession, MockTest
-    from briefing_quiz.core.study.readiness import DEFAULT_THRESHOLD
-    from briefing_quiz.plain import run_mock_test, run_plain, system_clock
-
-    config, deck = _one_deck(paths, args.deck_ids, "--test" if test is not None else "--briefing")
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    with Store.open(paths.data_file) as store:
-        if test is not None:
-            mock = MockTest(deck, store, test, clock=system_clock, seed=seed)
-            return run_mock_test(mock, sys.stdin, sys.stdout)
-        threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
-        # tz None: the machine's zone, with the summer-time rule of each date shown.
-        session = BriefingSession(deck, store, config, clock=system_clock, tz=None, seed=seed,
-                                  threshold=threshold)
-        return run_plain(session, sys.stdin, sys.stdout)
+    if test is not None:
+        with study.opened_mock_test(paths, args.deck_ids, test, seed=args.seed,
+                                    stderr=sys.stderr) as mock:
+            return plain.run_mock_test(mock, sys.stdin, sys.stdout)
+    if briefing:
+        with study.opened_briefing_session(paths, args.deck_ids, seed=args.seed,
+                                           threshold=args.threshold, stderr=sys.stderr) as session:
+            return plain.run_plain(session, sys.stdin, sys.stdout)
+    with study.opened_session(paths, args.deck_ids, seed=args.seed, stderr=sys.stderr) as session:
+        return plain.run_plain(session, sys.stdin, sys.stdout)
 
 
 def _cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
-    import json
+    from briefing_quiz.services import progress
 
-    from briefing_quiz.core.progress.store import NoProgressError, Store
-    from briefing_quiz.core.study.session import collect_stats
-    from briefing_quiz.plain import load_study_inputs, local_zone, system_clock
-
-    config, decks = load_study_inputs(paths, (), sys.stderr)
-    now = system_clock()
-    try:
-        store: Store | None = Store.open(paths.data_file, readonly=True)
-    except NoProgressError:
-        store = None  # a read-only command never creates the file
-        print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist)",
-              file=sys.stderr)
-    try:
-        if args.deck and store is not None and args.deck not in {d.id for d in decks} | set(
-                store.deck_ids()):
-            raise BriefingQuizError(f"no deck with id {args.deck!r} and no progress for it")
-        if args.deck and store is None and args.deck not in {d.id for d in decks}:
-            raise BriefingQuizError(f"no deck with id {args.deck!r}")
-        report = collect_stats(decks, store, config, now=now, tz=local_zone(now),
-                               deck_id=args.deck)
-    finally:
-        if store is not None:
-            store.close()
-    if args.json:
-        print(json.dumps({
-            "data_file": str(paths.data_file), "progress": store is not None,
-            "decks": [d.to_json() for d in report.decks],
-            "orphaned": [str(k) for k in report.orphaned]}, ensure_ascii=False))
-        return EXIT_OK
-    for d in report.decks:
-        recall = "-" if d.mean_retrievability is None else f"{d.mean_retrievability:.0%}"
-        print(f"{d.deck_id}  {d.title}\n"
-              f"  cards {d.cards}  items {d.items}  new {d.new}  learning {d.learning}  "
-              f"review {d.review}  suspended {d.suspended}\n"
-              f"  due now {d.due_now}  leeches {d.leeches}  reviews today {d.reviews_today}  "
-              f"recall now {recall}")
-        if d.briefing_at is not None:
-            print(f"  {_briefing_line(d.briefing_at, d.readiness, now)}")
-    if report.orphaned:
-        shown = ", ".join(str(k) for k in report.orphaned[:10])
-        more = f" and {len(report.orphaned) - 10} more" if len(report.orphaned) > 10 else ""
-        print(f"orphaned items (progress kept, card no longer in a deck): "
-              f"{len(report.orphaned)}: {shown}{more}")
-    if not report.decks and not report.orphaned:
-        print("no decks")
-    return EXIT_OK
+    return progress.stats(paths, args.deck, as_json=args.json, out=sys.stdout, err=sys.stderr)
 
 
 def _cmd_log(args: argparse.Namespace, paths: Paths) -> int:
-    import json
+    from briefing_quiz.services import progress
 
-    from briefing_quiz.core.progress.store import NoProgressError, Store
-
-    try:
-        store = Store.open(paths.data_file, readonly=True)
-    except NoProgressError:
-        print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist)",
-              file=sys.stderr)
-        return EXIT_OK
-    with store:
-        for record in store.reviews(args.deck):
-            sys.stdout.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
-    return EXIT_OK
+    return progress.review_log(paths, args.deck, out=sys.stdout, err=sys.stderr)
 
 
 def _cmd_rebuild(args: argparse.Namespace, paths: Paths) -> int:
-    from briefing_quiz.core.errors import StoreError
-    from briefing_quiz.core.progress.store import NoProgressError, Store
+    from briefing_quiz.services import progress
 
-    try:
-        store = Store.open(paths.data_file, create=False)
-    except NoProgressError:
-        print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist); "
-              "nothing to rebuild", file=sys.stderr)
-        return EXIT_OK
-    with store:
-        check = store.integrity_check()
-        if check != "ok":
-            raise StoreError(f"{paths.data_file} is damaged ({check.splitlines()[0]}); "
-                             "restore a backup before rebuilding")
-        before = store.states()
-        count = store.rebuild()
-        after = store.states()
-        differed = sum(1 for key in before.keys() | after.keys()
-                       if before.get(key) != after.get(key))
-        reviews = sum(1 for _ in store.reviews())
-    print(f"rebuilt {count} items from {reviews} reviews in {paths.data_file}; "
-          f"{differed} differed from the stored state")
-    return EXIT_OK
-
-
-def _briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
-    """'briefing in 2d 3h: readiness 64% — weakest: diplomacy 31%, figures 40%' (stats)."""
-    from briefing_quiz.core.study.readiness import format_countdown, format_local
-
-    if at <= now or ready is None:
-        return (f"briefing {format_local(at)} has passed ({format_countdown(at - now, short=True)} "
-                "ago)")
-    weakest = ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%" for tag, value in ready.weakest)
-    return (f"briefing in {format_countdown(at - now, short=True)}: readiness {ready.percent}%"
-            + (f" — weakest: {weakest}" if weakest else ""))
+    return progress.rebuild(paths, out=sys.stdout, err=sys.stderr)
 
 
 def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:
-    from briefing_quiz.core.progress.store import NoProgressError, Store
-    from briefing_quiz.core.study.briefing_session import briefing_status, set_briefing
-    from briefing_quiz.core.study.readiness import format_local
-    from briefing_quiz.plain import system_clock
+    from briefing_quiz.services import progress
 
-    if args.at is not None and args.clear:
-        raise BriefingQuizError("give either --at TIME or --clear, not both")
-    config, deck = _one_deck(paths, [args.deck_id], "brief")
-    now = system_clock()
-    how = f'briefing-quiz brief {deck.id} --at "YYYY-MM-DD HH:MM"'
-    if args.clear:
-        try:
-            store = Store.open(paths.data_file, create=False)
-        except NoProgressError:
-            print(f"{deck.id}: no briefing time was set")
-            return EXIT_OK
-        with store:
-            cleared = store.clear_briefing_target(deck.id)
-        print(f"{deck.id}: briefing time cleared" if cleared
-              else f"{deck.id}: no briefing time was set")
-        return EXIT_OK
-    if args.at is not None:
-        with Store.open(paths.data_file) as store:
-            set_briefing(store, deck.id, args.at, now=now)  # local time of this machine
-            status = briefing_status(deck, store, config, now=now)
-    else:
-        try:
-            store = Store.open(paths.data_file, readonly=True)
-        except NoProgressError:
-            status = None
-        else:
-            with store:
-                status = briefing_status(deck, store, config, now=now)
-    if status is None:
-        print(f"{deck.id}: no briefing time set; set one with: {how}")
-        return EXIT_OK
-    verb = "set to" if args.at is not None else "at"
-    print(f"{deck.id}: briefing {verb} {format_local(status.at)} ({status.countdown()})")
-    if status.readiness is None:
-        print(f"the briefing time has passed: set a new one with {how}")
-        return EXIT_OK
-    ready = status.readiness
-    weakest = ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%" for tag, value in ready.weakest)
-    print(f"readiness {ready.percent}% ({ready.items} items)"
-          + (f" — weakest: {weakest}" if weakest else ""))
-    return EXIT_OK
+    return progress.brief(paths, args.deck_id, at=args.at, clear=args.clear, out=sys.stdout,
+                          err=sys.stderr)
 
 
 def _cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
-    from briefing_quiz.core.progress.store import NoProgressError, Store
-    from briefing_quiz.core.study.sheet import build_sheet
-    from briefing_quiz.plain import system_clock
+    from briefing_quiz.services import progress
 
-    config, deck = _one_deck(paths, [args.deck_id], "sheet")
-    try:
-        store: Store | None = Store.open(paths.data_file, readonly=True)
-    except NoProgressError:
-        store = None  # nothing studied yet: every fact is shown as new
-    try:
-        text = build_sheet(deck, store, config, now=system_clock(), fmt=args.format)
-    finally:
-        if store is not None:
-            store.close()
-    sys.stdout.write(text)
-    return EXIT_OK
+    return progress.sheet(paths, args.deck_id, fmt=args.format, out=sys.stdout, err=sys.stderr)
 
 
 def _cmd_new(args: argparse.Namespace, paths: Paths) -> int:

@@ -60,24 +60,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from datetime import datetime, timezone, tzinfo
 from enum import Enum
 from typing import Protocol, TextIO
 
 from fsrs import Rating
 
-from briefing_quiz.config import Config, load_config
 from briefing_quiz.core.cloze import render_cloze
-from briefing_quiz.core.deckfile import find_deck_files, load_decks
-from briefing_quiz.core.deckfile.cache import DeckCache
-from briefing_quiz.core.errors import BriefingQuizError, StoreError
+from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.grading import CheckResult, parse_truefalse
 from briefing_quiz.core.model import (
     BasicCard,
     ChoiceCard,
     ClozeCard,
-    Deck,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -92,10 +86,8 @@ from briefing_quiz.core.study.briefing_session import (
 )
 from briefing_quiz.core.study.readiness import format_countdown, format_local
 from briefing_quiz.core.study.session import QueueEntry, StudySession
-from briefing_quiz.paths import Paths
 
-__all__ = ["BriefingLoop", "MockTestLoop", "PlainLoop", "load_study_inputs", "local_zone",
-           "run_mock_test", "run_plain", "system_clock"]
+__all__ = ["BriefingLoop", "MockTestLoop", "PlainLoop", "run_mock_test", "run_plain"]
 
 _NAMES = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 _QUIT = {"q", ":q", ":quit", "quit"}
@@ -476,36 +468,3 @@ def run_plain(session: StudySession, stdin: TextIO, stdout: TextIO) -> int:
 def run_mock_test(test: MockTest, stdin: TextIO, stdout: TextIO) -> int:
     """Run a plain mock test; 0 normally, 1 when it could not be recorded."""
     return MockTestLoop(test, stdin, stdout).run()
-
-
-# ------------------------------------------------------------------------------------------------
-# What the progress commands share (study --plain, stats, log, rebuild)
-
-
-def load_study_inputs(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> tuple[Config,
-                                                                                      list[Deck]]:
-    """The settings and the decks to study: every deck found, or those in `deck_ids` (in that
-    order). Decks that fail to load are listed on `stderr`, one problem a line; the rest are used.
-    An unknown deck id, or nothing to study, is a BriefingQuizError."""
-    config = load_config(paths.config_file)
-    loaded = load_decks(find_deck_files(paths.deck_dirs), DeckCache.at(paths.cache_dir))
-    for failure in loaded.failures:
-        for problem in failure.problems:
-            stderr.write(f"briefing-quiz: skipped deck: {problem}\n")
-    by_id = {d.id: d for d in loaded.decks}
-    unknown = [d for d in deck_ids if d not in by_id]
-    if unknown:
-        known = ", ".join(sorted(by_id)) or "none"
-        raise BriefingQuizError(f"no deck with id {', '.join(map(repr, unknown))} (decks: {known})")
-    decks = [by_id[d] for d in dict.fromkeys(deck_ids)] if deck_ids else loaded.decks
-    return config, decks
-
-
-def system_clock() -> datetime:
-    """The real time, aware UTC: what the CLI injects as the session clock."""
-    return datetime.now(timezone.utc)
-
-
-def local_zone(now: datetime) -> tzinfo:
-    """The system's local time zone at `now` (the study day starts at its local hour)."""
-    return now.astimezone().tzinfo or timezone.utc

@@ -17,19 +17,12 @@ from typing import TextIO
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import CARD_TYPES
 from briefing_quiz.paths import Paths
+from briefing_quiz.services.clock import local_now, utc_now
 
 __all__ = ["run_export", "run_import", "run_new", "run_watch"]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _local_now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
 
 
 def _study_hint(path: Path, deck_id: str, paths: Paths) -> str:
@@ -128,7 +121,7 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
 
 
 def run_export(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None,
-               clock: Callable[[], dt.datetime] = _utc_now) -> int:
+               clock: Callable[[], dt.datetime] = utc_now) -> int:
     from briefing_quiz.authoring.exporters import export_deck, export_format, find_deck
 
     out = out or sys.stdout
@@ -149,4 +142,4 @@ def run_watch(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = No
     from briefing_quiz.authoring.watch import watch
 
     targets = [Path(p).expanduser() for p in args.paths] or list(paths.deck_dirs)
-    return watch(targets, out=out or sys.stdout, clock=_local_now)
+    return watch(targets, out=out or sys.stdout, clock=local_now)

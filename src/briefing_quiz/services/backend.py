@@ -13,18 +13,17 @@ imported on the store thread when first needed, so that the first frame does not
 from __future__ import annotations
 
 import asyncio
-import gc
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from briefing_quiz.core.errors import BriefingQuizError, ConfigError, DeckError
 from briefing_quiz.paths import Paths
-from briefing_quiz.services.gc_policy import settle_heap
+from briefing_quiz.services.gc_policy import paused_collector, resume_after_start_up, settle_heap
 
 if TYPE_CHECKING:
     # The model too is imported on the store thread: its ~20 ms of class building would
@@ -172,14 +171,23 @@ class Backend:
 
     def load_sync(self) -> Loaded:
         """(Re)load every deck from disk. The store is opened apart (`open_store_sync`): listing
-        the decks does not need it."""
+        the decks does not need it. Ends the command line's start-up pause of the garbage
+        collector, whether the load succeeds or not (`gc_policy.resume_after_start_up`)."""
+        try:
+            return self._load()
+        finally:
+            resume_after_start_up()
+
+    def _load(self) -> Loaded:
         from briefing_quiz.core.deckfile import find_deck_files, load_decks
         from briefing_quiz.core.deckfile.cache import DeckCache
 
         first_run = not self.paths.data_file.exists()
 
         # Unchanged decks come from the parse cache (issue 6); an edited one is parsed again.
-        load = load_decks(find_deck_files(self.paths.deck_dirs), DeckCache.at(self.paths.cache_dir))
+        with paused_collector():
+            load = load_decks(find_deck_files(self.paths.deck_dirs),
+                              DeckCache.at(self.paths.cache_dir))
         self.decks = sorted(load.decks, key=lambda d: d.id)
         self.failures = list(load.failures)
         listed, self._listed = self._listed, None
@@ -187,7 +195,6 @@ class Backend:
                      and [(s.id, s.title, s.items) for s in listed.decks]
                      == [(d.id, d.title, sum(len(c.items) for c in d.cards)) for d in self.decks])
         settle_heap()
-        gc.enable()  # paused by the command line for the start-up (`cli._app`)
         return Loaded(self.decks, self.failures, first_run, self.store_error, as_listed=as_listed)
 
     def open_store_sync(self) -> BriefingQuizError | None:
@@ -216,9 +223,10 @@ class Backend:
     def deck_stats_sync(self) -> list[DeckStats]:
         """Counts per loaded deck, as `briefing-quiz stats` computes them."""
         from briefing_quiz.core.study.session import collect_stats
+        from briefing_quiz.services.clock import local_zone
 
         now = self.clock()
-        tz = self.tz if self.tz is not None else (now.astimezone().tzinfo or timezone.utc)
+        tz = self.tz if self.tz is not None else local_zone(now)
         return collect_stats(self.decks, self.store, self.config, now=now, tz=tz).decks
 
     def card_rows_sync(self) -> list[CardRow]:
@@ -284,8 +292,10 @@ class Backend:
         from briefing_quiz.core.study.session import StudySession
 
         decks = self.decks if deck_ids is None else [d for d in self.decks if d.id in deck_ids]
-        session = StudySession(decks, self._require_store(), self.config, clock=self.clock,
-                               tz=self.tz, seed=self.seed)
+        store, config = self._require_store(), self.config
+        with paused_collector():  # the queue's build: see gc_policy
+            session = StudySession(decks, store, config, clock=self.clock, tz=self.tz,
+                                   seed=self.seed)
         settle_heap()
         return session
 

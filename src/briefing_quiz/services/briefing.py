@@ -1,9 +1,10 @@
 """Store-thread calls for briefing mode, the statistics screen and editing a deck in place.
 
 Each function takes the app's `Backend` and runs on its store thread: screens call
-`await backend.call(fn, backend, ...)`. They compose core calls (`core.briefing_session`,
-`core.stats`, `core.decks`) and never run SQL or parse TOML themselves. Kept apart from
-`ui.backend` so that the briefing screens can grow without touching the study screens' door.
+`await backend.call(fn, backend, ...)`. They compose core calls (`core.study.briefing_session`,
+`core.study.statistics`, `core.deckfile`) and never run SQL or parse TOML themselves. Kept apart
+from `services.backend` so that the briefing screens can grow without touching the study
+screens' door. Sessions are built and decks re-read inside `paused_collector()` (`gc_policy`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from briefing_quiz.core.errors import BriefingQuizError, DeckError, Problem
 from briefing_quiz.core.model import Deck
+from briefing_quiz.services.gc_policy import paused_collector
 
 if TYPE_CHECKING:
     from briefing_quiz.core.progress.store import Store
@@ -71,9 +73,11 @@ def new_briefing_session_sync(backend: Backend, deck_id: str,
     from briefing_quiz.core.study.briefing_session import BriefingSession
     from briefing_quiz.core.study.readiness import DEFAULT_THRESHOLD
 
-    return BriefingSession(_deck(backend, deck_id), _store(backend), backend.config,
-                           clock=backend.clock, tz=backend.tz, seed=backend.seed,
-                           threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    deck, store, config = _deck(backend, deck_id), _store(backend), backend.config
+    with paused_collector():  # the queue's build: see gc_policy
+        return BriefingSession(deck, store, config, clock=backend.clock, tz=backend.tz,
+                               seed=backend.seed,
+                               threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
 
 
 def new_mock_test_sync(backend: Backend, deck_id: str, n: int) -> MockTest:
@@ -127,7 +131,8 @@ def reread_deck_sync(backend: Backend, old: Deck) -> Deck:
     if old.path is None:
         raise BriefingQuizError(f"deck {old.id!r} has no file to read again")
     path = Path(old.path)
-    new = load_deck(path)
+    with paused_collector():
+        new = load_deck(path)
     if new.id != old.id:
         raise DeckError([Problem(path, f"the deck id changed from {old.id!r} to {new.id!r}; "
                                        "keeping the loaded version (press r on the decks screen "

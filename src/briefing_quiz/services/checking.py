@@ -1,0 +1,80 @@
+"""`briefing-quiz check`: validate deck files and list every problem with its file and line.
+
+One line per deck (its summary) or per problem, then a total; exit 1 when any deck has errors.
+A named path that does not exist, or a folder without decks, is a problem of that path, reported
+in its place among the others.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from briefing_quiz.services.gc_policy import paused_collector
+
+__all__ = ["check_decks"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+
+def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextIO) -> int:
+    """Check the deck files or folders in `targets` (none: every deck in `deck_dirs`)."""
+    from briefing_quiz.authoring.watch import deck_summary
+    from briefing_quiz.core.deckfile import find_deck_files, load_decks
+    from briefing_quiz.core.errors import DeckError, Problem
+
+    early: dict[Path, DeckError] = {}
+    files: list[Path] = []
+    if targets:
+        for target in (Path(p).expanduser() for p in targets):
+            if target.is_dir():
+                found = find_deck_files([target])
+                files.extend(found)
+                if not found:
+                    message = "no deck files (*.toml) in this folder"
+                    early[target] = DeckError([Problem(target, message)])
+                    files.append(target)
+            elif not target.exists() and not target.is_symlink():
+                early[target] = DeckError([Problem(target, "no such file or folder")])
+                files.append(target)
+            else:
+                files.append(target)
+    else:
+        files = find_deck_files(deck_dirs)
+        if not files:
+            searched = ", ".join(str(d) for d in deck_dirs) or "nowhere"
+            print(f"no deck files (*.toml) found; searched: {searched}", file=out)
+            return EXIT_PROBLEMS
+    with paused_collector():
+        loaded = load_decks(f for f in files if f not in early)
+    decks = {deck.path: deck for deck in loaded.decks}
+    failures = dict(early)
+    failures.update((error.problems[0].path, error) for error in loaded.failures
+                    if error.problems and error.problems[0].path is not None)
+    seen: set[str] = set()
+    checked = problems = failed = cards = 0
+    for path in files:
+        real = os.path.realpath(path)
+        if real in seen:
+            continue  # the same file named twice is checked once
+        seen.add(real)
+        checked += 1
+        if path in failures:
+            failed += 1
+            problems += len(failures[path].problems)
+            for problem in failures[path].problems:
+                print(problem, file=out)
+        elif path in decks:
+            cards += len(decks[path].cards)
+            print(deck_summary(decks[path], path), file=out)
+    noun = "deck" if checked == 1 else "decks"
+    if failed:
+        verb = "has" if failed == 1 else "have"
+        plural = "" if problems == 1 else "s"
+        print(f"{failed} of {checked} {noun} {verb} errors ({problems} problem{plural})", file=out)
+        return EXIT_PROBLEMS
+    print(f"{checked} {noun}, {cards} card{'' if cards == 1 else 's'}: OK", file=out)
+    return EXIT_OK

@@ -1,0 +1,203 @@
+"""The command line's progress commands: `stats`, `log`, `rebuild`, `brief` and `sheet`.
+
+Each takes what the parsed arguments say (no argparse here), prints its report on `out` (and
+notes on `err`), and returns the exit code; a user-facing failure is a BriefingQuizError, which
+the command line prints as one line. The read-only commands never create the progress file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Literal, TextIO
+
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.paths import Paths
+from briefing_quiz.services.clock import local_zone, utc_now
+from briefing_quiz.services.study_inputs import load_study_inputs, one_deck
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from briefing_quiz.core.progress.store import Store
+    from briefing_quiz.core.study.readiness import Readiness
+
+__all__ = ["brief", "rebuild", "review_log", "sheet", "stats"]
+
+EXIT_OK = 0
+
+
+def _no_progress(paths: Paths, err: TextIO, more: str = "") -> None:
+    print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist){more}", file=err)
+
+
+def _readonly_store(paths: Paths) -> Store | None:
+    """The progress file opened read-only; None when it does not exist."""
+    from briefing_quiz.core.progress.store import NoProgressError, Store
+
+    try:
+        return Store.open(paths.data_file, readonly=True)
+    except NoProgressError:
+        return None
+
+
+def _weakest(ready: Readiness) -> str:
+    """'diplomacy 31%, figures 40%': the weakest tags, rounded down."""
+    return ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%" for tag, value in ready.weakest)
+
+
+def briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
+    """'briefing in 2d 3h: readiness 64% — weakest: diplomacy 31%, figures 40%' (stats)."""
+    from briefing_quiz.core.study.readiness import format_countdown, format_local
+
+    if at <= now or ready is None:
+        return (f"briefing {format_local(at)} has passed ({format_countdown(at - now, short=True)} "
+                "ago)")
+    weakest = _weakest(ready)
+    return (f"briefing in {format_countdown(at - now, short=True)}: readiness {ready.percent}%"
+            + (f" — weakest: {weakest}" if weakest else ""))
+
+
+def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err: TextIO) -> int:
+    """Progress per deck (every deck, or `deck_id`), as text or as one JSON object."""
+    from briefing_quiz.core.study.session import collect_stats
+
+    config, decks = load_study_inputs(paths, (), err)
+    now = utc_now()
+    store = _readonly_store(paths)
+    if store is None:
+        _no_progress(paths, err)
+    try:
+        known = {d.id for d in decks}
+        if deck_id and store is not None and deck_id not in known | set(store.deck_ids()):
+            raise BriefingQuizError(f"no deck with id {deck_id!r} and no progress for it")
+        if deck_id and store is None and deck_id not in known:
+            raise BriefingQuizError(f"no deck with id {deck_id!r}")
+        report = collect_stats(decks, store, config, now=now, tz=local_zone(now), deck_id=deck_id)
+    finally:
+        if store is not None:
+            store.close()
+    if as_json:
+        print(json.dumps({
+            "data_file": str(paths.data_file), "progress": store is not None,
+            "decks": [d.to_json() for d in report.decks],
+            "orphaned": [str(k) for k in report.orphaned]}, ensure_ascii=False), file=out)
+        return EXIT_OK
+    for d in report.decks:
+        recall = "-" if d.mean_retrievability is None else f"{d.mean_retrievability:.0%}"
+        print(f"{d.deck_id}  {d.title}\n"
+              f"  cards {d.cards}  items {d.items}  new {d.new}  learning {d.learning}  "
+              f"review {d.review}  suspended {d.suspended}\n"
+              f"  due now {d.due_now}  leeches {d.leeches}  reviews today {d.reviews_today}  "
+              f"recall now {recall}", file=out)
+        if d.briefing_at is not None:
+            print(f"  {briefing_line(d.briefing_at, d.readiness, now)}", file=out)
+    if report.orphaned:
+        shown = ", ".join(str(k) for k in report.orphaned[:10])
+        more = f" and {len(report.orphaned) - 10} more" if len(report.orphaned) > 10 else ""
+        print(f"orphaned items (progress kept, card no longer in a deck): "
+              f"{len(report.orphaned)}: {shown}{more}", file=out)
+    if not report.decks and not report.orphaned:
+        print("no decks", file=out)
+    return EXIT_OK
+
+
+def review_log(paths: Paths, deck_id: str | None, *, out: TextIO, err: TextIO) -> int:
+    """The review log (of every deck, or `deck_id`) as JSON lines, oldest first."""
+    store = _readonly_store(paths)
+    if store is None:
+        _no_progress(paths, err)
+        return EXIT_OK
+    with store:
+        for record in store.reviews(deck_id):
+            out.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
+    """Recompute every item's state from the review log; say how many differed."""
+    from briefing_quiz.core.errors import StoreError
+    from briefing_quiz.core.progress.store import NoProgressError, Store
+
+    try:
+        store = Store.open(paths.data_file, create=False)
+    except NoProgressError:
+        _no_progress(paths, err, "; nothing to rebuild")
+        return EXIT_OK
+    with store:
+        check = store.integrity_check()
+        if check != "ok":
+            raise StoreError(f"{paths.data_file} is damaged ({check.splitlines()[0]}); "
+                             "restore a backup before rebuilding")
+        before = store.states()
+        count = store.rebuild()
+        after = store.states()
+        differed = sum(1 for key in before.keys() | after.keys()
+                       if before.get(key) != after.get(key))
+        reviews = sum(1 for _ in store.reviews())
+    print(f"rebuilt {count} items from {reviews} reviews in {paths.data_file}; "
+          f"{differed} differed from the stored state", file=out)
+    return EXIT_OK
+
+
+def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextIO,
+          err: TextIO) -> int:
+    """Set (`at`, local time), clear, or show the time of a deck's briefing and its readiness."""
+    from briefing_quiz.core.progress.store import NoProgressError, Store
+    from briefing_quiz.core.study.briefing_session import briefing_status, set_briefing
+    from briefing_quiz.core.study.readiness import format_local
+
+    if at is not None and clear:
+        raise BriefingQuizError("give either --at TIME or --clear, not both")
+    config, deck = one_deck(paths, [deck_id], "brief", err)
+    now = utc_now()
+    how = f'briefing-quiz brief {deck.id} --at "YYYY-MM-DD HH:MM"'
+    if clear:
+        try:
+            store = Store.open(paths.data_file, create=False)
+        except NoProgressError:
+            print(f"{deck.id}: no briefing time was set", file=out)
+            return EXIT_OK
+        with store:
+            cleared = store.clear_briefing_target(deck.id)
+        print(f"{deck.id}: briefing time cleared" if cleared
+              else f"{deck.id}: no briefing time was set", file=out)
+        return EXIT_OK
+    if at is not None:
+        with Store.open(paths.data_file) as store:
+            set_briefing(store, deck.id, at, now=now)  # local time of this machine
+            status = briefing_status(deck, store, config, now=now)
+    else:
+        readonly = _readonly_store(paths)
+        status = None
+        if readonly is not None:
+            with readonly:
+                status = briefing_status(deck, readonly, config, now=now)
+    if status is None:
+        print(f"{deck.id}: no briefing time set; set one with: {how}", file=out)
+        return EXIT_OK
+    verb = "set to" if at is not None else "at"
+    print(f"{deck.id}: briefing {verb} {format_local(status.at)} ({status.countdown()})", file=out)
+    if status.readiness is None:
+        print(f"the briefing time has passed: set a new one with {how}", file=out)
+        return EXIT_OK
+    ready = status.readiness
+    weakest = _weakest(ready)
+    print(f"readiness {ready.percent}% ({ready.items} items)"
+          + (f" — weakest: {weakest}" if weakest else ""), file=out)
+    return EXIT_OK
+
+
+def sheet(paths: Paths, deck_id: str, *, fmt: Literal["md", "txt"], out: TextIO, err: TextIO) -> int:
+    """A deck's facts, weakest first, as Markdown (`md`) or text (`txt`)."""
+    from briefing_quiz.core.study.sheet import build_sheet
+
+    config, deck = one_deck(paths, [deck_id], "sheet", err)
+    store = _readonly_store(paths)  # None: nothing studied yet, every fact is shown as new
+    try:
+        text = build_sheet(deck, store, config, now=utc_now(), fmt=fmt)
+    finally:
+        if store is not None:
+            store.close()
+    out.write(text)
+    return EXIT_OK

@@ -1,0 +1,56 @@
+"""What every command that studies or reports progress reads first: the settings and the decks.
+
+Used by the command line (`study --plain`, `stats`, `brief`, `sheet`) and plain mode; the app's
+backend loads the same way (`Backend.load_sync`). Decks load inside `paused_collector()`, as
+every deck load of the program does (see `gc_policy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.paths import Paths
+from briefing_quiz.services.gc_policy import paused_collector
+
+if TYPE_CHECKING:
+    from briefing_quiz.config import Config
+    from briefing_quiz.core.model import Deck
+
+__all__ = ["load_study_inputs", "one_deck"]
+
+
+def load_study_inputs(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> tuple[Config,
+                                                                                      list[Deck]]:
+    """The settings and the decks to study: every deck found, or those in `deck_ids` (in that
+    order). Decks that fail to load are listed on `stderr`, one problem a line; the rest are used.
+    An unknown deck id, or nothing to study, is a BriefingQuizError."""
+    from briefing_quiz.config import load_config
+    from briefing_quiz.core.deckfile import find_deck_files, load_decks
+    from briefing_quiz.core.deckfile.cache import DeckCache
+
+    config = load_config(paths.config_file)
+    with paused_collector():
+        loaded = load_decks(find_deck_files(paths.deck_dirs), DeckCache.at(paths.cache_dir))
+    for failure in loaded.failures:
+        for problem in failure.problems:
+            stderr.write(f"briefing-quiz: skipped deck: {problem}\n")
+    by_id = {d.id: d for d in loaded.decks}
+    unknown = [d for d in deck_ids if d not in by_id]
+    if unknown:
+        known = ", ".join(sorted(by_id)) or "none"
+        raise BriefingQuizError(f"no deck with id {', '.join(map(repr, unknown))} (decks: {known})")
+    decks = [by_id[d] for d in dict.fromkeys(deck_ids)] if deck_ids else loaded.decks
+    return config, decks
+
+
+def one_deck(paths: Paths, deck_ids: Sequence[str], what: str,
+             stderr: TextIO) -> tuple[Config, Deck]:
+    """The settings and the one deck a briefing command works on (an unknown id: an error naming
+    the known ones; `what` names the command in the error)."""
+    config, decks = load_study_inputs(paths, deck_ids, stderr)
+    if len(decks) != 1:
+        known = ", ".join(sorted(d.id for d in decks)) or "none"
+        raise BriefingQuizError(f"{what} works on one deck: name it (decks: {known})")
+    return config, decks[0]
