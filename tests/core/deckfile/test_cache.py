@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from briefing_quiz.core.deckfile import cache as cache_module
+from briefing_quiz.core.deckfile import fast as fast_module
 from briefing_quiz.core.deckfile import load as decks_module
 from briefing_quiz.core.deckfile import load_deck, load_decks, loads_deck
 from briefing_quiz.core.deckfile.cache import DeckCache, DeckSummary
@@ -232,13 +233,13 @@ def test_an_edit_reuses_the_unchanged_cards(deck_file: Path, tmp_path: Path,
     cache = DeckCache(tmp_path / "cache")
     load_deck(deck_file, cache)
     read: list[str] = []
-    card_table = decks_module._card_table
+    card_table = fast_module._card_table
 
     def counting(chunk: str) -> Any:
         read.append(chunk)
         return card_table(chunk)
 
-    monkeypatch.setattr(decks_module, "_card_table", counting)
+    monkeypatch.setattr(fast_module, "_card_table", counting)
     text = deck_file.read_text(encoding="utf-8")
     edits = [
         text.replace('title = "Benchmark', 'title = "Edited', 1),                # preamble only

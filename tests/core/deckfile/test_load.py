@@ -14,18 +14,13 @@ from types import ModuleType
 import pytest
 import tomli
 
-from briefing_quiz.core.deckfile import load as decks_module
-from briefing_quiz.core.deckfile.load import (
-    DeckLoad,
-    _fast_cards,
-    _scan_positions,
-    _Validator,
-    find_deck_files,
-    load_deck,
-    load_decks,
-    loads_deck,
-    parse_tolerance,
-)
+from briefing_quiz.core.deckfile import read as read_module
+from briefing_quiz.core.deckfile.fast import _fast_cards
+from briefing_quiz.core.deckfile.load import DeckLoad, load_deck, load_decks, loads_deck
+from briefing_quiz.core.deckfile.positions import _scan_positions
+from briefing_quiz.core.deckfile.read import find_deck_files
+from briefing_quiz.core.deckfile.rules import parse_tolerance
+from briefing_quiz.core.deckfile.validate import _Validator
 from briefing_quiz.core.errors import DeckError, Problem
 from briefing_quiz.core.model import (
     BasicCard,
@@ -297,13 +292,13 @@ def test_fifo_is_not_opened(tmp_path: Path) -> None:
 def test_huge_file_is_refused_without_reading(tmp_path: Path) -> None:
     huge = tmp_path / "huge.toml"
     with open(huge, "wb") as file:  # sparse: costs no disk
-        file.truncate(decks_module.MAX_DECK_BYTES + 1)
+        file.truncate(read_module.MAX_DECK_BYTES + 1)
     assert problems_of(huge) == [
         (None, None, None, "the file is larger than 50 MB; a deck file should be far smaller")]
 
 
 def test_huge_bytes_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(decks_module, "MAX_DECK_BYTES", 10 * 1024 * 1024)
+    monkeypatch.setattr(read_module, "MAX_DECK_BYTES", 10 * 1024 * 1024)
     problems = load_text("#" * (10 * 1024 * 1024 + 1))
     assert [p.message for p in problems] == [
         "the file is larger than 10 MB; a deck file should be far smaller"]

@@ -15,16 +15,16 @@ import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing_quiz.core.deckfile.load import (
+from briefing_quiz.core.deckfile.fast import _parse_simple
+from briefing_quiz.core.deckfile.load import loads_deck
+from briefing_quiz.core.deckfile.positions import _scan_positions
+from briefing_quiz.core.deckfile.rules import (
     MAX_CHOICES,
     MAX_ORDER_ITEMS,
     MIN_CHOICES,
     MIN_ORDER_ITEMS,
-    _parse_simple,
-    _scan_positions,
-    _Validator,
-    loads_deck,
 )
+from briefing_quiz.core.deckfile.validate import _Validator
 from briefing_quiz.core.errors import DeckError
 from briefing_quiz.core.model import (
     CARD_TYPES,
@@ -371,7 +371,7 @@ def assert_simple_parse_agrees(text: str) -> None:
 def test_simple_parse_reads_usual_decks_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """The example deck and a generated one are read without tomli on any card (else the fast
     reader would be dead code here), with tomli's values and the scanner's header lines."""
-    import briefing_quiz.core.deckfile.load as decks
+    import briefing_quiz.core.deckfile.fast as decks
     from tests.core.deckfile.test_cache import generate_deck
 
     monkeypatch.setattr(decks, "_card_table_by_tomli", None)  # called only for unusual cards

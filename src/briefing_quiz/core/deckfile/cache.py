@@ -10,8 +10,8 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
   `touch -r`); hashing a 5 MB deck costs about 3 ms, far below the parse it saves (~200 ms), so
   the content itself is the key and a `touch` alone does not even cost a parse;
 - the loader's code version: a digest of the source of every module that decides what a deck file
-  becomes (`_LOADER_MODULES`: this one, `decks`, `model`, `cloze`, `_construct`), the cache
-  format and the Python version. Editing the loader invalidates every entry, without anyone
+  becomes (`_LOADER_MODULES`: every module of this package, `model`, `cloze`, `fast_construct`),
+  the cache format and the Python version. Editing the loader invalidates every entry, without anyone
   having to bump a number.
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
@@ -19,7 +19,7 @@ bytes, and the deck's summary: id, title, number of review items), the text of e
 and the body (per-type columns of field values), each as its length, its crc32 and its `marshal`
 bytes (never code: `marshal.loads` builds only data, and nothing in it is called). The head comes
 first so that a changed deck is found to be a miss without reading the rest; a hit skips the
-texts. Cards are rebuilt column by column (`_construct.column_constructor`), which is what makes
+texts. Cards are rebuilt column by column (`fast_construct.column_constructor`), which is what makes
 a hit cheap. `summaries` reads the heads alone, with the checks of a hit, so that the app can
 list the decks before it loads them (this module imports the model only to build a deck).
 A truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the entry
@@ -28,7 +28,7 @@ that cannot be written only costs the speed-up. Decks with errors are never stor
 
 A miss on a deck loaded before (an edit) still uses the entry: `previous` gives the deck it held
 and its cards' texts, and the loader reuses every card whose `[[cards]]` table text is unchanged
-(`decks._load_reusing`), so saving one edited card re-reads that card, not the deck.
+(`fast._load_reusing`), so saving one edited card re-reads that card, not the deck.
 """
 
 from __future__ import annotations
@@ -85,19 +85,12 @@ class _Layout(NamedTuple):
 
 @cache
 def _layout() -> _Layout:
+    from briefing_quiz.core.deckfile.rules import CARD_RULES
     from briefing_quiz.core.fast_construct import column_constructor
-    from briefing_quiz.core.model import (
-        BasicCard,
-        ChoiceCard,
-        ClozeCard,
-        ClozeDeletion,
-        OrderCard,
-        TrueFalseCard,
-        TypedCard,
-    )
+    from briefing_quiz.core.model import ClozeDeletion
 
-    classes: tuple[type[Card], ...] = (BasicCard, TypedCard, ChoiceCard, TrueFalseCard, ClozeCard,
-                                       OrderCard)
+    # The card types of the rules, in their order: a card's type is stored as its index here.
+    classes = tuple(rule.cls for rule in CARD_RULES.values())
     stored = {cls: tuple(f.name for f in fields(cls) if f.name not in ("deck_id", "path"))
               for cls in classes}
     deletion_fields = tuple(f.name for f in fields(ClozeDeletion))
@@ -117,7 +110,9 @@ _BAD_ENTRY = (ValueError, TypeError, EOFError, IndexError, KeyError, AttributeEr
 
 
 #: The modules that decide what a deck file becomes (their source is the loader's code version).
-_LOADER_MODULES = ("deckfile.load", "deckfile.cache", "deckfile.read", "model", "cloze", "fast_construct")
+_LOADER_MODULES = ("deckfile.load", "deckfile.rules", "deckfile.validate", "deckfile.fast",
+                   "deckfile.positions", "deckfile.cache", "deckfile.read", "model", "cloze",
+                   "fast_construct")
 
 
 @cache
