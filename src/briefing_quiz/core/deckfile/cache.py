@@ -7,12 +7,12 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
 - a digest (SHA-256, first 128 bits) of the deck's bytes, and their length. Size + mtime + inode
   alone would miss an edit that keeps the size within one tick of the file system's clock (mtime
   comes from the kernel's coarse clock), or a copy that keeps the mtime (`cp -p`, `rsync -t`,
-  `touch -r`); hashing a 5 MB deck costs about 3 ms, far below the parse it saves (~200 ms), so
-  the content itself is the key and a `touch` alone does not even cost a parse;
+  `touch -r`); hashing a deck costs a small fraction of the parse it saves, so the content
+  itself is the key and a `touch` alone does not even cost a parse;
 - the loader's code version: a digest of the source of every module that decides what a deck file
   becomes (`_LOADER_MODULES`: every module of this package, `model`, `cloze`, `fast_construct`),
-  the cache format and the Python version. Editing the loader invalidates every entry, without anyone
-  having to bump a number.
+  the cache format and the Python version. Editing the loader invalidates every entry, without
+  anyone having to bump a number.
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
 bytes, and the deck's summary: id, title, number of review items), the text of each card's table,
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 # The model and the column constructors are imported when an entry is first built or rebuilt
 # (`_layout`), not with this module: reading the summaries (`DeckCache.summaries`) happens
-# before the decks screen's first listing, and the model's import alone costs 10-25 ms there.
+# before the decks screen's first listing, which the model's import would delay.
 
 __all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version"]
 
@@ -65,8 +65,8 @@ __all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version"]
 CACHE_FORMAT = 3
 MAGIC = b"bq-deck-cache\x00\x00\x03"
 _HEAD_READ = 4096  # bytes read first: the magic and the head of any entry fit
-# Version 2 does not track shared objects (a deck's values are not shared): measured on the
-# 10k-card deck, it writes the body about 20% faster and reads it back 15-30% faster than 4.
+# Version 2 does not track shared objects, and a deck's values are not shared: it writes and
+# reads the body faster than the default version 4, which does.
 _MARSHAL_VERSION = 2
 
 
@@ -286,8 +286,8 @@ class DeckCache:
 
 
 def _digest(data: bytes) -> bytes:
-    # SHA-256 rather than BLAKE2b: with the SHA instructions of most CPUs since about 2017, OpenSSL
-    # hashes a 4 MB deck in ~2.7 ms against ~7 ms, and the digest is on every start-up's path.
+    # SHA-256 rather than BLAKE2b: OpenSSL uses the SHA instructions most CPUs now have, which
+    # makes it the faster of the two, and the digest is on every start-up's path.
     return hashlib.sha256(data).digest()[:16]
 
 

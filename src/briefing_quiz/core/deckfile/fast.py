@@ -161,8 +161,8 @@ class _NotReusable(Exception):
 
 def _load_reusing(data: bytes, path: Path | None, old: Deck, old_parts: Sequence[str],
                   ) -> tuple[Deck, list[str]] | None:
-    """`load._load_text(data, path)` for a changed deck file, reusing the cards of `old` (loaded from
-    the same path by this loader, its card tables' texts `old_parts`) whose table text is
+    """`load._load_text(data, path)` for a changed deck file, reusing the cards of `old` (loaded
+    from the same path by this loader, its card tables' texts `old_parts`) whose table text is
     unchanged; None when it cannot, and for any problem (the full load then reports it).
 
     Sound for the reasons `_parse_simple` is: the preamble is read by tomli and must not define

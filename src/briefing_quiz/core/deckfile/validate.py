@@ -213,8 +213,8 @@ class _Validator:
         if fmt is _MISSING:
             self.add(Messages.FORMAT_MISSING.format(version=FORMAT_VERSION), ())
         elif type(fmt) is not int:
-            self.add(Messages.NOT_KIND.format(key="format", expected="an integer", kind=kind_of(fmt)),
-                     ("format",))
+            self.add(Messages.NOT_KIND.format(key="format", expected="an integer",
+                                              kind=kind_of(fmt)), ("format",))
         elif fmt != FORMAT_VERSION:
             # A different format is a different language: stop here rather than report noise.
             self.add(Messages.FORMAT_UNSUPPORTED.format(fmt=fmt, version=FORMAT_VERSION),
