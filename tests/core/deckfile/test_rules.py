@@ -4,12 +4,18 @@ path accepts, together; and the tolerance forms the rules read."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
 from briefing_quiz.core.deckfile import fast, rules
 from briefing_quiz.core.deckfile.load import loads_deck
-from briefing_quiz.core.deckfile.rules import CARD_RULES, CardRule, parse_tolerance
+from briefing_quiz.core.deckfile.rules import (
+    CARD_RULES,
+    COMMON_CARD_KEYS,
+    CardRule,
+    parse_tolerance,
+)
 from briefing_quiz.core.deckfile.validate import _Validator
 from briefing_quiz.core.errors import DeckError
 from briefing_quiz.core.model import Card, ChoiceCard, OrderCard, Tolerance
@@ -84,6 +90,40 @@ def test_order_items_follow_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
     with_limit(monkeypatch, "order", "items", high=4)
     made, messages = fast_and_validator(PREAMBLE + ORDER)
     assert made is None and messages == ["'items' must have 2 to 4 items, not 5"]
+
+
+#: A valid card of each type with every key the table allows it.
+FULL_CARDS: dict[str, dict[str, object]] = {
+    "basic": {"question": "Q?", "answer": "A"},
+    "typed": {"question": "Q?", "answer": "5 km", "accept": ["five km"], "tolerance": "5%"},
+    "choice": {"question": "Q?", "choices": ["A", "B"], "answer": "A"},
+    "truefalse": {"statement": "S.", "answer": True},
+    "cloze": {"text": "{{c1::x}} y"},
+    "order": {"question": "Q?", "items": ["1", "2"]},
+}
+
+
+def card_text(table: dict[str, object]) -> str:
+    return "\n[[cards]]\n" + "".join(
+        f"{key} = {'true' if value is True else json.dumps(value)}\n" for key, value in table.items())
+
+
+@pytest.mark.parametrize("card_type", sorted(FULL_CARDS))
+def test_both_builders_require_what_the_table_requires(card_type: str) -> None:
+    rule = CARD_RULES[card_type]
+    assert set(FULL_CARDS[card_type]) == {key.name for key in rule.keys}
+    full = {"id": "c", "type": card_type, "tags": ["t"], "source": "s", "explain": "e",
+            **FULL_CARDS[card_type]}
+    made, messages = fast_and_validator(PREAMBLE + card_text(full))
+    assert made is not None and messages == []
+    for key in (*COMMON_CARD_KEYS, *rule.keys):
+        without = {name: value for name, value in full.items() if name != key.name}
+        made, messages = fast_and_validator(PREAMBLE + card_text(without))
+        if key.required:
+            assert made is None, key.name
+            assert len(messages) == 1 and f"missing '{key.name}'" in messages[0], key.name
+        else:
+            assert made is not None and messages == [], key.name
 
 
 def test_the_table_names_every_card_type_of_the_model() -> None:

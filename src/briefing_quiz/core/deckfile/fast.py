@@ -318,6 +318,11 @@ def _fast_builder(  # noqa: C901
     choice_rule, order_rule = CARD_RULES["choice"].key("choices"), CARD_RULES["order"].key("items")
     min_choices, max_choices = choice_rule.low, _most(choice_rule.high)
     min_items, max_items = order_rule.low, _most(order_rule.high)
+    # How many keys of its own each type requires: a card with exactly those (and the common keys
+    # counted below) has no unknown key.
+    n_basic, n_typed, n_choice, n_truefalse, n_cloze, n_order = (
+        CARD_RULES[name].required() for name in ("basic", "typed", "choice", "truefalse", "cloze",
+                                                  "order"))
 
     def build(raw: dict[str, Any], line: int) -> Card | None:  # noqa: C901 (see above)
         get = raw.get
@@ -341,7 +346,7 @@ def _fast_builder(  # noqa: C901
 
         if card_type == "choice":
             question, choices, answer = raw["question"], raw["choices"], raw["answer"]
-            if not (len(raw) == keys + 3 and strip(question) and type(choices) is list
+            if not (len(raw) == keys + n_choice and strip(question) and type(choices) is list
                     and min_choices <= len(choices) <= max_choices
                     and all(map(strip, choices)) and len(set(choices)) == len(choices)):
                 return None
@@ -366,7 +371,7 @@ def _fast_builder(  # noqa: C901
             if not (strip(question) and strip(answer)):
                 return None
             accept, tolerance = get("accept"), get("tolerance")
-            keys += 2
+            keys += n_typed
             if accept is None:
                 accept = ()
             elif type(accept) is list and all(map(strip, accept)):
@@ -388,7 +393,7 @@ def _fast_builder(  # noqa: C901
 
         if card_type == "truefalse":
             statement, answer = raw["statement"], raw["answer"]
-            if len(raw) != keys + 2 or not strip(statement) or type(answer) is not bool:
+            if len(raw) != keys + n_truefalse or not strip(statement) or type(answer) is not bool:
                 return None
             return _new_truefalse(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
                                   explain=explain, path=path, line=line,
@@ -396,7 +401,7 @@ def _fast_builder(  # noqa: C901
 
         if card_type == "cloze":
             text = raw["text"]
-            if len(raw) != keys + 1 or not strip(text):
+            if len(raw) != keys + n_cloze or not strip(text):
                 return None
             try:
                 deletions = parse_cloze(text)
@@ -408,7 +413,7 @@ def _fast_builder(  # noqa: C901
 
         if card_type == "basic":
             question, answer = raw["question"], raw["answer"]
-            if len(raw) != keys + 2 or not (strip(question) and strip(answer)):
+            if len(raw) != keys + n_basic or not (strip(question) and strip(answer)):
                 return None
             return _new_basic(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
                               explain=explain, path=path, line=line,
@@ -416,7 +421,7 @@ def _fast_builder(  # noqa: C901
 
         if card_type == "order":
             question, items = raw["question"], raw["items"]
-            if not (len(raw) == keys + 2 and strip(question) and type(items) is list
+            if not (len(raw) == keys + n_order and strip(question) and type(items) is list
                     and min_items <= len(items) <= max_items
                     and all(map(strip, items)) and len(set(items)) == len(items)):
                 return None

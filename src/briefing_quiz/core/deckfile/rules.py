@@ -2,10 +2,11 @@
 
 Both readers of a card read this table: the validator (`validate.py`, which decides and writes the
 messages) and the fast builder (`fast.py`, which builds valid cards without messages and declines
-anything else). So a limit such as the number of choices, whether a key is required, or which
-keys a card type allows is changed here, once, and both follow (tests/core/deckfile/test_rules.py
-proves it for the limits). A new key or card type still needs code in both builders and in the
-model: the table says what is allowed, the builders say what a value becomes.
+anything else). So a limit such as the number of choices, or the keys a card type allows, is
+changed here, once, and both follow (tests/core/deckfile/test_rules.py proves it). What each
+value becomes is code in both builders: a new key or card type, or a required key made optional,
+needs code there and in the model too (test_rules.py checks that both builders treat every key
+as required or optional as the table says).
 
 The deck cache stores cards by the model classes named here (`CardRule.cls`), in this order.
 """

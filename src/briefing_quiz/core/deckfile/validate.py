@@ -52,7 +52,7 @@ from briefing_quiz.core.model import (
 __all__: list[str] = []
 
 #: Builds every card of a deck if all are valid, else None: (tables, header lines, deck id, path).
-FastCards = Callable[[list[Any], list[int], str, "Path | None"], "list[Card] | None"]
+FastCards = Callable[[list[Any], list[int], str, Path | None], list[Card] | None]
 
 _MISSING: Any = object()
 
