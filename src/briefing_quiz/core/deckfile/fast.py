@@ -1,9 +1,10 @@
 """The fast path of the loader: it may decline, it never decides.
 
-What it buys: a valid deck loads in less time than `tomli` alone takes to parse it (the ratio
-`benchmarks/bench_deck_load.py` reports, and `benchmarks/README.md` records), and an edited deck
-in the deck cache re-reads only its changed cards. Three tricks, each checked against the slow path
-by tests/core/deckfile/test_fast.py and the property tests:
+What it buys (`benchmarks/bench_deck_load.py`, 10,000 cards, CPU time): `loads_deck` takes about
+0.85x the time `tomli.loads` alone takes, and about 1.6x with this module off, so it halves the
+load; an edited deck in the deck cache re-reads only its changed cards, about 3.5x faster than
+with this module off. Three tricks, each checked against the slow path by
+tests/core/deckfile/test_fast.py and the property tests:
 
 - `_parse_simple`: the document `tomli.loads` would return, for a deck written simply, at about
   half tomli's cost: the text is cut at its `[[cards]]` lines, tomli reads the part before them,
