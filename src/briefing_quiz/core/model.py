@@ -1,4 +1,4 @@
-"""The deck model: frozen, validated values produced by `core.decks` and read by everything else.
+"""The deck model: frozen, validated values produced by `core.deckfile` and read by everything else.
 
 A *card* is what a deck author writes. A *review item* is what the scheduler schedules: every card has
 one item (number 0) except cloze cards, which have one per deletion number (c1 -> 1, c2 -> 2, ...).

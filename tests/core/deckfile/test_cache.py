@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 
 from briefing_quiz.core.deckfile import cache as cache_module
+from briefing_quiz.core.deckfile import fast as fast_module
 from briefing_quiz.core.deckfile import load as decks_module
 from briefing_quiz.core.deckfile import load_deck, load_decks, loads_deck
 from briefing_quiz.core.deckfile.cache import DeckCache, DeckSummary
 from briefing_quiz.core.errors import DeckError
+from tests.conftest import DeckWriter
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -36,13 +38,10 @@ def generate_deck(cards: int, seed: int) -> str:
     return text
 
 
-def write_deck(path: Path, deck_id: str, title: str) -> Path:
+def one_card_deck(deck_id: str, title: str) -> str:
     """A valid one-card deck."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'format = 1\n\n[deck]\nid = "{deck_id}"\ntitle = "{title}"\n\n'
-                    '[[cards]]\nid = "c1"\ntype = "basic"\nquestion = "Q?"\nanswer = "A"\n',
-                    encoding="utf-8")
-    return path
+    return (f'format = 1\n\n[deck]\nid = "{deck_id}"\ntitle = "{title}"\n\n'
+            '[[cards]]\nid = "c1"\ntype = "basic"\nquestion = "Q?"\nanswer = "A"\n')
 
 
 @pytest.fixture
@@ -232,13 +231,13 @@ def test_an_edit_reuses_the_unchanged_cards(deck_file: Path, tmp_path: Path,
     cache = DeckCache(tmp_path / "cache")
     load_deck(deck_file, cache)
     read: list[str] = []
-    card_table = decks_module._card_table
+    card_table = fast_module._card_table
 
     def counting(chunk: str) -> Any:
         read.append(chunk)
         return card_table(chunk)
 
-    monkeypatch.setattr(decks_module, "_card_table", counting)
+    monkeypatch.setattr(fast_module, "_card_table", counting)
     text = deck_file.read_text(encoding="utf-8")
     edits = [
         text.replace('title = "Benchmark', 'title = "Edited', 1),                # preamble only
@@ -309,9 +308,10 @@ def _items(deck_file: Path) -> int:
 
 
 def test_summaries_give_each_cached_deck_without_loading_it(deck_file: Path, tmp_path: Path,
-                                                            parses: list[Path | None]) -> None:
+                                                            parses: list[Path | None],
+                                                            write_deck: DeckWriter) -> None:
     cache = DeckCache(tmp_path / "cache")
-    other = write_deck(tmp_path / "decks" / "other.toml", "other", "Other deck")
+    other = write_deck(one_card_deck("other", "Other deck"), "other.toml")
     assert cache.summaries([deck_file, other]) is None  # nothing cached yet
     loaded = load_decks([deck_file, other], cache).decks
     assert len(parses) == 2
@@ -325,13 +325,14 @@ def test_summaries_give_each_cached_deck_without_loading_it(deck_file: Path, tmp
 
 
 def test_summaries_are_none_unless_every_entry_is_fresh(deck_file: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        write_deck: DeckWriter) -> None:
     cache = DeckCache(tmp_path / "cache")
-    other = write_deck(tmp_path / "decks" / "other.toml", "other", "Other deck")
+    other = write_deck(one_card_deck("other", "Other deck"), "other.toml")
     load_decks([deck_file, other], cache)
     assert cache.summaries([deck_file, other]) is not None
     # A new deck file, not loaded yet.
-    new = write_deck(tmp_path / "decks" / "new.toml", "new", "New deck")
+    new = write_deck(one_card_deck("new", "New deck"), "new.toml")
     assert cache.summaries([deck_file, other, new]) is None
     new.unlink()
     # An edit of the same size (and the same mtime): the digest tells.
@@ -357,19 +358,21 @@ def test_summaries_are_none_unless_every_entry_is_fresh(deck_file: Path, tmp_pat
     assert cache.summaries([deck_file, other]) is None
 
 
-def test_summaries_are_none_when_two_files_share_a_deck_id(tmp_path: Path) -> None:
+def test_summaries_are_none_when_two_files_share_a_deck_id(tmp_path: Path,
+                                                           write_deck: DeckWriter) -> None:
     cache = DeckCache(tmp_path / "cache")
-    first = write_deck(tmp_path / "decks" / "a.toml", "same", "First")
-    second = write_deck(tmp_path / "decks" / "b.toml", "same", "Second")
+    first = write_deck(one_card_deck("same", "First"), "a.toml")
+    second = write_deck(one_card_deck("same", "Second"), "b.toml")
     load = load_decks([first, second], cache)
     assert len(load.decks) == 1 and len(load.failures) == 1
     assert cache.summaries([first]) is not None and cache.summaries([second]) is not None
     assert cache.summaries([first, second]) is None
 
 
-def test_a_title_too_long_for_the_head_is_cached_without_a_summary(tmp_path: Path) -> None:
+def test_a_title_too_long_for_the_head_is_cached_without_a_summary(
+        tmp_path: Path, write_deck: DeckWriter) -> None:
     cache = DeckCache(tmp_path / "cache")
-    path = write_deck(tmp_path / "decks" / "long.toml", "long", "T" * 5000)
+    path = write_deck(one_card_deck("long", "T" * 5000), "long.toml")
     deck = load_deck(path, cache)
     assert cache.get(path, path.read_bytes()) == deck
     assert cache.summaries([path]) is None

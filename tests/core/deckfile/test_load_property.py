@@ -1,30 +1,29 @@
 """Property tests of the deck loader: garbled decks never raise anything but DeckError, problems
-are well formed, and every deck that loads satisfies the model's invariants."""
+are well formed, every deck that loads satisfies the model's invariants, and the fast path
+switched off gives the same deck or the same problems (`load`). The fast path's own properties
+are in test_fast.py, the position scanner's in test_positions.py."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing_quiz.core.deckfile.load import (
+from briefing_quiz.core.deckfile import fast as fast_module
+from briefing_quiz.core.deckfile.load import loads_deck
+from briefing_quiz.core.deckfile.rules import (
     MAX_CHOICES,
     MAX_ORDER_ITEMS,
     MIN_CHOICES,
     MIN_ORDER_ITEMS,
-    _parse_simple,
-    _scan_positions,
-    _Validator,
-    loads_deck,
 )
+from briefing_quiz.core.deckfile.validate import _Validator
 from briefing_quiz.core.errors import DeckError
 from briefing_quiz.core.model import (
     CARD_TYPES,
@@ -54,11 +53,26 @@ EXAMPLE_DOC = tomli.loads(EXAMPLE)
 
 
 def load(data: bytes) -> Deck | DeckError:
-    """The deck, or the DeckError; any other exception fails the test."""
+    """The deck, or the DeckError; any other exception fails the test. Loaded with the fast path
+    on and off: the outcome must be the same deck, or the same problems."""
+    fast_on = load_with(data, fast=True)
+    fast_off = load_with(data, fast=False)
+    if isinstance(fast_on, DeckError):
+        assert isinstance(fast_off, DeckError) and fast_off.problems == fast_on.problems
+    else:
+        assert fast_off == fast_on
+    return fast_on
+
+
+def load_with(data: bytes, *, fast: bool) -> Deck | DeckError:
+    was = fast_module.ENABLED
+    fast_module.ENABLED = fast  # not monkeypatch: hypothesis runs many examples per test call
     try:
         return loads_deck(data, PATH)
     except DeckError as error:
         return error
+    finally:
+        fast_module.ENABLED = was
 
 
 def check_outcome(outcome: Deck | DeckError, text: str | None) -> None:
@@ -272,126 +286,3 @@ def test_serializer_round_trips_the_example() -> None:
 @given(mutated_documents())
 def test_random_values_in_random_keys(text: str) -> None:
     check_outcome(load(text.encode()), text)
-
-
-@settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated_documents())
-def test_positions_by_region_equal_positions_in_the_whole_file(text: str) -> None:
-    """Problems are placed by scanning only the card (or the part before the cards) they are in;
-    that must give the place a scan of the whole file gives."""
-    validator = _Validator(PATH, text)
-    with contextlib.suppress(DeckError):  # the problems are what this test looks at
-        validator.deck(tomli.loads(text))
-    whole = _scan_positions(text)
-    for pending in validator.pending:
-        assert validator.locate(pending.loc) == (whole.locate(pending.loc) if pending.loc
-                                                 else (None, None))
-
-
-@settings(deadline=None, max_examples=200)
-@given(st.text(max_size=300))
-def test_position_scanner_never_raises(text: str) -> None:
-    positions = _scan_positions(text)
-    for line, column in [*positions.keys.values(), *positions.headers.values()]:
-        assert 1 <= line <= text.count("\n") + 1 and column >= 1
-
-
-# --- the simple parse means exactly what tomli means ---------------------------------------------
-
-# Pieces that matter to TOML strings, comments, arrays and headers, and to the cut at [[cards]];
-# harmless ones drawn more often, so that most texts parse and values are compared.
-SAFE_PIECES = st.sampled_from(["a", " ", "é", "#", "[", "]", ",", "=", "\t", "{{c1::x}}", "."])
-WILD_PIECES = st.sampled_from(['"', "'", "\\", "\n", "\r", "\x01", "\x7f", "\\n", "\\u00e9",
-                               "\\x41", "\\e", '"""', "'''", "\n[[cards]]\n", "\r\n"])
-FRAGMENTS = st.lists(SAFE_PIECES | SAFE_PIECES | SAFE_PIECES | SAFE_PIECES | WILD_PIECES,
-                     max_size=4).map("".join)
-GOOD_VALUES = st.sampled_from(['"{}"', "'{}'", '["{}", \'b\']', '[ "{}" ,"c",]', "true", "false"])
-ODD_VALUES = st.sampled_from(["[{}]", "{}", '"""{}"""', "'''{}'''", "1", '{{a = "{}"}}'])
-VALUE_FORMS = GOOD_VALUES | GOOD_VALUES | ODD_VALUES
-GOOD_KEYS = st.sampled_from(["id", "type", "question", "answer", "tags", "source", "explain", "text",
-                             "items", "choices", "a-b_1", "7", "", "# note"])
-ODD_KEYS = st.sampled_from(["a.b", '"id"', "id ", " id", "[[cards]]", " [[cards]]", "[cards.sub]",
-                            "[deck]", "[[cards.sub]]", "[[ cards ]]"])
-KEY_FORMS = GOOD_KEYS | GOOD_KEYS | GOOD_KEYS | ODD_KEYS
-
-
-@st.composite
-def card_table_lines(draw: st.DrawFn) -> str:
-    key = draw(KEY_FORMS)
-    if not key.strip() or key.lstrip()[0] in "[#":
-        return key
-    value = draw(VALUE_FORMS).format(draw(FRAGMENTS))
-    equals = draw(st.sampled_from(["=", " = ", "\t=  "]))
-    ending = draw(st.sampled_from(["", "", " ", " # c", "#c", "\t", "\r", "#\x01"]))
-    return f"{key}{equals}{value}{ending}"
-
-
-def _key_of(line: str) -> str:
-    return line.split("=")[0]
-
-
-@st.composite
-def simple_decks(draw: st.DrawFn) -> str:
-    good = st.sampled_from(['format = 1\n[deck]\nid = "d"\ntitle = "T"\n', "",
-                            "[deck]\nid='d' # [[cards]]\n", 'a = """\n[[cards]]\n"""'])
-    odd = st.sampled_from(['format = 1\ndescription = """\n', "cards = 1\n", "[cards.x]\n",
-                           "a = [\n", "a = [\n[[cards]]\n]\n"])
-    preamble = draw(good | good | odd)
-    newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
-    # Mostly distinct keys ("id" and "id " are the same key to TOML: a key given twice).
-    cards = draw(st.lists(st.lists(card_table_lines(), max_size=4, unique_by=_key_of), max_size=4))
-    text = preamble + "".join("\n[[cards]]\n" + "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
-                              for lines in cards)
-    return text.replace("\n", newline)
-
-
-@settings(deadline=None, max_examples=600, suppress_health_check=[HealthCheck.too_slow])
-@given(simple_decks())
-def test_simple_parse_equals_tomli_or_declines(text: str) -> None:
-    """`_parse_simple` either declines or returns exactly tomli's document, and the lines of the
-    [[cards]] headers the position scanner finds."""
-    assert_simple_parse_agrees(text)
-
-
-def assert_simple_parse_agrees(text: str) -> None:
-    """`_parse_simple(text)` declines, or gives tomli's document and the scanner's header lines;
-    it declines whenever tomli finds an error."""
-    parsed = _parse_simple(text)
-    try:
-        expected = tomli.loads(text)
-    except (tomli.TOMLDecodeError, ValueError):
-        assert parsed is None
-        return
-    if parsed is not None:
-        doc, lines = parsed[:2]
-        assert doc == expected
-        assert lines == [line for line, _ in _scan_positions(text).card_headers]
-
-
-def test_simple_parse_reads_usual_decks_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The example deck and a generated one are read without tomli on any card (else the fast
-    reader would be dead code here), with tomli's values and the scanner's header lines."""
-    import briefing_quiz.core.deckfile.load as decks
-    from tests.core.deckfile.test_cache import generate_deck
-
-    monkeypatch.setattr(decks, "_card_table_by_tomli", None)  # called only for unusual cards
-    for text in (EXAMPLE, generate_deck(60, 3), EXAMPLE.replace("\n", "\r\n")):
-        parsed = _parse_simple(text)
-        assert parsed is not None
-        assert parsed[0] == tomli.loads(text)
-        assert parsed[1] == [line for line, _ in _scan_positions(text).card_headers]
-
-
-@pytest.mark.parametrize("card", [
-    'id = "a"\nid = "b"', 'id = "a"\n id="b"', 'id = "a\x7f"', 'id = "a" # c\x7f', "id = 'a\x01'",
-    'tags = ["a", "b\x7f"]', 'id = "a\\x41"', 'id = "\\e"', 'id = "\\q"', 'id = """a"""',
-    'id = "a" "b"', "id = truex", "id = true false", "tags = [,]", 'tags = ["a",,]',
-    'tags = ["a" "b"]', "tags = []", "tags = [ 'it\"s', \"it's\" , ]", "id = 'a' # [[cards]]",
-    'id = "a"\r\r\n', 'id = "a"\rtype = "b"', 'x = """\n[[cards]]\n"""', "x = [\n[[cards]]\n]",
-    "[cards.sub]\nk = 'v'", "[deck]\nk = 'v'", "[[cards]]\nid = 'b'", "", 'a.b = "c"',
-    '"id" = "c"', "id = 1", "id = 'a'#", "id\t=\t'a'\t#\tc\t",
-])
-def test_simple_parse_agrees_with_tomli_on_edge_cases(card: str) -> None:
-    for text in (f'format = 1\n\n[[cards]]\n{card}\n', f'format = 1\n\n[[cards]]\n{card}',
-                 f'[[cards]]\nid = "x"\n\n[[cards]]\n{card}\n\n[[cards]]\nid = "y"\n'):
-        assert_simple_parse_agrees(text)

@@ -3,7 +3,7 @@
 Everything outside this package imports from here; the modules inside are its private parts.
 The loader is imported on first use (PEP 562 `__getattr__`), not with the package: the app lists
 decks from the parse cache's summaries (`deckfile.cache`) before its first frame, and importing
-the loader and tomli then would cost that frame 10-40 ms.
+the loader and tomli then would delay that frame.
 """
 
 from __future__ import annotations

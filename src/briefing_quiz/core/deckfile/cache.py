@@ -7,19 +7,19 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
 - a digest (SHA-256, first 128 bits) of the deck's bytes, and their length. Size + mtime + inode
   alone would miss an edit that keeps the size within one tick of the file system's clock (mtime
   comes from the kernel's coarse clock), or a copy that keeps the mtime (`cp -p`, `rsync -t`,
-  `touch -r`); hashing a 5 MB deck costs about 3 ms, far below the parse it saves (~200 ms), so
-  the content itself is the key and a `touch` alone does not even cost a parse;
+  `touch -r`); hashing a deck costs a small fraction of the parse it saves, so the content
+  itself is the key and a `touch` alone does not even cost a parse;
 - the loader's code version: a digest of the source of every module that decides what a deck file
-  becomes (`_LOADER_MODULES`: this one, `decks`, `model`, `cloze`, `_construct`), the cache
-  format and the Python version. Editing the loader invalidates every entry, without anyone
-  having to bump a number.
+  becomes (`_LOADER_MODULES`: every module of this package, `model`, `cloze`, `fast_construct`),
+  the cache format and the Python version. Editing the loader invalidates every entry, without
+  anyone having to bump a number.
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
 bytes, and the deck's summary: id, title, number of review items), the text of each card's table,
 and the body (per-type columns of field values), each as its length, its crc32 and its `marshal`
 bytes (never code: `marshal.loads` builds only data, and nothing in it is called). The head comes
 first so that a changed deck is found to be a miss without reading the rest; a hit skips the
-texts. Cards are rebuilt column by column (`_construct.column_constructor`), which is what makes
+texts. Cards are rebuilt column by column (`fast_construct.column_constructor`), which is what makes
 a hit cheap. `summaries` reads the heads alone, with the checks of a hit, so that the app can
 list the decks before it loads them (this module imports the model only to build a deck).
 A truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the entry
@@ -28,7 +28,7 @@ that cannot be written only costs the speed-up. Decks with errors are never stor
 
 A miss on a deck loaded before (an edit) still uses the entry: `previous` gives the deck it held
 and its cards' texts, and the loader reuses every card whose `[[cards]]` table text is unchanged
-(`decks._load_reusing`), so saving one edited card re-reads that card, not the deck.
+(`fast._load_reusing`), so saving one edited card re-reads that card, not the deck.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 # The model and the column constructors are imported when an entry is first built or rebuilt
 # (`_layout`), not with this module: reading the summaries (`DeckCache.summaries`) happens
-# before the decks screen's first listing, and the model's import alone costs 10-25 ms there.
+# before the decks screen's first listing, which the model's import would delay.
 
 __all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version"]
 
@@ -65,8 +65,8 @@ __all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version"]
 CACHE_FORMAT = 3
 MAGIC = b"bq-deck-cache\x00\x00\x03"
 _HEAD_READ = 4096  # bytes read first: the magic and the head of any entry fit
-# Version 2 does not track shared objects (a deck's values are not shared): measured on the
-# 10k-card deck, it writes the body about 20% faster and reads it back 15-30% faster than 4.
+# Version 2 does not track shared objects, and a deck's values are not shared: it writes and
+# reads the body faster than the default version 4, which does.
 _MARSHAL_VERSION = 2
 
 
@@ -85,19 +85,12 @@ class _Layout(NamedTuple):
 
 @cache
 def _layout() -> _Layout:
+    from briefing_quiz.core.deckfile.rules import CARD_RULES
     from briefing_quiz.core.fast_construct import column_constructor
-    from briefing_quiz.core.model import (
-        BasicCard,
-        ChoiceCard,
-        ClozeCard,
-        ClozeDeletion,
-        OrderCard,
-        TrueFalseCard,
-        TypedCard,
-    )
+    from briefing_quiz.core.model import ClozeDeletion
 
-    classes: tuple[type[Card], ...] = (BasicCard, TypedCard, ChoiceCard, TrueFalseCard, ClozeCard,
-                                       OrderCard)
+    # The card types of the rules, in their order: a card's type is stored as its index here.
+    classes = tuple(rule.cls for rule in CARD_RULES.values())
     stored = {cls: tuple(f.name for f in fields(cls) if f.name not in ("deck_id", "path"))
               for cls in classes}
     deletion_fields = tuple(f.name for f in fields(ClozeDeletion))
@@ -117,7 +110,9 @@ _BAD_ENTRY = (ValueError, TypeError, EOFError, IndexError, KeyError, AttributeEr
 
 
 #: The modules that decide what a deck file becomes (their source is the loader's code version).
-_LOADER_MODULES = ("deckfile.load", "deckfile.cache", "deckfile.read", "model", "cloze", "fast_construct")
+_LOADER_MODULES = ("deckfile.load", "deckfile.rules", "deckfile.validate", "deckfile.fast",
+                   "deckfile.positions", "deckfile.cache", "deckfile.read", "model", "cloze",
+                   "fast_construct")
 
 
 @cache
@@ -291,8 +286,8 @@ class DeckCache:
 
 
 def _digest(data: bytes) -> bytes:
-    # SHA-256 rather than BLAKE2b: with the SHA instructions of most CPUs since about 2017, OpenSSL
-    # hashes a 4 MB deck in ~2.7 ms against ~7 ms, and the digest is on every start-up's path.
+    # SHA-256 rather than BLAKE2b: OpenSSL uses the SHA instructions most CPUs now have, which
+    # makes it the faster of the two, and the digest is on every start-up's path.
     return hashlib.sha256(data).digest()[:16]
 
 

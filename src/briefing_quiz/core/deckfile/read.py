@@ -1,16 +1,26 @@
-"""Where deck files are found: every `*.toml` below the deck folders.
+"""Deck files as files: where they are found (every `*.toml` below the deck folders), how big
+they may be, and how their bytes are read and decoded.
 
 A module of its own, importing nothing of the loader, so that the app can list decks from the parse
-cache (`core.deck_cache`) before the loader is imported.
+cache (`deckfile.cache`) before the loader is imported; for the same reason the error classes are
+imported only where a file is read.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["distinct_files", "find_deck_files"]
+if TYPE_CHECKING:
+    from briefing_quiz.core.errors import Problem
+
+__all__ = ["MAX_DECK_BYTES", "decode_deck", "distinct_files", "find_deck_files", "read_deck_bytes"]
+
+#: Decks are small text files; anything bigger than this is refused before it is read.
+MAX_DECK_BYTES = 50 * 1024 * 1024
 
 
 def find_deck_files(dirs: Iterable[Path]) -> list[Path]:
@@ -58,3 +68,66 @@ def distinct_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
         if real not in seen:
             seen.add(real)
             yield path, real
+
+
+def read_deck_bytes(path: Path) -> bytes:
+    """The bytes of a deck file; DeckError if it is missing, not a file, unreadable or too big."""
+    from briefing_quiz.core.errors import DeckError, Problem
+
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise DeckError([Problem(path, "this is a folder, not a deck file")])
+        if not stat.S_ISREG(info.st_mode):
+            raise DeckError([Problem(path, "not a regular file")])
+        if info.st_size > MAX_DECK_BYTES:
+            raise DeckError([too_big(path)])
+        with open(path, "rb") as file:
+            # One byte more than announced tells whether the file grew since `stat`; reading
+            # MAX_DECK_BYTES at once would allocate that much for every deck.
+            data = file.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += file.read(MAX_DECK_BYTES + 1 - len(data))
+    except FileNotFoundError:
+        raise DeckError([Problem(path, "no such file")]) from None
+    except PermissionError:
+        raise DeckError([Problem(path, "permission denied: the file cannot be read")]) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise DeckError([Problem(path, f"cannot read the file: {reason}")]) from None
+    except ValueError as error:  # e.g. a path with a NUL byte in it
+        raise DeckError([Problem(path, f"not a usable path: {error}")]) from None
+    return data
+
+
+def decode_deck(data: bytes, path: Path | None) -> str:
+    """The text of a deck file's bytes, without a byte-order mark; DeckError if they are too many
+    or not UTF-8 (with the line and column of the first byte that is not)."""
+    from briefing_quiz.core.errors import DeckError, Problem
+
+    if len(data) > MAX_DECK_BYTES:
+        raise DeckError([too_big(path)])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(data, error.start)
+        byte = data[error.start]
+        message = f"the file is not UTF-8 text (byte 0x{byte:02x} cannot be read); save it as UTF-8"
+        raise DeckError([Problem(path, message, line, column)]) from None
+    if text.startswith("\ufeff"):  # a byte-order mark some editors add; TOML does not allow it
+        text = text[1:]
+    return text
+
+
+def too_big(path: Path | None) -> Problem:
+    from briefing_quiz.core.errors import Problem
+
+    limit = MAX_DECK_BYTES // (1024 * 1024)
+    return Problem(path, f"the file is larger than {limit} MB; a deck file should be far smaller")
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column

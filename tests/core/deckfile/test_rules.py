@@ -1,0 +1,145 @@
+"""The rules table: one edit of a limit there changes what the validator says and what the fast
+path accepts, together; and the tolerance forms the rules read."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from briefing_quiz.core.deckfile import fast, rules
+from briefing_quiz.core.deckfile.load import loads_deck
+from briefing_quiz.core.deckfile.rules import (
+    CARD_RULES,
+    COMMON_CARD_KEYS,
+    CardRule,
+    parse_tolerance,
+)
+from briefing_quiz.core.deckfile.validate import _Validator
+from briefing_quiz.core.errors import DeckError
+from briefing_quiz.core.model import Card, ChoiceCard, OrderCard, Tolerance
+
+PREAMBLE = 'format = 1\n\n[deck]\nid = "d"\ntitle = "T"\n'
+CHOICE = ('\n[[cards]]\nid = "c"\ntype = "choice"\nquestion = "Q?"\n'
+          'choices = ["A", "B", "C", "D"]\nanswer = "A"\n')
+ORDER = ('\n[[cards]]\nid = "o"\ntype = "order"\nquestion = "Q?"\n'
+         'items = ["1", "2", "3", "4", "5"]\n')
+
+
+def with_limit(monkeypatch: pytest.MonkeyPatch, card_type: str, key: str, **limits: int) -> None:
+    """Edit one limit of the table, as a maintainer would edit its line."""
+    rule = CARD_RULES[card_type]
+    keys = tuple(dataclasses.replace(k, **limits) if k.name == key else k for k in rule.keys)
+    monkeypatch.setitem(CARD_RULES, card_type, CardRule(rule.cls, keys))
+
+
+def fast_and_validator(text: str) -> tuple[list[Card] | None, list[str]]:
+    """What the fast path alone makes of the cards (None: declined) and the validator's messages
+    for the same document, checked without the fast path."""
+    parsed = fast._parse_simple(text)
+    assert parsed is not None
+    doc, lines, _ = parsed
+    fast_cards = fast._fast_cards(doc["cards"], lines, "d", None)
+    validator = _Validator(None, text, lines)
+    try:
+        validator.deck(doc)
+    except DeckError as error:
+        return fast_cards, [p.message for p in error.problems]
+    return fast_cards, []
+
+
+def test_the_default_limits_accept_four_choices_and_five_items() -> None:
+    made, messages = fast_and_validator(PREAMBLE + CHOICE + ORDER)
+    assert messages == [] and made is not None
+    deck = loads_deck((PREAMBLE + CHOICE + ORDER).encode())
+    assert isinstance(deck.cards[0], ChoiceCard) and isinstance(deck.cards[1], OrderCard)
+
+
+@pytest.mark.parametrize("high", [2, 3])
+def test_a_lower_maximum_of_choices_is_one_edit(monkeypatch: pytest.MonkeyPatch,
+                                               high: int) -> None:
+    with_limit(monkeypatch, "choice", "choices", high=high)
+    made, messages = fast_and_validator(PREAMBLE + CHOICE)
+    assert made is None  # the fast path declines what the validator rejects
+    assert messages == [f"'choices' must have 2 to {high} items, not 4"]
+    with pytest.raises(DeckError) as caught:
+        loads_deck((PREAMBLE + CHOICE).encode())
+    assert [p.message for p in caught.value.problems] == messages
+
+
+def test_a_higher_minimum_of_choices_is_one_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    with_limit(monkeypatch, "choice", "choices", low=5, high=9)
+    made, messages = fast_and_validator(PREAMBLE + CHOICE)
+    assert made is None
+    assert messages == ["'choices' must have 5 to 9 items, not 4"]
+
+
+def test_a_raised_maximum_lets_both_paths_accept(monkeypatch: pytest.MonkeyPatch) -> None:
+    many = CHOICE.replace('["A", "B", "C", "D"]', str([str(n) for n in range(10)]).replace(
+        "'", '"')).replace('answer = "A"', 'answer = "3"')
+    made, messages = fast_and_validator(PREAMBLE + many)
+    assert made is None and messages == ["'choices' must have 2 to 8 items, not 10"]
+    with_limit(monkeypatch, "choice", "choices", high=10)
+    made, messages = fast_and_validator(PREAMBLE + many)
+    assert messages == [] and made is not None
+    assert made is not None and loads_deck((PREAMBLE + many).encode()).cards == tuple(made)
+
+
+def test_order_items_follow_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    with_limit(monkeypatch, "order", "items", high=4)
+    made, messages = fast_and_validator(PREAMBLE + ORDER)
+    assert made is None and messages == ["'items' must have 2 to 4 items, not 5"]
+
+
+#: A valid card of each type with every key the table allows it.
+FULL_CARDS: dict[str, dict[str, object]] = {
+    "basic": {"question": "Q?", "answer": "A"},
+    "typed": {"question": "Q?", "answer": "5 km", "accept": ["five km"], "tolerance": "5%"},
+    "choice": {"question": "Q?", "choices": ["A", "B"], "answer": "A"},
+    "truefalse": {"statement": "S.", "answer": True},
+    "cloze": {"text": "{{c1::x}} y"},
+    "order": {"question": "Q?", "items": ["1", "2"]},
+}
+
+
+def card_text(table: dict[str, object]) -> str:
+    return "\n[[cards]]\n" + "".join(
+        f"{key} = {'true' if value is True else json.dumps(value)}\n" for key, value in table.items())
+
+
+@pytest.mark.parametrize("card_type", sorted(FULL_CARDS))
+def test_both_builders_require_what_the_table_requires(card_type: str) -> None:
+    rule = CARD_RULES[card_type]
+    assert set(FULL_CARDS[card_type]) == {key.name for key in rule.keys}
+    full = {"id": "c", "type": card_type, "tags": ["t"], "source": "s", "explain": "e",
+            **FULL_CARDS[card_type]}
+    made, messages = fast_and_validator(PREAMBLE + card_text(full))
+    assert made is not None and messages == []
+    for key in (*COMMON_CARD_KEYS, *rule.keys):
+        without = {name: value for name, value in full.items() if name != key.name}
+        made, messages = fast_and_validator(PREAMBLE + card_text(without))
+        if key.required:
+            assert made is None, key.name
+            assert len(messages) == 1 and f"missing '{key.name}'" in messages[0], key.name
+        else:
+            assert made is not None and messages == [], key.name
+
+
+def test_the_table_names_every_card_type_of_the_model() -> None:
+    from briefing_quiz.core.model import CARD_TYPES
+
+    assert tuple(CARD_RULES) == tuple(CARD_TYPES)
+    assert all(rule.cls.__name__.lower().startswith(name[:4]) for name, rule in CARD_RULES.items())
+    assert rules.CARD_RULES["choice"].key("choices").span() == (
+        f"{rules.MIN_CHOICES} to {rules.MAX_CHOICES}")
+
+
+def test_tolerance_forms() -> None:
+    assert parse_tolerance("5%") == Tolerance(5.0, relative=True)
+    assert parse_tolerance(" 2.5 % ") == Tolerance(2.5, relative=True)
+    assert parse_tolerance("500") == Tolerance(500.0, relative=False)
+    assert parse_tolerance("0.5") == Tolerance(0.5, relative=False)
+    assert parse_tolerance(".5") == Tolerance(0.5, relative=False)
+    for bad in ("", "%", "-5%", "5%%", "five", "1e3", "5 percent"):
+        assert parse_tolerance(bad) is None, bad
