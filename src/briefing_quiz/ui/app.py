@@ -113,18 +113,20 @@ class QuizApp(App[int]):
             # it), not behind its next refresh: that waited for the 60 fps update timer.
             decks.call_later(self.load_decks, quiet=True)
 
-    @work(exclusive=True, group="load-decks")
-    async def load_decks(self, *, quiet: bool = False) -> None:
+    # The decks screen owns the workers that show it steps: they end with it (at exit, say)
+    # instead of showing a step on a screen that is gone.
+    def load_decks(self, *, quiet: bool = False) -> None:
         """Load the decks from disk (again) and count them (`services.startup`)."""
         decks = self.decks_screen
         if decks is not None:
-            await self.startup.load(decks, quiet=quiet)
+            decks.run_worker(self.startup.load(decks, quiet=quiet), group="load-decks",
+                             exclusive=True)
 
     def recount(self) -> None:
         """Count the decks again (their progress changed: studied, suspended, a new target)."""
         decks = self.decks_screen
         if decks is not None:
-            self.run_worker(self.startup.count(decks), group="refresh-stats")
+            decks.run_worker(self.startup.count(decks), group="refresh-stats")
 
     def apply_settings(self, config: Config) -> None:
         """The settings are read (once, before the first count): their theme, or the default
