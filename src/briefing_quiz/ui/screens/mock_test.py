@@ -21,10 +21,9 @@ from textual.widgets import Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
+from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
 from briefing_quiz.ui.widgets.cards import (
     TYPE_LABELS,
-    AnswerInput,
-    CardView,
     controller_actions,
     make_controller,
 )

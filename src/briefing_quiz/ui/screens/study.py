@@ -30,10 +30,9 @@ from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.study.session import QueueEntry, SavedAnswer, StudySession
 from briefing_quiz.services import gc_policy as heap
 from briefing_quiz.ui.text import assemble
+from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
 from briefing_quiz.ui.widgets.cards import (
     TYPE_LABELS,
-    AnswerInput,
-    CardView,
     Controller,
     controller_actions,
     make_controller,
