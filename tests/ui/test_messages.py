@@ -51,27 +51,34 @@ def counting(app: QuizApp) -> list[int]:
     return counts
 
 
-@pytest.mark.parametrize(("key", "message", "opened"), [
-    ("enter", DecksScreen.StudyRequested(["mini"]), StudyScreen),
-    ("a", DecksScreen.StudyRequested(None), StudyScreen),
-    ("b", DecksScreen.BrowseRequested(), BrowseScreen),
-    ("s", DecksScreen.StatsRequested("mini"), StatsScreen),
-    ("t", DecksScreen.TargetRequested("mini"), TargetScreen),
-    ("g", DecksScreen.BriefingRequested("mini"), TargetScreen),  # no time set: it asks first
-    ("m", DecksScreen.MockTestRequested("mini"), MockTestScreen),
+@pytest.mark.parametrize(("key", "kind", "fields", "opened"), [
+    ("enter", DecksScreen.StudyRequested, {"deck_ids": ["mini"]}, StudyScreen),
+    ("a", DecksScreen.StudyRequested, {"deck_ids": None}, StudyScreen),
+    ("b", DecksScreen.BrowseRequested, {}, BrowseScreen),
+    ("s", DecksScreen.StatsRequested, {"deck_id": "mini"}, StatsScreen),
+    ("t", DecksScreen.TargetRequested, {"deck_id": "mini"}, TargetScreen),
+    # No briefing time is set: the app asks for one first.
+    ("g", DecksScreen.BriefingRequested, {"deck_id": "mini"}, TargetScreen),
+    ("m", DecksScreen.MockTestRequested, {"deck_id": "mini"}, MockTestScreen),
 ])
 async def test_a_decks_key_posts_a_request_that_the_app_handles(
-        make_app: MakeApp, key: str, message: Message, opened: type[Screen[object]]) -> None:
-    posted = Posted(type(message))
+        make_app: MakeApp, key: str, kind: type[Message], fields: dict[str, object],
+        opened: type[Screen[object]]) -> None:
+    posted = Posted(DecksScreen.StudyRequested, DecksScreen.BrowseRequested,
+                    DecksScreen.StatsRequested, DecksScreen.DeckRequest,
+                    DecksScreen.ReloadRequested)
     app = make_app()
     async with app.run_test(size=(100, 30), message_hook=posted) as pilot:
         await ready(pilot)
         assert posted.messages == []
         await press(pilot, key)
-        assert posted.messages == [message]
+        assert [type(m) for m in posted.messages] == [kind]
+        assert {name: getattr(posted.messages[0], name) for name in fields} == fields
         assert isinstance(app.screen, opened)
         if isinstance(app.screen, StatsScreen):
             assert app.screen.deck_id == "mini"
+        if isinstance(app.screen, TargetScreen):
+            assert bool(app.screen.reason) == (key == "g")
 
 
 async def test_reload_is_asked_of_the_app(make_app: MakeApp) -> None:
