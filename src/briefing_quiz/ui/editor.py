@@ -8,7 +8,7 @@ Sublime Text) or `-g FILE:LINE` (VS Code). The app is suspended while the editor
 editor has the terminal; where Textual cannot suspend (no real terminal: tests, Textual Web) the
 editor runs without the terminal handed over.
 
-On return the deck file is read again (`ui.briefing_backend.reread_deck_sync`). With errors, they
+On return the deck file is read again (`services.briefing.reread_deck_sync`). With errors, they
 are listed in a dialog (`file:line:col: message`), the loaded version stays in use, and the user
 may go straight back to the editor at the first error.
 """

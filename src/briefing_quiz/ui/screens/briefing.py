@@ -1,7 +1,7 @@
 """The briefing-time dialog: a deck's target (local date and time), its countdown and readiness.
 
 Opened from the decks screen (t) and before a briefing session when the deck has no time to come.
-The typed text is read by the core (`core.briefing.parse_target`); its error messages are shown
+The typed text is read by the core (`core.study.readiness.parse_target`); its error messages are shown
 under the input as they are. Dismissed with "set", "cleared" or None (cancelled).
 """
 

@@ -1,4 +1,5 @@
-"""A briefing session in the app: the study screen driven by `core.briefing_session.BriefingSession`.
+"""A briefing session in the app: the study screen driven by
+`core.study.briefing_session.BriefingSession`.
 
 The cards, answers and grades are the study screen's (a briefing session *is* a study session:
 its answers are ordinary reviews). What differs: the session is asked for on one deck, the header

@@ -1,9 +1,9 @@
 """The mock test in the app: N auto-checked questions of one deck, a score and the misses at the end.
 
-Driven by `core.briefing_session.MockTest`: each answer is checked and kept for the score, nothing
-is scheduled, and the test is stored apart from the review log when it ends (`finish`). The cards
-are drawn with the study screen's widgets; after each answer the verdict and the right answer are
-shown and enter (or space) goes on.
+Driven by `core.study.briefing_session.MockTest`: each answer is checked and kept for the score,
+nothing is scheduled, and the test is stored apart from the review log when it ends (`finish`).
+The cards are drawn with the study screen's widgets; after each answer the verdict and the right
+answer are shown and enter (or space) goes on.
 """
 
 from __future__ import annotations

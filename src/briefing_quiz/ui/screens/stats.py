@@ -1,7 +1,8 @@
 """Statistics of one deck at a time: readiness at the briefing, the due forecast for 30 days,
 reviews per day over the past 8 weeks and true retention per week.
 
-Numbers come from `core.stats` and `core.briefing_session` (through `ui.briefing_backend`).
+Numbers come from `core.study.statistics` and `core.study.briefing_session` (through
+`services.briefing`).
 Charts are Textual's own widgets: a `Sparkline` for each daily series (one fixed-width column
 per day, so days line up with the axis labels under them), a `ProgressBar` for readiness and a
 `DataTable` for the weekly retention (a rate per week is read better as numbers than as bar
