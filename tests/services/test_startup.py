@@ -1,104 +1,157 @@
-"""The start-up sequence (services/startup.py): each step in order, one result each."""
+"""The start-up sequence (services/startup.py): its steps, in order, as a view sees them."""
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
+from briefing_quiz.config import Config
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.study.session import DeckStats
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.backend import Backend, Listed, Loaded
-from briefing_quiz.services.startup import Counted, SettingsRead, StartupStep, StoreOpened, start_up
-from tests.conftest import FrozenClock
+from briefing_quiz.services.startup import StartUp
+from tests.conftest import DeckWriter, FrozenClock
+
+DECK = ('format = 1\n[deck]\nid = "d"\ntitle = "D"\n\n[[cards]]\nid = "a"\ntype = "truefalse"\n'
+        'statement = "s"\nanswer = true\n')
 
 
-async def _steps(backend: Backend, **options: bool) -> list[StartupStep]:
+class View:
+    """A `DecksView` that writes down what it is shown (and paints at once)."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        self.loaded: Loaded | None = None
+
+    def show_reloading(self) -> None:
+        self.log.append("view: reloading")
+
+    def show_listed(self, listed: Listed) -> None:
+        self.log.append("view: listed")
+
+    def show_loaded(self, loaded: Loaded, stats: Sequence[DeckStats] | None = None) -> None:
+        self.loaded = loaded
+        self.log.append("view: loaded" if stats is None else "view: counted")
+
+    def decks_usable(self) -> None:
+        self.log.append("view: usable")
+
+    def show_status(self, loaded: Loaded) -> None:
+        self.log.append("view: status")
+
+    def show_reloaded(self, loaded: Loaded) -> None:
+        self.log.append("view: reloaded")
+
+    def show_count_error(self, error: BriefingQuizError) -> None:
+        self.log.append("view: count error")
+
+    def after_paint(self, callback: Callable[[], object]) -> None:
+        self.log.append("view: painted")
+        callback()
+
+
+@pytest.fixture
+def backend(tmp_path: Path, write_deck: DeckWriter, clock: FrozenClock) -> Backend:
+    deck = write_deck(DECK)
+    paths = Paths(data_file=tmp_path / "progress.sqlite3", config_file=tmp_path / "config.toml",
+                  deck_dirs=(deck.parent,), user_decks_dir=tmp_path / "user-decks",
+                  cache_dir=tmp_path / "cache")
+    return Backend(paths, clock=clock, seed=1)
+
+
+def logged(backend: Backend, log: list[str]) -> None:
+    """Write down each store-thread step of `backend` as it runs."""
+
+    def wrap(name: str, call: Callable[..., object]) -> Callable[..., object]:
+        def step(*args: object, **kwargs: object) -> object:
+            log.append(name)
+            return call(*args, **kwargs)
+        return step
+
+    for name in ("list_sync", "load_sync", "open_store_sync", "load_config_sync",
+                 "deck_stats_sync", "hold"):
+        setattr(backend, name, wrap(name, getattr(backend, name)))
+
+
+def make(backend: Backend, log: list[str]) -> StartUp:
+    return StartUp(backend, decks_loaded=lambda loaded: log.append("app: decks loaded"),
+                   settings_read=lambda config: log.append("app: settings"))
+
+
+async def test_the_first_load_then_a_reload(backend: Backend) -> None:
+    log: list[str] = []
+    logged(backend, log)
+    view = View(log)
+    startup = make(backend, log)
     try:
-        return [step async for step in start_up(backend, **options)]
-    finally:
-        await backend.call(backend._close_sync)
-
-
-async def test_the_steps_come_in_order(paths: Paths) -> None:
-    backend = Backend(paths, clock=FrozenClock(), seed=1)
-    try:
-        steps = await _steps(backend)
+        await startup.load(view)
+        assert log == [
+            "list_sync",  # no parse cache yet: nothing to list before the load
+            "load_sync", "view: loaded",
+            "hold", "view: painted",  # the store thread waits for the listing's frame
+            "view: usable",  # before the store's opening is submitted
+            "open_store_sync", "app: decks loaded",
+            "load_config_sync", "app: settings",
+            "deck_stats_sync", "view: counted",
+        ]
+        log.clear()
+        await startup.load(view, quiet=False)
+        assert log == [
+            "view: reloading", "load_sync", "view: loaded", "hold", "view: painted",
+            "view: usable", "open_store_sync", "app: decks loaded", "view: reloaded",
+            "deck_stats_sync", "view: counted",  # the settings are read once
+        ]
     finally:
         backend.shutdown()
-    # Nothing cached yet: no listing from summaries; the decks are loaded, then the rest.
-    assert [type(s) for s in steps] == [Loaded, StoreOpened, SettingsRead, Counted]
-    loaded, opened, settings, counted = steps
-    assert isinstance(loaded, Loaded) and [d.id for d in loaded.decks] == ["small"]
-    assert opened == StoreOpened(None)
-    assert isinstance(settings, SettingsRead) and settings.error is None
-    assert isinstance(counted, Counted) and counted.error is None
-    assert [s.deck_id for s in counted.stats or []] == ["small"]
 
 
-async def test_decks_unchanged_since_cached_are_listed_first(paths: Paths) -> None:
-    first = Backend(paths, clock=FrozenClock(), seed=1)
+async def test_a_cached_listing_comes_first_and_its_frame_is_waited_for(
+        backend: Backend) -> None:
+    from briefing_quiz.core.deckfile import find_deck_files, load_decks
+    from briefing_quiz.core.deckfile.cache import DeckCache
+
+    paths = backend.paths
+    assert load_decks(find_deck_files(paths.deck_dirs), DeckCache(paths.cache_dir)).decks
+    log: list[str] = []
+    logged(backend, log)
     try:
-        await _steps(first)  # fills the parse cache
-    finally:
-        first.shutdown()
-    backend = Backend(paths, clock=FrozenClock(), seed=1)
-    try:
-        steps = await _steps(backend)
+        await make(backend, log).load(View(log))
+        assert log[:8] == ["list_sync", "view: listed", "hold", "view: painted",
+                           "load_sync", "view: loaded", "view: usable", "open_store_sync"]
     finally:
         backend.shutdown()
-    assert [type(s) for s in steps] == [Listed, Loaded, StoreOpened, SettingsRead, Counted]
-    listed, loaded = steps[0], steps[1]
-    assert isinstance(listed, Listed) and [s.id for s in listed.decks] == ["small"]
-    assert isinstance(loaded, Loaded) and loaded.as_listed
 
 
-async def test_a_reload_skips_the_listing_and_the_settings(paths: Paths) -> None:
-    backend = Backend(paths, clock=FrozenClock(), seed=1)
+async def test_a_failed_count_is_shown_and_a_recount_needs_a_load(backend: Backend) -> None:
+    log: list[str] = []
+    view = View(log)
+    startup = make(backend, log)
+
+    def broken() -> list[DeckStats]:
+        raise BriefingQuizError("the progress file is locked")
+
     try:
-        steps = await _steps(backend, list_first=False, read_settings=False)
+        await startup.count(view)
+        assert log == []  # nothing loaded: nothing to count
+        await startup.load(view)
+        backend.deck_stats_sync = broken  # type: ignore[method-assign]
+        log.clear()
+        await startup.count(view)
+        assert log == ["view: count error"]
     finally:
         backend.shutdown()
-    assert [type(s) for s in steps] == [Loaded, StoreOpened, Counted]
 
 
-async def test_a_step_runs_only_when_asked_for(paths: Paths) -> None:
-    """The consumer may hold the store thread between two steps: the next one waits for it."""
-    backend = Backend(paths, clock=FrozenClock(), seed=1)
-    order: list[str] = []
+async def test_the_settings_are_handed_to_the_app(backend: Backend) -> None:
+    got: list[Config] = []
+    startup = StartUp(backend, decks_loaded=lambda loaded: None, settings_read=got.append)
+    backend.paths.config_file.write_text('theme = "nord"\n', encoding="utf-8")
     try:
-        steps = start_up(backend)
-        loaded = await anext(steps)
-        assert isinstance(loaded, Loaded)
-        painted = threading.Event()
-        backend.hold(painted)
-        order.append("held")
-        painted.set()
-        assert isinstance(await anext(steps), StoreOpened)
-        order.append("opened")
-        await steps.aclose()  # leaving early: nothing more runs
-        assert backend.store is not None
-    finally:
-        await backend.call(backend._close_sync)
-        backend.shutdown()
-    assert order == ["held", "opened"]
-
-
-async def test_errors_are_results_not_exceptions(tmp_path: Path, paths: Paths,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "config.toml").write_text("this is not = = toml", encoding="utf-8")
-    backend = Backend(paths, clock=FrozenClock(), seed=1)
-
-    def no_counts() -> None:
-        raise BriefingQuizError("cannot count")
-
-    monkeypatch.setattr(backend, "deck_stats_sync", no_counts)
-    try:
-        steps = await _steps(backend)
+        await startup.load(View([]))
+        assert [c.theme for c in got] == ["nord"] and startup.settings is got[0]
     finally:
         backend.shutdown()
-    settings, counted = steps[-2], steps[-1]
-    assert isinstance(settings, SettingsRead) and settings.error is not None
-    assert isinstance(counted, Counted) and counted.stats is None
-    assert str(counted.error) == "cannot count"
+

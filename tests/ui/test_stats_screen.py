@@ -1,4 +1,4 @@
-"""The statistics screen shows, for a scripted review history, the numbers core.stats computes."""
+"""The statistics screen shows, for a scripted review history, the numbers core.study.statistics computes."""
 
 from __future__ import annotations
 

@@ -1,90 +1,121 @@
-"""The app's start-up sequence, in one place: list, load, open the store, read settings, count.
+"""The start-up sequence (and every reload of the decks): list, load, open the store, read the
+settings, count. The order is the app's contract with the first frame (see `ui/app.py`):
 
-`start_up(backend)` is an async generator that runs each step on the backend's store thread, in
-this order, and yields its result before the next step begins:
+1. list the decks from the parse cache's summaries, when every deck file is unchanged since it
+   was cached (first load only; no deck is loaded, nor the loader imported, for that);
+2. load the decks (the rows listed in step 1 can be acted on once this is done);
+3. open the progress file;
+4. tell the caller the decks are loaded (`decks_loaded`: `study DECK --briefing` starts here);
+5. read the settings, once per run (the counts need them, the list of decks does not);
+6. count each deck's progress.
 
-1. `Listed`: the decks as the parse cache's summaries give them (only when every deck file is
-   unchanged since cached; otherwise this step yields nothing), so they can be painted before
-   any deck is loaded;
-2. `Loaded`: the decks loaded (ending the command line's start-up pause of the collector);
-3. `StoreOpened`: the progress file opened, or why it could not be;
-4. `SettingsRead`: the settings (the defaults and the error when the file is invalid);
-5. `Counted`: the counts per deck, or why they could not be made.
-
-A step starts only when the consumer asks for the next result, so the UI can paint, or keep the
-store thread waiting with `Backend.hold`, between two steps; leaving the loop early skips the
-rest. The decks screen consumes it like this::
-
-    async for step in start_up(backend):
-        if isinstance(step, Listed): ...        # paint the listing, hold until painted
-        elif isinstance(step, Loaded): ...      # paint the decks
-        elif isinstance(step, StoreOpened): ... # show a store error
-        elif isinstance(step, SettingsRead): ...# apply the theme, show a settings error
-        elif isinstance(step, Counted): ...     # paint the counts
-
-The step methods (`Backend.list_sync`, `load_sync`, `open_store_sync`, `load_config_sync`,
-`deck_stats_sync`) stay available for a reload, which needs only some of them.
+Every step runs on the store thread (`Backend.call`); its work holds the GIL, so after each
+listing is shown the store thread waits until that frame is painted (`Backend.hold`). What is
+shown, and how, is the view's business: this module only says when.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
-from briefing_quiz.core.errors import BriefingQuizError, ConfigError
-from briefing_quiz.services.backend import Backend, Listed, Loaded
+from briefing_quiz.core.errors import BriefingQuizError
 
 if TYPE_CHECKING:
     from briefing_quiz.config import Config
     from briefing_quiz.core.study.session import DeckStats
-
-__all__ = ["Counted", "SettingsRead", "StartupStep", "StoreOpened", "start_up"]
-
-
-@dataclass(frozen=True, slots=True)
-class StoreOpened:
-    """The progress file is open (`error` None), or why it could not be opened."""
-
-    error: BriefingQuizError | None
+    from briefing_quiz.services.backend import Backend, Listed, Loaded
 
 
-@dataclass(frozen=True, slots=True)
-class SettingsRead:
-    """The settings in use; `error` when the file was invalid (the defaults are used then)."""
+class DecksView(Protocol):
+    """What shows the decks as they arrive (the UI's decks screen)."""
 
-    config: Config
-    error: ConfigError | None
+    #: The last load shown (None before the first): a reload when set.
+    loaded: Loaded | None
+
+    def show_reloading(self) -> None:
+        """A reload has started."""
+
+    def show_listed(self, listed: Listed) -> None:
+        """The decks listed from the cache's summaries, before they are loaded."""
+
+    def show_loaded(self, loaded: Loaded, stats: Sequence[DeckStats] | None = None) -> None:
+        """The loaded decks (`stats`: their counts, once counted)."""
+
+    def decks_usable(self) -> None:
+        """The decks are loaded and the store's opening is the store thread's next work: an
+        action asked for on the listing may run now (its calls come after the opening)."""
+
+    def show_status(self, loaded: Loaded) -> None:
+        """The progress file's state changed (`loaded.store_error`)."""
+
+    def show_reloaded(self, loaded: Loaded) -> None:
+        """A reload the user asked for is done (not called at start-up)."""
+
+    def show_count_error(self, error: BriefingQuizError) -> None:
+        """The decks could not be counted."""
+
+    def after_paint(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once what was just shown is painted."""
 
 
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """The counts per loaded deck; `error` (and no stats) when they could not be made."""
+class StartUp:
+    """The start-up sequence of one app run, and the reloads and recounts after it."""
 
-    stats: list[DeckStats] | None
-    error: BriefingQuizError | None = None
+    def __init__(self, backend: Backend, *, decks_loaded: Callable[[Loaded], object],
+                 settings_read: Callable[[Config], object]) -> None:
+        self.backend = backend
+        self._decks_loaded = decks_loaded
+        self._settings_read = settings_read
+        self.settings: Config | None = None  # read once, before the first count
 
+    async def load(self, view: DecksView, *, quiet: bool = True) -> None:
+        """Load the decks (again) and count them, showing each step on `view`. `quiet`: no
+        "reloaded" note (start-up)."""
+        backend = self.backend
+        listed = None
+        if view.loaded is not None:
+            view.show_reloading()
+        else:
+            listed = await backend.call(backend.list_sync)
+            if listed is not None:
+                view.show_listed(listed)
+                self._hold_until_painted(view)
+        loaded = await backend.call(backend.load_sync)
+        view.show_loaded(loaded)
+        if listed is None or not loaded.as_listed:
+            # The store thread's next work (opening the store, reading the settings, counting)
+            # holds the GIL: it waits until the listed decks are painted.
+            self._hold_until_painted(view)
+        # Nothing is awaited between this and the store's opening being submitted below, so
+        # every store call an action makes from now on, by any screen, comes after it.
+        view.decks_usable()
+        store_error = await backend.call(backend.open_store_sync)
+        if store_error is not loaded.store_error:
+            loaded.store_error = store_error
+            view.show_status(loaded)
+        self._decks_loaded(loaded)
+        if not quiet:
+            view.show_reloaded(loaded)
+        if self.settings is None:
+            self.settings = await backend.call(backend.load_config_sync)
+            self._settings_read(self.settings)
+        await self.count(view)
 
-StartupStep = Listed | Loaded | StoreOpened | SettingsRead | Counted
+    async def count(self, view: DecksView) -> None:
+        """Recount the loaded decks (after loading, studying or suspending; not re-read)."""
+        loaded = view.loaded
+        if loaded is None:
+            return
+        try:
+            stats = await self.backend.call(self.backend.deck_stats_sync)
+        except BriefingQuizError as error:
+            view.show_count_error(error)
+            return
+        view.show_loaded(loaded, stats)
 
-
-async def start_up(backend: Backend, *, list_first: bool = True,
-                   read_settings: bool = True) -> AsyncIterator[StartupStep]:
-    """Run the start-up steps in order on the store thread, yielding each result (see the module
-    docstring). `list_first=False` skips the listing from summaries (a reload: the decks are on
-    the screen already); `read_settings=False` skips reading the settings (read once per run)."""
-    if list_first:
-        listed = await backend.call(backend.list_sync)
-        if listed is not None:
-            yield listed
-    yield await backend.call(backend.load_sync)
-    yield StoreOpened(await backend.call(backend.open_store_sync))
-    if read_settings:
-        config = await backend.call(backend.load_config_sync)
-        yield SettingsRead(config, backend.config_error)
-    try:
-        stats = await backend.call(backend.deck_stats_sync)
-    except BriefingQuizError as error:
-        yield Counted(None, error)
-    else:
-        yield Counted(stats)
+    def _hold_until_painted(self, view: DecksView) -> None:
+        painted = threading.Event()
+        self.backend.hold(painted)
+        view.after_paint(painted.set)

@@ -2,36 +2,46 @@
 
 The app gets `Paths` (and, for tests, a clock and a shuffle seed). The first frame shows the decks
 screen at once; settings, decks and the progress file are read on the store thread (see
-`ui.backend`), and the screen fills in when they arrive.
+`services.backend`), in the order `services.startup` runs, and the screen fills in when they
+arrive. Screens never import this module: they are given the backend and post messages (defined
+in the screen that sends them) for what the app does: open screens, recount the decks, reload.
 
 Start-up order (issue 6): before the first frame only the settings' theme line is read (see
 `peek_theme`), since the store thread's work (core imports, loading decks, opening the store)
 holds the GIL and would delay that frame; then the decks are listed, from the parse cache's
 summaries when every deck file is unchanged since it was cached (an action on a row then waits
 for the load), else once loaded; then they are loaded, the progress file is opened, the
-settings read, the decks counted.
+settings read, the decks counted (`services.startup`).
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Sequence
-from datetime import datetime, timezone, tzinfo
+from collections.abc import Sequence
+from datetime import tzinfo
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
-from briefing_quiz.services.backend import Backend
+from briefing_quiz.services.backend import Backend, Loaded
+from briefing_quiz.services.clock import Clock, utc_now
+from briefing_quiz.services.startup import StartUp
 from briefing_quiz.ui.commands import ScreenCommands
 from briefing_quiz.ui.screens.decks import DecksScreen
 from briefing_quiz.ui.text import clean
+
+if TYPE_CHECKING:
+    from briefing_quiz.config import Config
+    from briefing_quiz.ui.screens.briefing import TargetScreen
+    from briefing_quiz.ui.screens.browse import BrowseScreen
+    from briefing_quiz.ui.screens.summary import SummaryScreen
 
 # A top-level `theme = "name"` line (see peek_theme).
 _THEME_LINE = re.compile(
@@ -56,11 +66,6 @@ def peek_theme(config_file: Path) -> str | None:
     return None
 
 
-def utc_now() -> datetime:
-    """The real clock (the only place the UI reads it; tests inject their own)."""
-    return datetime.now(timezone.utc)
-
-
 class QuizApp(App[int]):
     """briefing-quiz."""
 
@@ -71,7 +76,7 @@ class QuizApp(App[int]):
         Binding("question_mark", "help", "Help", show=False),
     ]
 
-    def __init__(self, paths: Paths, *, clock: Callable[[], datetime] = utc_now,
+    def __init__(self, paths: Paths, *, clock: Clock = utc_now,
                  seed: int | None = None, tz: tzinfo | None = None,
                  briefing: str | None = None, threshold: float | None = None,
                  mock_test: tuple[str, int] | None = None) -> None:
@@ -87,6 +92,8 @@ class QuizApp(App[int]):
         # position of the right choice is never something to learn). Tests pass a fixed seed.
         self.seed = random.SystemRandom().randrange(2**31) if seed is None else seed
         self.backend = Backend(paths, clock=clock, seed=self.seed, tz=tz)
+        self.startup = StartUp(self.backend, decks_loaded=self.decks_loaded,
+                               settings_read=self.apply_settings)
         self._theme_loaded = False
         self._default_theme = self.theme
         self._peeked_theme: str | None = None
@@ -96,7 +103,7 @@ class QuizApp(App[int]):
         self._peeked_theme = peek_theme(self.paths.config_file)
         if self._peeked_theme in self.available_themes:
             self.theme = self._peeked_theme
-        self.push_screen(DecksScreen())
+        self.push_screen(DecksScreen(self.backend))
 
     def on_ready(self) -> None:
         """The first frame is painted (Textual's Ready): start loading."""
@@ -104,14 +111,26 @@ class QuizApp(App[int]):
         if decks is not None:
             # Queued behind the screen's own messages (its first paint, when Textual deferred
             # it), not behind its next refresh: that waited for the 60 fps update timer.
-            decks.call_later(decks.reload, quiet=True)
+            decks.call_later(self.load_decks, quiet=True)
 
-    async def load_settings(self) -> None:
-        """Read the settings once, before the first count (which needs them; the list of decks
-        does not): the theme, and a settings error shown with the counts."""
-        if self._theme_loaded:
-            return
-        config = await self.backend.call(self.backend.load_config_sync)
+    # The decks screen owns the workers that show it steps: they end with it (at exit, say)
+    # instead of showing a step on a screen that is gone.
+    def load_decks(self, *, quiet: bool = False) -> None:
+        """Load the decks from disk (again) and count them (`services.startup`)."""
+        decks = self.decks_screen
+        if decks is not None:
+            decks.run_worker(self.startup.load(decks, quiet=quiet), group="load-decks",
+                             exclusive=True)
+
+    def recount(self) -> None:
+        """Count the decks again (their progress changed: studied, suspended, a new target)."""
+        decks = self.decks_screen
+        if decks is not None:
+            decks.run_worker(self.startup.count(decks), group="refresh-stats")
+
+    def apply_settings(self, config: Config) -> None:
+        """The settings are read (once, before the first count): their theme, or the default
+        with a note when the theme or the file is not valid."""
         if config.theme and config.theme in self.available_themes:
             self.theme = config.theme
         else:
@@ -150,6 +169,46 @@ class QuizApp(App[int]):
         except (BriefingQuizError, OSError, ValueError) as error:
             self.notify(f"The theme could not be saved: {error}", severity="error")
 
+    # -- what the screens ask for (messages up) ----------------------------------------------------
+    @on(DecksScreen.StudyRequested)
+    def _study_requested(self, message: DecksScreen.StudyRequested) -> None:
+        self.start_study(message.deck_ids)
+
+    @on(DecksScreen.BrowseRequested)
+    def _browse_requested(self) -> None:
+        self.open_browse()
+
+    @on(DecksScreen.StatsRequested)
+    def _stats_requested(self, message: DecksScreen.StatsRequested) -> None:
+        self.open_stats(message.deck_id)
+
+    @on(DecksScreen.TargetRequested)
+    def _target_requested(self, message: DecksScreen.TargetRequested) -> None:
+        self.open_target(message.deck_id)
+
+    @on(DecksScreen.BriefingRequested)
+    def _briefing_requested(self, message: DecksScreen.BriefingRequested) -> None:
+        self.start_briefing(message.deck_id)
+
+    @on(DecksScreen.MockTestRequested)
+    def _mock_test_requested(self, message: DecksScreen.MockTestRequested) -> None:
+        self.open_mock_test(message.deck_id)
+
+    @on(DecksScreen.ReloadRequested)
+    def _reload_requested(self) -> None:
+        self.load_decks(quiet=False)
+
+    # Handled by name, not with @on: that would import these screens, and the core with them,
+    # before the first frame (see test_start.py).
+    def on_summary_screen_closed(self, message: SummaryScreen.Closed) -> None:
+        self.recount()
+
+    def on_browse_screen_closed(self, message: BrowseScreen.Closed) -> None:
+        self.recount()
+
+    def on_target_screen_changed(self, message: TargetScreen.Changed) -> None:
+        self.recount()
+
     # -- navigation -------------------------------------------------------------------------------
     def action_help(self) -> None:
         from briefing_quiz.ui.screens.help import HelpScreen
@@ -160,17 +219,15 @@ class QuizApp(App[int]):
     def start_study(self, deck_ids: Sequence[str] | None) -> None:
         from briefing_quiz.ui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(deck_ids))
+        self.push_screen(StudyScreen(self.backend, deck_ids))
 
     def open_browse(self) -> None:
         from briefing_quiz.ui.screens.browse import BrowseScreen
 
-        self.push_screen(BrowseScreen())
+        self.push_screen(BrowseScreen(self.backend))
 
-    # -- briefing mode and statistics (screens/briefing.py, briefing_study.py, stats.py) ----------
-    def decks_loaded(self) -> None:
-        """Called by the decks screen after each load: the first starts what the command line
-        asked for."""
+    def decks_loaded(self, loaded: Loaded | None = None) -> None:
+        """After each load: the first starts what the command line asked for."""
         briefing, self.initial_briefing = self.initial_briefing, None
         test, self.initial_test = self.initial_test, None
         deck_id = briefing if briefing is not None else (test[0] if test is not None else None)
@@ -188,30 +245,25 @@ class QuizApp(App[int]):
     def start_briefing(self, deck_id: str) -> None:
         from briefing_quiz.ui.screens.briefing import start_briefing
 
-        self.run_worker(start_briefing(self, deck_id, self.briefing_threshold),
+        self.run_worker(start_briefing(self, self.backend, deck_id, self.briefing_threshold),
                         group="briefing-start", exclusive=True)
 
     def open_target(self, deck_id: str) -> None:
         from briefing_quiz.ui.screens.briefing import TargetScreen
 
         title = next((d.title for d in self.backend.decks if d.id == deck_id), deck_id)
-        self.push_screen(TargetScreen(deck_id, title), self.target_changed)
-
-    def target_changed(self, change: str | None) -> None:
-        """After the briefing-time dialog: recount the decks when a target was set or cleared."""
-        decks = self.decks_screen
-        if change is not None and decks is not None:
-            self.run_worker(decks.refresh_stats(), group="refresh-stats")
+        self.push_screen(TargetScreen(self.backend, deck_id, title))
 
     def open_mock_test(self, deck_id: str, n: int | None = None) -> None:
         from briefing_quiz.ui.screens.mock_test import DEFAULT_QUESTIONS, MockTestScreen
 
-        self.push_screen(MockTestScreen(deck_id, DEFAULT_QUESTIONS if n is None else n))
+        self.push_screen(MockTestScreen(self.backend, deck_id,
+                                        DEFAULT_QUESTIONS if n is None else n))
 
     def open_stats(self, deck_id: str | None) -> None:
         from briefing_quiz.ui.screens.stats import StatsScreen
 
-        self.push_screen(StatsScreen(deck_id))
+        self.push_screen(StatsScreen(self.backend, deck_id))
 
 
 def run_app(paths: Paths, *, briefing: str | None = None, threshold: float | None = None,

@@ -8,7 +8,7 @@ Sublime Text) or `-g FILE:LINE` (VS Code). The app is suspended while the editor
 editor has the terminal; where Textual cannot suspend (no real terminal: tests, Textual Web) the
 editor runs without the terminal handed over.
 
-On return the deck file is read again (`ui.briefing_backend.reread_deck_sync`). With errors, they
+On return the deck file is read again (`services.briefing.reread_deck_sync`). With errors, they
 are listed in a dialog (`file:line:col: message`), the loaded version stays in use, and the user
 may go straight back to the editor at the first error.
 """
@@ -22,7 +22,7 @@ import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
@@ -37,7 +37,9 @@ from briefing_quiz.ui.text import assemble, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from briefing_quiz.ui.app import QuizApp
+    from textual.app import App
+
+    from briefing_quiz.services.backend import Backend
 
 #: Editors that open FILE at LINE given `+LINE FILE`.
 PLUS_LINE = frozenset({
@@ -94,7 +96,7 @@ def editor_command(path: Path, line: int | None, env: Mapping[str, str],
     return EditorCommand([*argv, target], note)
 
 
-def run_editor(app: QuizApp, argv: list[str]) -> int:
+def run_editor(app: App[Any], argv: list[str]) -> int:
     """Run the editor with the terminal handed over (the app suspended); its exit status.
     Raises OSError when it cannot be started."""
     try:
@@ -112,7 +114,8 @@ def _fingerprint(path: Path) -> bytes | None:
         return None
 
 
-async def edit_in_place(app: QuizApp, card: Card, *, line: int | None = None,
+async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
+                        line: int | None = None,
                         again: Callable[[int | None], object] | None = None) -> Deck | None:
     """Edit `card`'s deck file at `line` (default: the card's), then read the deck again. The new
     deck, loaded in the backend; None when nothing changed or it could not be loaded (said to
@@ -121,7 +124,6 @@ async def edit_in_place(app: QuizApp, card: Card, *, line: int | None = None,
     """
     from briefing_quiz.services.briefing import reread_deck_sync
 
-    backend = app.backend
     if card.path is None:
         app.notify(f"Card {card.id} has no deck file to edit.", severity="warning")
         return None

@@ -1,19 +1,3 @@
-"""The app's screens."""
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from textual.dom import DOMNode
-
-if TYPE_CHECKING:
-    from briefing_quiz.ui.app import QuizApp
-
-
-def quiz_app(node: DOMNode) -> QuizApp:
-    """The running QuizApp, typed: every screen reaches the backend through it."""
-    from briefing_quiz.ui.app import QuizApp  # here, not at the top: app.py imports the screens
-
-    app = node.app
-    assert isinstance(app, QuizApp)
-    return app
+"""The app's screens. Each is given the application layer's objects it reads (the backend) and
+posts messages, defined in the screen that sends them, for what the app does: they never import
+the app module (tests/ui/test_boundaries.py)."""

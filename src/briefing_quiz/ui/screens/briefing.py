@@ -1,20 +1,22 @@
 """The briefing-time dialog: a deck's target (local date and time), its countdown and readiness.
 
 Opened from the decks screen (t) and before a briefing session when the deck has no time to come.
-The typed text is read by the core (`core.briefing.parse_target`); its error messages are shown
+The typed text is read by the core (`core.study.readiness.parse_target`); its error messages are shown
 under the input as they are. Dismissed with "set", "cleared" or None (cancelled).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -24,14 +26,15 @@ from briefing_quiz.services.briefing import (
     clear_briefing_sync,
     set_briefing_sync,
 )
-from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from briefing_quiz.core.study.briefing_session import BriefingStatus
     from briefing_quiz.core.study.readiness import Readiness
-    from briefing_quiz.ui.app import QuizApp
+    from briefing_quiz.services.backend import Backend
 
 INPUT_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -86,17 +89,21 @@ class TargetScreen(ModalScreen[TargetChange | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, deck_id: str, title: str, *, reason: str = "") -> None:
+    @dataclass
+    class Changed(Message):
+        """The deck's briefing time was set or cleared: the decks' counts change with it."""
+
+        deck_id: str
+        change: TargetChange
+
+    def __init__(self, backend: Backend, deck_id: str, title: str, *, reason: str = "") -> None:
         super().__init__(id="target-dialog")
+        self.backend = backend
         self.deck_id = deck_id
         self.deck_title = title
         self.reason = reason
         self.status: BriefingStatus | None = None
         self.busy = False
-
-    @property
-    def quiz(self) -> QuizApp:
-        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="target-body"):
@@ -118,14 +125,14 @@ class TargetScreen(ModalScreen[TargetChange | None]):
 
     def on_mount(self) -> None:
         field = self.query_one("#target-input", Input)
-        field.placeholder = "e.g. " + example_input(self.quiz.clock(), self.quiz.backend.tz)
+        field.placeholder = "e.g. " + example_input(self.backend.clock(), self.backend.tz)
         self.query_one("#target-error").display = False
         field.focus()
         self.load_status()
 
     @work(exclusive=True, group="target-status")
     async def load_status(self) -> None:
-        backend = self.quiz.backend
+        backend = self.backend
         shown = self.query_one("#target-status", Static)
         try:
             self.status = await backend.call(briefing_status_sync, backend, self.deck_id)
@@ -181,10 +188,10 @@ class TargetScreen(ModalScreen[TargetChange | None]):
         text = self.query_one("#target-input", Input).value
         if not text.strip():
             self.show_error("Type a date and time, e.g. "
-                            + example_input(self.quiz.clock(), self.quiz.backend.tz)
+                            + example_input(self.backend.clock(), self.backend.tz)
                             + " (or clear the time with ctrl+r).")
             return
-        backend = self.quiz.backend
+        backend = self.backend
         self.busy = True
         try:
             at = await backend.call(set_briefing_sync, backend, self.deck_id, text)
@@ -195,13 +202,13 @@ class TargetScreen(ModalScreen[TargetChange | None]):
             self.busy = False
         when = format_local(at, backend.tz)
         self.notify(f"Briefing of {self.deck_id} set for {when}.", timeout=4)
-        self.dismiss("set")
+        self._done("set")
 
     @work(exclusive=True, group="target-save")
     async def clear(self) -> None:
         if self.busy:
             return
-        backend = self.quiz.backend
+        backend = self.backend
         self.busy = True
         try:
             had = await backend.call(clear_briefing_sync, backend, self.deck_id)
@@ -214,15 +221,21 @@ class TargetScreen(ModalScreen[TargetChange | None]):
             self.show_error("This deck has no briefing time to clear.")
             return
         self.notify(f"Briefing time of {self.deck_id} cleared.", timeout=4)
-        self.dismiss("cleared")
+        self._done("cleared")
+
+    def _done(self, change: TargetChange) -> None:
+        # To the app, which recounts the decks: this dialog is closing and would drop a
+        # message posted to itself.
+        self.app.post_message(self.Changed(self.deck_id, change))
+        self.dismiss(change)
 
 
-async def start_briefing(app: QuizApp, deck_id: str, threshold: float | None = None) -> None:
+async def start_briefing(app: App[Any], backend: Backend, deck_id: str,
+                         threshold: float | None = None) -> None:
     """Open a briefing session on `deck_id`; without a briefing time to come, ask for one first
-    (and start once it is set)."""
+    (and start once it is set). Run by the app as a worker."""
     from briefing_quiz.ui.screens.briefing_study import BriefingStudyScreen
 
-    backend = app.backend
     try:
         status = await backend.call(briefing_status_sync, backend, deck_id)
     except BriefingQuizError as error:
@@ -235,10 +248,9 @@ async def start_briefing(app: QuizApp, deck_id: str, threshold: float | None = N
         title = next((d.title for d in backend.decks if d.id == deck_id), deck_id)
 
         def then(change: TargetChange | None) -> None:
-            app.target_changed(change)
             if change == "set":
-                app.push_screen(BriefingStudyScreen(deck_id, threshold=threshold))
+                app.push_screen(BriefingStudyScreen(backend, deck_id, threshold=threshold))
 
-        app.push_screen(TargetScreen(deck_id, title, reason=reason), then)
+        app.push_screen(TargetScreen(backend, deck_id, title, reason=reason), then)
         return
-    app.push_screen(BriefingStudyScreen(deck_id, threshold=threshold))
+    app.push_screen(BriefingStudyScreen(backend, deck_id, threshold=threshold))

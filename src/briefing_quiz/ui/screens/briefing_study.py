@@ -1,4 +1,5 @@
-"""A briefing session in the app: the study screen driven by `core.briefing_session.BriefingSession`.
+"""A briefing session in the app: the study screen driven by
+`core.study.briefing_session.BriefingSession`.
 
 The cards, answers and grades are the study screen's (a briefing session *is* a study session:
 its answers are ordinary reviews). What differs: the session is asked for on one deck, the header
@@ -24,6 +25,7 @@ from briefing_quiz.ui.text import assemble, lines
 
 if TYPE_CHECKING:
     from briefing_quiz.core.study.briefing_session import BriefingSession
+    from briefing_quiz.services.backend import Backend
     from briefing_quiz.ui.screens.study import Answered
 
 
@@ -49,8 +51,9 @@ def readiness_content(session: BriefingSession, now: datetime) -> Content:
 class BriefingStudyScreen(StudyScreen):
     """Study one deck for its briefing."""
 
-    def __init__(self, deck_id: str, *, threshold: float | None = None) -> None:
-        super().__init__([deck_id])
+    def __init__(self, backend: Backend, deck_id: str, *,
+                 threshold: float | None = None) -> None:
+        super().__init__(backend, [deck_id])
         self.deck_id = deck_id
         self.threshold = threshold
         self.start_readiness: float | None = None
@@ -63,7 +66,7 @@ class BriefingStudyScreen(StudyScreen):
 
     @work(exclusive=True, group="study-start")
     async def start(self) -> None:
-        backend = self.quiz.backend
+        backend = self.backend
         try:
             session = await backend.call(new_briefing_session_sync, backend, self.deck_id,
                                          self.threshold)
@@ -92,15 +95,16 @@ class BriefingStudyScreen(StudyScreen):
         if session is not None:
             # A line of its own: the header is full at 80 columns, and readiness must not be cut.
             for line in self.query("#readiness-line").results(Static):
-                line.update(readiness_content(session, self.quiz.clock()), layout=False)
+                line.update(readiness_content(session, self.backend.clock()), layout=False)
 
     def finish(self, *, complete: bool) -> None:
         self.phase = "done"
-        elapsed = (self.quiz.clock() - self.started) if self.started else None
+        elapsed = (self.backend.clock() - self.started) if self.started else None
         session = self.briefing
         note = briefing_note(session, self.start_readiness, complete=complete)
-        self.app.switch_screen(BriefingSummaryScreen(list(self.answers), self.deck_ids,
-                                                     elapsed=elapsed, note=note))
+        self.app.switch_screen(BriefingSummaryScreen(self.backend, list(self.answers),
+                                                     self.deck_ids, elapsed=elapsed,
+                                                     note=note))
 
 
 def briefing_note(session: BriefingSession | None, start: float | None, *,
@@ -130,10 +134,11 @@ def briefing_note(session: BriefingSession | None, start: float | None, *,
 class BriefingSummaryScreen(SummaryScreen):
     """The summary, with the briefing lines first."""
 
-    def __init__(self, answers: Sequence[Answered], deck_ids: Sequence[str] | None, *,
-                 elapsed: timedelta | None, note: Content) -> None:
+    def __init__(self, backend: Backend, answers: Sequence[Answered],
+                 deck_ids: Sequence[str] | None, *, elapsed: timedelta | None,
+                 note: Content) -> None:
         # complete=False: "nothing more is due" is not why a briefing session stops; the note says.
-        super().__init__(answers, deck_ids, elapsed=elapsed, complete=False)
+        super().__init__(backend, answers, deck_ids, elapsed=elapsed, complete=False)
         self.note = note
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
@@ -24,14 +25,13 @@ from briefing_quiz.core.model import ChoiceCard, ItemKey, OrderCard
 from briefing_quiz.core.progress.store import ReviewRecord
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.services.backend import CardRow
-from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, one_line
 from briefing_quiz.ui.widgets.cards import TYPE_LABELS, answer_text, prompt_content
 from briefing_quiz.ui.widgets.keybar import KeyBar
 from briefing_quiz.ui.widgets.table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from briefing_quiz.ui.app import QuizApp
+    from briefing_quiz.services.backend import Backend
 
 COLUMNS = (
     Column("Deck", 10),
@@ -161,6 +161,10 @@ def detail_content(row: CardRow, history: list[ReviewRecord] | None, now: dateti
 class BrowseScreen(Screen[None]):
     """All cards in a sortable, filterable table with a detail panel."""
 
+    @dataclass
+    class Closed(Message):
+        """Back to the decks, whose counts a suspension or an edit may have changed."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
         Binding("d", "focus_deck", "Deck filter"),
@@ -173,8 +177,9 @@ class BrowseScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, backend: Backend) -> None:
         super().__init__(id="browse")
+        self.backend = backend
         self.all_rows: list[BrowseRow] = []
         self.shown: list[BrowseRow] = []
         self.sort_column = 4  # due
@@ -183,10 +188,6 @@ class BrowseScreen(Screen[None]):
         self.tag_filter: str | None = None
         self.text_filter = ""
         self.loaded = False
-
-    @property
-    def quiz(self) -> QuizApp:
-        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-filters"):
@@ -205,8 +206,8 @@ class BrowseScreen(Screen[None]):
 
     @work(exclusive=True, group="browse-load")
     async def load(self) -> None:
-        backend = self.quiz.backend
-        now = self.quiz.clock()
+        backend = self.backend
+        now = self.backend.clock()
         try:
             rows = await backend.call(lambda: build_rows(backend.card_rows_sync(), now))
         except BriefingQuizError as error:
@@ -297,10 +298,10 @@ class BrowseScreen(Screen[None]):
     @work(exclusive=True, group="browse-detail")
     async def show_detail(self, row: CardRow) -> None:
         text = self.query_one("#detail-text", Static)
-        now, tz = self.quiz.clock(), self.quiz.backend.tz
+        now, tz = self.backend.clock(), self.backend.tz
         text.update(detail_content(row, None, now, tz))
         try:
-            history = await self.quiz.backend.call(self.quiz.backend.history_sync, row.key)
+            history = await self.backend.call(self.backend.history_sync, row.key)
         except BriefingQuizError as error:
             text.update(lines([detail_content(row, [], now, tz),
                                assemble(("✗ History unavailable: ", "bold $text-error"),
@@ -324,7 +325,7 @@ class BrowseScreen(Screen[None]):
             return
         current = self.shown[table.cursor]
         key, suspend = current.row.key, not current.row.suspended
-        backend = self.quiz.backend
+        backend = self.backend
         try:
             await backend.call(backend.set_suspended_sync, key, suspend)
             fresh = await backend.call(backend.card_row_sync, key)
@@ -332,7 +333,7 @@ class BrowseScreen(Screen[None]):
             self.notify(f"Could not change {key}: {error}", severity="error")
             return
         if fresh is not None:
-            new = make_row(fresh, self.quiz.clock())
+            new = make_row(fresh, self.backend.clock())
             self.all_rows = [new if r.row.key == key else r for r in self.all_rows]
             self.apply()
             self.show_detail(fresh)
@@ -351,19 +352,18 @@ class BrowseScreen(Screen[None]):
         def again(at: int | None) -> None:
             self.edit_card(row, at)
 
-        if await edit_in_place(self.quiz, row.card, line=line, again=again) is None:
+        if await edit_in_place(self.app, self.backend, row.card, line=line, again=again) is None:
             return
         await self.load().wait()
         fresh = next((r.row for r in self.all_rows if r.row.key == row.key), None)
         if fresh is not None:
             self.show_detail(fresh)
 
-    async def action_back(self) -> None:
+    def action_back(self) -> None:
         focused = self.focused
         if isinstance(focused, (Input, Select)):
             self.query_one("#cards", VirtualTable).focus()
             return
         self.dismiss(None)
-        decks = self.quiz.decks_screen
-        if decks is not None:
-            await decks.refresh_stats()
+        # To the app: this screen is closing and would drop a message posted to itself.
+        self.app.post_message(self.Closed())

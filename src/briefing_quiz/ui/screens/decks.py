@@ -1,33 +1,35 @@
-"""The home screen: every deck with its counts, the decks that failed to load, what to do next."""
+"""The home screen: every deck with its counts, the decks that failed to load, what to do next.
+
+It shows what the start-up sequence (`services.startup`, run by the app) gives it, step by step,
+and asks the app, with a message, for whatever opens another screen or reloads the decks.
+"""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, clean, lines, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from briefing_quiz.core.deckfile.cache import DeckSummary
+    from briefing_quiz.core.errors import BriefingQuizError
     from briefing_quiz.core.model import Deck
     from briefing_quiz.core.study.session import DeckStats
-    from briefing_quiz.services.backend import Listed, Loaded
-    from briefing_quiz.ui.app import QuizApp
+    from briefing_quiz.services.backend import Backend, Listed, Loaded
 
 # The table's columns (keys: the names in lower case): the numbers first and the title last,
 # so a narrow terminal cuts the title, not them.
@@ -57,7 +59,46 @@ def briefing_cell(stats: DeckStats, now: datetime) -> str:
 
 
 class DecksScreen(Screen[None]):
-    """Decks with new / learning / due / total and mean recall."""
+    """Decks with new / learning / due / total and mean recall (a `services.startup.DecksView`)."""
+
+    # The app's handlers for these messages open the screens (messages up). Written out rather
+    # than as dataclasses: this module is imported before the first frame, and building a
+    # dataclass costs ~0.25 ms (seven of them ~1.7 ms, timed); the other screens' are dataclasses.
+    class StudyRequested(Message):
+        """Study these decks (None: every deck, what is due)."""
+
+        def __init__(self, deck_ids: list[str] | None) -> None:
+            super().__init__()
+            self.deck_ids = deck_ids
+
+    class BrowseRequested(Message):
+        """Browse every card."""
+
+    class StatsRequested(Message):
+        """The statistics, starting at this deck (None: the first)."""
+
+        def __init__(self, deck_id: str | None) -> None:
+            super().__init__()
+            self.deck_id = deck_id
+
+    class DeckRequest(Message):
+        """An action on one deck (the base of the three below)."""
+
+        def __init__(self, deck_id: str) -> None:
+            super().__init__()
+            self.deck_id = deck_id
+
+    class TargetRequested(DeckRequest):
+        """Set this deck's briefing time."""
+
+    class BriefingRequested(DeckRequest):
+        """A briefing session on this deck."""
+
+    class MockTestRequested(DeckRequest):
+        """A mock test of this deck."""
+
+    class ReloadRequested(Message):
+        """Read the decks from disk again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study", "Study deck", priority=True),
@@ -78,18 +119,15 @@ class DecksScreen(Screen[None]):
     #: Seconds between two refreshes of the briefing countdowns.
     COUNTDOWN_REFRESH: ClassVar[float] = 60.0
 
-    def __init__(self) -> None:
+    def __init__(self, backend: Backend) -> None:
         super().__init__(id="decks")
+        self.backend = backend
         self.loaded: Loaded | None = None
         #: The first load's decks as listed from the parse cache's summaries, before `loaded`.
         self.listed: Listed | None = None
         # An action asked for on a row listed from a summary: it runs once the decks are loaded.
-        self._deferred: Callable[[], None] | None = None
+        self._deferred: Callable[[], object] | None = None
         self.stats: dict[str, DeckStats] = {}
-
-    @property
-    def quiz(self) -> QuizApp:
-        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -142,7 +180,7 @@ class DecksScreen(Screen[None]):
         welcome = self.query_one("#welcome", Static)
         welcome.update(plain(WELCOME))
         welcome.display = loaded.first_run and bool(loaded.decks)
-        self._show_status(loaded)
+        self.show_status(loaded)
         self._show_failures(loaded)
 
     def _fill_table(self, table: DataTable[Text], decks: Sequence[Deck | DeckSummary]) -> None:
@@ -154,7 +192,7 @@ class DecksScreen(Screen[None]):
         dialog closed ("3d 4h · " for "3d 4h · 50%").
         """
         selected = self.selected_deck_id()
-        now = self.quiz.clock()
+        now = self.backend.clock()
         rows = [self._cells(deck, self.stats.get(deck.id), now) for deck in decks]
         table.clear(columns=True)
         for i, name in enumerate(COLUMNS):
@@ -172,7 +210,7 @@ class DecksScreen(Screen[None]):
         if loaded is None or not any(s.briefing_at is not None for s in self.stats.values()):
             return
         table = self.query_one("#decks-table", DataTable)
-        now = self.quiz.clock()
+        now = self.backend.clock()
         shown = [str(table.get_cell(d.id, "briefing")) for d in loaded.decks]
         wanted = [str(self._cells(d, self.stats.get(d.id), now)[6]) for d in loaded.decks]
         if shown != wanted:
@@ -195,17 +233,17 @@ class DecksScreen(Screen[None]):
             Text(clean(deck.title), no_wrap=True, overflow="ellipsis"),
         ]
 
-    def _show_status(self, loaded: Loaded) -> None:
+    def show_status(self, loaded: Loaded) -> None:
         status = self.query_one("#decks-status", Static)
         parts: list[Content] = []
         if loaded.store_error is not None:
             parts.append(assemble(("✗ Progress file: ", "bold $text-error"),
                                   str(loaded.store_error)))
-        if self.quiz.backend.config_error is not None:
+        if self.backend.config_error is not None:
             parts.append(assemble(("✗ Settings ignored, defaults used: ", "bold $text-error"),
-                                  str(self.quiz.backend.config_error)))
+                                  str(self.backend.config_error)))
         if not loaded.decks:
-            dirs = ", ".join(str(d) for d in self.quiz.paths.deck_dirs)
+            dirs = ", ".join(str(d) for d in self.backend.paths.deck_dirs)
             parts.append(assemble(("No decks found. ", "bold"),
                                   f"Put deck files (*.toml) in one of: {dirs} — then press r."))
         elif not parts:
@@ -247,13 +285,13 @@ class DecksScreen(Screen[None]):
             return False
         # Not opened yet (a moment after the decks are listed) is fine: the store thread opens
         # it before it runs any call made from here.
-        if self.quiz.backend.store is None and self.quiz.backend.store_error is not None:
+        if self.backend.store is None and self.backend.store_error is not None:
             self.notify("The progress file could not be opened, so studying is off. "
                         "See the message on the screen.", severity="error")
             return False
         return True
 
-    def _when_loaded(self, action: Callable[[], None], deck_id: str | None = None) -> None:
+    def _when_loaded(self, action: Callable[[], object], deck_id: str | None = None) -> None:
         """Run `action` (on the deck `deck_id`, if any) when the decks can be used. On rows listed
         from the cache's summaries, it runs once the decks are loaded (a moment later), unless
         its deck then failed to load."""
@@ -262,7 +300,7 @@ class DecksScreen(Screen[None]):
         elif self._ready():
             action()
 
-    def _run_when_loaded(self, action: Callable[[], None], deck_id: str | None) -> None:
+    def _run_when_loaded(self, action: Callable[[], object], deck_id: str | None) -> None:
         loaded = self.loaded
         if loaded is None or (deck_id is not None
                               and deck_id not in {d.id for d in loaded.decks}):
@@ -270,7 +308,7 @@ class DecksScreen(Screen[None]):
         if self._ready():
             action()
 
-    def _on_deck(self, act: Callable[[str], None]) -> None:
+    def _on_deck(self, act: Callable[[str], object]) -> None:
         """`act` on the selected deck, when there is one and the decks can be used."""
         deck_id = self.selected_deck_id()
         if deck_id is None:
@@ -279,7 +317,7 @@ class DecksScreen(Screen[None]):
             self._when_loaded(partial(act, deck_id), deck_id)
 
     def action_study(self) -> None:
-        self._on_deck(lambda deck_id: self.quiz.start_study([deck_id]))
+        self._on_deck(lambda deck_id: self.post_message(self.StudyRequested([deck_id])))
 
     @on(DataTable.RowSelected, "#decks-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -287,83 +325,44 @@ class DecksScreen(Screen[None]):
         self.action_study()
 
     def action_study_all(self) -> None:
-        self._when_loaded(partial(self.quiz.start_study, None))
+        self._when_loaded(lambda: self.post_message(self.StudyRequested(None)))
 
     def action_browse(self) -> None:
-        self._when_loaded(self.quiz.open_browse)
+        self._when_loaded(lambda: self.post_message(self.BrowseRequested()))
 
     def action_stats(self) -> None:
         deck_id = self.selected_deck_id()
-        self._when_loaded(partial(self.quiz.open_stats, deck_id), deck_id)
+        self._when_loaded(lambda: self.post_message(self.StatsRequested(deck_id)), deck_id)
 
     def action_target(self) -> None:
-        self._on_deck(self.quiz.open_target)
+        self._on_deck(lambda deck_id: self.post_message(self.TargetRequested(deck_id)))
 
     def action_briefing(self) -> None:
-        self._on_deck(self.quiz.start_briefing)
+        self._on_deck(lambda deck_id: self.post_message(self.BriefingRequested(deck_id)))
 
     def action_mock_test(self) -> None:
-        self._on_deck(self.quiz.open_mock_test)
+        self._on_deck(lambda deck_id: self.post_message(self.MockTestRequested(deck_id)))
 
     def action_reload(self) -> None:
-        self.reload()
+        self.post_message(self.ReloadRequested())
 
-    @work(exclusive=True, group="load-decks")
-    async def reload(self, *, quiet: bool = False) -> None:
-        """Load the decks from disk again (the app's first load goes through here too).
+    # -- the start-up sequence's steps (services.startup.DecksView) --------------------------------
+    def show_reloading(self) -> None:
+        self.query_one("#decks-status", Static).update(Content("Reloading decks…"))
 
-        Two steps, so the decks are listed (and can be opened) before the slower counting of
-        their progress is done; at start-up the app reads its settings between them.
-        """
-        backend = self.quiz.backend
-        listed = None
-        if self.loaded is not None:
-            self.query_one("#decks-status", Static).update(Content("Reloading decks…"))
-        else:
-            # The first load lists the decks from the parse cache's summaries when every deck
-            # file is unchanged since it was cached: no deck is loaded (nor the loader imported)
-            # for that. The store thread's next work, loading them, waits for that frame.
-            listed = await backend.call(backend.list_sync)
-            if listed is not None:
-                self.show_listed(listed)
-                self._hold_store_until_painted()
-        loaded = await backend.call(backend.load_sync)
-        self.show_loaded(loaded)
-        if listed is None or not loaded.as_listed:
-            # The store thread's next work (opening the store, reading the settings, counting)
-            # holds the GIL: it waits until the listed decks are painted.
-            self._hold_store_until_painted()
-        # An action asked for on the summaries' listing; as every call made from now on, by any
-        # screen, its calls come after the store's opening (submitted below before any message
-        # is handled).
+    def decks_usable(self) -> None:
+        # An action asked for on the summaries' listing runs now.
         deferred, self._deferred = self._deferred, None
         if deferred is not None:
             self.call_later(deferred)
-        store_error = await backend.call(backend.open_store_sync)
-        if store_error is not loaded.store_error:
-            loaded.store_error = store_error
-            self._show_status(loaded)
-        self.quiz.decks_loaded()
-        if not quiet:
-            bad = len(loaded.failures)
-            self.notify(f"Reloaded {len(loaded.decks)} deck{'s' if len(loaded.decks) != 1 else ''}"
-                        + (f"; {bad} could not be loaded" if bad else "") + ".", timeout=3)
-        await self.quiz.load_settings()
-        await self.refresh_stats()
 
-    def _hold_store_until_painted(self) -> None:
-        painted = threading.Event()
-        self.quiz.backend.hold(painted)
-        self.call_after_refresh(painted.set)
+    def show_reloaded(self, loaded: Loaded) -> None:
+        bad = len(loaded.failures)
+        self.notify(f"Reloaded {len(loaded.decks)} deck{'s' if len(loaded.decks) != 1 else ''}"
+                    + (f"; {bad} could not be loaded" if bad else "") + ".", timeout=3)
 
-    async def refresh_stats(self) -> None:
-        """Recount after loading, studying or suspending (decks are not re-read)."""
-        loaded = self.loaded
-        if loaded is None:
-            return
-        try:
-            stats = await self.quiz.backend.call(self.quiz.backend.deck_stats_sync)
-        except BriefingQuizError as error:
-            self.notify(f"Cannot count progress: {error}", severity="error", timeout=10)
-            return
-        self.show_loaded(loaded, stats)
+    def show_count_error(self, error: BriefingQuizError) -> None:
+        self.notify(f"Cannot count progress: {error}", severity="error", timeout=10)
+
+    def after_paint(self, callback: Callable[[], object]) -> None:
+        self.call_after_refresh(callback)

@@ -1,9 +1,9 @@
 """The mock test in the app: N auto-checked questions of one deck, a score and the misses at the end.
 
-Driven by `core.briefing_session.MockTest`: each answer is checked and kept for the score, nothing
-is scheduled, and the test is stored apart from the review log when it ends (`finish`). The cards
-are drawn with the study screen's widgets; after each answer the verdict and the right answer are
-shown and enter (or space) goes on.
+Driven by `core.study.briefing_session.MockTest`: each answer is checked and kept for the score,
+nothing is scheduled, and the test is stored apart from the review log when it ends (`finish`).
+The cards are drawn with the study screen's widgets; after each answer the verdict and the right
+answer are shown and enter (or space) goes on.
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
+from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
 from briefing_quiz.ui.widgets.cards import (
     TYPE_LABELS,
-    AnswerInput,
-    CardView,
     controller_actions,
     make_controller,
 )
@@ -37,7 +35,7 @@ if TYPE_CHECKING:
     from briefing_quiz.core.grading import CheckResult
     from briefing_quiz.core.study.briefing_session import MockResult, MockTest
     from briefing_quiz.core.study.session import QueueEntry
-    from briefing_quiz.ui.app import QuizApp
+    from briefing_quiz.services.backend import Backend
 
 #: Questions in a mock test started from the decks screen.
 DEFAULT_QUESTIONS = 10
@@ -52,18 +50,15 @@ class MockTestScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, deck_id: str, n: int = DEFAULT_QUESTIONS) -> None:
+    def __init__(self, backend: Backend, deck_id: str, n: int = DEFAULT_QUESTIONS) -> None:
         super().__init__(id="mock-test")
+        self.backend = backend
         self.deck_id = deck_id
         self.n = n
         self.test: MockTest | None = None
         self.entry: QueueEntry | None = None
         self.phase: Literal["loading", "question", "answered", "done"] = "loading"
         self.shown_at: datetime | None = None
-
-    @property
-    def quiz(self) -> QuizApp:
-        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         yield StudyHeader(id="study-header")
@@ -82,7 +77,7 @@ class MockTestScreen(Screen[None]):
     async def start(self) -> None:
         from briefing_quiz.services.briefing import new_mock_test_sync
 
-        backend = self.quiz.backend
+        backend = self.backend
         try:
             self.test = await backend.call(new_mock_test_sync, backend, self.deck_id, self.n)
         except BriefingQuizError as error:
@@ -97,7 +92,7 @@ class MockTestScreen(Screen[None]):
             return
         self.query_one(StudyHeader).set_progress(
             deck=f"Mock test · {self.deck_id}", done=test.done, remaining=test.remaining,
-            elapsed=self.quiz.clock() - test.started_at,
+            elapsed=self.backend.clock() - test.started_at,
             status=Content.styled("scheduling unchanged", "italic"))
 
     def show_next(self) -> None:
@@ -129,7 +124,7 @@ class MockTestScreen(Screen[None]):
             card.focus(scroll_visible=False)
         self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
         self.phase = "question"
-        self.shown_at = self.quiz.clock()
+        self.shown_at = self.backend.clock()
         self._header()
 
     # -- answering --------------------------------------------------------------------------------
@@ -157,12 +152,12 @@ class MockTestScreen(Screen[None]):
         test, entry = self.test, self.entry
         if self.phase != "question" or test is None or entry is None:
             return
-        shown = self.shown_at or self.quiz.clock()
-        duration = int((self.quiz.clock() - shown).total_seconds() * 1000)
+        shown = self.shown_at or self.backend.clock()
+        duration = int((self.backend.clock() - shown).total_seconds() * 1000)
         # Pure checking: nothing is written until the test ends.
         result: CheckResult = test.answer(response, duration_ms=max(0, duration))
         self.phase = "answered"
-        deck = next((d for d in self.quiz.backend.decks if d.id == self.deck_id), None)
+        deck = next((d for d in self.backend.decks if d.id == self.deck_id), None)
         self.query_one(CardView).show_result(
             result, feedback_content(entry.card, result, deck.source if deck else None))
         verdict = self.query_one("#verdict", Static)
@@ -196,7 +191,7 @@ class MockTestScreen(Screen[None]):
             self.dismiss(None)
             return
         try:
-            result = await self.quiz.backend.call(test.finish)
+            result = await self.backend.call(test.finish)
         except BriefingQuizError as error:
             self.notify(f"The mock test could not be saved: {error}", severity="error",
                         timeout=15)

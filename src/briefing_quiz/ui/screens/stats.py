@@ -1,7 +1,8 @@
 """Statistics of one deck at a time: readiness at the briefing, the due forecast for 30 days,
 reviews per day over the past 8 weeks and true retention per week.
 
-Numbers come from `core.stats` and `core.briefing_session` (through `ui.briefing_backend`).
+Numbers come from `core.study.statistics` and `core.study.briefing_session` (through
+`services.briefing`).
 Charts are Textual's own widgets: a `Sparkline` for each daily series (one fixed-width column
 per day, so days line up with the axis labels under them), a `ProgressBar` for readiness and a
 `DataTable` for the weekly retention (a rate per week is read better as numbers than as bar
@@ -26,13 +27,12 @@ from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.services.briefing import DeckCharts, deck_charts_sync
-from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from briefing_quiz.core.study.statistics import DayCount, RetentionWeek
-    from briefing_quiz.ui.app import QuizApp
+    from briefing_quiz.services.backend import Backend
 
 #: Columns per day of the forecast sparkline (30 days: 60 columns, within 80).
 FORECAST_COLUMNS_PER_DAY = 2
@@ -123,18 +123,15 @@ class StatsScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, deck_id: str | None = None) -> None:
+    def __init__(self, backend: Backend, deck_id: str | None = None) -> None:
         super().__init__(id="stats")
+        self.backend = backend
         self.deck_id = deck_id
         self.charts: DeckCharts | None = None
 
     @property
-    def quiz(self) -> QuizApp:
-        return quiz_app(self)
-
-    @property
     def deck_ids(self) -> list[str]:
-        return [d.id for d in self.quiz.backend.decks]
+        return [d.id for d in self.backend.decks]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-body"):
@@ -168,7 +165,7 @@ class StatsScreen(Screen[None]):
             title.update(plain("No decks are loaded: there is nothing to count."))
             self.query_one("#stats-briefing", Static).update(Content(""))
             return
-        backend = self.quiz.backend
+        backend = self.backend
         try:
             charts = await backend.call(deck_charts_sync, backend, self.deck_id)
         except BriefingQuizError as error:
@@ -187,7 +184,7 @@ class StatsScreen(Screen[None]):
             ("Statistics · ", "bold"), (one_line(deck.id, 40), "bold"), " — ",
             one_line(deck.title, 60), f"   {position}" if position else ""))
         self.query_one("#stats-briefing", Static).update(
-            briefing_content(charts, self.quiz.backend.tz))
+            briefing_content(charts, self.backend.tz))
         bar = self.query_one("#stats-readiness", ProgressBar)
         ready = charts.status.readiness if charts.status is not None else None
         bar.display = ready is not None
@@ -241,11 +238,11 @@ class StatsScreen(Screen[None]):
             return
 
         def then(change: str | None) -> None:
-            self.quiz.target_changed(change)
             if change is not None:
                 self.load()
 
-        self.app.push_screen(TargetScreen(self.deck_id, self.charts.deck.title), then)
+        self.app.push_screen(TargetScreen(self.backend, self.deck_id, self.charts.deck.title),
+                             then)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -29,12 +29,10 @@ from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.study.session import QueueEntry, SavedAnswer, StudySession
 from briefing_quiz.services import gc_policy as heap
-from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble
+from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
 from briefing_quiz.ui.widgets.cards import (
     TYPE_LABELS,
-    AnswerInput,
-    CardView,
     Controller,
     controller_actions,
     make_controller,
@@ -45,7 +43,7 @@ from briefing_quiz.ui.widgets.header import StudyHeader
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from briefing_quiz.ui.app import QuizApp
+    from briefing_quiz.services.backend import Backend
 
 Phase = Literal["loading", "question", "answered", "saving", "done"]
 
@@ -119,10 +117,11 @@ class StudyScreen(Screen[None]):
             return
         await super()._on_idle(event)
 
-    def __init__(self, deck_ids: Sequence[str] | None) -> None:
+    def __init__(self, backend: Backend, deck_ids: Sequence[str] | None) -> None:
         super().__init__(id="study")
         self._last_frame = 0.0
         self.deck_ids = None if deck_ids is None else list(deck_ids)
+        self.backend = backend
         self.session: StudySession | None = None
         self.entry: QueueEntry | None = None
         self.result: CheckResult | None = None
@@ -131,10 +130,6 @@ class StudyScreen(Screen[None]):
         self.started: datetime | None = None
         self.shown_at: datetime | None = None
         self.controller: Controller | None = None
-
-    @property
-    def quiz(self) -> QuizApp:
-        return quiz_app(self)
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -150,7 +145,7 @@ class StudyScreen(Screen[None]):
         heap.hold_full_collections()
         self._show_grades(False)
         self.query_one(AnswerInput).display = False
-        self.started = self.quiz.clock()
+        self.started = self.backend.clock()
         self.set_interval(1.0, self._tick)
         self.start()
 
@@ -159,11 +154,11 @@ class StudyScreen(Screen[None]):
 
     def _tick(self) -> None:
         if self.started is not None:
-            self.query_one(StudyHeader).set_elapsed(self.quiz.clock() - self.started)
+            self.query_one(StudyHeader).set_elapsed(self.backend.clock() - self.started)
 
     @work(exclusive=True, group="study-start")
     async def start(self) -> None:
-        backend = self.quiz.backend
+        backend = self.backend
         try:
             self.session = await backend.call(backend.new_session_sync, self.deck_ids)
             entry = await backend.call(self.session.next)
@@ -191,7 +186,7 @@ class StudyScreen(Screen[None]):
         deck = self._deck_title(self.entry.key.deck_id) if self.entry else ""
         self.query_one(StudyHeader).set_progress(
             deck=deck, done=session.done, remaining=session.remaining,
-            elapsed=self.quiz.clock() - self.started, status=status)
+            elapsed=self.backend.clock() - self.started, status=status)
 
     def _meta(self, entry: QueueEntry) -> Content:
         kind = {"new": "new card", "learning": "learning", "review": "review"}[entry.kind]
@@ -232,7 +227,7 @@ class StudyScreen(Screen[None]):
                 self._focus(card)
             self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
             self.phase = "question"
-            self.shown_at = self.quiz.clock()
+            self.shown_at = self.backend.clock()
             self._update_header(status)
         # After the card's frame (a repaint, or a layout when its shape changed).
         self.call_after_refresh(self._painted)
@@ -311,14 +306,14 @@ class StudyScreen(Screen[None]):
         if self.phase != "answered" or self.session is None or self.entry is None:
             return
         session, entry, result = self.session, self.entry, self.result
-        now = self.quiz.clock()
+        now = self.backend.clock()
         duration = 0 if self.shown_at is None else int((now - self.shown_at).total_seconds() * 1000)
         self.phase = "saving"
         # Said only when saving is slow: painting it every time would delay the next card a frame.
         slow = self.set_timer(0.15, lambda: self._update_header(
             Content.styled("saving…", "italic")))
         try:
-            saved, following = await self.quiz.backend.call(
+            saved, following = await self.backend.call(
                 answer_then_next, session, event.rating, duration_ms=max(0, duration),
                 given=result.given if result else None,
                 correct=result.correct if result else None)
@@ -346,7 +341,7 @@ class StudyScreen(Screen[None]):
         assert self.session is not None
         self.phase = "loading"
         try:
-            entry = await self.quiz.backend.call(self.session.next)
+            entry = await self.backend.call(self.session.next)
         except BriefingQuizError as error:
             self.notify(f"Cannot read the next card: {error}", severity="error", timeout=15)
             self.finish(complete=False)
@@ -384,7 +379,7 @@ class StudyScreen(Screen[None]):
             return
         self.phase = "loading"
         try:
-            entry = await self.quiz.backend.call(session.undo)
+            entry = await self.backend.call(session.undo)
         except BriefingQuizError as error:
             self.phase = "answered" if self.result is not None else "question"
             self.notify(f"Could not undo: {error}", severity="error", timeout=10)
@@ -406,7 +401,7 @@ class StudyScreen(Screen[None]):
             return
         self.phase = "saving"
         try:
-            await self.quiz.backend.call(session.suspend if what == "suspend" else session.bury)
+            await self.backend.call(session.suspend if what == "suspend" else session.bury)
         except BriefingQuizError as error:
             self.phase = "answered" if self.result is not None else "question"
             self.notify(f"Could not {what} the card: {error}", severity="error", timeout=10)
@@ -432,11 +427,11 @@ class StudyScreen(Screen[None]):
         entry, session = self.entry, self.session
         if entry is None or session is None or self.phase not in ("question", "answered"):
             return
-        deck = await edit_in_place(self.quiz, entry.card, line=line, again=self.edit_card)
+        deck = await edit_in_place(self.app, self.backend, entry.card, line=line, again=self.edit_card)
         if deck is None or self.session is not session or not self.is_current:
             return
         try:
-            current = await self.quiz.backend.call(session.replace_deck, deck)
+            current = await self.backend.call(session.replace_deck, deck)
         except (BriefingQuizError, ValueError) as error:
             self.notify(f"Could not use the edited deck: {error}", severity="error", timeout=10)
             return
@@ -463,6 +458,6 @@ class StudyScreen(Screen[None]):
         from briefing_quiz.ui.screens.summary import SummaryScreen
 
         self.phase = "done"
-        elapsed = (self.quiz.clock() - self.started) if self.started else None
-        self.app.switch_screen(SummaryScreen(list(self.answers), self.deck_ids,
+        elapsed = (self.backend.clock() - self.started) if self.started else None
+        self.app.switch_screen(SummaryScreen(self.backend, list(self.answers), self.deck_ids,
                                              elapsed=elapsed, complete=complete))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -12,20 +13,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.scheduler import format_interval
-from briefing_quiz.ui.screens import quiz_app
 from briefing_quiz.ui.text import assemble, lines, plain
 from briefing_quiz.ui.widgets.cards import answer_text, prompt_content
 from briefing_quiz.ui.widgets.header import format_elapsed
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from briefing_quiz.ui.app import QuizApp
+    from briefing_quiz.services.backend import Backend
     from briefing_quiz.ui.screens.study import Answered
 
 
@@ -84,22 +85,24 @@ def next_due_content(next_due: Sequence[datetime], now: datetime, groups_shown: 
 class SummaryScreen(Screen[None]):
     """Shown when a session ends; enter or esc goes back to the decks."""
 
+    @dataclass
+    class Closed(Message):
+        """Back to the decks, whose counts the session changed."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape,q", "close", "Back to decks"),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, answers: Sequence[Answered], deck_ids: Sequence[str] | None, *,
-                 elapsed: timedelta | None, complete: bool) -> None:
+    def __init__(self, backend: Backend, answers: Sequence[Answered],
+                 deck_ids: Sequence[str] | None, *, elapsed: timedelta | None,
+                 complete: bool) -> None:
         super().__init__(id="summary")
+        self.backend = backend
         self.answers = list(answers)
         self.deck_ids = None if deck_ids is None else list(deck_ids)
         self.elapsed = elapsed
         self.complete = complete
-
-    @property
-    def quiz(self) -> QuizApp:
-        return quiz_app(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary-body"):
@@ -114,7 +117,7 @@ class SummaryScreen(Screen[None]):
 
     @work(exclusive=True, group="summary-next-due")
     async def load_next_due(self) -> None:
-        backend = self.quiz.backend
+        backend = self.backend
         ids = self.deck_ids if self.deck_ids is not None else [d.id for d in backend.decks]
         target = self.query_one("#next-due", Static)
         try:
@@ -122,10 +125,9 @@ class SummaryScreen(Screen[None]):
         except BriefingQuizError as error:
             target.update(assemble(("Next due:   ", "bold"), f"unknown ({error})"))
             return
-        target.update(next_due_content(next_due, self.quiz.clock()))
+        target.update(next_due_content(next_due, self.backend.clock()))
 
-    async def action_close(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)
-        decks = self.quiz.decks_screen
-        if decks is not None:
-            await decks.refresh_stats()
+        # To the app: this screen is closing and would drop a message posted to itself.
+        self.app.post_message(self.Closed())

@@ -1,13 +1,7 @@
-"""The card being studied, drawn by one widget, with one answer controller per card type.
+"""The card being studied as text, and one answer controller per card type.
 
 A controller holds what is being answered (the pick, the order, the reveal) and draws its lines; it
-is plain Python, no widget. `CardView` is the one widget that shows the card: kind, prompt, the
-controller's lines, then the feedback once answered, all as one text. The screen checks answers
-with the core and sets results back down; `CardView` posts `Submitted` / `Revealed` up.
-
-One widget rather than a widget per part (and per option) because Textual's layout pass grows
-with the number of widgets, and it was most of the time between a grade and the next card.
-Typed and cloze answers use the study screen's input line (`AnswerInput`).
+is plain Python, no widget. The widget that shows them is `ui.widgets.card_view.CardView`.
 
 All card text goes through `ui.text`: shown literally, never as markup. Clickable parts carry
 our own actions in style meta, never text from the deck.
@@ -18,13 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual import events
-from textual.binding import Binding, BindingType
 from textual.content import Content, Span
-from textual.message import Message
 from textual.style import Style
-from textual.widget import Widget
-from textual.widgets import Input, Static
 
 from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.core.model import (
@@ -36,7 +25,7 @@ from briefing_quiz.core.model import (
     TrueFalseCard,
     TypedCard,
 )
-from briefing_quiz.ui.text import assemble, lines, plain
+from briefing_quiz.ui.text import assemble, plain
 
 TYPE_LABELS: dict[str, str] = {
     "basic": "Question",
@@ -358,157 +347,3 @@ def controller_actions(controller: Controller) -> frozenset[str]:
     if isinstance(controller, TypedController):
         return controller.actions
     return controller.ACTIONS
-
-
-# -- widgets ------------------------------------------------------------------------------------------
-class CardView(Static, can_focus=True):
-    """The card: kind line, prompt, the controller's lines and, once answered, the feedback."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "reveal", "Show answer"),
-        Binding("t", "truth(1)", "True"),
-        Binding("f", "truth(0)", "False"),
-        *(Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate(CHOICE_KEYS)),
-        Binding("enter", "confirm", "Confirm", show=False),
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("alt+up,K", "move(-1)", "Move up", key_display="alt+↑/K"),
-        Binding("alt+down,J", "move(1)", "Move down", key_display="alt+↓/J"),
-        Binding("enter", "submit", "Submit order"),
-    ]
-
-    class Submitted(Message):
-        """An answer for the core to check (`response` as `session.check` takes it)."""
-
-        def __init__(self, response: object) -> None:
-            super().__init__()
-            self.response = response
-
-    class Revealed(Message):
-        """The answer is to be shown without one given (self-graded)."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.controller: Controller | None = None
-        self.meta = Content("")
-        self.feedback: Content | None = None
-        self._drawn_width = 0
-
-    def show(self, controller: Controller, meta: Content) -> None:
-        """A fresh question."""
-        self.controller, self.meta, self.feedback = controller, meta, None
-        self.redraw()
-        self.refresh_bindings()
-
-    def show_result(self, result: CheckResult | None, feedback: Content) -> None:
-        if self.controller is not None:
-            self.controller.show_result(result)
-        self.feedback = feedback
-        self.redraw()
-        self.refresh_bindings()
-
-    def redraw(self) -> None:
-        controller = self.controller
-        if controller is None:
-            self.update(Content(""))
-            return
-        width = self.content_region.width or 1000
-        self._drawn_width = self.size.width
-        parts = [self.meta, Content(""), prompt_content(controller.card, controller.item)]
-        body = controller.body(width)
-        if body:
-            parts.extend([Content(""), *body])
-        if self.feedback is not None:
-            parts.extend([Content(""), self.feedback])
-        self.update(lines(parts), layout=False)
-        if not self._keeps_height():
-            self.refresh(layout=True)
-
-    def _keeps_height(self) -> bool:
-        """Whether the new text leaves the card's laid-out height as it is: it was, and stays,
-        the view's height (min-height 100%). Then a repaint does, without a layout pass of the
-        whole screen."""
-        parent = self.parent
-        if not isinstance(parent, Widget):
-            return False
-        view = parent.scrollable_content_region.height
-        width = self.content_region.width
-        if view <= 0 or width <= 0 or self.outer_size.height != view:
-            return False
-        needed = self.get_content_height(self.size, self.app.size, width)
-        return needed + self.styles.gutter.height <= view
-
-    def on_resize(self, event: events.Resize) -> None:
-        # Options are wrapped to the width by hand (hanging indent), so a new width redraws;
-        # a new height (the content's own) must not, or every card would be laid out twice.
-        if self.controller is not None and self.size.width != self._drawn_width:
-            self.redraw()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        controller = self.controller
-        if action in {"reveal", "truth", "pick", "confirm", "cursor", "point", "move", "submit"}:
-            if controller is None or controller.answered:
-                return False
-            if action not in controller_actions(controller):
-                return False
-            if action == "confirm":
-                return isinstance(controller, ChoiceController) and controller.multiple
-            return True
-        return True
-
-    def _act(self, action: str, argument: int = 0) -> None:
-        controller = self.controller
-        if controller is None or controller.answered:
-            return
-        outcome = controller.act(action, argument)
-        if outcome is None:
-            self.redraw()
-        # An answer is drawn by the screen's `show_result`, with its feedback, in one frame;
-        # drawing the pick here first would paint a frame of its own before it.
-        if isinstance(outcome, Submit):
-            self.post_message(self.Submitted(outcome.response))
-        elif isinstance(outcome, Reveal):
-            self.post_message(self.Revealed())
-
-    def action_reveal(self) -> None:
-        self._act("reveal")
-
-    def action_truth(self, value: int) -> None:
-        self._act("truth", value)
-
-    def action_pick(self, index: int) -> None:
-        self._act("pick", index)
-
-    def action_confirm(self) -> None:
-        self._act("confirm")
-
-    def action_cursor(self, delta: int) -> None:
-        self._act("cursor", delta)
-
-    def action_point(self, index: int) -> None:
-        self._act("point", index)
-
-    def action_move(self, delta: int) -> None:
-        self._act("move", delta)
-
-    def action_submit(self) -> None:
-        self._act("submit")
-
-
-class AnswerInput(Input):
-    """The answer line of typed and cloze cards; for cloze, space on an empty line reveals."""
-
-    class Reveal(Message):
-        """Space on an empty line of a cloze card."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="type the answer, enter checks", id=id,
-                         select_on_focus=False)
-        self.space_reveals = False
-
-    async def _on_key(self, event: events.Key) -> None:
-        if self.space_reveals and event.key == "space" and not self.value:
-            # Keep Input's own handler from typing it.
-            event.prevent_default()
-            event.stop()
-            self.post_message(self.Reveal())
