@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from briefing_quiz.core.model import CARD_TYPES, Deck
+from briefing_quiz.services.checking import deck_summary
+from briefing_quiz.services.gc_policy import paused_collector
 
 __all__ = ["check_files", "deck_summary", "snapshot", "watch"]
 
@@ -37,19 +37,12 @@ def snapshot(targets: Sequence[Path]) -> Snapshot:
     return out
 
 
-def deck_summary(deck: Deck, path: Path) -> str:
-    """`OK PATH (id): 12 cards: 5 basic, 2 typed, ...` with the types in the format's order."""
-    counts = Counter(card.type for card in deck.cards)
-    per_type = ", ".join(f"{counts[t]} {t}" for t in CARD_TYPES if counts[t])
-    noun = "card" if len(deck.cards) == 1 else "cards"
-    return f"OK {path} ({deck.id}): {len(deck.cards)} {noun}: {per_type}"
-
-
 def check_files(files: Sequence[Path]) -> dict[Path, list[str]]:
     """The report lines of each file: an OK line, or one line per problem (`PATH:LINE:COL: ...`)."""
     from briefing_quiz.core.deckfile import load_decks
 
-    loaded = load_decks(files)
+    with paused_collector():
+        loaded = load_decks(files)
     report: dict[Path, list[str]] = {}
     for deck in loaded.decks:
         if deck.path is not None:

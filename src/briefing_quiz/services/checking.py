@@ -8,13 +8,17 @@ in its place among the others.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from briefing_quiz.services.gc_policy import paused_collector
 
-__all__ = ["check_decks"]
+if TYPE_CHECKING:
+    from briefing_quiz.core.model import Deck
+
+__all__ = ["check_decks", "deck_summary"]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -22,7 +26,6 @@ EXIT_PROBLEMS = 1
 
 def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextIO) -> int:
     """Check the deck files or folders in `targets` (none: every deck in `deck_dirs`)."""
-    from briefing_quiz.authoring.watch import deck_summary
     from briefing_quiz.core.deckfile import find_deck_files, load_decks
     from briefing_quiz.core.errors import DeckError, Problem
 
@@ -78,3 +81,13 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
         return EXIT_PROBLEMS
     print(f"{checked} {noun}, {cards} card{'' if cards == 1 else 's'}: OK", file=out)
     return EXIT_OK
+
+
+def deck_summary(deck: Deck, path: Path) -> str:
+    """`OK PATH (id): 12 cards: 5 basic, 2 typed, ...` with the types in the format's order."""
+    from briefing_quiz.core.model import CARD_TYPES
+
+    counts = Counter(card.type for card in deck.cards)
+    per_type = ", ".join(f"{counts[t]} {t}" for t in CARD_TYPES if counts[t])
+    noun = "card" if len(deck.cards) == 1 else "cards"
+    return f"OK {path} ({deck.id}): {len(deck.cards)} {noun}: {per_type}"
