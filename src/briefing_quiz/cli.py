@@ -278,7 +278,8 @@ def _study_briefing(args: argparse.Namespace, paths: Paths, test: int | None) ->
     import random
 
     from briefing_quiz.core.progress.store import Store
-    from briefing_quiz.core.study.briefing_session import BriefingSession, MockTest
+    from briefing_quiz.core.study.briefing_session import BriefingSession
+    from briefing_quiz.core.study.mock_test import MockTest
     from briefing_quiz.core.study.readiness import DEFAULT_THRESHOLD
     from briefing_quiz.plain import run_mock_test, run_plain, system_clock
 
@@ -299,7 +300,7 @@ def _cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
     import json
 
     from briefing_quiz.core.progress.store import NoProgressError, Store
-    from briefing_quiz.core.study.session import collect_stats
+    from briefing_quiz.core.study.statistics import collect_stats
     from briefing_quiz.plain import load_study_inputs, local_zone, system_clock
 
     config, decks = load_study_inputs(paths, (), sys.stderr)
@@ -391,7 +392,7 @@ def _cmd_rebuild(args: argparse.Namespace, paths: Paths) -> int:
 
 def _briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
     """'briefing in 2d 3h: readiness 64% — weakest: diplomacy 31%, figures 40%' (stats)."""
-    from briefing_quiz.core.study.readiness import format_countdown, format_local
+    from briefing_quiz.core.study.formatting import format_countdown, format_local
 
     if at <= now or ready is None:
         return (f"briefing {format_local(at)} has passed ({format_countdown(at - now, short=True)} "
@@ -404,7 +405,7 @@ def _briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
 def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.core.progress.store import NoProgressError, Store
     from briefing_quiz.core.study.briefing_session import briefing_status, set_briefing
-    from briefing_quiz.core.study.readiness import format_local
+    from briefing_quiz.core.study.formatting import format_local
     from briefing_quiz.plain import system_clock
 
     if args.at is not None and args.clear:

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from briefing_quiz.core.model import Card, Deck, ItemKey
     from briefing_quiz.core.progress.store import ItemState, ReviewRecord, Store
     from briefing_quiz.core.scheduler import Scheduler
-    from briefing_quiz.core.study.session import DeckStats, StudySession
+    from briefing_quiz.core.study.session import StudySession
+    from briefing_quiz.core.study.statistics import DeckStats
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -215,7 +216,7 @@ class Backend:
     # -- queries ----------------------------------------------------------------------------------
     def deck_stats_sync(self) -> list[DeckStats]:
         """Counts per loaded deck, as `briefing-quiz stats` computes them."""
-        from briefing_quiz.core.study.session import collect_stats
+        from briefing_quiz.core.study.statistics import collect_stats
 
         now = self.clock()
         tz = self.tz if self.tz is not None else (now.astimezone().tzinfo or timezone.utc)

@@ -16,17 +16,9 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import (
-    AUTO_CHECKED,
-    BasicCard,
     Card,
-    ChoiceCard,
-    ClozeCard,
-    ClozeDeletion,
     ItemKey,
-    OrderCard,
-    TrueFalseCard,
     TypedCard,
 )
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings
@@ -35,14 +27,13 @@ from briefing_quiz.core.study.readiness import (
     Candidate,
     Readiness,
     TargetPassedError,
-    card_strengths,
     choose_next,
     expected_gain,
-    pick_mock_test,
     readiness,
     target_reached,
-    weakest_first,
 )
+from briefing_quiz.core.study.sheet import card_strengths, weakest_first
+from tests.core.study.conftest import cloze_gaps
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -59,12 +50,6 @@ def hand_r(elapsed_days: int, stability: float) -> float:
 
 def typed(card_id: str, *tags: str, deck: str = "d") -> TypedCard:
     return TypedCard(id=card_id, deck_id=deck, tags=tags, question=f"{card_id}?", answer="x")
-
-
-def cloze(card_id: str, numbers: tuple[int, ...], *tags: str) -> ClozeCard:
-    text = " ".join(f"{{{{c{n}::a{n}}}}}" for n in numbers)
-    deletions = tuple(ClozeDeletion(n, f"a{n}", None, 0, 0) for n in numbers)
-    return ClozeCard(id=card_id, deck_id="d", tags=tags, text=text, deletions=deletions)
 
 
 def key(card: Card, item: int = 0) -> ItemKey:
@@ -90,7 +75,7 @@ def history(
 
 def test_readiness_of_a_scripted_history_equals_the_fsrs_formula(scheduler: Scheduler) -> None:
     a, b, c = typed("a", "army"), typed("b", "army", "gas"), typed("c", "gas")
-    gaps = cloze("g", (1, 2), "gas")
+    gaps = cloze_gaps("g", (1, 2), "gas")
     states = {
         key(a): history(scheduler, 1, [(GOOD, T0)]),            # first answer Good: S = w2
         key(b): history(scheduler, 2, [(AGAIN, T0)]),           # first answer Again: S = w0
@@ -113,7 +98,7 @@ def test_readiness_of_a_scripted_history_equals_the_fsrs_formula(scheduler: Sche
 
 
 def test_never_studied_items_count_zero(scheduler: Scheduler) -> None:
-    cards: list[Card] = [typed("a", "x"), cloze("g", (1, 2, 3), "y")]
+    cards: list[Card] = [typed("a", "x"), cloze_gaps("g", (1, 2, 3), "y")]
     result = readiness(cards, {}, T0, scheduler=scheduler)
     assert (result.overall, result.items) == (0.0, 4)
     assert result.by_tag == {"x": 0.0, "y": 0.0}
@@ -335,56 +320,7 @@ def test_answer_times_medians_and_defaults() -> None:
     assert AnswerTimes().seconds("typed", new=False) == 15.0
 
 
-# ------------------------------------------------------------------------------------ mock test
-
-
-def mixed_deck() -> list[Card]:
-    cards: list[Card] = []
-    for i in range(6):
-        tag = ("army", "gas", "nato")[i % 3]
-        cards.append(typed(f"t{i}", tag))
-        cards.append(
-            TrueFalseCard(id=f"f{i}", deck_id="d", tags=(tag,), statement="s", answer=True)
-        )
-        cards.append(ChoiceCard(id=f"m{i}", deck_id="d", tags=(tag,), question="q",
-                                choices=("a", "b"), answers=("a",)))
-        cards.append(BasicCard(id=f"b{i}", deck_id="d", tags=(tag,), question="q", answer="a"))
-    cards.append(OrderCard(id="o", deck_id="d", question="q", items_in_order=("1", "2")))
-    cards.append(cloze("z", (1, 2, 3), "gas"))
-    return cards
-
-
-def test_mock_test_is_deterministic_and_only_auto_checked() -> None:
-    cards = mixed_deck()
-    first = pick_mock_test(cards, 10, seed=7)
-    assert first == pick_mock_test(cards, 10, seed=7)
-    assert first != pick_mock_test(cards, 10, seed=8)
-    assert len(first) == 10 and len(set(first)) == 10
-    assert all(card.type in AUTO_CHECKED for card, _ in first)
-    assert all(item in card.items for card, item in first)
-
-
-def test_mock_test_spreads_over_tags_and_types() -> None:
-    cards = mixed_deck()
-    strata = {(c.tags[0] if c.tags else "", c.type) for c in cards if c.type in AUTO_CHECKED}
-    picked = pick_mock_test(cards, len(strata), seed=3)
-    assert {(c.tags[0] if c.tags else "", c.type) for c, _ in picked} == strata
-
-
-def test_mock_test_asks_every_card_before_a_second_gap() -> None:
-    cards = mixed_deck()
-    auto = [c for c in cards if c.type in AUTO_CHECKED]
-    picked = pick_mock_test(cards, len(auto), seed=1)
-    assert len({c.id for c, _ in picked}) == len(auto)  # one item per card
-    everything = pick_mock_test(cards, 1000, seed=1)
-    assert len(everything) == len(auto) + 2  # the cloze card's two other gaps too
-    assert pick_mock_test([typed("a")], 5, seed=0) == [(typed("a"), 0)]
-    assert pick_mock_test([BasicCard(id="b", deck_id="d", question="q", answer="a")], 5, 0) == []
-    with pytest.raises(BriefingQuizError):
-        pick_mock_test(cards, 0, seed=1)
-
-
-# ---------------------------------------------------------------------------------- cheat sheet
+# -- the cheat sheet's order (core.study.sheet) ----------------------------------------------------
 
 
 def test_weakest_first_is_stable() -> None:
@@ -393,7 +329,7 @@ def test_weakest_first_is_stable() -> None:
 
 
 def test_card_strengths_take_the_weakest_item(scheduler: Scheduler) -> None:
-    gaps, plain = cloze("g", (1, 2)), typed("a")
+    gaps, plain = cloze_gaps("g", (1, 2)), typed("a")
     states = {
         key(gaps, 1): history(scheduler, 1, [(GOOD, T0)]),
         key(gaps, 2): history(scheduler, 2, [(AGAIN, T0)]),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -37,13 +36,6 @@ UPDATE = os.environ.get("BRIEFING_QUIZ_UPDATE_SNAPSHOTS") == "1"
 @pytest.fixture
 def deck() -> Deck:
     return load_deck(DATA / "sheet.toml")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "p.sqlite3")
-    yield s
-    s.close()
 
 
 def review(store: Store, card_id: str, rating: Rating, at: datetime, item: int = 0) -> None:

@@ -16,9 +16,9 @@ An item short of a whole day since its last review may rank last instead: see `C
 maths itself lives in `core.scheduler` / `fsrs`; this module only combines their answers.
 docs/briefing.md explains the choices and the simulated-learner benchmark behind them.
 
-Also here: parsing the briefing time a user types (`parse_target`) and the countdown text
-(`format_countdown`). The store-backed parts (sessions, mock tests, readiness of a stored deck) are
-in `core.briefing_session`.
+Also here: parsing the briefing time a user types (`parse_target`). Writing times and percentages
+is `core.study.formatting`; the store-backed parts (the briefing session, readiness of a stored
+deck) are `core.study.briefing_session`, the mock test `core.study.mock_test`.
 
 Nothing here reads the clock: every function takes `now` / `at`. All datetimes are aware.
 """
@@ -26,19 +26,18 @@ Nothing here reads the clock: every function takes `now` / `at`. All datetimes a
 from __future__ import annotations
 
 import math
-import random
 import re
 import statistics
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import TypeVar
 
 import fsrs
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.model import AUTO_CHECKED, Card, CardType, ItemKey
+from briefing_quiz.core.model import Card, CardType, ItemKey
 from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.study.formatting import format_local
 
 __all__ = [
     "DEFAULT_NEW_SECONDS",
@@ -50,17 +49,12 @@ __all__ = [
     "Readiness",
     "TargetError",
     "TargetPassedError",
-    "card_strengths",
     "choose_next",
     "expected_gain",
-    "format_countdown",
-    "format_local",
     "parse_target",
-    "pick_mock_test",
     "readiness",
     "summarize_readiness",
     "target_reached",
-    "weakest_first",
 ]
 
 #: Readiness at which a briefing session stops by itself.
@@ -71,7 +65,6 @@ DEFAULT_SEEN_SECONDS = 15.0
 
 _UTC = timezone.utc
 _DAY = timedelta(days=1)
-_T = TypeVar("_T")
 
 
 class TargetPassedError(BriefingQuizError):
@@ -193,7 +186,6 @@ _TARGET = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
 )
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EXAMPLE = '"2026-12-03 14:00"'
 
 
@@ -239,33 +231,6 @@ def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datet
 
 def _colon(offset: str) -> str:
     return offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
-
-
-def format_local(moment: datetime, tz: tzinfo | None = None) -> str:
-    """`moment` as local wall time, e.g. "Thu 2026-12-03 14:00" (tz None: the machine's zone)."""
-    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
-    return f"{_WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
-
-
-def format_countdown(delta: timedelta, *, short: bool = False) -> str:
-    """How long `delta` is, for a countdown: "2 days 3 hours", "5 hours 12 minutes", "8 minutes",
-    "less than a minute"; `short`: "2d 3h", "5h 12m", "8m", "<1m". Negative counts as its size
-    (the caller says "ago"). Units are truncated, never rounded up: "in 1 day" is never less."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        parts = [(days, "day", "d"), (hours, "hour", "h")]
-    elif hours:
-        parts = [(hours, "hour", "h"), (minutes, "minute", "m")]
-    elif minutes:
-        parts = [(minutes, "minute", "m")]
-    else:
-        return "<1m" if short else "less than a minute"
-    shown = [p for i, p in enumerate(parts) if i == 0 or p[0]]
-    if short:
-        return " ".join(f"{n}{abbr}" for n, _word, abbr in shown)
-    return " ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word, _abbr in shown)
 
 
 # ---------------------------------------------------------------------------------- answer times
@@ -571,75 +536,3 @@ def choose_next(
         best.sort(key=lambda entry: (entry[0], entry[1]))
         del best[limit:]
     return [choice for _, _, choice in best]
-
-
-# ---------------------------------------------------------------------------------- mock test
-
-
-def pick_mock_test(cards: Iterable[Card], n: int, seed: int) -> list[tuple[Card, int]]:
-    """`n` auto-checked items drawn across `cards`, as (card, item) pairs in test order.
-
-    Items are spread over strata (a card's first tag and its type): strata take turns, in a seeded
-    order, each giving its cards in a seeded order; every card gives one item before any card gives
-    a second (only cloze cards have several). Fewer than `n` auto-checked items: all of them. The
-    same cards, `n` and `seed` always give the same test. Nothing here touches scheduling.
-    """
-    if n < 1:
-        raise BriefingQuizError(f"a mock test needs at least one question, not {n}")
-    rng = random.Random(seed)
-    strata: dict[tuple[str, str], list[list[tuple[Card, int]]]] = {}
-    for card in cards:
-        if card.type not in AUTO_CHECKED:
-            continue
-        items = [(card, item) for item in card.items]
-        rng.shuffle(items)
-        stratum: tuple[str, str] = (card.tags[0] if card.tags else "", card.type)
-        strata.setdefault(stratum, []).append(items)
-    order = sorted(strata)
-    rng.shuffle(order)
-    per_stratum = [strata[name] for name in order]
-    for per_card in per_stratum:
-        rng.shuffle(per_card)
-    picked: list[tuple[Card, int]] = []
-    depth = max((len(items) for per_card in per_stratum for items in per_card), default=0)
-    for round_ in range(depth):  # round r takes the r-th item of each card
-        queues = [
-            [items[round_] for items in per_card if len(items) > round_] for per_card in per_stratum
-        ]
-        for position in range(max((len(q) for q in queues), default=0)):
-            for queue in queues:
-                if position < len(queue):
-                    picked.append(queue[position])
-        if len(picked) >= n:
-            break
-    picked = picked[:n]
-    rng.shuffle(picked)  # so that the test does not walk through the strata in a visible cycle
-    return picked
-
-
-# -------------------------------------------------------------------------------- cheat sheet
-
-
-def weakest_first(items: Iterable[tuple[_T, float]]) -> list[tuple[_T, float]]:
-    """Items ordered from the lowest recall at the target to the highest; ties keep their order."""
-    return sorted(items, key=lambda pair: pair[1])
-
-
-def card_strengths(
-    cards: Iterable[Card],
-    states: Mapping[ItemKey, fsrs.Card],
-    at: datetime,
-    *,
-    scheduler: Scheduler,
-) -> list[tuple[Card, float]]:
-    """Each card with its recall at `at`: the weakest of its items (a cloze card is as strong as its
-    weakest gap); never-studied items count 0. In the order of `cards`; pass to `weakest_first`."""
-    at = _utc(at, "at")
-    result: list[tuple[Card, float]] = []
-    for card in cards:
-        values = []
-        for item in card.items:
-            state = states.get(ItemKey(card.deck_id, card.id, item))
-            values.append(0.0 if state is None else scheduler.retrievability(state, at))
-        result.append((card, min(values) if values else 0.0))
-    return result

@@ -25,7 +25,7 @@ from briefing_quiz.ui.widgets.keybar import KeyBar
 if TYPE_CHECKING:
     from briefing_quiz.core.deckfile.cache import DeckSummary
     from briefing_quiz.core.model import Deck
-    from briefing_quiz.core.study.session import DeckStats
+    from briefing_quiz.core.study.statistics import DeckStats
     from briefing_quiz.services.backend import Listed, Loaded
     from briefing_quiz.ui.app import QuizApp
 
@@ -46,7 +46,7 @@ def recall_text(value: float | None) -> str:
 
 def briefing_cell(stats: DeckStats, now: datetime) -> str:
     """'2d 3h · 63%': the countdown to the deck's briefing and the readiness then ('—': none)."""
-    from briefing_quiz.core.study.readiness import format_countdown
+    from briefing_quiz.core.study.formatting import format_countdown
 
     if stats.briefing_at is None:
         return "—"
