@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 import fsrs
 import pytest
 from fsrs import Rating
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from briefing_quiz.config import Config
 from briefing_quiz.core.cloze import parse_cloze
@@ -33,6 +34,30 @@ from briefing_quiz.core.study.session import StudySession
 from tests.conftest import FrozenClock, StoreFactory
 
 UTC = timezone.utc
+W = DEFAULT_PARAMETERS
+DECAY = -W[20]
+FACTOR = 0.9 ** (1 / DECAY) - 1
+
+
+def hand_r(elapsed_days: int, stability: float) -> float:
+    """FSRS-6 retrievability, written out to check our values by hand (the only copy of the
+    formula in the tests): R(t, S) = (1 + FACTOR * t / S) ** DECAY."""
+    return float((1 + FACTOR * elapsed_days / stability) ** DECAY)
+
+
+@pytest.fixture
+def scheduler() -> Scheduler:
+    return Scheduler()
+
+
+def history(
+    scheduler: Scheduler, card_id: int, reviews: list[tuple[fsrs.Rating, datetime]]
+) -> fsrs.Card:
+    """The fsrs state after `reviews`, answered in order from a new card."""
+    card = scheduler.new_card(card_id)
+    for rating, at in reviews:
+        card = scheduler.review(card, rating, at)
+    return card
 
 
 def make_deck(cards: Iterable[Card], deck_id: str = "d") -> Deck:
@@ -61,8 +86,8 @@ def cloze_gaps(card_id: str, numbers: tuple[int, ...], *tags: str) -> ClozeCard:
     return ClozeCard(id=card_id, deck_id="d", tags=tags, text=text, deletions=deletions)
 
 
-def typed(card_id: str, *tags: str) -> TypedCard:
-    return TypedCard(id=card_id, deck_id="d", tags=tags, question=f"{card_id}?", answer=card_id)
+def typed(card_id: str, *tags: str, deck: str = "d") -> TypedCard:
+    return TypedCard(id=card_id, deck_id=deck, tags=tags, question=f"{card_id}?", answer=card_id)
 
 
 def choice(card_id: str, *tags: str) -> ChoiceCard:
@@ -72,6 +97,10 @@ def choice(card_id: str, *tags: str) -> ChoiceCard:
 
 def k(card: str, item: int = 0, deck: str = "d") -> ItemKey:
     return ItemKey(deck, card, item)
+
+
+def key_of(card: Card, item: int = 0) -> ItemKey:
+    return ItemKey(card.deck_id, card.id, item)
 
 
 def session(decks: Sequence[Deck] | Deck, store: Store, clock: FrozenClock,

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fsrs import Rating
-from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from briefing_quiz.config import Config
 from briefing_quiz.core.deckfile import loads_deck
@@ -22,6 +21,7 @@ from briefing_quiz.core.model import (
 )
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id
+from briefing_quiz.core.study.briefing_rule import AnswerTimes, Candidate, expected_gain
 from briefing_quiz.core.study.briefing_session import (
     BriefingSession,
     NoTargetError,
@@ -30,36 +30,16 @@ from briefing_quiz.core.study.briefing_session import (
     deck_readiness,
     set_briefing,
 )
-from briefing_quiz.core.study.readiness import (
-    AnswerTimes,
-    Candidate,
-    TargetError,
-    TargetPassedError,
-    expected_gain,
-    parse_target,
-)
+from briefing_quiz.core.study.readiness import TargetError, TargetPassedError, parse_target
 from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.core.study.statistics import collect_stats
 from tests.conftest import FrozenClock, StoreFactory
-from tests.core.study.conftest import choice, cloze, make_deck, review, typed
+from tests.core.study.conftest import W, choice, cloze, hand_r, make_deck, review, typed
 from tests.core.study.conftest import k as key
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TARGET = T0 + timedelta(days=3, hours=5)  # Thursday 14:00 UTC
-W = DEFAULT_PARAMETERS
-
-
-DECAY = -W[20]
-
-
-FACTOR = 0.9 ** (1 / DECAY) - 1
-
-
-def hand_r(elapsed_days: int, stability: float) -> float:
-    """FSRS-6 retrievability, written out: R(t, S) = (1 + FACTOR * t / S) ** DECAY."""
-    return float((1 + FACTOR * elapsed_days / stability) ** DECAY)
-
 
 # -- readiness -------------------------------------------------------------------------------------
 

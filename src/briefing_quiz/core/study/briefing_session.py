@@ -43,7 +43,7 @@ Every call below touches the store, so the app runs it on its store thread (`bac
 
 The briefing session
 --------------------
-Each `next()` ranks the deck's items with `core.study.readiness.choose_next(..., limit=1)`: expected gain
+Each `next()` ranks the deck's items with `core.study.briefing_rule.choose_next(..., limit=1)`: expected gain
 in recall at the target per minute of study, using the user's own median answer times from the
 deck's review log (`answer_times`) and updated with each answer of the session. New items are
 candidates like any other (no daily new-card limit: the briefing is the deadline). Suspended and
@@ -67,6 +67,7 @@ from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import Card, ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.store import ItemState, Store, to_us
 from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.study.briefing_rule import AnswerTimes, Candidate, Choice, choose_next
 from briefing_quiz.core.study.formatting import format_countdown, format_local, percent_text
 from briefing_quiz.core.study.queue import (
     QueueCounts,
@@ -77,12 +78,8 @@ from briefing_quiz.core.study.queue import (
 )
 from briefing_quiz.core.study.readiness import (
     DEFAULT_THRESHOLD,
-    AnswerTimes,
-    Candidate,
-    Choice,
     Readiness,
     TargetPassedError,
-    choose_next,
     parse_target,
     summarize_readiness,
 )
