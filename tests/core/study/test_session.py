@@ -3,6 +3,8 @@ and a deck read again mid-session, other windows, the clock."""
 
 from __future__ import annotations
 
+import ast
+import gc
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,6 +13,7 @@ import fsrs
 import pytest
 from fsrs import Rating
 
+import briefing_quiz.core.study as study_package
 from briefing_quiz.config import Config
 from briefing_quiz.core.deckfile import loads_deck
 from briefing_quiz.core.model import (
@@ -390,3 +393,21 @@ def test_a_current_card_that_was_removed_is_dropped(store: Store) -> None:
     assert entry is not None and entry.key.card_id == "b"
     with pytest.raises(ValueError, match="not in this session"):
         session.replace_deck(loads_deck((HEAD.replace('"d"', '"other"') + A).encode()))
+
+
+# -- the collector -------------------------------------------------------------------------------
+
+
+def test_the_study_core_leaves_the_garbage_collector_to_the_application_layer(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pausing the collector around a session start is `services.gc_policy`'s job.
+    for module in Path(study_package.__path__[0]).glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "gc" not in imported, module.name
+    for name in ("disable", "enable", "collect", "freeze"):
+        monkeypatch.setattr(gc, name, lambda *_a, _n=name: pytest.fail(f"gc.{_n} called"))
+    s = session(make_deck([basic(1), basic(2)]), store, FrozenClock(T0))
+    assert s.counts.new == 2
