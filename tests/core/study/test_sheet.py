@@ -1,8 +1,8 @@
 """The cheat sheet: a snapshot of its output for a scripted history with a fixed clock.
 
 The expected files are in tests/data/sheet/ and compared exactly. After a deliberate change of the
-format, rewrite them with `BRIEFING_QUIZ_UPDATE_SNAPSHOTS=1 pytest tests/test_sheet.py`, then read
-the diff before committing. (The recall figures come from fsrs' default parameters: an fsrs
+format, rewrite them with `BRIEFING_QUIZ_UPDATE_SNAPSHOTS=1 pytest tests/core/study/test_sheet.py`,
+then read the diff before committing. (The recall figures come from fsrs' default parameters: an fsrs
 release that changes them changes the snapshot too.)
 """
 

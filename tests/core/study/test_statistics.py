@@ -39,7 +39,7 @@ from briefing_quiz.core.study.statistics import (
     study_date,
     true_retention,
 )
-from tests.conftest import FrozenClock
+from tests.conftest import FrozenClock, StoreFactory
 from tests.core.study.conftest import basic, cloze, make_deck, session
 
 UTC = timezone.utc
@@ -188,7 +188,7 @@ class World:
     store: Store
 
 
-def build(tmp_path: Path, seed: int) -> World:
+def build(open_store: StoreFactory, tmp_path: Path, seed: int) -> World:
     """Two decks reviewed over 60 days with lapses, undos, suspensions and burials; then the
     decks change under the stored progress, and a third deck's file is gone."""
     rng = random.Random(seed)
@@ -196,7 +196,7 @@ def build(tmp_path: Path, seed: int) -> World:
     for deck_id in ("a", "b", "gone"):
         before[deck_id] = [gapped(f"z{i}", deck_id, rng.randint(1, 3)) if i % 3 == 0
                            else plain_card(f"c{i}", deck_id) for i in range(40)]
-    store = Store.open(tmp_path / f"p{seed}.sqlite3")
+    store = open_store(tmp_path / f"p{seed}.sqlite3")
     keys = [ItemKey(deck_id, card.id, item) for deck_id, cards in before.items()
             for card in cards for item in card.items]
     for key in rng.sample(keys, 80):
@@ -323,8 +323,8 @@ def assert_same(got: list[DeckStats], want: list[DeckStats]) -> None:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_same_as_counting_item_by_item(tmp_path: Path, seed: int) -> None:
-    world = build(tmp_path, seed)
+def test_same_as_counting_item_by_item(open_store: StoreFactory, tmp_path: Path, seed: int) -> None:
+    world = build(open_store, tmp_path, seed)
     leech_low = Config(SchedulerSettings(leech_lapses=1),
                        MappingProxyType({"b": SchedulerSettings(leech_lapses=0,
                                                                 day_starts_at_hour=0)}))
@@ -359,9 +359,9 @@ def test_many_orphans_are_taken_out_in_chunks(store: Store) -> None:
     assert len(collect_stats([deck], store, Config(), now=T0, tz=UTC).orphaned) == 1050
 
 
-def test_recall_without_sqlite_math_functions(tmp_path: Path) -> None:
+def test_recall_without_sqlite_math_functions(open_store: StoreFactory, tmp_path: Path) -> None:
     # Where SQLite lacks pow(), the store registers C's pow through Python: the same numbers.
-    world = build(tmp_path, 7)
+    world = build(open_store, tmp_path, 7)
     with world.store as store:
         want = collect_stats(world.decks, store, Config(), now=T0, tz=UTC)
         store._conn.create_function("pow", 2, math.pow, deterministic=True)

@@ -3,8 +3,8 @@ the briefing.
 
 Each card becomes one fact: its question and answer (a cloze card: its text with every gap filled
 in and marked), then its recall at the briefing (or now, without a target) and its source quote.
-Facts are ordered from the weakest recall to the strongest (`weakest_first`; a cloze
-card is as strong as its weakest gap); ties keep deck order. The output depends only on the deck,
+Facts are ordered from the weakest recall to the strongest (`card_strengths`, `weakest_first`: a
+cloze card is as strong as its weakest gap); ties keep deck order. The output depends only on the deck,
 the stored states and the times given, so it is stable (a snapshot test holds it).
 
 Markdown (`md`)::
