@@ -55,6 +55,7 @@ from briefing_quiz.core.study.queue import (
     SettingsSource,
     StudyQueue,
     _Slot,
+    kind_of,
     next_day_start,
     shuffled_choices,
     shuffled_items,
@@ -186,7 +187,7 @@ class StudySession:
             due_us = to_us(state.card.due)
             if due_us >= self._day_end_us(slot.deck_id, now_us, now):
                 return None
-            kind = "review" if state.card.state == fsrs.State.Review else "learning"
+            kind = kind_of(state)
             slot = slot._replace(kind=kind, due_us=due_us, last_review_id=state.last_review_id)
             if kind == "learning" and due_us > now_us:
                 # Answered elsewhere and not due yet: it waits in the learning queue like any other
@@ -214,9 +215,7 @@ class StudySession:
         self._hashes[key] = content_hash
         changed = (state is not None and state.last_hash is not None
                    and state.last_hash != content_hash)
-        kind: Kind = "new" if state is None or state.card is None else (
-            "review" if state.card.state == fsrs.State.Review else "learning")
-        return QueueEntry(key=key, card=card, kind=kind, changed_since_seen=changed, lapses=lapses,
+        return QueueEntry(key=key, card=card, kind=kind_of(state), changed_since_seen=changed, lapses=lapses,
                           leech=threshold > 0 and lapses >= threshold,
                           due=None if state is None else state.due)
 
