@@ -34,7 +34,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BO
 
 from briefing_quiz.core.model import CardType, ItemKey
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings
-from briefing_quiz.core.study.readiness import AnswerTimes, Candidate, choose_next
+from briefing_quiz.core.study.briefing_rule import AnswerTimes, Candidate, choose_next
 
 UTC = timezone.utc
 NEW_PER_DAY = 20

@@ -85,7 +85,6 @@ def _importers_of(module: str) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="until the GC pauses leave core and cli")
 def test_gc_is_used_only_by_the_application_layer() -> None:
     # One garbage-collector policy, in services/, where every pause is undone in a `finally`.
     outside = {where: names for where, names in _importers_of("gc").items()

@@ -12,7 +12,8 @@ import pytest
 from briefing_quiz.config import Config
 from briefing_quiz.core.model import Deck, TrueFalseCard, TypedCard
 from briefing_quiz.core.progress.store import Store
-from briefing_quiz.core.study.briefing_session import BriefingSession, MockTest
+from briefing_quiz.core.study.briefing_session import BriefingSession
+from briefing_quiz.core.study.mock_test import MockTest
 from briefing_quiz.plain import run_mock_test, run_plain
 
 UTC = timezone.utc

@@ -77,15 +77,16 @@ from briefing_quiz.core.model import (
     TypedCard,
 )
 from briefing_quiz.core.scheduler import format_interval
-from briefing_quiz.core.study.briefing_session import (
-    BriefingSession,
-    MockResult,
-    MockTest,
+from briefing_quiz.core.study.briefing_session import BriefingSession
+from briefing_quiz.core.study.formatting import (
     change_text,
+    format_countdown,
+    format_local,
     percent_text,
 )
-from briefing_quiz.core.study.readiness import format_countdown, format_local
-from briefing_quiz.core.study.session import QueueEntry, StudySession
+from briefing_quiz.core.study.mock_test import MockResult, MockTest
+from briefing_quiz.core.study.queue import QueueEntry
+from briefing_quiz.core.study.session import StudySession
 
 __all__ = ["BriefingLoop", "MockTestLoop", "PlainLoop", "run_mock_test", "run_plain"]
 

@@ -9,7 +9,7 @@ import pytest
 
 from briefing_quiz.config import Config
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.study.session import DeckStats
+from briefing_quiz.core.study.statistics import DeckStats
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.backend import Backend, Listed, Loaded
 from briefing_quiz.services.startup import StartUp

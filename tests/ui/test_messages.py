@@ -10,7 +10,7 @@ import pytest
 from textual.message import Message
 from textual.screen import Screen
 
-from briefing_quiz.core.study.session import DeckStats
+from briefing_quiz.core.study.statistics import DeckStats
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.briefing import TargetScreen
 from briefing_quiz.ui.screens.browse import BrowseScreen

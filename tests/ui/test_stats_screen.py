@@ -13,7 +13,8 @@ from briefing_quiz.core.deckfile import load_deck
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id
-from briefing_quiz.core.study.briefing_session import briefing_status, percent_text
+from briefing_quiz.core.study.briefing_session import briefing_status
+from briefing_quiz.core.study.formatting import percent_text
 from briefing_quiz.core.study.statistics import due_forecast
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from briefing_quiz.core.model import Card, Deck, ItemKey
     from briefing_quiz.core.progress.store import ItemState, ReviewRecord, Store
     from briefing_quiz.core.scheduler import Scheduler
-    from briefing_quiz.core.study.session import DeckStats, StudySession
+    from briefing_quiz.core.study.session import StudySession
+    from briefing_quiz.core.study.statistics import DeckStats
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -222,7 +223,7 @@ class Backend:
     # -- queries ----------------------------------------------------------------------------------
     def deck_stats_sync(self) -> list[DeckStats]:
         """Counts per loaded deck, as `briefing-quiz stats` computes them."""
-        from briefing_quiz.core.study.session import collect_stats
+        from briefing_quiz.core.study.statistics import collect_stats
         from briefing_quiz.services.clock import local_zone
 
         now = self.clock()

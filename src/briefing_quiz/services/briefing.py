@@ -20,7 +20,8 @@ from briefing_quiz.services.gc_policy import paused_collector
 
 if TYPE_CHECKING:
     from briefing_quiz.core.progress.store import Store
-    from briefing_quiz.core.study.briefing_session import BriefingSession, BriefingStatus, MockTest
+    from briefing_quiz.core.study.briefing_session import BriefingSession, BriefingStatus
+    from briefing_quiz.core.study.mock_test import MockTest
     from briefing_quiz.core.study.statistics import DayCount, RetentionWeek
     from briefing_quiz.services.backend import Backend
 
@@ -82,7 +83,7 @@ def new_briefing_session_sync(backend: Backend, deck_id: str,
 
 def new_mock_test_sync(backend: Backend, deck_id: str, n: int) -> MockTest:
     """A mock test of `n` auto-checked questions of one deck (nothing is written until it ends)."""
-    from briefing_quiz.core.study.briefing_session import MockTest
+    from briefing_quiz.core.study.mock_test import MockTest
 
     return MockTest(_deck(backend, deck_id), _store(backend), n, clock=backend.clock,
                     seed=backend.seed)

@@ -48,7 +48,7 @@ def _weakest(ready: Readiness) -> str:
 
 def briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
     """'briefing in 2d 3h: readiness 64% — weakest: diplomacy 31%, figures 40%' (stats)."""
-    from briefing_quiz.core.study.readiness import format_countdown, format_local
+    from briefing_quiz.core.study.formatting import format_countdown, format_local
 
     if at <= now or ready is None:
         return (f"briefing {format_local(at)} has passed ({format_countdown(at - now, short=True)} "
@@ -60,7 +60,7 @@ def briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
 
 def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err: TextIO) -> int:
     """Progress per deck (every deck, or `deck_id`), as text or as one JSON object."""
-    from briefing_quiz.core.study.session import collect_stats
+    from briefing_quiz.core.study.statistics import collect_stats
 
     config, decks = load_study_inputs(paths, (), err)
     now = utc_now()
@@ -145,7 +145,7 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
     """Set (`at`, local time), clear, or show the time of a deck's briefing and its readiness."""
     from briefing_quiz.core.progress.store import NoProgressError, Store
     from briefing_quiz.core.study.briefing_session import briefing_status, set_briefing
-    from briefing_quiz.core.study.readiness import format_local
+    from briefing_quiz.core.study.formatting import format_local
 
     if at is not None and clear:
         raise BriefingQuizError("give either --at TIME or --clear, not both")

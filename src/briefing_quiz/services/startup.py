@@ -24,7 +24,7 @@ from briefing_quiz.core.errors import BriefingQuizError
 
 if TYPE_CHECKING:
     from briefing_quiz.config import Config
-    from briefing_quiz.core.study.session import DeckStats
+    from briefing_quiz.core.study.statistics import DeckStats
     from briefing_quiz.services.backend import Backend, Listed, Loaded
 
 

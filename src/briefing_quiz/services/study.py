@@ -21,7 +21,8 @@ from briefing_quiz.services.gc_policy import paused_collector
 from briefing_quiz.services.study_inputs import load_study_inputs, one_deck
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.study.briefing_session import BriefingSession, MockTest
+    from briefing_quiz.core.study.briefing_session import BriefingSession
+    from briefing_quiz.core.study.mock_test import MockTest
     from briefing_quiz.core.study.session import StudySession
 
 __all__ = ["new_seed", "opened_briefing_session", "opened_mock_test", "opened_session"]
@@ -77,7 +78,7 @@ def opened_mock_test(paths: Paths, deck_ids: Sequence[str], n: int, *, seed: int
                      stderr: TextIO) -> Iterator[MockTest]:
     """A mock test of `n` auto-checked questions of the one deck named."""
     from briefing_quiz.core.progress.store import Store
-    from briefing_quiz.core.study.briefing_session import MockTest
+    from briefing_quiz.core.study.mock_test import MockTest
 
     _config, deck = one_deck(paths, deck_ids, "--test", stderr)
     seed = new_seed(seed)

@@ -1,24 +1,22 @@
-"""The study session: queue order, limits, day boundary, siblings, leeches, edits, undo."""
+"""The study session: answering (the state fsrs gives), suspend, bury, undo, leeches, deck edits
+and a deck read again mid-session, other windows, the clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import ast
+import gc
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import fsrs
 import pytest
 from fsrs import Rating
 
+import briefing_quiz.core.study as study_package
 from briefing_quiz.config import Config
-from briefing_quiz.core.cloze import parse_cloze
+from briefing_quiz.core.deckfile import loads_deck
 from briefing_quiz.core.model import (
-    BasicCard,
-    Card,
-    ChoiceCard,
-    ClozeCard,
     Deck,
     ItemKey,
     OrderCard,
@@ -26,73 +24,23 @@ from briefing_quiz.core.model import (
 )
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
-from briefing_quiz.core.study.session import (
-    QueueEntry,
-    StudySession,
-    collect_stats,
-    next_day_start,
-)
+from briefing_quiz.core.study.queue import next_day_start
+from briefing_quiz.core.study.session import StudySession
+from briefing_quiz.core.study.statistics import collect_stats
+from tests.conftest import FrozenClock, StoreFactory
+from tests.core.study.conftest import basic, cloze, drain, k, make_deck, session, shown
 
 UTC = timezone.utc
 # 10:00 UTC; with tz=UTC and the day starting at 04:00, the study day began at 04:00 today.
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+HEAD = 'format = 1\n[deck]\nid = "d"\ntitle = "D"\n'
+A = '[[cards]]\nid = "a"\ntype = "basic"\nquestion = "Question A?"\nanswer = "A"\n'
+B = '[[cards]]\nid = "b"\ntype = "typed"\nquestion = "Question B?"\nanswer = "B"\n'
+C = '[[cards]]\nid = "c"\ntype = "cloze"\ntext = "{{c1::one}} and {{c2::two}}"\n'
+C2_ONLY = '[[cards]]\nid = "c"\ntype = "cloze"\ntext = "{{c2::two}}"\n'
 
 
-class Clock:
-    def __init__(self, start: datetime = T0) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-def basic(i: int | str, deck: str = "d", **kw: object) -> BasicCard:
-    return BasicCard(id=f"c{i}", deck_id=deck, question=f"q{i}", answer=f"a{i}", **kw)  # type: ignore[arg-type]
-
-
-def cloze(card_id: str, text: str, deck: str = "d") -> ClozeCard:
-    return ClozeCard(id=card_id, deck_id=deck, text=text, deletions=parse_cloze(text))
-
-
-def make_deck(cards: Sequence[Card], deck_id: str = "d") -> Deck:
-    return Deck(id=deck_id, title=deck_id.upper(), path=None, cards=tuple(cards))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "p.sqlite3")
-    yield s
-    s.close()
-
-
-def session(decks: Sequence[Deck] | Deck, store: Store, clock: Clock, cfg: Config | None = None,
-            **kw: object) -> StudySession:
-    deck_list = [decks] if isinstance(decks, Deck) else list(decks)
-    return StudySession(deck_list, store, cfg or Config(), clock=clock, tz=UTC, **kw)  # type: ignore[arg-type]
-
-
-def drain(s: StudySession, rating: Rating = Rating.Good, limit: int = 1000) -> list[ItemKey]:
-    """Answer every entry (with `rating`) until the session is done; the keys in order shown."""
-    keys = []
-    while (entry := s.next()) is not None and len(keys) < limit:
-        keys.append(entry.key)
-        s.answer(rating, duration_ms=1000)
-    return keys
-
-
-def shown(s: StudySession) -> ItemKey | None:
-    entry = s.next()
-    return None if entry is None else entry.key
-
-
-def k(card: str, item: int = 0, deck: str = "d") -> ItemKey:
-    return ItemKey(deck, card, item)
-
-
-# -- scheduling matches fsrs ----------------------------------------------------------------------
+# -- scheduling matches fsrs -----------------------------------------------------------------------
 
 SCRIPTS = [
     [(Rating.Good, 0), (Rating.Good, 10), (Rating.Good, 60 * 24 * 3), (Rating.Again, 60 * 24 * 20)],
@@ -107,7 +55,7 @@ def test_answers_store_exactly_the_fsrs_state(store: Store,
                                               script: list[tuple[Rating, int]]) -> None:
     cfg = Config(SchedulerSettings(enable_fuzzing=False, new_cards_per_day=5))
     deck = make_deck([basic(1)])
-    clock = Clock()
+    clock = FrozenClock(T0)
     plain = fsrs.Scheduler(enable_fuzzing=False)
     expected = fsrs.Card(card_id=fsrs_card_id(k("c1")), due=T0)
     for rating, minutes in script:
@@ -128,7 +76,7 @@ def test_answers_store_exactly_the_fsrs_state(store: Store,
 
 def test_fuzzed_intervals_replay_exactly(store: Store) -> None:
     deck = make_deck([basic(1)])
-    clock = Clock()
+    clock = FrozenClock(T0)
     times = [0, 10, 60 * 24 * 4, 60 * 24 * 20]
     for minutes in times:
         clock.now = T0 + timedelta(minutes=minutes)
@@ -141,125 +89,12 @@ def test_fuzzed_intervals_replay_exactly(store: Store) -> None:
     assert state is not None and state.card == replayed
 
 
-# -- queue order ----------------------------------------------------------------------------------
-
-
-def force(store: Store, key: ItemKey, last: datetime, due: datetime,
-          rating: Rating = Rating.Easy) -> None:
-    """Record one review at `last` whose resulting card is due at `due`."""
-    sched = Scheduler(SchedulerSettings(enable_fuzzing=False))
-
-    def schedule(prev: fsrs.Card | None) -> fsrs.Card:
-        card = sched.review(prev or sched.new_card(fsrs_card_id(key)), rating, last)
-        card.due = due
-        return card
-
-    store.record_review(key, rating, reviewed_at=last, duration_ms=1, content_hash="x",
-                        schedule=schedule)
-
-
-def test_queue_order_learning_then_most_overdue_reviews_then_new(store: Store) -> None:
-    deck = make_deck([basic(i) for i in range(1, 9)])
-    # c1: a 30-day interval, 5 days overdue; c2: a 2-day interval, 2 days overdue (more overdue
-    # relative to its interval); c7: due later today; c8: due tomorrow; c3: learning, due now.
-    force(store, k("c1"), T0 - timedelta(days=35), T0 - timedelta(days=5))
-    force(store, k("c2"), T0 - timedelta(days=4), T0 - timedelta(days=2))
-    force(store, k("c7"), T0 - timedelta(days=3), T0 + timedelta(hours=3))
-    force(store, k("c8"), T0 - timedelta(days=3), next_day_start(T0, UTC) + timedelta(minutes=1))
-    force(store, k("c3"), T0 - timedelta(minutes=5), T0 - timedelta(minutes=4), Rating.Again)
-    s = session(deck, store, Clock(), Config(SchedulerSettings(new_cards_per_day=3)))
-    assert (s.counts.learning, s.counts.review, s.counts.new) == (1, 3, 2)
-    shown = [(e.key.card_id, e.kind) for e in iter(s.next, None)
-             if s.answer(Rating.Easy, duration_ms=1)]
-    # c3 was introduced today, so 3 - 1 = 2 new cards are left for today: c4 and c5.
-    assert shown == [("c3", "learning"), ("c2", "review"), ("c1", "review"), ("c7", "review"),
-                     ("c4", "new"), ("c5", "new")]
-
-
-def test_new_limit_counts_cards_introduced_today_and_resets_at_day_start(store: Store) -> None:
-    tz = ZoneInfo("Europe/Berlin")  # 04:00 local is 03:00 UTC in March (CET, UTC+1)
-    deck = make_deck([basic(i) for i in range(30)])
-    cfg = Config(SchedulerSettings(new_cards_per_day=5))
-    clock = Clock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))  # 02:00 local: study day of 1 March
-    s = StudySession([deck], store, cfg, clock=clock, tz=tz)
-    assert s.counts.new == 5
-    for _ in range(3):
-        s.next()
-        s.answer(Rating.Easy, duration_ms=1)  # Easy: straight to review, not back today
-    clock.now = datetime(2026, 3, 2, 2, 59, tzinfo=UTC)  # 03:59 local: same study day
-    s = StudySession([deck], store, cfg, clock=clock, tz=tz)
-    assert s.counts.new == 2
-    clock.now = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # 04:00 local: a new study day
-    s = StudySession([deck], store, cfg, clock=clock, tz=tz)
-    assert s.counts.new == 5
-    assert [e.key for e in iter(s.next, None) if s.answer(Rating.Easy, duration_ms=1)][:5] == [
-        k(f"c{i}") for i in range(3, 8)]
-
-
-def test_new_limit_is_per_deck(store: Store) -> None:
-    a = make_deck([basic(i, "a") for i in range(10)], "a")
-    b = make_deck([basic(i, "b") for i in range(10)], "b")
-    cfg = Config(SchedulerSettings(new_cards_per_day=2),
-              {"b": SchedulerSettings(new_cards_per_day=4)})
-    s = session([a, b], store, Clock(), cfg)
-    assert s.counts.new == 6
-    keys = drain(s, Rating.Easy)
-    assert keys == [k("c0", deck="a"), k("c1", deck="a")] + [k(f"c{i}", deck="b") for i in range(4)]
-
-
-def test_learning_cards_come_back_in_the_session(store: Store) -> None:
-    deck = make_deck([basic(1), basic(2)])
-    clock = Clock()
-    s = session(deck, store, clock, learn_ahead=timedelta(0))
-    assert s.next() is not None and s.current is not None
-    s.answer(Rating.Again, duration_ms=1)  # c1 due again in 1 minute
-    entry = s.next()
-    assert entry is not None and entry.key == k("c2")
-    s.answer(Rating.Easy, duration_ms=1)
-    assert s.next() is None and s.remaining == 1  # c1 waits for its step
-    clock.advance(minutes=1)
-    entry = s.next()
-    assert entry is not None and entry.key == k("c1") and entry.kind == "learning"
-
-
-def test_learn_ahead_shows_learning_when_nothing_else_is_left(store: Store) -> None:
-    clock = Clock()
-    s = session(make_deck([basic(1)]), store, clock)
-    s.next()
-    s.answer(Rating.Good, duration_ms=1)  # due in 10 minutes: within the 20-minute learn-ahead
-    entry = s.next()
-    assert entry is not None and entry.key == k("c1")
-    s.answer(Rating.Good, duration_ms=1)  # now in review, due in days
-    assert s.next() is None and s.remaining == 0
-
-
-# -- siblings, suspend, bury, leeches -------------------------------------------------------------
-
-
-def test_cloze_siblings_are_not_shown_on_the_same_day(store: Store) -> None:
-    deck = make_deck([cloze("z", "{{c1::Kyiv}} is the capital of {{c2::Ukraine}} ({{c3::2022}})"),
-                      basic(1)])
-    clock = Clock()
-    assert drain(session(deck, store, clock), Rating.Easy) == [k("z", 1), k("c1")]
-    # Later the same study day: c2 and c3 still wait.
-    clock.advance(hours=5)
-    assert drain(session(deck, store, clock), Rating.Easy) == []
-    clock.now = T0 + timedelta(days=1)
-    assert drain(session(deck, store, clock), Rating.Easy) == [k("z", 2)]
-
-
-def test_a_due_sibling_blocks_the_others(store: Store) -> None:
-    deck = make_deck([cloze("z", "{{c1::a}} {{c2::b}}")])
-    clock = Clock()
-    drain(session(deck, store, clock), Rating.Again, limit=1)  # z#1 in learning
-    clock.advance(minutes=2)
-    s = session(deck, store, clock)
-    assert s.counts.new == 0 and s.counts.learning == 1
+# -- suspend, bury, leeches ------------------------------------------------------------------------
 
 
 def test_suspend_and_bury_exclude_and_undo_brings_back(store: Store) -> None:
     deck = make_deck([basic(1), basic(2), basic(3)])
-    clock = Clock()
+    clock = FrozenClock(T0)
     s = session(deck, store, clock)
     assert shown(s) == k("c1")
     s.suspend()
@@ -279,22 +114,10 @@ def test_suspend_and_bury_exclude_and_undo_brings_back(store: Store) -> None:
     assert drain(session(deck, store, clock), Rating.Easy) == [k("c1")]
 
 
-def test_buried_item_returns_at_the_next_study_day(store: Store) -> None:
-    deck = make_deck([basic(1)])
-    clock = Clock()
-    s = session(deck, store, clock)
-    s.next()
-    s.bury()
-    clock.now = next_day_start(T0, UTC) - timedelta(seconds=1)
-    assert session(deck, store, clock).counts.total == 0
-    clock.now = next_day_start(T0, UTC)
-    assert session(deck, store, clock).counts.new == 1
-
-
 def test_leeches_are_tagged_and_reported(store: Store) -> None:
     cfg = Config(SchedulerSettings(leech_lapses=3, enable_fuzzing=False))
     deck = make_deck([basic(1)])
-    clock = Clock()
+    clock = FrozenClock(T0)
     s = session(deck, store, clock, cfg)
     s.next()
     s.answer(Rating.Easy, duration_ms=1)
@@ -307,7 +130,7 @@ def test_leeches_are_tagged_and_reported(store: Store) -> None:
         assert entry is not None and entry.lapses == lapse and entry.leech == (lapse >= 3)
         saved = s.answer(Rating.Again, duration_ms=1)
         assert saved.leech == (lapse + 1 >= 3)
-        clock.advance(minutes=10)
+        clock.advance(timedelta(minutes=10))
         s = session(deck, store, clock, cfg)
         s.next()
         s.answer(Rating.Easy, duration_ms=1)
@@ -324,11 +147,11 @@ def test_leeches_are_tagged_and_reported(store: Store) -> None:
 
 def test_edits_keep_progress_and_flag_changed_content(store: Store) -> None:
     card = basic(1)
-    clock = Clock()
+    clock = FrozenClock(T0)
     s = session(make_deck([card]), store, clock)
     s.next()
     s.answer(Rating.Again, duration_ms=1)
-    clock.advance(minutes=2)
+    clock.advance(timedelta(minutes=2))
     # Editing only explain/tags: not a change the user must notice.
     cosmetic = replace(card, explain="because", tags=("x",))
     entry = session(make_deck([cosmetic]), store, clock).next()
@@ -341,10 +164,10 @@ def test_edits_keep_progress_and_flag_changed_content(store: Store) -> None:
 
 
 def test_removed_card_keeps_history_and_is_orphaned(store: Store) -> None:
-    clock = Clock()
+    clock = FrozenClock(T0)
     deck = make_deck([basic(1), basic(2)])
     drain(session(deck, store, clock), Rating.Again, limit=2)
-    clock.advance(minutes=5)
+    clock.advance(timedelta(minutes=5))
     smaller = make_deck([basic(2)])
     assert shown(session(smaller, store, clock)) == k("c2")
     stats = collect_stats([smaller], store, Config(), now=clock(), tz=UTC)
@@ -355,7 +178,7 @@ def test_removed_card_keeps_history_and_is_orphaned(store: Store) -> None:
 
 
 def test_adding_a_cloze_deletion_adds_an_item(store: Store) -> None:
-    clock = Clock()
+    clock = FrozenClock(T0)
     one = make_deck([cloze("z", "{{c1::Kyiv}} is in Ukraine")])
     drain(session(one, store, clock), Rating.Easy)
     clock.now = T0 + timedelta(days=1)
@@ -370,20 +193,18 @@ def test_adding_a_cloze_deletion_adds_an_item(store: Store) -> None:
 # -- answering, checking, undo ---------------------------------------------------------------------
 
 
-def test_answer_is_durable_before_it_returns(tmp_path: Path) -> None:
-    path = tmp_path / "p.sqlite3"
-    with Store.open(path) as store:
-        s = session(make_deck([basic(1)]), store, Clock())
-        s.next()
-        saved = s.answer(Rating.Good, duration_ms=1234, given="x", correct=True)
-        with Store.open(path) as other:  # another connection sees it at once
-            (row,) = list(other.reviews())
-            assert row.id == saved.review_id and row.duration_ms == 1234 and row.correct is True
+def test_answer_is_durable_before_it_returns(store: Store, open_store: StoreFactory) -> None:
+    s = session(make_deck([basic(1)]), store, FrozenClock(T0))
+    s.next()
+    saved = s.answer(Rating.Good, duration_ms=1234, given="x", correct=True)
+    other = open_store(store.path)  # another connection sees it at once
+    (row,) = list(other.reviews())
+    assert row.id == saved.review_id and row.duration_ms == 1234 and row.correct is True
 
 
 def test_check_suggests_and_the_users_grade_wins(store: Store) -> None:
     card = TypedCard(id="t", deck_id="d", question="How many?", answer="130,000")
-    s = session(make_deck([card]), store, Clock())
+    s = session(make_deck([card]), store, FrozenClock(T0))
     s.next()
     wrong = s.check("12")
     assert wrong is not None and not wrong.correct and wrong.suggested == Rating.Again
@@ -396,7 +217,7 @@ def test_check_suggests_and_the_users_grade_wins(store: Store) -> None:
 
 def test_order_partial_credit_still_suggests_again(store: Store) -> None:
     card = OrderCard(id="o", deck_id="d", question="Order", items_in_order=("a", "b", "c", "d"))
-    s = session(make_deck([card]), store, Clock())
+    s = session(make_deck([card]), store, FrozenClock(T0))
     s.next()
     result = s.check(["a", "b", "d", "c"])
     assert result is not None and not result.correct and result.suggested == Rating.Again
@@ -405,7 +226,7 @@ def test_order_partial_credit_still_suggests_again(store: Store) -> None:
 
 def test_undo_round_trips_state_queue_and_counters(store: Store) -> None:
     deck = make_deck([basic(1), basic(2)])
-    clock = Clock()
+    clock = FrozenClock(T0)
     s = session(deck, store, clock)
     first = s.next()
     assert first is not None
@@ -413,7 +234,7 @@ def test_undo_round_trips_state_queue_and_counters(store: Store) -> None:
     before_second = store.get(k("c2"))
     second = s.next()
     assert second is not None and second.key == k("c2")
-    clock.advance(seconds=30)
+    clock.advance(timedelta(seconds=30))
     s.answer(Rating.Again, duration_ms=1)  # requeued as learning
     assert s.done == 2 and s.counts.learning == 1
     again = s.undo()
@@ -432,7 +253,7 @@ def test_undo_round_trips_state_queue_and_counters(store: Store) -> None:
 
 
 def test_answer_needs_a_current_entry(store: Store) -> None:
-    s = session(make_deck([basic(1)]), store, Clock())
+    s = session(make_deck([basic(1)]), store, FrozenClock(T0))
     with pytest.raises(RuntimeError):
         s.answer(Rating.Good, duration_ms=1)
     s.next()
@@ -442,7 +263,7 @@ def test_answer_needs_a_current_entry(store: Store) -> None:
 
 
 def test_preview_matches_what_answer_does(store: Store) -> None:
-    clock = Clock()
+    clock = FrozenClock(T0)
     s = session(make_deck([basic(1)]), store, clock)
     s.next()
     preview = s.preview()
@@ -452,7 +273,7 @@ def test_preview_matches_what_answer_does(store: Store) -> None:
 
 
 def test_store_error_leaves_the_entry_current(store: Store) -> None:
-    s = session(make_deck([basic(1)]), store, Clock())
+    s = session(make_deck([basic(1)]), store, FrozenClock(T0))
     entry = s.next()
     store._conn.execute("PRAGMA query_only = ON")
     with pytest.raises(Exception, match="read-only"):
@@ -463,25 +284,42 @@ def test_store_error_leaves_the_entry_current(store: Store) -> None:
     assert s.done == 1
 
 
-def test_another_window_answering_first_is_respected(tmp_path: Path) -> None:
-    path = tmp_path / "p.sqlite3"
+def test_another_window_answering_first_is_respected(open_store: StoreFactory) -> None:
     deck = make_deck([basic(1), basic(2)])
-    clock = Clock()
-    with Store.open(path) as a, Store.open(path) as b:
-        sa, sb = session(deck, a, clock), session(deck, b, clock)
-        assert sa.next() is not None
-        sa.answer(Rating.Easy, duration_ms=1)  # c1 answered in window A
-        entry = sb.next()
-        assert entry is not None and entry.key == k("c2")  # window B skips it
+    clock = FrozenClock(T0)
+    a = open_store()
+    b = open_store(a.path)
+    sa, sb = session(deck, a, clock), session(deck, b, clock)
+    assert sa.next() is not None
+    sa.answer(Rating.Easy, duration_ms=1)  # c1 answered in window A
+    entry = sb.next()
+    assert entry is not None and entry.key == k("c2")  # window B skips it
+
+
+def test_another_window_suspending_a_queued_new_card_is_respected(
+        open_store: StoreFactory) -> None:
+    deck = make_deck([basic(1), basic(2), basic(3)])
+    clock = FrozenClock(T0)
+    a = open_store()
+    b = open_store(a.path)
+    sa = session(deck, a, clock)
+    b.suspend(k("c1"), at=clock())  # after A built its queue
+    assert shown(sa) == k("c2")
+    sa.answer(Rating.Easy, duration_ms=1)
+    b.record_review(k("c3"), Rating.Easy, reviewed_at=clock(), duration_ms=1,
+                    content_hash="x",
+                    schedule=lambda prev: Scheduler().review(
+                        prev or Scheduler().new_card(1), Rating.Easy, clock()))
+    assert sa.next() is None  # c3 was answered in B, and is not due again today
 
 
 def test_clock_going_backwards_keeps_state_sane(store: Store) -> None:
-    clock = Clock()
+    clock = FrozenClock(T0)
     deck = make_deck([basic(1)])
     s = session(deck, store, clock)
     s.next()
     s.answer(Rating.Good, duration_ms=1)
-    clock.advance(hours=-6)
+    clock.advance(timedelta(hours=-6))
     assert session(deck, store, clock).next() is None  # from 04:00, 10:10 is not due yet
     s = session(deck, store, clock, learn_ahead=timedelta(days=1))
     entry = s.next()
@@ -494,55 +332,82 @@ def test_clock_going_backwards_keeps_state_sane(store: Store) -> None:
     assert store.states() == before
 
 
-def test_shuffles_are_seeded_and_order_is_never_given_away(store: Store) -> None:
-    choice = ChoiceCard(id="ch", deck_id="d", question="?", choices=tuple("abcdef"), answers=("a",))
-    order = OrderCard(id="o", deck_id="d", question="?", items_in_order=("x", "y"))
-    deck = make_deck([choice, order])
-    s1, s2 = session(deck, store, Clock(), seed=1), session(deck, store, Clock(), seed=1)
-    e = QueueEntry(k("ch"), choice, "new", False)
-    assert s1.choice_order(e) == s1.choice_order(e) == s2.choice_order(e)
-    assert sorted(s1.choice_order(e)) == list("abcdef")
-    orders = {tuple(session(deck, store, Clock(), seed=n).choice_order(e)) for n in range(10)}
-    assert len(orders) > 1
-    eo = QueueEntry(k("o"), order, "new", False)
-    for n in range(10):
-        assert session(deck, store, Clock(), seed=n).order_items(eo) == ["y", "x"]
+# -- a deck read again (edited in place) during a session ------------------------------------------
 
 
-# -- stats -----------------------------------------------------------------------------------------
+def read_deck(*cards: str) -> Deck:
+    return loads_deck("\n".join((HEAD, *(cards or (A, B, C)))).encode(), Path("d.toml"))
 
 
-def test_stats_counts(store: Store) -> None:
-    deck = make_deck([basic(1), basic(2), basic(3), cloze("z", "{{c1::a}} {{c2::b}}")])
-    clock = Clock()
-    s = session(deck, store, clock)
-    s.next()
-    s.answer(Rating.Easy, duration_ms=1)  # c1 -> review
-    s.next()
-    s.answer(Rating.Again, duration_ms=1)  # c2 -> learning, due in a minute
-    s.next()
-    s.suspend()  # c3
-    clock.advance(minutes=2)
-    stats = collect_stats([deck], store, Config(), now=clock(), tz=UTC).decks[0]
-    assert (stats.cards, stats.items) == (4, 5)
-    assert (stats.new, stats.learning, stats.review, stats.suspended) == (2, 1, 1, 1)
-    assert stats.due_now == 1 and stats.reviews_today == 2 and stats.leeches == 0
-    assert stats.mean_retrievability is not None and 0.9 < stats.mean_retrievability <= 1.0
-    empty = collect_stats([deck], None, Config(), now=clock(), tz=UTC).decks[0]
-    assert (empty.new, empty.reviews_today, empty.mean_retrievability) == (5, 0, None)
+def test_the_current_card_shows_its_new_text_and_keeps_its_progress(store: Store) -> None:
+    session = StudySession([read_deck()], store, Config(), clock=FrozenClock(T0), tz=UTC)
+    first = session.next()
+    assert first is not None and first.key == ItemKey("d", "a")
+    session.answer(Rating.Again, duration_ms=1000)  # back in a minute, in this session
+    before = store.get(ItemKey("d", "a"))
+    edited = read_deck(A.replace("Question A?", "Edited A?"), B, C)
+    assert session.replace_deck(edited) is None  # nothing was current
+    assert store.get(ItemKey("d", "a")) == before  # progress untouched
+    entry = session.next()
+    assert entry is not None and entry.key == ItemKey("d", "b")
+    entry = session.replace_deck(read_deck(A, B.replace("Question B?", "Edited B?"), C))
+    assert entry is not None and entry.card.prompt == "Edited B?"
+    assert session.current is entry
+    session.answer(Rating.Good, duration_ms=1000)
+    state = store.get(ItemKey("d", "b"))
+    assert state is not None and state.last_hash == entry.card.content_hash(0)
+    assert session.decks[0].card("b") is entry.card
 
 
-def test_another_window_suspending_a_queued_new_card_is_respected(tmp_path: Path) -> None:
-    path = tmp_path / "p.sqlite3"
-    deck = make_deck([basic(1), basic(2), basic(3)])
-    clock = Clock()
-    with Store.open(path) as a, Store.open(path) as b:
-        sa = session(deck, a, clock)
-        b.suspend(k("c1"), at=clock())  # after A built its queue
-        assert shown(sa) == k("c2")
-        sa.answer(Rating.Easy, duration_ms=1)
-        b.record_review(k("c3"), Rating.Easy, reviewed_at=clock(), duration_ms=1,
-                        content_hash="x",
-                        schedule=lambda prev: Scheduler().review(
-                            prev or Scheduler().new_card(1), Rating.Easy, clock()))
-        assert sa.next() is None  # c3 was answered in B, and is not due again today
+def test_removed_cards_leave_the_queue_and_the_undo_steps(store: Store) -> None:
+    clock = FrozenClock(T0)
+    session = StudySession([read_deck()], store, Config(), clock=clock, tz=UTC)
+    entry = session.next()
+    assert entry is not None and entry.key.card_id == "a"
+    session.answer(Rating.Again, duration_ms=1000)  # "a" is queued again (learning)
+    entry = session.next()
+    assert entry is not None and entry.key.card_id == "b"
+    assert session.remaining == 3  # b (current), c#1, and a's learning step
+    entry = session.replace_deck(read_deck(B, C2_ONLY))
+    assert entry is not None and entry.key.card_id == "b"
+    assert session.remaining == 1 and not session.can_undo
+    session.answer(Rating.Good, duration_ms=1000)
+    shown = []
+    for _ in range(10):
+        clock.advance(timedelta(minutes=30))
+        entry = session.next()
+        if entry is None:
+            break
+        shown.append(entry.key)
+        session.answer(Rating.Easy, duration_ms=1000)
+    # b's learning step only: a and c#1 are gone, and c#2 was never queued today.
+    assert shown == [ItemKey("d", "b")] and session.counts.total == 0
+    assert store.get(ItemKey("d", "a")) is not None  # its progress is kept all the same
+
+
+def test_a_current_card_that_was_removed_is_dropped(store: Store) -> None:
+    session = StudySession([read_deck()], store, Config(), clock=FrozenClock(T0), tz=UTC)
+    session.next()
+    assert session.replace_deck(read_deck(B, C)) is None and session.current is None
+    entry = session.next()
+    assert entry is not None and entry.key.card_id == "b"
+    with pytest.raises(ValueError, match="not in this session"):
+        session.replace_deck(loads_deck((HEAD.replace('"d"', '"other"') + A).encode()))
+
+
+# -- the collector -------------------------------------------------------------------------------
+
+
+def test_the_study_core_leaves_the_garbage_collector_to_the_application_layer(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pausing the collector around a session start is `services.gc_policy`'s job.
+    for module in Path(study_package.__path__[0]).glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "gc" not in imported, module.name
+    for name in ("disable", "enable", "collect", "freeze"):
+        monkeypatch.setattr(gc, name, lambda *_a, _n=name: pytest.fail(f"gc.{_n} called"))
+    s = session(make_deck([basic(1), basic(2)]), store, FrozenClock(T0))
+    assert s.counts.new == 2

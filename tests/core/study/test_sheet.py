@@ -1,8 +1,8 @@
 """The cheat sheet: a snapshot of its output for a scripted history with a fixed clock.
 
 The expected files are in tests/data/sheet/ and compared exactly. After a deliberate change of the
-format, rewrite them with `BRIEFING_QUIZ_UPDATE_SNAPSHOTS=1 pytest tests/test_sheet.py`, then read
-the diff before committing. (The recall figures come from fsrs' default parameters: an fsrs
+format, rewrite them with `BRIEFING_QUIZ_UPDATE_SNAPSHOTS=1 pytest tests/core/study/test_sheet.py`,
+then read the diff before committing. (The recall figures come from fsrs' default parameters: an fsrs
 release that changes them changes the snapshot too.)
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -37,13 +36,6 @@ UPDATE = os.environ.get("BRIEFING_QUIZ_UPDATE_SNAPSHOTS") == "1"
 @pytest.fixture
 def deck() -> Deck:
     return load_deck(DATA / "sheet.toml")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "p.sqlite3")
-    yield s
-    s.close()
 
 
 def review(store: Store, card_id: str, rating: Rating, at: datetime, item: int = 0) -> None:

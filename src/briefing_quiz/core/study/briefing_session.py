@@ -1,5 +1,5 @@
-"""Briefing mode over the progress store: targets, readiness of a stored deck, the briefing session
-and the mock test. The maths is in `core.briefing`; this module feeds it what the store holds.
+"""Briefing mode over the progress store: targets, readiness of a stored deck and the briefing
+session. The maths is in `core.study.readiness`; this module feeds it what the store holds.
 
 For the UI
 ----------
@@ -8,12 +8,12 @@ Every call below touches the store, so the app runs it on its store thread (`bac
 
 * **Target dialog** (decks screen): show `briefing_status(deck, store, config, now=now)` — None
   when the deck has no target, else `.at`, `.countdown(now)` ("in 2 days 3 hours"), `.passed`,
-  `.readiness` (a `core.briefing.Readiness`: `.overall`, `.percent`, `.by_tag`, `.weakest`).
+  `.readiness` (a `core.study.readiness.Readiness`: `.overall`, `.percent`, `.by_tag`, `.weakest`).
   Saving the typed text: `set_briefing(store, deck.id, text, now=now, tz=tz)` returns the target
   (aware UTC) or raises `TargetError` / `TargetPassedError` (`BriefingQuizError`s: show
   `str(error)` under the input). Clearing: `store.clear_briefing_target(deck.id)`. Show a target
-  with `core.briefing.format_local(at, tz)`.
-* **Deck list / stats line**: `collect_stats(...)` (core.session) now fills `DeckStats.briefing_at`
+  with `core.study.formatting.format_local(at, tz)`.
+* **Deck list / stats line**: `collect_stats(...)` (core.study.statistics) fills `DeckStats.briefing_at`
   and `DeckStats.readiness` (None when no target, or it has passed).
 * **Briefing session** (a key on the decks screen): `BriefingSession(deck, store, config,
   clock=clock, tz=tz, seed=seed)` — raises `NoTargetError` (no target: offer the dialog) or
@@ -24,26 +24,26 @@ Every call below touches the store, so the app runs it on its store thread (`bac
   probability), `session.trail` (readiness at the start and after each step, for a sparkline),
   `session.target`, `session.threshold`, `session.choice` (the current item's `Choice`: `.gain`,
   `.seconds`, `.at_target`). Show readiness as the plain loop does, with
-  `percent_text(trail[-1])` ("63.2%") and `change_text(trail[-2], trail[-1])` ("+0.4"). When
+  `percent_text(trail[-1])` ("63.2%") and `change_text(trail[-2], trail[-1])` ("+0.4", both in
+  `core.study.formatting`). When
   `next()` returns None, `session.stop_reason` says why ("ready", "nothing", "wait", "passed")
   and `session.stop_text()` says it in words. `remaining` counts the items still below the
   threshold at the target, so `done + remaining` may grow when an answer leaves its item below.
-* **Mock test**: `MockTest(deck, store, n, clock=clock, seed=seed)`; loop `entry = test.next()`
-  (None: done), show it as a study card (`test.choice_order(entry)`, `test.order_items(entry)`),
-  `test.answer(response, duration_ms=...)` -> `CheckResult` (`response` as for
+* **Mock test** (`core.study.mock_test`): `MockTest(deck, store, n, clock=clock, seed=seed)`;
+  loop `entry = test.next()` (None: done), show it as a study card (`test.choice_order(entry)`,
+  `test.order_items(entry)`), `test.answer(response, duration_ms=...)` -> `CheckResult` (`response` as for
   `grading.check_answer`). At the end (or when the user leaves) `test.finish()` ->
   `MockResult` (`.right`, `.answered`, `.planned`, `.percent`, `.misses`: question, given,
   expected) — stored apart from the review log; no schedule changes.
-* **Statistics screen**: `core.stats.due_forecast(store, deck, 30, now=now, tz=tz, hour=h)`,
-  `core.stats.reviews_per_day(store, deck, 84, now=now, tz=tz, hour=h)`,
-  `core.stats.true_retention(store, deck, 12, now=now, tz=tz, hour=h)` with
+* **Statistics screen**: `core.study.statistics.due_forecast(store, deck, 30, now=now, tz=tz,
+  hour=h)`, `reviews_per_day(store, deck, 84, ...)`, `true_retention(store, deck, 12, ...)` with
   `h = config.for_deck(deck.id).day_starts_at_hour`; readiness from `briefing_status`.
-* **Cheat sheet** (if the app shows one): `core.sheet.build_sheet(deck, store, config, now=now,
+* **Cheat sheet** (if the app shows one): `core.study.sheet.build_sheet(deck, store, config, now=now,
   tz=tz, fmt="md")`.
 
 The briefing session
 --------------------
-Each `next()` ranks the deck's items with `core.briefing.choose_next(..., limit=1)`: expected gain
+Each `next()` ranks the deck's items with `core.study.briefing_rule.choose_next(..., limit=1)`: expected gain
 in recall at the target per minute of study, using the user's own median answer times from the
 deck's review log (`answer_times`) and updated with each answer of the session. New items are
 candidates like any other (no daily new-card limit: the briefing is the deadline). Suspended and
@@ -56,61 +56,43 @@ the target time comes.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Literal
 
-import fsrs
 from fsrs import Rating
 
-from briefing_quiz.core.cloze import render_cloze
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.grading import CheckResult, check_answer
 from briefing_quiz.core.model import Card, ClozeCard, Deck, ItemKey
-from briefing_quiz.core.progress.store import ItemState, MockAnswerRecord, Store, to_us
+from briefing_quiz.core.progress.store import ItemState, Store, to_us
 from briefing_quiz.core.scheduler import Scheduler
-from briefing_quiz.core.study.readiness import (
-    DEFAULT_THRESHOLD,
-    AnswerTimes,
-    Candidate,
-    Choice,
-    Readiness,
-    TargetPassedError,
-    choose_next,
-    format_countdown,
-    format_local,
-    parse_target,
-    pick_mock_test,
-    summarize_readiness,
-)
-from briefing_quiz.core.study.session import (
-    Kind,
+from briefing_quiz.core.study.briefing_rule import AnswerTimes, Candidate, Choice, choose_next
+from briefing_quiz.core.study.formatting import format_countdown, format_local, percent_text
+from briefing_quiz.core.study.queue import (
     QueueCounts,
     QueueEntry,
-    SavedAnswer,
     SettingsSource,
-    StudySession,
     _Slot,
-    shuffled_choices,
-    shuffled_items,
+    kind_of,
 )
+from briefing_quiz.core.study.readiness import (
+    DEFAULT_THRESHOLD,
+    Readiness,
+    TargetPassedError,
+    parse_target,
+    summarize_readiness,
+)
+from briefing_quiz.core.study.session import SavedAnswer, StudySession
 
 __all__ = [
     "BriefingSession",
     "BriefingStatus",
-    "MockMiss",
-    "MockResult",
-    "MockTest",
     "NoTargetError",
     "StopReason",
     "answer_times",
     "briefing_status",
-    "change_text",
     "deck_readiness",
-    "percent_text",
-    "question_text",
     "set_briefing",
 ]
 
@@ -133,7 +115,7 @@ def _how_to_set(deck_id: str) -> str:
 
 def set_briefing(store: Store, deck_id: str, text: str, *, now: datetime,
                  tz: tzinfo | None = None) -> datetime:
-    """Parse `text` (see `core.briefing.parse_target`), store it as `deck_id`'s target, return it."""
+    """Parse `text` (see `core.study.readiness.parse_target`), store it as `deck_id`'s target, return it."""
     at = parse_target(text, now=now, tz=tz)
     store.set_briefing_target(deck_id, at, now=now)
     return at
@@ -303,7 +285,7 @@ class BriefingSession(StudySession):
             if state is not None and (state.suspended or state.is_buried(now)):
                 continue
             if self._values.get(key, 0.0) < self.threshold:
-                counts[_kind(state)] += 1
+                counts[kind_of(state)] += 1
         self._below = QueueCounts(counts["new"], counts["learning"], counts["review"])
 
     @property
@@ -374,7 +356,7 @@ class BriefingSession(StudySession):
         card = self.deck.card(key.card_id)
         assert card is not None
         fsrs_card = None if state is None else state.card
-        slot = _Slot(key.deck_id, key.card_id, key.item, _kind(state),
+        slot = _Slot(key.deck_id, key.card_id, key.item, kind_of(state),
                      0 if fsrs_card is None else to_us(fsrs_card.due),
                      None if state is None else state.last_review_id, isinstance(card, ClozeCard))
         entry = self._entry(slot, state)
@@ -442,149 +424,3 @@ class BriefingSession(StudySession):
         if self.stop_reason == "nothing":
             return f"studying now would not raise readiness ({percent}) any further"
         return "the session is still going"
-
-
-def _kind(state: ItemState | None) -> Kind:
-    if state is None or state.card is None:
-        return "new"
-    return "review" if state.card.state == fsrs.State.Review else "learning"
-
-
-def _tenths(value: float) -> int:
-    return math.floor(value * 1000 + 1e-9)
-
-
-def percent_text(value: float) -> str:
-    """A probability as a percentage with one decimal, rounded down (89.96% is not 90.0%)."""
-    return f"{_tenths(value) / 10:.1f}%"
-
-
-def change_text(before: float, after: float) -> str:
-    """The change between two `percent_text` values, in points: "+0.4", "-1.2", "+0.0" (so that
-    the changes shown add up to the readiness shown)."""
-    delta = _tenths(after) - _tenths(before)
-    return f"{'-' if delta < 0 else '+'}{abs(delta) // 10}.{abs(delta) % 10}"
-
-
-# ----------------------------------------------------------------------------------- mock test
-
-
-@dataclass(frozen=True)
-class MockMiss:
-    """A wrong answer of a mock test, for the list at the end."""
-
-    key: ItemKey
-    question: str
-    given: str
-    expected: str
-
-
-@dataclass(frozen=True)
-class MockResult:
-    """The score of a mock test; `test_id` None when nothing was answered (nothing stored)."""
-
-    test_id: int | None
-    deck_id: str
-    planned: int
-    answered: int
-    right: int
-    misses: list[MockMiss] = field(default_factory=list)
-
-    @property
-    def percent(self) -> int:
-        """Right answers as a whole percentage of those answered (rounded down)."""
-        return math.floor(self.right * 100 / self.answered + 1e-9) if self.answered else 0
-
-
-def question_text(card: Card, item: int) -> str:
-    """The question as asked: a cloze text with this item's gaps masked, else the prompt."""
-    return render_cloze(card.text, item) if isinstance(card, ClozeCard) else card.prompt
-
-
-class MockTest:
-    """A rehearsal: `n` auto-checked questions of `deck` (`core.briefing.pick_mock_test`), checked
-    but never scheduled. Only `finish()` writes, to the store's mock-test tables."""
-
-    def __init__(self, deck: Deck, store: Store, n: int, *, clock: Callable[[], datetime],
-                 seed: int = 0) -> None:
-        picks = pick_mock_test(deck.cards, n, seed)
-        if not picks:
-            raise BriefingQuizError(f"deck {deck.id!r} has no auto-checked cards (typed, choice, "
-                                    "true/false, cloze, order) to test")
-        self.deck = deck
-        self.store = store
-        self.clock = clock
-        self.seed = seed
-        states = store.states(deck.id)
-        self.entries: list[QueueEntry] = []
-        for card, item in picks:
-            key = ItemKey(deck.id, card.id, item)
-            self.entries.append(QueueEntry(key=key, card=card, kind=_kind(states.get(key)),
-                                           changed_since_seen=False))
-        self.planned = len(self.entries)
-        self.started_at = clock()
-        self.current: QueueEntry | None = None
-        self._index = -1
-        self._shown_at: datetime | None = None
-        self.answers: list[MockAnswerRecord] = []
-        self.results: list[CheckResult] = []
-        self.result: MockResult | None = None
-
-    @property
-    def done(self) -> int:
-        return len(self.answers)
-
-    @property
-    def remaining(self) -> int:
-        """Questions not answered yet, the current one included."""
-        return self.planned - len(self.answers)
-
-    def next(self) -> QueueEntry | None:
-        """The next question (None: the test is over). An unanswered current one is skipped."""
-        self._index += 1
-        if self._index >= len(self.entries):
-            self.current = None
-            return None
-        self.current = self.entries[self._index]
-        self._shown_at = self.clock()
-        return self.current
-
-    def answer(self, response: object, *, duration_ms: int | None = None) -> CheckResult:
-        """Check `response` (as for `grading.check_answer`) against the current question and keep
-        the result for the score; schedules nothing."""
-        entry = self.current
-        if entry is None:
-            raise RuntimeError("no current question: call next() first")
-        result = check_answer(entry.card, entry.key.item, response)
-        if result is None:  # pragma: no cover - pick_mock_test never draws a basic card
-            raise BriefingQuizError(f"{entry.key} cannot be checked automatically")
-        if duration_ms is None:
-            shown = self._shown_at or self.clock()
-            duration_ms = int((self.clock() - shown).total_seconds() * 1000)
-        self.answers.append(MockAnswerRecord(entry.key, result.given, result.expected,
-                                             result.correct, max(0, duration_ms)))
-        self.results.append(result)
-        self.current = None
-        return result
-
-    def choice_order(self, entry: QueueEntry) -> list[str]:
-        return shuffled_choices(self.seed, entry)
-
-    def order_items(self, entry: QueueEntry) -> list[str]:
-        return shuffled_items(self.seed, entry)
-
-    def finish(self) -> MockResult:
-        """The score; stores the test (once) when at least one question was answered."""
-        if self.result is not None:
-            return self.result
-        test_id = None
-        if self.answers:
-            test_id = self.store.record_mock_test(
-                self.deck.id, started_at=self.started_at, finished_at=self.clock(),
-                seed=self.seed, planned=self.planned, answers=list(self.answers))
-        cards = {e.key: e.card for e in self.entries}
-        misses = [MockMiss(a.key, question_text(cards[a.key], a.key.item), a.given or "",
-                           a.expected) for a in self.answers if not a.correct]
-        self.result = MockResult(test_id, self.deck.id, self.planned, len(self.answers),
-                                 sum(1 for a in self.answers if a.correct), misses)
-        return self.result

@@ -1,24 +1,15 @@
-"""Briefing mode: how much will be recalled at a target time, and what to study now to raise it.
+"""Briefing mode: how much will be recalled at a target time.
 
 *Readiness* is the mean, over review items, of the FSRS probability of recall (retrievability) at
 the target time; an item never studied counts as 0. It is aggregated per deck and per tag (a card's
 tags apply to each of its items).
 
-The *briefing rule* ranks candidate items by expected gain in recall at the target per minute of
-study:
+What to study now to raise it is the briefing rule, `core.study.briefing_rule`. The FSRS maths
+itself lives in `core.scheduler` / `fsrs`; this module only combines their answers.
 
-    gain = P(recall now) * R_target(after Good) + (1 - P(recall now)) * R_target(after Again)
-           - R_target(if not studied)
-
-where the states after Good and Again come from the scheduler adapter's `review` (which returns a
-new card; the caller's card is never changed), and the cost is the user's own median answer time.
-An item short of a whole day since its last review may rank last instead: see `Choice`. The FSRS
-maths itself lives in `core.scheduler` / `fsrs`; this module only combines their answers.
-docs/briefing.md explains the choices and the simulated-learner benchmark behind them.
-
-Also here: parsing the briefing time a user types (`parse_target`) and the countdown text
-(`format_countdown`). The store-backed parts (sessions, mock tests, readiness of a stored deck) are
-in `core.briefing_session`.
+Also here: parsing the briefing time a user types (`parse_target`). Writing times and percentages
+is `core.study.formatting`; the store-backed parts (the briefing session, readiness of a stored
+deck) are `core.study.briefing_session`, the mock test `core.study.mock_test`.
 
 Nothing here reads the clock: every function takes `now` / `at`. All datetimes are aware.
 """
@@ -26,52 +17,33 @@ Nothing here reads the clock: every function takes `now` / `at`. All datetimes a
 from __future__ import annotations
 
 import math
-import random
 import re
-import statistics
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone, tzinfo
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
 
 import fsrs
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.model import AUTO_CHECKED, Card, CardType, ItemKey
+from briefing_quiz.core.model import Card, ItemKey
 from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.study.formatting import format_local
 
 __all__ = [
-    "DEFAULT_NEW_SECONDS",
-    "DEFAULT_SEEN_SECONDS",
     "DEFAULT_THRESHOLD",
-    "AnswerTimes",
-    "Candidate",
-    "Choice",
     "Readiness",
     "TargetError",
     "TargetPassedError",
-    "card_strengths",
-    "choose_next",
-    "expected_gain",
-    "format_countdown",
-    "format_local",
     "parse_target",
-    "pick_mock_test",
     "readiness",
     "summarize_readiness",
     "target_reached",
-    "weakest_first",
 ]
 
 #: Readiness at which a briefing session stops by itself.
 DEFAULT_THRESHOLD = 0.90
-#: Answer times assumed before the user has any history (seconds).
-DEFAULT_NEW_SECONDS = 20.0
-DEFAULT_SEEN_SECONDS = 15.0
 
 _UTC = timezone.utc
-_DAY = timedelta(days=1)
-_T = TypeVar("_T")
 
 
 class TargetPassedError(BriefingQuizError):
@@ -193,7 +165,6 @@ _TARGET = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
 )
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EXAMPLE = '"2026-12-03 14:00"'
 
 
@@ -239,407 +210,3 @@ def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datet
 
 def _colon(offset: str) -> str:
     return offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
-
-
-def format_local(moment: datetime, tz: tzinfo | None = None) -> str:
-    """`moment` as local wall time, e.g. "Thu 2026-12-03 14:00" (tz None: the machine's zone)."""
-    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
-    return f"{_WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
-
-
-def format_countdown(delta: timedelta, *, short: bool = False) -> str:
-    """How long `delta` is, for a countdown: "2 days 3 hours", "5 hours 12 minutes", "8 minutes",
-    "less than a minute"; `short`: "2d 3h", "5h 12m", "8m", "<1m". Negative counts as its size
-    (the caller says "ago"). Units are truncated, never rounded up: "in 1 day" is never less."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        parts = [(days, "day", "d"), (hours, "hour", "h")]
-    elif hours:
-        parts = [(hours, "hour", "h"), (minutes, "minute", "m")]
-    elif minutes:
-        parts = [(minutes, "minute", "m")]
-    else:
-        return "<1m" if short else "less than a minute"
-    shown = [p for i, p in enumerate(parts) if i == 0 or p[0]]
-    if short:
-        return " ".join(f"{n}{abbr}" for n, _word, abbr in shown)
-    return " ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word, _abbr in shown)
-
-
-# ---------------------------------------------------------------------------------- answer times
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerTimes:
-    """How long the user takes to answer, in seconds: medians per card type and overall.
-
-    A type without history uses the overall median; with no history at all, the defaults apply
-    (a new card takes longer: the user reads the answer for the first time).
-    """
-
-    by_type: Mapping[str, float] = field(default_factory=dict)
-    overall: float | None = None
-    default_new: float = DEFAULT_NEW_SECONDS
-    default_seen: float = DEFAULT_SEEN_SECONDS
-
-    @classmethod
-    def from_samples(cls, samples: Iterable[tuple[str, float]]) -> AnswerTimes:
-        """Medians from `(card type, seconds)` pairs, e.g. the review log's durations.
-
-        Non-positive or non-finite durations (unknown or broken clocks) are ignored.
-        """
-        per_type: dict[str, list[float]] = {}
-        every: list[float] = []
-        for card_type, seconds in samples:
-            if not math.isfinite(seconds) or seconds <= 0:
-                continue
-            per_type.setdefault(card_type, []).append(seconds)
-            every.append(seconds)
-        return cls(
-            by_type={t: statistics.median(v) for t, v in per_type.items()},
-            overall=statistics.median(every) if every else None,
-        )
-
-    def seconds(self, card_type: str, *, new: bool) -> float:
-        known = self.by_type.get(card_type, self.overall)
-        if known is not None and known > 0:
-            return known
-        return self.default_new if new else self.default_seen
-
-
-# ------------------------------------------------------------------------------- the gain rule
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """An item that could be studied now; `state` is None when it was never studied."""
-
-    key: ItemKey
-    card_type: CardType
-    state: fsrs.Card | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A candidate with its expected gain in recall at the target and its expected cost.
-
-    `gain_if_waiting` is set for an item last reviewed less than a day ago when a day will have
-    passed before the target: fsrs counts elapsed time in whole days, so a review now is a
-    same-day review (small stability increase) while the same review a little later counts as a
-    day's spacing. When waiting gains more, `priority` is negative: study it later.
-    """
-
-    candidate: Candidate
-    gain: float       # expected rise of the item's recall probability at the target
-    seconds: float    # expected study time, follow-up learning steps included
-    recall_now: float  # P(recall now) used for the expectation
-    at_target: float  # recall at the target if not studied
-    gain_if_waiting: float | None = None  # the gain if studied one day after its last review
-
-    @property
-    def per_minute(self) -> float:
-        return self.gain * 60.0 / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def priority(self) -> float:
-        """What the ranking sorts by: gain per minute, or the loss per minute of not waiting."""
-        if self.gain_if_waiting is not None and self.gain_if_waiting > self.gain:
-            loss = self.gain - self.gain_if_waiting
-            return loss * 60.0 / self.seconds if self.seconds > 0 else loss
-        return self.per_minute
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    value: float        # expected recall at the target
-    follow_ups: float   # expected number of extra answers (learning steps shown again)
-    recall_now: float
-
-
-# A review state whose retrievability 10 days on is compared between fsrs and the adapter, to know
-# whether fsrs' defaults are the adapter's parameters (see `_Evaluator`).
-_PROBE = fsrs.Card(
-    card_id=1, state=fsrs.State.Review, stability=3.0, difficulty=5.0,
-    due=datetime(2000, 1, 4, tzinfo=_UTC), last_review=datetime(2000, 1, 1, tzinfo=_UTC),
-)
-_PROBE_AT = datetime(2000, 1, 11, tzinfo=_UTC)
-
-
-def _is_learning(card: fsrs.Card) -> bool:
-    return card.state in (fsrs.State.Learning, fsrs.State.Relearning)
-
-
-class _Evaluator:
-    """The gain rule for one (now, target), with a memo shared by every candidate.
-
-    Speed (a 10,000-item deck must rank well under a second): fuzz only moves due dates, which the
-    rule reads only for learning steps (never fuzzed), so reviews go through an unfuzzed twin of the
-    scheduler, skipping its per-review seeding and lock. Retrievability uses fsrs' own
-    `get_card_retrievability` when a probe shows it agrees with the adapter, skipping the adapter's
-    defensive copy; otherwise (other parameters) it falls back to the adapter.
-    """
-
-    def __init__(
-        self,
-        scheduler: Scheduler,
-        now: datetime,
-        target: datetime,
-        times: AnswerTimes,
-        follow_up: timedelta | None,
-    ) -> None:
-        self.now = now
-        self.target = target
-        self.times = times
-        self.follow_up = follow_up
-        settings = scheduler.settings
-        self.reviewer = scheduler
-        if settings.enable_fuzzing:
-            self.reviewer = Scheduler(replace(settings, enable_fuzzing=False))
-        plain = fsrs.Scheduler(enable_fuzzing=False)
-        self.retrievability: Callable[[fsrs.Card, datetime], float] = scheduler.retrievability
-        if float(plain.get_card_retrievability(_PROBE, _PROBE_AT)) == scheduler.retrievability(
-            _PROBE, _PROBE_AT
-        ):
-            self.retrievability = lambda card, at: min(
-                1.0, max(0.0, float(plain.get_card_retrievability(card, at)))
-            )
-        self.memo: dict[Hashable, _Outcome] = {}
-
-    def recall(self, state: fsrs.Card | None, at: datetime) -> float:
-        if state is None or state.last_review is None or state.stability is None:
-            return 0.0
-        return self.retrievability(state, at)
-
-    def study(self, card: fsrs.Card, now: datetime, depth: int) -> _Outcome:
-        """Expected recall at the target if `card` is answered at `now`: Good with P(recall now),
-        else Again. With `follow_up` set, a card left in a learning step due within `follow_up` (and
-        before the target) is assumed to be shown again then, at most `depth` more times."""
-        p = self.recall(card, now)
-        value = 0.0
-        extra = 0.0
-        for rating, weight in ((fsrs.Rating.Good, p), (fsrs.Rating.Again, 1.0 - p)):
-            if weight <= 0.0:
-                continue  # e.g. a card seen earlier today is recalled for sure: skip Again
-            after = self.reviewer.review(card, rating, now)
-            if (
-                self.follow_up is not None
-                and depth > 0
-                and _is_learning(after)
-                and after.due - now <= self.follow_up
-                and after.due < self.target
-            ):
-                nxt = self.study(after, after.due, depth - 1)
-                value += weight * nxt.value
-                extra += weight * (1.0 + nxt.follow_ups)
-            else:
-                value += weight * self.recall(after, self.target)
-        return _Outcome(value=value, follow_ups=extra, recall_now=p)
-
-    def memo_key(self, state: fsrs.Card | None) -> Hashable:
-        """Everything the outcome depends on, for this (now, target).
-
-        fsrs reads elapsed time in whole days only, so two cards with the same memory state and
-        the same day counts behave identically; card id and due date do not matter. New cards share
-        a key.
-        """
-        if state is None or state.last_review is None:
-            return None if state is None else ("unreviewed", state.state, state.step)
-        return (
-            state.state,
-            state.step,
-            state.stability,
-            state.difficulty,
-            (self.now - state.last_review).days,
-            (self.target - state.last_review).days,
-        )
-
-    def first_cost(self, candidate: Candidate) -> float:
-        state = candidate.state
-        new = state is None or state.last_review is None
-        return self.times.seconds(candidate.card_type, new=new)
-
-    def choice(self, candidate: Candidate) -> Choice:
-        state = candidate.state
-        key = self.memo_key(state)
-        outcome = self.memo.get(key)
-        if outcome is None:
-            card = state if state is not None else self.reviewer.new_card(1)
-            # Depth 3 covers the default learning steps (2) and a lapse's relearning step.
-            outcome = self.study(card, self.now, depth=3)
-            self.memo[key] = outcome
-        skip = self.recall(state, self.target)
-        seconds = self.first_cost(candidate) + outcome.follow_ups * self.times.seconds(
-            candidate.card_type, new=False
-        )
-        waiting = None
-        if state is not None and state.last_review is not None:
-            day_later = state.last_review + _DAY
-            if self.now < day_later < self.target:
-                later = self.memo.get(("wait", key))
-                if later is None:
-                    later = self.study(state, day_later, depth=3)
-                    self.memo[("wait", key)] = later
-                waiting = later.value - skip
-        return Choice(
-            candidate=candidate,
-            gain=outcome.value - skip,
-            seconds=seconds,
-            recall_now=outcome.recall_now,
-            at_target=skip,
-            gain_if_waiting=waiting,
-        )
-
-
-def _check_times(target: datetime, now: datetime) -> tuple[datetime, datetime]:
-    target = _utc(target, "target")
-    now = _utc(now, "now")
-    if target <= now:
-        raise TargetPassedError(f"the briefing time {target.isoformat()} has passed")
-    return target, now
-
-
-def expected_gain(
-    candidate: Candidate,
-    target: datetime,
-    now: datetime,
-    *,
-    scheduler: Scheduler,
-    times: AnswerTimes | None = None,
-    follow_up: timedelta | None = None,
-) -> Choice:
-    """The briefing rule for one candidate (see the module docstring)."""
-    target, now = _check_times(target, now)
-    return _Evaluator(scheduler, now, target, times or AnswerTimes(), follow_up).choice(candidate)
-
-
-def choose_next(
-    candidates: Sequence[Candidate],
-    target: datetime,
-    now: datetime,
-    *,
-    scheduler: Scheduler,
-    times: AnswerTimes | None = None,
-    limit: int | None = None,
-    min_gap: timedelta = timedelta(minutes=10),
-    follow_up: timedelta | None = None,
-) -> list[Choice]:
-    """Candidates ranked by expected gain in recall at `target` per minute, best first.
-
-    Ties keep the order of `candidates` (deck order). Items answered less than `min_gap` ago are
-    left out, so the answer just shown is not asked again at once. With `limit`, only the best
-    `limit` are returned: the head of the full ranking, found faster (a candidate is evaluated only
-    if its bound, the most it could gain per minute, can beat the ones kept).
-    `follow_up`: also count learning steps due within it as shown again (see `_Evaluator.study`).
-    Raises TargetPassedError when `target` is not after `now`.
-    """
-    target, now = _check_times(target, now)
-    evaluator = _Evaluator(scheduler, now, target, times or AnswerTimes(), follow_up)
-    eligible = [
-        (index, candidate)
-        for index, candidate in enumerate(candidates)
-        if candidate.state is None
-        or candidate.state.last_review is None
-        or now - candidate.state.last_review >= min_gap
-    ]
-    if limit is None:
-        ranked = [(evaluator.choice(c), i) for i, c in eligible]
-        ranked.sort(key=lambda entry: (-entry[0].priority, entry[1]))
-        return [choice for choice, _ in ranked]
-    if limit < 1:
-        return []
-    # Branch and bound: priority <= gain per minute, gain <= 1 - R_target(not studied), and the
-    # cost is at least one answer.
-    bounded = sorted(
-        (
-            (
-                -(1.0 - evaluator.recall(c.state, target)) * 60.0 / evaluator.first_cost(c),
-                i,
-                c,
-            )
-            for i, c in eligible
-        ),
-        key=lambda entry: (entry[0], entry[1]),
-    )
-    best: list[tuple[float, int, Choice]] = []  # (-per_minute, index, choice), sorted
-    for neg_bound, index, candidate in bounded:
-        if len(best) >= limit and best[-1][0] < neg_bound:
-            break  # nothing left can beat (or tie) the ones kept
-        choice = evaluator.choice(candidate)
-        best.append((-choice.priority, index, choice))
-        best.sort(key=lambda entry: (entry[0], entry[1]))
-        del best[limit:]
-    return [choice for _, _, choice in best]
-
-
-# ---------------------------------------------------------------------------------- mock test
-
-
-def pick_mock_test(cards: Iterable[Card], n: int, seed: int) -> list[tuple[Card, int]]:
-    """`n` auto-checked items drawn across `cards`, as (card, item) pairs in test order.
-
-    Items are spread over strata (a card's first tag and its type): strata take turns, in a seeded
-    order, each giving its cards in a seeded order; every card gives one item before any card gives
-    a second (only cloze cards have several). Fewer than `n` auto-checked items: all of them. The
-    same cards, `n` and `seed` always give the same test. Nothing here touches scheduling.
-    """
-    if n < 1:
-        raise BriefingQuizError(f"a mock test needs at least one question, not {n}")
-    rng = random.Random(seed)
-    strata: dict[tuple[str, str], list[list[tuple[Card, int]]]] = {}
-    for card in cards:
-        if card.type not in AUTO_CHECKED:
-            continue
-        items = [(card, item) for item in card.items]
-        rng.shuffle(items)
-        stratum: tuple[str, str] = (card.tags[0] if card.tags else "", card.type)
-        strata.setdefault(stratum, []).append(items)
-    order = sorted(strata)
-    rng.shuffle(order)
-    per_stratum = [strata[name] for name in order]
-    for per_card in per_stratum:
-        rng.shuffle(per_card)
-    picked: list[tuple[Card, int]] = []
-    depth = max((len(items) for per_card in per_stratum for items in per_card), default=0)
-    for round_ in range(depth):  # round r takes the r-th item of each card
-        queues = [
-            [items[round_] for items in per_card if len(items) > round_] for per_card in per_stratum
-        ]
-        for position in range(max((len(q) for q in queues), default=0)):
-            for queue in queues:
-                if position < len(queue):
-                    picked.append(queue[position])
-        if len(picked) >= n:
-            break
-    picked = picked[:n]
-    rng.shuffle(picked)  # so that the test does not walk through the strata in a visible cycle
-    return picked
-
-
-# -------------------------------------------------------------------------------- cheat sheet
-
-
-def weakest_first(items: Iterable[tuple[_T, float]]) -> list[tuple[_T, float]]:
-    """Items ordered from the lowest recall at the target to the highest; ties keep their order."""
-    return sorted(items, key=lambda pair: pair[1])
-
-
-def card_strengths(
-    cards: Iterable[Card],
-    states: Mapping[ItemKey, fsrs.Card],
-    at: datetime,
-    *,
-    scheduler: Scheduler,
-) -> list[tuple[Card, float]]:
-    """Each card with its recall at `at`: the weakest of its items (a cloze card is as strong as its
-    weakest gap); never-studied items count 0. In the order of `cards`; pass to `weakest_first`."""
-    at = _utc(at, "at")
-    result: list[tuple[Card, float]] = []
-    for card in cards:
-        values = []
-        for item in card.items:
-            state = states.get(ItemKey(card.deck_id, card.id, item))
-            values.append(0.0 if state is None else scheduler.retrievability(state, at))
-        result.append((card, min(values) if values else 0.0))
-    return result

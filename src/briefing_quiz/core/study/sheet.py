@@ -3,8 +3,8 @@ the briefing.
 
 Each card becomes one fact: its question and answer (a cloze card: its text with every gap filled
 in and marked), then its recall at the briefing (or now, without a target) and its source quote.
-Facts are ordered from the weakest recall to the strongest (`core.briefing.weakest_first`; a cloze
-card is as strong as its weakest gap); ties keep deck order. The output depends only on the deck,
+Facts are ordered from the weakest recall to the strongest (`card_strengths`, `weakest_first`: a
+cloze card is as strong as its weakest gap); ties keep deck order. The output depends only on the deck,
 the stored states and the times given, so it is stable (a snapshot test holds it).
 
 Markdown (`md`)::
@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Literal
+from typing import Literal, TypeVar
+
+import fsrs
 
 from briefing_quiz.core.model import (
     BasicCard,
@@ -44,18 +46,40 @@ from briefing_quiz.core.model import (
 )
 from briefing_quiz.core.progress.store import ItemState, Store
 from briefing_quiz.core.scheduler import Scheduler
-from briefing_quiz.core.study.readiness import (
-    Readiness,
-    card_strengths,
-    format_local,
-    summarize_readiness,
-    weakest_first,
-)
-from briefing_quiz.core.study.session import SettingsSource
+from briefing_quiz.core.study.formatting import format_local
+from briefing_quiz.core.study.queue import SettingsSource
+from briefing_quiz.core.study.readiness import Readiness, _utc, summarize_readiness
 
-__all__ = ["SheetFact", "SheetFormat", "build_sheet", "render_sheet", "sheet_facts"]
+__all__ = ["SheetFact", "SheetFormat", "build_sheet", "card_strengths", "render_sheet",
+           "sheet_facts", "weakest_first"]
 
 SheetFormat = Literal["md", "txt"]
+_T = TypeVar("_T")
+
+
+def weakest_first(items: Iterable[tuple[_T, float]]) -> list[tuple[_T, float]]:
+    """Items ordered from the lowest recall at the target to the highest; ties keep their order."""
+    return sorted(items, key=lambda pair: pair[1])
+
+
+def card_strengths(
+    cards: Iterable[Card],
+    states: Mapping[ItemKey, fsrs.Card],
+    at: datetime,
+    *,
+    scheduler: Scheduler,
+) -> list[tuple[Card, float]]:
+    """Each card with its recall at `at`: the weakest of its items (a cloze card is as strong as its
+    weakest gap); never-studied items count 0. In the order of `cards`; pass to `weakest_first`."""
+    at = _utc(at, "at")
+    result: list[tuple[Card, float]] = []
+    for card in cards:
+        values = []
+        for item in card.items:
+            state = states.get(ItemKey(card.deck_id, card.id, item))
+            values.append(0.0 if state is None else scheduler.retrievability(state, at))
+        result.append((card, min(values) if values else 0.0))
+    return result
 
 
 @dataclass(frozen=True, slots=True)

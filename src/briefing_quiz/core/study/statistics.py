@@ -1,11 +1,12 @@
-"""Statistics over time for one deck, for the statistics screen: due forecast, reviews per day and
-true retention per week. Counts per deck at one moment are `core.session.collect_stats`;
-readiness is `core.briefing_session.briefing_status`.
+"""Statistics: a deck's progress at one moment (`collect_stats`, for the decks screen and `stats`)
+and over time (due forecast, reviews per day, true retention per week, for the statistics screen).
+Readiness at a briefing target is `core.study.briefing_session.briefing_status`.
 
 Days are *study days* in the user's zone `tz` (None: the machine's), starting at the deck's
 `day_starts_at_hour` (as the queue counts them: at 01:30 with hour 4 it is still "yesterday").
 Nothing here reads the clock.
 
+    collect_stats(decks, store, config, *, now, tz, deck_id=None) -> StatsReport
     due_forecast(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
     reviews_per_day(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
     true_retention(store, deck, weeks, *, now, tz, hour=4) -> list[RetentionWeek]
@@ -13,18 +14,23 @@ Nothing here reads the clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 import fsrs
 
-from briefing_quiz.core.model import Deck, ItemKey
+from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.store import Store, from_us
+from briefing_quiz.core.scheduler import Scheduler, study_day_start
+from briefing_quiz.core.study.queue import SettingsSource, next_day_start
+from briefing_quiz.core.study.readiness import Readiness, summarize_readiness
 
-__all__ = ["DayCount", "RetentionWeek", "due_forecast", "reviews_per_day", "study_date",
-           "true_retention"]
+__all__ = ["DayCount", "DeckStats", "RetentionWeek", "StatsReport", "collect_stats",
+           "due_forecast", "reviews_per_day", "study_date", "true_retention"]
 
 _REVIEW = int(fsrs.State.Review)
+_LEARNING = (int(fsrs.State.Learning), int(fsrs.State.Relearning))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +118,147 @@ def true_retention(store: Store, deck: Deck, weeks: int, *, now: datetime, tz: t
             passed[index] += row.rating != int(fsrs.Rating.Again)
     return [RetentionWeek(first + timedelta(weeks=i), reviews[i], passed[i])
             for i in range(len(reviews))]
+
+
+# -- progress at one moment -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeckStats:
+    """Progress of one deck at `now`. Categories count items (a cloze card has one per deletion):
+    new + learning + review + suspended == items."""
+
+    deck_id: str
+    title: str
+    cards: int
+    items: int
+    new: int
+    learning: int
+    review: int
+    due_now: int
+    suspended: int
+    buried: int
+    leeches: int
+    reviews_today: int
+    mean_retrievability: float | None  # over reviewed items; None when none was reviewed
+    briefing_at: datetime | None = None  # the deck's briefing target (aware UTC), if any
+    readiness: Readiness | None = None   # at `briefing_at`, while it is to come
+
+    def to_json(self) -> dict[str, object]:
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["briefing_at"] = None if self.briefing_at is None else self.briefing_at.isoformat()
+        data["readiness"] = None if self.readiness is None else self.readiness.to_json()
+        return data
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    decks: list[DeckStats]
+    orphaned: list[ItemKey] = field(default_factory=list)  # stored items no loaded deck has
+
+
+def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSource, *,
+                  now: datetime, tz: tzinfo, deck_id: str | None = None) -> StatsReport:
+    """Per-deck progress (`store` None: no progress file yet, everything is new). A deck with a
+    briefing target still to come gets its readiness then (see `core.study.readiness`).
+
+    Paid at every launch before the decks screen shows counts, so the store aggregates in SQL
+    (`Store.stat_groups`) and Python touches only the item keys, to tell orphans apart.
+    """
+    targets = {} if store is None else store.briefing_targets()
+    chosen = [d for d in decks if deck_id is None or d.id == deck_id]
+    report: list[DeckStats] = []
+    orphaned: list[ItemKey] = []
+    counted: set[str] = set()  # a deck id listed twice: its stored items count for the first
+    today: dict[datetime, dict[str, int]] = {}  # reviews since a day start, per deck
+    for deck in chosen:
+        settings = config.for_deck(deck.id)
+        curve = Scheduler(settings).recall_curve
+        day_start = study_day_start(now, tz, settings.day_starts_at_hour)
+        day_end = next_day_start(now, tz, settings.day_starts_at_hour)
+        cloze, cloze_ids, items = _deck_lkeys(deck)
+        counts = {"new": items, "learning": 0, "review": 0, "suspended": 0}
+        due_now = buried = leeches = recalled = 0
+        recall_sum = 0.0
+        target = targets.get(deck.id)
+        upcoming = target is not None and target > now
+        if store is not None and deck.id not in counted:
+            counted.add(deck.id)
+            summary = store.stat_summary(deck.id, now=now, day_end=day_end,
+                                         leech_lapses=settings.leech_lapses, curve=curve)
+            lost = _orphans(deck, cloze, cloze_ids, summary.lkeys)
+            if lost:
+                orphaned.extend(sorted(ItemKey(deck.id, *_split_lkey(key)) for key in lost))
+                # Take the orphans' share back out: exact for counts, to rounding for recall.
+                less = store.stat_summary(deck.id, now=now, day_end=day_end,
+                                          leech_lapses=settings.leech_lapses, curve=curve,
+                                          only=lost)
+                for group, n in less.items.items():
+                    summary.items[group] -= n
+                summary = summary._replace(
+                    due_now=summary.due_now - less.due_now, buried=summary.buried - less.buried,
+                    leeches=summary.leeches - less.leeches,
+                    recall_sum=summary.recall_sum - less.recall_sum,
+                    recalled=summary.recalled - less.recalled)
+            for (phase, suspended), n in summary.items.items():
+                counts["new"] -= n  # stored: counted below by its phase
+                counts["suspended" if suspended else "new" if not phase else
+                       "learning" if phase in _LEARNING else "review"] += n
+            due_now, buried, leeches = summary.due_now, summary.buried, summary.leeches
+            recall_sum, recalled = summary.recall_sum, summary.recalled
+        if settings.leech_lapses <= 0:
+            leeches = 0
+        readiness: Readiness | None = None
+        if upcoming and target is not None:
+            values = {} if store is None else store.recall_at(deck.id, target, curve)
+            at_target = {ItemKey(deck.id, card_id, item): value
+                         for (card_id, item), value in values.items()}
+            readiness = summarize_readiness(deck.cards, at_target, target)
+        report.append(DeckStats(
+            deck_id=deck.id, title=deck.title, cards=len(deck.cards), items=items,
+            new=counts["new"], learning=counts["learning"], review=counts["review"],
+            due_now=due_now, suspended=counts["suspended"], buried=buried, leeches=leeches,
+            reviews_today=_reviews_since(store, day_start, today).get(deck.id, 0),
+            mean_retrievability=recall_sum / recalled if recalled else None,
+            briefing_at=target, readiness=readiness))
+    if store is not None and (deck_id is None or not chosen):
+        # Decks with progress but no deck file loaded: every item of theirs is orphaned.
+        for other in store.stored_decks():
+            if other in counted or (deck_id is not None and other != deck_id):
+                continue
+            orphaned.extend(sorted(ItemKey(other, row.card_id, row.item)
+                                   for row in store.stat_rows(other)))
+    return StatsReport(decks=report, orphaned=orphaned)
+
+
+def _deck_lkeys(deck: Deck) -> tuple[set[str], set[str], int]:
+    """The lkeys of the deck's cloze items, the ids of its cloze cards, and how many items the
+    deck has (any other card's one item has its card id as lkey)."""
+    cloze_cards = [card for card in deck.cards if type(card) is ClozeCard]
+    cloze = {f"{card.id}\x1f{d.number}" for card in cloze_cards
+             for d in card.deletions}
+    return cloze, {card.id for card in cloze_cards}, len(deck.cards) - len(cloze_cards) + len(cloze)
+
+
+def _orphans(deck: Deck, cloze: set[str], cloze_ids: set[str], stored: list[str]) -> set[str]:
+    """The stored lkeys that are no item of `deck` (`cloze`, `cloze_ids`: from `_deck_lkeys`),
+    by set operations: no Python loop per item."""
+    rest = set(stored)
+    rest -= cloze
+    # Left: an lkey that is no card id (an unknown card, or a cloze gap no card has), or the
+    # id of a card that is now a cloze card (whose items are numbered from 1).
+    return (rest - deck._by_id.keys()) | (rest & cloze_ids)
+
+
+def _split_lkey(key: str) -> tuple[str, int]:
+    card_id, _sep, item = key.partition("\x1f")
+    return card_id, int(item) if item else 0
+
+
+def _reviews_since(store: Store | None, start: datetime,
+                   cache: dict[datetime, dict[str, int]]) -> dict[str, int]:
+    if store is None:
+        return {}
+    if start not in cache:
+        cache[start] = store.review_counts(start)
+    return cache[start]

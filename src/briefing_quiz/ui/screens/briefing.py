@@ -59,8 +59,7 @@ def weakest_text(ready: Readiness) -> str:
 
 def status_content(status: BriefingStatus | None, tz: tzinfo | None) -> Content:
     """The current target, its countdown and the readiness then, in a few lines."""
-    from briefing_quiz.core.study.briefing_session import percent_text
-    from briefing_quiz.core.study.readiness import format_local
+    from briefing_quiz.core.study.formatting import format_local, percent_text
 
     if status is None:
         return Content.styled("No briefing time is set for this deck.", "italic")
@@ -181,7 +180,7 @@ class TargetScreen(ModalScreen[TargetChange | None]):
 
     @work(exclusive=True, group="target-save")
     async def save(self) -> None:
-        from briefing_quiz.core.study.readiness import format_local
+        from briefing_quiz.core.study.formatting import format_local
 
         if self.busy:
             return

@@ -32,8 +32,12 @@ if TYPE_CHECKING:
 def readiness_content(session: BriefingSession, now: datetime) -> Content:
     """'Readiness for Thu 2026-12-03 14:00 (in 2d 3h): 63.2%  +0.4  · goal 90%': readiness at
     the briefing now, and how the last step (answer, undo, ...) changed it."""
-    from briefing_quiz.core.study.briefing_session import change_text, percent_text
-    from briefing_quiz.core.study.readiness import format_countdown, format_local
+    from briefing_quiz.core.study.formatting import (
+        change_text,
+        format_countdown,
+        format_local,
+        percent_text,
+    )
 
     trail = session.trail
     countdown = format_countdown(session.target - now, short=True)
@@ -110,8 +114,7 @@ class BriefingStudyScreen(StudyScreen):
 def briefing_note(session: BriefingSession | None, start: float | None, *,
                   complete: bool) -> Content:
     """The summary's briefing lines: readiness before and after, and why the session stopped."""
-    from briefing_quiz.core.study.briefing_session import change_text, percent_text
-    from briefing_quiz.core.study.readiness import format_local
+    from briefing_quiz.core.study.formatting import change_text, format_local, percent_text
 
     if session is None:
         return Content("")

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from briefing_quiz.core.deckfile.cache import DeckSummary
     from briefing_quiz.core.errors import BriefingQuizError
     from briefing_quiz.core.model import Deck
-    from briefing_quiz.core.study.session import DeckStats
+    from briefing_quiz.core.study.statistics import DeckStats
     from briefing_quiz.services.backend import Backend, Listed, Loaded
 
 # The table's columns (keys: the names in lower case): the numbers first and the title last,
@@ -48,7 +48,7 @@ def recall_text(value: float | None) -> str:
 
 def briefing_cell(stats: DeckStats, now: datetime) -> str:
     """'2d 3h · 63%': the countdown to the deck's briefing and the readiness then ('—': none)."""
-    from briefing_quiz.core.study.readiness import format_countdown
+    from briefing_quiz.core.study.formatting import format_countdown
 
     if stats.briefing_at is None:
         return "—"

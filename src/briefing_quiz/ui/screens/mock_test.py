@@ -33,8 +33,8 @@ from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from briefing_quiz.core.grading import CheckResult
-    from briefing_quiz.core.study.briefing_session import MockResult, MockTest
-    from briefing_quiz.core.study.session import QueueEntry
+    from briefing_quiz.core.study.mock_test import MockResult, MockTest
+    from briefing_quiz.core.study.queue import QueueEntry
     from briefing_quiz.services.backend import Backend
 
 #: Questions in a mock test started from the decks screen.

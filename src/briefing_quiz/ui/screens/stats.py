@@ -92,8 +92,7 @@ def retention_text(weeks: Sequence[RetentionWeek]) -> Content:
 
 
 def briefing_content(charts: DeckCharts, tz: tzinfo | None) -> Content:
-    from briefing_quiz.core.study.briefing_session import percent_text
-    from briefing_quiz.core.study.readiness import format_local
+    from briefing_quiz.core.study.formatting import format_local, percent_text
     from briefing_quiz.ui.screens.briefing import weakest_text
 
     status = charts.status

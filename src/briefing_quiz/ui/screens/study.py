@@ -27,7 +27,8 @@ from textual.widgets import Input, Static
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.core.scheduler import format_interval
-from briefing_quiz.core.study.session import QueueEntry, SavedAnswer, StudySession
+from briefing_quiz.core.study.queue import QueueEntry
+from briefing_quiz.core.study.session import SavedAnswer, StudySession
 from briefing_quiz.services import gc_policy as heap
 from briefing_quiz.ui.text import assemble
 from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
