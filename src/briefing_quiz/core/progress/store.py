@@ -101,6 +101,7 @@ from typing import Any, NamedTuple, TypeVar
 import fsrs
 
 from briefing_quiz.core.errors import StoreError
+from briefing_quiz.core.fsrs_adapter import copy_card, recall_sql
 from briefing_quiz.core.model import ItemKey
 
 __all__ = [
@@ -511,19 +512,11 @@ _FINITE = math.isfinite
 _CARD_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
-def _copy_card(card: fsrs.Card) -> fsrs.Card:
-    """`copy.copy(card)` for fsrs' plain attribute class, without copy's generic protocol (a
-    tenth of the time; it runs on every answer)."""
-    out: fsrs.Card = object.__new__(type(card))
-    out.__dict__.update(card.__dict__)
-    return out
-
-
 def _as_read_back(card: fsrs.Card) -> fsrs.Card:
     """`card` exactly as `_card_from_json(_card_to_json(card))` gives it, without the round trip:
     JSON keeps floats and the UTC times exactly; `Card.from_dict` turns a zero stability or
     difficulty into None."""
-    out = _copy_card(card)
+    out = copy_card(card)
     out.due = card.due.astimezone(UTC)
     if card.last_review is not None:
         out.last_review = card.last_review.astimezone(UTC)
@@ -627,11 +620,6 @@ _ITEM_0: frozenset[int] = frozenset((0,))
 _NO_ITEMS: frozenset[int] = frozenset()
 _RS = "\x1e"  # between the lkeys of a group_concat (lkeys never contain control characters)
 _HAS_MEMORY_SQL = "phase != 0 AND stability IS NOT NULL AND last_review_us IS NOT NULL"
-# fsrs' forgetting curve, as `fsrs.Scheduler.get_card_retrievability` computes it (whole days
-# elapsed, never negative), clamped as `Scheduler.retrievability` does. SQLite's pow() is C's,
-# like Python's float **, and the operations come in the same order: the same float results.
-_RECALL_SQL = ("max(0.0, min(1.0, pow(1 + {factor} * max(0, ({now} - last_review_us) / "
-               "86400000000) / stability, {decay})))")
 _LEARNING_SQL = f"phase IN ({', '.join(map(str, _LEARNING_PHASES))})"
 # Deck statistics (`Store.stat_summary`) in two passes that need no sort: per phase and
 # suspended flag in the order of `items_blocked` (which holds every column read), and what is
@@ -640,7 +628,7 @@ _STAT_GROUPS_SQL = (
     "SELECT phase, suspended, count(*), count(CASE WHEN buried_until_us > :now THEN 1 END), "
     "count(CASE WHEN lapses >= :leech THEN 1 END), "
     f"total(CASE WHEN {_HAS_MEMORY_SQL} THEN "
-    f"{_RECALL_SQL.format(factor=':factor', now=':now', decay=':decay')} END), "
+    f"{recall_sql(':factor', ':now', ':decay')} END), "
     f"count(CASE WHEN {_HAS_MEMORY_SQL} THEN 1 END), "
     "group_concat(lkey, char(30)) FROM items WHERE deck_id = :deck{where} "
     "GROUP BY phase, suspended"
@@ -1000,7 +988,7 @@ class Store:
         def run(conn: sqlite3.Connection) -> dict[tuple[str, int], float]:
             _ensure_pow(conn)
             return {(card_id, item): value for card_id, item, value in conn.execute(
-                f"SELECT card_id, item, {_RECALL_SQL.format(factor='?', now='?', decay='?')} "
+                f"SELECT card_id, item, {recall_sql('?', '?', '?')} "
                 f"FROM items WHERE deck_id = ? AND {_HAS_MEMORY_SQL}", params)}
 
         return self._read(run)
