@@ -8,15 +8,14 @@ program falls back to fsrs' own behaviour (a slower card copy; the curve's const
 public parameters), except for fuzz seeding, where the only fallback (unseeded fuzz) would break
 replaying the review log: a fuzzed review then raises `FsrsHookMissing`, naming the fix.
 
-Checked against fsrs 6.3.0 and 6.3.2, the pin in `pyproject.toml` (`>=6.3,<7`): the whole test
-suite passes on them. (The hooks are also there in 6.1.0 to 6.2.0, but the tests use
+Checked against fsrs 6.3.0 and 6.3.2, the pin in `pyproject.toml` (`>=6.3,<7`): the core tests
+pass on them. (The hooks are also there in 6.1.0 to 6.2.0, but some tests use
 `Card.from_json`, new in 6.3.0; fsrs 6.0.x has no `fsrs.scheduler` module at all.)
 `FAST_CARD_COPY = False` switches the copy trick off.
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 import threading
 from collections.abc import Callable
@@ -51,16 +50,14 @@ T = TypeVar("T")
 _UTC = timezone.utc
 
 
-def _load_scheduler_module() -> ModuleType | None:
-    # Imported by name rather than `import fsrs.scheduler`, so that an fsrs which moved its
-    # scheduler module leaves the program importable (only the hooks go missing).
-    try:
-        return importlib.import_module("fsrs.scheduler")
-    except ImportError:
-        return None
+# Guarded, so that an fsrs which moved its scheduler module leaves the program importable (only
+# the hooks go missing, and `check_fsrs` says so).
+try:
+    import fsrs.scheduler as _fsrs_scheduler
 
-
-_MODULE = _load_scheduler_module()
+    _MODULE: ModuleType | None = _fsrs_scheduler
+except ImportError:
+    _MODULE = None
 # Its globals, as fsrs' functions look them up: the names the hooks rebind.
 _NAMES: dict[str, object] | None = None if _MODULE is None else vars(_MODULE)
 _FUZZ_LOCK = threading.Lock()
