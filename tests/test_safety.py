@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from briefing_quiz.cli import main
-from briefing_quiz.core.progress import store as store_module
+from briefing_quiz.core.progress import schema as schema_module
 from briefing_quiz.core.progress.store import Store
 
 SAVED = re.compile(r"^SAVED (\S+)/(\S+) ([1-4]) due (\S+)$")
@@ -197,14 +197,14 @@ def test_corrupt_file_directory_and_foreign_database(setup: dict[str, Path], tmp
 
 def _inject(monkeypatch: pytest.MonkeyPatch, pragma: str) -> None:
     """Make every connection the store opens run `pragma` (a failure SQLite itself produces)."""
-    real = store_module._connect
+    real = schema_module.connect
 
     def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
         conn = real(path, readonly=readonly)
         conn.execute(pragma.format(pages=conn.execute("PRAGMA page_count").fetchone()[0]))
         return conn
 
-    monkeypatch.setattr(store_module, "_connect", connect)
+    monkeypatch.setattr(schema_module, "connect", connect)
 
 
 @pytest.mark.parametrize(("pragma", "words", "answer"), [

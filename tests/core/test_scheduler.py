@@ -11,7 +11,7 @@ import fsrs
 import fsrs.scheduler
 import pytest
 
-import briefing_quiz.core.scheduler as scheduler_module
+from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.scheduler import (
     NEW_CARD_DUE,
@@ -150,7 +150,7 @@ def test_review_leaves_global_random_and_fsrs_module_untouched() -> None:
 def test_fast_card_copy_gives_the_states_of_fsrs_own_copy(
         script_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _run(Scheduler(), 9, SCRIPTS[script_name])
-    monkeypatch.setattr(scheduler_module, "_FSRS_HAS_COPY", False)  # fsrs' copy.copy
+    monkeypatch.setattr(fsrs_adapter, "FAST_CARD_COPY", False)  # fsrs' copy.copy
     assert _run(Scheduler(), 9, SCRIPTS[script_name]) == fast
     assert all(type(card) is fsrs.Card for card in fast)
 

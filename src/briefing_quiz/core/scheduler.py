@@ -1,6 +1,7 @@
 """Scheduling: a thin adapter over the `fsrs` package (FSRS v6), plus day and interval helpers.
 
-The FSRS maths all lives in `fsrs`; this module only adds what the app needs around it:
+The FSRS maths all lives in `fsrs`; this module only adds what the app needs around it, through
+fsrs' public API (what it needs of fsrs' internals, `core.fsrs_adapter` provides):
 
 * every datetime is aware UTC (aware inputs are converted, naive ones refused: `ValueError`);
 * fuzz is deterministic per (card id, review time), so replaying the review log reproduces
@@ -14,47 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import math
-import random
-import threading
 from collections.abc import Iterable
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 import fsrs
-import fsrs.scheduler as _fsrs_scheduler_module
 
+from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.model import ItemKey
 
 UTC = timezone.utc
 #: Due date of a card nobody has reviewed yet when no creation time is given: "due since forever".
 NEW_CARD_DUE = datetime(1970, 1, 1, tzinfo=UTC)
-
-# fsrs draws its fuzz from the module-global `random` of fsrs.scheduler (`from random import
-# random`). Refuse to start if an fsrs release changes that, rather than silently losing replay.
-if not callable(getattr(_fsrs_scheduler_module, "random", None)):  # pragma: no cover
-    raise ImportError("fsrs.scheduler has no module-level random(); update core/scheduler.py")
-
-# `Scheduler.recall_curve` reads fsrs' forgetting-curve constants; refuse an fsrs without them.
-if not all(hasattr(fsrs.Scheduler(), name) for name in ("_FACTOR", "_DECAY")):  # pragma: no cover
-    raise ImportError("fsrs.Scheduler has no _FACTOR/_DECAY; update Scheduler.recall_curve")
-
-_FUZZ_LOCK = threading.Lock()
-
-# fsrs copies the card it reviews with `copy.copy` (its module global `copy`), whose generic
-# protocol (__reduce_ex__, copyreg) costs more than the rest of the FSRS maths of a review. While
-# `Scheduler.review` holds the lock, that name is bound to `_copy_card`, which makes the same
-# shallow copy of an fsrs.Card directly (and defers to copy.copy for anything else). Without the
-# global in some fsrs release, reviews just keep fsrs' own copy.
-_FSRS_HAS_COPY = callable(getattr(_fsrs_scheduler_module, "copy", None))
-
-
-def _copy_card(value: object) -> object:
-    if type(value) is not fsrs.Card:
-        return copy(value)
-    out = object.__new__(fsrs.Card)
-    out.__dict__.update(value.__dict__)
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +80,10 @@ class Scheduler:
     ) -> fsrs.Card:
         """The card's new state after being graded `rating` at `now`; `card` itself is not changed.
 
-        Fuzz: fsrs spreads review intervals with `fsrs.scheduler.random()`, a module global. For
-        the time of the call we bind that name to a `random.Random` seeded from the card id and the
-        review time (whole seconds, so a store keeping only milliseconds still replays exactly).
-        fsrs draws at most once per review, so the same inputs always give the same interval. The
-        swap is guarded by a lock, so concurrent reviews through this class stay correct; nothing
-        else in the program calls fsrs directly. (Subclassing to override the private
-        `_get_fuzzed_interval` would mean copying fsrs' fuzz-range maths, which we must not fork.)
+        Fuzz is seeded from the card id and the review time (whole seconds, so a store keeping
+        only milliseconds still replays exactly; see `fsrs_adapter.SeededFuzz`): the same inputs
+        always give the same interval. Raises `FsrsHookMissing` when the installed fsrs cannot be
+        seeded and fuzzing is on.
         """
         at = _utc(now, "now")
         card = _utc_card(card)
@@ -124,28 +93,8 @@ class Scheduler:
         if not self._fsrs.enable_fuzzing:
             new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
             return new_card
-        made: list[random.Random] = []
-
-        def draw() -> float:
-            # Seeded on first use only: most reviews (learning steps, short intervals) draw
-            # nothing, and seeding from a string costs more than the rest of this method.
-            if not made:
-                made.append(random.Random(f"{card.card_id}@{_epoch_seconds(at)}"))
-            return made[0].random()
-
-        module = _fsrs_scheduler_module
-        with _FUZZ_LOCK:
-            saved = getattr(module, "random")  # noqa: B009 - not re-exported
-            setattr(module, "random", draw)  # noqa: B010
-            if _FSRS_HAS_COPY:
-                saved_copy = getattr(module, "copy")  # noqa: B009 - not re-exported
-                setattr(module, "copy", _copy_card)  # noqa: B010
-            try:
-                new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
-            finally:
-                setattr(module, "random", saved)  # noqa: B010
-                if _FSRS_HAS_COPY:
-                    setattr(module, "copy", saved_copy)  # noqa: B010
+        with fsrs_adapter.SeededFuzz(lambda: f"{card.card_id}@{_epoch_seconds(at)}"):
+            new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
         return new_card
 
     def replay(self, card_id: int, reviews: Iterable[tuple[fsrs.Rating, datetime]]) -> fsrs.Card:
@@ -164,9 +113,9 @@ class Scheduler:
     def recall_curve(self) -> tuple[float, float]:
         """(factor, decay) of fsrs' forgetting curve with these parameters: after `t` whole days
         (never negative) at stability `s`, recall is (1 + factor * t / s) ** decay, which is what
-        `fsrs.Scheduler.get_card_retrievability` returns. Read from fsrs, never re-derived, so
+        `fsrs.Scheduler.get_card_retrievability` returns (see `fsrs_adapter.recall_curve`), so
         that bulk statistics can compute recall without an fsrs.Card per item."""
-        return float(self._fsrs._FACTOR), float(self._fsrs._DECAY)
+        return fsrs_adapter.recall_curve(self._fsrs)
 
     def retrievability(self, card: fsrs.Card, at: datetime) -> float:
         """Predicted probability of recall at `at`, in [0, 1]; 0.0 for a never-reviewed card."""
@@ -253,7 +202,7 @@ def _utc_card(card: fsrs.Card) -> fsrs.Card:
     last = card.last_review
     if card.due.tzinfo is UTC and (last is None or last.tzinfo is UTC):
         return card
-    card = copy(card)
+    card = fsrs_adapter.copy_card(card)
     card.due = _utc(card.due, "card.due")
     if card.last_review is not None:
         card.last_review = _utc(card.last_review, "card.last_review")
