@@ -14,8 +14,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import briefing_quiz
 
 SRC = Path(briefing_quiz.__file__).resolve().parent
@@ -92,8 +90,6 @@ def test_gc_is_used_only_by_the_application_layer() -> None:
     assert outside == {}, f"modules outside services/ import gc: {sorted(outside)}"
 
 
-@pytest.mark.xfail(strict=True, reason="until fsrs' internals move from core/scheduler.py to "
-                                        "core/fsrs_adapter.py")
 def test_fsrs_scheduler_module_is_used_only_by_the_adapter() -> None:
     # fsrs' scheduler module is internal to fsrs: one adapter touches it, so an fsrs release that
     # changes it breaks one module (and its test), not every command at import time.
@@ -111,7 +107,6 @@ def test_fsrs_scheduler_module_is_used_only_by_the_adapter() -> None:
     assert outside == {}, f"modules other than {allowed} use fsrs.scheduler: {outside}"
 
 
-@pytest.mark.xfail(strict=True, reason="until the split modules land")
 def test_no_module_is_over_the_line_limit() -> None:
     # A module a newcomer can read whole; ~500 lines is the aim, 550 the hard stop.
     sizes = {where: len(path.read_text(encoding="utf-8").splitlines())
