@@ -8,7 +8,7 @@ and is graded Good when recalled and Again when forgotten. The scheduler, which 
 student's parameters, updates its own FSRS state through the adapter after each answer.
 
 Two ways of choosing what to study, with the same minutes:
-  (a) briefing mode: `core.briefing.choose_next` (gain in recall at the target per minute);
+  (a) briefing mode: `core.study.briefing_rule.choose_next` (gain in recall at the target per minute);
   (b) due-first: learning cards due, then due reviews (most overdue first), then new cards in deck
       order up to 20 a day, then learning cards due within 20 minutes (Anki's learn-ahead).
 The score is the student's true recall at the briefing, averaged over every item (never studied:

@@ -32,6 +32,7 @@ from briefing_quiz.core.model import BasicCard, Card, ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import SchedulerSettings, fsrs_card_id
 from briefing_quiz.core.study.session import StudySession
+from briefing_quiz.services.gc_policy import paused_collector
 
 UTC = timezone.utc
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -138,7 +139,8 @@ def run(items: int = 100_000, repeat: int = 15, *, backlog: bool = False) -> dic
         with Store.open(path) as store:
             for _ in range(repeat):
                 started = time.perf_counter()
-                session = StudySession(decks, store, Settings(), clock=lambda: NOW, tz=UTC)
+                with paused_collector():  # as services/ builds every session
+                    session = StudySession(decks, store, Settings(), clock=lambda: NOW, tz=UTC)
                 counts = session.counts
                 times.append((time.perf_counter() - started) * 1000)
     assert counts is not None

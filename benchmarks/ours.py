@@ -5,7 +5,7 @@
 * ``deck-load``: what the app does with a deck file at start-up, `load_decks([path])`, timed cold in
   a fresh process; then the floor, `tomli.loads` of the same bytes (decoded), best of 3 in the same
   process. Run once after the file changed and once more with the file unchanged, the second
-  run is "an unchanged deck at start-up". Both go through the parse cache (`core.deck_cache`,
+  run is "an unchanged deck at start-up". Both go through the parse cache (`core.deckfile.cache`,
   in the user cache folder) as the app does: the first reads what changed (every card, for a
   file never loaded before) and stores the deck, the second is a hit.
 * ``answer``: a server like the Anki peer's. After loading the deck and opening a new progress
@@ -26,7 +26,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 
 import tomli
@@ -39,14 +39,11 @@ from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import SchedulerSettings
 from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.paths import Paths
+from briefing_quiz.services.clock import utc_now  # the real clock: the peer cannot be given another
+from briefing_quiz.services.gc_policy import paused_collector
 from peer_anki import next_rating, ratings
 
 UTC = timezone.utc
-
-
-def utc_now() -> datetime:
-    """The real clock: the peer runs on it too, and cannot be given another."""
-    return datetime.now(UTC)
 
 
 def _emit(result: dict[str, object]) -> None:
@@ -58,7 +55,8 @@ def task_deck_load(path: Path) -> dict[str, object]:
     # its children private XDG folders), so an unchanged file is a cache hit.
     cache = DeckCache.at(Paths.resolve().cache_dir)
     started = time.perf_counter()
-    load = load_decks([path], cache)
+    with paused_collector():  # as services/ loads decks
+        load = load_decks([path], cache)
     seconds = time.perf_counter() - started
     if load.failures or len(load.decks) != 1:
         raise SystemExit(f"the benchmark deck did not load: {load.failures}")
@@ -76,7 +74,8 @@ def task_answer(deck_path: Path, store_path: Path, seed: int) -> None:
     deck = load_deck(deck_path)
     config = Config(scheduler=SchedulerSettings(new_cards_per_day=1_000_000))
     with Store.open(store_path) as store:
-        session = StudySession([deck], store, config, clock=utc_now)
+        with paused_collector():
+            session = StudySession([deck], store, config, clock=utc_now)
         rng = ratings(seed)
         entry = session.next()
         _emit({"ready": True, "items": len(deck.item_keys())})
@@ -98,7 +97,8 @@ def task_counts(deck_path: Path, store_path: Path) -> dict[str, object]:
     store = Store.open(store_path)
     opened = time.perf_counter()
     try:
-        session = StudySession([deck], store, Config(), clock=utc_now)
+        with paused_collector():  # as services/ builds every session
+            session = StudySession([deck], store, Config(), clock=utc_now)
         counts = session.counts
         counted = time.perf_counter()
         top = session.next()

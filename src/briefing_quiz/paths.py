@@ -50,7 +50,7 @@ class Paths:
     config_file: Path
     deck_dirs: tuple[Path, ...]
     user_decks_dir: Path
-    #: Where parsed decks are cached (`core.deck_cache`); None: no cache (e.g. Paths made in tests).
+    #: Where parsed decks are cached (`core.deckfile.cache`); None: no cache (e.g. Paths made in tests).
     cache_dir: Path | None = None
 
     @classmethod

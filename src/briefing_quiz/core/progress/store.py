@@ -469,7 +469,7 @@ class Store:
 
     def set_briefing_target(self, deck_id: str, at: datetime, *, now: datetime) -> None:
         """Set (or replace) the briefing time of `deck_id`. Any time is stored: refusing a time in
-        the past is the caller's business (see `core.briefing.parse_target`)."""
+        the past is the caller's business (see `core.study.readiness.parse_target`)."""
         at_text = utc_text(at, "at")
         now_text = utc_text(now, "now")
         self._write(lambda conn: conn.execute(

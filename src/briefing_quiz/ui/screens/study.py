@@ -51,7 +51,7 @@ Phase = Literal["loading", "question", "answered", "saving", "done"]
 #: Textual's frame period: the study screen paints at most this often, as Textual does.
 FRAME_PERIOD = 1 / constants.MAX_FPS
 
-#: Seconds from a card's frame to the garbage collection made while it is read (ui/heap.py).
+#: Seconds from a card's frame to the garbage collection made while it is read (services/gc_policy.py).
 READ_DELAY = 0.02
 
 
