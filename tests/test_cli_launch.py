@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import gc
+from pathlib import Path
 
 import pytest
 
 from briefing_quiz import cli
 from briefing_quiz.paths import Paths
+from tests.conftest import DeckWriter, FrozenClock
+from tests.ui.conftest import MINI_DECK
 
 
 @pytest.mark.parametrize("argv", [
@@ -71,3 +75,24 @@ def test_the_app_ends_the_collectors_start_up_pause_whatever_fails(
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_collector_is_paused_from_the_command_line_to_the_first_load(
+        write_deck: DeckWriter, tmp_path: Path) -> None:
+    """Start-up allocates much and frees little: no collections until the decks are loaded."""
+    from briefing_quiz.services.backend import Backend
+
+    deck = write_deck(MINI_DECK, "mini.toml")
+    paths = Paths(data_file=tmp_path / "progress.sqlite3", config_file=tmp_path / "config.toml",
+                  deck_dirs=(deck.parent,), user_decks_dir=tmp_path / "user-decks")
+    backend = Backend(paths, clock=FrozenClock(), seed=1)
+    try:
+        cli._app()
+        assert not gc.isenabled()
+        loaded = backend.load_sync()
+        assert gc.isenabled()
+        assert [d.id for d in loaded.decks] == ["mini"]
+    finally:
+        gc.enable()
+        backend._close_sync()
+        backend.shutdown()

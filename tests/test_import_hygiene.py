@@ -120,3 +120,21 @@ def test_the_source_checks_see_imports_inside_functions() -> None:
     # The checks above rely on the scan finding lazy imports too (cli.py imports gc in a function).
     tree = ast.parse("def f():\n    import gc\n    from fsrs import scheduler\n")
     assert set(_imported(tree)) == {"gc", "fsrs", "fsrs.scheduler"}
+
+
+def test_tests_import_private_names_only_from_their_own_package() -> None:
+    # tests/ mirrors the package: a test that needs a private name of another package is testing
+    # that package from the outside, and belongs beside its other tests.
+    tests = Path(__file__).resolve().parent
+    crossing = []
+    for path in sorted(tests.rglob("test_*.py")):
+        own = path.relative_to(tests).parent.parts
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.module
+                    and node.module.split(".")[0] == "briefing_quiz"):
+                continue
+            private = [alias.name for alias in node.names if alias.name.startswith("_")]
+            package = tuple(node.module.split(".")[1:-1])
+            if private and package != own:
+                crossing.append(f"{path.relative_to(tests)}:{node.lineno}: {node.module} {private}")
+    assert crossing == [], "private names imported across packages:\n" + "\n".join(crossing)

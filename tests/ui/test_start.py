@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import re
 import subprocess
@@ -66,24 +65,6 @@ async def test_decks_are_loaded_after_the_first_frame(make_app: MakeApp) -> None
     async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
         await ready(pilot)
     assert order[:2] == ["ready", "load"]
-
-
-def test_the_collector_is_paused_from_the_command_line_to_the_first_load(paths: Paths) -> None:
-    """Start-up allocates much and frees little: no collections until the decks are loaded."""
-    from briefing_quiz.cli import _app
-    from briefing_quiz.services.backend import Backend
-
-    backend = Backend(paths, clock=FrozenClock(), seed=1)
-    try:
-        _app()
-        assert not gc.isenabled()
-        loaded = backend.load_sync()
-        assert gc.isenabled()
-        assert [d.id for d in loaded.decks] == ["mini"]
-    finally:
-        gc.enable()
-        backend._close_sync()
-        backend.shutdown()
 
 
 async def test_a_listed_deck_opens_before_the_store_and_the_counts_are_ready(
