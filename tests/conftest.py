@@ -18,12 +18,15 @@ T0 = datetime(2022, 2, 14, 9, 30, tzinfo=timezone.utc)
 
 
 class FrozenClock:
-    """A clock the test moves by hand."""
+    """A clock the test moves by hand; with a `step`, every look at it moves it on by that much
+    first (a session that reads the clock several times per answer then sees time pass)."""
 
-    def __init__(self, now: datetime = T0) -> None:
+    def __init__(self, now: datetime = T0, *, step: timedelta = timedelta(0)) -> None:
         self.now = now
+        self.step = step
 
     def __call__(self) -> datetime:
+        self.now += self.step
         return self.now
 
     def advance(self, delta: timedelta) -> None:

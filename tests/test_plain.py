@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -32,26 +32,21 @@ from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import SchedulerSettings
 from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.plain import run_plain
+from tests.conftest import FrozenClock, StoreFactory
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 SAVED = re.compile(r"^SAVED (\S+) ([1-4]) due (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00)$")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=2)  # every look at the clock: two seconds later
-        return self.now
+def ticking_clock(now: datetime = T0) -> FrozenClock:
+    """Every look at the clock: two seconds later."""
+    return FrozenClock(now, step=timedelta(seconds=2))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "p.sqlite3")
-    yield s
-    s.close()
+def store(open_store: StoreFactory) -> Store:
+    return open_store()
 
 
 def deck(*cards: Card) -> Deck:
@@ -61,7 +56,7 @@ def deck(*cards: Card) -> Deck:
 def run(store: Store, cards: Sequence[Card] | Deck, typed: str, *, seed: int = 7,
         cfg: Config | None = None) -> tuple[int, list[str]]:
     d = cards if isinstance(cards, Deck) else deck(*cards)
-    session = StudySession([d], store, cfg or Config(), clock=Clock(), tz=UTC, seed=seed)
+    session = StudySession([d], store, cfg or Config(), clock=ticking_clock(), tz=UTC, seed=seed)
     out = io.StringIO()
     code = run_plain(session, io.StringIO(typed), out)
     return code, out.getvalue().splitlines()
@@ -201,15 +196,14 @@ def test_changed_and_leech_lines(store: Store) -> None:
     state = store.get(ItemKey("d", "b", 0))
     assert state is not None and state.card is not None
 
-    class Later(Clock):
-        def __init__(self) -> None:
-            self.now = state.card.due  # type: ignore[union-attr]
+    def later() -> FrozenClock:
+        return ticking_clock(state.card.due)  # type: ignore[union-attr]
 
-    session = StudySession([deck(BASIC)], store, cfg, clock=Later(), tz=UTC)
+    session = StudySession([deck(BASIC)], store, cfg, clock=later(), tz=UTC)
     out = io.StringIO()
     run_plain(session, io.StringIO("\n1\n\n1\n"), out)  # a lapse: a leech at 1 lapse
     edited = replace(BASIC, question="What is the capital of Ukraine?")
-    session = StudySession([deck(edited)], store, cfg, clock=Later(), tz=UTC,
+    session = StudySession([deck(edited)], store, cfg, clock=later(), tz=UTC,
                            learn_ahead=timedelta(days=1))
     out = io.StringIO()
     run_plain(session, io.StringIO("\n\nq\n"), out)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -15,18 +13,15 @@ from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.study.briefing_session import BriefingSession
 from briefing_quiz.core.study.mock_test import MockTest
 from briefing_quiz.plain import run_mock_test, run_plain
+from tests.conftest import FrozenClock, StoreFactory
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=2)  # every look at the clock: two seconds later
-        return self.now
+def ticking_clock(now: datetime = T0) -> FrozenClock:
+    """Every look at the clock: two seconds later."""
+    return FrozenClock(now, step=timedelta(seconds=2))
 
 
 DECK = Deck(id="d", title="D", path=None, cards=(
@@ -36,15 +31,14 @@ DECK = Deck(id="d", title="D", path=None, cards=(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "p.sqlite3")
+def store(open_store: StoreFactory) -> Store:
+    s = open_store()
     s.set_briefing_target("d", T0 + timedelta(days=5, hours=5), now=T0)
-    yield s
-    s.close()
+    return s
 
 
 def run(store: Store, typed: str) -> tuple[int, list[str]]:
-    session = BriefingSession(DECK, store, Config(), clock=Clock(), tz=UTC)
+    session = BriefingSession(DECK, store, Config(), clock=ticking_clock(), tz=UTC)
     out = io.StringIO()
     code = run_plain(session, io.StringIO(typed), out)
     return code, out.getvalue().splitlines()
@@ -76,7 +70,7 @@ def test_the_loop_says_why_it_stopped(store: Store) -> None:
 
 
 def test_mock_test_loop_help_and_commands(store: Store) -> None:
-    test = MockTest(DECK, store, 2, clock=Clock(), seed=1)
+    test = MockTest(DECK, store, 2, clock=ticking_clock(), seed=1)
     first = test.entries[0].card
     right = "a" if isinstance(first, TypedCard) else "t"
     out = io.StringIO()

@@ -22,21 +22,22 @@ import pytest
 from briefing_quiz.cli import main
 from briefing_quiz.core.progress import schema as schema_module
 from briefing_quiz.core.progress.store import Store
+from tests.conftest import DeckWriter
 
 SAVED = re.compile(r"^SAVED (\S+)/(\S+) ([1-4]) due (\S+)$")
 
 
-def write_deck(folder: Path, count: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def big_deck(count: int) -> str:
+    """A deck of `count` basic cards."""
     cards = "".join(
         f'[[cards]]\nid = "c{i:04d}"\ntype = "basic"\nquestion = "Q{i}?"\nanswer = "A{i}"\n\n'
         for i in range(count))
-    (folder / "big.toml").write_text(f'format = 1\n[deck]\nid = "big"\ntitle = "Big"\n\n{cards}')
+    return f'format = 1\n[deck]\nid = "big"\ntitle = "Big"\n\n{cards}'
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> dict[str, Path]:
-    write_deck(tmp_path / "decks", 700)
+def setup(tmp_path: Path, write_deck: DeckWriter) -> dict[str, Path]:
+    write_deck(big_deck(700), "big.toml", tmp_path / "decks")
     config = tmp_path / "config.toml"
     config.write_text("[scheduler]\nnew_cards_per_day = 5000\n")
     return {"decks": tmp_path / "decks", "config": config, "data": tmp_path / "p.sqlite3"}
@@ -215,9 +216,9 @@ def _inject(monkeypatch: pytest.MonkeyPatch, pragma: str) -> None:
     ("PRAGMA max_page_count = {pages}", "disk is full", "x" * 50000),
 ], ids=["read-only", "disk-full"])
 def test_failed_write_is_a_clear_error_and_not_reported_saved(
-        setup: dict[str, Path], pragma: str, words: str, answer: str,
+        setup: dict[str, Path], pragma: str, words: str, answer: str, write_deck: DeckWriter,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    write_deck(setup["decks"], 3)
+    write_deck(big_deck(3), "big.toml", setup["decks"])
     Store.open(setup["data"]).close()  # an existing, valid, current file
     before = setup["data"].read_bytes()
     _inject(monkeypatch, pragma)
@@ -232,10 +233,10 @@ def test_failed_write_is_a_clear_error_and_not_reported_saved(
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files anyway")
-def test_read_only_file_for_a_normal_user(setup: dict[str, Path],
+def test_read_only_file_for_a_normal_user(setup: dict[str, Path], write_deck: DeckWriter,
                                           monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    write_deck(setup["decks"], 3)
+    write_deck(big_deck(3), "big.toml", setup["decks"])
     Store.open(setup["data"]).close()
     setup["data"].chmod(0o444)
     code, out, err = run_cli(setup, "\n\n", monkeypatch, capsys)
