@@ -27,7 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
 
-import tomli  # not the stdlib tomllib: issue 2 asks for tomli everywhere (its wheel is faster)
+import tomli  # not the stdlib tomllib: the same parser everywhere, and its compiled wheel is faster
 
 from briefing_quiz.core.errors import ConfigError, Problem
 from briefing_quiz.core.scheduler import SchedulerSettings

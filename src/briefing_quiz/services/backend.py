@@ -185,7 +185,7 @@ class Backend:
 
         first_run = not self.paths.data_file.exists()
 
-        # Unchanged decks come from the parse cache (issue 6); an edited one is parsed again.
+        # Unchanged decks come from the parse cache; an edited one is parsed again.
         with paused_collector():
             load = load_decks(find_deck_files(self.paths.deck_dirs),
                               DeckCache.at(self.paths.cache_dir))

@@ -6,7 +6,7 @@ screen at once; settings, decks and the progress file are read on the store thre
 arrive. Screens never import this module: they are given the backend and post messages (defined
 in the screen that sends them) for what the app does: open screens, recount the decks, reload.
 
-Start-up order (issue 6): before the first frame only the settings' theme line is read (see
+Start-up order: before the first frame only the settings' theme line is read (see
 `peek_theme`), since the store thread's work (core imports, loading decks, opening the store)
 holds the GIL and would delay that frame; then the decks are listed, from the parse cache's
 summaries when every deck file is unchanged since it was cached (an action on a row then waits
