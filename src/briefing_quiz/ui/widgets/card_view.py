@@ -178,7 +178,9 @@ class AnswerInput(Input):
                          select_on_focus=False)
         self.space_reveals = False
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        # Public handler: Textual calls it before the base Input's own key handler (the MRO is
+        # walked from this class down), and prevent_default keeps that one from running.
         if self.space_reveals and event.key == "space" and not self.value:
             # Keep Input's own handler from typing it.
             event.prevent_default()
