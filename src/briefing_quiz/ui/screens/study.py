@@ -10,17 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from time import monotonic
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from fsrs import Rating
-from textual import constants, events, on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import Reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -30,6 +28,7 @@ from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.study.queue import QueueEntry
 from briefing_quiz.core.study.session import SavedAnswer, StudySession
 from briefing_quiz.services import gc_policy as heap
+from briefing_quiz.ui.fast_paint import PaintWhenReady
 from briefing_quiz.ui.text import assemble
 from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
 from briefing_quiz.ui.widgets.cards import (
@@ -47,9 +46,6 @@ if TYPE_CHECKING:
     from briefing_quiz.services.backend import Backend
 
 Phase = Literal["loading", "question", "answered", "saving", "done"]
-
-#: Textual's frame period: the study screen paints at most this often, as Textual does.
-FRAME_PERIOD = 1 / constants.MAX_FPS
 
 #: Seconds from a card's frame to the garbage collection made while it is read (services/gc_policy.py).
 READ_DELAY = 0.02
@@ -79,7 +75,7 @@ def answer_then_next(session: StudySession, rating: Rating, *, duration_ms: int,
         return saved, error
 
 
-class StudyScreen(Screen[None]):
+class StudyScreen(PaintWhenReady[None]):
     """Study the due cards of some decks (all decks when `deck_ids` is None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,27 +96,8 @@ class StudyScreen(Screen[None]):
     # frame (profile: two full-screen renders per answer, one of them a frame early).
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
-    def _on_timer_update(self) -> None:
-        self._last_frame = monotonic()
-        super()._on_timer_update()
-
-    async def _on_idle(self, event: events.Idle) -> None:
-        # Textual paints on a fixed 60 Hz grid, and after a frame that came late (the first
-        # after a pause, as every frame of a user reading a card is) its timer skips a slot:
-        # the next card waited 17-33 ms for its frame after it was ready (pty trace). Paint it
-        # now instead when the last frame is a frame period old: never faster than that grid.
-        if (not self.app._batch_count and self.is_current
-                and monotonic() - self._last_frame >= FRAME_PERIOD
-                and (self._layout_required or self._scroll_required or self._repaint_required
-                     or self._dirty_widgets)):
-            event.prevent_default()
-            self._on_timer_update()
-            return
-        await super()._on_idle(event)
-
     def __init__(self, backend: Backend, deck_ids: Sequence[str] | None) -> None:
         super().__init__(id="study")
-        self._last_frame = 0.0
         self.deck_ids = None if deck_ids is None else list(deck_ids)
         self.backend = backend
         self.session: StudySession | None = None

@@ -1,0 +1,94 @@
+"""Paint a screen's next frame as soon as it is ready, not on Textual's next timer tick.
+
+Every override of Textual's private code in the program lives here.
+
+How Textual paints: when a screen has something to lay out, scroll, repaint or recompose,
+`Screen._on_idle` resumes a paused timer that ticks on a fixed grid of `1 / MAX_FPS` (60 Hz);
+the tick (`Screen._on_timer_update`) paints the frame and pauses the timer again. After a late
+frame (the first after a pause, as every frame of a user reading a card is) the timer skips a
+slot, so the study screen's next card waited 17-33 ms for its frame after it was ready.
+
+What it buys: `PaintWhenReady` paints from the idle event instead, as soon as Textual's own
+test for resuming its timer holds and the last frame is at least one frame period old, so it
+never paints faster than Textual would. Grade key to next card painted (`benchmarks/bench_ui.py`,
+150 answers, commit 75c0651): median 36.6 ms -> 17.9 ms, from 2.20x to 1.06x the minimal
+Textual app measured in the same run; p99 unchanged.
+
+What it falls back to: Textual's own timer paint. When the switch is off, the last frame is
+too recent, an update batch is open or the screen is not current, the idle event goes to
+Textual's `Screen._on_idle` untouched. Either way the frame itself is painted by Textual's
+`Screen._on_timer_update`; the fast path only calls it sooner.
+
+How to switch it off: set `BRIEFING_QUIZ_NO_FAST_PAINT=1` in the environment (read at import),
+or set `ENABLED = False` here at run time. The screen then paints as any Textual screen does.
+
+Checked against: Textual 8.0.0 to 8.2.8, whose `Screen._on_idle` and `Screen._on_timer_update`
+are the same (the pin in pyproject.toml). `tests/ui/test_fast_paint.py` fails, saying what to
+re-check, when the installed Textual changes either of them or drops a private name used here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from time import monotonic
+from typing import Any
+
+from textual import constants, events
+from textual.screen import Screen, ScreenResultType
+
+#: The environment variable that switches the fast path off ("1", or any value but "0").
+SWITCH_OFF_VARIABLE = "BRIEFING_QUIZ_NO_FAST_PAINT"
+
+
+def enabled_by(environ: Mapping[str, str]) -> bool:
+    """Whether the environment leaves the fast path on."""
+    return environ.get(SWITCH_OFF_VARIABLE, "") in ("", "0")
+
+
+#: The switch, read by every idle event (so a test or a caller may flip it at run time).
+ENABLED: bool = enabled_by(os.environ)
+
+#: Textual's frame period: the fast path paints at most this often, as Textual's timer does.
+FRAME_PERIOD = 1 / constants.MAX_FPS
+
+#: Textual's private names used here, by the class that has them (the test checks each one).
+TEXTUAL_PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
+    "Screen": ("_on_idle", "_on_timer_update", "_layout_required", "_scroll_required",
+               "_repaint_required", "_recompose_required", "_dirty_widgets"),
+    "App": ("_batch_count",),
+}
+
+
+def frame_wanted(screen: Screen[Any]) -> bool:
+    """Textual's own test, in `Screen._on_idle`, for resuming its frame timer.
+
+    Textual decides inside `_on_idle` and acts on the answer at once: it resumes the timer,
+    and pausing it again would not stop the tick already woken. So the test cannot be asked
+    for; it is mirrored here and kept in step by the test module.
+    """
+    return bool(
+        not screen.app._batch_count and screen.is_current
+        and (screen._layout_required or screen._scroll_required or screen._repaint_required
+             or screen._recompose_required or screen._dirty_widgets))
+
+
+class PaintWhenReady(Screen[ScreenResultType]):
+    """A screen that paints its next frame on idle instead of waiting for Textual's timer."""
+
+    #: When the last frame was painted (`time.monotonic`); 0 before the first.
+    _last_frame: float = 0.0
+
+    def _on_timer_update(self) -> None:
+        # Every frame comes through here, the timer's and the fast path's alike.
+        self._last_frame = monotonic()
+        super()._on_timer_update()
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        if ENABLED and frame_wanted(self) and monotonic() - self._last_frame >= FRAME_PERIOD:
+            # Textual calls every class's `_on_idle` down the MRO until one prevents the
+            # default: this stops Screen's from resuming the timer for a frame already painted.
+            event.prevent_default()
+            self._on_timer_update()
+            return
+        await super()._on_idle(event)
