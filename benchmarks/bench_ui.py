@@ -129,8 +129,11 @@ def build_store(path: Path, cards: int, reviews: int) -> None:
 def prepare(cards: int, reviews: int, folder: Path) -> tuple[Path, Path, Path]:
     """Deck folder, progress file (a fresh copy of the cached one) and config file in `folder`."""
     cache_root = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
-    # Keyed by the store's source too: a cached file from an older schema must not be reused.
-    version = hashlib.blake2b(Path(store_module.__file__).read_bytes(), digest_size=4).hexdigest()
+    # Keyed by the progress package's source too (schema, derivation, store): a cached file from
+    # an older schema must not be reused.
+    source = b"".join(path.read_bytes()
+                      for path in sorted(Path(store_module.__file__).parent.glob("*.py")))
+    version = hashlib.blake2b(source, digest_size=4).hexdigest()
     cached = cache_root / f"briefing-quiz-bench-{cards}-{reviews}-{version}.sqlite3"
     if not cached.exists():
         print(f"generating {reviews:,} reviews (once; cached at {cached}) ...", file=sys.stderr)
