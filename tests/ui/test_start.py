@@ -250,3 +250,19 @@ async def test_the_command_line_deck_opens_after_a_listing_from_summaries(
         assert "question 1 of 2" in screen_text(app)
         decks = app.decks_screen
         assert decks is not None and decks.listed is not None
+
+
+async def test_a_step_that_ends_after_the_decks_screen_is_taken_down_is_dropped(
+        make_app: MakeApp) -> None:
+    """At exit the decks screen's widgets go before its workers are cancelled: a count that
+    finishes in between has nowhere to show itself, and that is not an error."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        decks = app.decks_screen
+        assert decks is not None
+        await decks.query_one("#decks-table").remove()
+        app.recount()
+        await settle(pilot)
+    assert app.return_code in (None, 0)

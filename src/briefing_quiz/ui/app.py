@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 
 from briefing_quiz.core.errors import BriefingQuizError
@@ -64,6 +65,18 @@ def peek_theme(config_file: Path) -> str | None:
         if match is not None:
             return (match.group("basic") or match.group("literal") or "").strip() or None
     return None
+
+
+async def _while_shown(decks: DecksScreen, steps: Awaitable[None]) -> None:
+    """Run start-up or recount steps that show their results on the decks screen. At exit the
+    screen's widgets are removed before its workers are cancelled, so a step that finishes on
+    the store thread in between finds no table to show itself in: nothing is lost then, and the
+    rest is dropped. A missing widget while the table is still there is a real error."""
+    try:
+        await steps
+    except NoMatches:
+        if decks.query("#decks-table"):
+            raise
 
 
 class QuizApp(App[int]):
@@ -119,14 +132,14 @@ class QuizApp(App[int]):
         """Load the decks from disk (again) and count them (`services.startup`)."""
         decks = self.decks_screen
         if decks is not None:
-            decks.run_worker(self.startup.load(decks, quiet=quiet), group="load-decks",
-                             exclusive=True)
+            decks.run_worker(_while_shown(decks, self.startup.load(decks, quiet=quiet)),
+                             group="load-decks", exclusive=True)
 
     def recount(self) -> None:
         """Count the decks again (their progress changed: studied, suspended, a new target)."""
         decks = self.decks_screen
         if decks is not None:
-            decks.run_worker(self.startup.count(decks), group="refresh-stats")
+            decks.run_worker(_while_shown(decks, self.startup.count(decks)), group="refresh-stats")
 
     def apply_settings(self, config: Config) -> None:
         """The settings are read (once, before the first count): their theme, or the default
