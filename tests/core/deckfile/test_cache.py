@@ -3,7 +3,6 @@ that parses again and rewrites the entry; an unwritable cache folder only costs 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import stat
 import subprocess
@@ -20,22 +19,11 @@ from briefing_quiz.core.deckfile import load_deck, load_decks, loads_deck
 from briefing_quiz.core.deckfile.cache import DeckCache, DeckSummary
 from briefing_quiz.core.errors import DeckError
 from tests.conftest import DeckWriter
+from tests.core.deckfile.generated import generate_deck
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def generate_deck(cards: int, seed: int) -> str:
-    """benchmarks/bench_deck_load.py's generator: valid decks of every card type."""
-    module = sys.modules.get("bench_deck_load")
-    if module is None:
-        spec = importlib.util.spec_from_file_location(
-            "bench_deck_load", ROOT / "benchmarks" / "bench_deck_load.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # its dataclasses look their module up while being built
-        spec.loader.exec_module(module)
-    text: str = module.generate_deck(cards, seed)
-    return text
 
 
 def one_card_deck(deck_id: str, title: str) -> str:

@@ -23,8 +23,8 @@ from briefing_quiz.core.deckfile.positions import _scan_positions
 from briefing_quiz.core.deckfile.validate import _Validator
 from briefing_quiz.core.errors import DeckError
 from tests.conftest import DeckWriter
-from tests.core.deckfile.test_cache import generate_deck
-from tests.core.deckfile.test_load import DATA, GOOD, ROOT, bench_module, docs_example
+from tests.core.deckfile.generated import bench_module, generate_deck
+from tests.core.deckfile.test_load import DATA, GOOD, ROOT, docs_example
 from tests.core.deckfile.test_load_property import EXAMPLE
 
 BUNDLED = ROOT / "decks" / "feb2022.toml"

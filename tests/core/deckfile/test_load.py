@@ -4,11 +4,8 @@ every way a file can fail to load, positions, discovery and several decks at onc
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -50,15 +47,6 @@ answer = true
 """
 
 
-def bench_module() -> ModuleType:
-    """benchmarks/bench_deck_load.py, whose deck generator makes valid decks of every type."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_deck_load", ROOT / "benchmarks" / "bench_deck_load.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
 
 
 def problems_of(path: Path) -> list[tuple[int | None, int | None, str | None, str]]:
