@@ -18,6 +18,11 @@ collector as it found it:
   studying, a full collection runs while a card is being read, never between a grade and the
   next card.
 
+What it buys (benchmarks/README.md has the runs): a cold study-session start on 10,000 cards
+with 100,000 reviews about a third faster (median 15.5 -> 10 ms); a 10,000-card deck load about
+5% faster; no generation-2 pause (30-100 ms each, over the whole loaded deck) between a grade
+and the next card.
+
 Switch: with the environment variable `BRIEFING_QUIZ_GC_DEFAULT=1` (read at import; or
 `TUNED = False` in this module) every function here does nothing and the collector keeps
 Python's default behaviour: the program is then only slower, never different.
