@@ -1,0 +1,8 @@
+"""The progress file: one SQLite database, an append-only review log and the state derived from it.
+
+`schema.py` (the SQL, its version, migrations and the checks made on opening), `derive.py` (log
+rows -> item state, the one place that decides what a review does to an item), `store.py` (`Store`:
+open, write a review or an event, rebuild, targets and mock tests; every write one transaction
+committed before it returns) and `queries.py` (read-only SQL: item states, history, counts,
+statistics). Importers use `store.py`, which names every public type.
+"""
