@@ -269,3 +269,14 @@ async def test_with_the_switch_off_the_study_screen_still_works_on_the_timer(
                               ("mini/typed-troops", Rating.Good)]
     assert asked == [], "the switched-off fast path still ran"
     assert frames and all(frame.painter != "fast path" for frame in frames)
+
+
+def test_the_focus_repaint_trick_lives_here_and_the_study_screen_has_it() -> None:
+    # The study screen's other paint trick (no whole-screen repaint on a focus move) is defined by
+    # the mixin, not by the screen: one module holds every paint trick.
+    from briefing_quiz.ui.fast_paint import PaintWhenReady
+    from briefing_quiz.ui.screens.study import StudyScreen
+
+    assert "focused" in vars(PaintWhenReady)
+    assert "focused" not in vars(StudyScreen)
+    assert StudyScreen.focused is PaintWhenReady.focused  # type: ignore[comparison-overlap]

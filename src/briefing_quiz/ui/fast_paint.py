@@ -1,6 +1,7 @@
 """Paint a screen's next frame as soon as it is ready, not on Textual's next timer tick.
 
-Every override of Textual's private code in the program lives here.
+Every override of Textual's private code in the program lives here, and the study screen's other
+paint trick (no whole-screen repaint when the focus moves).
 
 How Textual paints: when a screen has something to lay out, scroll, repaint or recompose,
 `Screen._on_idle` resumes a paused timer that ticks on a fixed grid of `1 / MAX_FPS` (60 Hz);
@@ -35,7 +36,9 @@ from time import monotonic
 from typing import Any
 
 from textual import constants, events
+from textual.reactive import Reactive
 from textual.screen import Screen, ScreenResultType
+from textual.widget import Widget
 
 #: The environment variable that switches the fast path off ("1", or any value but "0").
 SWITCH_OFF_VARIABLE = "BRIEFING_QUIZ_NO_FAST_PAINT"
@@ -78,6 +81,13 @@ class PaintWhenReady(Screen[ScreenResultType]):
 
     #: When the last frame was painted (`time.monotonic`); 0 before the first.
     _last_frame: float = 0.0
+
+    # Textual's Screen repaints itself whole when the focus moves. On a study screen the focus
+    # moves with every card, and the widgets gaining and losing it repaint themselves anyway
+    # (their :focus styles); the screen's own repaint was requested at once, before the card's
+    # updates, so a frame went out with the old card and the new one waited for the next. A
+    # public reactive of Screen, so no private name; it follows the switch as read at import.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=not ENABLED)
 
     def _on_timer_update(self) -> None:
         # Every frame comes through here, the timer's and the fast path's alike.

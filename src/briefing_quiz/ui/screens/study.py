@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -88,13 +87,6 @@ class StudyScreen(PaintWhenReady[None]):
         Binding("pagedown", "scroll_card(1)", "Scroll down", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
-
-    # Textual's Screen repaints itself whole when the focus moves. Here the focus moves with
-    # every card, and the widgets gaining and losing it repaint themselves anyway (their :focus
-    # styles); worse, that repaint is requested at once, before the card's own updates reach
-    # the screen, so a frame went out with the old card and the new one waited for the next
-    # frame (profile: two full-screen renders per answer, one of them a frame early).
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, backend: Backend, deck_ids: Sequence[str] | None) -> None:
         super().__init__(id="study")
