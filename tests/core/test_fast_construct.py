@@ -19,8 +19,7 @@ from briefing_quiz.core.deckfile import fast
 from briefing_quiz.core.deckfile.load import loads_deck
 from briefing_quiz.core.fast_construct import column_constructor, fast_constructor
 from briefing_quiz.core.model import Card, ClozeCard, ClozeDeletion, SourceInfo, Tolerance
-from tests.core.deckfile.generated import generate_deck
-from tests.core.deckfile.test_load import docs_example
+from tests.core.deckfile.generated import docs_example, generate_deck
 
 
 def slow_cards(monkeypatch: pytest.MonkeyPatch) -> list[Card]:

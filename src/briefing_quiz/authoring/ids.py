@@ -11,10 +11,10 @@ import hashlib
 import re
 import unicodedata
 
+from briefing_quiz.core.deckfile.rules import SLUG  # what deck and card ids look like
+
 __all__ = ["SLUG", "card_id", "is_slug", "short_hash", "slugify"]
 
-#: What deck and card ids look like (the deck format's rule).
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")
 _SLUG_WORDS = 32  # characters of the question kept in a generated id

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +15,12 @@ import pytest
 
 from briefing_quiz.core.deckfile import cache as cache_module
 from briefing_quiz.core.deckfile import fast as fast_module
-from briefing_quiz.core.deckfile import load as decks_module
+from briefing_quiz.core.deckfile import load as load_module
 from briefing_quiz.core.deckfile import load_deck, load_decks, loads_deck
 from briefing_quiz.core.deckfile.cache import DeckCache, DeckSummary
 from briefing_quiz.core.errors import DeckError
 from tests.conftest import DeckWriter
 from tests.core.deckfile.generated import generate_deck
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
 
 
 def one_card_deck(deck_id: str, title: str) -> str:
@@ -46,13 +43,13 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path | None]:
     """The paths the loader really read (a hit reads nothing; a changed deck is read, reusing
     its unchanged cards)."""
     seen: list[Path | None] = []
-    load_text = decks_module._load_text
+    load_text = load_module._load_text
 
     def counting(data: bytes, path: Path | None, previous: Any = None) -> Any:
         seen.append(path)
         return load_text(data, path, previous)
 
-    monkeypatch.setattr(decks_module, "_load_text", counting)
+    monkeypatch.setattr(load_module, "_load_text", counting)
     return seen
 
 
@@ -138,6 +135,23 @@ def test_a_new_loader_version_is_a_miss(deck_file: Path, tmp_path: Path,
 def test_code_version_covers_the_loader_source() -> None:
     version = cache_module.code_version()
     assert isinstance(version, bytes) and len(version) == 16
+    # Every file of the package, listed here independently of the cache's own listing, and the
+    # other modules of the loader: each named, and each found as its own source file.
+    package = Path(cache_module.__file__).parent
+    expected = {"briefing_quiz.core.deckfile"} | {
+        f"briefing_quiz.core.deckfile.{file.stem}" for file in package.glob("*.py")
+        if file.name != "__init__.py"}
+    names = cache_module._loader_modules()
+    assert len(names) == len(set(names))
+    assert expected <= set(names)
+    assert set(names) - expected == {"briefing_quiz.core.model", "briefing_quiz.core.cloze",
+                                     "briefing_quiz.core.fast_construct"}
+    for name in names:
+        spec = find_spec(name)
+        assert spec is not None and spec.origin is not None, name
+        assert Path(spec.origin).is_file() and Path(spec.origin).suffix == ".py", name
+        if name.startswith("briefing_quiz.core.deckfile."):
+            assert Path(spec.origin) == package / f"{name.rpartition('.')[2]}.py", name
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
@@ -385,4 +399,3 @@ def test_summaries_import_neither_the_model_nor_the_loader(deck_file: Path,
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == (
         "briefing_quiz.core.deckfile,briefing_quiz.core.deckfile.cache,briefing_quiz.core.deckfile.read")
-

@@ -23,9 +23,7 @@ from briefing_quiz.core.deckfile.positions import _scan_positions
 from briefing_quiz.core.deckfile.validate import _Validator
 from briefing_quiz.core.errors import DeckError
 from tests.conftest import DeckWriter
-from tests.core.deckfile.generated import bench_module, generate_deck
-from tests.core.deckfile.test_load import DATA, GOOD, ROOT, docs_example
-from tests.core.deckfile.test_load_property import EXAMPLE
+from tests.core.deckfile.generated import DATA, GOOD, ROOT, docs_example, generate_deck
 
 BUNDLED = ROOT / "decks" / "feb2022.toml"
 
@@ -64,15 +62,28 @@ def test_fast_off_gives_the_same_deck_on_generated_decks(monkeypatch: pytest.Mon
         assert on == off
 
 
-def test_fast_off_takes_the_slow_path_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Switched off, none of the fast path's functions runs."""
+def test_fast_off_takes_the_slow_path_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                           write_deck: DeckWriter) -> None:
+    """Switched off, none of the fast path's functions runs, and the cache's previous entry of an
+    edited deck (which only the fast path reuses) is not even read."""
+    text = generate_deck(30, 1)
+    edited = text.replace('question = "', 'question = "Edited: ', 1)
+    path = write_deck(text)
+    cache = DeckCache(tmp_path / "cache")
+    load_deck(path, cache)  # with the fast path: the entry keeps the cards' texts
+    path.write_text(edited, encoding="utf-8")
+    assert cache.previous(path) is not None  # what the fast path would reuse
+
     def refuse(*args: object) -> None:
         raise AssertionError("the fast path ran while switched off")
 
     monkeypatch.setattr(fast, "ENABLED", False)
     for name in ("_parse_simple", "_fast_cards", "_load_reusing"):
         monkeypatch.setattr(fast, name, refuse)
-    assert len(loads_deck(generate_deck(30, 1).encode()).cards) == 30
+    monkeypatch.setattr(DeckCache, "previous", refuse)
+    deck = load_deck(path, cache)
+    assert len(deck.cards) == 30 and deck == loads_deck(edited.encode(), path)
+    assert cache.get(path, edited.encode()) == deck  # stored as with the fast path on
 
 
 def test_fast_off_reloads_an_edited_cached_deck_alike(monkeypatch: pytest.MonkeyPatch,
@@ -104,20 +115,19 @@ def test_the_environment_switches_it_off() -> None:
 
 def test_fast_and_slow_paths_build_equal_cards() -> None:
     """The fast path (valid decks) and the reporting path must agree card for card."""
-    generate_deck = bench_module().generate_deck
     for text in (docs_example(), generate_deck(60, seed=3), GOOD):
         slow = _Validator(None, text)
         raw = tomli.loads(text)
         slow.deck(raw)  # sets deck_id
-        lines = slow.card_lines(len(raw["cards"]))
+        lines = slow.where.card_lines(len(raw["cards"]))
         assert lines is not None
-        fast = _fast_cards(raw["cards"], lines, slow.deck_id, None)
-        assert fast is not None
+        built = _fast_cards(raw["cards"], lines, slow.deck_id, None)
+        assert built is not None
         first: dict[str, int] = {}
         by_slow = [slow.card(i, c, lines[i], first, lines) for i, c in enumerate(raw["cards"])]
         assert not slow.pending
-        assert by_slow == fast
-        assert [c.line for c in by_slow if c] == [c.line for c in fast]
+        assert by_slow == built
+        assert [c.line for c in by_slow if c] == [c.line for c in built]
 
 
 # --- the simple parse means exactly what tomli means ---------------------------------------------
@@ -196,7 +206,7 @@ def test_simple_parse_reads_usual_decks_line_by_line(monkeypatch: pytest.MonkeyP
     """The example deck and a generated one are read without tomli on any card (else the fast
     reader would be dead code here), with tomli's values and the scanner's header lines."""
     monkeypatch.setattr(fast, "_card_table_by_tomli", None)  # called only for unusual cards
-    for text in (EXAMPLE, generate_deck(60, 3), EXAMPLE.replace("\n", "\r\n")):
+    for text in (docs_example(), generate_deck(60, 3), docs_example().replace("\n", "\r\n")):
         parsed = _parse_simple(text)
         assert parsed is not None
         assert parsed[0] == tomli.loads(text)

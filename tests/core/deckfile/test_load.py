@@ -4,13 +4,12 @@ every way a file can fail to load, positions, discovery and several decks at onc
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
 
 from briefing_quiz.core.deckfile.load import DeckLoad, load_deck, load_decks, loads_deck
-from briefing_quiz.core.errors import DeckError, Problem
+from briefing_quiz.core.errors import DeckError
 from briefing_quiz.core.model import (
     BasicCard,
     ChoiceCard,
@@ -21,46 +20,7 @@ from briefing_quiz.core.model import (
     TypedCard,
 )
 from tests.conftest import DeckWriter
-
-ROOT = Path(__file__).resolve().parents[3]
-DATA = ROOT / "tests" / "data"
-DOCS = ROOT / "docs" / "deck-format.md"
-
-GOOD = """\
-format = 1
-
-[deck]
-id = "good"
-title = "A good deck"
-
-[[cards]]
-id = "q1"
-type = "basic"
-question = "Q?"
-answer = "A"
-
-[[cards]]
-id = "q2"
-type = "truefalse"
-statement = "S."
-answer = true
-"""
-
-
-
-
-def problems_of(path: Path) -> list[tuple[int | None, int | None, str | None, str]]:
-    with pytest.raises(DeckError) as caught:
-        load_deck(path)
-    assert all(p.path == path for p in caught.value.problems)
-    return [(p.line, p.column, p.card_id, p.message) for p in caught.value.problems]
-
-
-def load_text(text: str, path: Path | None = None) -> list[Problem]:
-    with pytest.raises(DeckError) as caught:
-        loads_deck(text.encode(), path)
-    return caught.value.problems
-
+from tests.core.deckfile.generated import DATA, GOOD, docs_example, good, load_text, problems_of
 
 # --- one fixture per rule ----------------------------------------------------------------------
 
@@ -172,12 +132,6 @@ def test_problem_string_has_path_line_column_and_card() -> None:
 
 # --- a good deck of every type -----------------------------------------------------------------
 
-def docs_example() -> str:
-    match = re.search(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
-    assert match is not None, "docs/deck-format.md has lost its complete example"
-    return match.group(1)
-
-
 def test_docs_example_loads_with_every_type_and_option() -> None:
     path = Path("example.toml")
     deck = loads_deck(docs_example().encode(), path)
@@ -246,14 +200,7 @@ def test_deep_nesting_and_huge_numbers_do_not_escape() -> None:
     assert len(big) == 1 and big[0].message.startswith("invalid TOML: Exceeds the limit")
 
 
-# --- positions ---------------------------------------------------------------------------------
-
 # --- several decks -----------------------------------------------------------------------------
-
-def good(deck_id: str, extra: str = "") -> str:
-    """GOOD with its own deck id, and `extra` text after it."""
-    return GOOD.replace('id = "good"', f'id = "{deck_id}"') + extra
-
 
 def test_load_decks_one_bad_deck_does_not_stop_the_others(tmp_path: Path,
                                                           write_deck: DeckWriter) -> None:
@@ -283,4 +230,3 @@ def test_load_decks_loads_the_same_file_once(tmp_path: Path, write_deck: DeckWri
     link.symlink_to(path)
     result = load_decks([path, path, link])
     assert len(result.decks) == 1 and not result.failures
-

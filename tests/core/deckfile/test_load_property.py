@@ -5,10 +5,7 @@ are in test_fast.py, the position scanner's in test_positions.py."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import tomli
@@ -34,20 +31,11 @@ from briefing_quiz.core.model import (
     TrueFalseCard,
     TypedCard,
 )
+from tests.core.deckfile.generated import PATH, docs_example, mutated_documents, toml_document
 
-ROOT = Path(__file__).resolve().parents[3]
-PATH = Path("deck.toml")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
-
-def _example() -> str:
-    text = (ROOT / "docs" / "deck-format.md").read_text(encoding="utf-8")
-    match = re.search(r"```toml\n(.*?)```", text, re.DOTALL)
-    assert match is not None
-    return match.group(1)
-
-
-EXAMPLE = _example()
+EXAMPLE = docs_example()
 EXAMPLE_BYTES = EXAMPLE.encode()
 EXAMPLE_DOC = tomli.loads(EXAMPLE)
 
@@ -136,7 +124,7 @@ def slow_cards(text: str) -> list[Any]:
     validator = _Validator(PATH, text)
     doc = tomli.loads(text)
     validator.deck(doc)
-    lines = validator.card_lines(len(doc["cards"]))
+    lines = validator.where.card_lines(len(doc["cards"]))
     assert lines is not None
     first: dict[str, int] = {}
     cards = [validator.card(i, c, lines[i], first, lines) for i, c in enumerate(doc["cards"])]
@@ -192,89 +180,6 @@ def test_arbitrary_input_raises_only_deck_errors(data: bytes) -> None:
 
 
 # --- random TOML values in random keys -----------------------------------------------------------
-
-TEXTS = st.sampled_from(["", "  ", "x", "Kyiv", "Poland", "A", "B", "5%", "500", "c1",
-                         "{{c1::x}}", "{{c1::a}} {{c2::b::hint}}", "{{c1::", "q-1", "Bad Id",
-                         "basic", "typed", "choice", "truefalse", "cloze", "order", "130,000"])
-SCALARS = (TEXTS | st.integers(-3, 3) | st.floats(allow_nan=False, allow_infinity=False)
-           | st.booleans() | st.just(dt.date(2022, 2, 14))
-           | st.just(dt.datetime(2022, 2, 14, 12, 0)) | st.just(dt.time(12, 30)))
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(st.sampled_from(["a", "id", "title"]), inner, max_size=2),
-                      max_leaves=6)
-KEYS = st.sampled_from(["id", "type", "tags", "source", "explain", "question", "answer",
-                        "accept", "tolerance", "choices", "statement", "text", "items",
-                        "title", "description", "date", "format", "questoin", "weird key"])
-
-
-def toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
-    raise TypeError(value)
-
-
-def toml_document(doc: dict[str, Any]) -> str:
-    """Deck-shaped TOML: top-level values, [deck] and [deck.source] tables, [[cards]] tables."""
-    out: list[str] = []
-    tables: list[tuple[str, dict[str, Any]]] = []
-    arrays: list[tuple[str, dict[str, Any]]] = []
-    for key, value in doc.items():
-        if isinstance(value, dict):
-            tables.append((key, value))
-        elif key == "cards" and isinstance(value, list) and value and all(
-                isinstance(v, dict) for v in value):
-            arrays.extend((key, v) for v in value)
-        else:
-            out.append(f"{json.dumps(key)} = {toml_value(value)}")
-    for name, table in tables:
-        out.append(f"\n[{json.dumps(name)}]")
-        for key, value in table.items():
-            if isinstance(value, dict) and name == "deck":
-                continue
-            out.append(f"{json.dumps(key)} = {toml_value(value)}")
-        for key, value in table.items():
-            if isinstance(value, dict) and name == "deck":
-                out.append(f"\n[{json.dumps(name)}.{json.dumps(key)}]")
-                out.extend(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items())
-    for name, table in arrays:
-        out.append(f"\n[[{name}]]")
-        out.extend(f"{json.dumps(k)} = {toml_value(v)}" for k, v in table.items())
-    return "\n".join(out) + "\n"
-
-
-@st.composite
-def mutated_documents(draw: st.DrawFn) -> str:
-    doc = json.loads(json.dumps(EXAMPLE_DOC, default=str))  # a deep copy
-    doc["deck"]["source"]["date"] = dt.date(2022, 2, 14)
-    for _ in range(draw(st.integers(1, 4))):
-        target = draw(st.sampled_from(["card", "card", "card", "deck", "source", "top"]))
-        if target == "card":
-            table = doc["cards"][draw(st.integers(0, len(doc["cards"]) - 1))]
-        elif target == "deck":
-            table = doc["deck"]
-        elif target == "source":
-            table = doc["deck"].get("source")
-        else:
-            table = doc
-        if not isinstance(table, dict):  # an earlier step replaced it with another value
-            continue
-        key = draw(KEYS)
-        if draw(st.booleans()) and key in table and key not in ("deck", "cards"):
-            del table[key]
-        elif not (table is doc and key in ("deck", "cards")):
-            table[key] = draw(VALUES)
-    return toml_document(doc)
-
 
 def test_serializer_round_trips_the_example() -> None:
     text = toml_document(EXAMPLE_DOC)

@@ -13,8 +13,7 @@ from briefing_quiz.core.deckfile.load import loads_deck
 from briefing_quiz.core.deckfile.positions import _scan_positions
 from briefing_quiz.core.deckfile.validate import _Validator
 from briefing_quiz.core.errors import DeckError
-from tests.core.deckfile.test_load import GOOD, load_text
-from tests.core.deckfile.test_load_property import PATH, mutated_documents
+from tests.core.deckfile.generated import GOOD, PATH, load_text, mutated_documents
 
 
 def test_header_lookalikes_in_multiline_strings_do_not_shift_card_lines() -> None:
@@ -78,7 +77,7 @@ def test_positions_by_region_equal_positions_in_the_whole_file(text: str) -> Non
         validator.deck(tomli.loads(text))
     whole = _scan_positions(text)
     for pending in validator.pending:
-        assert validator.locate(pending.loc) == (whole.locate(pending.loc) if pending.loc
+        assert validator.where.locate(pending.loc) == (whole.locate(pending.loc) if pending.loc
                                                  else (None, None))
 
 

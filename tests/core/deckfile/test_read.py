@@ -14,7 +14,7 @@ from briefing_quiz.core.deckfile.load import load_deck, loads_deck
 from briefing_quiz.core.deckfile.read import find_deck_files
 from briefing_quiz.core.errors import DeckError
 from tests.conftest import DeckWriter
-from tests.core.deckfile.test_load import GOOD, good, load_text, problems_of
+from tests.core.deckfile.generated import GOOD, good, load_text, problems_of
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The rules table: one edit of a limit there changes what the validator says and what the fast
-path accepts, together; and the tolerance forms the rules read."""
+path accepts, together; the keys it marks required are the ones both builders require; and the
+tolerance forms the rules read."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from briefing_quiz.core.deckfile.load import loads_deck
 from briefing_quiz.core.deckfile.rules import (
     CARD_RULES,
     COMMON_CARD_KEYS,
+    DECK_KEYS,
     CardRule,
+    Key,
     parse_tolerance,
 )
 from briefing_quiz.core.deckfile.validate import _Validator
@@ -124,6 +127,40 @@ def test_both_builders_require_what_the_table_requires(card_type: str) -> None:
             assert len(messages) == 1 and f"missing '{key.name}'" in messages[0], key.name
         else:
             assert made is not None and messages == [], key.name
+
+
+#: Each key of a [deck] table, as a deck writes it (the source table last, as TOML needs).
+DECK_LINES = {"id": 'id = "d"', "title": 'title = "T"', "description": 'description = "D"',
+              "tags": 'tags = ["t"]', "source": '\n[deck.source]\ntitle = "S"'}
+
+
+@pytest.mark.parametrize("key", DECK_KEYS, ids=lambda key: key.name)
+def test_the_validator_requires_the_deck_keys_the_table_requires(key: Key) -> None:
+    assert set(DECK_LINES) == {k.name for k in DECK_KEYS}
+    card = card_text({"id": "c", "type": "basic", "question": "Q?", "answer": "A"})
+
+    def deck(names: list[str]) -> bytes:
+        return ("format = 1\n\n[deck]\n" + "".join(f"{DECK_LINES[n]}\n" for n in names)
+                + card).encode()
+
+    full = loads_deck(deck(list(DECK_LINES)))
+    assert full.description and full.tags and full.source is not None
+    without = deck([name for name in DECK_LINES if name != key.name])
+    if key.required:
+        with pytest.raises(DeckError) as caught:
+            loads_deck(without)
+        assert [p.message for p in caught.value.problems] == [f"[deck] is missing '{key.name}'"]
+    else:
+        loads_deck(without)
+
+
+def test_the_allowed_keys_of_a_card_type_are_its_names() -> None:
+    for rule in CARD_RULES.values():
+        assert rule.allowed == frozenset(rule.names())
+        assert len(rule.names()) == len(COMMON_CARD_KEYS) + len(rule.keys)
+    rule = CARD_RULES["order"]
+    edited = CardRule(rule.cls, (*rule.keys, dataclasses.replace(rule.keys[0], name="extra")))
+    assert "extra" in edited.allowed and edited == CardRule(edited.cls, edited.keys)
 
 
 def test_the_table_names_every_card_type_of_the_model() -> None:

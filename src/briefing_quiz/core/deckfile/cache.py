@@ -10,9 +10,9 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
   `touch -r`); hashing a deck costs a small fraction of the parse it saves, so the content
   itself is the key and a `touch` alone does not even cost a parse;
 - the loader's code version: a digest of the source of every module that decides what a deck file
-  becomes (`_LOADER_MODULES`: every module of this package, `model`, `cloze`, `fast_construct`),
-  the cache format and the Python version. Editing the loader invalidates every entry, without
-  anyone having to bump a number.
+  becomes (`_loader_modules`: every module of this package, found by listing its folder, then
+  `model`, `cloze`, `fast_construct`), the cache format and the Python version. Editing the loader
+  invalidates every entry, without anyone having to bump a number.
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
 bytes, and the deck's summary: id, title, number of review items), the text of each card's table,
@@ -109,10 +109,22 @@ _BAD_ENTRY = (ValueError, TypeError, EOFError, IndexError, KeyError, AttributeEr
               StopIteration, OverflowError)
 
 
-#: The modules that decide what a deck file becomes (their source is the loader's code version).
-_LOADER_MODULES = ("deckfile.load", "deckfile.rules", "deckfile.validate", "deckfile.fast",
-                   "deckfile.positions", "deckfile.cache", "deckfile.read", "model", "cloze",
-                   "fast_construct")
+_PACKAGE = __name__.rpartition(".")[0]  # briefing_quiz.core.deckfile
+#: The modules outside this package that decide what a deck file becomes.
+_OTHER_LOADER_MODULES = ("briefing_quiz.core.model", "briefing_quiz.core.cloze",
+                         "briefing_quiz.core.fast_construct")
+
+
+def _loader_modules() -> tuple[str, ...]:
+    """The modules that decide what a deck file becomes (their source is the loader's code
+    version): this package and every module in its folder, so that a new one is never left out,
+    then `_OTHER_LOADER_MODULES`. Listed, not imported: the summaries are read before the loader
+    is needed."""
+    import pkgutil  # here: only `code_version` needs it, once
+
+    folder = sys.modules[_PACKAGE].__path__
+    inside = sorted(f"{_PACKAGE}.{info.name}" for info in pkgutil.iter_modules(folder))
+    return (_PACKAGE, *inside, *_OTHER_LOADER_MODULES)
 
 
 @cache
@@ -120,17 +132,19 @@ def code_version() -> bytes:
     """A digest of the loader's own source, the cache format and the Python version."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{CACHE_FORMAT} {sys.version_info[:2]} {marshal.version}".encode())
-    for name in _LOADER_MODULES:
-        module = f"briefing_quiz.core.{name}"
-        # The files are found, not imported: the summaries are read before the loader is needed.
+    for module in _loader_modules():
+        # The files are found, not imported (see `_loader_modules`).
         spec = find_spec(module)
         source = None if spec is None else spec.origin
-        try:
-            digest.update(Path(source).read_bytes() if source else module.encode())
-        except OSError:  # e.g. a zip import: the package version then stands for the code
+        code = None
+        if source is not None:
+            with contextlib.suppress(OSError):
+                code = Path(source).read_bytes()
+        if code is None:  # e.g. a zip import: the package version then stands for the code
             from briefing_quiz import __version__
 
-            digest.update(f"{module} {__version__}".encode())
+            code = f"{module} {__version__}".encode()
+        digest.update(code)
     return digest.digest()
 
 

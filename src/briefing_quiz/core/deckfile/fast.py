@@ -434,7 +434,6 @@ def _fast_builder(  # noqa: C901
     return build
 
 
-
 def _most(high: int | None) -> int:
     """An upper limit of the table as a number (no limit: larger than any list)."""
     return sys.maxsize if high is None else high

@@ -50,8 +50,9 @@ def load_deck(path: Path, cache: DeckCache | None = None) -> Deck:
     if cache is None:
         return loads_deck(data, path)
     deck = cache.get(path, data)
-    previous = cache.previous(path) if deck is None else None
     if deck is None:
+        # An edited deck: only the fast path reuses what the entry held before.
+        previous = cache.previous(path) if fast.ENABLED else None
         # Raises for a deck with errors: those are never stored.
         deck, parts = _load_text(data, path, previous)
         cache.put(path, data, deck, parts)
@@ -132,7 +133,6 @@ def load_decks(paths: Iterable[Path], cache: DeckCache | None = None) -> DeckLoa
     return result
 
 
-
 _SYNTAX_HINTS = {
     "Invalid value": " (text goes in quotes; only true/false, numbers and dates do not)",
     "Cannot overwrite a value": " (is a key given twice in one table?)",
@@ -147,4 +147,3 @@ def _syntax_hint(message: str) -> str:
         if message.startswith(start):
             return hint
     return ""
-

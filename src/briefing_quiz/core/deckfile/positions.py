@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import cast
 
@@ -209,12 +210,15 @@ def _deck_id_position(path: Path) -> tuple[int | None, int | None]:
 
 
 class _Locator:
-    """Finds the line and column of a problem's key path in a deck's text, scanning as little of
-    it as it can (the validator's problems are placed only when it reports them)."""
+    """Finds the lines of a deck's `[[cards]]` headers, and the line and column of a problem's key
+    path in its text, scanning as little of it as it can (the validator's problems are placed only
+    when it reports them). `card_lines`, when given, are the header lines already found by
+    `fast._parse_simple` (exact)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, card_lines: list[int] | None = None) -> None:
         self.src = text
         self.lines: list[int] | None = None  # of the [[cards]] headers, once known
+        self._known_lines = card_lines
         self._positions: _Positions | None = None
         self._regions: dict[tuple[int, int], _Positions] = {}
         self._src_lines: list[str] | None = None
@@ -223,6 +227,28 @@ class _Locator:
         if self._positions is None:
             self._positions = _scan_positions(self.src)
         return self._positions
+
+    def card_lines(self, count: int) -> list[int] | None:
+        """The 1-based line of each `[[cards]]` header; None if cards are not written that way."""
+        if self._known_lines is not None and len(self._known_lines) == count:
+            return self._known_lines
+        text = self.src
+        # A literal search is several times faster than a `^`-anchored multi-line regex. A header
+        # must start its line (blanks before it are allowed); nearly all start at column 1.
+        starts = [match.start() for match in _CARD_HEADER.finditer(text)]
+        if any(start and text[start - 1] != "\n" for start in starts):
+            starts = [start for start in starts if _starts_line(text, start)]
+        # Line of each header = 1 + newlines before it, counted between consecutive headers.
+        gaps = map(text.count, repeat("\n"), [0, *starts[:-1]], starts)
+        lines = list(accumulate(gaps, initial=1))[1:]
+        if len(lines) == count:
+            return lines
+        # The regex also sees header-like lines inside multi-line strings, or misses quoted keys:
+        # ask the exact (slower) scanner.
+        headers = self.positions().card_headers
+        if len(headers) == count:
+            return [line for line, _ in headers]
+        return None
 
     def locate(self, loc: Loc) -> tuple[int | None, int | None]:
         """The line and column of `loc`, scanning only the part of the file it can be in.

@@ -1,4 +1,4 @@
-"""The rules of the deck format (docs/deck-format.md) as one table: keys, kinds, limits, messages.
+"""The rules of the deck format (docs/deck-format.md) as one table: keys, limits, ids, messages.
 
 Both readers of a card read this table: the validator (`validate.py`, which decides and writes the
 messages) and the fast builder (`fast.py`, which builds valid cards without messages and declines
@@ -6,17 +6,16 @@ anything else). So a limit such as the number of choices, or the keys a card typ
 changed here, once, and both follow (tests/core/deckfile/test_rules.py proves it). What each
 value becomes is code in both builders: a new key or card type, or a required key made optional,
 needs code there and in the model too (test_rules.py checks that both builders treat every key
-as required or optional as the table says).
+as required or optional as the table says, and that the validator does so for the deck's keys).
 
 The deck cache stores cards by the model classes named here (`CardRule.cls`), in this order.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from briefing_quiz.core.model import (
@@ -38,6 +37,7 @@ __all__ = [
     "MAX_ORDER_ITEMS",
     "MIN_CHOICES",
     "MIN_ORDER_ITEMS",
+    "SLUG",
     "CardRule",
     "Key",
     "Messages",
@@ -46,25 +46,17 @@ __all__ = [
 
 FORMAT_VERSION = 1
 
-# Kinds of values (`Key.kind`).
-ID = "id"                        # a string that is a slug (`is_slug`)
-TYPE = "type"                    # one of the card types below
-TEXT = "text"                    # a non-empty string
-TEXTS = "texts"                  # an array of non-empty strings
-BOOL = "bool"                    # true or false
-TOLERANCE = "tolerance"          # a string such as "5%" or "500" (`parse_tolerance`)
-CHOICE_ANSWER = "choice answer"  # one of the choices, or an array of several
-CLOZE = "cloze"                  # text with {{c1::...}} deletions
+#: What deck and card ids look like (`Messages.SLUG_RULE`); also the rule of the authoring tools.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """One key of a table: its name, the kind of its value, whether it must be given, and for an
-    array its number of items (`low`..`high`, no upper limit when None) and whether they must
-    be distinct."""
+    """One key of a table: its name, whether it must be given, and for an array its number of
+    items (`low`..`high`, no upper limit when None) and whether they must be distinct. The kind
+    of its value is code in both builders (the validator's messages say it)."""
 
     name: str
-    kind: str
     required: bool = False
     low: int = 0
     high: int | None = None
@@ -82,6 +74,11 @@ class CardRule:
 
     cls: type[Card]
     keys: tuple[Key, ...]
+    #: The names of `names()` as a set, made once: checked against every card of this type.
+    allowed: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed", frozenset(self.names()))
 
     def key(self, name: str) -> Key:
         return next(key for key in self.keys if key.name == name)
@@ -96,31 +93,29 @@ class CardRule:
 
 
 TOP_KEYS = ("format", "deck", "cards")
-DECK_KEYS = (Key("id", ID, required=True), Key("title", TEXT, required=True),
-             Key("description", TEXT), Key("tags", TEXTS), Key("source", "table"))
+DECK_KEYS = (Key("id", required=True), Key("title", required=True), Key("description"),
+             Key("tags"), Key("source"))
 SOURCE_KEYS = ("title", "author", "publisher", "date", "url")
-COMMON_CARD_KEYS = (Key("id", ID, required=True), Key("type", TYPE, required=True),
-                    Key("tags", TEXTS), Key("source", TEXT), Key("explain", TEXT))
+COMMON_CARD_KEYS = (Key("id", required=True), Key("type", required=True), Key("tags"),
+                    Key("source"), Key("explain"))
 
 MIN_CHOICES, MAX_CHOICES = 2, 8
 MIN_ORDER_ITEMS, MAX_ORDER_ITEMS = 2, 12
 
 #: Per card type, in the order the docs list them (and the cache numbers them).
 CARD_RULES: dict[str, CardRule] = {
-    "basic": CardRule(BasicCard, (Key("question", TEXT, required=True),
-                                  Key("answer", TEXT, required=True))),
-    "typed": CardRule(TypedCard, (Key("question", TEXT, required=True),
-                                  Key("answer", TEXT, required=True),
-                                  Key("accept", TEXTS), Key("tolerance", TOLERANCE))),
-    "choice": CardRule(ChoiceCard, (Key("question", TEXT, required=True),
-                                    Key("choices", TEXTS, required=True, low=MIN_CHOICES,
+    "basic": CardRule(BasicCard, (Key("question", required=True), Key("answer", required=True))),
+    "typed": CardRule(TypedCard, (Key("question", required=True), Key("answer", required=True),
+                                  Key("accept"), Key("tolerance"))),
+    "choice": CardRule(ChoiceCard, (Key("question", required=True),
+                                    Key("choices", required=True, low=MIN_CHOICES,
                                         high=MAX_CHOICES, distinct=True),
-                                    Key("answer", CHOICE_ANSWER, required=True))),
-    "truefalse": CardRule(TrueFalseCard, (Key("statement", TEXT, required=True),
-                                          Key("answer", BOOL, required=True))),
-    "cloze": CardRule(ClozeCard, (Key("text", CLOZE, required=True),)),
-    "order": CardRule(OrderCard, (Key("question", TEXT, required=True),
-                                  Key("items", TEXTS, required=True, low=MIN_ORDER_ITEMS,
+                                    Key("answer", required=True))),
+    "truefalse": CardRule(TrueFalseCard, (Key("statement", required=True),
+                                          Key("answer", required=True))),
+    "cloze": CardRule(ClozeCard, (Key("text", required=True),)),
+    "order": CardRule(OrderCard, (Key("question", required=True),
+                                  Key("items", required=True, low=MIN_ORDER_ITEMS,
                                       high=MAX_ORDER_ITEMS, distinct=True))),
 }
 
@@ -176,8 +171,8 @@ class Messages:
     CLOZE = "cloze 'text': {error}"
 
 
-is_slug = re.compile(r"[a-z0-9][a-z0-9-]*\Z").match
-_SLUG_LINES = re.compile(r"[a-z0-9][a-z0-9-]*(?:\n[a-z0-9][a-z0-9-]*)*")
+is_slug = re.compile(rf"{SLUG.pattern}\Z").match
+_SLUG_LINES = re.compile(rf"{SLUG.pattern}(?:\n{SLUG.pattern})*")
 _TOLERANCE = re.compile(r"[ \t]*(\d+(?:\.\d+)?|\.\d+)[ \t]*(%?)[ \t]*\Z")
 has_digit = re.compile(r"\d").search  # a tolerance needs a number in the answer
 
@@ -201,26 +196,3 @@ def parse_tolerance(value: str) -> Tolerance | None:
     if match is None:
         return None
     return Tolerance(value=float(match.group(1)), relative=bool(match.group(2)))
-
-
-def kind_of(value: object) -> str:
-    """The TOML name of a value's type, with its article, for messages."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, dt.datetime):
-        return "a date-time"
-    if isinstance(value, dt.date):
-        return "a date"
-    if isinstance(value, dt.time):
-        return "a time"
-    return f"a {type(value).__name__}"

@@ -2,9 +2,10 @@
 message and position, and builds the deck when there is none.
 
 Every problem of a file is collected and raised together in one `DeckError`, each with the line
-(and column, where known) of the table or key at fault. What is allowed (keys, kinds, limits) and
-what is said (messages) come from the table in `rules.py`; positions from `positions.py`, scanned
-only when there is something to report. A faster builder of the cards may be given
+(and column, where known) of the table or key at fault. What is allowed (keys, limits, ids) and
+what is said (messages) come from the table in `rules.py`; the kind each value must be is checked
+here; positions (and the lines of the cards) come from `positions.py`, scanned only when there is
+something to report. A faster builder of the cards may be given
 (`fast_cards`, see `fast.py`): it builds the cards of a valid deck or declines, and when it
 declines this module goes through every card and reports.
 """
@@ -14,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable
-from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from briefing_quiz.core.cloze import ClozeSyntaxError, parse_cloze
-from briefing_quiz.core.deckfile.positions import _CARD_HEADER, Loc, _Locator, _starts_line
+from briefing_quiz.core.deckfile.positions import Loc, _Locator
 from briefing_quiz.core.deckfile.rules import (
     CARD_RULES,
     COMMON_CARD_KEYS,
@@ -31,7 +31,6 @@ from briefing_quiz.core.deckfile.rules import (
     Messages,
     has_digit,
     is_slug,
-    kind_of,
     parse_tolerance,
 )
 from briefing_quiz.core.errors import DeckError, Problem
@@ -72,6 +71,29 @@ def _is_text(value: object) -> bool:
     return type(value) is str and bool(value) and not value.isspace()
 
 
+def kind_of(value: object) -> str:
+    """The TOML name of a value's type, with its article, for messages."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, dt.datetime):
+        return "a date-time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, dt.time):
+        return "a time"
+    return f"a {type(value).__name__}"
+
+
 _DECK_TAGS = next(key for key in DECK_KEYS if key.name == "tags")
 _CARD_TAGS = next(key for key in COMMON_CARD_KEYS if key.name == "tags")
 _ACCEPT = CARD_RULES["typed"].key("accept")
@@ -84,11 +106,9 @@ class _Validator:
                  fast_cards: FastCards | None = None) -> None:
         self.path = path
         self._fast_cards = fast_cards
-        self.src = text
         self.pending: list[_Pending] = []
         self.deck_id = ""
-        self.where = _Locator(text)
-        self._known_lines = card_lines  # found by `_parse_simple`, exact
+        self.where = _Locator(text, card_lines)
         self._builders: dict[str, Callable[[dict[str, Any], Loc, str | None, dict[str, Any]],
                                            Card | None]] = {
             "basic": self._basic,
@@ -107,14 +127,10 @@ class _Validator:
     def fail(self) -> DeckError:
         problems = []
         for pending in self.pending:
-            line, column = self.locate(pending.loc)
+            line, column = self.where.locate(pending.loc)
             problems.append(Problem(self.path, pending.message, line, column, pending.card_id))
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         return DeckError(problems)
-
-    def locate(self, loc: Loc) -> tuple[int | None, int | None]:
-        """The line and column of `loc` (see `positions._Locator`)."""
-        return self.where.locate(loc)
 
     def unknown_keys(self, table: dict[str, Any], allowed: Iterable[str], loc: Loc,
                      card_id: str | None = None, card_type: str | None = None) -> None:
@@ -294,7 +310,7 @@ class _Validator:
         if not raw:
             self.add(Messages.NO_CARDS, ("cards",))
             return []
-        lines = self.where.lines = self.card_lines(len(raw))
+        lines = self.where.lines = self.where.card_lines(len(raw))
         if lines is None:
             self.add(Messages.CARDS_INLINE, ("cards",))
             return []
@@ -314,28 +330,6 @@ class _Validator:
             if made is not None:
                 out.append(made)
         return out
-
-    def card_lines(self, count: int) -> list[int] | None:
-        """The 1-based line of each `[[cards]]` header; None if cards are not written that way."""
-        if self._known_lines is not None and len(self._known_lines) == count:
-            return self._known_lines
-        text = self.src
-        # A literal search is several times faster than a `^`-anchored multi-line regex. A header
-        # must start its line (blanks before it are allowed); nearly all start at column 1.
-        starts = [match.start() for match in _CARD_HEADER.finditer(text)]
-        if any(start and text[start - 1] != "\n" for start in starts):
-            starts = [start for start in starts if _starts_line(text, start)]
-        # Line of each header = 1 + newlines before it, counted between consecutive headers.
-        gaps = map(text.count, repeat("\n"), [0, *starts[:-1]], starts)
-        lines = list(accumulate(gaps, initial=1))[1:]
-        if len(lines) == count:
-            return lines
-        # The regex also sees header-like lines inside multi-line strings, or misses quoted keys:
-        # ask the exact (slower) scanner.
-        headers = self.where.positions().card_headers
-        if len(headers) == count:
-            return [line for line, _ in headers]
-        return None
 
     def card(self, index: int, raw: dict[str, Any], line: int, first_index: dict[str, int],
              lines: list[int]) -> Card | None:
@@ -376,9 +370,9 @@ class _Validator:
                          card_id)
             return None
 
-        allowed = CARD_RULES[card_type].names()
-        if not set(allowed).issuperset(raw):
-            self.unknown_keys(raw, allowed, loc, card_id, card_type)
+        rule = CARD_RULES[card_type]
+        if not rule.allowed.issuperset(raw):
+            self.unknown_keys(raw, rule.names(), loc, card_id, card_type)
         tags = raw.get("tags", _MISSING)
         tags = () if tags is _MISSING else self.text_list(tags, _CARD_TAGS, loc, card_id)
         common = {
@@ -506,4 +500,3 @@ class _Validator:
         if question is None or items is None:
             return None
         return OrderCard(question=question, items_in_order=items, **common)
-
