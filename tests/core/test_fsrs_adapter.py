@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import random
 import re
 import sqlite3
@@ -29,6 +30,8 @@ from briefing_quiz.core.fsrs_adapter import (
     recall_curve,
     recall_sql,
 )
+from briefing_quiz.core.progress import queries
+from briefing_quiz.core.progress.derive import to_us
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings
 
 try:
@@ -232,6 +235,42 @@ def test_seeded_fuzz_is_deterministic_and_restores_fsrs() -> None:
     assert fsrs.scheduler.random is before_random  # type: ignore[attr-defined]
 
 
+class _RefusingGlobals(dict[str, object]):
+    """Stands in for fsrs.scheduler's globals: binding `refused` to anything new raises `error`
+    (what an interruption in the middle of the swap would do)."""
+
+    def __init__(self, refused: str, error: BaseException) -> None:
+        super().__init__(random=random.random, copy=copy.copy)
+        self.original = dict(self)
+        self.refused, self.error = refused, error
+
+    def __setitem__(self, name: str, value: object) -> None:
+        if name == self.refused and value is not self.original[name]:
+            raise self.error
+        super().__setitem__(name, value)
+
+
+@pytest.mark.parametrize(("refused", "error"), [
+    ("random", RuntimeError("swap")), ("copy", KeyboardInterrupt()),
+], ids=["random", "copy-interrupted"])
+def test_a_failure_while_entering_seeded_fuzz_leaves_the_lock_free_and_fsrs_restored(
+        monkeypatch: pytest.MonkeyPatch, refused: str, error: BaseException) -> None:
+    names = _RefusingGlobals(refused, error)
+    monkeypatch.setattr(fsrs_adapter, "_NAMES", names)
+    monkeypatch.setattr(fsrs_adapter, "FAST_CARD_COPY", True)
+    with pytest.raises(type(error)), SeededFuzz(lambda: "a"):
+        pass  # pragma: no cover - not reached
+    leaked = fsrs_adapter._FUZZ_LOCK.locked()
+    if leaked:  # free it, so that this failure does not hang every later fuzzed review
+        fsrs_adapter._FUZZ_LOCK.release()
+    assert not leaked
+    assert dict(names) == names.original  # what was swapped before the failure is put back
+    monkeypatch.undo()
+    with SeededFuzz(lambda: "a"):  # the lock can be taken again
+        assert fsrs_adapter._FUZZ_LOCK.locked()
+    assert not fsrs_adapter._FUZZ_LOCK.locked()
+
+
 # -- differential tests -----------------------------------------------------------------------------
 
 
@@ -270,18 +309,24 @@ def test_the_card_copy_switch_defers_to_copy_copy(monkeypatch: pytest.MonkeyPatc
     assert calls == [card]
 
 
+@pytest.mark.parametrize(("value", "expected"), [("1", "False"), ("0", "True"), ("", "True")])
+def test_the_environment_switches_the_card_copy_off(value: str, expected: str) -> None:
+    code = "from briefing_quiz.core import fsrs_adapter; print(fsrs_adapter.FAST_CARD_COPY)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True,
+                         env={**os.environ, "BRIEFING_QUIZ_NO_FAST_COPY": value})
+    assert out.stdout.strip() == expected, value
+
+
 @pytest.mark.parametrize("builtin_pow", [True, False], ids=["sqlite-pow", "python-pow"])
 def test_the_sql_curve_equals_scheduler_retrievability(builtin_pow: bool) -> None:
     rng = random.Random(7)
     conn = sqlite3.connect(":memory:")
     if not builtin_pow:
         conn.create_function("pow", 2, math.pow, deterministic=True)
-    try:
-        conn.execute("SELECT pow(2.0, 0.5)")
-    except sqlite3.OperationalError:
-        conn.create_function("pow", 2, math.pow, deterministic=True)
+    queries.ensure_pow(conn)
     conn.execute("CREATE TABLE items (last_review_us INTEGER, stability REAL)")
-    at_us = (T0 - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    at_us = to_us(T0)
     for retention in (0.8, 0.9, 0.97):
         scheduler = Scheduler(SchedulerSettings(desired_retention=retention))
         factor, decay = scheduler.recall_curve
@@ -292,9 +337,8 @@ def test_the_sql_curve_equals_scheduler_retrievability(builtin_pow: bool) -> Non
                                                              4000 * 86400 * 10**6))
             card = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=stability,
                              difficulty=5.0, due=T0, last_review=last)
-            last_us = (last - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
             conn.execute("DELETE FROM items")
-            conn.execute("INSERT INTO items VALUES (?, ?)", (last_us, stability))
+            conn.execute("INSERT INTO items VALUES (?, ?)", (to_us(last), stability))
             (value,) = conn.execute(sql, (factor, at_us, decay)).fetchone()
             assert value == scheduler.retrievability(card, T0), (stability, last)
     conn.close()

@@ -1,4 +1,4 @@
-"""The fsrs adapter: same states as fsrs, deterministic fuzz, UTC, day start and labels."""
+"""The scheduler: same states as fsrs, deterministic fuzz, UTC, day start and labels."""
 
 from __future__ import annotations
 

@@ -11,11 +11,13 @@ replaying the review log: a fuzzed review then raises `FsrsHookMissing`, naming 
 Checked against fsrs 6.3.0 and 6.3.2, the pin in `pyproject.toml` (`>=6.3,<7`): the core tests
 pass on them. (The hooks are also there in 6.1.0 to 6.2.0, but some tests use
 `Card.from_json`, new in 6.3.0; fsrs 6.0.x has no `fsrs.scheduler` module at all.)
-`FAST_CARD_COPY = False` switches the copy trick off.
+`BRIEFING_QUIZ_NO_FAST_COPY=1` in the environment, or `FAST_CARD_COPY = False`, switches the copy
+trick off.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from collections.abc import Callable
@@ -95,7 +97,8 @@ class SeededFuzz:
     than a generator-based context manager: it runs on every review and preview.
 
     Entering raises `FsrsHookMissing` when fsrs has no such global: fuzzing unseeded would
-    silently lose replay determinism.
+    silently lose replay determinism. Whatever fails (or is interrupted) once the lock is taken,
+    entering or leaving, the globals are put back and the lock is released.
     """
 
     __slots__ = ("_made", "_saved", "_saved_copy", "_seed")
@@ -121,21 +124,31 @@ class SeededFuzz:
                 f"install a checked fsrs ({', '.join(CHECKED_VERSIONS)}), or set fuzz = false "
                 "under [scheduler] in the config file")
         _FUZZ_LOCK.acquire()
-        self._saved = names["random"]
-        names["random"] = self._draw
-        saved_copy = names.get("copy")
-        self._saved_copy = saved_copy if FAST_CARD_COPY and callable(saved_copy) else None
-        if self._saved_copy is not None:
-            names["copy"] = copy_card
+        try:
+            self._saved = names["random"]
+            saved_copy = names.get("copy")
+            self._saved_copy = saved_copy if FAST_CARD_COPY and callable(saved_copy) else None
+        except BaseException:
+            _FUZZ_LOCK.release()
+            raise
+        try:
+            names["random"] = self._draw
+            if self._saved_copy is not None:
+                names["copy"] = copy_card
+        except BaseException:
+            self.__exit__(None, None, None)  # puts back what was swapped, releases the lock
+            raise
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         names = _NAMES
         assert names is not None
-        names["random"] = self._saved
-        if self._saved_copy is not None:
-            names["copy"] = self._saved_copy
-        _FUZZ_LOCK.release()
+        try:
+            names["random"] = self._saved
+            if self._saved_copy is not None:
+                names["copy"] = self._saved_copy
+        finally:
+            _FUZZ_LOCK.release()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -157,9 +170,11 @@ def _card_is_plain() -> bool:
         return False
 
 
-#: The card copy trick (see `copy_card`): on when fsrs.Card is a plain attribute class. Set it
-#: False to have every card copied by `copy.copy`, fsrs' own way (the same states, slower).
-FAST_CARD_COPY = _card_is_plain()
+#: The card copy trick (see `copy_card`): on when fsrs.Card is a plain attribute class, unless
+#: `BRIEFING_QUIZ_NO_FAST_COPY` is set (to anything but "" or "0"). Set it False to have every
+#: card copied by `copy.copy`, fsrs' own way (the same states, slower).
+FAST_CARD_COPY = (os.environ.get("BRIEFING_QUIZ_NO_FAST_COPY", "") in ("", "0")
+                  and _card_is_plain())
 
 
 def copy_card(value: T) -> T:
@@ -187,24 +202,34 @@ def recall_curve(scheduler: fsrs.Scheduler) -> tuple[float, float]:
     Without them, computed from the public `parameters` as FSRS-6 defines the curve (decay is
     minus the 21st parameter, factor makes recall 0.9 after `s` days); the test of this module
     then fails, asking for the definition to be checked."""
-    factor = getattr(scheduler, "_FACTOR", None)
-    decay = getattr(scheduler, "_DECAY", None)
-    if not isinstance(factor, float) or not isinstance(decay, float):
-        decay = -float(scheduler.parameters[20])
-        factor = 0.9 ** (1 / decay) - 1
+    constants = _curve_constants(scheduler)
+    if constants is not None:
+        return constants
+    decay = -float(scheduler.parameters[20])
+    factor = 0.9 ** (1 / decay) - 1
     return float(factor), float(decay)
 
 
-def recall_sql(factor: str, now: str, decay: str, *, last_review_us: str = "last_review_us",
-               stability: str = "stability") -> str:
+def _curve_constants(scheduler: fsrs.Scheduler) -> tuple[float, float] | None:
+    """(factor, decay) as `scheduler` holds them (`_FACTOR`, `_DECAY`), or None unless both
+    are floats."""
+    factor = getattr(scheduler, "_FACTOR", None)
+    decay = getattr(scheduler, "_DECAY", None)
+    if not isinstance(factor, float) or not isinstance(decay, float):
+        return None
+    return float(factor), float(decay)
+
+
+def recall_sql(factor: str, now: str, decay: str) -> str:
     """An SQLite expression of the recall `recall_curve` describes, clamped to [0, 1] as
     `Scheduler.retrievability` clamps it: `factor`, `now` (microseconds since the epoch) and
-    `decay` are SQL (placeholders such as ':now' or '?'), the columns are named as in `items`.
+    `decay` are SQL (placeholders such as ':now' or '?'); the columns are `items`'
+    `last_review_us` and `stability`.
 
     Whole days elapsed, never negative, as fsrs counts them; SQLite's pow() is C's, like Python's
     float `**`, and the operations come in fsrs' order: the same float results."""
-    return (f"max(0.0, min(1.0, pow(1 + {factor} * max(0, ({now} - {last_review_us}) / "
-            f"86400000000) / {stability}, {decay})))")
+    return (f"max(0.0, min(1.0, pow(1 + {factor} * max(0, ({now} - last_review_us) / "
+            f"86400000000) / stability, {decay})))")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -276,8 +301,7 @@ def _probe_review(bindings: dict[str, Callable[..., object]]) -> bool:
 
 
 def _has_curve_constants() -> bool:
-    scheduler = fsrs.Scheduler()
-    return all(isinstance(getattr(scheduler, name, None), float) for name in ("_FACTOR", "_DECAY"))
+    return _curve_constants(fsrs.Scheduler()) is not None
 
 
 HOOKS: tuple[Hook, ...] = (

@@ -16,8 +16,9 @@ from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id
 from tests.conftest import StoreFactory
 
 UTC = timezone.utc
-#: The moment these tests start at (their assertions spell out times after it).
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+#: The moment these tests start at (their assertions spell out times after it); not
+#: tests/conftest.py's `T0`, another moment.
+PROGRESS_T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 KEY = ItemKey("deck", "card", 0)
 
 

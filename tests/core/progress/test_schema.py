@@ -14,14 +14,13 @@ from fsrs import Rating
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress import schema
-from briefing_quiz.core.progress import store as store_module
 from briefing_quiz.core.progress.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
     NoProgressError,
     Store,
 )
-from tests.core.progress.conftest import KEY, T0, review, snapshot_bytes
+from tests.core.progress.conftest import KEY, PROGRESS_T0, review, snapshot_bytes
 
 # -- creation and identity -------------------------------------------------------------------------
 
@@ -45,7 +44,7 @@ def test_empty_file_and_empty_database_are_set_up(tmp_path: Path) -> None:
     empty = tmp_path / "empty.sqlite3"
     empty.touch()
     with Store.open(empty) as s:
-        review(s, KEY, Rating.Good, T0)
+        review(s, KEY, Rating.Good, PROGRESS_T0)
     blank = tmp_path / "blank.sqlite3"
     sqlite3.connect(blank).execute("PRAGMA user_version = 0").connection.close()
     with Store.open(blank) as s:
@@ -61,12 +60,12 @@ def test_missing_file_is_not_created_when_create_is_false(tmp_path: Path) -> Non
 
 
 def test_log_is_append_only(store: Store) -> None:
-    review(store, KEY, Rating.Good, T0)
+    review(store, KEY, Rating.Good, PROGRESS_T0)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         store._conn.execute("UPDATE reviews SET rating = 4")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         store._conn.execute("DELETE FROM reviews")
-    store.suspend(KEY, at=T0)
+    store.suspend(KEY, at=PROGRESS_T0)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         store._conn.execute("DELETE FROM events")
 
@@ -120,7 +119,7 @@ def test_damaged_progress_file_is_a_store_error_naming_it(tmp_path: Path) -> Non
     with Store.open(path) as s:
         s._conn.execute("PRAGMA synchronous = OFF")  # setup speed only
         for i in range(200):
-            review(s, ItemKey("deck", f"c{i}", 0), Rating.Good, T0)
+            review(s, ItemKey("deck", f"c{i}", 0), Rating.Good, PROGRESS_T0)
     data = bytearray(path.read_bytes())
     page = 4096
     data[page:] = b"\xff" * (len(data) - page)  # keep the header, destroy every other page
@@ -160,23 +159,23 @@ def test_newer_schema_is_refused_unchanged(tmp_path: Path) -> None:
 def test_a_version_1_file_is_migrated_and_keeps_its_log(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "v1.sqlite3"
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
     with Store.open(path) as s:
-        review(s, KEY, Rating.Good, T0)
+        review(s, KEY, Rating.Good, PROGRESS_T0)
         before = s.states()
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
     assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'briefings'").fetchone()[
         0] == 0
     raw.close()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
     # Read-only, a version-1 file is read as it is: no targets, no mock tests, nothing written.
     with Store.open(path, readonly=True) as s:
         assert s.briefing_targets() == {} and s.mock_tests() == [] and s.states() == before
     with Store.open(path) as s:
         assert s.states() == before and len(s.review_rows()) == 1
-        s.set_briefing_target("deck", T0 + timedelta(days=2), now=T0)
-        assert s.briefing_target("deck") == T0 + timedelta(days=2)
+        s.set_briefing_target("deck", PROGRESS_T0 + timedelta(days=2), now=PROGRESS_T0)
+        assert s.briefing_target("deck") == PROGRESS_T0 + timedelta(days=2)
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
     raw.close()

@@ -2,8 +2,9 @@
 
 Writes (`Store.record_review`, the events), undo and `Store.rebuild` all go through `apply_review` and
 `apply_event`, so a rebuilt row equals the row the write made. Also here: the item row's columns,
-the card's JSON text, the time and key encodings the rows use, and `ReviewRecord`, a row of
-the log as the program reads it.
+the card's JSON text, the time and key encodings the rows use, which reviews count (`NOT_UNDONE`),
+and `ReviewRecord`, a row of the log as the program reads it. Nothing here writes: `Store` stores
+what `derive_all` and `derive_one` return.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from briefing_quiz.core.model import ItemKey
 
 __all__ = [
     "ITEM_COLUMNS",
+    "NOT_UNDONE",
+    "UNDONE",
     "UPSERT",
     "ItemState",
     "ReviewRecord",
@@ -31,9 +34,9 @@ __all__ = [
     "card_from_json",
     "card_to_json",
     "derive_all",
+    "derive_one",
     "from_us",
     "lkey",
-    "rederive",
     "state_from_row",
     "state_row",
     "to_us",
@@ -281,6 +284,11 @@ ITEM_COLUMNS = (
     "last_review_id, last_hash"
 )
 
+#: Whether review `r` (an alias of `reviews` in the query) was undone: SQL, and its negation,
+#: the reviews that count.
+UNDONE = "EXISTS (SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id)"
+NOT_UNDONE = f"NOT {UNDONE}"
+
 UPSERT = (
     "INSERT OR REPLACE INTO items (deck_id, card_id, item, lkey, phase, card, due_us, "
     "last_review_us, stability, reps, lapses, suspended, buried_until_us, first_review_us, "
@@ -293,16 +301,16 @@ UPSERT = (
 # Deriving from the logs
 
 
-_LOG_SQL = """
+_LOG_SQL = f"""
 SELECT 'r', r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.content_hash,
        r.card_after, NULL
 FROM reviews r
-WHERE {where_r}
-  AND NOT EXISTS (SELECT 1 FROM events u WHERE u.action = 'undo' AND u.review_id = r.id)
+WHERE {{where_r}}
+  AND {NOT_UNDONE}
 UNION ALL
 SELECT 'e', e.id, e.deck_id, e.card_id, e.item, NULL, e.action, NULL, NULL, e.until
 FROM events e
-WHERE {where_e} AND e.action != 'undo'
+WHERE {{where_e}} AND e.action != 'undo'
 ORDER BY 3, 4, 5, 1, 2
 """
 
@@ -338,15 +346,11 @@ def derive_all(conn: sqlite3.Connection) -> list[ItemState]:
     return _derive_rows(conn.execute(sql).fetchall())
 
 
-def rederive(conn: sqlite3.Connection, key: ItemKey) -> ItemState | None:
-    """Recompute one item's row from the logs (delete it when nothing about it remains)."""
+def derive_one(conn: sqlite3.Connection, key: ItemKey) -> ItemState | None:
+    """One item's state, from the review and event logs alone; None when nothing about it
+    remains (its row is then to be deleted)."""
     sql = _LOG_SQL.format(where_r="r.deck_id = ? AND r.card_id = ? AND r.item = ?",
                           where_e="e.deck_id = ? AND e.card_id = ? AND e.item = ?")
     params = (key.deck_id, key.card_id, key.item) * 2
     states = _derive_rows(conn.execute(sql, params).fetchall())
-    conn.execute("DELETE FROM items WHERE deck_id = ? AND card_id = ? AND item = ?",
-                 (key.deck_id, key.card_id, key.item))
-    if not states:
-        return None
-    conn.execute(UPSERT, state_row(states[0]))
-    return states[0]
+    return states[0] if states else None

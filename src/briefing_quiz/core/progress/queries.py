@@ -22,6 +22,8 @@ from briefing_quiz.core.fsrs_adapter import recall_sql
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress.derive import (
     ITEM_COLUMNS,
+    NOT_UNDONE,
+    UNDONE,
     ItemState,
     ReviewRecord,
     card_from_json,
@@ -74,7 +76,7 @@ class DeckSnapshot:
 
 
 class StatRow(NamedTuple):
-    """One stored item, reduced to what `stats` needs."""
+    """One stored item, reduced to what `core.study.statistics` needs."""
 
     deck_id: str
     card_id: str
@@ -143,8 +145,6 @@ class MockTestRecord:
 # SQL text
 
 
-_NOT_UNDONE = ("NOT EXISTS (SELECT 1 FROM events e WHERE e.action = 'undo' "
-               "AND e.review_id = r.id)")
 # A review's rank: how overdue relative to its interval (negated: the most overdue first), as
 # Python computes (due_us - now_us) / max(due_us - last_us, 1): both ints made doubles, divided.
 _REVIEW_RANK_SQL = "(due_us - :now) * 1.0 / max(due_us - last_review_us, 1)"
@@ -215,8 +215,7 @@ def review_records(conn: sqlite3.Connection, where: str,
     sql = (
         "SELECT r.id, r.deck_id, r.card_id, r.item, r.rating, r.given, r.correct, "
         "r.reviewed_at, r.duration_ms, r.content_hash, r.card_after, "
-        "EXISTS (SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id) "
-        f"FROM reviews r WHERE {where} ORDER BY r.id"
+        f"{UNDONE} FROM reviews r WHERE {where} ORDER BY r.id"
     )
     return _review_records(conn.execute(sql, params).fetchall())
 
@@ -252,8 +251,7 @@ def stored_decks(conn: sqlite3.Connection) -> list[str]:
 def review_rows(conn: sqlite3.Connection, deck_id: str | None = None) -> list[ReviewRow]:
     """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
     sql = ("SELECT r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.duration_ms, "
-           "r.card_after FROM reviews r WHERE {where} AND NOT EXISTS "
-           "(SELECT 1 FROM events e WHERE e.action = 'undo' AND e.review_id = r.id) ORDER BY r.id")
+           f"r.card_after FROM reviews r WHERE {{where}} AND {NOT_UNDONE} ORDER BY r.id")
     params: tuple[str, ...] = ()
     where = "1"
     if deck_id is not None:
@@ -434,7 +432,7 @@ def review_counts(conn: sqlite3.Connection, since: datetime, *, schema: int) -> 
     if schema < 3:  # an older file opened read-only: no index on review times
         rows = conn.execute(
             "SELECT deck_id, reviewed_at FROM reviews r WHERE substr(reviewed_at, 1, 10) >= ? "
-            f"AND {_NOT_UNDONE}", (floor,)).fetchall()
+            f"AND {NOT_UNDONE}", (floor,)).fetchall()
         counts: dict[str, int] = {}
         for deck_id, at in rows:
             # Compared as datetimes, not as text: never rely on the ISO text ordering.

@@ -1,14 +1,9 @@
-"""The progress file: one SQLite database holding the review log and the state derived from it.
+"""`Store`, an open progress file: opening, transactions and writes; its reads delegate to
+`queries` (the package's modules are mapped in its `__init__`).
 
 Every write is one `BEGIN IMMEDIATE` transaction, committed (and, with `synchronous=FULL` in WAL
-mode, on disk) before the method returns; every read runs in one read transaction. The package:
-
-    schema.py   the schema (described there), its version and migrations; checking a file first
-    derive.py   log -> item state: `ItemState`, applying reviews and events, rebuilding
-    queries.py  the read-only SQL: states, the log, the queue's snapshot, statistics, targets, tests
-    store.py    `Store`: opening, transactions, writes; its reads delegate to `queries`
-
-Every public name of the package is importable from here (`__all__`).
+mode, on disk) before the method returns; every read runs in one read transaction. Every public
+name of the package is importable from here (`__all__`).
 
 Public API (see each docstring)::
 
@@ -65,9 +60,9 @@ from briefing_quiz.core.progress.derive import (
     as_read_back,
     card_to_json,
     derive_all,
+    derive_one,
     from_us,
     lkey,
-    rederive,
     state_row,
     to_us,
     utc_text,
@@ -133,7 +128,9 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._lock_timeout = lock_timeout
-        self._schema = SCHEMA_VERSION  # the file's schema version (older: opened read-only)
+        # The file's schema version (older: opened read-only). Store reads `schema`'s
+        # SCHEMA_VERSION when it runs, never this module's copy: tests lower it to make older files.
+        self._schema = schema.SCHEMA_VERSION
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -196,7 +193,7 @@ class Store:
         if app_id != APPLICATION_ID:
             raise schema.foreign_file_error(self.path) if tables else NoProgressError(
                 f"no progress yet: {self.path} is empty")
-        schema.check_version(self.path, version, SCHEMA_VERSION)
+        schema.check_version(self.path, version, schema.SCHEMA_VERSION)
         self._schema = version
 
     def _migrate(self) -> None:
@@ -204,10 +201,10 @@ class Store:
             app_id, version, _tables = schema.read_identity(self._conn)
         except sqlite3.Error as error:
             raise schema.store_error(self.path, error, "cannot read") from error
-        if app_id == APPLICATION_ID and version == SCHEMA_VERSION:
+        target = schema.SCHEMA_VERSION  # read now, not as migrate's default
+        if app_id == APPLICATION_ID and version == target:
             return  # the usual case: no write lock needed
-        # To this module's SCHEMA_VERSION, read now: tests lower it to make older files.
-        self._write(lambda conn: schema.migrate(conn, self.path, SCHEMA_VERSION), "cannot set up")
+        self._write(lambda conn: schema.migrate(conn, self.path, target), "cannot set up")
 
     # -- transactions ----------------------------------------------------------------------------
 
@@ -420,7 +417,12 @@ class Store:
                     "answered again since (perhaps in another window)")
             conn.execute("INSERT INTO events (deck_id, card_id, item, action, at, review_id) "
                          "VALUES (?, ?, ?, 'undo', ?, ?)", (*row, when, review_id))
-            return rederive(conn, key)
+            state = derive_one(conn, key)
+            conn.execute("DELETE FROM items WHERE deck_id = ? AND card_id = ? AND item = ?",
+                         (key.deck_id, key.card_id, key.item))
+            if state is not None:  # None: nothing about the item remains
+                conn.execute(UPSERT, state_row(state))
+            return state
 
         return self._write(run, "could not save the undo to")
 
@@ -464,8 +466,7 @@ class Store:
 
         return self._write(run, "could not rebuild")
 
-
-# --------------------------------------------------------------------------------------------------
+    # -- briefing targets and mock tests ---------------------------------------------------------
 
     def set_briefing_target(self, deck_id: str, at: datetime, *, now: datetime) -> None:
         """Set (or replace) the briefing time of `deck_id`. Any time is stored: refusing a time in
