@@ -1,6 +1,7 @@
 """What only the study tests share: one deck builder, the progress file they study in, and the
 helpers that drive a `StudySession` through the queue (`session`, `drain`, `shown`, `force`),
-card builders and `review` (one answer recorded as a session records it).
+card builders, `review` (one answer recorded as a session records it) and `read_deck` (a deck
+read from the TOML card texts `A`, `B`, `C`, `C2_ONLY`).
 
 Importable as `from tests.core.study.conftest import make_deck, ...`; the clock is
 `tests.conftest.FrozenClock`, started at each test module's own `T0`.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 
 import fsrs
 import pytest
@@ -18,6 +20,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from briefing_quiz.config import Config
 from briefing_quiz.core.cloze import parse_cloze
+from briefing_quiz.core.deckfile import loads_deck
 from briefing_quiz.core.model import (
     BasicCard,
     Card,
@@ -79,11 +82,11 @@ def cloze(card_id: str, text: str, *tags: str, deck: str = "d") -> ClozeCard:
     return ClozeCard(id=card_id, deck_id=deck, tags=tags, text=text, deletions=parse_cloze(text))
 
 
-def cloze_gaps(card_id: str, numbers: tuple[int, ...], *tags: str) -> ClozeCard:
+def cloze_gaps(card_id: str, numbers: tuple[int, ...], *tags: str, deck: str = "d") -> ClozeCard:
     """A cloze card with gaps numbered `numbers` (their positions in the text are not needed)."""
     text = " ".join(f"{{{{c{n}::a{n}}}}}" for n in numbers)
     deletions = tuple(ClozeDeletion(n, f"a{n}", None, 0, 0) for n in numbers)
-    return ClozeCard(id=card_id, deck_id="d", tags=tags, text=text, deletions=deletions)
+    return ClozeCard(id=card_id, deck_id=deck, tags=tags, text=text, deletions=deletions)
 
 
 def typed(card_id: str, *tags: str, deck: str = "d") -> TypedCard:
@@ -138,12 +141,28 @@ def force(store: Store, key: ItemKey, last: datetime, due: datetime,
                         schedule=schedule)
 
 
-def review(store: Store, k: ItemKey, rating: Rating, at: datetime, duration_ms: int = 8000) -> None:
-    """A review as any session records it: the scheduler's state after the stored one."""
-    sched = Scheduler()
+def review(store: Store, key: ItemKey, rating: Rating, at: datetime, *, duration_ms: int = 8000,
+           settings: SchedulerSettings | None = None) -> int:
+    """A review as any session records it: the scheduler's state (default settings unless
+    `settings`) after the stored one. Returns its review id (for `Store.undo_review`)."""
+    sched = Scheduler() if settings is None else Scheduler(settings)
 
     def schedule(prev: fsrs.Card | None) -> fsrs.Card:
-        return sched.review(prev or sched.new_card(fsrs_card_id(k)), rating, at, duration_ms)
+        return sched.review(prev or sched.new_card(fsrs_card_id(key)), rating, at, duration_ms)
 
-    store.record_review(k, rating, reviewed_at=at, duration_ms=duration_ms, content_hash="h",
-                        schedule=schedule)
+    return store.record_review(key, rating, reviewed_at=at, duration_ms=duration_ms,
+                               content_hash="h", schedule=schedule).review_id
+
+
+# -- a deck read from TOML text (as a deck file edited in place is read again) ---------------------
+
+HEAD = 'format = 1\n[deck]\nid = "d"\ntitle = "D"\n'
+A = '[[cards]]\nid = "a"\ntype = "basic"\nquestion = "Question A?"\nanswer = "A"\n'
+B = '[[cards]]\nid = "b"\ntype = "typed"\nquestion = "Question B?"\nanswer = "B"\n'
+C = '[[cards]]\nid = "c"\ntype = "cloze"\ntext = "{{c1::one}} and {{c2::two}}"\n'
+C2_ONLY = '[[cards]]\nid = "c"\ntype = "cloze"\ntext = "{{c2::two}}"\n'
+
+
+def read_deck(*cards: str) -> Deck:
+    """Deck "d" of the card texts `cards` (default: A, B and C), read as from d.toml."""
+    return loads_deck("\n".join((HEAD, *(cards or (A, B, C)))).encode(), Path("d.toml"))

@@ -4,14 +4,12 @@ deck read again), the target a user types. Every time comes from an injected clo
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from fsrs import Rating
 
 from briefing_quiz.config import Config
-from briefing_quiz.core.deckfile import loads_deck
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import (
     Card,
@@ -34,7 +32,20 @@ from briefing_quiz.core.study.readiness import TargetError, TargetPassedError, p
 from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.core.study.statistics import collect_stats
 from tests.conftest import FrozenClock, StoreFactory
-from tests.core.study.conftest import W, choice, cloze, hand_r, make_deck, review, typed
+from tests.core.study.conftest import (
+    C2_ONLY,
+    A,
+    B,
+    C,
+    W,
+    choice,
+    cloze,
+    hand_r,
+    make_deck,
+    read_deck,
+    review,
+    typed,
+)
 from tests.core.study.conftest import k as key
 
 UTC = timezone.utc
@@ -298,17 +309,6 @@ def test_a_briefing_session_is_a_study_session(store: Store) -> None:
     assert store.get(entry.key) is not None and store.get(entry.key).suspended  # type: ignore[union-attr]
     following = session.next()
     assert following is not None and following.key != entry.key
-
-
-HEAD = 'format = 1\n[deck]\nid = "d"\ntitle = "D"\n'
-A = '[[cards]]\nid = "a"\ntype = "basic"\nquestion = "Question A?"\nanswer = "A"\n'
-B = '[[cards]]\nid = "b"\ntype = "typed"\nquestion = "Question B?"\nanswer = "B"\n'
-C = '[[cards]]\nid = "c"\ntype = "cloze"\ntext = "{{c1::one}} and {{c2::two}}"\n'
-C2_ONLY = '[[cards]]\nid = "c"\ntype = "cloze"\ntext = "{{c2::two}}"\n'
-
-
-def read_deck(*cards: str) -> Deck:
-    return loads_deck("\n".join((HEAD, *(cards or (A, B, C)))).encode(), Path("d.toml"))
 
 
 def test_a_briefing_session_counts_readiness_over_the_new_cards(store: Store) -> None:

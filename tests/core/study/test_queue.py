@@ -24,11 +24,11 @@ from briefing_quiz.core.model import (
     OrderCard,
 )
 from briefing_quiz.core.progress.store import Store, lkey, to_us
-from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
+from briefing_quiz.core.scheduler import SchedulerSettings
 from briefing_quiz.core.study.queue import QueueEntry, next_day_start
 from briefing_quiz.core.study.session import StudySession
 from tests.conftest import FrozenClock, StoreFactory
-from tests.core.study.conftest import basic, cloze, drain, force, k, make_deck, session
+from tests.core.study.conftest import basic, cloze, drain, force, k, make_deck, review, session
 
 UTC = timezone.utc
 # 10:00 UTC; with tz=UTC and the day starting at 04:00, the study day began at 04:00 today.
@@ -158,16 +158,6 @@ def numbered_deck(deck_id: str, n: int) -> Deck:
                       for i in range(n)), deck_id)
 
 
-def review(store: Store, key: ItemKey, rating: Rating, at: datetime) -> None:
-    sched = Scheduler(SETTINGS)
-
-    def schedule(prev: fsrs.Card | None) -> fsrs.Card:
-        return sched.review(prev or sched.new_card(fsrs_card_id(key)), rating, at)
-
-    store.record_review(key, rating, reviewed_at=at, duration_ms=1, content_hash="h",
-                        schedule=schedule)
-
-
 def expected(store: Store, decks: list[Deck], now: datetime) -> list[ItemKey]:
     """Learning items due now by due time, then reviews by (now - due) / interval, largest
     first, then due time; ties in deck order, then in the order of the `items_due` index."""
@@ -208,9 +198,9 @@ def test_order_with_ties_across_decks(tmp_path: Path) -> None:
                 key = ItemKey(d.id, card.id)
                 # Few distinct histories, so many items share due and last review times.
                 start = T0 - timedelta(days=rng.choice([3, 9, 30]))
-                review(store, key, Rating.Good, start)
+                review(store, key, Rating.Good, start, settings=SETTINGS)
                 review(store, key, rng.choice([Rating.Good, Rating.Again]),
-                       start + timedelta(days=rng.choice([1, 2])))
+                       start + timedelta(days=rng.choice([1, 2])), settings=SETTINGS)
         now = T0 + timedelta(days=2)
         want = expected(store, decks, now)
     assert len(want) > 20 and len(set(want)) == len(want)
@@ -242,7 +232,7 @@ def test_new_items_found_by_lookups_or_by_a_scan_are_the_same(
                           ("fresh", [])):
         store = open_store(tmp_path / f"{name}.sqlite3")
         for key in studied:  # before today, due days ahead: studied, not due, not seen today
-            review(store, key, Rating.Easy, T0 - timedelta(days=1))
+            review(store, key, Rating.Easy, T0 - timedelta(days=1), settings=SETTINGS)
         store.suspend(keys[650], at=T0)
         now = T0 + timedelta(hours=1)
         blocked = store.blocked_among("d", None, now=now)

@@ -1,4 +1,4 @@
-"""Readiness: the mean recall at a target time, per deck and tag, and the cheat sheet's order.
+"""Readiness: the mean recall at a target time, per deck and tag.
 
 Every time is given (no clock). Values are checked against the FSRS formula written out by hand
 (`hand_r` in tests/core/study/conftest.py).
@@ -20,7 +20,6 @@ from briefing_quiz.core.study.briefing_rule import (
     choose_next,
 )
 from briefing_quiz.core.study.readiness import Readiness, readiness, target_reached
-from briefing_quiz.core.study.sheet import card_strengths, weakest_first
 from tests.core.study.conftest import W, cloze_gaps, hand_r, history, key_of, typed
 
 UTC = timezone.utc
@@ -97,28 +96,3 @@ def test_readiness_rises_after_right_answers(scheduler: Scheduler) -> None:
         now += timedelta(seconds=20)
     assert target_reached(before, threshold=before)
     assert not target_reached(before, threshold=before + 0.01)
-
-
-# -- the cheat sheet's order (core.study.sheet) ----------------------------------------------------
-
-
-def test_weakest_first_is_stable() -> None:
-    items = [("a", 0.5), ("b", 0.1), ("c", 0.5), ("d", 0.0), ("e", 0.1)]
-    assert weakest_first(items) == [("d", 0.0), ("b", 0.1), ("e", 0.1), ("a", 0.5), ("c", 0.5)]
-
-
-def test_card_strengths_take_the_weakest_item(scheduler: Scheduler) -> None:
-    gaps, plain = cloze_gaps("g", (1, 2)), typed("a")
-    states = {
-        key_of(gaps, 1): history(scheduler, 1, [(GOOD, T0)]),
-        key_of(gaps, 2): history(scheduler, 2, [(AGAIN, T0)]),
-        key_of(plain): history(scheduler, 3, [(GOOD, T0)]),
-    }
-    at = T0 + timedelta(days=4)
-    strengths = card_strengths([gaps, plain, typed("never")], states, at, scheduler=scheduler)
-    assert [(c.id, round(v, 12)) for c, v in strengths] == [
-        ("g", round(hand_r(4, W[0]), 12)),
-        ("a", round(hand_r(4, W[2]), 12)),
-        ("never", 0.0),
-    ]
-    assert [c.id for c, _ in weakest_first(strengths)] == ["never", "g", "a"]

@@ -3,21 +3,17 @@ and a deck read again mid-session, other windows, the clock."""
 
 from __future__ import annotations
 
-import ast
 import gc
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import fsrs
 import pytest
 from fsrs import Rating
 
-import briefing_quiz.core.study as study_package
 from briefing_quiz.config import Config
 from briefing_quiz.core.deckfile import loads_deck
 from briefing_quiz.core.model import (
-    Deck,
     ItemKey,
     OrderCard,
     TypedCard,
@@ -28,16 +24,25 @@ from briefing_quiz.core.study.queue import next_day_start
 from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.core.study.statistics import collect_stats
 from tests.conftest import FrozenClock, StoreFactory
-from tests.core.study.conftest import basic, cloze, drain, k, make_deck, session, shown
+from tests.core.study.conftest import (
+    C2_ONLY,
+    HEAD,
+    A,
+    B,
+    C,
+    basic,
+    cloze,
+    drain,
+    k,
+    make_deck,
+    read_deck,
+    session,
+    shown,
+)
 
 UTC = timezone.utc
 # 10:00 UTC; with tz=UTC and the day starting at 04:00, the study day began at 04:00 today.
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-HEAD = 'format = 1\n[deck]\nid = "d"\ntitle = "D"\n'
-A = '[[cards]]\nid = "a"\ntype = "basic"\nquestion = "Question A?"\nanswer = "A"\n'
-B = '[[cards]]\nid = "b"\ntype = "typed"\nquestion = "Question B?"\nanswer = "B"\n'
-C = '[[cards]]\nid = "c"\ntype = "cloze"\ntext = "{{c1::one}} and {{c2::two}}"\n'
-C2_ONLY = '[[cards]]\nid = "c"\ntype = "cloze"\ntext = "{{c2::two}}"\n'
 
 
 # -- scheduling matches fsrs -----------------------------------------------------------------------
@@ -335,10 +340,6 @@ def test_clock_going_backwards_keeps_state_sane(store: Store) -> None:
 # -- a deck read again (edited in place) during a session ------------------------------------------
 
 
-def read_deck(*cards: str) -> Deck:
-    return loads_deck("\n".join((HEAD, *(cards or (A, B, C)))).encode(), Path("d.toml"))
-
-
 def test_the_current_card_shows_its_new_text_and_keeps_its_progress(store: Store) -> None:
     session = StudySession([read_deck()], store, Config(), clock=FrozenClock(T0), tz=UTC)
     first = session.next()
@@ -400,13 +401,8 @@ def test_a_current_card_that_was_removed_is_dropped(store: Store) -> None:
 
 def test_the_study_core_leaves_the_garbage_collector_to_the_application_layer(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Pausing the collector around a session start is `services.gc_policy`'s job.
-    for module in Path(study_package.__path__[0]).glob("*.py"):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                    for alias in node.names}
-        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-        assert "gc" not in imported, module.name
+    # Pausing the collector around a session start is `services.gc_policy`'s job (that no core
+    # module imports gc: tests/test_import_hygiene.py and the import-linter contract).
     for name in ("disable", "enable", "collect", "freeze"):
         monkeypatch.setattr(gc, name, lambda *_a, _n=name: pytest.fail(f"gc.{_n} called"))
     s = session(make_deck([basic(1), basic(2)]), store, FrozenClock(T0))

@@ -1,9 +1,10 @@
-"""The cheat sheet: a snapshot of its output for a scripted history with a fixed clock.
+"""The cheat sheet: a snapshot of its output for a scripted history with a fixed clock, and the
+order of its facts (`card_strengths`, `weakest_first`).
 
 The expected files are in tests/data/sheet/ and compared exactly. After a deliberate change of the
 format, rewrite them with `BRIEFING_QUIZ_UPDATE_SNAPSHOTS=1 pytest tests/core/study/test_sheet.py`,
-then read the diff before committing. (The recall figures come from fsrs' default parameters: an fsrs
-release that changes them changes the snapshot too.)
+then read the diff before committing. (The recall figures come from fsrs' default parameters: an
+fsrs release that changes them changes the snapshot too.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import fsrs
 import pytest
 from fsrs import Rating
 
@@ -22,10 +22,11 @@ from briefing_quiz.config import Config
 from briefing_quiz.core.deckfile import load_deck
 from briefing_quiz.core.model import Deck, ItemKey
 from briefing_quiz.core.progress.store import Store
-from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id
-from briefing_quiz.core.study.sheet import SheetFormat, build_sheet
+from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.study.sheet import SheetFormat, build_sheet, card_strengths, weakest_first
+from tests.core.study.conftest import W, cloze_gaps, hand_r, history, key_of, review, typed
 
-DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "sheet"
+DATA = Path(__file__).resolve().parents[2] / "data" / "sheet"
 UTC = timezone.utc
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -38,26 +39,19 @@ def deck() -> Deck:
     return load_deck(DATA / "sheet.toml")
 
 
-def review(store: Store, card_id: str, rating: Rating, at: datetime, item: int = 0) -> None:
-    key = ItemKey("sheet", card_id, item)
-    sched = Scheduler()
-
-    def schedule(prev: fsrs.Card | None) -> fsrs.Card:
-        return sched.review(prev or sched.new_card(fsrs_card_id(key)), rating, at)
-
-    store.record_review(key, rating, reviewed_at=at, duration_ms=5000, content_hash="h",
-                        schedule=schedule)
-
-
 def scripted_history(store: Store) -> None:
     day = timedelta(days=1)
-    review(store, "troops", Rating.Good, NOW - 6 * day)
-    review(store, "poland", Rating.Good, NOW - 8 * day)
-    review(store, "poland", Rating.Good, NOW - 8 * day + timedelta(minutes=15))
-    review(store, "poland", Rating.Good, NOW - 2 * day)
-    review(store, "enter", Rating.Again, NOW - 3 * day)
-    review(store, "choices", Rating.Good, NOW - 2 * day, item=1)  # gap 2 never studied
-    review(store, "capital", Rating.Easy, NOW - day)
+    review(store, k("troops"), Rating.Good, NOW - 6 * day)
+    review(store, k("poland"), Rating.Good, NOW - 8 * day)
+    review(store, k("poland"), Rating.Good, NOW - 8 * day + timedelta(minutes=15))
+    review(store, k("poland"), Rating.Good, NOW - 2 * day)
+    review(store, k("enter"), Rating.Again, NOW - 3 * day)
+    review(store, k("choices", 1), Rating.Good, NOW - 2 * day)  # gap 2 never studied
+    review(store, k("capital"), Rating.Easy, NOW - day)
+
+
+def k(card_id: str, item: int = 0) -> ItemKey:
+    return ItemKey("sheet", card_id, item)
 
 
 def check_snapshot(text: str, name: str) -> None:
@@ -95,3 +89,28 @@ def test_sheet_without_progress_lists_the_deck_in_order(deck: Deck) -> None:
     assert len(questions) == len(deck.cards)
     assert questions[0] == "Q: About how many Russian troops were arrayed near Ukraine?"
     assert text.count("not studied yet") == len(deck.cards)
+
+
+# -- the order of the facts ------------------------------------------------------------------------
+
+
+def test_weakest_first_is_stable() -> None:
+    items = [("a", 0.5), ("b", 0.1), ("c", 0.5), ("d", 0.0), ("e", 0.1)]
+    assert weakest_first(items) == [("d", 0.0), ("b", 0.1), ("e", 0.1), ("a", 0.5), ("c", 0.5)]
+
+
+def test_card_strengths_take_the_weakest_item(scheduler: Scheduler) -> None:
+    gaps, plain = cloze_gaps("g", (1, 2)), typed("a")
+    states = {
+        key_of(gaps, 1): history(scheduler, 1, [(Rating.Good, NOW)]),
+        key_of(gaps, 2): history(scheduler, 2, [(Rating.Again, NOW)]),
+        key_of(plain): history(scheduler, 3, [(Rating.Good, NOW)]),
+    }
+    at = NOW + timedelta(days=4)
+    strengths = card_strengths([gaps, plain, typed("never")], states, at, scheduler=scheduler)
+    assert [(c.id, round(v, 12)) for c, v in strengths] == [
+        ("g", round(hand_r(4, W[0]), 12)),
+        ("a", round(hand_r(4, W[2]), 12)),
+        ("never", 0.0),
+    ]
+    assert [c.id for c, _ in weakest_first(strengths)] == ["never", "g", "a"]

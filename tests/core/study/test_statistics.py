@@ -21,10 +21,10 @@ import fsrs
 import pytest
 from fsrs import Rating
 
+import briefing_quiz.core.progress.schema as schema_module
 import briefing_quiz.core.progress.store as store_module
 from briefing_quiz.config import Config
-from briefing_quiz.core.cloze import parse_cloze
-from briefing_quiz.core.model import BasicCard, Card, ClozeCard, Deck, ItemKey, TypedCard
+from briefing_quiz.core.model import Card, ClozeCard, Deck, ItemKey, TypedCard
 from briefing_quiz.core.progress.store import Store, from_us, to_us
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
 from briefing_quiz.core.study.queue import next_day_start
@@ -40,7 +40,7 @@ from briefing_quiz.core.study.statistics import (
     true_retention,
 )
 from tests.conftest import FrozenClock, StoreFactory
-from tests.core.study.conftest import basic, cloze, make_deck, session
+from tests.core.study.conftest import basic, cloze, cloze_gaps, k, make_deck, review, session
 
 UTC = timezone.utc
 PARIS = ZoneInfo("Europe/Paris")
@@ -64,17 +64,6 @@ def set_due(store: Store, card_id: str, due: datetime, deck: str = "d") -> None:
                      last_review=(due - timedelta(days=5)).astimezone(UTC))
     store.record_review(k, Rating.Good, reviewed_at=due - timedelta(days=5), duration_ms=1,
                         content_hash="h", schedule=lambda _prev: card)
-
-
-def review(store: Store, card_id: str, rating: Rating, at: datetime, deck: str = "d") -> int:
-    k = ItemKey(deck, card_id)
-    sched = Scheduler()
-
-    def schedule(prev: fsrs.Card | None) -> fsrs.Card:
-        return sched.review(prev or sched.new_card(fsrs_card_id(k)), rating, at)
-
-    return store.record_review(k, rating, reviewed_at=at, duration_ms=5000, content_hash="h",
-                               schedule=schedule).review_id
 
 
 def test_study_date_starts_at_the_hour() -> None:
@@ -103,14 +92,14 @@ def test_due_forecast(store: Store) -> None:
 
 
 def test_reviews_per_day(store: Store) -> None:
-    review(store, "a", Rating.Good, local(3, 1, 3, 0))     # study day Feb 28
-    review(store, "b", Rating.Good, local(3, 1, 5, 0))     # Mar 1
-    review(store, "c", Rating.Good, local(3, 2, 9, 0))     # today
-    review(store, "d", Rating.Again, local(3, 2, 9, 30))   # today
-    undone = review(store, "e", Rating.Good, local(3, 2, 9, 40))
+    review(store, k("a"), Rating.Good, local(3, 1, 3, 0))     # study day Feb 28
+    review(store, k("b"), Rating.Good, local(3, 1, 5, 0))     # Mar 1
+    review(store, k("c"), Rating.Good, local(3, 2, 9, 0))     # today
+    review(store, k("d"), Rating.Again, local(3, 2, 9, 30))   # today
+    undone = review(store, k("e"), Rating.Good, local(3, 2, 9, 40))
     store.undo_review(undone, at=local(3, 2, 9, 41))
-    review(store, "a", Rating.Good, local(3, 2, 9, 0), deck="other")
-    review(store, "f", Rating.Good, local(2, 1, 9, 0))     # long ago
+    review(store, k("a", deck="other"), Rating.Good, local(3, 2, 9, 0))
+    review(store, k("f"), Rating.Good, local(2, 1, 9, 0))     # long ago
     days = reviews_per_day(store, DECK, 3, now=NOW, tz=PARIS)
     assert days == [DayCount(date(2026, 2, 28), 1), DayCount(date(2026, 3, 1), 1),
                     DayCount(date(2026, 3, 2), 2)]
@@ -119,20 +108,20 @@ def test_reviews_per_day(store: Store) -> None:
 def test_true_retention_counts_reviews_of_items_in_review(store: Store) -> None:
     # x: learned Feb 16 (two learning answers, not counted), forgotten in review Feb 24 (counted,
     # failed), relearned (not counted), recalled Mar 2 (counted, passed).
-    review(store, "x", Rating.Good, local(2, 16, 10, 0))
-    review(store, "x", Rating.Good, local(2, 16, 10, 15))
+    review(store, k("x"), Rating.Good, local(2, 16, 10, 0))
+    review(store, k("x"), Rating.Good, local(2, 16, 10, 15))
     assert store.get(ItemKey("d", "x")).phase == "review"  # type: ignore[union-attr]
-    review(store, "x", Rating.Again, local(2, 24, 10, 0))
-    review(store, "x", Rating.Good, local(2, 24, 10, 20))
-    review(store, "x", Rating.Good, local(3, 2, 9, 0))
+    review(store, k("x"), Rating.Again, local(2, 24, 10, 0))
+    review(store, k("x"), Rating.Good, local(2, 24, 10, 20))
+    review(store, k("x"), Rating.Good, local(3, 2, 9, 0))
     # y: learned before the window, recalled Feb 17 (Hard still passes).
-    review(store, "y", Rating.Good, local(2, 5, 10, 0))
-    review(store, "y", Rating.Good, local(2, 5, 10, 15))
-    review(store, "y", Rating.Hard, local(2, 17, 10, 0))
+    review(store, k("y"), Rating.Good, local(2, 5, 10, 0))
+    review(store, k("y"), Rating.Good, local(2, 5, 10, 15))
+    review(store, k("y"), Rating.Hard, local(2, 17, 10, 0))
     # z: a review that was undone counts for nothing.
-    review(store, "z", Rating.Good, local(2, 5, 10, 0))
-    review(store, "z", Rating.Good, local(2, 5, 10, 15))
-    store.undo_review(review(store, "z", Rating.Again, local(3, 2, 9, 30)), at=NOW)
+    review(store, k("z"), Rating.Good, local(2, 5, 10, 0))
+    review(store, k("z"), Rating.Good, local(2, 5, 10, 15))
+    store.undo_review(review(store, k("z"), Rating.Again, local(3, 2, 9, 30)), at=NOW)
     weeks = true_retention(store, DECK, 3, now=NOW, tz=PARIS)
     assert weeks == [RetentionWeek(date(2026, 2, 16), 1, 1), RetentionWeek(date(2026, 2, 23), 1, 0),
                      RetentionWeek(date(2026, 3, 2), 1, 1)]
@@ -163,25 +152,6 @@ def test_stats_counts(store: Store) -> None:
     assert (empty.new, empty.reviews_today, empty.mean_retrievability) == (5, 0, None)
 
 
-def plain_card(card_id: str, deck: str) -> BasicCard:
-    return BasicCard(id=card_id, deck_id=deck, question=f"q {card_id}", answer=f"a {card_id}")
-
-
-def gapped(card_id: str, deck: str, gaps: int) -> ClozeCard:
-    text = " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, gaps + 1))
-    return ClozeCard(id=card_id, deck_id=deck, text=text, deletions=parse_cloze(text))
-
-
-def review_key(store: Store, key: ItemKey, rating: Rating, at: datetime) -> int:
-    sched = Scheduler()
-
-    def schedule(prev: fsrs.Card | None) -> fsrs.Card:
-        return sched.review(prev or sched.new_card(fsrs_card_id(key)), rating, at)
-
-    return store.record_review(key, rating, reviewed_at=at, duration_ms=1000, content_hash="h",
-                               schedule=schedule).review_id
-
-
 @dataclass
 class World:
     decks: list[Deck]  # as loaded now (cards removed, gaps removed, a card turned cloze)
@@ -194,8 +164,9 @@ def build(open_store: StoreFactory, tmp_path: Path, seed: int) -> World:
     rng = random.Random(seed)
     before: dict[str, list[Card]] = {}
     for deck_id in ("a", "b", "gone"):
-        before[deck_id] = [gapped(f"z{i}", deck_id, rng.randint(1, 3)) if i % 3 == 0
-                           else plain_card(f"c{i}", deck_id) for i in range(40)]
+        before[deck_id] = [
+            cloze_gaps(f"z{i}", tuple(range(1, rng.randint(1, 3) + 1)), deck=deck_id)
+            if i % 3 == 0 else basic(i, deck_id) for i in range(40)]
     store = open_store(tmp_path / f"p{seed}.sqlite3")
     keys = [ItemKey(deck_id, card.id, item) for deck_id, cards in before.items()
             for card in cards for item in card.items]
@@ -204,7 +175,7 @@ def build(open_store: StoreFactory, tmp_path: Path, seed: int) -> World:
         for _ in range(rng.randint(1, 6)):
             if at >= T0:
                 break
-            rid = review_key(store, key, rng.choice(list(Rating)), at)
+            rid = review(store, key, rng.choice(list(Rating)), at)
             if rng.random() < 0.05:
                 store.undo_review(rid, at=at + timedelta(seconds=5))
             state = store.get(key)
@@ -220,14 +191,15 @@ def build(open_store: StoreFactory, tmp_path: Path, seed: int) -> World:
     # Orphans to be: a card that will be removed, one that will turn cloze, a gap to remove.
     wide = next(card for card in before["b"] if len(card.items) > 1)
     for key in (ItemKey("a", "c2"), ItemKey("a", "c7"), ItemKey("b", wide.id, 2)):
-        review_key(store, key, Rating.Good, T0 - timedelta(days=2))
+        review(store, key, Rating.Good, T0 - timedelta(days=2))
     # Never reviewed but suspended: a stored row in phase 0.
     store.suspend(ItemKey("a", "c1"), at=T0 - timedelta(hours=2))
     a = [card for card in before["a"] if card.id not in ("c2", "c4", "c5")]  # removed cards
-    a.append(gapped("c7", "a", 2))  # a basic card that became a cloze card (its item 0 orphaned)
+    # A basic card that became a cloze card (its item 0 orphaned).
+    a.append(cloze_gaps("c7", (1, 2), deck="a"))
     a = [card for card in a if card.id != "c7" or type(card) is ClozeCard]
-    b = [gapped(card.id, "b", 1) if isinstance(card, ClozeCard) else card  # gaps 2, 3 removed
-         for card in before["b"]]
+    b = [cloze_gaps(card.id, (1,), deck="b") if isinstance(card, ClozeCard) else card
+         for card in before["b"]]  # gaps 2, 3 removed
     return World([make_deck(a, "a"), make_deck(b, "b")], store)
 
 
@@ -349,7 +321,7 @@ def test_same_as_counting_item_by_item(open_store: StoreFactory, tmp_path: Path,
 
 def test_many_orphans_are_taken_out_in_chunks(store: Store) -> None:
     # More orphans than one statement's variables: they are subtracted chunk by chunk.
-    cards: list[Card] = [plain_card(f"c{i}", "d") for i in range(1200)]
+    cards: list[Card] = [basic(i) for i in range(1200)]
     for card in cards:
         store.suspend(ItemKey("d", card.id), at=T0)
         store.bury(ItemKey("d", card.id), T0 + timedelta(days=1), at=T0)
@@ -388,14 +360,14 @@ def test_recall_curve_is_fsrs_retrievability() -> None:
 def test_stats_from_a_version_2_file_read_only_and_after_migration(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "p.sqlite3"
-    deck = make_deck([plain_card("c1", "d"), plain_card("c2", "d"), gapped("z", "d", 2)], "d")
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    deck = make_deck([basic(1), basic(2), cloze_gaps("z", (1, 2))], "d")
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 2)
     with Store.open(path) as store:
-        review_key(store, ItemKey("d", "c1"), Rating.Good, T0 - timedelta(days=3))
-        review_key(store, ItemKey("d", "c1"), Rating.Again, T0 - timedelta(hours=1))
-        undone = review_key(store, ItemKey("d", "z", 2), Rating.Good, T0 - timedelta(minutes=5))
+        review(store, ItemKey("d", "c1"), Rating.Good, T0 - timedelta(days=3))
+        review(store, ItemKey("d", "c1"), Rating.Again, T0 - timedelta(hours=1))
+        undone = review(store, ItemKey("d", "z", 2), Rating.Good, T0 - timedelta(minutes=5))
         store.undo_review(undone, at=T0)
-        review_key(store, ItemKey("d", "c2"), Rating.Easy, T0 - timedelta(minutes=1))
+        review(store, ItemKey("d", "c2"), Rating.Easy, T0 - timedelta(minutes=1))
         old = collect_stats([deck], store, Config(), now=T0, tz=UTC)
     monkeypatch.undo()
     with closing(sqlite3.connect(path)) as raw:

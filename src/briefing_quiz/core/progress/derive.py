@@ -37,6 +37,7 @@ __all__ = [
     "derive_one",
     "from_us",
     "lkey",
+    "split_lkey",
     "state_from_row",
     "state_row",
     "to_us",
@@ -65,6 +66,12 @@ def from_us(us: int) -> datetime:
 def lkey(card_id: str, item: int) -> str:
     """The key of an item within its deck (`items.lkey`, `DeckSnapshot.blocked`)."""
     return card_id if item == 0 else f"{card_id}{_SEP}{item}"
+
+
+def split_lkey(key: str) -> tuple[str, int]:
+    """(card id, item) of an `lkey`: its inverse."""
+    card_id, _sep, item = key.partition(_SEP)
+    return card_id, int(item) if item else 0
 
 
 def utc_text(at: datetime, name: str) -> str:

@@ -27,7 +27,7 @@ import fsrs
 
 from briefing_quiz.core.model import CardType, ItemKey
 from briefing_quiz.core.scheduler import Scheduler
-from briefing_quiz.core.study.readiness import TargetPassedError, _utc
+from briefing_quiz.core.study.readiness import TargetPassedError, aware_utc
 
 __all__ = [
     "DEFAULT_NEW_SECONDS",
@@ -272,8 +272,8 @@ class _Evaluator:
 
 
 def _check_times(target: datetime, now: datetime) -> tuple[datetime, datetime]:
-    target = _utc(target, "target")
-    now = _utc(now, "now")
+    target = aware_utc(target, "target")
+    now = aware_utc(now, "now")
     if target <= now:
         raise TargetPassedError(f"the briefing time {target.isoformat()} has passed")
     return target, now

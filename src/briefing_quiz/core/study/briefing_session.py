@@ -1,57 +1,42 @@
 """Briefing mode over the progress store: targets, readiness of a stored deck and the briefing
 session. The maths is in `core.study.readiness`; this module feeds it what the store holds.
 
-For the UI
-----------
-Every call below touches the store, so the app runs it on its store thread (`backend.call`).
-`now` is `clock()`; `tz` the backend's zone (None: the machine's).
+What is here
+------------
+Every call touches the store, so the app runs them on its store thread: its screens call
+`services.briefing` (services/briefing.py) through the backend, and that module calls these.
 
-* **Target dialog** (decks screen): show `briefing_status(deck, store, config, now=now)` — None
-  when the deck has no target, else `.at`, `.countdown(now)` ("in 2 days 3 hours"), `.passed`,
-  `.readiness` (a `core.study.readiness.Readiness`: `.overall`, `.percent`, `.by_tag`, `.weakest`).
-  Saving the typed text: `set_briefing(store, deck.id, text, now=now, tz=tz)` returns the target
-  (aware UTC) or raises `TargetError` / `TargetPassedError` (`BriefingQuizError`s: show
-  `str(error)` under the input). Clearing: `store.clear_briefing_target(deck.id)`. Show a target
-  with `core.study.formatting.format_local(at, tz)`.
-* **Deck list / stats line**: `collect_stats(...)` (core.study.statistics) fills `DeckStats.briefing_at`
-  and `DeckStats.readiness` (None when no target, or it has passed).
-* **Briefing session** (a key on the decks screen): `BriefingSession(deck, store, config,
-  clock=clock, tz=tz, seed=seed)` — raises `NoTargetError` (no target: offer the dialog) or
-  `TargetPassedError`. It *is* a `StudySession` (same `next`, `check`, `preview`, `answer`,
-  `undo`, `suspend`, `bury`, `choice_order`, `order_items`, `done`, `remaining`, `answered`), so
-  the study screen drives it unchanged; answers are ordinary reviews. Extra, for the header:
-  `session.readiness.overall` now, `session.readiness_change` (the last step's effect, in
-  probability), `session.trail` (readiness at the start and after each step, for a sparkline),
-  `session.target`, `session.threshold`, `session.choice` (the current item's `Choice`: `.gain`,
-  `.seconds`, `.at_target`). Show readiness as the plain loop does, with
-  `percent_text(trail[-1])` ("63.2%") and `change_text(trail[-2], trail[-1])` ("+0.4", both in
-  `core.study.formatting`). When
-  `next()` returns None, `session.stop_reason` says why ("ready", "nothing", "wait", "passed")
-  and `session.stop_text()` says it in words. `remaining` counts the items still below the
-  threshold at the target, so `done + remaining` may grow when an answer leaves its item below.
-* **Mock test** (`core.study.mock_test`): `MockTest(deck, store, n, clock=clock, seed=seed)`;
-  loop `entry = test.next()` (None: done), show it as a study card (`test.choice_order(entry)`,
-  `test.order_items(entry)`), `test.answer(response, duration_ms=...)` -> `CheckResult` (`response` as for
-  `grading.check_answer`). At the end (or when the user leaves) `test.finish()` ->
-  `MockResult` (`.right`, `.answered`, `.planned`, `.percent`, `.misses`: question, given,
-  expected) — stored apart from the review log; no schedule changes.
-* **Statistics screen**: `core.study.statistics.due_forecast(store, deck, 30, now=now, tz=tz,
-  hour=h)`, `reviews_per_day(store, deck, 84, ...)`, `true_retention(store, deck, 12, ...)` with
-  `h = config.for_deck(deck.id).day_starts_at_hour`; readiness from `briefing_status`.
-* **Cheat sheet** (if the app shows one): `core.study.sheet.build_sheet(deck, store, config, now=now,
-  tz=tz, fmt="md")`.
+* `set_briefing(store, deck_id, text, now=now, tz=tz)` parses the typed text
+  (`core.study.readiness.parse_target`), stores it as the deck's target and returns it (aware
+  UTC), or raises `TargetError` / `TargetPassedError` (`BriefingQuizError`s; nothing is stored).
+* `briefing_status(deck, store, config, now=now)`: None when the deck has no target, else a
+  `BriefingStatus`: `.at`, `.countdown(now)` ("in 2 days 3 hours"), `.passed`, `.readiness` (a
+  `core.study.readiness.Readiness`, None once the target has passed).
+* `deck_readiness(deck, store, config, at)`: readiness at `at` from the stored states.
+* `answer_times(store, deck)`: the user's median answer times per card type, from the deck's log.
+* `BriefingSession(deck, store, config, clock=clock, tz=tz, seed=seed)` raises `NoTargetError`
+  (no target) or `TargetPassedError`. It *is* a `StudySession` (same `next`, `check`, `preview`,
+  `answer`, `undo`, `suspend`, `bury`, `choice_order`, `order_items`, `done`, `remaining`,
+  `answered`), so the study screen drives it unchanged; answers are ordinary reviews. Extra:
+  `session.readiness` now, `session.readiness_change` (the last step's effect, in probability),
+  `session.trail` (readiness at the start and after each step), `session.target`,
+  `session.threshold`, `session.choice` (the current item's `Choice`: `.gain`, `.seconds`,
+  `.at_target`). When `next()` returns None, `session.stop_reason` says why ("ready", "nothing",
+  "wait", "passed") and `session.stop_text()` says it in words. `remaining` counts the items still
+  below the threshold at the target, so `done + remaining` may grow when an answer leaves its
+  item below.
 
 The briefing session
 --------------------
-Each `next()` ranks the deck's items with `core.study.briefing_rule.choose_next(..., limit=1)`: expected gain
-in recall at the target per minute of study, using the user's own median answer times from the
-deck's review log (`answer_times`) and updated with each answer of the session. New items are
-candidates like any other (no daily new-card limit: the briefing is the deadline). Suspended and
-buried items are left out, and so are the other gaps of a cloze card answered within `min_gap`
-(its answer showed them); ordinary study's one-gap-a-day rule does not apply. It stops when
-readiness reaches the threshold, when no item gains from being studied now, when every item worth
-studying was answered within `min_gap` or waits for its day (`"wait"`, with `resume_at`), or when
-the target time comes.
+Each `next()` ranks the deck's items with `core.study.briefing_rule.choose_next(..., limit=1)`:
+expected gain in recall at the target per minute of study, using the user's own median answer
+times from the deck's review log (`answer_times`) and updated with each answer of the session.
+New items are candidates like any other (no daily new-card limit: the briefing is the deadline).
+Suspended and buried items are left out, and so are the other gaps of a cloze card answered
+within `min_gap` (its answer showed them); ordinary study's one-gap-a-day rule does not apply. It
+stops when readiness reaches the threshold, when no item gains from being studied now, when every
+item worth studying was answered within `min_gap` or waits for its day (`"wait"`, with
+`resume_at`), or when the target time comes.
 """
 
 from __future__ import annotations
@@ -74,7 +59,6 @@ from briefing_quiz.core.study.queue import (
     QueueEntry,
     SettingsSource,
     _Slot,
-    kind_of,
 )
 from briefing_quiz.core.study.readiness import (
     DEFAULT_THRESHOLD,
@@ -115,7 +99,8 @@ def _how_to_set(deck_id: str) -> str:
 
 def set_briefing(store: Store, deck_id: str, text: str, *, now: datetime,
                  tz: tzinfo | None = None) -> datetime:
-    """Parse `text` (see `core.study.readiness.parse_target`), store it as `deck_id`'s target, return it."""
+    """Parse `text` (see `core.study.readiness.parse_target`), store it as `deck_id`'s target,
+    return it."""
     at = parse_target(text, now=now, tz=tz)
     store.set_briefing_target(deck_id, at, now=now)
     return at
@@ -285,7 +270,7 @@ class BriefingSession(StudySession):
             if state is not None and (state.suspended or state.is_buried(now)):
                 continue
             if self._values.get(key, 0.0) < self.threshold:
-                counts[kind_of(state)] += 1
+                counts["new" if state is None else state.phase] += 1
         self._below = QueueCounts(counts["new"], counts["learning"], counts["review"])
 
     @property
@@ -356,7 +341,8 @@ class BriefingSession(StudySession):
         card = self.deck.card(key.card_id)
         assert card is not None
         fsrs_card = None if state is None else state.card
-        slot = _Slot(key.deck_id, key.card_id, key.item, kind_of(state),
+        kind = "new" if state is None else state.phase
+        slot = _Slot(key.deck_id, key.card_id, key.item, kind,
                      0 if fsrs_card is None else to_us(fsrs_card.due),
                      None if state is None else state.last_review_id, isinstance(card, ClozeCard))
         entry = self._entry(slot, state)

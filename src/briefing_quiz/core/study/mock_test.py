@@ -16,13 +16,14 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from briefing_quiz.core.cloze import render_cloze
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.grading import CheckResult, check_answer
 from briefing_quiz.core.model import AUTO_CHECKED, Card, ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.store import MockAnswerRecord, Store
-from briefing_quiz.core.study.queue import QueueEntry, kind_of, shuffled_choices, shuffled_items
+from briefing_quiz.core.study.queue import Kind, QueueEntry, shuffled_choices, shuffled_items
 
 __all__ = ["MockMiss", "MockResult", "MockTest", "pick_mock_test", "question_text"]
 
@@ -118,7 +119,9 @@ class MockTest:
         self.entries: list[QueueEntry] = []
         for card, item in picks:
             key = ItemKey(deck.id, card.id, item)
-            self.entries.append(QueueEntry(key=key, card=card, kind=kind_of(states.get(key)),
+            state = states.get(key)
+            kind = cast(Kind, "new" if state is None else state.phase)
+            self.entries.append(QueueEntry(key=key, card=card, kind=kind,
                                            changed_since_seen=False))
         self.planned = len(self.entries)
         self.started_at = clock()

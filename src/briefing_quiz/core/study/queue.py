@@ -33,11 +33,9 @@ from itertools import compress, count, repeat
 from operator import itemgetter
 from typing import Literal, NamedTuple, Protocol
 
-import fsrs
-
 from briefing_quiz.core.model import Card as DeckCard
 from briefing_quiz.core.model import ChoiceCard, ClozeCard, Deck, ItemKey, OrderCard
-from briefing_quiz.core.progress.store import DeckSnapshot, DueItem, ItemState, Store, lkey
+from briefing_quiz.core.progress.store import DeckSnapshot, DueItem, Store, lkey
 from briefing_quiz.core.scheduler import SchedulerSettings, study_day_start
 
 __all__ = [
@@ -46,7 +44,6 @@ __all__ = [
     "QueueEntry",
     "SettingsSource",
     "StudyQueue",
-    "kind_of",
     "next_day_start",
     "shuffled_choices",
     "shuffled_items",
@@ -85,13 +82,6 @@ class QueueCounts:
     @property
     def total(self) -> int:
         return self.new + self.learning + self.review
-
-
-def kind_of(state: ItemState | None) -> Kind:
-    """The kind of an item by its stored state: new until its first review."""
-    if state is None or state.card is None:
-        return "new"
-    return "review" if state.card.state == fsrs.State.Review else "learning"
 
 
 class _Slot(NamedTuple):

@@ -7,9 +7,10 @@ tags apply to each of its items).
 What to study now to raise it is the briefing rule, `core.study.briefing_rule`. The FSRS maths
 itself lives in `core.scheduler` / `fsrs`; this module only combines their answers.
 
-Also here: parsing the briefing time a user types (`parse_target`). Writing times and percentages
-is `core.study.formatting`; the store-backed parts (the briefing session, readiness of a stored
-deck) are `core.study.briefing_session`, the mock test `core.study.mock_test`.
+Also here: parsing the briefing time a user types (`parse_target`), and `aware_utc` (a time in
+UTC, naive ones refused), which the briefing rule and the cheat sheet use too. Writing times and
+percentages is `core.study.formatting`; the store-backed parts (the briefing session, readiness
+of a stored deck) are `core.study.briefing_session`, the mock test `core.study.mock_test`.
 
 Nothing here reads the clock: every function takes `now` / `at`. All datetimes are aware.
 """
@@ -34,6 +35,7 @@ __all__ = [
     "Readiness",
     "TargetError",
     "TargetPassedError",
+    "aware_utc",
     "parse_target",
     "readiness",
     "summarize_readiness",
@@ -54,7 +56,8 @@ class TargetError(BriefingQuizError):
     """A briefing time the user typed cannot be read."""
 
 
-def _utc(moment: datetime, name: str) -> datetime:
+def aware_utc(moment: datetime, name: str) -> datetime:
+    """`moment` in UTC; naive (no zone): ValueError naming it `name`."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime, got {moment!r}")
     return moment.astimezone(_UTC)
@@ -101,7 +104,7 @@ def readiness(
     `states` holds the fsrs state of each item studied so far; a missing item was never studied and
     counts as 0. `weakest` is how many of the lowest tags to name (ties broken by tag name).
     """
-    at = _utc(at, "at")
+    at = aware_utc(at, "at")
     cards = list(cards)
     values = {
         key: scheduler.retrievability(state, at)
@@ -124,7 +127,7 @@ def summarize_readiness(
     What `readiness` does after computing the values: a session that knows which item changed
     updates one value and summarizes again, without asking fsrs about every item.
     """
-    at = _utc(at, "at")
+    at = aware_utc(at, "at")
     total = 0.0
     count = 0
     tag_sum: dict[str, float] = {}
@@ -200,7 +203,7 @@ def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datet
     else:
         given = naive.astimezone()  # the machine's zone, with that date's summer-time rule
     at = given.astimezone(_UTC)
-    now = _utc(now, "now")
+    now = aware_utc(now, "now")
     if at <= now:
         raise TargetPassedError(
             f"the briefing time {format_local(at, tz)} is in the past (it is now "

@@ -27,8 +27,8 @@ application layer pauses the garbage collector around `StudySession(...)`
 (`services.gc_policy.paused_collector()`); the core leaves the collector alone.
 
 Briefing sessions (`core.study.briefing_session.BriefingSession`) subclass `StudySession`: they
-replace the queue (`_build`, `next`) and keep everything else, so their answers take the same path
-to the store.
+replace the queue (`_build`, `next`) and what it counts (`counts`) and keep everything else, so
+their answers take the same path to the store.
 
 `config` is anything with `for_deck(deck_id) -> SchedulerSettings` (normally `config.Config`).
 """
@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Literal
+from typing import Literal, cast
 
 import fsrs
 from fsrs import Rating
@@ -55,7 +55,6 @@ from briefing_quiz.core.study.queue import (
     SettingsSource,
     StudyQueue,
     _Slot,
-    kind_of,
     next_day_start,
     shuffled_choices,
     shuffled_items,
@@ -187,7 +186,7 @@ class StudySession:
             due_us = to_us(state.card.due)
             if due_us >= self._day_end_us(slot.deck_id, now_us, now):
                 return None
-            kind = kind_of(state)
+            kind = cast(Kind, state.phase)
             slot = slot._replace(kind=kind, due_us=due_us, last_review_id=state.last_review_id)
             if kind == "learning" and due_us > now_us:
                 # Answered elsewhere and not due yet: it waits in the learning queue like any other
@@ -215,8 +214,9 @@ class StudySession:
         self._hashes[key] = content_hash
         changed = (state is not None and state.last_hash is not None
                    and state.last_hash != content_hash)
-        return QueueEntry(key=key, card=card, kind=kind_of(state), changed_since_seen=changed, lapses=lapses,
-                          leech=threshold > 0 and lapses >= threshold,
+        kind = cast(Kind, "new" if state is None else state.phase)
+        return QueueEntry(key=key, card=card, kind=kind, changed_since_seen=changed,
+                          lapses=lapses, leech=threshold > 0 and lapses >= threshold,
                           due=None if state is None else state.due)
 
     def _state_of(self, key: ItemKey, slot: _Slot) -> ItemState | None:

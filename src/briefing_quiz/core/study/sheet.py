@@ -4,8 +4,8 @@ the briefing.
 Each card becomes one fact: its question and answer (a cloze card: its text with every gap filled
 in and marked), then its recall at the briefing (or now, without a target) and its source quote.
 Facts are ordered from the weakest recall to the strongest (`card_strengths`, `weakest_first`: a
-cloze card is as strong as its weakest gap); ties keep deck order. The output depends only on the deck,
-the stored states and the times given, so it is stable (a snapshot test holds it).
+cloze card is as strong as its weakest gap); ties keep deck order. The output depends only on the
+deck, the stored states and the times given, so it is stable (a snapshot test holds it).
 
 Markdown (`md`)::
 
@@ -48,7 +48,7 @@ from briefing_quiz.core.progress.store import ItemState, Store
 from briefing_quiz.core.scheduler import Scheduler
 from briefing_quiz.core.study.formatting import format_local
 from briefing_quiz.core.study.queue import SettingsSource
-from briefing_quiz.core.study.readiness import Readiness, _utc, summarize_readiness
+from briefing_quiz.core.study.readiness import Readiness, aware_utc, summarize_readiness
 
 __all__ = ["SheetFact", "SheetFormat", "build_sheet", "card_strengths", "render_sheet",
            "sheet_facts", "weakest_first"]
@@ -71,7 +71,7 @@ def card_strengths(
 ) -> list[tuple[Card, float]]:
     """Each card with its recall at `at`: the weakest of its items (a cloze card is as strong as its
     weakest gap); never-studied items count 0. In the order of `cards`; pass to `weakest_first`."""
-    at = _utc(at, "at")
+    at = aware_utc(at, "at")
     result: list[tuple[Card, float]] = []
     for card in cards:
         values = []

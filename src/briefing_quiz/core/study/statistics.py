@@ -2,8 +2,9 @@
 and over time (due forecast, reviews per day, true retention per week, for the statistics screen).
 Readiness at a briefing target is `core.study.briefing_session.briefing_status`.
 
-Days are *study days* in the user's zone `tz` (None: the machine's), starting at the deck's
-`day_starts_at_hour` (as the queue counts them: at 01:30 with hour 4 it is still "yesterday").
+Days are *study days* in the user's zone `tz`, starting at the deck's `day_starts_at_hour` (as
+the queue counts them: at 01:30 with hour 4 it is still "yesterday"). `collect_stats` needs a
+`tzinfo`; the functions over time also take None (the machine's zone).
 Nothing here reads the clock.
 
     collect_stats(decks, store, config, *, now, tz, deck_id=None) -> StatsReport
@@ -21,6 +22,7 @@ from datetime import date, datetime, timedelta, tzinfo
 import fsrs
 
 from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
+from briefing_quiz.core.progress.derive import lkey, split_lkey
 from briefing_quiz.core.progress.store import Store, from_us
 from briefing_quiz.core.scheduler import Scheduler, study_day_start
 from briefing_quiz.core.study.queue import SettingsSource, next_day_start
@@ -163,7 +165,7 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
     briefing target still to come gets its readiness then (see `core.study.readiness`).
 
     Paid at every launch before the decks screen shows counts, so the store aggregates in SQL
-    (`Store.stat_groups`) and Python touches only the item keys, to tell orphans apart.
+    (`Store.stat_summary`) and Python touches only the item keys, to tell orphans apart.
     """
     targets = {} if store is None else store.briefing_targets()
     chosen = [d for d in decks if deck_id is None or d.id == deck_id]
@@ -188,7 +190,7 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
                                          leech_lapses=settings.leech_lapses, curve=curve)
             lost = _orphans(deck, cloze, cloze_ids, summary.lkeys)
             if lost:
-                orphaned.extend(sorted(ItemKey(deck.id, *_split_lkey(key)) for key in lost))
+                orphaned.extend(sorted(ItemKey(deck.id, *split_lkey(key)) for key in lost))
                 # Take the orphans' share back out: exact for counts, to rounding for recall.
                 less = store.stat_summary(deck.id, now=now, day_end=day_end,
                                           leech_lapses=settings.leech_lapses, curve=curve,
@@ -235,8 +237,7 @@ def _deck_lkeys(deck: Deck) -> tuple[set[str], set[str], int]:
     """The lkeys of the deck's cloze items, the ids of its cloze cards, and how many items the
     deck has (any other card's one item has its card id as lkey)."""
     cloze_cards = [card for card in deck.cards if type(card) is ClozeCard]
-    cloze = {f"{card.id}\x1f{d.number}" for card in cloze_cards
-             for d in card.deletions}
+    cloze = {lkey(card.id, d.number) for card in cloze_cards for d in card.deletions}
     return cloze, {card.id for card in cloze_cards}, len(deck.cards) - len(cloze_cards) + len(cloze)
 
 
@@ -248,11 +249,6 @@ def _orphans(deck: Deck, cloze: set[str], cloze_ids: set[str], stored: list[str]
     # Left: an lkey that is no card id (an unknown card, or a cloze gap no card has), or the
     # id of a card that is now a cloze card (whose items are numbered from 1).
     return (rest - deck._by_id.keys()) | (rest & cloze_ids)
-
-
-def _split_lkey(key: str) -> tuple[str, int]:
-    card_id, _sep, item = key.partition("\x1f")
-    return card_id, int(item) if item else 0
 
 
 def _reviews_since(store: Store | None, start: datetime,
