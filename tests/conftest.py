@@ -5,6 +5,7 @@ Package-level `conftest.py` files add what only their tests need (the UI's app a
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from briefing_quiz.core.progress.store import Store
+from briefing_quiz.services import gc_policy
 
 #: The moment every frozen clock starts at: mid-February 2022, the bundled deck's time.
 T0 = datetime(2022, 2, 14, 9, 30, tzinfo=timezone.utc)
@@ -73,3 +75,19 @@ def open_store(tmp_path: Path) -> Iterator[StoreFactory]:
     yield open_
     for store in opened:
         store.close()
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """Whatever a test does to the garbage collector is undone, a test that fails mid-pause
+    included: enabled state, thresholds, frozen objects and the policy's own pending state."""
+    enabled, thresholds = gc.isenabled(), gc.get_threshold()
+    yield
+    gc_policy.release_full_collections()
+    gc_policy._before_start_up = None
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()

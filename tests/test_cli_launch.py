@@ -1,4 +1,5 @@
-"""The app's launch line is read without building every command's parser, with the same result."""
+"""Launching the app: its launch line is read without building every command's parser, with the
+same result, and the collector's start-up pause (services/gc_policy.py) always ends."""
 
 from __future__ import annotations
 
@@ -58,10 +59,9 @@ def test_the_launch_line_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_app_ends_the_collectors_start_up_pause_whatever_fails(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
     """The command line pauses the collector for the app's start-up; an app that fails before
     its first deck load must not leave it off (services/gc_policy.py)."""
-    import gc
 
     def failing_app(paths: Paths) -> int:
         assert not gc.isenabled()
@@ -78,7 +78,7 @@ def test_the_app_ends_the_collectors_start_up_pause_whatever_fails(
 
 
 def test_the_collector_is_paused_from_the_command_line_to_the_first_load(
-        write_deck: DeckWriter, tmp_path: Path) -> None:
+        write_deck: DeckWriter, tmp_path: Path, collector: None) -> None:
     """Start-up allocates much and frees little: no collections until the decks are loaded."""
     from briefing_quiz.services.backend import Backend
 

@@ -16,10 +16,7 @@ from typing import Any
 from briefing_quiz import __version__
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 Command = Callable[[argparse.Namespace, Paths], int]
 

@@ -3,14 +3,11 @@ garbage collector put back as it was after each test."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from briefing_quiz.paths import Paths
-from briefing_quiz.services import gc_policy
 from tests.conftest import DeckWriter
 
 SMALL_DECK = '''\
@@ -43,14 +40,5 @@ def paths(tmp_path: Path, write_deck: DeckWriter) -> Paths:
 
 
 @pytest.fixture(autouse=True)
-def collector() -> Iterator[None]:
-    """Whatever a test does to the collector is undone (a test that fails mid-pause included)."""
-    enabled, thresholds = gc.isenabled(), gc.get_threshold()
-    yield
-    gc_policy.release_full_collections()
-    gc_policy._before_start_up = None
-    gc.set_threshold(*thresholds)
-    if enabled:
-        gc.enable()
-    else:
-        gc.disable()
+def _collector_put_back(collector: None) -> None:
+    """Every test here leaves the collector as it found it (tests/conftest.py's `collector`)."""

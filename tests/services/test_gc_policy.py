@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from briefing_quiz.paths import Paths
-from briefing_quiz.services import gc_policy as heap
+from briefing_quiz.services import gc_policy
 from briefing_quiz.services.backend import Backend
 from tests.conftest import FrozenClock
 
@@ -20,30 +20,30 @@ from tests.conftest import FrozenClock
 
 def test_no_automatic_full_collection_while_studying_then_as_before() -> None:
     gc.set_threshold(700, 10, 100)
-    heap.hold_full_collections()
-    heap.hold_full_collections()  # a second study screen changes nothing
+    gc_policy.hold_full_collections()
+    gc_policy.hold_full_collections()  # a second study screen changes nothing
     assert gc.get_threshold()[:2] == (700, 10)
     assert gc.get_threshold()[2] >= 100_000
-    heap.release_full_collections()
+    gc_policy.release_full_collections()
     assert gc.get_threshold() == (700, 10, 100)
 
 
 def test_a_full_collection_while_reading_only_when_due() -> None:
     gc.collect()
-    for _ in range(heap.FULL_EVERY - 1):
+    for _ in range(gc_policy.FULL_EVERY - 1):
         gc.collect(1)  # each one counts towards the next full collection
     due = gc.get_count()[2]
-    assert due == heap.FULL_EVERY - 1
-    heap.collect_while_reading()
+    assert due == gc_policy.FULL_EVERY - 1
+    gc_policy.collect_while_reading()
     assert gc.get_count()[2] == due  # not due yet: nothing scanned
     gc.collect(1)
-    heap.collect_while_reading()
+    gc_policy.collect_while_reading()
     assert gc.get_count()[2] == 0  # a full collection ran
 
 
 def test_a_pause_is_undone_when_the_block_fails() -> None:
     gc.enable()
-    with pytest.raises(RuntimeError), heap.paused_collector():
+    with pytest.raises(RuntimeError), gc_policy.paused_collector():
         assert not gc.isenabled()
         raise RuntimeError("a failing load")
     assert gc.isenabled()
@@ -51,13 +51,13 @@ def test_a_pause_is_undone_when_the_block_fails() -> None:
 
 def test_nested_pauses_restore_the_outer_state() -> None:
     gc.enable()
-    with heap.paused_collector():
-        with heap.paused_collector():
+    with gc_policy.paused_collector():
+        with gc_policy.paused_collector():
             assert not gc.isenabled()
         assert not gc.isenabled()  # the inner pause found it off and leaves it off
     assert gc.isenabled()
     gc.disable()
-    with heap.paused_collector():
+    with gc_policy.paused_collector():
         pass
     assert not gc.isenabled()  # off before: off after
 
@@ -68,8 +68,8 @@ def _backend(paths: Paths) -> Backend:
 
 def test_the_start_up_pause_ends_with_the_first_load(paths: Paths) -> None:
     gc.enable()
-    heap.pause_for_start_up()
-    heap.pause_for_start_up()  # a second pause changes nothing: one resume ends it
+    gc_policy.pause_for_start_up()
+    gc_policy.pause_for_start_up()  # a second pause changes nothing: one resume ends it
     assert not gc.isenabled()
     backend = _backend(paths)
     try:
@@ -90,7 +90,7 @@ def test_the_start_up_pause_ends_when_the_first_load_fails(
 
     monkeypatch.setattr("briefing_quiz.core.deckfile.load_decks", failing_load)
     gc.enable()
-    heap.pause_for_start_up()
+    gc_policy.pause_for_start_up()
     backend = _backend(paths)
     try:
         with pytest.raises(RuntimeError, match="a failing deck load"):
@@ -139,25 +139,25 @@ def test_sessions_are_built_with_the_collector_paused(
 
 
 def test_switched_off_nothing_changes_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(heap, "TUNED", False)
+    monkeypatch.setattr(gc_policy, "TUNED", False)
     gc.enable()
     gc.set_threshold(700, 10, 10)
     frozen = gc.get_freeze_count()
-    with heap.paused_collector():
+    with gc_policy.paused_collector():
         assert gc.isenabled()
-    heap.pause_for_start_up()
+    gc_policy.pause_for_start_up()
     assert gc.isenabled()
-    heap.resume_after_start_up()
-    heap.settle_heap()
-    heap.hold_full_collections()
+    gc_policy.resume_after_start_up()
+    gc_policy.settle_heap()
+    gc_policy.hold_full_collections()
     assert gc.get_threshold() == (700, 10, 10)
-    heap.release_full_collections()
+    gc_policy.release_full_collections()
     assert gc.get_freeze_count() == frozen
     gc.collect()
-    for _ in range(heap.FULL_EVERY):
+    for _ in range(gc_policy.FULL_EVERY):
         gc.collect(1)
-    heap.collect_while_reading()
-    assert gc.get_count()[2] >= heap.FULL_EVERY  # due, but no full collection ran
+    gc_policy.collect_while_reading()
+    assert gc.get_count()[2] >= gc_policy.FULL_EVERY  # due, but no full collection ran
     assert gc.isenabled()
     assert gc.get_threshold() == (700, 10, 10)
 

@@ -170,10 +170,12 @@ def test_the_environment_variable_switches_it_off() -> None:
     assert fast_paint.enabled_by({"BRIEFING_QUIZ_NO_FAST_PAINT": "0"})
     assert not fast_paint.enabled_by({"BRIEFING_QUIZ_NO_FAST_PAINT": "1"})
     env = {**os.environ, "BRIEFING_QUIZ_NO_FAST_PAINT": "1"}
-    code = "from briefing_quiz.ui import fast_paint; print(fast_paint.ENABLED)"
+    # Both tricks follow the variable: the idle paint and the focus repaint (a class attribute).
+    code = ("from briefing_quiz.ui import fast_paint\n"
+            "print(fast_paint.ENABLED, fast_paint.PaintWhenReady.focused._repaint)")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           check=True)
-    assert done.stdout.strip() == "False"
+    assert done.stdout.split() == ["False", "True"]
 
 
 # -- in the study screen ---------------------------------------------------------------------------
@@ -280,3 +282,5 @@ def test_the_focus_repaint_trick_lives_here_and_the_study_screen_has_it() -> Non
     assert "focused" in vars(PaintWhenReady)
     assert "focused" not in vars(StudyScreen)
     assert StudyScreen.focused is PaintWhenReady.focused  # type: ignore[comparison-overlap]
+    # On (as here): no whole-screen repaint when the focus moves.
+    assert PaintWhenReady.focused._repaint is (not fast_paint.ENABLED)

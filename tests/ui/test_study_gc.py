@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from briefing_quiz.services import gc_policy as heap
+from briefing_quiz.services import gc_policy
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.screens.summary import SummaryScreen
@@ -18,7 +18,7 @@ from tests.ui.conftest import press, ready
 def thresholds() -> Iterator[None]:
     saved = gc.get_threshold()
     yield
-    heap.release_full_collections()
+    gc_policy.release_full_collections()
     gc.set_threshold(*saved)
 
 

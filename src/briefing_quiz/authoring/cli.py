@@ -21,8 +21,7 @@ from briefing_quiz.services.clock import local_now, utc_now
 
 __all__ = ["run_export", "run_import", "run_new", "run_watch"]
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
+from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 
 def _study_hint(path: Path, deck_id: str, paths: Paths) -> str:
@@ -50,10 +49,13 @@ def _quote(text: str) -> str:
 def _refuse_taken_id(deck_id: str, output: Path, paths: Paths, flag: str) -> None:
     """Two decks with one id cannot be loaded together: say so before writing the second."""
     from briefing_quiz.core.deckfile import find_deck_files, load_decks
+    from briefing_quiz.services.gc_policy import paused_collector
 
     mine = output.resolve()
     others = [p for p in find_deck_files(paths.deck_dirs) if p.resolve() != mine]
-    for deck in load_decks(others).decks:
+    with paused_collector():
+        loaded = load_decks(others)
+    for deck in loaded.decks:
         if deck.id == deck_id:
             raise BriefingQuizError(f"deck id '{deck_id}' is already used by {deck.path}; "
                                     f"choose another with {flag}")

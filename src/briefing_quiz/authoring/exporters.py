@@ -300,12 +300,13 @@ def find_deck(spec: str, deck_dirs: Iterable[Path]) -> Deck:
     """A deck by file path (anything ending in .toml, or an existing file), else by deck id among
     the decks found in `deck_dirs`."""
     from briefing_quiz.core.deckfile import find_deck_files, load_deck, load_decks
+    from briefing_quiz.services.gc_policy import paused_collector
 
     path = Path(spec).expanduser()
-    if spec.endswith(".toml") or path.is_file():
-        return load_deck(path)
-    files = find_deck_files(deck_dirs)
-    loaded = load_decks(files)
+    with paused_collector():
+        if spec.endswith(".toml") or path.is_file():
+            return load_deck(path)
+        loaded = load_decks(find_deck_files(deck_dirs))
     for deck in loaded.decks:
         if deck.id == spec:
             return deck

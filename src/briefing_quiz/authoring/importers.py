@@ -116,6 +116,7 @@ def import_file(src: Path, *, deck_id: str, title: str | None = None, partial: b
     `text` is None when rows were bad and `partial` is false (nothing may be written then).
     """
     from briefing_quiz.core.deckfile import loads_deck
+    from briefing_quiz.services.gc_policy import paused_collector
 
     if not is_slug(deck_id):
         raise ImportFailed(f"deck id '{deck_id}' must be lower-case letters, digits and '-' "
@@ -133,7 +134,8 @@ def import_file(src: Path, *, deck_id: str, title: str | None = None, partial: b
                                ("" if problems else " (the file has no rows)"))
         text, card_lines = render_deck(draft)
         try:
-            loads_deck(text.encode("utf-8"), out_path)
+            with paused_collector():
+                loads_deck(text.encode("utf-8"), out_path)
         except DeckError as error:
             by_card, other = _problems_by_card(error, card_lines, draft.cards)
             if other:

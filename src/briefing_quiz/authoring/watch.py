@@ -18,7 +18,7 @@ from typing import TextIO
 from briefing_quiz.services.checking import deck_summary
 from briefing_quiz.services.gc_policy import paused_collector
 
-__all__ = ["check_files", "deck_summary", "snapshot", "watch"]
+__all__ = ["check_files", "snapshot", "watch"]
 
 Snapshot = dict[Path, tuple[int, int, int]]
 

@@ -210,7 +210,8 @@ class Backend:
                 self.store_error = error
         return self.store_error
 
-    def _require_store(self) -> Store:
+    def require_store(self) -> Store:
+        """The open progress file; a readable error when it could not be opened."""
         if self.store is None:
             raise BriefingQuizError(f"the progress file {self.paths.data_file} could not be opened")
         return self.store
@@ -234,7 +235,7 @@ class Backend:
         """Every review item of every loaded deck, with its stored state."""
         from briefing_quiz.core.model import ItemKey
 
-        store = self._require_store()
+        store = self.require_store()
         now = self.clock()
         states = store.states()
         rows: list[CardRow] = []
@@ -247,7 +248,7 @@ class Backend:
         return rows
 
     def card_row_sync(self, key: ItemKey) -> CardRow | None:
-        store = self._require_store()
+        store = self.require_store()
         deck = next((d for d in self.decks if d.id == key.deck_id), None)
         card = deck.card(key.card_id) if deck is not None else None
         if deck is None or card is None:
@@ -270,10 +271,10 @@ class Backend:
         )
 
     def history_sync(self, key: ItemKey) -> list[ReviewRecord]:
-        return self._require_store().history(key)
+        return self.require_store().history(key)
 
     def set_suspended_sync(self, key: ItemKey, suspended: bool) -> None:
-        store = self._require_store()
+        store = self.require_store()
         if suspended:
             store.suspend(key, at=self.clock())
         else:
@@ -281,7 +282,7 @@ class Backend:
 
     def next_due_sync(self, deck_ids: Sequence[str], limit: int = 500) -> list[datetime]:
         """The next `limit` due times after now of the items of `deck_ids` (not suspended)."""
-        store = self._require_store()
+        store = self.require_store()
         now = self.clock()
         wanted = set(deck_ids)
         dues = [s.due for s in store.states().values()
@@ -293,7 +294,7 @@ class Backend:
         from briefing_quiz.core.study.session import StudySession
 
         decks = self.decks if deck_ids is None else [d for d in self.decks if d.id in deck_ids]
-        store, config = self._require_store(), self.config
+        store, config = self.require_store(), self.config
         with paused_collector():  # the queue's build: see gc_policy
             session = StudySession(decks, store, config, clock=self.clock, tz=self.tz,
                                    seed=self.seed)

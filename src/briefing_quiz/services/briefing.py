@@ -19,7 +19,6 @@ from briefing_quiz.core.model import Deck
 from briefing_quiz.services.gc_policy import paused_collector
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.progress.store import Store
     from briefing_quiz.core.study.briefing_session import BriefingSession, BriefingStatus
     from briefing_quiz.core.study.mock_test import MockTest
     from briefing_quiz.core.study.statistics import DayCount, RetentionWeek
@@ -29,12 +28,6 @@ if TYPE_CHECKING:
 FORECAST_DAYS = 30
 HISTORY_DAYS = 56
 RETENTION_WEEKS = 8
-
-
-def _store(backend: Backend) -> Store:
-    if backend.store is None:
-        raise BriefingQuizError(f"the progress file {backend.paths.data_file} could not be opened")
-    return backend.store
 
 
 def _deck(backend: Backend, deck_id: str) -> Deck:
@@ -50,7 +43,7 @@ def briefing_status_sync(backend: Backend, deck_id: str) -> BriefingStatus | Non
     """The deck's target with its countdown and readiness; None when it has none."""
     from briefing_quiz.core.study.briefing_session import briefing_status
 
-    return briefing_status(_deck(backend, deck_id), _store(backend), backend.config,
+    return briefing_status(_deck(backend, deck_id), backend.require_store(), backend.config,
                            now=backend.clock())
 
 
@@ -60,12 +53,12 @@ def set_briefing_sync(backend: Backend, deck_id: str, text: str) -> datetime:
     from briefing_quiz.core.study.briefing_session import set_briefing
 
     _deck(backend, deck_id)
-    return set_briefing(_store(backend), deck_id, text, now=backend.clock(), tz=backend.tz)
+    return set_briefing(backend.require_store(), deck_id, text, now=backend.clock(), tz=backend.tz)
 
 
 def clear_briefing_sync(backend: Backend, deck_id: str) -> bool:
     """Remove the deck's target; False when it had none."""
-    return _store(backend).clear_briefing_target(deck_id)
+    return backend.require_store().clear_briefing_target(deck_id)
 
 
 def new_briefing_session_sync(backend: Backend, deck_id: str,
@@ -74,7 +67,7 @@ def new_briefing_session_sync(backend: Backend, deck_id: str,
     from briefing_quiz.core.study.briefing_session import BriefingSession
     from briefing_quiz.core.study.readiness import DEFAULT_THRESHOLD
 
-    deck, store, config = _deck(backend, deck_id), _store(backend), backend.config
+    deck, store, config = _deck(backend, deck_id), backend.require_store(), backend.config
     with paused_collector():  # the queue's build: see gc_policy
         return BriefingSession(deck, store, config, clock=backend.clock, tz=backend.tz,
                                seed=backend.seed,
@@ -85,7 +78,7 @@ def new_mock_test_sync(backend: Backend, deck_id: str, n: int) -> MockTest:
     """A mock test of `n` auto-checked questions of one deck (nothing is written until it ends)."""
     from briefing_quiz.core.study.mock_test import MockTest
 
-    return MockTest(_deck(backend, deck_id), _store(backend), n, clock=backend.clock,
+    return MockTest(_deck(backend, deck_id), backend.require_store(), n, clock=backend.clock,
                     seed=backend.seed)
 
 
@@ -107,7 +100,7 @@ def deck_charts_sync(backend: Backend, deck_id: str) -> DeckCharts:
     from briefing_quiz.core.study.briefing_session import briefing_status
     from briefing_quiz.core.study.statistics import due_forecast, reviews_per_day, true_retention
 
-    deck, store, now, tz = _deck(backend, deck_id), _store(backend), backend.clock(), backend.tz
+    deck, store, now, tz = _deck(backend, deck_id), backend.require_store(), backend.clock(), backend.tz
     hour = backend.config.for_deck(deck.id).day_starts_at_hour
     return DeckCharts(
         deck=deck, now=now,

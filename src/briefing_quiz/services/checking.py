@@ -20,8 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["check_decks", "deck_summary"]
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
+from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 
 def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextIO) -> int:

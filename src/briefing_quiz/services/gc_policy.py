@@ -7,8 +7,8 @@ collector as it found it:
 
 - `paused_collector()`: no collection while decks are loaded or a session's queue is built
   (building thousands of objects triggers pass after pass over everything alive). Every deck load
-  and every `StudySession`/`BriefingSession` built by the CLI, plain mode or the app's backend
-  runs inside it. Nestable: the previous state is restored in a `finally`.
+  and every `StudySession`/`BriefingSession` built by the CLI, plain mode, the authoring
+  commands or the app's backend runs inside it. Nestable: the previous state is restored in a `finally`.
 - `pause_for_start_up()` / `resume_after_start_up()`: the app's launch (importing Textual,
   building the first screen) allocates much and frees little; the command line pauses the
   collector before it and the app's first deck load resumes it in a `finally`, whatever fails.

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["brief", "rebuild", "review_log", "sheet", "stats"]
 
-EXIT_OK = 0
+from briefing_quiz.services.exit_codes import EXIT_OK
 
 
 def _no_progress(paths: Paths, err: TextIO, more: str = "") -> None:

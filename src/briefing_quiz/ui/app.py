@@ -100,7 +100,6 @@ class QuizApp(App[int]):
         self.initial_briefing = briefing
         self.briefing_threshold = threshold
         self.initial_test = mock_test
-        self.clock = clock
         # Shuffles are seeded per run: stable within a session, different between runs (so the
         # position of the right choice is never something to learn). Tests pass a fixed seed.
         self.seed = random.SystemRandom().randrange(2**31) if seed is None else seed
@@ -239,15 +238,15 @@ class QuizApp(App[int]):
 
         self.push_screen(BrowseScreen(self.backend))
 
-    def decks_loaded(self, loaded: Loaded | None = None) -> None:
+    def decks_loaded(self, loaded: Loaded) -> None:
         """After each load: the first starts what the command line asked for."""
         briefing, self.initial_briefing = self.initial_briefing, None
         test, self.initial_test = self.initial_test, None
         deck_id = briefing if briefing is not None else (test[0] if test is not None else None)
         if deck_id is None:
             return
-        if deck_id not in {d.id for d in self.backend.decks}:
-            known = ", ".join(d.id for d in self.backend.decks) or "none"
+        if deck_id not in {d.id for d in loaded.decks}:
+            known = ", ".join(d.id for d in loaded.decks) or "none"
             self.notify(f"No deck {deck_id!r} (decks: {known}).", severity="error", timeout=10)
             return
         if test is not None:

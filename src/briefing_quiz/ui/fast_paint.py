@@ -20,8 +20,9 @@ too recent, an update batch is open or the screen is not current, the idle event
 Textual's `Screen._on_idle` untouched. Either way the frame itself is painted by Textual's
 `Screen._on_timer_update`; the fast path only calls it sooner.
 
-How to switch it off: set `BRIEFING_QUIZ_NO_FAST_PAINT=1` in the environment (read at import),
-or set `ENABLED = False` here at run time. The screen then paints as any Textual screen does.
+How to switch it off: set `BRIEFING_QUIZ_NO_FAST_PAINT=1` in the environment (read at import):
+the screen then paints as any Textual screen does. `ENABLED = False` at run time switches off the
+idle paint only; the focus-repaint trick is a class attribute, fixed when this module is imported.
 
 Checked against: Textual 8.0.0 to 8.2.8, whose `Screen._on_idle` and `Screen._on_timer_update`
 are the same (the pin in pyproject.toml). `tests/ui/test_fast_paint.py` fails, saying what to

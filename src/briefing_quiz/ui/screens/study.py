@@ -26,7 +26,7 @@ from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.study.queue import QueueEntry
 from briefing_quiz.core.study.session import SavedAnswer, StudySession
-from briefing_quiz.services import gc_policy as heap
+from briefing_quiz.services import gc_policy
 from briefing_quiz.ui.fast_paint import PaintWhenReady
 from briefing_quiz.ui.text import assemble
 from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
@@ -112,7 +112,7 @@ class StudyScreen(PaintWhenReady[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        heap.hold_full_collections()
+        gc_policy.hold_full_collections()
         self._show_grades(False)
         self.query_one(AnswerInput).display = False
         self.started = self.backend.clock()
@@ -120,7 +120,7 @@ class StudyScreen(PaintWhenReady[None]):
         self.start()
 
     def on_unmount(self) -> None:
-        heap.release_full_collections()
+        gc_policy.release_full_collections()
 
     def _tick(self) -> None:
         if self.started is not None:
@@ -206,7 +206,7 @@ class StudyScreen(PaintWhenReady[None]):
         # The card's frame is out: the user reads, time to collect garbage. A moment later,
         # once the terminal's writer thread has written the frame (it needs the interpreter,
         # and a collection holds it).
-        self.set_timer(READ_DELAY, heap.collect_while_reading)
+        self.set_timer(READ_DELAY, gc_policy.collect_while_reading)
 
     # -- answering --------------------------------------------------------------------------------
     @on(CardView.Submitted)
