@@ -71,7 +71,8 @@ def task_deck_load(path: Path) -> dict[str, object]:
 
 
 def task_answer(deck_path: Path, store_path: Path, seed: int) -> None:
-    deck = load_deck(deck_path)
+    with paused_collector():  # as services/ loads decks
+        deck = load_deck(deck_path)
     config = Config(scheduler=SchedulerSettings(new_cards_per_day=1_000_000))
     with Store.open(store_path) as store:
         with paused_collector():
@@ -92,7 +93,8 @@ def task_answer(deck_path: Path, store_path: Path, seed: int) -> None:
 
 
 def task_counts(deck_path: Path, store_path: Path) -> dict[str, object]:
-    deck = load_deck(deck_path)
+    with paused_collector():  # as services/ loads decks
+        deck = load_deck(deck_path)
     started = time.perf_counter()
     store = Store.open(store_path)
     opened = time.perf_counter()
