@@ -17,6 +17,7 @@ from briefing_quiz import __version__
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
+from briefing_quiz.services.terminal import raw_stream, visible_output
 
 Command = Callable[[argparse.Namespace, Paths], int]
 
@@ -145,9 +146,14 @@ def _app() -> Callable[..., int]:
         raise
 
     def run(*args: Any, **kwargs: Any) -> int:
+        # The app writes its own escape sequences: it gets the streams under the command line's
+        # filter (its widgets clean deck text themselves).
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = raw_stream(sys.stdout), raw_stream(sys.stderr)
         try:
             return run_app(*args, **kwargs)
         finally:
+            sys.stdout, sys.stderr = streams
             gc_policy.resume_after_start_up()
 
     return run
@@ -302,6 +308,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
         return int(exit_.code or 0)
+    with visible_output():  # deck text and file names never reach the terminal as control bytes
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     paths = Paths.resolve(data=args.data, decks=args.decks, config=args.config)
     try:
         return COMMANDS[args.command](args, paths)

@@ -30,7 +30,9 @@ MakeApp = Callable[..., QuizApp]
 
 def test_the_app_module_leaves_the_core_to_the_store_thread() -> None:
     """What the command line imports to open the app: no deck model, store, loader, settings or
-    scheduler (they cost tens of ms of CPU and are imported on the store thread when needed)."""
+    scheduler (they cost tens of ms of CPU and are imported on the store thread when needed).
+    `core.visible` is the table of stand-ins for control characters the UI's text cleaning and the
+    command line's output filter share (it was part of ui/text.py before)."""
     code = (
         "import sys, briefing_quiz.cli\n"
         "from briefing_quiz.ui.app import run_app\n"
@@ -39,7 +41,7 @@ def test_the_app_module_leaves_the_core_to_the_store_thread() -> None:
         "                      if n in heavy or n.startswith('briefing_quiz.core.'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "briefing_quiz.core.errors"
+    assert out.stdout.strip() == "briefing_quiz.core.errors,briefing_quiz.core.visible"
 
 
 async def test_decks_are_loaded_after_the_first_frame(make_app: MakeApp) -> None:

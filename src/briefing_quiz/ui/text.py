@@ -13,13 +13,12 @@ from collections.abc import Iterable
 
 from textual.content import Content
 
-# C0 controls (except newline) become their Unicode "control pictures" (ESC -> ␛), DEL -> ␡; C1
-# controls and bidirectional overrides (which can visually reorder text) a visible \\uXXXX escape.
-_TRANSLATE: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20) if c != 0x0A}
-_TRANSLATE[0x09] = "    "
-_TRANSLATE[0x7F] = "␡"
+from briefing_quiz.core.visible import VISIBLE
+
+# The program's table of visible stand-ins (core/visible.py), with what suits a widget: a tab as
+# four spaces (a terminal cell has no tab stops here), DEL as ␡, C1 controls as a short \xNN.
+_TRANSLATE: dict[int, str] = {**VISIBLE, 0x09: "    ", 0x7F: "␡"}
 _TRANSLATE.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
-_TRANSLATE.update({c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 
 #: Strings longer than this are not diffed character by character (difflib is quadratic).
 DIFF_LIMIT = 400

@@ -1,0 +1,56 @@
+"""Every command's output made safe for a terminal, in one place.
+
+The command line prints deck text, titles, sources and file names (check's report, plain mode,
+the cheat sheet, statistics, errors). Rather than trusting each print to clean what it prints,
+`visible_output()` puts a filter in front of stdout and stderr for the length of a command: every
+control character but newline and tab is written as a visible stand-in (`core.visible`). JSON
+output is unaffected (json escapes control characters itself; the stand-ins for the others are
+valid JSON escapes). The app is not filtered: Textual writes its own escape sequences, and its
+widgets clean deck text themselves (`ui.text`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO, cast
+
+from briefing_quiz.core.visible import visible
+
+
+class VisibleWriter:
+    """A text stream that writes to `raw` with every control character made visible."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(visible(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding, ...
+        return getattr(self.raw, name)
+
+
+@contextmanager
+def visible_output() -> Iterator[None]:
+    """Filter stdout and stderr (see the module docstring) until the block ends."""
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None:
+        sys.stdout = cast(TextIO, VisibleWriter(sys.stdout))
+    if sys.stderr is not None:
+        sys.stderr = cast(TextIO, VisibleWriter(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def raw_stream(stream: TextIO) -> TextIO:
+    """The stream under the filter (for the app, which writes its own escape sequences)."""
+    return stream.raw if isinstance(stream, VisibleWriter) else stream
