@@ -118,7 +118,8 @@ TYPED_CASES: list[tuple[str, tuple[str, ...], Tolerance | None, str, bool]] = [
     ("One Belt One Road", (), None, "one belt, one road", True),
     # words beside a number
     ("190,000 troops", (), None, "190k", True),
-    ("190,000 troops", (), None, "190,000 soldiers", False),
+    ("190,000 troops", (), None, "190,000 soldiers", True),  # the same kind of thing
+    ("190,000 troops", (), None, "190,000 tanks", False),
     ("1700", (), None, "1700 troops", True),
     ("3 weeks", (), None, "3 days", False),
     ("3 weeks", (), None, "3", True),

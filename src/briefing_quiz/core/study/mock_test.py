@@ -20,7 +20,7 @@ from typing import cast
 
 from briefing_quiz.core.cloze import render_cloze
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.grading import CheckResult, check_answer
+from briefing_quiz.core.grading import CheckResult, check_answer, deck_year
 from briefing_quiz.core.model import AUTO_CHECKED, Card, ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.store import MockAnswerRecord, Store
 from briefing_quiz.core.study.queue import Kind, QueueEntry, shuffled_choices, shuffled_items
@@ -157,7 +157,8 @@ class MockTest:
         entry = self.current
         if entry is None:
             raise RuntimeError("no current question: call next() first")
-        result = check_answer(entry.card, entry.key.item, response)
+        result = check_answer(entry.card, entry.key.item, response,
+                              context_year=deck_year(self.deck))
         if result is None:  # pragma: no cover - pick_mock_test never draws a basic card
             raise BriefingQuizError(f"{entry.key} cannot be checked automatically")
         if duration_ms is None:

@@ -43,7 +43,7 @@ from typing import Literal, cast
 import fsrs
 from fsrs import Rating
 
-from briefing_quiz.core.grading import CheckResult, check_answer
+from briefing_quiz.core.grading import CheckResult, check_answer, deck_year
 from briefing_quiz.core.model import Card as DeckCard
 from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.store import ItemState, Store, to_us
@@ -280,7 +280,8 @@ class StudySession:
     def check(self, response: object) -> CheckResult | None:
         """Check `response` against the current entry (see `grading.check_answer`)."""
         entry, _slot = self._require_current()
-        return check_answer(entry.card, entry.key.item, response)
+        return check_answer(entry.card, entry.key.item, response,
+                            context_year=deck_year(self._decks.get(entry.key.deck_id)))
 
     def preview(self) -> dict[Rating, timedelta]:
         """For each grade, the interval until the current entry would be due again."""

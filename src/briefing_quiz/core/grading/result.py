@@ -1,0 +1,28 @@
+"""The verdict on one answer, shared by every card type's checker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fsrs import Rating
+
+__all__ = ["CheckResult", "result"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The verdict on one answer, with the texts to show."""
+
+    correct: bool
+    expected: str  # the right answer, as text to show
+    given: str  # the user's answer, as text
+    suggested: Rating  # Again when wrong, Good when right
+    in_place: int | None = None  # order cards: items in the right place
+    total: int | None = None  # order cards: number of items
+    detail: str = ""  # e.g. "3 of 5 in place", "within 5% of 130,000"
+
+
+def result(correct: bool, expected: str, given: str, *, detail: str = "",
+           in_place: int | None = None, total: int | None = None) -> CheckResult:
+    rating = Rating.Good if correct else Rating.Again
+    return CheckResult(correct, expected, given, rating, in_place, total, detail)
