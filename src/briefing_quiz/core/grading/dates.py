@@ -76,8 +76,11 @@ def _parse(words: Sequence[str]) -> tuple[int | None, int, int | None] | None:
     n = len(words)
     if n == 1:
         return _numeric(words[0])
-    if n == 3 and all(w.isdigit() for w in words) and _YEAR.fullmatch(words[0]):
-        return int(words[0]), int(words[1]), int(words[2])  # "2022 02 11": ISO with spaces
+    if n == 3 and all(w.isdigit() for w in words):
+        if _YEAR.fullmatch(words[0]):
+            return int(words[0]), int(words[1]), int(words[2])  # "2022-02-11", "2022 02 11"
+        if _NUMBER.fullmatch(words[0]) and _NUMBER.fullmatch(words[1]):
+            return _numeric("/".join(words))  # "15-02-2022": read as "15/02/2022"
     if n in (2, 3) and _NUMBER.fullmatch(words[0]) and words[1] in MONTH_NUMBER:
         if n == 3 and not _YEAR.fullmatch(words[2]):
             return None

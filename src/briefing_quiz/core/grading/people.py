@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-__all__ = ["asked_nationalities", "strip_titles"]
+__all__ = ["NATIONALITIES", "asked_nationalities", "strip_titles"]
 
 
 def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
@@ -32,12 +32,12 @@ _TITLES = _phrases(
     " mr, mrs, ms, miss, mx, dr, doctor, prof, professor, sir, dame, lord, lady, senator, sen,"
     " representative, rep, governor, gov, mayor, king, queen, prince, princess, pope,"
     " spokesman, spokeswoman, spokesperson, kremlin spokesman, kremlin spokesperson,"
-    " deputy, acting, former, then, foreign policy advisor, foreign policy adviser,"
+    " deputy, acting, former, foreign policy advisor, foreign policy adviser,"
     " leader, premier, dictator, autocrat, tsar, czar, head of state, head of government")
 _BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
 for _phrase in _TITLES:  # longest first, as in _TITLES
     _BY_FIRST[_phrase[0]] = (*_BY_FIRST.get(_phrase[0], ()), _phrase)
-_NATIONALITIES = frozenset({
+NATIONALITIES = frozenset({
     "us", "usa", "american", "british", "uk", "english", "french", "german", "russian",
     "ukrainian", "polish", "belarusian", "chinese", "italian", "spanish", "canadian", "turkish",
     "dutch", "romanian"})
@@ -52,12 +52,12 @@ def _title_at(words: Sequence[str], i: int) -> int:
 
 
 def asked_nationalities(question: Sequence[str]) -> frozenset[str]:
-    """The nationality a question asks about: the one after "which"/"what" ("Which Russian
-    Foreign Minister met British Foreign Secretary Truss" -> russian), else all it names."""
+    """The nationality a question asks about: the one after "which"/"what"/"how many" ("Which
+    Russian Foreign Minister met British Foreign Secretary Truss" -> russian), else all it names."""
     for i, word in enumerate(question[:-1]):
-        if word in ("which", "what") and question[i + 1] in _NATIONALITIES:
+        if word in ("which", "what", "many", "much") and question[i + 1] in NATIONALITIES:
             return frozenset({question[i + 1]})
-    return _NATIONALITIES.intersection(question)
+    return NATIONALITIES.intersection(question)
 
 
 def strip_titles(words: Sequence[str], asked: Collection[str] = (), *,
@@ -70,11 +70,13 @@ def strip_titles(words: Sequence[str], asked: Collection[str] = (), *,
     """
     i, n = 0, len(words)
     while i < n:
-        if (nationalities and words[i] in _NATIONALITIES and (not asked or words[i] in asked)
+        if (nationalities and words[i] in NATIONALITIES and (not asked or words[i] in asked)
                 and i + 1 < n and _title_at(words, i + 1)):
             i += 1
         length = _title_at(words, i) if i < n else 0
         if not length:
             break
         i += length
-    return tuple(words[i:]) if 0 < i < n else tuple(words)
+    if 0 < i < n and words[i].isalpha():  # a name follows, not a number or a date
+        return tuple(words[i:])
+    return tuple(words)

@@ -1,7 +1,7 @@
 """Typed answers and cloze gaps: the rules of the other modules applied to one answer.
 
 The given answer is tried as written, then without a leading word the question itself uses ("in
-2014" for "In what year...", "after 1997" for "after which year"; "in" and "on" always), then
+2014" for "In what year...", "after 1997" for "after which year"; "in", "on", "the" always), then
 without titles before a name. Each form is compared with the answer and each `accept` alternative:
 as text, as a date, as a year, and as a number with its unit.
 """
@@ -33,8 +33,8 @@ __all__ = ["Context", "check_cloze", "check_typed", "question_context"]
 
 # Words in front of an answer that the question's own wording makes redundant.
 _LEADING = frozenset({"in", "on", "after", "since", "by", "from", "until", "till", "before",
-                      "during", "for", "at", "of"})
-_ALWAYS_LEADING = frozenset({"in", "on"})
+                      "during", "for", "at", "of", "the", "year"})
+_ALWAYS_LEADING = frozenset({"in", "on", "the"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,7 @@ def _matches_exactly(candidate: str, given: _Given, context: Context) -> bool:
         if (number is not None and form.number is not None
                 and same_number(number.value, form.number.value)
                 and rests_agree(number.rest, form.number.rest, asked=context.asked,
-                                question=context.words)):
+                                question=context.words, sides=context.nationalities)):
             return True
     return False
 
@@ -133,7 +133,7 @@ def _within_tolerance(candidate: str, given: _Given, tolerance: Tolerance,
     return expected is not None and any(
         form.number is not None
         and rests_agree(expected.rest, form.number.rest, asked=context.asked,
-                        question=context.words)
+                        question=context.words, sides=context.nationalities)
         and tolerance.allows(expected.value, form.number.value)
         for form in given.forms)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from briefing_quiz.core.grading.numbers import unit_like
+from briefing_quiz.core.grading.people import NATIONALITIES
 
 __all__ = ["asked_kind", "kind_of", "rests_agree"]
 
@@ -98,10 +99,12 @@ def _expected_kind(rest: Sequence[str]) -> str | None:
 
 
 def rests_agree(expected: tuple[str, ...], given: tuple[str, ...], *,
-                asked: str | None = None, question: Collection[str] = ()) -> bool:
+                asked: str | None = None, question: Collection[str] = (),
+                sides: Collection[str] = ()) -> bool:
     """Whether the words after the user's number fit the expected ones (see the module docstring).
 
-    `asked`: the kind the question asks for (`asked_kind`); `question`: the question's words.
+    `asked`: the kind the question asks for (`asked_kind`); `question`: the question's words;
+    `sides`: the nationalities it asks about (`people.asked_nationalities`), the only ones allowed.
     """
     if expected == given:
         return True
@@ -118,6 +121,8 @@ def rests_agree(expected: tuple[str, ...], given: tuple[str, ...], *,
             continue
         if kind is not None and target is not None:
             return False  # another unit: "3 weeks" for three months
+        if sides and word in NATIONALITIES and word not in sides and word not in expected:
+            return False  # "130,000 Ukrainian troops" where the question asks for Russian ones
         if word in expected or word in _NEUTRAL or word in question:
             continue
         if target is not None:
