@@ -215,6 +215,7 @@ DATE_CASES: list[Case] = [
     ("sullivan-warning-date", 0, "Feb 11th 2022", True),
     ("sullivan-warning-date", 0, "2022/02/11", True),
     ("sullivan-warning-date", 0, "11", True),  # the deck accepts the bare day
+    ("sullivan-warning-date", 0, "11 days", False),  # ...but a date is asked, not days
     # another day, month, year or weekday
     ("sullivan-warning-date", 0, "February 11, 2021", False),
     ("sullivan-warning-date", 0, "2021-02-11", False),
@@ -412,6 +413,12 @@ def test_the_question_year_wins_over_the_deck_year() -> None:
     assert isinstance(card, TypedCard)
     assert check_typed(card, "15 February 2022", context_year=1999).correct
     assert not check_typed(card, "15 February 1999", context_year=1999).correct
+
+
+def test_a_year_after_in_is_the_context_year() -> None:
+    card = _typed("invasion", "On what date in 2022 did the invasion begin?", "24 February")
+    assert check_typed(card, "24 February 2022", context_year=2014).correct
+    assert not check_typed(card, "24 February 2014", context_year=2014).correct
 
 
 def test_a_year_in_the_answer_is_the_context_year() -> None:

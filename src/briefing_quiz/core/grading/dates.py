@@ -4,8 +4,9 @@
   "11 Feb 2022" = "2022-02-11" = "Friday, February 11, 2022" (a weekday in front must be that
   date's weekday when the year is known).
 * A year the user adds must be the card's context year: the year in the expected answer, else the
-  one year the question names next to a month ("in February 2022"), else the deck's
-  `[deck.source] date`. When none of them gives a year, any year is accepted with the right day.
+  one year the question names next to a month or after "in" ("in February 2022"), else the
+  deck's `[deck.source] date`. When none of them gives a year, any year is accepted with the
+  right day and month.
 * Numeric dates only where they cannot be read two ways: "2/15" and "15/2" are February 15, but
   "2/11" (February 11 or 2 November) is no date.
 * When a year is asked, a date inside that year passes ("March 2014" for 2014).
@@ -110,9 +111,11 @@ def year_of(words: Sequence[str]) -> int | None:
 
 
 def context_year(words: Sequence[str]) -> int | None:
-    """The one year that `words` (a question) name next to a month, or None (no year, or two)."""
+    """The one year that `words` (a question) name next to a month or after "in" ("in February
+    2022", "On what date in 2022"), or None (no such year, or two)."""
     years = {int(word) for i, word in enumerate(words)
-             if _YEAR.fullmatch(word) and i > 0 and words[i - 1] in MONTH_NUMBER}
+             if _YEAR.fullmatch(word) and i > 0
+             and (words[i - 1] in MONTH_NUMBER or words[i - 1] == "in")}
     return years.pop() if len(years) == 1 else None
 
 

@@ -55,7 +55,7 @@ _ASK_STOP = frozenset({"did", "do", "does", "had", "has", "have", "were", "was",
                        "would", "will", "could", "can", "should", "in", "of", "to", "for", "on",
                        "at", "from", "by", "that", "which", "according", "as", "?"})
 _ASK_STARTS = (("how", "many"), ("how", "much"), ("number", "of"), ("what", "year"),
-               ("which", "year"), ("how", "long"))
+               ("which", "year"), ("how", "long"), ("what", "date"), ("which", "date"))
 
 
 def kind_of(word: str) -> str | None:
@@ -65,13 +65,14 @@ def kind_of(word: str) -> str | None:
 
 def asked_kind(question: Sequence[str]) -> str | None:
     """The unit a question asks for: the noun after "how many" ("how many months" -> "month"),
-    "year" for "what year"; a noun without a known kind stands for itself ("=conversation")."""
+    "year" for "what year", "date" for "what date"; a noun without a known kind stands for
+    itself ("=conversation")."""
     for i in range(len(question) - 1):
         pair = (question[i], question[i + 1])
         if pair not in _ASK_STARTS:
             continue
-        if pair[1] == "year":
-            return "year"
+        if pair[1] in ("year", "date"):
+            return pair[1]
         if pair[1] == "long":
             return None
         head: str | None = None
