@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
     p.add_argument("--format", choices=["apkg", "csv"], help="default: from the file extension")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = add("coverage", "which sentences of a deck's source file its cards quote, and the facts of the rest")
+    p.add_argument("deck", metavar="DECK", help="deck id or deck file")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -255,6 +259,12 @@ def _cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     return run_import(args, paths)
 
 
+def _cmd_coverage(args: argparse.Namespace, paths: Paths) -> int:
+    from briefing_quiz.authoring.coverage_report import run_coverage
+
+    return run_coverage(args.deck, list(paths.deck_dirs), as_json=args.json, out=sys.stdout)
+
+
 def _cmd_export(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.authoring.cli import run_export
 
@@ -273,6 +283,7 @@ COMMANDS: dict[str | None, Command] = {
     "new": _cmd_new,
     "import": _cmd_import,
     "export": _cmd_export,
+    "coverage": _cmd_coverage,
 }
 
 

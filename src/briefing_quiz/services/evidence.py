@@ -11,13 +11,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing_quiz.core.errors import BriefingQuizError, Problem
 from briefing_quiz.core.evidence import SourceText
 from briefing_quiz.core.model import Card, Deck, stale_since
 
-__all__ = ["MAX_SOURCE_BYTES", "SourceCheck", "check_evidence", "read_source", "source_path",
-           "stale_cards"]
+if TYPE_CHECKING:
+    from briefing_quiz.core.coverage import Coverage
+
+__all__ = ["MAX_SOURCE_BYTES", "SourceCheck", "SourceFileError", "check_evidence", "coverage_figure",
+           "deck_coverage", "read_source", "source_path", "stale_cards"]
 
 #: A source is an essay, a memo or a report: far below this. Bigger is refused unread.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
@@ -130,3 +134,29 @@ def stale_cards(deck: Deck, today: dt.date) -> list[tuple[Card, dt.date]]:
         if since is not None:
             out.append((card, since))
     return out
+
+
+def deck_coverage(deck: Deck) -> Coverage | None:
+    """How much of the deck's source file its cards quote; None when the deck names no source.
+    Raises SourceFileError when the file cannot be read."""
+    from briefing_quiz.core.coverage import measure_coverage  # pysbd: only when asked
+
+    path = source_path(deck)
+    if path is None:
+        return None
+    return measure_coverage(read_source(path), (c.source for c in deck.cards if c.source))
+
+
+def coverage_figure(deck: Deck) -> str | None:
+    """One line for the statistics screen ("source coverage 85% of 40 fact-bearing sentences"),
+    or None when the deck names no source; a source that cannot be read is said, not raised."""
+    try:
+        found = deck_coverage(deck)
+    except SourceFileError as error:
+        return f"source coverage: cannot read the source ({error})"
+    if found is None:
+        return None
+    if found.percent is None:
+        return "source coverage: the source has no numbers, dates or names"
+    return (f"source coverage {found.percent:.0f}%: {found.covered} of {found.fact_bearing} "
+            "fact-bearing sentences quoted by a card")
