@@ -113,13 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", dest="deck_id", metavar="ID", help="deck id (default: from the file name)")
     p.add_argument("--title", metavar="TITLE", help="deck title")
 
-    p = add("import", "convert a CSV/TSV file or an Anki plain-text export into a deck")
+    p = add("import", "convert a CSV/TSV file, an Anki plain-text export or an Anki package "
+                      "(.apkg, .colpkg) into a deck")
     p.add_argument("file", metavar="FILE", help="the file to import")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the deck file to write")
     p.add_argument("--deck-id", metavar="ID", help="deck id (default: from the output file name)")
     p.add_argument("--title", metavar="TITLE", help="deck title")
     p.add_argument("--partial", action="store_true", help="write the good rows and list the bad ones")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument("--with-progress", action="store_true",
+                   help="an Anki package: bring its review history into the progress file too")
 
     p = add("export", "export a deck to an Anki package (.apkg) or CSV")
     p.add_argument("deck_id", metavar="DECK", help="deck id")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from briefing_quiz.authoring.toml_writer import CardDraft
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import CARD_TYPES
 from briefing_quiz.paths import Paths
@@ -112,14 +113,39 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
               f"fix {'them' if bad != 1 else 'it'}, or add --partial to write the {good} good "
               f"row{'s' if good != 1 else ''}", file=err)
         return EXIT_PROBLEMS
+    if getattr(args, "with_progress", False):
+        from briefing_quiz.authoring.apkg_progress import refuse_existing_progress
+
+        if src.suffix.lower() not in (".apkg", ".colpkg"):
+            raise BriefingQuizError(f"{src}: --with-progress reads the review history of an "
+                                    "Anki package (.apkg or .colpkg) only")
+        refuse_existing_progress(deck_id, paths.data_file)
     write_import(result, output, force=force)
     types = [str(c.get("type")) for c in result.draft.cards]
     left_out = len(result.problems)
     skipped = f"; {left_out} bad rows left out (listed above)" if left_out else ""
     print(f"Wrote {output}: deck '{deck_id}', {len(types)} cards ({_per_type(types)}){skipped}.",
           file=out)
+    if getattr(args, "with_progress", False):
+        _import_history(src, output, result.draft.cards, paths, out)
     print(f"Study it: {_study_hint(output, deck_id, paths)}", file=out)
     return EXIT_OK
+
+
+def _import_history(src: Path, output: Path, cards: list[CardDraft], paths: Paths,
+                    out: TextIO) -> None:
+    """`import --with-progress`: the package's review history into the progress file."""
+    from briefing_quiz.authoring.apkg import read_apkg
+    from briefing_quiz.authoring.apkg_progress import import_history
+    from briefing_quiz.config import load_config
+    from briefing_quiz.core.deckfile import load_deck
+
+    deck = load_deck(output)
+    settings = load_config(paths.config_file).for_deck(deck.id)
+    done = import_history(read_apkg(src), cards, deck, paths.data_file, settings)
+    left = f"; {done.skipped} left out (cards not imported)" if done.skipped else ""
+    print(f"Imported {done.reviews} reviews of {done.items} items into {paths.data_file}{left}.",
+          file=out)
 
 
 def run_export(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None,
