@@ -130,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["apkg", "csv"], help="default: from the file extension")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
+    p = add("draft", "draft a deck from a text or Markdown source, offline, for you to review")
+    p.add_argument("source", metavar="SOURCE", help="the source text (.txt or .md)")
+    p.add_argument("-o", "--output", required=True, metavar="DECK", help="the deck file to write")
+    p.add_argument("--id", dest="deck_id", metavar="ID", help="deck id (default: from the file name)")
+    p.add_argument("--title", metavar="TITLE", help="deck title (default: the first heading)")
+    p.add_argument("--force", action="store_true", help="replace DECK if it exists")
+
     p = add("coverage", "which sentences of a deck's source file its cards quote, and the facts of the rest")
     p.add_argument("deck", metavar="DECK", help="deck id or deck file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -262,6 +269,12 @@ def _cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     return run_import(args, paths)
 
 
+def _cmd_draft(args: argparse.Namespace, paths: Paths) -> int:
+    from briefing_quiz.authoring.cli import run_draft
+
+    return run_draft(args, paths)
+
+
 def _cmd_coverage(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.authoring.coverage_report import run_coverage
 
@@ -287,6 +300,7 @@ COMMANDS: dict[str | None, Command] = {
     "import": _cmd_import,
     "export": _cmd_export,
     "coverage": _cmd_coverage,
+    "draft": _cmd_draft,
 }
 
 

@@ -20,7 +20,7 @@ from briefing_quiz.core.model import CARD_TYPES
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import local_now, utc_now
 
-__all__ = ["run_export", "run_import", "run_new", "run_watch"]
+__all__ = ["run_draft", "run_export", "run_import", "run_new", "run_watch"]
 
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
@@ -146,6 +146,37 @@ def _import_history(src: Path, output: Path, cards: list[CardDraft], paths: Path
     left = f"; {done.skipped} left out (cards not imported)" if done.skipped else ""
     print(f"Imported {done.reviews} reviews of {done.items} items into {paths.data_file}{left}.",
           file=out)
+
+
+def run_draft(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None) -> int:
+    """`draft SOURCE -o DECK.toml`: a draft deck from a text or Markdown source."""
+    from briefing_quiz.authoring.drafting import write_draft
+    from briefing_quiz.authoring.ids import slugify
+
+    out = out or sys.stdout
+    src = Path(args.source).expanduser()
+    output = Path(args.output).expanduser()
+    force = bool(getattr(args, "force", False))
+    if output.suffix != ".toml":
+        raise BriefingQuizError(f"{output}: deck files end in .toml (try -o {output}.toml)")
+    if output.exists() and not force:
+        raise BriefingQuizError(f"{output}: already exists; choose another name, or add --force "
+                                "to replace it")
+    deck_id = args.deck_id or slugify(output.stem)
+    if not deck_id:
+        raise BriefingQuizError(f"no deck id can be made from '{output.name}'; give --id")
+    _refuse_taken_id(deck_id, output, paths, "--id")
+    drafted = write_draft(src, output, deck_id=deck_id, title=args.title, force=force)
+    types = [str(c.get("type")) for c in drafted.draft.cards]
+    print(f"Wrote {output}: DRAFT deck '{deck_id}', {len(types)} cards ({_per_type(types)}) for "
+          f"{drafted.carded_sentences} of {drafted.fact_sentences} sentences with a number, a "
+          "date or a name.", file=out)
+    print(f"Review it in your editor: {_quote(str(output))} (every card is tagged 'draft')",
+          file=out)
+    print(f"Check it as you edit:     briefing-quiz check --watch {_quote(str(output))}", file=out)
+    print(f"See what is left:         briefing-quiz coverage {_quote(str(output))}", file=out)
+    print(f"Study it:                 {_study_hint(output, deck_id, paths)}", file=out)
+    return EXIT_OK
 
 
 def run_export(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None,

@@ -173,7 +173,8 @@ def _name(sentence: str, start: int, end: int, common: Collection[str],
     words = sentence[start:end].split()
     opener = not sentence[:start].strip() or sentence[:start].rstrip()[-1:] in ".:;!?\"“"
     # A sentence's first word (and other function words) is no name unless nothing says it is.
-    while words and (_bare(words[0]) in _FUNCTION_WORDS or (opener and words[0] in common)):
+    while words and words[0] not in _TITLES and (
+            _bare(words[0]) in _FUNCTION_WORDS or (opener and words[0] in common)):
         start = sentence.index(words[0], start) + len(words[0])
         start = len(sentence) - len(sentence[start:].lstrip())
         words = words[1:]

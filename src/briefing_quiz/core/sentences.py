@@ -54,7 +54,9 @@ def split_sentences(text: str) -> list[Sentence]:
         body = block[skip:]
         if body.strip():
             base = position + skip
-            for span in _segmenter().segment(body):
+            # pysbd ends a sentence at every line break: a hard-wrapped paragraph is one line
+            # for it (a space for each break keeps the offsets).
+            for span in _segmenter().segment(body.replace("\n", " ")):
                 piece = text[base + span.start:base + span.end]
                 stripped = piece.strip()
                 if not stripped or not any(ch.isalnum() for ch in stripped):
