@@ -21,7 +21,7 @@ Some 130,000 troops were massed near the border. The talks in Geneva ended witho
 def test_sentences_are_verbatim_slices_with_their_lines() -> None:
     found = split_sentences(MEMO)
     assert [(s.line, s.text) for s in found] == [
-        (1, "Situation on 14 February"),
+        (1, "Situation on 14 February"),  # a heading
         (3, "The memo was written on a quiet Friday."),
         (4, "Some 130,000 troops were massed near the border."),
         (4, "The talks in Geneva ended without agreement."),
@@ -29,6 +29,7 @@ def test_sentences_are_verbatim_slices_with_their_lines() -> None:
         (7, "The Ministry of Defence said 45% of its 2,400 staff had left."),
     ]
     assert all(MEMO[s.start:s.start + len(s.text)] == s.text for s in found)
+    assert [s.heading for s in found] == [True, False, False, False, False, False]
 
 
 @pytest.mark.parametrize(("sentence", "facts"), [
@@ -64,7 +65,9 @@ def test_coverage_marks_quoted_sentences_and_counts_fact_bearing_ones() -> None:
     assert covered["Some 130,000 troops were massed near the border."]
     assert covered["President Biden spoke to Putin on February 12."]
     assert not covered["The talks in Geneva ended without agreement."]
-    assert found.fact_bearing == 6  # "a quiet Friday" is a date too
+    # "a quiet Friday" is a date too; the heading is a title, not counted.
+    assert found.fact_bearing == 5
+    assert not found.sentences[0].facts
     assert found.covered == 2
-    assert found.percent == pytest.approx(100 * 2 / 6)
+    assert found.percent == pytest.approx(100 * 2 / 5)
     assert measure_coverage("Nothing here is a fact.", []).percent is None

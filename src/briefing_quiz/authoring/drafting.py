@@ -60,6 +60,8 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
     common = lower_words(text)
     items: list[_Item] = []
     for sentence in split_sentences(text):
+        if sentence.heading:  # a title, not a statement to be asked about
+            continue
         flat = " ".join(sentence.text.split())
         facts = tuple(find_facts(flat, common))
         if facts:
@@ -189,6 +191,8 @@ def _distractors(fact: Fact, pool: dict[str, list[str]]) -> list[str]:
     answer = fact.text.casefold()
     others = [o for o in pool.get(fact.kind, []) if o.casefold() not in answer
               and answer not in o.casefold()]
+    if fact.kind == "number":  # "three" against words, "40" against digits, "%" against "%"
+        others = [o for o in others if _unit(o) == _unit(fact.text)]
     if fact.kind == "date":  # "5 March" against other days, not against a year
         others = [o for o in others if _shape(o) == _shape(fact.text)]
     value = _value(fact.text)
@@ -196,6 +200,12 @@ def _distractors(fact: Fact, pool: dict[str, list[str]]) -> list[str]:
         valued = [(abs((_value(o) or 0) - value), o) for o in others if _value(o) is not None]
         return [o for _, o in sorted(valued)[:_CHOICES - 1]]
     return others[:_CHOICES - 1]
+
+
+def _unit(number: str) -> tuple[bool, str]:
+    """Whether a number is written in digits, and the word or sign that follows them."""
+    rest = re.sub(r"[$€£\d.,\s]", " ", number).split()
+    return any(ch.isdigit() for ch in number), " ".join(rest).lower().replace("%", "percent")
 
 
 def _shape(date: str) -> tuple[bool, bool, bool]:

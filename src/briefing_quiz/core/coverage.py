@@ -4,7 +4,7 @@ A sentence is covered when some card's `source` quote (any of its verbatim parts
 `core/evidence.py` folds them) lies within it or contains it. Parts shorter than
 `MIN_PART` characters cover nothing (a quoted "NATO" does not cover every sentence naming it).
 The figure is the share of fact-bearing sentences covered: a sentence without a number, date or
-name is listed but not counted.
+name (and a Markdown heading, a title rather than a statement) is listed but not counted.
 """
 
 from __future__ import annotations
@@ -60,6 +60,6 @@ def measure_coverage(text: str, quotes: Iterable[str]) -> Coverage:
         folded = fold(sentence.text)[0]
         covered = any(((len(part) >= MIN_PART or part == folded) and part in folded)
                       or folded in part for part in parts)
-        out.append(SentenceCoverage(sentence.line, sentence.text, covered,
-                                    tuple(find_facts(sentence.text, common))))
+        facts = () if sentence.heading else tuple(find_facts(sentence.text, common))
+        out.append(SentenceCoverage(sentence.line, sentence.text, covered, facts))
     return Coverage(tuple(out))

@@ -41,14 +41,17 @@ _DATE = re.compile(
     rf"|\b{_DAY}\s+(?:{_MONTHS})(?:,?\s+{_YEAR})?\b"
     rf"|\b{_YEAR}-\d\d-\d\d\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
     rf"|\b(?:in|since|by|until|from|before|after|of|early|late|mid-)\s*{_YEAR}s?\b"
-    rf"|\b{_YEAR}\b(?=\s*(?:[-\u2013]|and|to)\s*{_YEAR})|(?<=[-\u2013])\s*{_YEAR}\b")
+    rf"|\b{_YEAR}\b(?=\s*(?:[-\u2013]|and|to)\s*{_YEAR})|(?<=[-\u2013])\s*{_YEAR}\b"
+    # A bare year ("the 1961 quay", "In 2019 the harbour"), unless it counts something plural
+    # ("1700 troops") or is an amount ("$2000", "2000%").
+    rf"|(?<![$€£\d.,:])\b{_YEAR}\b(?![.,:]?\d|\s?%|\s+(?:[A-Z.]+\s+)?[a-z]+s\b|\s+percent)")
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                  "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
                  "seventy|eighty|ninety|hundred|dozen|dozens|hundreds|thousands|half|third|"
-                 "quarter|first|second|fourth|fifth|tenth")
+                 "quarter")
 _SCALE = r"(?:\s+(?:thousand|million|billion|trillion|percent|per\s+cent))?"
 _NUMBER = re.compile(
-    rf"[$€£]?\b\d+(?:[,.]\d+)*(?:\s?%|\b){_SCALE}(?:\s+{_NUMBER_WORDS})?"
+    rf"(?<![\d:])[$€£]?\b(?!\d{{1,2}}:\d\d)\d+(?:[,.]\d+)*(?:\s?%|\b){_SCALE}(?:\s+{_NUMBER_WORDS})?"
     rf"|\b(?:{_NUMBER_WORDS})\b{_SCALE}", re.IGNORECASE)
 
 _NAME_WORD = r"(?:[A-Z][\w'\u2019.-]*[\w.]|[A-Z])"
@@ -90,6 +93,12 @@ _PLACE_WORDS = frozenset(
     "Helsinki", "Stockholm", "Oslo", "Copenhagen", "Lisbon", "Dublin", "Kharkiv", "Odesa", "Odessa",
     "Mariupol", "Sevastopol", "Caucasus", "Baltic", "Balkans", "Arctic", "Atlantic", "Pacific"
 ])
+#: Last words that make a name a place ("Velan Strait", "Lyme Cross").
+_PLACE_ENDS = frozenset((
+    "Strait", "Straits", "Sea", "River", "Bay", "Island", "Islands", "Mountains", "Lake", "Gulf",
+    "Ocean", "Valley", "Cross", "Street", "Square", "Province", "Region", "City", "County",
+    "Coast", "Peninsula", "Harbour", "Harbor", "Port", "Canal", "Desert", "Plain", "Plains",
+    "Basin", "Pass", "Heights", "Hills"))
 _PLACE_BEFORE = frozenset(["in", "at", "near", "into", "across", "toward", "towards", "through", "via"])
 _PERSON_AFTER = re.compile(r"\s*(?:,\s*)?(?:said|says|argued|argues|warned|told|wrote|writes|"
                            r"stated|noted|added|asked|urged|claimed|announced)\b")
@@ -194,10 +203,13 @@ def _name(sentence: str, start: int, end: int, common: Collection[str],
     if any(part in _ORG_WORDS for part in parts) or (
             _bare(text).isupper() and 2 <= len(_bare(text).replace(".", "")) <= 6):
         kind = "org"
+    elif words[0] in ("Treaty", "Agreement", "Accord", "Convention", "Act", "Protocol",
+                      "Charter", "Pact", "Declaration", "Resolution"):
+        kind = "name"  # a document, not a person
     elif any(w in _TITLES for w in words) or before[0] in _TITLES or \
             _PERSON_AFTER.match(sentence[end:]):
         kind = "person"
-    elif any(part in _PLACE_WORDS for part in parts) or \
+    elif any(part in _PLACE_WORDS for part in parts) or parts[-1] in _PLACE_ENDS or \
             before[0].lower() in _PLACE_BEFORE:
         kind = "place"
     elif len(words) >= 2:

@@ -26,6 +26,8 @@ class Sentence:
     text: str
     start: int
     line: int
+    #: A Markdown heading ("# Background"): a title, no statement of fact.
+    heading: bool = False
 
 
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n+|\n(?=[ \t]*(?:#{1,6}[ \t]|[-*+][ \t]|\d+[.)][ \t]|>))")
@@ -52,6 +54,7 @@ def split_sentences(text: str) -> list[Sentence]:
         marker = _MARKER.match(block)
         skip = marker.end() if marker else 0
         body = block[skip:]
+        heading = block.lstrip().startswith("#")
         if body.strip():
             base = position + skip
             # pysbd ends a sentence at every line break: a hard-wrapped paragraph is one line
@@ -62,6 +65,7 @@ def split_sentences(text: str) -> list[Sentence]:
                 if not stripped or not any(ch.isalnum() for ch in stripped):
                     continue
                 offset = base + span.start + (len(piece) - len(piece.lstrip()))
-                out.append(Sentence(stripped, offset, bisect.bisect_right(starts, offset)))
+                out.append(Sentence(stripped, offset, bisect.bisect_right(starts, offset),
+                                    heading))
         position = match.end() if match is not None else len(blanked)
     return out
