@@ -77,6 +77,10 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
         carded += bool(made)
     for card in _chronology(items):
         _add(cards, used, card)
+    # New cards are studied in deck order: the cloze cards of every sentence first, then the
+    # questions, then the choices and statements, so that no card gives the next one's answer.
+    phase = {"cloze": 0, "typed": 1, "basic": 1, "choice": 2, "truefalse": 2, "order": 3}
+    cards.sort(key=lambda card: phase[str(card.get("type"))])
     draft = DeckDraft(id=deck_id, title=title, source=[("file", source_file)], cards=cards,
                       tags=[DRAFT_TAG])
     draft.header = (
