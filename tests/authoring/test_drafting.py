@@ -122,3 +122,10 @@ def test_a_huge_source_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with pytest.raises(BriefingQuizError, match="too big for a source text"):
         write_draft(src, tmp_path / "out.toml", deck_id="d", title=None, force=False)
     assert not (tmp_path / "out.toml").exists()
+
+
+def test_a_sentence_opening_with_a_pronoun_keeps_the_one_before(tmp_path: Path) -> None:
+    deck = load_deck(drafted(DATA / "harbour-memo.md", tmp_path))
+    texts = [getattr(c, "text", "") for c in deck.cards]
+    assert ("Talks opened in Geneva on 2 October 2023 under the chairmanship of Ambassador Ilse "
+            "Brandvold. They have met {{c1::nine}} times since then.") in texts

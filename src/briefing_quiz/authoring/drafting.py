@@ -59,13 +59,21 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
     """The draft of `text`; `source_file` is written as `[deck.source] file`."""
     common = lower_words(text)
     items: list[_Item] = []
+    previous: Sentence | None = None
     for sentence in split_sentences(text):
         if sentence.heading:  # a title, not a statement to be asked about
+            previous = None
             continue
         flat = " ".join(sentence.text.split())
         facts = tuple(find_facts(flat, common))
         if facts:
+            context = _context(text, previous, sentence, flat)
+            if context:  # "They have met nine times": say who they are
+                shift = len(context) + 1
+                facts = tuple(Fact(f.kind, f.text, f.start + shift, f.end + shift) for f in facts)
+                flat = f"{context} {flat}"
             items.append(_Item(sentence, flat, facts))
+        previous = sentence
     pool = _pool(items)
     cards: list[CardDraft] = []
     used: set[str] = set()
@@ -90,6 +98,20 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
         "was made from; 'briefing-quiz check' verifies those quotes against the source.",
         "Guide: docs/authoring.md, 'Drafting a deck from a source'.")
     return Drafted(draft, len(items), carded)
+
+
+_PRONOUN = re.compile(r"(?:They|It|He|She|This|These|Those|Its|Their|His|Her|Such)\b")
+
+
+def _context(text: str, previous: Sentence | None, sentence: Sentence, flat: str) -> str:
+    """The sentence before, when this one opens with a pronoun and follows it in the same
+    paragraph (so both quote the source as one passage); else ""."""
+    if previous is None or not _PRONOUN.match(flat):
+        return ""
+    between = text[previous.start + len(previous.text):sentence.start]
+    if between.strip() or between.count("\n") > 1:
+        return ""
+    return " ".join(previous.text.split())
 
 
 def _add(cards: list[CardDraft], used: set[str], card: CardDraft) -> None:
