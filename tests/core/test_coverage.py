@@ -45,6 +45,8 @@ def test_sentences_are_verbatim_slices_with_their_lines() -> None:
     ("Dr. Jane Goodall said in 1960 that mid-June 2001 was late.",
      [("person", "Dr. Jane Goodall"), ("date", "1960"), ("date", "mid-June 2001")]),
     ("The memo was written on a quiet day.", []),
+    ("The [report](https://example.org/r?id=2024) says 45% at www.Example.org/7.",
+     [("number", "45%")]),
 ])
 def test_facts_of_a_sentence(sentence: str, facts: list[tuple[str, str]]) -> None:
     assert [(f.kind, f.text) for f in find_facts(sentence)] == facts

@@ -342,7 +342,8 @@ def write_draft(src: Path, output: Path, *, deck_id: str, title: str | None,
     from briefing_quiz.authoring.toml_writer import render_deck
     from briefing_quiz.core.deckfile import loads_deck
     from briefing_quiz.core.errors import DeckError
-    from briefing_quiz.services.evidence import check_evidence, read_source
+    from briefing_quiz.core.evidence import SourceText
+    from briefing_quiz.services.evidence import read_source
 
     text = read_source(src)
     relative = os.path.relpath(src.resolve(), output.resolve().parent)
@@ -355,10 +356,10 @@ def write_draft(src: Path, output: Path, *, deck_id: str, title: str | None,
         deck = loads_deck(rendered.encode("utf-8"), output)
     except DeckError as error:  # a bug of the rules above: say so rather than write a bad deck
         raise ImportFailed(f"the draft of {src} does not load:\n{error}") from None
-    found = check_evidence(deck, rendered)
-    if found.errors or found.notes:
-        raise ImportFailed(f"the draft of {src} misquotes it:\n" +
-                           "\n".join([*map(str, found.errors), *found.notes]))
+    source = SourceText(text)  # what `check` will do once the deck is written
+    wrong = [card.id for card in deck.cards if card.source and not source.contains(card.source)]
+    if wrong:
+        raise ImportFailed(f"the draft of {src} misquotes it (cards {', '.join(wrong)})")
     write_new_file(output, rendered, force=force)
     return drafted
 

@@ -119,6 +119,9 @@ _FUNCTION_WORDS = frozenset(
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}\Z")
 
 
+_ADDRESS = re.compile(r"\]\([^)\s]*\)|\b(?:https?://|www\.)\S+|<[a-z][^>]*>", re.IGNORECASE)
+
+
 def _bare(word: str) -> str:
     """A word without its possessive and trailing punctuation: "NATO’s" -> "NATO"."""
     return re.sub(r"(?:['\u2019]s)?[.,;:]*\Z", "", word)
@@ -141,6 +144,9 @@ def find_facts(sentence: str, common: Collection[str] = ()) -> list[Fact]:
     """
     taken: list[tuple[int, int]] = []
     facts: list[Fact] = []
+    # Web addresses and Markdown link targets hold digits and capitals that are no facts: blank
+    # them (same length, so offsets hold) before looking.
+    sentence = _ADDRESS.sub(lambda m: " " * len(m.group()), sentence)
 
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in taken)
