@@ -61,6 +61,7 @@ def test_a_misquote_is_an_error_at_its_source_line_naming_the_passage(
     assert f"deck.toml:{line}: [card where] 'source' is not in memo.txt; did you mean " \
            "“Ministers met in Brussels on 12 February 2022.” (line 1 of memo.txt)" in text
     assert "[card troops]" not in text  # quoted right
+    assert "OK " not in text  # a deck with an error gets no OK line
     assert "1 of 1 deck has errors (1 problem)" in text
 
 

@@ -74,8 +74,7 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
                 print(problem, file=out)
         elif path in decks:
             cards += len(decks[path].cards)
-            print(deck_summary(decks[path], path), file=out)
-            bad = report_evidence(decks[path], out, today)
+            bad = report_evidence(decks[path], out, today, deck_summary(decks[path], path))
             failed += bool(bad)
             problems += bad
     noun = "deck" if checked == 1 else "decks"
@@ -98,13 +97,16 @@ def deck_summary(deck: Deck, path: Path) -> str:
     return f"OK {path} ({deck.id}): {len(deck.cards)} {noun}: {per_type}"
 
 
-def report_evidence(deck: Deck, out: TextIO, today: dt.date | None) -> int:
-    """Check the deck's quotes against its source file (errors, counted in the result), say once
-    when that file cannot be read, and warn of each card past its `valid_until`."""
+def report_evidence(deck: Deck, out: TextIO, today: dt.date | None, summary: str) -> int:
+    """Print the deck's `summary` line (only when it has no error), check its quotes against
+    its source file (errors, counted in the result), say once when that file cannot be read,
+    and warn of each card past its `valid_until`."""
     from briefing_quiz.services.clock import local_now
     from briefing_quiz.services.evidence import check_evidence, source_path, stale_cards
 
     found = check_evidence(deck)
+    if not found.errors:
+        print(summary, file=out)
     for note in found.notes:
         print(f"warning: {note}", file=out)
     for problem in found.errors:
