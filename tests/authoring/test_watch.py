@@ -127,7 +127,7 @@ def test_quotes_are_checked_against_the_source(tmp_path: Path, write_deck: DeckW
     (deck.parent / "memo.txt").write_text("Some 130,000 troops were massed.\n",
                                           encoding="utf-8")
     (line,) = check_files([deck])[deck]
-    assert line.startswith(f"{deck}:12: [card a] 'source' is not in memo.txt; did you mean")
+    assert line.startswith(f"{deck}:13: [card a] 'source' is not in memo.txt; did you mean")
     (deck.parent / "memo.txt").unlink()
     ok, warning = check_files([deck])[deck]
     assert ok.startswith("OK ") and warning.startswith("warning: ") and "no such file" in warning
