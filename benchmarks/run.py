@@ -70,6 +70,7 @@ class Sizes:
     briefing_items: int
     briefing_days: int
     briefing_minutes: float
+    draft_words: int = 10_000  # bench_draft (issue 15)
 
 
 SIZES: dict[Mode, Sizes] = {
@@ -83,7 +84,8 @@ SIZES: dict[Mode, Sizes] = {
                    briefing_days=7, briefing_minutes=10.0),
     "tiny": Sizes(cards=60, reviews=400, answers=20, chunk=10, rounds=1, ui_answers=3,
                   ui_starts=1, bare_answers=10, queue_items=500, queue_repeat=1, deck_rounds=1,
-                  briefing_seeds=1, briefing_items=20, briefing_days=2, briefing_minutes=2.0),
+                  briefing_seeds=1, briefing_items=20, briefing_days=2, briefing_minutes=2.0,
+                  draft_words=1_000),
 }
 
 
@@ -154,6 +156,8 @@ FIGURES: list[tuple[str, str, str, str, str, float, Compare]] = [
      "the target itself, 50 ms", "< 50 ms", 1.0, "lt"),
     ("briefing", "recall at the briefing, briefing mode (issue 5)", "recall",
      "due-first scheduling, same minutes", "> 1× (every seed)", 1.0, "gt"),
+    ("draft", "draft a deck from a {draft_words}-word source, checked and written (issue 15)",
+     "ms", "the target itself, 2 s", "< 2 s", 1.0, "lt"),
 ]
 
 
@@ -164,7 +168,8 @@ def _short(n: int) -> str:
 class Table:
     def __init__(self, sizes: Sizes) -> None:
         names = {"cards": _short(sizes.cards), "reviews": _short(sizes.reviews),
-                 "queue_items": _short(sizes.queue_items)}
+                 "queue_items": _short(sizes.queue_items),
+                 "draft_words": _short(sizes.draft_words)}
         self.rows = {key: Row(key, figure.format(**names), unit, ref, target, bound, compare)
                      for key, figure, unit, ref, target, bound, compare in FIGURES}
 
@@ -543,6 +548,15 @@ def bench_briefing_figure(ctx: Context, table: Table) -> None:
     table.rows["briefing"].condition = not worse
 
 
+def bench_draft_figure(ctx: Context, table: Table) -> None:
+    import bench_draft
+
+    result = bench_draft.run(ctx.sizes.draft_words, 3)
+    table.set("draft", result["median_ms"], bench_draft.TARGET_MS,
+              f"{int(result['words']):,} words, {int(result['cards']):,} cards, median of 3; "
+              f"first run {result['first_ms']:.0f} ms (bench_draft.py)")
+
+
 # --------------------------------------------------------------------------------------------------
 # Output
 
@@ -651,6 +665,8 @@ def run(mode: Mode, *, use_anki: bool = True, seed: int = 0,
             bench_queue_figure(ctx, table)
         with step(ctx, table, "briefing", ["briefing"]):
             bench_briefing_figure(ctx, table)
+        with step(ctx, table, "draft", ["draft"]):
+            bench_draft_figure(ctx, table)
         os.environ.clear()
         os.environ.update(saved)
     return table.settled(), machine()

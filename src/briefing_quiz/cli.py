@@ -113,19 +113,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", dest="deck_id", metavar="ID", help="deck id (default: from the file name)")
     p.add_argument("--title", metavar="TITLE", help="deck title")
 
-    p = add("import", "convert a CSV/TSV file or an Anki plain-text export into a deck")
+    p = add("import", "convert a CSV/TSV file, an Anki plain-text export or an Anki package "
+                      "(.apkg, .colpkg) into a deck")
     p.add_argument("file", metavar="FILE", help="the file to import")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the deck file to write")
     p.add_argument("--deck-id", metavar="ID", help="deck id (default: from the output file name)")
     p.add_argument("--title", metavar="TITLE", help="deck title")
     p.add_argument("--partial", action="store_true", help="write the good rows and list the bad ones")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument("--with-progress", action="store_true",
+                   help="an Anki package: bring its review history into the progress file too")
 
     p = add("export", "export a deck to an Anki package (.apkg) or CSV")
     p.add_argument("deck_id", metavar="DECK", help="deck id")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
     p.add_argument("--format", choices=["apkg", "csv"], help="default: from the file extension")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = add("draft", "draft a deck from a text or Markdown source, offline, for you to review")
+    p.add_argument("source", metavar="SOURCE", help="the source text (.txt or .md)")
+    p.add_argument("-o", "--output", required=True, metavar="DECK", help="the deck file to write")
+    p.add_argument("--id", dest="deck_id", metavar="ID", help="deck id (default: from the file name)")
+    p.add_argument("--title", metavar="TITLE", help="deck title (default: the first heading)")
+    p.add_argument("--force", action="store_true", help="replace DECK if it exists")
+
+    p = add("coverage", "which sentences of a deck's source file its cards quote, and the facts of the rest")
+    p.add_argument("deck", metavar="DECK", help="deck id or deck file")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -255,6 +269,18 @@ def _cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     return run_import(args, paths)
 
 
+def _cmd_draft(args: argparse.Namespace, paths: Paths) -> int:
+    from briefing_quiz.authoring.cli import run_draft
+
+    return run_draft(args, paths)
+
+
+def _cmd_coverage(args: argparse.Namespace, paths: Paths) -> int:
+    from briefing_quiz.authoring.coverage_report import run_coverage
+
+    return run_coverage(args.deck, list(paths.deck_dirs), as_json=args.json, out=sys.stdout)
+
+
 def _cmd_export(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.authoring.cli import run_export
 
@@ -273,6 +299,8 @@ COMMANDS: dict[str | None, Command] = {
     "new": _cmd_new,
     "import": _cmd_import,
     "export": _cmd_export,
+    "coverage": _cmd_coverage,
+    "draft": _cmd_draft,
 }
 
 

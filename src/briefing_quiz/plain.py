@@ -75,6 +75,7 @@ from briefing_quiz.core.model import (
     OrderCard,
     TrueFalseCard,
     TypedCard,
+    stale_since,
 )
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.study.briefing_session import BriefingSession
@@ -247,6 +248,10 @@ class PlainLoop(_Console):
         started = session.clock()
         n = session.done + session.remaining
         self.say(f"CARD {session.done + 1}/{n} {entry.key} {entry.card.type}")
+        since = stale_since(entry.card, started.date())
+        if since is not None:
+            self.say(f"STALE: stale since {since.isoformat()} (valid until "
+                     f"{entry.card.valid_until}); the fact may have changed")
         try:
             response, given = self.read_answer(entry)
             result = session.check(response) if response is not None else None

@@ -118,3 +118,16 @@ def test_stop_condition(tmp_path: Path) -> None:
 
     assert watch([tmp_path], out=io.StringIO(), sleep=lambda _s: None, stop=stop) == 0
     assert len(calls) == 3
+
+
+def test_quotes_are_checked_against_the_source(tmp_path: Path, write_deck: DeckWriter) -> None:
+    deck = write_deck('format = 1\n[deck]\nid = "d"\ntitle = "T"\n[deck.source]\n'
+                      'file = "memo.txt"\n\n[[cards]]\nid = "a"\ntype = "basic"\n'
+                      'question = "Q?"\nanswer = "A"\nsource = "Some 140,000 troops"\n')
+    (deck.parent / "memo.txt").write_text("Some 130,000 troops were massed.\n",
+                                          encoding="utf-8")
+    (line,) = check_files([deck])[deck]
+    assert line.startswith(f"{deck}:13: [card a] 'source' is not in memo.txt; did you mean")
+    (deck.parent / "memo.txt").unlink()
+    ok, warning = check_files([deck])[deck]
+    assert ok.startswith("OK ") and warning.startswith("warning: ") and "no such file" in warning

@@ -126,3 +126,28 @@ async def test_stats_screen_changes_deck_and_sets_the_briefing(make_app: MakeApp
         assert "Briefing: Thu 2022-02-17 14:00" in screen_text(app)
     with Store.open(paths.data_file, readonly=True) as store:
         assert store.briefing_target("mini") == TARGET
+
+
+async def test_stats_screen_shows_the_source_coverage(make_app: MakeApp, paths: Paths,
+                                                      deck_dir: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(deck_dir, Path)
+    (deck_dir / "memo.txt").write_text("Some 130,000 troops were massed near the border.\n"
+                                       "Talks in Geneva failed on February 11.\n",
+                                       encoding="utf-8")
+    (deck_dir / "sourced.toml").write_text(
+        'format = 1\n[deck]\nid = "sourced"\ntitle = "Sourced"\n[deck.source]\n'
+        'file = "memo.txt"\n\n[[cards]]\nid = "a"\ntype = "truefalse"\n'
+        'statement = "Some 130,000 troops"\nanswer = true\n'
+        'source = "Some 130,000 troops were massed"\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await press(pilot, "s")
+        assert "Statistics · mini" in screen_text(app)
+        assert "source coverage" not in screen_text(app)  # the mini deck names no source file
+        await press(pilot, "right")
+        text = screen_text(app)
+        assert "Statistics · sourced" in text
+        assert "source coverage 50%: 1 of 2 fact-bearing sentences quoted by a card" in text

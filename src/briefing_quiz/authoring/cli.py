@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from briefing_quiz.authoring.toml_writer import CardDraft
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import CARD_TYPES
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import local_now, utc_now
 
-__all__ = ["run_export", "run_import", "run_new", "run_watch"]
+__all__ = ["run_draft", "run_export", "run_import", "run_new", "run_watch"]
 
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
@@ -112,13 +113,69 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
               f"fix {'them' if bad != 1 else 'it'}, or add --partial to write the {good} good "
               f"row{'s' if good != 1 else ''}", file=err)
         return EXIT_PROBLEMS
+    if getattr(args, "with_progress", False):
+        from briefing_quiz.authoring.apkg_progress import refuse_existing_progress
+
+        if src.suffix.lower() not in (".apkg", ".colpkg"):
+            raise BriefingQuizError(f"{src}: --with-progress reads the review history of an "
+                                    "Anki package (.apkg or .colpkg) only")
+        refuse_existing_progress(deck_id, paths.data_file)
     write_import(result, output, force=force)
     types = [str(c.get("type")) for c in result.draft.cards]
     left_out = len(result.problems)
     skipped = f"; {left_out} bad rows left out (listed above)" if left_out else ""
     print(f"Wrote {output}: deck '{deck_id}', {len(types)} cards ({_per_type(types)}){skipped}.",
           file=out)
+    if getattr(args, "with_progress", False):
+        _import_history(src, output, result.draft.cards, paths, out)
     print(f"Study it: {_study_hint(output, deck_id, paths)}", file=out)
+    return EXIT_OK
+
+
+def _import_history(src: Path, output: Path, cards: list[CardDraft], paths: Paths,
+                    out: TextIO) -> None:
+    """`import --with-progress`: the package's review history into the progress file."""
+    from briefing_quiz.authoring.apkg import read_apkg
+    from briefing_quiz.authoring.apkg_progress import import_history
+    from briefing_quiz.config import load_config
+    from briefing_quiz.core.deckfile import load_deck
+
+    deck = load_deck(output)
+    settings = load_config(paths.config_file).for_deck(deck.id)
+    done = import_history(read_apkg(src), cards, deck, paths.data_file, settings)
+    left = f"; {done.skipped} left out (cards not imported)" if done.skipped else ""
+    print(f"Imported {done.reviews} reviews of {done.items} items into {paths.data_file}{left}.",
+          file=out)
+
+
+def run_draft(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None) -> int:
+    """`draft SOURCE -o DECK.toml`: a draft deck from a text or Markdown source."""
+    from briefing_quiz.authoring.drafting import write_draft
+    from briefing_quiz.authoring.ids import slugify
+
+    out = out or sys.stdout
+    src = Path(args.source).expanduser()
+    output = Path(args.output).expanduser()
+    force = bool(getattr(args, "force", False))
+    if output.suffix != ".toml":
+        raise BriefingQuizError(f"{output}: deck files end in .toml (try -o {output}.toml)")
+    if output.exists() and not force:
+        raise BriefingQuizError(f"{output}: already exists; choose another name, or add --force "
+                                "to replace it")
+    deck_id = args.deck_id or slugify(output.stem)
+    if not deck_id:
+        raise BriefingQuizError(f"no deck id can be made from '{output.name}'; give --id")
+    _refuse_taken_id(deck_id, output, paths, "--id")
+    drafted = write_draft(src, output, deck_id=deck_id, title=args.title, force=force)
+    types = [str(c.get("type")) for c in drafted.draft.cards]
+    print(f"Wrote {output}: DRAFT deck '{deck_id}', {len(types)} cards ({_per_type(types)}) for "
+          f"{drafted.carded_sentences} of {drafted.fact_sentences} sentences with a number, a "
+          "date or a name.", file=out)
+    print(f"Review it in your editor: {_quote(str(output))} (every card is tagged 'draft')",
+          file=out)
+    print(f"Check it as you edit:     briefing-quiz check --watch {_quote(str(output))}", file=out)
+    print(f"See what is left:         briefing-quiz coverage {_quote(str(output))}", file=out)
+    print(f"Study it:                 {_study_hint(output, deck_id, paths)}", file=out)
     return EXIT_OK
 
 

@@ -57,6 +57,10 @@ __all__ = [
 ]
 
 
+#: Anki packages (zip files) rather than text: `authoring/apkg.py` reads them.
+ANKI_PACKAGES = (".apkg", ".colpkg")
+
+
 @dataclass
 class ImportResult:
     """What `import_file` made: the deck text (None when nothing may be written), the cards written,
@@ -75,6 +79,10 @@ class ImportResult:
 def read_notes(path: Path) -> Parsed:
     """Read `path` as an Anki plain-text export when it starts with Anki's header lines (or is a
     `.txt` file without a header row), else as a CSV/TSV table with a header row."""
+    if path.suffix.lower() in ANKI_PACKAGES:
+        from briefing_quiz.authoring.apkg import read_apkg
+
+        return read_apkg(path).parsed
     text = read_text(path)
     if has_anki_header(text):
         return read_anki_text(text, path)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from briefing_quiz.services.checking import deck_summary
+from briefing_quiz.services.evidence import check_evidence
 from briefing_quiz.services.gc_policy import paused_collector
 
 __all__ = ["check_files", "snapshot", "watch"]
@@ -46,7 +47,10 @@ def check_files(files: Sequence[Path]) -> dict[Path, list[str]]:
     report: dict[Path, list[str]] = {}
     for deck in loaded.decks:
         if deck.path is not None:
-            report[deck.path] = [deck_summary(deck, deck.path)]
+            found = check_evidence(deck)  # quotes against `[deck.source] file`, as `check` does
+            report[deck.path] = ([str(p) for p in found.errors] if found.errors else
+                                 [deck_summary(deck, deck.path),
+                                  *(f"warning: {note}" for note in found.notes)])
     for failure in loaded.failures:
         paths = [p.path for p in failure.problems if p.path is not None]
         if paths:

@@ -33,6 +33,10 @@ class SourceInfo:
     publisher: str | None = None
     date: dt.date | None = None
     url: str | None = None
+    #: The source text itself, relative to the deck file (`check` finds every card's quote in it).
+    file: str | None = None
+    #: The day the source's facts were true.
+    as_of: dt.date | None = None
 
     def attribution(self) -> str:
         """One line such as 'Steven Pifer, "Title", CISAC, 2022-02-14'."""
@@ -75,6 +79,9 @@ class CardBase:
     explain: str | None = None
     path: Path | None = None
     line: int | None = None
+    #: The day the card's fact was true, and the last day it may be taken as true.
+    as_of: dt.date | None = None
+    valid_until: dt.date | None = None
 
     @property
     def type(self) -> CardType:  # overridden by each subclass
@@ -109,7 +116,8 @@ class CardBase:
 
 # content_hash helpers. `_HASH_JSON.encode(x)` is exactly `json.dumps(x, sort_keys=True,
 # ensure_ascii=False)` without building a new encoder per call.
-_UNHASHED = frozenset({"tags", "explain", "source", "path", "line", "deck_id"})
+_UNHASHED = frozenset({"tags", "explain", "source", "path", "line", "deck_id", "as_of",
+                       "valid_until"})
 _HASHED_FIELDS: dict[type, tuple[str, ...]] = {}
 _HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
@@ -258,9 +266,19 @@ class Deck:
     def card(self, card_id: str) -> Card | None:
         return self._by_id.get(card_id)
 
+    def as_of(self, card: Card) -> dt.date | None:
+        """When `card`'s fact was true: its own `as_of`, else its source's."""
+        return card.as_of or (self.source.as_of if self.source else None)
+
     def item_keys(self) -> list[ItemKey]:
         """Every review item of the deck, in deck order."""
         return [ItemKey(self.id, c.id, i) for c in self.cards for i in c.items]
+
+
+def stale_since(card: CardBase, today: dt.date) -> dt.date | None:
+    """The day after `card`'s `valid_until` when `today` is past it (its fact may have changed)."""
+    until = card.valid_until
+    return until + dt.timedelta(days=1) if until is not None and today > until else None
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -94,11 +94,13 @@ class DeckCharts:
     reviews: list[DayCount]         # HISTORY_DAYS study days up to today
     retention: list[RetentionWeek]  # RETENTION_WEEKS weeks up to this one
     status: BriefingStatus | None
+    coverage: str | None = None     # how much of its source file the deck quotes (None: no file)
 
 
 def deck_charts_sync(backend: Backend, deck_id: str) -> DeckCharts:
     from briefing_quiz.core.study.briefing_session import briefing_status
     from briefing_quiz.core.study.statistics import due_forecast, reviews_per_day, true_retention
+    from briefing_quiz.services.evidence import coverage_figure
 
     deck, store, now, tz = _deck(backend, deck_id), backend.require_store(), backend.clock(), backend.tz
     hour = backend.config.for_deck(deck.id).day_starts_at_hour
@@ -108,6 +110,7 @@ def deck_charts_sync(backend: Backend, deck_id: str) -> DeckCharts:
         reviews=reviews_per_day(store, deck, HISTORY_DAYS, now=now, tz=tz, hour=hour),
         retention=true_retention(store, deck, RETENTION_WEEKS, now=now, tz=tz, hour=hour),
         status=briefing_status(deck, store, backend.config, now=now),
+        coverage=coverage_figure(deck),
     )
 
 

@@ -7,6 +7,7 @@ in its place among the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -23,8 +24,10 @@ __all__ = ["check_decks", "deck_summary"]
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 
-def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextIO) -> int:
-    """Check the deck files or folders in `targets` (none: every deck in `deck_dirs`)."""
+def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextIO,
+                today: dt.date | None = None) -> int:
+    """Check the deck files or folders in `targets` (none: every deck in `deck_dirs`); `today`
+    (default: the local date) decides which cards are past their `valid_until`."""
     from briefing_quiz.core.deckfile import find_deck_files, load_decks
     from briefing_quiz.core.errors import DeckError, Problem
 
@@ -71,7 +74,9 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
                 print(problem, file=out)
         elif path in decks:
             cards += len(decks[path].cards)
-            print(deck_summary(decks[path], path), file=out)
+            bad = report_evidence(decks[path], out, today, deck_summary(decks[path], path))
+            failed += bool(bad)
+            problems += bad
     noun = "deck" if checked == 1 else "decks"
     if failed:
         verb = "has" if failed == 1 else "have"
@@ -90,3 +95,27 @@ def deck_summary(deck: Deck, path: Path) -> str:
     per_type = ", ".join(f"{counts[t]} {t}" for t in CARD_TYPES if counts[t])
     noun = "card" if len(deck.cards) == 1 else "cards"
     return f"OK {path} ({deck.id}): {len(deck.cards)} {noun}: {per_type}"
+
+
+def report_evidence(deck: Deck, out: TextIO, today: dt.date | None, summary: str) -> int:
+    """Print the deck's `summary` line (only when it has no error), check its quotes against
+    its source file (errors, counted in the result), say once when that file cannot be read,
+    and warn of each card past its `valid_until`."""
+    from briefing_quiz.services.clock import local_now
+    from briefing_quiz.services.evidence import check_evidence, source_path, stale_cards
+
+    found = check_evidence(deck)
+    if not found.errors:
+        print(summary, file=out)
+    for note in found.notes:
+        print(f"warning: {note}", file=out)
+    for problem in found.errors:
+        print(problem, file=out)
+    if found.checked and not found.errors:
+        named = source_path(deck)
+        print(f"   {found.checked} quote{'' if found.checked == 1 else 's'} found in "
+              f"{named.name if named else 'the source'}", file=out)
+    for card, since in stale_cards(deck, today or local_now().date()):
+        print(f"{deck.path}:{card.line}: [card {card.id}] warning: stale since "
+              f"{since.isoformat()} (valid until {card.valid_until})", file=out)
+    return len(found.errors)

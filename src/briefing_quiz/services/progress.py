@@ -17,8 +17,10 @@ from briefing_quiz.services.clock import local_zone, utc_now
 from briefing_quiz.services.study_inputs import load_study_inputs, one_deck
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from collections.abc import Sequence
+    from datetime import date, datetime
 
+    from briefing_quiz.core.model import Card, Deck
     from briefing_quiz.core.progress.store import Store
     from briefing_quiz.core.study.readiness import Readiness
 
@@ -77,11 +79,14 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
     finally:
         if store is not None:
             store.close()
+    stale = _stale(decks, deck_id, now)
     if as_json:
         print(json.dumps({
             "data_file": str(paths.data_file), "progress": store is not None,
             "decks": [d.to_json() for d in report.decks],
-            "orphaned": [str(k) for k in report.orphaned]}, ensure_ascii=False), file=out)
+            "orphaned": [str(k) for k in report.orphaned],
+            "stale": {deck: [{"card": c.id, "since": since.isoformat()} for c, since in cards]
+                      for deck, cards in stale.items()}}, ensure_ascii=False), file=out)
         return EXIT_OK
     for d in report.decks:
         recall = "-" if d.mean_retrievability is None else f"{d.mean_retrievability:.0%}"
@@ -92,6 +97,10 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
               f"recall now {recall}", file=out)
         if d.briefing_at is not None:
             print(f"  {briefing_line(d.briefing_at, d.readiness, now)}", file=out)
+        if stale.get(d.deck_id):
+            listed = ", ".join(f"{c.id} (since {since})" for c, since in stale[d.deck_id])
+            print(f"  stale facts (past their valid_until) {len(stale[d.deck_id])}: {listed}",
+                  file=out)
     if report.orphaned:
         shown = ", ".join(str(k) for k in report.orphaned[:10])
         more = f" and {len(report.orphaned) - 10} more" if len(report.orphaned) > 10 else ""
@@ -201,3 +210,14 @@ def sheet(paths: Paths, deck_id: str, *, fmt: Literal["md", "txt"], out: TextIO,
             store.close()
     out.write(text)
     return EXIT_OK
+
+
+def _stale(decks: Sequence[Deck], deck_id: str | None,
+           now: datetime) -> dict[str, list[tuple[Card, date]]]:
+    """Per deck, its cards past their `valid_until` on today's local date."""
+    from briefing_quiz.services.evidence import stale_cards
+
+    today = now.astimezone(local_zone(now)).date()
+    found = {deck.id: stale_cards(deck, today) for deck in decks
+             if deck_id is None or deck.id == deck_id}
+    return {key: cards for key, cards in found.items() if cards}

@@ -328,7 +328,8 @@ def _header(deck: Deck) -> tuple[Any, ...]:
     source = deck.source
     info = None if source is None else (
         source.title, source.author, source.publisher,
-        None if source.date is None else source.date.toordinal(), source.url)
+        None if source.date is None else source.date.toordinal(), source.url, source.file,
+        None if source.as_of is None else source.as_of.toordinal())
     return deck.id, deck.title, deck.description, deck.tags, info
 
 
@@ -346,6 +347,8 @@ def _columns(cards: Sequence[Card]) -> tuple[bytes, tuple[Any, ...]]:
             values = tuple(map(attrgetter(name), group))
             if name == "tolerance":
                 values = tuple(None if t is None else (t.value, t.relative) for t in values)
+            elif name in ("as_of", "valid_until"):  # marshal stores no dates
+                values = tuple(None if d is None else d.toordinal() for d in values)
             elif name == "deletions":
                 counts = tuple(map(len, values))
                 flat = [d for deletions in values for d in deletions]
@@ -367,9 +370,10 @@ def _rebuild(path: Path, header: tuple[Any, ...], body: tuple[bytes, tuple[Any, 
     deck_id, title, description, tags, info = header
     source = None
     if info is not None:
-        s_title, author, publisher, date, url = info
+        s_title, author, publisher, date, url, file, as_of = info
         source = SourceInfo(title=s_title, author=author, publisher=publisher, url=url,
-                            date=None if date is None else dt.date.fromordinal(date))
+                            date=None if date is None else dt.date.fromordinal(date), file=file,
+                            as_of=None if as_of is None else dt.date.fromordinal(as_of))
     order, groups = body
     made: list[Iterator[Card]] = []
     for cls, (count, columns) in zip(layout.classes, groups, strict=True):
@@ -379,6 +383,9 @@ def _rebuild(path: Path, header: tuple[Any, ...], body: tuple[bytes, tuple[Any, 
         for index, name in enumerate(layout.stored[cls]):
             if name == "tolerance":
                 columns[index] = list(map(_tolerance, columns[index]))
+            elif name in ("as_of", "valid_until"):
+                columns[index] = [None if d is None else dt.date.fromordinal(d)
+                                  for d in columns[index]]
             elif name == "deletions":
                 columns[index] = _deletion_groups(count, *columns[index])
         cards = layout.build[cls](count, [repeat(deck_id), repeat(path), *columns])

@@ -23,6 +23,8 @@ False` (read by the loader at every load).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import re
 import sys
@@ -431,7 +433,26 @@ def _fast_builder(  # noqa: C901
                               question=question, items_in_order=tuple(items))
         return None  # an unknown type, or not a string
 
-    return build
+    return _dated(build)
+
+
+def _dated(build: Callable[[dict[str, Any], int], Card | None],
+           ) -> Callable[[dict[str, Any], int], Card | None]:
+    """`build` for cards that may carry `as_of` / `valid_until` (dates of facts, rare): such a card
+    is built without them and given them after, when both are dates and in order."""
+
+    def build_dated(raw: dict[str, Any], line: int) -> Card | None:
+        if "as_of" not in raw and "valid_until" not in raw:
+            return build(raw, line)
+        rest = dict(raw)
+        as_of, until = rest.pop("as_of", None), rest.pop("valid_until", None)
+        if not all(day is None or type(day) is dt.date for day in (as_of, until)) or (
+                as_of is not None and until is not None and until < as_of):
+            return None
+        card = build(rest, line)
+        return None if card is None else dataclasses.replace(card, as_of=as_of, valid_until=until)
+
+    return build_dated
 
 
 def _most(high: int | None) -> int:

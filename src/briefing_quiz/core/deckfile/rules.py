@@ -32,6 +32,7 @@ from briefing_quiz.core.model import (
 __all__ = [
     "CARD_RULES",
     "COMMON_CARD_KEYS",
+    "DATE_KEYS",
     "FORMAT_VERSION",
     "MAX_CHOICES",
     "MAX_ORDER_ITEMS",
@@ -95,9 +96,11 @@ class CardRule:
 TOP_KEYS = ("format", "deck", "cards")
 DECK_KEYS = (Key("id", required=True), Key("title", required=True), Key("description"),
              Key("tags"), Key("source"))
-SOURCE_KEYS = ("title", "author", "publisher", "date", "url")
+SOURCE_KEYS = ("title", "author", "publisher", "date", "url", "file", "as_of")
 COMMON_CARD_KEYS = (Key("id", required=True), Key("type", required=True), Key("tags"),
-                    Key("source"), Key("explain"))
+                    Key("source"), Key("explain"), Key("as_of"), Key("valid_until"))
+#: The keys whose value is a TOML date (dates of facts: docs/deck-format.md, "Dated facts").
+DATE_KEYS = ("date", "as_of", "valid_until")
 
 MIN_CHOICES, MAX_CHOICES = 2, 8
 MIN_ORDER_ITEMS, MAX_ORDER_ITEMS = 2, 12
@@ -133,6 +136,8 @@ class Messages:
     DECK_ID = "deck id {value!r} is not a valid id: {rule}"
     SOURCE_NOT_TABLE = "'source' must be a table ([deck.source]), not {kind}"
     DATE = "'date' must be a date (like 2022-02-14, no quotes), not {kind}"
+    DATE_KEY = "'{key}' must be a date (like 2022-02-14, no quotes), not {kind}"
+    VALID_BEFORE = "'valid_until' {until} is before 'as_of' {as_of}"
     NO_CARDS = "no cards: add at least one [[cards]] table"
     CARDS_NOT_TABLES = "'cards' must be [[cards]] tables, not {kind}"
     CARDS_INLINE = "write each card as its own [[cards]] table, not as 'cards = [...]'"

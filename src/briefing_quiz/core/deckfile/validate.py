@@ -296,7 +296,28 @@ class _Validator:
             publisher=self.optional_text(raw, "publisher", loc, None),
             date=date,
             url=self.optional_text(raw, "url", loc, None),
+            file=self.optional_text(raw, "file", loc, None),
+            as_of=self.optional_date(raw, "as_of", loc, None),
         )
+
+    def optional_date(self, table: dict[str, Any], key: str, loc: Loc,
+                      card_id: str | None) -> dt.date | None:
+        """A TOML date (not a date-time, not a string), or None when the key is absent."""
+        value = table.get(key)
+        if value is None or type(value) is dt.date:
+            return value
+        self.add(Messages.DATE_KEY.format(key=key, kind=kind_of(value)), (*loc, key), card_id)
+        return None
+
+    def fact_dates(self, raw: dict[str, Any], loc: Loc, card_id: str | None,
+                   ) -> dict[str, dt.date]:
+        """A card's `as_of` and `valid_until` (only those given), checked to be in order."""
+        out = {key: day for key in ("as_of", "valid_until")
+               if (day := self.optional_date(raw, key, loc, card_id)) is not None}
+        if "as_of" in out and "valid_until" in out and out["valid_until"] < out["as_of"]:
+            self.add(Messages.VALID_BEFORE.format(until=out["valid_until"], as_of=out["as_of"]),
+                     (*loc, "valid_until"), card_id)
+        return out
 
     # -- cards -------------------------------------------------------------------------------------
 
@@ -385,6 +406,8 @@ class _Validator:
             "path": self.path,
             "line": line,
         }
+        if "as_of" in raw or "valid_until" in raw:
+            common.update(self.fact_dates(raw, loc, card_id))
         built = builder(raw, loc, card_id, common)
         return built if len(self.pending) == before else None
 

@@ -150,6 +150,9 @@ def render_sheet(deck: Deck, facts: list[SheetFact], *, at: datetime, tz: tzinfo
         last = f"*{recall}*" if md else recall
         if fact.card.source:
             last += f" — “{esc(_flat(fact.card.source))}”"
+        as_of = deck.as_of(fact.card)
+        if as_of is not None and (fact.card.as_of or any(map(str.isdigit, "".join(body)))):
+            last += f" (as of {as_of.isoformat()})"  # a figure is true on a day, not forever
         body.append(last)
         # Markdown: a backslash at the end of a line is a hard line break inside the list item.
         joiner = "\\" if md else ""

@@ -138,6 +138,7 @@ class StatsScreen(Screen[None]):
             yield Static(Content.styled("Reading…", "italic"), id="stats-briefing")
             yield ProgressBar(total=100, show_eta=False, show_percentage=False,
                               id="stats-readiness")
+            yield Static(id="stats-coverage")
             yield Static(id="forecast-title", classes="stats-heading")
             yield Sparkline([], id="forecast-chart")
             yield Static(id="forecast-axis", classes="stats-axis")
@@ -153,6 +154,7 @@ class StatsScreen(Screen[None]):
         if self.deck_id not in ids:
             self.deck_id = ids[0] if ids else None
         self.query_one("#stats-readiness").display = False
+        self.query_one("#stats-coverage").display = False
         self.query_one("#stats-body").focus()
         self.load()
 
@@ -189,6 +191,9 @@ class StatsScreen(Screen[None]):
         bar.display = ready is not None
         if ready is not None:
             bar.update(progress=ready.overall * 100)
+        coverage = self.query_one("#stats-coverage", Static)
+        coverage.display = charts.coverage is not None  # only for a deck with a source file
+        coverage.update(plain(charts.coverage or ""))
 
         forecast = charts.forecast
         self.query_one("#forecast-title", Static).update(forecast_text(forecast))

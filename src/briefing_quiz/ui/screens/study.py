@@ -23,6 +23,7 @@ from textual.widgets import Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.grading import CheckResult
+from briefing_quiz.core.model import stale_since
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.core.study.queue import QueueEntry
 from briefing_quiz.core.study.session import SavedAnswer, StudySession
@@ -166,6 +167,9 @@ class StudyScreen(PaintWhenReady[None]):
             parts.append(("  ·  ⚠ changed since you last saw it", "bold $text-warning"))
         if entry.leech:
             parts.append((f"  ·  leech: forgotten {entry.lapses} times", "bold $text-warning"))
+        since = stale_since(entry.card, self.backend.clock().date())
+        if since is not None:  # the fact had a last day: say it may no longer hold
+            parts.append((f"  ·  stale since {since.isoformat()}", "bold $text-warning"))
         return assemble(*parts)
 
     async def show_entry(self, entry: QueueEntry | None, status: Content | None = None) -> None:

@@ -1,0 +1,162 @@
+"""A deck's source file (`[deck.source] file`): read it, and check every card's `source` quote
+against it (`briefing-quiz check`), and list the cards whose facts are past their `valid_until`.
+
+The matching itself is pure (`core/evidence.py`); reading the file, with every way it can be
+bad named in one message, is here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing_quiz.core.errors import BriefingQuizError, Problem
+from briefing_quiz.core.evidence import SourceText
+from briefing_quiz.core.model import Card, Deck, stale_since
+
+if TYPE_CHECKING:
+    from briefing_quiz.core.coverage import Coverage
+
+__all__ = ["MAX_SOURCE_BYTES", "SourceCheck", "SourceFileError", "check_evidence", "coverage_figure",
+           "deck_coverage", "read_source", "source_path", "stale_cards"]
+
+#: A source is an essay, a memo or a report: far below this. Bigger is refused unread.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+
+class SourceFileError(BriefingQuizError):
+    """A source file that cannot be used (missing, empty, huge, not UTF-8 text)."""
+
+
+def source_path(deck: Deck) -> Path | None:
+    """The deck's source file, relative to the deck file; None when the deck names none."""
+    if deck.source is None or deck.source.file is None:
+        return None
+    named = Path(deck.source.file).expanduser()
+    base = deck.path.parent if deck.path is not None else Path.cwd()
+    return named if named.is_absolute() else base / named
+
+
+def read_source(path: Path) -> str:
+    """The text of a source file; raises SourceFileError saying what is wrong with it."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise SourceFileError(f"{path}: is a folder, not a text file")
+        if size > MAX_SOURCE_BYTES:
+            raise SourceFileError(f"{path}: {size // (1024 * 1024)} MB is too big for a source "
+                                  f"text (at most {MAX_SOURCE_BYTES // (1024 * 1024)} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceFileError(f"{path}: no such file") from None
+    except OSError as error:
+        raise SourceFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise SourceFileError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save it as "
+                              "UTF-8, or as plain text or Markdown") from None
+    if "\x00" in text:
+        raise SourceFileError(f"{path}: a binary file, not plain text or Markdown")
+    if not text.strip():
+        raise SourceFileError(f"{path}: the source file is empty")
+    return text.replace("\r\n", "\n")
+
+
+@dataclass
+class SourceCheck:
+    """What checking one deck's quotes found: errors (quotes not in the source) and notes (the
+    file cannot be read, so nothing was checked)."""
+
+    errors: list[Problem]
+    notes: list[str]
+    checked: int = 0
+
+
+_KEY_LINE = re.compile(r"[ \t]*source[ \t]*=")
+
+
+def _source_line(deck_lines: list[str], card: Card) -> int | None:
+    """The line of the card's `source` key, found below its `[[cards]]` header."""
+    if card.line is None:
+        return None
+    for number in range(card.line, len(deck_lines)):
+        text = deck_lines[number]
+        if text.strip() == "[[cards]]":
+            break
+        if _KEY_LINE.match(text):
+            return number + 1
+    return card.line
+
+
+def check_evidence(deck: Deck, deck_text: str | None = None) -> SourceCheck:
+    """Every card's quote looked up in the deck's source file (nothing to do without one)."""
+    path = source_path(deck)
+    if path is None:
+        return SourceCheck([], [])
+    try:
+        source = SourceText(read_source(path))
+    except SourceFileError as error:
+        return SourceCheck([], [f"{error}; the cards' quotes were not checked"])
+    if deck_text is None and deck.path is not None:
+        try:
+            deck_text = deck.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            deck_text = ""
+    lines = (deck_text or "").split("\n")
+    errors: list[Problem] = []
+    checked = 0
+    for card in deck.cards:
+        if card.source is None:
+            continue
+        checked += 1
+        if source.contains(card.source):
+            continue
+        near = source.closest(card.source)
+        hint = (f"; did you mean “{near.text}” (line {near.line} of {path.name})"
+                if near is not None else "")
+        errors.append(Problem(deck.path, f"'source' is not in {path.name}{hint}",
+                              _source_line(lines, card), None, card.id))
+    return SourceCheck(errors, [], checked)
+
+
+def stale_cards(deck: Deck, today: dt.date) -> list[tuple[Card, dt.date]]:
+    """The cards whose `valid_until` is past on `today`, with the day each went stale."""
+    out: list[tuple[Card, dt.date]] = []
+    for card in deck.cards:
+        since = stale_since(card, today)
+        if since is not None:
+            out.append((card, since))
+    return out
+
+
+def deck_coverage(deck: Deck) -> Coverage | None:
+    """How much of the deck's source file its cards quote; None when the deck names no source.
+    Raises SourceFileError when the file cannot be read."""
+    from briefing_quiz.core.coverage import measure_coverage  # pysbd: only when asked
+
+    path = source_path(deck)
+    if path is None:
+        return None
+    return measure_coverage(read_source(path), (c.source for c in deck.cards if c.source))
+
+
+def coverage_figure(deck: Deck) -> str | None:
+    """One line for the statistics screen ("source coverage 85% of 40 fact-bearing sentences"),
+    or None when the deck names no source; a source that cannot be read is said, not raised."""
+    try:
+        found = deck_coverage(deck)
+    except SourceFileError as error:
+        return f"source coverage: cannot read the source ({error})"
+    if found is None:
+        return None
+    if found.percent is None:
+        return "source coverage: the source has no numbers, dates or names"
+    return (f"source coverage {found.percent:.0f}%: {found.covered} of {found.fact_bearing} "
+            "fact-bearing sentences quoted by a card")

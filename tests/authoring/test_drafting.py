@@ -1,0 +1,131 @@
+"""`briefing-quiz draft`: a draft deck from a source text, on texts written for these tests (and
+the bundled deck's essay where it is present): at least 90% of the fact-bearing sentences get a
+card, the deck passes `check` with every quote found, the draft is deterministic, and bad sources
+are refused with the file named and nothing written."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+
+import pytest
+import tomli
+
+from briefing_quiz.authoring.cli import run_draft
+from briefing_quiz.authoring.drafting import DRAFT_TAG, draft_deck, write_draft
+from briefing_quiz.core.coverage import measure_coverage
+from briefing_quiz.core.deckfile import load_deck
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.model import ChoiceCard, OrderCard, TrueFalseCard, TypedCard
+from briefing_quiz.paths import Paths
+from briefing_quiz.services.checking import check_decks
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "source"
+ESSAY = Path(__file__).resolve().parents[3] / "shared" / "source" / "feb2022-essay.txt"
+TEXTS = [DATA / "harbour-memo.md", DATA / "rail-note.txt"]
+
+
+def drafted(src: Path, tmp_path: Path) -> Path:
+    local = tmp_path / src.name
+    local.write_bytes(src.read_bytes())
+    out = tmp_path / "decks" / "draft.toml"
+    out.parent.mkdir(exist_ok=True)
+    write_draft(local, out, deck_id="draft", title=None, force=False)
+    return out
+
+
+@pytest.mark.parametrize("src", [*TEXTS, ESSAY], ids=lambda p: p.name)
+def test_nine_in_ten_fact_sentences_get_a_card_and_check_passes(src: Path,
+                                                                tmp_path: Path) -> None:
+    if not src.exists():
+        pytest.skip("the essay is not bundled (copyright)")
+    out = drafted(src, tmp_path)
+    deck = load_deck(out)
+    found = measure_coverage(src.read_text(encoding="utf-8"),
+                             [c.source for c in deck.cards if c.source])
+    assert found.percent is not None and found.percent >= 90, found.percent
+    report = io.StringIO()
+    assert check_decks([str(out)], [], out=report) == 0, report.getvalue()
+    assert f"{len(deck.cards)} quotes found in {src.name}" in report.getvalue()
+    assert all(DRAFT_TAG in c.tags and c.source for c in deck.cards)
+
+
+def test_the_draft_says_it_is_one_and_names_its_source(tmp_path: Path) -> None:
+    out = drafted(DATA / "rail-note.txt", tmp_path)
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# DRAFT: written by 'briefing-quiz draft' from ../rail-note.txt")
+    assert tomli.loads(text)["deck"]["source"]["file"] == "../rail-note.txt"
+    assert load_deck(out).title == "Rail note"
+
+
+def test_the_draft_is_deterministic() -> None:
+    text = (DATA / "harbour-memo.md").read_text(encoding="utf-8")
+    first = draft_deck(text, deck_id="d", title="T", source_file="m.md").draft
+    again = draft_deck(text, deck_id="d", title="T", source_file="m.md").draft
+    assert [c.fields for c in first.cards] == [c.fields for c in again.cards]
+
+
+def test_the_kinds_of_cards_made(tmp_path: Path) -> None:
+    deck = load_deck(drafted(DATA / "rail-note.txt", tmp_path))
+    typed = {c.question: c for c in deck.cards if isinstance(c, TypedCard)}
+    km = typed["The Northline runs how many kilometres from Harwick to Selmouth and carries "
+               "about 18,000 passengers a day?"]
+    assert km.answer == "212"
+    who = typed["Who told the committee on 5 March that the project remains on budget?"]
+    assert (who.answer, who.accept) == ("Minister Rhys Penhale", ("Penhale",))
+    # Distractors are facts of the same kind from elsewhere in the text.
+    for card in deck.cards:
+        if isinstance(card, ChoiceCard) and "draft" in card.tags and "number" in card.tags:
+            assert all(any(ch.isdigit() for ch in c) or c.isalpha() for c in card.choices)
+            assert card.answers[0] in card.choices and len(set(card.choices)) == len(card.choices)
+        if isinstance(card, TrueFalseCard):
+            assert card.answer is False and card.statement != card.source
+    # Dated events in the order they happened.
+    orders = [c for c in deck.cards if isinstance(c, OrderCard)]
+    assert orders
+    years = [c for c in orders if c.items_in_order[0].startswith("1974")]
+    # One event a sentence (its first date), earliest first.
+    assert years and [i.split(":")[0] for i in years[0].items_in_order] == [
+        "1974", "9 January 2024", "September 2025"]
+
+
+def args(src: Path, out: Path) -> argparse.Namespace:
+    return argparse.Namespace(source=str(src), output=str(out), deck_id=None, title=None,
+                              force=False)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"caf\xe9 \xff\n", "not UTF-8 text"),
+    (b"", "the source file is empty"),
+    (b"no facts here at all, just words.\n", "no sentence with a number, a date or a name"),
+])
+def test_bad_sources_are_refused_and_nothing_is_written(tmp_path: Path, data: bytes,
+                                                        message: str) -> None:
+    src = tmp_path / "src.txt"
+    src.write_bytes(data)
+    out = tmp_path / "out.toml"
+    paths = Paths(data_file=tmp_path / "p.sqlite3", config_file=tmp_path / "c.toml",
+                  deck_dirs=(tmp_path / "decks",), user_decks_dir=tmp_path / "decks")
+    with pytest.raises(BriefingQuizError) as caught:
+        run_draft(args(src, out), paths, out=io.StringIO())
+    assert str(src) in str(caught.value) and message in str(caught.value)
+    assert not out.exists()
+
+
+def test_a_huge_source_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.services import evidence
+
+    monkeypatch.setattr(evidence, "MAX_SOURCE_BYTES", 1000)
+    src = tmp_path / "big.txt"
+    src.write_text("In 2020 there were 5 ships. " * 100, encoding="utf-8")
+    with pytest.raises(BriefingQuizError, match="too big for a source text"):
+        write_draft(src, tmp_path / "out.toml", deck_id="d", title=None, force=False)
+    assert not (tmp_path / "out.toml").exists()
+
+
+def test_a_sentence_opening_with_a_pronoun_keeps_the_one_before(tmp_path: Path) -> None:
+    deck = load_deck(drafted(DATA / "harbour-memo.md", tmp_path))
+    texts = [getattr(c, "text", "") for c in deck.cards]
+    assert ("Talks opened in Geneva on 2 October 2023 under the chairmanship of Ambassador Ilse "
+            "Brandvold. They have met {{c1::nine}} times since then.") in texts

@@ -1,0 +1,126 @@
+"""`check` with a source file: each quote looked up, a misquote an error at its `source` line
+naming the closest passage, a missing or bad source said once; stale cards listed; the bundled
+deck's quotes all found in the essay (where the essay is present)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from briefing_quiz.core.deckfile import load_deck
+from briefing_quiz.services.checking import check_decks
+from briefing_quiz.services.evidence import SourceFileError, read_source
+
+REPO = Path(__file__).resolve().parents[2]
+ESSAY = REPO.parent / "shared" / "source" / "feb2022-essay.txt"
+SOURCE = ("Ministers met in Brussels on 12 February 2022.\n"
+          "Some 130,000 troops were massed near the border.\n")
+DECK = '''format = 1
+
+[deck]
+id = "d"
+title = "T"
+
+[deck.source]
+file = "memo.txt"
+as_of = 2022-02-12
+
+[[cards]]
+id = "troops"
+type = "typed"
+question = "How many troops?"
+answer = "130,000"
+source = "Some 130,000 troops were massed"
+valid_until = 2022-02-20
+
+[[cards]]
+id = "where"
+type = "basic"
+question = "Where did ministers meet?"
+answer = "Brussels"
+source = "Ministers met in Bruxelles on 12 February"
+'''
+
+
+def run_check(path: Path, today: dt.date = dt.date(2022, 2, 14)) -> tuple[int, str]:
+    out = io.StringIO()
+    code = check_decks([str(path)], [], out=out, today=today)
+    return code, out.getvalue()
+
+
+def test_a_misquote_is_an_error_at_its_source_line_naming_the_passage(
+        write_deck: object, tmp_path: Path) -> None:
+    deck = write_deck(DECK)  # type: ignore[operator]
+    (deck.parent / "memo.txt").write_text(SOURCE, encoding="utf-8")
+    code, text = run_check(deck)
+    assert code == 1
+    line = DECK.split("\n").index('source = "Ministers met in Bruxelles on 12 February"') + 1
+    assert f"deck.toml:{line}: [card where] 'source' is not in memo.txt; did you mean " \
+           "“Ministers met in Brussels on 12 February 2022.” (line 1 of memo.txt)" in text
+    assert "[card troops]" not in text  # quoted right
+    assert "OK " not in text  # a deck with an error gets no OK line
+    assert "1 of 1 deck has errors (1 problem)" in text
+
+
+def test_all_quotes_found_is_said_and_passes(write_deck: object) -> None:
+    deck = write_deck(DECK.replace("Bruxelles on 12 February", "Brussels on 12 February"))  # type: ignore[operator]
+    (deck.parent / "memo.txt").write_text(SOURCE, encoding="utf-8")
+    code, text = run_check(deck)
+    assert code == 0 and "2 quotes found in memo.txt" in text
+
+
+def test_a_missing_source_file_is_said_once_and_the_check_goes_on(write_deck: object) -> None:
+    deck = write_deck(DECK)  # type: ignore[operator]
+    code, text = run_check(deck)
+    assert code == 0
+    assert text.count("memo.txt: no such file; the cards' quotes were not checked") == 1
+    assert "1 deck, 2 cards: OK" in text
+
+
+def test_a_card_past_its_valid_until_is_a_warning(write_deck: object) -> None:
+    deck = write_deck(DECK)  # type: ignore[operator]
+    code, text = run_check(deck, today=dt.date(2022, 3, 1))
+    assert code == 0
+    assert "[card troops] warning: stale since 2022-02-21 (valid until 2022-02-20)" in text
+    _, fresh = run_check(deck, today=dt.date(2022, 2, 20))
+    assert "stale" not in fresh
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "the source file is empty"),
+    (b"  \n\n", "the source file is empty"),
+    (b"caf\xe9 au lait\n", ":1: not UTF-8 text"),
+    (b"text\x00\x01binary", "a binary file"),
+])
+def test_bad_source_files_are_named_errors(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "src.txt"
+    path.write_bytes(data)
+    with pytest.raises(SourceFileError) as caught:
+        read_source(path)
+    assert str(path) in str(caught.value) and message in str(caught.value)
+
+
+def test_a_huge_source_file_is_refused_unread(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.services import evidence
+
+    monkeypatch.setattr(evidence, "MAX_SOURCE_BYTES", 1000)
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 400, encoding="utf-8")
+    with pytest.raises(SourceFileError, match="too big for a source text"):
+        read_source(path)
+
+
+@pytest.mark.skipif(not ESSAY.exists(), reason="the essay is not bundled (copyright)")
+def test_every_quote_of_the_bundled_deck_is_in_the_essay(tmp_path: Path) -> None:
+    text = (REPO / "decks" / "feb2022.toml").read_text(encoding="utf-8")
+    linked = text.replace("[deck.source]\n", f'[deck.source]\nfile = "{ESSAY}"\n', 1)
+    path = tmp_path / "feb2022.toml"
+    path.write_text(linked, encoding="utf-8")
+    quoted = sum(card.source is not None for card in load_deck(path).cards)
+    code, out = run_check(path)
+    assert code == 0, out
+    assert f"{quoted} quotes found in feb2022-essay.txt" in out and quoted > 100
