@@ -354,6 +354,26 @@ def test_the_answer_is_not_the_odd_one_out_by_length(cards: list[dict[str, Any]]
     assert wide == []
 
 
+QUESTION_WORDS = frozenset({"did", "does", "do", "had", "has", "have", "how", "why", "according",
+                            "essay", "author", "could", "would"})
+
+
+def content_words(text: str) -> set[str]:
+    words = {w.lower().strip("'’") for w in re.findall(r"[\w'’-]+", text)}
+    return words - STOPWORDS - QUESTION_WORDS
+
+
+def test_no_right_option_echoes_the_question_alone(cards: list[dict[str, Any]]) -> None:
+    # A word of the question that only the right option repeats points at it.
+    echoes = []
+    for card in (c for c in cards if c["type"] == "choice"):
+        answers = card["answer"] if isinstance(card["answer"], list) else [card["answer"]]
+        wrong = set().union(*(content_words(x) for x in card["choices"] if x not in answers))
+        question = content_words(card["question"])
+        echoes += [(card["id"], a) for a in answers if content_words(a) & question - wrong]
+    assert echoes == []
+
+
 def answers_of(card: dict[str, Any]) -> list[str]:
     if card["type"] == "typed":
         return [card["answer"]]
