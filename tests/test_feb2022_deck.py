@@ -533,3 +533,29 @@ def test_the_trickster_would_catch_a_give_away_deck(open_store: StoreFactory, cl
     deck = load_deck(write_deck(f'format = 1\n[deck]\nid = "old"\ntitle = "Old"\n\n{cards}'))
     score, chance = trickster(MockTest(deck, open_store(), 10, clock=clock))
     assert score - chance > 50
+
+
+# --- the brief-back cards waiting for the `open` type (decks/feb2022-open.toml.part) --------------
+
+OPEN_PATH = DECK_PATH.with_name("feb2022-open.toml.part")
+# Words too common to show that a point was made.
+COMMON_WORDS = frozenset({"war", "russia", "ukraine", "nato", "moscow", "kremlin", "putin", "west",
+                          "attack", "troops", "deal", "talks", "crisis", "security", "united"})
+
+
+def test_open_cards_waiting_to_be_merged(cards: list[dict[str, Any]], essay: str) -> None:
+    with OPEN_PATH.open("rb") as f:
+        open_cards = tomli.load(f)["cards"]
+    assert len(open_cards) >= 12
+    assert not {c["id"] for c in open_cards} & {c["id"] for c in cards}
+    for card in open_cards:
+        assert card["type"] == "open" and "brief-back" in card["tags"], card["id"]
+        assert card["question"].strip() and card["answer"].strip(), card["id"]
+        assert is_verbatim(card["source"], essay), card["id"]
+        assert longest_shared_run(card["answer"], essay) <= MAX_SHARED_WORDS, card["id"]
+        points = card["points"]
+        assert 1 <= card.get("min_points", len(points)) <= len(points), card["id"]
+        for point in points:
+            assert point["label"].strip() and len(point["terms"]) >= 2, (card["id"], point)
+            lone = [t for t in point["terms"] if t.lower() in COMMON_WORDS or len(t) < 4]
+            assert lone == [], (card["id"], lone)
