@@ -462,6 +462,18 @@ def test_no_card_gives_away_another_cards_answer(cards: list[dict[str, Any]]) ->
     assert leaks(cards) == []
 
 
+def test_the_citation_under_every_card_gives_no_answer_away(deck: dict[str, Any],
+                                                            cards: list[dict[str, Any]]) -> None:
+    # The app prints [deck.source] under every card's source. Its author and publisher are what
+    # the `author` and `publisher` cards ask, shown first in file order; the rest (the title, the
+    # date) must reveal nothing.
+    source = deck["deck"]["source"]
+    citation = {"id": "citation", "type": "basic", "question": source["title"],
+                "source": str(source["date"])}
+    assert [pair for pair in leaks([*cards, citation]) if pair[1] == "citation"] == []
+    assert {c["id"] for c in cards[:2]} == {"author", "publisher"}
+
+
 def test_reasoning_cards_cover_every_argument(cards: list[dict[str, Any]]) -> None:
     reasoning = [c for c in cards if "reasoning" in c["tags"] and c["type"] in AUTO_TYPES]
     assert len(reasoning) >= 20
