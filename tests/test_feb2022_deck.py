@@ -374,6 +374,19 @@ def test_no_right_option_echoes_the_question_alone(cards: list[dict[str, Any]]) 
     assert echoes == []
 
 
+# What happened after the essay (mid-February 2022) has no place in an option or a statement: the
+# recognition of the Donbas "republics" (21 February), the invasion, the mobilisation, annexations.
+ANACHRONISM = re.compile(r"recogni[sz]|invasion (?:began|of 24)|invaded|mobili[sz]|reservist|annex|"
+                         r"Bucha|Mariupol|Kherson|February 2[1-9]|2[1-9] February|2023|2024",
+                         re.IGNORECASE)
+
+
+def test_nothing_after_mid_february_2022(cards: list[dict[str, Any]]) -> None:
+    texts = {c["id"]: " ".join([c.get("statement", ""), c.get("question", ""),
+                                *c.get("choices", []), *c.get("items", [])]) for c in cards}
+    assert {i: ANACHRONISM.findall(t) for i, t in texts.items() if ANACHRONISM.search(t)} == {}
+
+
 def answers_of(card: dict[str, Any]) -> list[str]:
     if card["type"] == "typed":
         return [card["answer"]]
