@@ -120,7 +120,7 @@ def test_deck_header(deck: dict[str, Any]) -> None:
     header = deck["deck"]
     assert header["id"] == "feb2022"
     assert set(header) <= {"id", "title", "description", "tags", "source"}
-    assert set(header["source"]) <= {"title", "author", "publisher", "date", "url"}
+    assert set(header["source"]) <= {"title", "author", "publisher", "date", "url", "as_of"}
     assert header["source"]["author"] == "Steven Pifer"
 
 
