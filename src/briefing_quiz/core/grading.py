@@ -71,6 +71,7 @@ class CheckResult:
     in_place: int | None = None  # order cards: items in the right place
     total: int | None = None  # order cards: number of items
     detail: str = ""  # e.g. "3 of 5 in place", "within 5% of 130,000"
+    points: tuple[tuple[str, bool], ...] = ()  # open cards: (label, made) of each point
 
 
 def _result(correct: bool, expected: str, given: str, *, detail: str = "",
@@ -505,6 +506,10 @@ def check_answer(card: Card, item: int, response: object) -> CheckResult | None:
                 and all(isinstance(r, str) for r in response)):
             return check_order(card, response)
         raise TypeError(f"an order card takes the items in the user's order, not {response!r}")
+    if card.type == "open":
+        from briefing_quiz.core.open_answer import check_open  # it builds on this module
+
+        return check_open(card, _expect_str(card, response))
     raise TypeError(f"unknown card type: {type(card).__name__}")
 
 

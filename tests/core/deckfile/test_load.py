@@ -64,7 +64,7 @@ FIXTURES: dict[str, list[tuple[int | None, int | None, str | None, str]]] = {
         (20, 1, "q1", "duplicate card id 'q1'; it is first used on line 7")],
     "bad-type-missing.toml": [
         (7, 1, "q1",
-         "card is missing 'type' (one of: basic, typed, choice, truefalse, cloze, order)")],
+         "card is missing 'type' (one of: basic, typed, choice, truefalse, cloze, order, open)")],
     "bad-type-unknown.toml": [
         (9, 1, "q1", "unknown card type 'true-false'; did you mean 'truefalse'?")],
     "bad-unknown-key.toml": [

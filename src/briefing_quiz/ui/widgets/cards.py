@@ -21,6 +21,7 @@ from briefing_quiz.core.model import (
     Card,
     ChoiceCard,
     ClozeCard,
+    OpenCard,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -80,6 +81,8 @@ def answer_text(card: Card, item: int = 0) -> str:
         return "True" if card.answer else "False"
     if isinstance(card, ClozeCard):
         return "; ".join(d.answer for d in card.deletions if d.number == item)
+    if isinstance(card, OpenCard):
+        return card.answer
     return " → ".join(card.items_in_order)
 
 
