@@ -450,6 +450,9 @@ class MockTestLoop(_Console):
             return
         self.say(f"SCORE {result.right} of {result.answered} right ({result.percent}%)"
                  + (f"; {left} not answered" if left else ""))
+        if result.points_asked:  # open questions count their share of points in the percentage
+            self.say(f"POINTS {result.points_made} of {result.points_asked} made in the open "
+                     "answers")
         for miss in result.misses:
             self.say(f"MISS {miss.key}: {miss.question}", f"  YOURS: {miss.given or '(nothing)'}",
                      f"  ANSWER: {miss.expected}")
