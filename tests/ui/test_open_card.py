@@ -134,3 +134,46 @@ async def test_keys_type_in_the_area_and_esc_gives_the_screen_its_keys(make_app:
         await press(pilot, "ctrl+s")
         assert study(app).phase == "answered"
     assert reviews(paths) == []  # nothing graded yet
+
+
+async def test_browse_shows_the_type_and_the_points(make_app: MakeApp) -> None:
+    from briefing_quiz.ui.screens.browse import BrowseScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b")
+        assert isinstance(app.screen, BrowseScreen)
+        text = screen_text(app)
+        assert text.count(" open ") >= 4  # the type column
+        assert "Answer in your own words · open-cards/brief-thesis" in text
+        assert "Points (2 of 3 make a pass):" in text
+        assert "· painted into a corner  (painted into a corner; cornered; boxed in" in text
+        assert "Model answer: By building up troops" in text
+
+
+async def test_a_mock_test_of_open_cards_scores_points(make_app: MakeApp, paths: Paths) -> None:
+    from briefing_quiz.ui.screens.mock_test import MockResultScreen, MockTestScreen
+    from tests.ui.conftest import mock_question
+
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        await press(pilot, "m")
+        await mock_question(pilot)
+        screen = app.screen
+        assert isinstance(screen, MockTestScreen)
+        for _ in range(4):
+            assert isinstance(app.focused, OpenAnswer)
+            assert screen.entry is not None
+            await write(pilot, "sanctions" if screen.entry.card.id == "brief-deterrence" else "x")
+            await press(pilot, "ctrl+s")
+            assert "Points:" in screen_text(app)
+            await press(pilot, "enter")
+        assert isinstance(app.screen, MockResultScreen)
+        text = screen_text(app)
+        # 1 of 3 points on one card, none on the others: 1/3 of one answer in four = 8%
+        assert "0 of 4 right (8%)" in text and "Open answers: 1 of 11 points made" in text
+    with Store.open(paths.data_file, readonly=True) as store:
+        assert len(store.mock_tests()) == 1
+        assert list(store.reviews()) == []  # a rehearsal: nothing scheduled

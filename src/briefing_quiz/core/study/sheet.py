@@ -40,6 +40,7 @@ from briefing_quiz.core.model import (
     ClozeCard,
     Deck,
     ItemKey,
+    OpenCard,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -172,6 +173,10 @@ def _fact_lines(card: Card, md: bool) -> list[str]:
         question, answer = card.statement, "True" if card.answer else "False"
     elif isinstance(card, OrderCard):
         question, answer = card.question, " → ".join(card.items_in_order)
+    elif isinstance(card, OpenCard):  # the model answer, then the points it must make
+        points = ("**Points:** " if md else "Points: ") + "; ".join(
+            esc(_flat(p.label)) for p in card.points)
+        return [q + esc(_flat(card.question)), a + esc(_flat(card.answer)), points]
     else:  # pragma: no cover - every card type is handled above
         raise TypeError(f"unknown card type {type(card).__name__}")
     return [q + esc(_flat(question)), a + esc(_flat(answer))]
