@@ -39,7 +39,9 @@ __all__ = [
     "PointVerdict",
     "check_open",
     "phrase_found",
+    "stem",
     "suggested_grade",
+    "term_words",
     "verdicts",
 ]
 
@@ -98,6 +100,11 @@ def _stem(word: str) -> str:
     return str(_stemmer().stemWord(word))  # type: ignore[attr-defined]
 
 
+def stem(word: str) -> str:
+    """The English stem of one folded word, as phrases and answers are compared."""
+    return _stem(_fold(word).strip())
+
+
 def _sentences(text: str) -> list[list[str]]:
     """The answer as sentences of words, with "," standing for every clause break."""
     out: list[list[str]] = []
@@ -106,6 +113,11 @@ def _sentences(text: str) -> list[list[str]]:
         if words:
             out.append(words)
     return out
+
+
+def term_words(term: str) -> list[str]:
+    """The words of a term as the checker reads them (folded, contractions and hyphens split)."""
+    return [w for sentence in _sentences(term) for w in sentence if w != _BREAK]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +132,7 @@ class _Phrase:
 
 @lru_cache(maxsize=4096)
 def _phrase(term: str) -> _Phrase:
-    words = [w for sentence in _sentences(term) for w in sentence if w != _BREAK]
+    words = term_words(term)
     content = [w for w in words if w not in SMALL_WORDS] or words
     stems = tuple(dict.fromkeys(_stem(w) for w in content))
     return _Phrase(stems, len(words), any(w in _NEGATIONS for w in words))
