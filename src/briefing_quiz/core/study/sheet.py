@@ -48,6 +48,7 @@ from briefing_quiz.core.model import (
 from briefing_quiz.core.progress.store import ItemState, Store
 from briefing_quiz.core.scheduler import Scheduler
 from briefing_quiz.core.study.formatting import format_local
+from briefing_quiz.core.study.open_share import weigh_open
 from briefing_quiz.core.study.queue import SettingsSource
 from briefing_quiz.core.study.readiness import Readiness, aware_utc, summarize_readiness
 
@@ -117,7 +118,7 @@ def build_sheet(deck: Deck, store: Store | None, config: SettingsSource, *, now:
     if briefing:
         values = {key: scheduler.retrievability(state.card, at) for key, state in states.items()
                   if state.card is not None}
-        ready = summarize_readiness(deck.cards, values, at)
+        ready = summarize_readiness(deck.cards, weigh_open(deck.cards, store, values), at)
     return render_sheet(deck, facts, at=at, tz=tz, readiness=ready, fmt=fmt)
 
 
