@@ -93,6 +93,13 @@ CASES: list[tuple[str, str, bool]] = [
     ("Macron was refuted by nobody.", "Peskov refuted Macron", False),
     ("Sanction-free diplomacy is what the West proposed", "military assistance to Kyiv", False),
     ("", "sanctions", False),
+    # one content word and small words: the small words make the sense
+    ("Publishing them showed Moscow was serious.", "for show", False),
+    ("The drafts were published for show.", "for show", True),
+    ("Moscow is boxed in.", "boxed in", True),
+    ("Moscow put itself in a box.", "boxed in", False),
+    ("Moscow is not boxed in.", "boxed in", False),
+    ("This is a crisis of Moscow's making.", "the crisis", True),
     ("The costs would fall on the West, and Russia would gain", "Ukrainian military and partisans",
      False),
 ]

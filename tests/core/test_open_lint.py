@@ -21,6 +21,7 @@ def card(*terms: str) -> OpenCard:
 @pytest.mark.parametrize(("term", "weak"), [
     ("itself", True), ("it is", True), ("the", True), ("war", True), ("Wars", True),
     ("said", True), ("the crisis", True), ("important", True), ("a new thing", False),
+    ("for show", False), ("show", True),
     ("war or climb-down", False), ("sanctions", False), ("NATO", False), ("2004", False),
     ("painted into a corner", False), ("cornered", False), ("no way out", False),
     ("own doing", False), ("the West", False),

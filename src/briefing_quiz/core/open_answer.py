@@ -9,7 +9,10 @@ A point is made when the answer contains one of its phrases (`OpenPoint.terms`),
 * word order and small words do not count: a phrase matches when the stems of its content words
   (all but the small words of `SMALL_WORDS`) all occur within one sentence of the answer, no
   further apart than about twice the phrase's length ("a corner the Kremlin painted itself into"
-  makes "painted into a corner");
+  makes "painted into a corner"), except a phrase of one content word and small words ("for
+  show", "boxed in", "at once"): its small words make its sense, so all its words must be there,
+  in order, with at most two small words between two of them ("boxed itself in" makes "boxed
+  in", "showed" does not make "for show", nor "in a box" "boxed in");
 * a negation a few words before the phrase (or inside the words it matched) means the point was
   not made: "not about NATO" does not make "about NATO". The negations are "no", "not", "n't",
   "never", "neither", "nor", "without", "nothing", "none", "nobody", "hardly", "rather than"
@@ -35,6 +38,7 @@ from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.core.model import OpenCard, OpenPoint
 
 __all__ = [
+    "ARTICLES",
     "SMALL_WORDS",
     "PointVerdict",
     "check_open",
@@ -55,6 +59,9 @@ SMALL_WORDS = frozenset({
     "itself", "themselves", "and", "or", "so", "such", "there", "here", "what", "which", "who",
     "whom", "whose", "about", "over", "also", "just", "very", "really"
 })
+
+#: Small words that never change a phrase's sense.
+ARTICLES = frozenset({"a", "an", "the"})
 
 _NEGATIONS = frozenset({"no", "not", "never", "neither", "nor", "without", "nothing", "none",
                         "nobody", "hardly"})
@@ -128,6 +135,9 @@ class _Phrase:
     stems: tuple[str, ...]
     length: int
     negated: bool
+    #: A phrase of one content word and some small words ("for show", "boxed in") means what
+    #: its small words make of it: all its words, in order, side by side. Else None.
+    exact: tuple[str, ...] | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -135,7 +145,11 @@ def _phrase(term: str) -> _Phrase:
     words = term_words(term)
     content = [w for w in words if w not in SMALL_WORDS] or words
     stems = tuple(dict.fromkeys(_stem(w) for w in content))
-    return _Phrase(stems, len(words), any(w in _NEGATIONS for w in words))
+    # "the crisis" is "crisis"; "for show" is not "show"
+    sense = [w for w in words if w in SMALL_WORDS and w not in ARTICLES]
+    exact = (tuple(_stem(w) for w in words if w not in ARTICLES)
+             if len(content) == 1 and sense and content != words else None)
+    return _Phrase(stems, len(words), any(w in _NEGATIONS for w in words), exact)
 
 
 def _is_negation(words: Sequence[str], i: int) -> bool:
@@ -165,6 +179,12 @@ def _negated(words: Sequence[str], start: int, end: int) -> bool:
 
 def _found_in(words: Sequence[str], stems: Sequence[str], phrase: _Phrase) -> bool:
     """Whether one sentence (its words and their stems) holds the phrase, not negated."""
+    if phrase.exact is not None:
+        for start in range(len(stems)):
+            end = _in_order(words, stems, start, phrase.exact)
+            if end is not None and (phrase.negated or not _negated(words, start, end)):
+                return True
+        return False
     wanted = set(phrase.stems)
     window = max(2 * phrase.length, phrase.length + 2)
     for start, stem in enumerate(stems):
@@ -178,6 +198,22 @@ def _found_in(words: Sequence[str], stems: Sequence[str], phrase: _Phrase) -> bo
                     return True
                 break
     return False
+
+
+def _in_order(words: Sequence[str], stems: Sequence[str], start: int,
+              wanted: Sequence[str]) -> int | None:
+    """The index of the last word when `wanted` stems follow each other from `start`, with at
+    most two small words between two of them ("boxed itself in"); else None."""
+    i = start
+    for number, stem_ in enumerate(wanted):
+        skipped = 0
+        while number and i < len(stems) and stems[i] != stem_ and words[i] in SMALL_WORDS \
+                and skipped < 2:
+            i, skipped = i + 1, skipped + 1
+        if i >= len(stems) or stems[i] != stem_:
+            return None
+        i += 1
+    return i - 1
 
 
 def phrase_found(answer: str, term: str) -> bool:

@@ -2,9 +2,10 @@
 answer ("itself", "Russia" in a deck about Russia is the author's call, but "said", "war", "the"
 are not a point). Pure; the deck linter (core/lint/) registers `weak_terms` as one rule.
 
-A term is flagged when, once the small words the checker ignores (`open_answer.SMALL_WORDS`) are
-left out, at most one word is left and that word is a small word or one of `COMMON_WORDS`
-(compared by stem, as the checker compares them: "wars" is "war").
+A term is flagged when it holds only small words (`open_answer.SMALL_WORDS`: "itself"), or, articles
+left out, is one word of `COMMON_WORDS` (compared by stem, as the checker compares them: "wars"
+is "war"; "the crisis" is "crisis"). A common word with the small words that make its sense ("for
+show") is matched as a whole by the checker, so it is not flagged.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing_quiz.core.model import Card, OpenCard
-from briefing_quiz.core.open_answer import SMALL_WORDS, stem, term_words
+from briefing_quiz.core.open_answer import ARTICLES, SMALL_WORDS, stem, term_words
 
 __all__ = ["COMMON_WORDS", "WeakTerm", "weak_terms"]
 
@@ -30,7 +31,7 @@ COMMON_WORDS = frozenset({
     "yes", "because", "if", "when", "why", "how", "where", "but", "yet", "still", "even",
     "well", "only", "like", "since", "after", "before", "up", "out", "down", "off",
     "war", "country", "state", "government", "power", "policy", "side", "crisis", "situation",
-    "something", "anything", "nothing", "everything", "someone",
+    "something", "anything", "nothing", "everything", "someone", "show", "sign",
 })
 
 
@@ -57,12 +58,12 @@ def _common_stems() -> frozenset[str]:
 
 
 def _weak(term: str) -> bool:
-    words = term_words(term)
+    words = [w for w in term_words(term) if w not in ARTICLES]
     content = [w for w in words if w not in SMALL_WORDS]
-    if len(content) > 1:
-        return False
     if not content:
         return True  # only small words: "itself", "it is"
+    if len(words) > 1:
+        return False  # several words, or one with the small words that make its sense: "for show"
     return stem(content[0]) in _common_stems()
 
 

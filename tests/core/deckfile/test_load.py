@@ -140,7 +140,7 @@ def test_docs_example_loads_with_every_type_and_option() -> None:
     assert deck.source is not None and deck.source.date == dt.date(2022, 2, 14)
     assert deck.source.author == "Steven Pifer"
     assert {c.type for c in deck.cards} == {"basic", "typed", "choice", "truefalse", "cloze",
-                                            "order"}
+                                            "order", "open"}
     assert all(c.deck_id == deck.id and c.path == path for c in deck.cards)
     text_lines = docs_example().splitlines()
     for card in deck.cards:

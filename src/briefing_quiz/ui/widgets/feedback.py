@@ -19,6 +19,7 @@ from briefing_quiz.ui.text import assemble, diff, lines, one_line
 
 RIGHT = ("✓ Right", "bold $text-success")
 WRONG = ("✗ Wrong", "bold $text-error")
+PARTLY = ("◐ Partly", "bold $text-warning")  # an open answer with some of its points
 
 
 def verdict(result: CheckResult | None) -> Content:
@@ -26,7 +27,8 @@ def verdict(result: CheckResult | None) -> Content:
     if result is None:
         return Content.styled("Grade yourself: how well did you know it?", "bold")
     detail = f" — {result.detail}" if result.detail else ""
-    return assemble(RIGHT if result.correct else WRONG, detail)
+    partly = not result.correct and any(made for _, made in result.points)
+    return assemble(RIGHT if result.correct else PARTLY if partly else WRONG, detail)
 
 
 def verdict_line(card: Card, item: int, result: CheckResult | None) -> Content:
