@@ -65,6 +65,8 @@ CASES: list[tuple[str, str, bool]] = [
     ("Sanctions, yes; but no troops in Ukraine.", "sanctions", True),
     ("Mácron met Pútin for five hours", "Macron met Putin", True),
     ("The responses offered talks on arms control and risk reduction.", "arms control", True),
+    ("Weapons for the Ukrainian army.", "weapons to Ukraine", True),
+    ("Russian troops massed near the border", "Russia's troops", True),
     ("They proposed negotiations on arms-control.", "arms control", True),
     # -- not made: negated, in the wrong sense, split over sentences, or simply absent ----------
     ("It is not about NATO.", "about NATO", False),

@@ -5,7 +5,8 @@ A point is made when the answer contains one of its phrases (`OpenPoint.terms`),
 * case, accents and punctuation do not count, nor hyphens ("climb-down" = "climb down") or
   thousands separators ("130,000" = "130000");
 * inflection does not count: words are compared by their English Snowball stem ("painted" =
-  "painting", "sanctions" = "sanctioned");
+  "painting", "sanctions" = "sanctioned"), and a place by its people ("Ukrainian" = "Ukraine",
+  "Russian" = "Russia");
 * word order and small words do not count: a phrase matches when the stems of its content words
   (all but the small words of `SMALL_WORDS`) all occur within one sentence of the answer, no
   further apart than about twice the phrase's length ("a corner the Kremlin painted itself into"
@@ -104,6 +105,12 @@ def _stemmer() -> object:
 def _stem(word: str) -> str:
     if not word.isalpha():
         return word
+    # A place and its people: "Ukrainian" = "Ukraine", "Russian" = "Russia" (Snowball keeps them
+    # apart). Long words only, so that few other words lose an ending.
+    if len(word) >= 6 and word.endswith("ian"):
+        word = word[:-3]
+    elif len(word) >= 5 and word.endswith("ia"):
+        word = word[:-2]
     return str(_stemmer().stemWord(word))  # type: ignore[attr-defined]
 
 
