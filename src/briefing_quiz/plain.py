@@ -13,8 +13,10 @@ each card, starting with a `CARD` line::
 
 Answers: basic — any line (an empty line reveals); typed and cloze — the text (several gaps of one
 cloze: separated by ";"); choice — a number, or several for a many-answer card ("1 3"); true/false —
-`t` or `f`; order — the numbers in the right order ("3 1 2"). Invalid input is explained and asked
-again. Then::
+`t` or `f`; order — the numbers in the right order ("3 1 2"); open — any number of lines, ended by
+an empty line (or the end of input). Invalid input is explained and asked again. Then::
+
+    POINT made <label> | POINT missed <label>          open cards: one line per point, first
 
     RIGHT | WRONG [(detail, e.g. 2 of 3 in place)]     auto-checked types only
     YOURS: <your answer as text>                       when wrong
@@ -72,6 +74,7 @@ from briefing_quiz.core.model import (
     BasicCard,
     ChoiceCard,
     ClozeCard,
+    OpenCard,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -88,6 +91,7 @@ from briefing_quiz.core.study.formatting import (
 from briefing_quiz.core.study.mock_test import MockResult, MockTest
 from briefing_quiz.core.study.queue import QueueEntry
 from briefing_quiz.core.study.session import StudySession
+from briefing_quiz.core.visible import visible
 
 __all__ = ["BriefingLoop", "MockTestLoop", "PlainLoop", "run_mock_test", "run_plain"]
 
@@ -191,6 +195,10 @@ class _Console:
                     return chosen, " | ".join(chosen)
                 self.say(f"Please type {'numbers' if several else 'one number'} "
                          f"from 1 to {len(options)}.")
+        if isinstance(card, OpenCard):
+            self.say(card.question)
+            text = self._read_lines("Write your answer in your own words; an empty line ends it:")
+            return text, text
         if isinstance(card, OrderCard):
             items = self.shuffles.order_items(entry)
             self.say(card.question, *(f"  {i}) {text}" for i, text in enumerate(items, 1)))
@@ -203,6 +211,16 @@ class _Console:
                     return ordered, " → ".join(ordered)
                 self.say(f"Please type each number from 1 to {len(items)} once, in order.")
         raise TypeError(f"unknown card type {type(card).__name__}")  # pragma: no cover
+
+    def _read_lines(self, prompt: str) -> str:
+        """Lines up to an empty one (or the end of input); a command only as the first line."""
+        lines = [self.ask(prompt)]
+        while lines[-1].strip():
+            line = self.stdin.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\r\n"))
+        return "\n".join(lines).strip()
 
 
 class PlainLoop(_Console):
@@ -301,6 +319,10 @@ class PlainLoop(_Console):
     def feedback(self, entry: QueueEntry, result: CheckResult | None, given: str | None) -> None:
         card = entry.card
         lines: list[str] = []
+        for label, made in result.points if result is not None else ():
+            # one line each, whatever the label holds (the output filter makes controls visible)
+            lines.append(f"POINT {'made' if made else 'missed'} "
+                         f"{visible(' '.join(label.split()))}")
         if result is not None:
             verdict = "RIGHT" if result.correct else "WRONG"
             lines.append(f"{verdict} ({result.detail})" if result.detail else verdict)
@@ -433,6 +455,9 @@ class MockTestLoop(_Console):
             return
         self.say(f"SCORE {result.right} of {result.answered} right ({result.percent}%)"
                  + (f"; {left} not answered" if left else ""))
+        if result.points_asked:  # open questions count their share of points in the percentage
+            self.say(f"POINTS {result.points_made} of {result.points_asked} made in the open "
+                     "answers")
         for miss in result.misses:
             self.say(f"MISS {miss.key}: {miss.question}", f"  YOURS: {miss.given or '(nothing)'}",
                      f"  ANSWER: {miss.expected}")

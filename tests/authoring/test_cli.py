@@ -74,7 +74,7 @@ def test_export_by_id_and_by_path(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["new", str(decks / "demo.toml")]) == 0
     package = tmp_path / "demo.apkg"
     assert main(["--decks", str(decks), "export", "demo", "-o", str(package)]) == 0
-    assert "as 6 Anki notes" in capsys.readouterr().out
+    assert "as 7 Anki notes" in capsys.readouterr().out
     assert "collection.anki2" in zipfile.ZipFile(package).namelist()
     assert main(["export", str(decks / "demo.toml"), "-o", str(package)]) == 0  # replaces it
     sheet = tmp_path / "demo.txt"
@@ -102,7 +102,7 @@ def test_check_watch_delegates_to_the_loop(tmp_path: Path, monkeypatch: pytest.M
     assert main(["new", str(tmp_path / "w.toml")]) == 0
     assert main(["check", "--watch", str(tmp_path / "w.toml")]) == 0
     assert seen == [[tmp_path / "w.toml"]]
-    assert f"OK {tmp_path / 'w.toml'} (w): 6 cards" in capsys.readouterr().out
+    assert f"OK {tmp_path / 'w.toml'} (w): 7 cards" in capsys.readouterr().out
     assert main(["--decks", str(tmp_path), "check", "--watch"]) == 0
     assert tmp_path in seen[1]  # no PATH: every deck folder
 

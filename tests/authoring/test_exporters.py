@@ -75,7 +75,7 @@ def test_apkg_holds_one_note_per_card_with_the_right_fields(tmp_path: Path) -> N
     deck = _deck()
     conn = _open(apkg_bytes(deck, now=T1), tmp_path)
     notes = _notes(conn)
-    assert len(notes) == len(deck.cards) == 7
+    assert len(notes) == len(deck.cards) == 8
     models = {int(k): v for k, v in json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
               .items()}
     model_of = {m["name"]: (int(m["id"]), [f["name"] for f in m["flds"]]) for m in models.values()}
@@ -119,6 +119,13 @@ def test_apkg_holds_one_note_per_card_with_the_right_fields(tmp_path: Path) -> N
     shown = sorted(planets, key=order_front.index)
     assert shown != planets  # the front never gives the answer away
     assert order_back == "<ol class=items>" + "".join(f"<li>{p}</li>" for p in planets) + "</ol>"
+    open_front, open_back = by_id["example-open"][:2]
+    assert open_front.startswith("Why did the Peace of Westphalia matter?<br>")
+    assert "ended the Thirty Years" not in open_front  # the points are on the back only
+    assert open_back.startswith("<b>Points to make (1 of 2 make a pass):</b><ul class=points>")
+    assert "<li>sovereign states <i>(state sovereignty; sovereign states)</i></li>" in open_back
+    assert open_back.endswith("</ul>It ended the Thirty Years' War and set out the rule of "
+                              "sovereign states.")
 
     # Cards: one per note, except the cloze note, which has one per deletion number.
     card_rows = conn.execute("SELECT nid, ord, did FROM cards").fetchall()

@@ -50,7 +50,8 @@ def test_reports_at_start_then_only_changes(tmp_path: Path, write_deck: DeckWrit
     blocks = output.split("[09:30:05] ")
     assert blocks[0].startswith(f"Watching deck files in {tmp_path}; press Ctrl-C to stop.\n")
     # Start: both decks, with their card counts per type.
-    assert f"OK {deck} (d): 6 cards: 1 basic, 1 typed, 1 choice, 1 truefalse, 1 cloze, 1 order" \
+    assert f"OK {deck} (d): 7 cards: 1 basic, 1 typed, 1 choice, 1 truefalse, 1 cloze, " \
+        "1 order, 1 open" \
         in blocks[0]
     assert f"OK {other} (other)" in blocks[0]
     assert blocks[1].startswith("all 2 deck files OK\n")
@@ -59,8 +60,8 @@ def test_reports_at_start_then_only_changes(tmp_path: Path, write_deck: DeckWrit
     assert str(other) not in blocks[1]
     assert blocks[2].startswith("1 problem in 1 of 2 deck files\n")
     # The fix.
-    assert blocks[2].endswith(f"OK {deck} (d): 6 cards: 1 basic, 1 typed, 1 choice, 1 truefalse, "
-                              "1 cloze, 1 order\n")
+    assert blocks[2].endswith(f"OK {deck} (d): 7 cards: 1 basic, 1 typed, 1 choice, 1 truefalse, "
+                              "1 cloze, 1 order, 1 open\n")
     assert blocks[3] == "all 2 deck files OK\n"
 
 
@@ -82,7 +83,7 @@ def test_new_and_removed_files_and_an_empty_folder(tmp_path: Path, write_deck: D
     output = _run([tmp_path], [appear, lambda: None, deck.unlink, lambda: None], polls=5)
     lines = output.splitlines()
     assert lines[1] == "[09:30:05] no deck files (*.toml) found yet"
-    assert f"OK {deck} (later): 6 cards" in lines[2]
+    assert f"OK {deck} (later): 7 cards" in lines[2]
     assert f"{deck}: removed" in lines
 
 
@@ -95,8 +96,8 @@ def test_duplicate_deck_ids_are_reported_and_cleared(tmp_path: Path,
     assert "already used by" in report[second][0]
     output = _run([tmp_path], [lambda: _bump(second, skeleton("other", "B")), lambda: None],
                   polls=3)
-    assert output.splitlines()[-2] == f"OK {second} (other): 6 cards: 1 basic, 1 typed, " \
-        "1 choice, 1 truefalse, 1 cloze, 1 order"
+    assert output.splitlines()[-2] == f"OK {second} (other): 7 cards: 1 basic, 1 typed, " \
+        "1 choice, 1 truefalse, 1 cloze, 1 order, 1 open"
 
 
 def test_ctrl_c_exits_quietly(tmp_path: Path) -> None:

@@ -37,6 +37,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "accept": ("accept", "alternatives", "alsoaccept"),
     "tolerance": ("tolerance",),
     "items": ("items",),
+    "points": ("points", "keypoints"),
+    "min_points": ("minpoints",),
 }
 _ALIAS_TO_COLUMN = {alias: col for col, aliases in COLUMN_ALIASES.items() for alias in aliases}
 
@@ -120,6 +122,8 @@ def _set_cell(note: Note, column: str, cell: str) -> None:
         setattr(note, column, split_list(cell))
     elif column == "tags":
         note.tags = split_tags(cell)
+    elif column == "points":  # one point per '|' part (see docs/authoring.md)
+        note.points = [part.strip() for part in cell.split("|") if part.strip()]
     elif column in ("question", "answer", "explain"):
         setattr(note, column, cell.strip("\r\n").strip())
     else:

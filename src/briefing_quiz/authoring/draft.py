@@ -40,6 +40,8 @@ def _resolve_type(note: Note) -> CardType:
             return "choice"
         if note.items:
             return "order"
+        if note.points:
+            return "open"
         return "basic"
     resolved = _TYPE_ALIASES.get(written) or _TYPE_ALIASES.get(written.replace(" ", "-"))
     if resolved is None:
@@ -101,10 +103,35 @@ def card_fields(note: Note, kind: CardType) -> list[tuple[str, TomlValue]]:
 
         parse_cloze(q)  # raises ClozeSyntaxError (a ValueError) with the position
         return [("text", q)]
+    if kind == "open":
+        return _open_fields(note)
     items = note.items or split_list(note.answer)
     if not 2 <= len(items) <= 12:
         raise ValueError(f"an order card needs 2 to 12 items, not {len(items)}")
     return [("question", q), ("items", items)]
+
+
+def _open_fields(note: Note) -> list[tuple[str, TomlValue]]:
+    """An open card's keys: each point "label :: term; term" (or "term; term", labelled by its
+    first term)."""
+    if not note.answer:
+        raise ValueError("no answer: an open card needs a model answer")
+    points: list[dict[str, str | list[str]]] = []
+    for part in note.points:
+        label, colon, rest = part.partition("::")
+        terms = [t.strip() for t in (rest if colon else part).split(";") if t.strip()]
+        if not terms or not label.strip():
+            raise ValueError(f"point {part!r} has no terms: write 'label :: term; other term'")
+        points.append({"label": label.strip() if colon else terms[0], "terms": terms})
+    if not points:
+        raise ValueError("an open card needs points: 'label :: term; term | label :: term'")
+    out: list[tuple[str, TomlValue]] = [("question", note.question), ("points", points),
+                                        ("answer", note.answer)]
+    if note.min_points.strip():
+        if not note.min_points.strip().isdigit() or not 1 <= int(note.min_points) <= len(points):
+            raise ValueError(f"min_points '{note.min_points}' must be 1 to {len(points)}")
+        out.append(("min_points", int(note.min_points)))
+    return out
 
 
 def _readable(cloze_text: str) -> str:

@@ -39,6 +39,7 @@ from briefing_quiz.core.model import (
     ChoiceCard,
     ClozeCard,
     Deck,
+    OpenCard,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -54,7 +55,7 @@ __all__ = [
 ]
 
 CSV_COLUMNS = ("id", "type", "question", "answer", "choices", "accept", "tolerance", "items",
-               "tags", "source", "explain")
+               "tags", "source", "explain", "points", "min_points")
 
 
 def _hash_int(*parts: str, low: int, high: int) -> int:
@@ -191,6 +192,14 @@ def note_content(card: Card) -> tuple[str, list[str]]:
         back = "<ol class=items>" + "".join(
             f"<li>{_html(i)}</li>" for i in card.items_in_order) + "</ol>"
         return "basic", [front, back, source, explain]
+    if isinstance(card, OpenCard):  # a Basic note: the points to make, then the model answer
+        need = "" if card.min_points == len(card.points) else (
+            f" ({card.min_points} of {len(card.points)} make a pass)")
+        front = f"{_html(card.question)}<br><i>(answer in your own words)</i>"
+        back = (f"<b>Points to make{need}:</b><ul class=points>" + "".join(
+            f"<li>{_html(p.label)} <i>({_html('; '.join(p.terms))})</i></li>" for p in card.points)
+            + f"</ul>{_html(card.answer)}")
+        return "basic", [front, back, source, explain]
     raise TypeError(f"unknown card type {type(card).__name__}")
 
 
@@ -280,6 +289,10 @@ def csv_row(card: Card) -> dict[str, str]:
         row["question"] = card.text
     elif isinstance(card, OrderCard):
         row.update(question=card.question, items=_list_cell(card.items_in_order))
+    elif isinstance(card, OpenCard):  # points as import reads them: "label :: term; term | ..."
+        row.update(question=card.question, answer=card.answer, points=" | ".join(
+            f"{p.label} :: {'; '.join(p.terms)}" for p in card.points),
+            min_points="" if card.min_points == len(card.points) else str(card.min_points))
     return row
 
 

@@ -67,6 +67,8 @@ class Note:
     accept: list[str] = field(default_factory=list)
     tolerance: str = ""
     items: list[str] = field(default_factory=list)
+    points: list[str] = field(default_factory=list)  # open cards: "label :: term; term" each
+    min_points: str = ""
     key: str = ""  # what the generated id hashes (Anki's GUID when known)
     deck: str = ""  # Anki deck name, when the file has a deck column
 

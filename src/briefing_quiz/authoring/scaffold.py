@@ -90,6 +90,21 @@ id = "example-order"
 type = "order"
 question = "Put these planets in order from the Sun."
 items = ["Mercury", "Venus", "Earth", "Mars"]
+
+# open: answered in your own words, checked for the points it must make. Each point has a short
+# label and the phrases (terms) any of which shows it was made; case, inflection, word order and
+# small words do not matter, a negation before a term does. min_points (optional, default all):
+# how many points make a pass.
+[[cards]]
+id = "example-open"
+type = "open"
+question = "Why did the Peace of Westphalia matter?"
+points = [
+  {{ label = "ended the Thirty Years' War", terms = ["ended the Thirty Years War", "end of the war"] }},
+  {{ label = "sovereign states", terms = ["state sovereignty", "sovereign states"] }},
+]
+min_points = 1
+answer = "It ended the Thirty Years' War and set out the rule of sovereign states."
 """
 
 

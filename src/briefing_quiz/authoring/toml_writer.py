@@ -26,7 +26,8 @@ __all__ = [
     "value",
 ]
 
-TomlValue: TypeAlias = "str | bool | int | float | dt.date | Sequence[str]"
+TomlValue: TypeAlias = ("str | bool | int | float | dt.date | Sequence[str]"
+                        " | Sequence[dict[str, str | list[str]]]")
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r",
@@ -114,8 +115,12 @@ def value(v: TomlValue) -> str:
         return repr(v)
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return v.isoformat()
+    if isinstance(v, Sequence) and v and all(isinstance(item, dict) for item in v):
+        # inline tables (the points of an open card), one a line
+        return "[\n" + "".join("  { " + ", ".join(f"{key(k)} = {value(x)}" for k, x in item.items())
+                               + " },\n" for item in v if isinstance(item, dict)) + "]"
     if isinstance(v, Sequence):
-        items = [string(item) for item in v]
+        items = [string(item) for item in v if isinstance(item, str)]
         one_line = "[" + ", ".join(items) + "]"
         if len(one_line) <= _INLINE_LIST_WIDTH and "\n" not in one_line:
             return one_line

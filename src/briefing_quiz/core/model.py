@@ -14,14 +14,17 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal, TypeAlias
 
-CardType: TypeAlias = Literal["basic", "typed", "choice", "truefalse", "cloze", "order"]
-CARD_TYPES: tuple[CardType, ...] = ("basic", "typed", "choice", "truefalse", "cloze", "order")
+CardType: TypeAlias = Literal["basic", "typed", "choice", "truefalse", "cloze", "order", "open"]
+CARD_TYPES: tuple[CardType, ...] = ("basic", "typed", "choice", "truefalse", "cloze", "order",
+                                    "open")
 
 # Every dataclass here has a docstring: without one, `dataclass` builds one from
 # `inspect.signature`, which costs import time at every launch.
 
 #: Types whose answers the program checks itself; `basic` is self-graded.
-AUTO_CHECKED: frozenset[CardType] = frozenset({"typed", "choice", "truefalse", "cloze", "order"})
+#: An `open` answer is checked too (points made), but its grade is only suggested, as for all.
+AUTO_CHECKED: frozenset[CardType] = frozenset({"typed", "choice", "truefalse", "cloze", "order",
+                                               "open"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,7 @@ _HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 def _jsonable(value: object) -> object:
     if isinstance(value, tuple):
         return [_jsonable(v) for v in value]
-    if isinstance(value, (ClozeDeletion, Tolerance)):
+    if isinstance(value, (ClozeDeletion, Tolerance, OpenPoint)):
         return {f.name: getattr(value, f.name) for f in fields(value)}
     return value
 
@@ -244,7 +247,36 @@ class OrderCard(CardBase):
         return self.question
 
 
-Card: TypeAlias = BasicCard | TypedCard | ChoiceCard | TrueFalseCard | ClozeCard | OrderCard
+@dataclass(frozen=True, slots=True)
+class OpenPoint:
+    """One point an `open` answer must make: a short `label`, and the phrases (`terms`) any of
+    which, found in the answer, shows it was made (see `core.open_answer`)."""
+
+    label: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenCard(CardBase):
+    """A question answered in one's own words, checked for the `points` it must make;
+    `min_points` of them make a pass (all of them unless the deck says fewer)."""
+
+    question: str
+    points: tuple[OpenPoint, ...]
+    answer: str
+    min_points: int
+
+    @property
+    def type(self) -> CardType:
+        return "open"
+
+    @property
+    def prompt(self) -> str:
+        return self.question
+
+
+Card: TypeAlias = (BasicCard | TypedCard | ChoiceCard | TrueFalseCard | ClozeCard | OrderCard
+                   | OpenCard)
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,7 @@ FIXTURES: dict[str, list[tuple[int | None, int | None, str | None, str]]] = {
         (20, 1, "q1", "duplicate card id 'q1'; it is first used on line 7")],
     "bad-type-missing.toml": [
         (7, 1, "q1",
-         "card is missing 'type' (one of: basic, typed, choice, truefalse, cloze, order)")],
+         "card is missing 'type' (one of: basic, typed, choice, truefalse, cloze, order, open)")],
     "bad-type-unknown.toml": [
         (9, 1, "q1", "unknown card type 'true-false'; did you mean 'truefalse'?")],
     "bad-unknown-key.toml": [
@@ -140,7 +140,7 @@ def test_docs_example_loads_with_every_type_and_option() -> None:
     assert deck.source is not None and deck.source.date == dt.date(2022, 2, 14)
     assert deck.source.author == "Steven Pifer"
     assert {c.type for c in deck.cards} == {"basic", "typed", "choice", "truefalse", "cloze",
-                                            "order"}
+                                            "order", "open"}
     assert all(c.deck_id == deck.id and c.path == path for c in deck.cards)
     text_lines = docs_example().splitlines()
     for card in deck.cards:

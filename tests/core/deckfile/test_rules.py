@@ -103,12 +103,22 @@ FULL_CARDS: dict[str, dict[str, object]] = {
     "truefalse": {"statement": "S.", "answer": True},
     "cloze": {"text": "{{c1::x}} y"},
     "order": {"question": "Q?", "items": ["1", "2"]},
+    "open": {"question": "Q?", "points": [{"label": "L", "terms": ["t"]}], "answer": "A",
+             "min_points": 1},
 }
 
 
 def card_text(table: dict[str, object]) -> str:
     return "\n[[cards]]\n" + "".join(
-        f"{key} = {'true' if value is True else json.dumps(value)}\n" for key, value in table.items())
+        f"{key} = {'true' if value is True else _toml_value(value)}\n" for key, value in table.items())
+
+
+def _toml_value(value: object) -> str:
+    """JSON is TOML for these values, except tables (open cards' points), written inline."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "[" + ", ".join("{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in item.items())
+                               + " }" for item in value) + "]"
+    return json.dumps(value)
 
 
 @pytest.mark.parametrize("card_type", sorted(FULL_CARDS))

@@ -184,3 +184,23 @@ def test_mock_test_asks_every_card_before_a_second_gap() -> None:
     assert pick_mock_test([BasicCard(id="b", deck_id="d", question="q", answer="a")], 5, 0) == []
     with pytest.raises(BriefingQuizError):
         pick_mock_test(cards, 0, seed=1)
+
+
+def test_an_open_question_scores_its_points_made_over_points_asked(store: Store) -> None:
+    from briefing_quiz.core.model import OpenCard, OpenPoint
+
+    points = tuple(OpenPoint(label, (label,)) for label in ("sanctions", "military aid",
+                                                             "eastern flank", "diplomacy"))
+    deck = make_deck([OpenCard(id="costs", deck_id="d", question="Which costs?", points=points,
+                               answer="Sanctions, military aid, the eastern flank.",
+                               min_points=4), typed("t1", "army")])
+    test = MockTest(deck, store, 5, clock=FrozenClock(T0), seed=1)
+    answers = {"open": "Sanctions and military aid, but no diplomacy.", "typed": "t1"}
+    while (entry := test.next()) is not None:
+        test.answer(answers[entry.card.type], duration_ms=1000)
+    result = test.finish()
+    # the open answer: 2 of 4 points made (diplomacy negated) -> 0.5; the typed one right -> 1
+    assert (result.answered, result.right, result.points_made, result.points_asked) == (2, 1, 2, 4)
+    assert result.score == 1.5 and result.percent == 75
+    (miss,) = result.misses
+    assert miss.key.card_id == "costs" and miss.given.startswith("Sanctions")

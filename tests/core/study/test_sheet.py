@@ -114,3 +114,15 @@ def test_card_strengths_take_the_weakest_item(scheduler: Scheduler) -> None:
         ("never", 0.0),
     ]
     assert [c.id for c, _ in weakest_first(strengths)] == ["never", "g", "a"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md"])
+def test_the_sheet_prints_an_open_cards_model_answer_and_points(fmt: SheetFormat) -> None:
+    open_deck = load_deck(Path(__file__).resolve().parents[2] / "data" / "open-cards.toml")
+    text = build_sheet(open_deck, None, Config(), now=NOW, tz=PARIS, fmt=fmt)
+    bold = "**" if fmt == "md" else ""
+    assert (f"{bold}A:{bold} By building up troops around Ukraine while rejecting the diplomatic "
+            "path the U.S. and NATO offered") in text
+    end = "\\\n" if fmt == "md" else "\n"  # a Markdown line break, or a new line
+    assert (f"{bold}Points:{bold} painted into a corner; two choices: war or climb-down; "
+            f"by its own doing{end}") in text

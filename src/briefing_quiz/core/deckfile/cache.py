@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from briefing_quiz.core.deckfile.read import distinct_files
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.model import Card, ClozeDeletion, Deck, Tolerance
+    from briefing_quiz.core.model import Card, ClozeDeletion, Deck, OpenPoint, Tolerance
 
 # The model and the column constructors are imported when an entry is first built or rebuilt
 # (`_layout`), not with this module: reading the summaries (`DeckCache.summaries`) happens
@@ -349,6 +349,8 @@ def _columns(cards: Sequence[Card]) -> tuple[bytes, tuple[Any, ...]]:
                 values = tuple(None if t is None else (t.value, t.relative) for t in values)
             elif name in ("as_of", "valid_until"):  # marshal stores no dates
                 values = tuple(None if d is None else d.toordinal() for d in values)
+            elif name == "points":  # open cards: (label, terms) pairs, which marshal stores
+                values = tuple(tuple((p.label, p.terms) for p in points) for points in values)
             elif name == "deletions":
                 counts = tuple(map(len, values))
                 flat = [d for deletions in values for d in deletions]
@@ -388,6 +390,8 @@ def _rebuild(path: Path, header: tuple[Any, ...], body: tuple[bytes, tuple[Any, 
                                   for d in columns[index]]
             elif name == "deletions":
                 columns[index] = _deletion_groups(count, *columns[index])
+            elif name == "points":
+                columns[index] = list(map(_points, columns[index]))
         cards = layout.build[cls](count, [repeat(deck_id), repeat(path), *columns])
         made.append(iter(cards))
     # Merge the per-type lists back into file order, all in C.
@@ -396,6 +400,13 @@ def _rebuild(path: Path, header: tuple[Any, ...], body: tuple[bytes, tuple[Any, 
         raise ValueError("the card order does not match the cards")
     return Deck(id=deck_id, title=title, path=path, cards=in_order, description=description,
                 tags=tags, source=source)
+
+
+def _points(stored: Sequence[tuple[str, tuple[str, ...]]]) -> tuple[OpenPoint, ...]:
+    from briefing_quiz.core.model import OpenPoint
+
+    return tuple(OpenPoint(label=str(label), terms=tuple(map(str, terms)))
+                 for label, terms in stored)
 
 
 _tolerances: dict[tuple[float, bool], Tolerance] = {}

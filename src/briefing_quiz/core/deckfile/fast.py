@@ -54,6 +54,8 @@ from briefing_quiz.core.model import (
     ChoiceCard,
     ClozeCard,
     Deck,
+    OpenCard,
+    OpenPoint,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -71,6 +73,7 @@ _new_choice = fast_constructor(ChoiceCard)
 _new_truefalse = fast_constructor(TrueFalseCard)
 _new_cloze = fast_constructor(ClozeCard)
 _new_order = fast_constructor(OrderCard)
+_new_open = fast_constructor(OpenCard)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -323,9 +326,9 @@ def _fast_builder(  # noqa: C901
     min_items, max_items = order_rule.low, _most(order_rule.high)
     # How many keys of its own each type requires: a card with exactly those (and the common keys
     # counted below) has no unknown key.
-    n_basic, n_typed, n_choice, n_truefalse, n_cloze, n_order = (
+    n_basic, n_typed, n_choice, n_truefalse, n_cloze, n_order, n_open = (
         CARD_RULES[name].required() for name in ("basic", "typed", "choice", "truefalse", "cloze",
-                                                  "order"))
+                                                  "order", "open"))
 
     def build(raw: dict[str, Any], line: int) -> Card | None:  # noqa: C901 (see above)
         get = raw.get
@@ -431,6 +434,20 @@ def _fast_builder(  # noqa: C901
             return _new_order(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
                               explain=explain, path=path, line=line,
                               question=question, items_in_order=tuple(items))
+
+        if card_type == "open":
+            question, answer, points = raw["question"], raw["answer"], _open_points(raw["points"])
+            least = get("min_points", _ALL)
+            if least is not _ALL:
+                keys += 1
+            if (len(raw) != keys + n_open or not (strip(question) and strip(answer))
+                    or points is None or not (least is _ALL or (
+                        type(least) is int and 1 <= least <= len(points)))):
+                return None
+            return _new_open(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
+                             explain=explain, path=path, line=line, question=question,
+                             points=points, answer=answer,
+                             min_points=len(points) if least is _ALL else least)
         return None  # an unknown type, or not a string
 
     return _dated(build)
@@ -458,3 +475,23 @@ def _dated(build: Callable[[dict[str, Any], int], Card | None],
 def _most(high: int | None) -> int:
     """An upper limit of the table as a number (no limit: larger than any list)."""
     return sys.maxsize if high is None else high
+
+
+_ALL: Any = object()  # `min_points` not given
+
+
+def _open_points(points: object) -> tuple[OpenPoint, ...] | None:
+    """The points of an `open` card if each is exactly a label and a non-empty list of terms, all
+    non-blank strings (`str.strip` raises TypeError on any other value); else None."""
+    if type(points) is not list or not points:
+        return None
+    made = []
+    for point in points:
+        if type(point) is not dict or len(point) != 2:
+            return None
+        label, terms = point["label"], point["terms"]
+        if not (str.strip(label) and type(terms) is list and terms
+                and all(map(str.strip, terms))):
+            return None
+        made.append(OpenPoint(label=label, terms=tuple(terms)))
+    return tuple(made)

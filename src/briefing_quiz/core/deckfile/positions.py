@@ -261,7 +261,17 @@ class _Locator:
         if not loc:  # the file as a whole
             return None, None
         if lines and len(loc) >= 2 and loc[0] == "cards" and isinstance(loc[1], int):
-            return self.card_region(loc[1]).locate(loc)
+            region = self.card_region(loc[1])
+            # An item of an array value (a point of an open card): its own line, where found.
+            index = loc[-1]
+            key = region.keys.get(loc[:-1]) if len(loc) > 2 and isinstance(index, int) else None
+            if key is not None:
+                if self._src_lines is None:
+                    self._src_lines = self.src.split("\n")
+                item = _array_item(self._src_lines, key, int(index))
+                if item is not None:
+                    return item
+            return region.locate(loc)
         if lines:
             found = self.region(1, lines[0] - 1).locate(loc)
             if found[0] is not None:
@@ -291,3 +301,51 @@ class _Locator:
             column = self._src_lines[header - 1].find("[[") + 1 or 1
             positions.headers[("cards", index)] = (header, column)
         return positions
+
+
+def _array_item(src_lines: list[str], key: tuple[int, int], index: int) -> tuple[int, int] | None:
+    """Where item `index` of the array assigned to the key at `key` (line, column) starts, or
+    None: a character scan that skips strings, comments and nested brackets."""
+    line, column = key
+    text = "\n".join(src_lines[line - 1:])
+    start = text.find("[", text.find("=", column - 1))
+    if start < 0:
+        return None
+    depth, count, expecting, i = 0, -1, True, start
+    while i < len(text):
+        char = text[i]
+        if char in " \t\r\n":
+            i += 1
+            continue
+        if char == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                return None
+            continue
+        if depth == 1 and char == ",":
+            expecting, i = True, i + 1
+            continue
+        if depth == 1 and char == "]":
+            return None
+        if depth == 1 and expecting:
+            count, expecting = count + 1, False
+            if count == index:
+                return line + text.count("\n", 0, i), i - text.rfind("\n", 0, i)
+        if char in "\"'":
+            i = _string_end(text, i)
+            continue
+        depth += 1 if char in "[{" else -1 if char in "]}" else 0
+        i += 1
+    return None
+
+
+def _string_end(text: str, i: int) -> int:
+    """The index after the TOML string that starts at `i` (the end of text if unclosed)."""
+    quote = text[i]
+    if text.startswith(quote * 3, i):
+        end = text.find(quote * 3, i + 3)
+        return len(text) if end < 0 else end + 3
+    i += 1
+    while i < len(text) and text[i] != quote and text[i] != "\n":
+        i += 2 if quote == '"' and text[i] == "\\" else 1
+    return i + 1

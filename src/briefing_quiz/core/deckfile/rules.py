@@ -23,6 +23,7 @@ from briefing_quiz.core.model import (
     Card,
     ChoiceCard,
     ClozeCard,
+    OpenCard,
     OrderCard,
     Tolerance,
     TrueFalseCard,
@@ -120,7 +121,13 @@ CARD_RULES: dict[str, CardRule] = {
     "order": CardRule(OrderCard, (Key("question", required=True),
                                   Key("items", required=True, low=MIN_ORDER_ITEMS,
                                       high=MAX_ORDER_ITEMS, distinct=True))),
+    # `points`: an array of { label = "...", terms = ["...", ...] } tables (validate_open.py)
+    "open": CardRule(OpenCard, (Key("question", required=True), Key("points", required=True),
+                                Key("answer", required=True), Key("min_points"))),
 }
+
+#: The keys of one point of an `open` card, in the order messages list them.
+POINT_KEYS = ("label", "terms")
 
 
 class Messages:
@@ -174,6 +181,19 @@ class Messages:
     ANSWER_NOT_CHOICE = "'answer' {given!r} is not one of the choices{hint}"
     ANSWER_CLOSE = "; did you mean {close!r}?"
     CLOZE = "cloze 'text': {error}"
+    # Open cards: the points and their terms
+    POINTS_NOT_LIST = ("'points' must be an array of points such as "
+                       "{{ label = \"...\", terms = [\"...\"] }}, not {kind}")
+    POINTS_EMPTY = "'points' must list at least one point"
+    POINT_NOT_TABLE = ("point {number} must be a table such as "
+                       "{{ label = \"...\", terms = [\"...\"] }}, not {kind}")
+    POINT_MISSING = "point {number} is missing '{key}'"
+    POINT_UNKNOWN_KEY = "point {number}: unknown key '{key}'; a point has 'label' and 'terms'"
+    POINT_LABEL = "point {number}: 'label' must be a non-empty string, not {value}"
+    POINT_TERMS = "point {number} ({label}): 'terms' must be an array of phrases, not {kind}"
+    POINT_NO_TERMS = "point {number} ({label}) has no terms: give at least one phrase in 'terms'"
+    POINT_TERM = "point {number} ({label}): term {term} must be a non-empty string, not {value}"
+    MIN_POINTS = "'min_points' must be a whole number from 1 to {count}, not {value}"
 
 
 is_slug = re.compile(rf"{SLUG.pattern}\Z").match

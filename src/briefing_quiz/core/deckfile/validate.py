@@ -117,6 +117,7 @@ class _Validator:
             "truefalse": self._truefalse,
             "cloze": self._cloze,
             "order": self._order,
+            "open": self._open,
         }
 
     # -- reporting ---------------------------------------------------------------------------------
@@ -523,3 +524,9 @@ class _Validator:
         if question is None or items is None:
             return None
         return OrderCard(question=question, items_in_order=items, **common)
+
+    def _open(self, raw: dict[str, Any], loc: Loc, card_id: str | None,
+              common: dict[str, Any]) -> Card | None:
+        from briefing_quiz.core.deckfile.validate_open import build_open
+
+        return build_open(self, raw, loc, card_id, common)

@@ -111,6 +111,10 @@ def check_answer(card: Card, item: int, response: object, *,
                 and all(isinstance(r, str) for r in response)):
             return check_order(card, response)
         raise TypeError(f"an order card takes the items in the user's order, not {response!r}")
+    if card.type == "open":
+        from briefing_quiz.core.open_answer import check_open  # it builds on this package
+
+        return check_open(card, _expect_str(card, response))
     raise TypeError(f"unknown card type: {type(card).__name__}")
 
 

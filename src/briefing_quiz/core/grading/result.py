@@ -20,6 +20,7 @@ class CheckResult:
     in_place: int | None = None  # order cards: items in the right place
     total: int | None = None  # order cards: number of items
     detail: str = ""  # e.g. "3 of 5 in place", "within 5% of 130,000"
+    points: tuple[tuple[str, bool], ...] = ()  # open cards: (label, made) of each point
 
 
 def result(correct: bool, expected: str, given: str, *, detail: str = "",

@@ -54,6 +54,7 @@ from briefing_quiz.core.progress.store import ItemState, Store, to_us
 from briefing_quiz.core.scheduler import Scheduler
 from briefing_quiz.core.study.briefing_rule import AnswerTimes, Candidate, Choice, choose_next
 from briefing_quiz.core.study.formatting import format_countdown, format_local, percent_text
+from briefing_quiz.core.study.open_share import weigh_open
 from briefing_quiz.core.study.queue import (
     QueueCounts,
     QueueEntry,
@@ -120,7 +121,7 @@ def deck_readiness(deck: Deck, store: Store, config: SettingsSource, at: datetim
     """Readiness of `deck` at `at` from the stored states (suspended items count like others)."""
     scheduler = Scheduler(config.for_deck(deck.id))
     values = _item_values(deck, store.states(deck.id), at, scheduler)
-    return summarize_readiness(deck.cards, values, at)
+    return summarize_readiness(deck.cards, weigh_open(deck.cards, store, values), at)
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,7 @@ class BriefingSession(StudySession):
         self._all = self.store.states(self.deck.id)
         self._values = _item_values(self.deck, self._all, self.target,
                                     self.scheduler(self.deck.id))
+        self._values = weigh_open(self.deck.cards, self.store, self._values)
         self._summarize(now)
 
     def _sync(self, now: datetime) -> None:
@@ -259,6 +261,7 @@ class BriefingSession(StudySession):
             self._values.pop(key, None)
         else:
             self._values[key] = self.scheduler(key.deck_id).retrievability(state.card, self.target)
+            self._values.update(weigh_open(self.deck.cards, self.store, {key: self._values[key]}))
         self._summarize(now)
 
     def _summarize(self, now: datetime) -> None:

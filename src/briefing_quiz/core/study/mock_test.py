@@ -89,11 +89,18 @@ class MockResult:
     answered: int
     right: int
     misses: list[MockMiss] = field(default_factory=list)
+    #: Open questions: the points made and the points asked, over all of them.
+    points_made: int = 0
+    points_asked: int = 0
+    #: Answers scored: 1 a right one, 0 a wrong one, an open one its share of points made (made
+    #: over asked); None: the number right.
+    score: float | None = None
 
     @property
     def percent(self) -> int:
-        """Right answers as a whole percentage of those answered (rounded down)."""
-        return math.floor(self.right * 100 / self.answered + 1e-9) if self.answered else 0
+        """The score as a whole percentage of the answers (rounded down)."""
+        value = self.right if self.score is None else self.score
+        return math.floor(value * 100 / self.answered + 1e-9) if self.answered else 0
 
 
 def question_text(card: Card, item: int) -> str:
@@ -110,7 +117,7 @@ class MockTest:
         picks = pick_mock_test(deck.cards, n, seed)
         if not picks:
             raise BriefingQuizError(f"deck {deck.id!r} has no auto-checked cards (typed, choice, "
-                                    "true/false, cloze, order) to test")
+                                    "true/false, cloze, order, open) to test")
         self.deck = deck
         self.store = store
         self.clock = clock
@@ -188,6 +195,11 @@ class MockTest:
         cards = {e.key: e.card for e in self.entries}
         misses = [MockMiss(a.key, question_text(cards[a.key], a.key.item), a.given or "",
                            a.expected) for a in self.answers if not a.correct]
+        opened = [r for r in self.results if r.points]
+        score = sum((r.in_place or 0) / len(r.points) if r.points else float(r.correct)
+                    for r in self.results)
         self.result = MockResult(test_id, self.deck.id, self.planned, len(self.answers),
-                                 sum(1 for a in self.answers if a.correct), misses)
+                                 sum(1 for a in self.answers if a.correct), misses,
+                                 points_made=sum(r.in_place or 0 for r in opened),
+                                 points_asked=sum(len(r.points) for r in opened), score=score)
         return self.result

@@ -2,7 +2,9 @@
 
 *Readiness* is the mean, over review items, of the FSRS probability of recall (retrievability) at
 the target time; an item never studied counts as 0. It is aggregated per deck and per tag (a card's
-tags apply to each of its items).
+tags apply to each of its items). An open card's item counts its recall × the share of its points
+made at its last review (`core.study.open_share.weigh_open`, applied by the callers that have
+the store).
 
 What to study now to raise it is the briefing rule, `core.study.briefing_rule`. The FSRS maths
 itself lives in `core.scheduler` / `fsrs`; this module only combines their answers.

@@ -40,6 +40,7 @@ from briefing_quiz.core.model import (
     ClozeCard,
     Deck,
     ItemKey,
+    OpenCard,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -47,6 +48,7 @@ from briefing_quiz.core.model import (
 from briefing_quiz.core.progress.store import ItemState, Store
 from briefing_quiz.core.scheduler import Scheduler
 from briefing_quiz.core.study.formatting import format_local
+from briefing_quiz.core.study.open_share import weigh_open
 from briefing_quiz.core.study.queue import SettingsSource
 from briefing_quiz.core.study.readiness import Readiness, aware_utc, summarize_readiness
 
@@ -116,7 +118,7 @@ def build_sheet(deck: Deck, store: Store | None, config: SettingsSource, *, now:
     if briefing:
         values = {key: scheduler.retrievability(state.card, at) for key, state in states.items()
                   if state.card is not None}
-        ready = summarize_readiness(deck.cards, values, at)
+        ready = summarize_readiness(deck.cards, weigh_open(deck.cards, store, values), at)
     return render_sheet(deck, facts, at=at, tz=tz, readiness=ready, fmt=fmt)
 
 
@@ -175,6 +177,10 @@ def _fact_lines(card: Card, md: bool) -> list[str]:
         question, answer = card.statement, "True" if card.answer else "False"
     elif isinstance(card, OrderCard):
         question, answer = card.question, " → ".join(card.items_in_order)
+    elif isinstance(card, OpenCard):  # the model answer, then the points it must make
+        points = ("**Points:** " if md else "Points: ") + "; ".join(
+            esc(_flat(p.label)) for p in card.points)
+        return [q + esc(_flat(card.question)), a + esc(_flat(card.answer)), points]
     else:  # pragma: no cover - every card type is handled above
         raise TypeError(f"unknown card type {type(card).__name__}")
     return [q + esc(_flat(question)), a + esc(_flat(answer))]

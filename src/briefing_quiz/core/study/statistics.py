@@ -25,6 +25,7 @@ from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.derive import lkey, split_lkey
 from briefing_quiz.core.progress.store import Store, from_us
 from briefing_quiz.core.scheduler import Scheduler, study_day_start
+from briefing_quiz.core.study.open_share import weigh_open
 from briefing_quiz.core.study.queue import SettingsSource, next_day_start
 from briefing_quiz.core.study.readiness import Readiness, summarize_readiness
 
@@ -215,7 +216,8 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
             values = {} if store is None else store.recall_at(deck.id, target, curve)
             at_target = {ItemKey(deck.id, card_id, item): value
                          for (card_id, item), value in values.items()}
-            readiness = summarize_readiness(deck.cards, at_target, target)
+            readiness = summarize_readiness(deck.cards, weigh_open(deck.cards, store, at_target),
+                                            target)
         report.append(DeckStats(
             deck_id=deck.id, title=deck.title, cards=len(deck.cards), items=items,
             new=counts["new"], learning=counts["learning"], review=counts["review"],

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.model import ChoiceCard, ItemKey, OrderCard
+from briefing_quiz.core.model import ChoiceCard, ItemKey, OpenCard, OrderCard
 from briefing_quiz.core.progress.store import ReviewRecord
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.services.backend import CardRow
@@ -111,6 +111,12 @@ def detail_content(row: CardRow, history: list[ReviewRecord] | None, now: dateti
                    for c in card.choices)
     elif isinstance(card, OrderCard):
         out.extend(assemble(f"  {i}. ", item) for i, item in enumerate(card.items_in_order, 1))
+    elif isinstance(card, OpenCard):  # the points to make (with their terms), the model answer
+        out.append(Content.styled(f"Points ({card.min_points} of {len(card.points)} make a "
+                                  "pass):", "bold"))
+        out.extend(assemble("  · ", point.label, (f"  ({'; '.join(point.terms)})", "italic"))
+                   for point in card.points)
+        out.append(assemble(("Model answer: ", "bold"), card.answer))
     else:
         out.append(assemble(("Answer: ", "bold"), answer_text(card, key.item)))
     if card.explain:

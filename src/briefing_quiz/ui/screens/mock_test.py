@@ -21,9 +21,10 @@ from textual.widgets import Input, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
-from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
+from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView, OpenAnswer
 from briefing_quiz.ui.widgets.cards import (
     TYPE_LABELS,
+    OpenController,
     controller_actions,
     make_controller,
 )
@@ -65,11 +66,13 @@ class MockTestScreen(Screen[None]):
         with VerticalScroll(id="card-scroll"):
             yield CardView(id="card")
         yield AnswerInput(id="answer-input")
+        yield OpenAnswer(id="open-answer")
         yield Static(id="verdict")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(AnswerInput).display = False
+        self.query_one(OpenAnswer).display = False
         self.query_one("#verdict").visible = False
         self.start()
 
@@ -122,6 +125,12 @@ class MockTestScreen(Screen[None]):
             field.focus(scroll_visible=False)
         else:
             card.focus(scroll_visible=False)
+        area = self.query_one(OpenAnswer)
+        area.display = isinstance(controller, OpenController)
+        if area.display:
+            area.disabled = False
+            area.load_text("")
+            area.focus(scroll_visible=False)
         self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
         self.phase = "question"
         self.shown_at = self.backend.clock()
@@ -139,6 +148,22 @@ class MockTestScreen(Screen[None]):
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
         self.answer(event.value)
+
+    @on(OpenAnswer.Submitted)
+    def _written(self, event: OpenAnswer.Submitted) -> None:
+        event.stop()
+        self.answer(event.text)
+
+    @on(OpenAnswer.Left)
+    def _left_area(self, event: OpenAnswer.Left) -> None:
+        event.stop()
+        self.query_one(CardView).focus(scroll_visible=False)
+
+    @on(CardView.WriteAnswer)
+    def _to_area(self, event: CardView.WriteAnswer) -> None:
+        event.stop()
+        if self.phase == "question" and self.query_one(OpenAnswer).display:
+            self.query_one(OpenAnswer).focus(scroll_visible=False)
 
     @on(CardView.Revealed)
     @on(AnswerInput.Reveal)
@@ -166,10 +191,14 @@ class MockTestScreen(Screen[None]):
         field = self.query_one(AnswerInput)
         if field.display:
             field.disabled = True
+        area = self.query_one(OpenAnswer)
+        area.disabled, area.display = True, False
         self.query_one("#card-scroll").focus(scroll_visible=False)
         self._header()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "end" and isinstance(self.focused, OpenAnswer):
+            return False  # esc leaves the answer area first
         if action == "next":
             return self.phase == "answered"
         return True
@@ -205,6 +234,9 @@ def result_content(result: MockResult) -> Content:
     title = (f"Mock test of {result.deck_id}: {result.right} of {result.answered} right "
              f"({result.percent}%)")
     out: list[Content] = [Content.styled(title, "bold")]
+    if result.points_asked:
+        out.append(plain(f"Open answers: {result.points_made} of {result.points_asked} points "
+                         "made (each counts its share of points in the percentage)."))
     if result.answered < result.planned:
         out.append(plain(f"{result.answered} of the {result.planned} questions answered."))
     out.append(plain("Your schedule is unchanged: the test is kept apart from your reviews."

@@ -30,10 +30,11 @@ from briefing_quiz.core.study.session import SavedAnswer, StudySession
 from briefing_quiz.services import gc_policy
 from briefing_quiz.ui.fast_paint import PaintWhenReady
 from briefing_quiz.ui.text import assemble
-from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
+from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView, OpenAnswer
 from briefing_quiz.ui.widgets.cards import (
     TYPE_LABELS,
     Controller,
+    OpenController,
     controller_actions,
     make_controller,
 )
@@ -108,6 +109,7 @@ class StudyScreen(PaintWhenReady[None]):
         with VerticalScroll(id="card-scroll"):
             yield CardView(id="card")
         yield AnswerInput(id="answer-input")
+        yield OpenAnswer(id="open-answer")
         yield Static(id="verdict")
         yield GradeBar(id="grades")
         yield KeyBar()
@@ -116,6 +118,7 @@ class StudyScreen(PaintWhenReady[None]):
         gc_policy.hold_full_collections()
         self._show_grades(False)
         self.query_one(AnswerInput).display = False
+        self.query_one(OpenAnswer).display = False
         self.started = self.backend.clock()
         self.set_interval(1.0, self._tick)
         self.start()
@@ -192,11 +195,17 @@ class StudyScreen(PaintWhenReady[None]):
             self._show_grades(False)
             field = self.query_one(AnswerInput)
             field.display = controller.TYPED
+            area = self.query_one(OpenAnswer)
+            area.display = isinstance(controller, OpenController)
             if controller.TYPED:
                 field.space_reveals = "reveal" in controller_actions(controller)
                 field.disabled = False
                 field.value = ""
                 self._focus(field)
+            elif area.display:
+                area.disabled = False
+                area.load_text("")
+                self._focus(area)
             else:
                 self._focus(card)
             self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
@@ -226,6 +235,24 @@ class StudyScreen(PaintWhenReady[None]):
         event.stop()
         if self.phase == "question" and self.session is not None:
             self._answered(self.session.check(event.value))
+
+    @on(OpenAnswer.Submitted)
+    def _written(self, event: OpenAnswer.Submitted) -> None:
+        event.stop()
+        if self.phase == "question" and self.session is not None:
+            self._answered(self.session.check(event.text))
+
+    @on(OpenAnswer.Left)
+    def _left_area(self, event: OpenAnswer.Left) -> None:
+        event.stop()
+        self._focus(self.query_one(CardView))
+
+    @on(CardView.WriteAnswer)
+    def _to_area(self, event: CardView.WriteAnswer) -> None:
+        event.stop()
+        area = self.query_one(OpenAnswer)
+        if self.phase == "question" and area.display:
+            self._focus(area)
 
     @on(CardView.Revealed)
     @on(AnswerInput.Reveal)
@@ -258,6 +285,10 @@ class StudyScreen(PaintWhenReady[None]):
             field = self.query_one(AnswerInput)
             if field.display:
                 field.disabled = True
+            area = self.query_one(OpenAnswer)
+            if area.display:  # the checklist and the model answer get its room
+                area.disabled = True
+                area.display = False
             self._update_header(Content(""))  # "✓ saved" belonged to the card before
 
     def _focus(self, widget: Widget) -> None:
@@ -328,7 +359,9 @@ class StudyScreen(PaintWhenReady[None]):
 
     def _restore_focus(self) -> None:
         if self.phase == "question" and self.controller is not None:
-            if self.controller.TYPED:
+            if isinstance(self.controller, OpenController):
+                self.query_one(OpenAnswer).focus(scroll_visible=False)
+            elif self.controller.TYPED:
                 self.query_one(AnswerInput).focus(scroll_visible=False)
             else:
                 self.query_one(CardView).focus(scroll_visible=False)
@@ -337,6 +370,9 @@ class StudyScreen(PaintWhenReady[None]):
 
     # -- other actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.focused, OpenAnswer) and action in {
+                "undo", "suspend", "bury", "locate", "end", "scroll_card"}:
+            return False  # keys type there: the footer shows only the area's own keys
         if action in {"undo", "suspend", "bury", "locate"}:
             if self.phase not in ("question", "answered"):
                 return None  # shown, but does nothing while a card is loading or saving

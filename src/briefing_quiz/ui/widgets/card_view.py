@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from briefing_quiz.core.grading import CheckResult
 from briefing_quiz.ui.text import lines
@@ -28,6 +28,7 @@ from briefing_quiz.ui.widgets.cards import (
     Controller,
     Reveal,
     Submit,
+    Write,
     controller_actions,
     prompt_content,
 )
@@ -47,6 +48,7 @@ class CardView(Static, can_focus=True):
         Binding("alt+up,K", "move(-1)", "Move up", key_display="alt+↑/K"),
         Binding("alt+down,J", "move(1)", "Move down", key_display="alt+↓/J"),
         Binding("enter", "submit", "Submit order"),
+        Binding("enter", "write", "Write the answer"),
     ]
 
     class Submitted(Message):
@@ -58,6 +60,9 @@ class CardView(Static, can_focus=True):
 
     class Revealed(Message):
         """The answer is to be shown without one given (self-graded)."""
+
+    class WriteAnswer(Message):
+        """Back to the answer area (open cards)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -118,7 +123,8 @@ class CardView(Static, can_focus=True):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         controller = self.controller
-        if action in {"reveal", "truth", "pick", "confirm", "cursor", "point", "move", "submit"}:
+        if action in {"reveal", "truth", "pick", "confirm", "cursor", "point", "move", "submit",
+                      "write"}:
             if controller is None or controller.answered:
                 return False
             if action not in controller_actions(controller):
@@ -141,6 +147,8 @@ class CardView(Static, can_focus=True):
             self.post_message(self.Submitted(outcome.response))
         elif isinstance(outcome, Reveal):
             self.post_message(self.Revealed())
+        elif isinstance(outcome, Write):
+            self.post_message(self.WriteAnswer())
 
     def action_reveal(self) -> None:
         self._act("reveal")
@@ -166,6 +174,9 @@ class CardView(Static, can_focus=True):
     def action_submit(self) -> None:
         self._act("submit")
 
+    def action_write(self) -> None:
+        self._act("write")
+
 
 class AnswerInput(Input):
     """The answer line of typed and cloze cards; for cloze, space on an empty line reveals."""
@@ -186,3 +197,34 @@ class AnswerInput(Input):
             event.prevent_default()
             event.stop()
             self.post_message(self.Reveal())
+
+
+class OpenAnswer(TextArea):
+    """The multi-line answer area of open cards. Every printable key types (u, -, e, ! are
+    letters here); ctrl+s or f2 (and ctrl+enter, where the terminal tells it from enter) checks,
+    esc leaves the area so that the screen's keys work again."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,f2,ctrl+enter", "check", "Check", key_display="^s/f2"),
+        Binding("escape", "leave", "Leave the answer", key_display="esc"),
+    ]
+
+    class Submitted(Message):
+        """The written answer, to be checked."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Left(Message):
+        """Esc: the keys go back to the card."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
+                         placeholder="Your answer, in your own words")
+
+    def action_check(self) -> None:
+        self.post_message(self.Submitted(self.text))
+
+    def action_leave(self) -> None:
+        self.post_message(self.Left())

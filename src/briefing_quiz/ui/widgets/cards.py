@@ -21,6 +21,7 @@ from briefing_quiz.core.model import (
     Card,
     ChoiceCard,
     ClozeCard,
+    OpenCard,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -34,6 +35,7 @@ TYPE_LABELS: dict[str, str] = {
     "truefalse": "True or false?",
     "cloze": "Fill the gap",
     "order": "Put in order",
+    "open": "Answer in your own words",
 }
 
 # Keys for choice options: 1-9 then 0 for the tenth; further options are picked with the mouse.
@@ -80,6 +82,8 @@ def answer_text(card: Card, item: int = 0) -> str:
         return "True" if card.answer else "False"
     if isinstance(card, ClozeCard):
         return "; ".join(d.answer for d in card.deletions if d.number == item)
+    if isinstance(card, OpenCard):
+        return card.answer
     return " → ".join(card.items_in_order)
 
 
@@ -111,7 +115,11 @@ class Reveal:
     """The user asked to see the answer without giving one (self-graded)."""
 
 
-Outcome = Submit | Reveal | None
+class Write:
+    """The user asked to go (back) to the answer area of an open card."""
+
+
+Outcome = Submit | Reveal | Write | None
 
 
 # -- controllers --------------------------------------------------------------------------------------
@@ -329,6 +337,35 @@ class OrderController(Controller):
         return None
 
 
+class OpenController(Controller):
+    """Open cards: the answer is written in the screen's answer area (`OpenAnswer`); once
+    checked, the points as a checklist, marked by text (✓ made / ✗ missed), not by colour alone."""
+
+    ACTIONS = frozenset({"write"})
+    #: Answered in the screen's multi-line answer area.
+    AREA = True
+
+    def body(self, width: int) -> list[Content]:
+        card = self.card
+        assert isinstance(card, OpenCard)
+        if not self.answered:
+            need = ("" if card.min_points == len(card.points)
+                    else f" ({card.min_points} of them make a pass)")
+            return [Content.styled(
+                f"A good answer makes {len(card.points)} points{need}. Write it below; "
+                "ctrl+s (or f2) checks, esc leaves the answer area", HINT)]
+        made = dict(self.result.points) if self.result is not None else {}
+        out = [Content.styled("Points:", "bold")]
+        for point in card.points:
+            mark = (("✓ made   ", "bold $text-success") if made.get(point.label)
+                    else ("✗ missed ", "bold $text-error"))
+            out.append(hanging(assemble(" ", mark), plain(point.label), width))
+        return out
+
+    def act(self, action: str, argument: int) -> Outcome:
+        return Write() if action == "write" else None
+
+
 def make_controller(card: Card, item: int, *, choice_order: Sequence[str] = (),
                     order_items: Sequence[str] = ()) -> Controller:
     """The controller for `card` (shuffled choices and items come from the session)."""
@@ -340,6 +377,8 @@ def make_controller(card: Card, item: int, *, choice_order: Sequence[str] = (),
         return ChoiceController(card, item, choice_order)
     if isinstance(card, TrueFalseCard):
         return TrueFalseController(card, item)
+    if isinstance(card, OpenCard):
+        return OpenController(card, item)
     return OrderController(card, item, order_items)
 
 

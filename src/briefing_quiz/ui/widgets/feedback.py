@@ -9,6 +9,7 @@ from briefing_quiz.core.model import (
     Card,
     ChoiceCard,
     ClozeCard,
+    OpenCard,
     OrderCard,
     SourceInfo,
     TrueFalseCard,
@@ -18,6 +19,7 @@ from briefing_quiz.ui.text import assemble, diff, lines, one_line
 
 RIGHT = ("✓ Right", "bold $text-success")
 WRONG = ("✗ Wrong", "bold $text-error")
+PARTLY = ("◐ Partly", "bold $text-warning")  # an open answer with some of its points
 
 
 def verdict(result: CheckResult | None) -> Content:
@@ -25,14 +27,15 @@ def verdict(result: CheckResult | None) -> Content:
     if result is None:
         return Content.styled("Grade yourself: how well did you know it?", "bold")
     detail = f" — {result.detail}" if result.detail else ""
-    return assemble(RIGHT if result.correct else WRONG, detail)
+    partly = not result.correct and any(made for _, made in result.points)
+    return assemble(RIGHT if result.correct else PARTLY if partly else WRONG, detail)
 
 
 def verdict_line(card: Card, item: int, result: CheckResult | None) -> Content:
     """One line that stays in view above the grades: the verdict and, when wrong, the answer."""
     if result is None:
         return Content.styled("Grade yourself: how well did you know it?", "bold")
-    if result.correct:
+    if result.correct or isinstance(card, OpenCard):  # its model answer is on the card
         return verdict(result)
     return assemble(verdict(result), ("  ·  answer: ", "bold"), one_line(result.expected, 300))
 
@@ -52,6 +55,11 @@ def feedback_content(card: Card, result: CheckResult | None, source: SourceInfo 
     if result is not None and isinstance(card, OrderCard) and not result.correct:
         out.append(Content.styled("Right order:", "bold"))
         out.extend(assemble(f"{i:>3}. ", item) for i, item in enumerate(card.items_in_order, 1))
+    if isinstance(card, OpenCard):  # the checklist is the card's own (cards.OpenController)
+        out.append(assemble(("Model answer: ", "bold"), card.answer))
+        if result is not None:
+            out.append(assemble(("You wrote: ", "bold"), result.given.strip()
+                                or Content.styled("(nothing)", "italic")))
     if changed:
         out.append(Content.styled("⚠ This card changed since you last saw it.",
                                   "bold $text-warning"))
