@@ -17,7 +17,7 @@ from briefing_quiz import __version__
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
-from briefing_quiz.services.terminal import raw_stream, visible_output
+from briefing_quiz.services.terminal import error_text, raw_stream, visible_output
 
 Command = Callable[[argparse.Namespace, Paths], int]
 
@@ -317,7 +317,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args, paths)
     except BriefingQuizError as error:
-        print(f"briefing-quiz: error: {error}", file=sys.stderr)
+        print(f"briefing-quiz: error: {error_text(error)}", file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130

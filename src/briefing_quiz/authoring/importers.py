@@ -139,8 +139,8 @@ def import_file(src: Path, *, deck_id: str, title: str | None = None, partial: b
         except DeckError as error:
             by_card, other = _problems_by_card(error, card_lines, draft.cards)
             if other:
-                raise ImportFailed("the imported deck is invalid:\n" +
-                                   "\n".join(str(p) for p in other)) from None
+                raise ImportFailed("the imported deck is invalid: " +
+                                   "; ".join(str(p) for p in other)) from None
             for index, messages in by_card.items():
                 line = draft.cards[index].origin or 0
                 problems.extend(RowProblem(line, m) for m in messages)

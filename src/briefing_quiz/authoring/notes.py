@@ -48,7 +48,9 @@ class RowProblem:
     message: str
 
     def format(self, path: Path | str) -> str:
-        return f"{path}:{self.line}: {self.message}"
+        from briefing_quiz.core.visible import one_line
+
+        return f"{one_line(str(path))}:{self.line}: {one_line(self.message)}"
 
 
 @dataclass

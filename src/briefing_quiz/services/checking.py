@@ -89,4 +89,6 @@ def deck_summary(deck: Deck, path: Path) -> str:
     counts = Counter(card.type for card in deck.cards)
     per_type = ", ".join(f"{counts[t]} {t}" for t in CARD_TYPES if counts[t])
     noun = "card" if len(deck.cards) == 1 else "cards"
-    return f"OK {path} ({deck.id}): {len(deck.cards)} {noun}: {per_type}"
+    from briefing_quiz.core.visible import one_line
+
+    return f"OK {one_line(str(path))} ({deck.id}): {len(deck.cards)} {noun}: {per_type}"

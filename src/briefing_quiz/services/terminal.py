@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
-from briefing_quiz.core.visible import visible
+from briefing_quiz.core.visible import one_line, visible
 
 
 class VisibleWriter:
@@ -54,3 +54,13 @@ def visible_output() -> Iterator[None]:
 def raw_stream(stream: TextIO) -> TextIO:
     """The stream under the filter (for the app, which writes its own escape sequences)."""
     return stream.raw if isinstance(stream, VisibleWriter) else stream
+
+
+def error_text(error: BaseException) -> str:
+    """An error's message for the terminal: one line per problem when it lists problems (each
+    made one line by `Problem`), else its message on one line, whatever file or key name it
+    quotes (a newline in one could forge a `file:1:1:` line)."""
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list) and problems:
+        return "\n".join(str(p) for p in problems)
+    return one_line(str(error))
