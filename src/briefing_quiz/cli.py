@@ -109,9 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["md", "txt"], default="md", help="output format (default: md)")
 
     p = add("new", "write a new deck skeleton with an example of every card type")
-    p.add_argument("path", metavar="PATH", help="the deck file to create (never overwritten)")
+    p.add_argument("path", metavar="PATH", help="the deck file to create (replaced only with --force)")
     p.add_argument("--id", dest="deck_id", metavar="ID", help="deck id (default: from the file name)")
     p.add_argument("--title", metavar="TITLE", help="deck title")
+    p.add_argument("--force", action="store_true", help="replace PATH if it is a file")
 
     p = add("import", "convert a CSV/TSV file or an Anki plain-text export into a deck")
     p.add_argument("file", metavar="FILE", help="the file to import")

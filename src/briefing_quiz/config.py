@@ -217,14 +217,24 @@ def _suggest(name: str, options: tuple[str, ...] | list[str]) -> str:
 # Loading
 
 
+#: A settings file is a few lines; past this it is not one (a link to /dev/zero, a log...).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read(path: Path) -> str | None:
     """The file's text, None when it does not exist; ConfigError when it cannot be read."""
+    from briefing_quiz.core.files import FileTooBigError, NotRegularFileError, read_regular
+
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_CONFIG_BYTES)  # never a FIFO's wait or /dev/zero's 2 GB
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise ConfigError([Problem(path, "is a folder, not a settings file")]) from None
+    except (IsADirectoryError, NotRegularFileError) as error:
+        what = error.strerror.split(",")[0] if error.strerror else "not a regular file"
+        raise ConfigError([Problem(path, f"{what}, not a settings file")]) from None
+    except FileTooBigError:
+        raise ConfigError([Problem(path, f"is larger than {MAX_CONFIG_BYTES // 1024} KiB: "
+                                         "not a settings file")]) from None
     except OSError as error:
         raise ConfigError([Problem(path, f"cannot read: {error.strerror or error}")]) from None
     try:

@@ -70,7 +70,8 @@ def run_new(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None
     out = out or sys.stdout
     path = Path(args.path).expanduser()
     _refuse_taken_id(args.deck_id or slugify(path.stem), path, paths, "--id")
-    deck_id = write_skeleton(path, deck_id=args.deck_id, title=args.title)
+    deck_id = write_skeleton(path, deck_id=args.deck_id, title=args.title,
+                             force=bool(getattr(args, "force", False)))
     print(f"Wrote {one_line(str(path))}: deck '{deck_id}' with one example card of each type.", file=out)
     print(f"Edit it, checking as you go: briefing-quiz check --watch {_quote(str(path))}", file=out)
     print(f"Study it:                    {_study_hint(path, deck_id, paths)}", file=out)

@@ -83,11 +83,16 @@ class Parsed:
 
 def read_text(path: Path) -> str:
     """The file's text with "\\n" line ends; every way it cannot be read is an `ImportFailed`."""
+    from briefing_quiz.core.files import FileTooBigError, NotRegularFileError, read_regular
+
     try:
+        raw = read_regular(path, MAX_IMPORT_BYTES)  # a FIFO or a device is refused, not read
+    except FileTooBigError:
         size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ImportFailed(f"{path}: {size // (1024 * 1024)} MB is too big to import")
-        raw = path.read_bytes()
+        raise ImportFailed(f"{path}: {size // (1024 * 1024)} MB is too big to import "
+                           f"(the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB)") from None
+    except NotRegularFileError as error:
+        raise ImportFailed(f"{path}: {error.strerror}") from None
     except IsADirectoryError:
         raise ImportFailed(f"{path}: is a folder, not a file") from None
     except FileNotFoundError:

@@ -54,8 +54,10 @@ def peek_theme(config_file: Path) -> str | None:
     """The theme named in the settings file, read from its text alone, so that the first frame
     is drawn in it: the settings module and a TOML parser would cost tens of ms before that
     frame. The full read after it has the last word (an invalid file means the default)."""
-    try:
-        text = config_file.read_text(encoding="utf-8")
+    from briefing_quiz.core.files import read_regular
+
+    try:  # a FIFO or a device as --config is refused here too, not waited on
+        text = read_regular(config_file, 1024 * 1024).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     for line in text.splitlines():

@@ -108,8 +108,10 @@ def run_editor(app: App[Any], argv: list[str]) -> int:
 
 
 def _fingerprint(path: Path) -> bytes | None:
+    from briefing_quiz.core.files import read_regular
+
     try:
-        return path.read_bytes()
+        return read_regular(path, 64 * 1024 * 1024)
     except OSError:
         return None
 

@@ -397,5 +397,7 @@ def test_summaries_import_neither_the_model_nor_the_loader(deck_file: Path,
         "                      or n in ('tomli', 'tempfile'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # core.files: the regular-file-only reader (stdlib only), so a planted FIFO is never waited on.
     assert out.stdout.strip() == (
-        "briefing_quiz.core.deckfile,briefing_quiz.core.deckfile.cache,briefing_quiz.core.deckfile.read")
+        "briefing_quiz.core.deckfile,briefing_quiz.core.deckfile.cache,briefing_quiz.core.deckfile.read,"
+        "briefing_quiz.core.files")

@@ -73,6 +73,7 @@ def distinct_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
 def read_deck_bytes(path: Path) -> bytes:
     """The bytes of a deck file; DeckError if it is missing, not a file, unreadable or too big."""
     from briefing_quiz.core.errors import DeckError, Problem
+    from briefing_quiz.core.files import FileTooBigError, NotRegularFileError, read_regular
 
     try:
         info = os.stat(path)
@@ -82,12 +83,13 @@ def read_deck_bytes(path: Path) -> bytes:
             raise DeckError([Problem(path, "not a regular file")])
         if info.st_size > MAX_DECK_BYTES:
             raise DeckError([too_big(path)])
-        with open(path, "rb") as file:
-            # One byte more than announced tells whether the file grew since `stat`; reading
-            # MAX_DECK_BYTES at once would allocate that much for every deck.
-            data = file.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += file.read(MAX_DECK_BYTES + 1 - len(data))
+        # Opened without blocking and checked again once open: a file swapped for a FIFO since
+        # `stat` is refused, not waited on; one that grew past the cap since is refused too.
+        data = read_regular(path, MAX_DECK_BYTES)
+    except FileTooBigError:
+        raise DeckError([too_big(path)]) from None
+    except NotRegularFileError:
+        raise DeckError([Problem(path, "not a regular file")]) from None
     except FileNotFoundError:
         raise DeckError([Problem(path, "no such file")]) from None
     except PermissionError:

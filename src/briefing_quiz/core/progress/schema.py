@@ -276,6 +276,24 @@ def foreign_file_error(path: Path) -> StoreError:
                       "file; it was left unchanged (choose another file with --data)")
 
 
+def refuse_non_regular(path: Path) -> None:
+    """A folder, FIFO, device (`/dev/null`) or socket is never opened as the progress file."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # missing (created later) or unreadable (opening it says why)
+    if stat.S_ISDIR(mode):
+        raise StoreError(
+            f"{path} is a directory, not a progress file (give a file path with --data)")
+    if not stat.S_ISREG(mode):
+        from briefing_quiz.core.files import kind_of
+
+        raise StoreError(f"{path} is {kind_of(mode)}, not a progress file; it was left "
+                         "unchanged (give a file path with --data)")
+
+
 def check_existing(path: Path) -> None:
     """Refuse, without writing anything, a file that is not (or not yet) our progress file."""
     try:

@@ -145,9 +145,7 @@ class Store:
         `NoProgressError`.
         """
         path = Path(path).expanduser()
-        if path.is_dir():
-            raise StoreError(
-                f"{path} is a directory, not a progress file (give a file path with --data)")
+        schema.refuse_non_regular(path)
         if not path.exists():
             if readonly or not create:
                 raise NoProgressError(f"no progress yet: {path} does not exist")
