@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,69 @@ def test_dev_null_as_data_is_named_for_what_it_is(tmp_path: Path,
         assert main(["--data", "/dev/null", "--config", str(tmp_path / "n.toml"), *command]) == 1
         err = capsys.readouterr().err
         assert "/dev/null is a device, not a progress file" in err, err
+
+
+@pytest.fixture
+def deep_tree(tmp_path: Path) -> Iterator[Path]:
+    """A folder with 1,200 nested folders below it, removed level by level afterwards: pytest's
+    own clean-up (shutil.rmtree) recurses and would fail on it, in every later test run."""
+    top = tmp_path / "deep"
+    top.mkdir()
+    here = os.getcwd()
+    os.chdir(top)
+    depth = 0
+    try:  # relative steps: the absolute path outgrows PATH_MAX long before 1,200 levels
+        while depth < 1200:
+            os.mkdir("d")
+            os.chdir("d")
+            depth += 1
+        yield top
+    finally:
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+        os.chdir(here)
+
+
+def test_a_decks_tree_thousands_of_levels_deep_is_a_warning(
+        base: list[str], deep_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*base, "--decks", str(deep_tree), "stats"]) == 0
+    captured = capsys.readouterr()
+    assert "levels deep are not searched for decks" in captured.err
+    assert "d  D" in captured.out
+    assert main(["check", str(deep_tree)]) == 1
+    assert "levels deep are not searched" in capsys.readouterr().out
+
+
+def test_an_unreadable_deck_subfolder_is_named(base: list[str], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    locked = tmp_path / "decks" / "locked"
+    locked.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:  # root reads any folder: the refusal is simulated
+        if os.path.realpath(path) == str(locked.resolve()):
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main([*base, "stats"]) == 0
+    assert f"{locked}: cannot read this folder (Permission denied)" in capsys.readouterr().err
+    assert main([*base, "check"]) == 0
+    assert f"warning: {locked}: cannot read this folder" in capsys.readouterr().out
+
+
+def test_a_missing_decks_folder_is_a_warning(base: list[str], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*base, "--decks", str(tmp_path / "nosuch"), "stats"]) == 0
+    assert f"{tmp_path / 'nosuch'}: no such deck folder" in capsys.readouterr().err
+
+
+def test_a_csv_cell_over_128_kib_is_a_located_error(base: list[str], tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text('question,answer\nQ1,A1\n"' + "x" * 200_000 + '",A\n', encoding="utf-8")
+    assert main([*base, "import", str(big), "-o", str(tmp_path / "big.toml")]) == 1
+    err = capsys.readouterr().err
+    assert f"{big}:3: a cell of this row is longer than 128 KiB" in err and "internal" not in err

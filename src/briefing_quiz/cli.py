@@ -315,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     paths = Paths.resolve(data=args.data, decks=args.decks, config=args.config)
+    if args.command is not None:  # the app says so on its decks screen... or not at all: here
+        from briefing_quiz.services.study_inputs import missing_deck_dirs
+
+        missing_deck_dirs(args.decks, sys.stderr)
     try:
         return COMMANDS[args.command](args, paths)
     except BriefingQuizError as error:

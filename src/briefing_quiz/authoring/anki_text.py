@@ -57,7 +57,7 @@ def read_anki_text(text: str, path: Path) -> Parsed:
     media_lines: list[int] = []
     decks: set[str] = set()
     reversed_seen = False
-    for line, record in records(body, delimiter, n_meta + 1):
+    for line, record in records(body, delimiter, n_meta + 1, path):
         if not any(cell.strip() for cell in record):
             continue
         fields = [cell for i, cell in enumerate(record) if i not in columns.indexes]

@@ -55,7 +55,7 @@ def read_csv(text: str, path: Path) -> Parsed:
     skip = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     text = "\n".join(lines[skip:])
     delimiter = sniff_delimiter(text.split("\n", 1)[0], path)
-    rows = records(text, delimiter, skip + 1)
+    rows = records(text, delimiter, skip + 1, path)
     header: list[str] | None = None
     for _line, record in rows:
         if any(cell.strip() for cell in record):

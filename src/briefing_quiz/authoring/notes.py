@@ -111,11 +111,23 @@ def read_text(path: Path) -> str:
     return LINE_END.sub("\n", text)
 
 
-def records(text: str, delimiter: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the 1-based line each starts on (quoted fields may span lines)."""
+def records(text: str, delimiter: str, first_line: int,
+            path: Path | str = "input") -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the 1-based line each starts on (quoted fields may span lines); a cell
+    past the csv module's limit (128 KiB: no card's text is that long) is an `ImportFailed`."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     previous_end = 0
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            limit = csv.field_size_limit()
+            raise ImportFailed(
+                f"{path}:{first_line + previous_end}: a cell of this row is longer than "
+                f"{limit // 1024} KiB ({error}); no card's text is that long: is it the right "
+                "file, with its quotes closed?") from None
         start = previous_end + 1
         previous_end = reader.line_num
         # Quoted cells keep the file's line ends; a deck wants plain "\n".

@@ -27,13 +27,15 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
     """Check the deck files or folders in `targets` (none: every deck in `deck_dirs`)."""
     from briefing_quiz.core.deckfile import find_deck_files, load_decks
     from briefing_quiz.core.errors import DeckError, Problem
+    from briefing_quiz.core.visible import one_line
 
     early: dict[Path, DeckError] = {}
     files: list[Path] = []
+    warnings: list[str] = []
     if targets:
         for target in (Path(p).expanduser() for p in targets):
             if target.is_dir():
-                found = find_deck_files([target])
+                found = find_deck_files([target], warnings)
                 files.extend(found)
                 if not found:
                     message = "no deck files (*.toml) in this folder"
@@ -45,11 +47,15 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
             else:
                 files.append(target)
     else:
-        files = find_deck_files(deck_dirs)
+        files = find_deck_files(deck_dirs, warnings)
         if not files:
+            for warning in warnings:
+                print(f"warning: {one_line(warning)}", file=out)
             searched = ", ".join(str(d) for d in deck_dirs) or "nowhere"
             print(f"no deck files (*.toml) found; searched: {searched}", file=out)
             return EXIT_PROBLEMS
+    for warning in warnings:  # an unreadable or too deep folder: its decks are not checked
+        print(f"warning: {one_line(warning)}", file=out)
     with paused_collector():
         loaded = load_decks(f for f in files if f not in early)
     decks = {deck.path: deck for deck in loaded.decks}
