@@ -41,6 +41,14 @@ def _readonly_store(paths: Paths) -> Store | None:
         return None
 
 
+def _report_unreadable(store: Store, err: TextIO) -> None:
+    """Name each log row the command skipped because it could not be read (written by hand,
+    damaged): by id, so that it can be found; the rest of the report is still right."""
+    for row_id, why in sorted(store.unreadable.items()):
+        print(f"briefing-quiz: warning: {store.path}: log row {row_id} cannot be read ({why}); "
+              "skipped", file=err)
+
+
 def _weakest(ready: Readiness) -> str:
     """'diplomacy 31%, figures 40%': the weakest tags, rounded down."""
     return ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%" for tag, value in ready.weakest)
@@ -76,6 +84,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
         report = collect_stats(decks, store, config, now=now, tz=local_zone(now), deck_id=deck_id)
     finally:
         if store is not None:
+            _report_unreadable(store, err)
             store.close()
     if as_json:
         print(json.dumps({
@@ -111,6 +120,7 @@ def review_log(paths: Paths, deck_id: str | None, *, out: TextIO, err: TextIO) -
     with store:
         for record in store.reviews(deck_id):
             out.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+        _report_unreadable(store, err)
     return EXIT_OK
 
 
@@ -120,17 +130,24 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
     from briefing_quiz.core.progress.store import NoProgressError, Store
 
     try:
-        store = Store.open(paths.data_file, create=False)
+        store = Store.open(paths.data_file, create=False, check=False)  # checks fully below
     except NoProgressError:
         _no_progress(paths, err, "; nothing to rebuild")
         return EXIT_OK
     with store:
         check = store.integrity_check()
         if check != "ok":
-            raise StoreError(f"{paths.data_file} is damaged ({check.splitlines()[0]}); "
-                             "restore a backup before rebuilding")
-        before = store.states()
+            detail = next((ln for ln in check.splitlines() if not ln.startswith("***")), "?")
+            raise StoreError(f"{paths.data_file} is damaged ({detail[:200]}): its pages, not only "
+                             "the item states, so rebuilding cannot help; restore a backup")
+        try:
+            before = store.states()
+        except StoreError:  # the derived table is what is damaged: the log alone rebuilds it
+            print(f"briefing-quiz: the stored item states of {paths.data_file} cannot be read; "
+                  "rebuilding them from the review log alone", file=err)
+            before = {}
         count = store.rebuild()
+        _report_unreadable(store, err)
         after = store.states()
         differed = sum(1 for key in before.keys() | after.keys()
                        if before.get(key) != after.get(key))
@@ -198,6 +215,7 @@ def sheet(paths: Paths, deck_id: str, *, fmt: Literal["md", "txt"], out: TextIO,
         text = build_sheet(deck, store, config, now=utc_now(), fmt=fmt)
     finally:
         if store is not None:
+            _report_unreadable(store, err)
             store.close()
     out.write(text)
     return EXIT_OK

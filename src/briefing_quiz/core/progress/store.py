@@ -51,6 +51,7 @@ from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress import queries, schema
 from briefing_quiz.core.progress.derive import (
+    UNREADABLE_ROW,
     UPSERT,
     UTC,
     ItemState,
@@ -131,12 +132,14 @@ class Store:
         # The file's schema version (older: opened read-only). Store reads `schema`'s
         # SCHEMA_VERSION when it runs, never this module's copy: tests lower it to make older files.
         self._schema = schema.SCHEMA_VERSION
+        #: Log rows that could not be read (id -> why), skipped by the reads that met them.
+        self.unreadable: dict[int, str] = {}
 
     # -- opening ---------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True, readonly: bool = False,
-             lock_timeout: float = 30.0) -> Store:
+             lock_timeout: float = 30.0, check: bool = True) -> Store:
         """Open the progress file at `path`; with `create`, not `readonly`, create or migrate it.
 
         An existing file is first checked through its raw header and a read-only connection; a
@@ -166,6 +169,10 @@ class Store:
                 store._check_schema_readonly()
             else:
                 store._migrate()
+                # Nothing is written (not even the switch to WAL) before the file is found sound.
+                schema.check_tables(conn, path, schema.SCHEMA_VERSION)
+                if check:
+                    schema.check_sound(conn, path)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
         except BaseException:
@@ -192,6 +199,7 @@ class Store:
             raise schema.foreign_file_error(self.path) if tables else NoProgressError(
                 f"no progress yet: {self.path} is empty")
         schema.check_version(self.path, version, schema.SCHEMA_VERSION)
+        schema.check_tables(self._conn, self.path, version)
         self._schema = version
 
     def _migrate(self) -> None:
@@ -249,6 +257,10 @@ class Store:
                 conn.execute("COMMIT")
         except sqlite3.Error as error:
             raise schema.store_error(self.path, error, "cannot read") from error
+        except UNREADABLE_ROW as error:  # a derived row written by hand or damaged
+            raise StoreError(f"{self.path}: a stored item state cannot be read ({error!r}); "
+                             "'briefing-quiz rebuild' recomputes them from the review log "
+                             "(or restore a backup)") from error
 
     # -- reading (the SQL is in `queries`) --------------------------------------------------------
 
@@ -284,7 +296,8 @@ class Store:
 
     def _reviews(self, where: str, params: tuple[object, ...]) -> Iterator[ReviewRecord]:
         # A generator: the log is read when iteration starts, its records made one by one.
-        yield from self._read(lambda conn: queries.review_records(conn, where, params))
+        yield from self._read(lambda conn: queries.review_records(conn, where, params,
+                                                                  self.unreadable))
 
     def deck_ids(self) -> list[str]:
         """Ids of the decks that have stored progress (reviews, or suspended/buried items)."""
@@ -296,7 +309,7 @@ class Store:
 
     def review_rows(self, deck_id: str | None = None) -> list[ReviewRow]:
         """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
-        return self._read(lambda conn: queries.review_rows(conn, deck_id))
+        return self._read(lambda conn: queries.review_rows(conn, deck_id, self.unreadable))
 
     def integrity_check(self) -> str:
         """SQLite's `PRAGMA integrity_check`: "ok" when the file is sound."""
@@ -457,7 +470,7 @@ class Store:
     def rebuild(self) -> int:
         """Recompute every item's state from the review and event logs; return how many."""
         def run(conn: sqlite3.Connection) -> int:
-            states = derive_all(conn)
+            states = derive_all(conn, self.unreadable)
             conn.execute("DELETE FROM items")
             conn.executemany(UPSERT, [state_row(s) for s in states])
             return len(states)
