@@ -201,6 +201,9 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz import plain
     from briefing_quiz.services import study
 
+    if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8: an error line, not a crash
+        sys.stdin.reconfigure(errors="surrogateescape")
+
     if test is not None:
         with study.opened_mock_test(paths, args.deck_ids, test, seed=args.seed,
                                     stderr=sys.stderr) as mock:
