@@ -197,6 +197,11 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
             return run_app(paths, mock_test=(deck_id, test))
         return run_app(paths, briefing=deck_id, threshold=args.threshold)
     if not args.plain:
+        if args.deck_ids:  # `study DECK`: that deck, in the app; an unknown id is an error here
+            from briefing_quiz.services.study_inputs import require_deck_ids
+
+            require_deck_ids(paths, args.deck_ids, sys.stderr)
+            return _app()(paths, study=args.deck_ids)
         return _app()(paths)
     from briefing_quiz import plain
     from briefing_quiz.services import study

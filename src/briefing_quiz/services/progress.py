@@ -114,6 +114,13 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
 def review_log(paths: Paths, deck_id: str | None, *, out: TextIO, err: TextIO) -> int:
     """The review log (of every deck, or `deck_id`) as JSON lines, oldest first."""
     store = _readonly_store(paths)
+    if deck_id is not None and (store is None or deck_id not in store.deck_ids()):
+        # As stats does: an id that is neither a deck nor in the progress file is a mistake.
+        _config, decks = load_study_inputs(paths, (), err)
+        if deck_id not in {d.id for d in decks}:
+            if store is not None:
+                store.close()
+            raise BriefingQuizError(f"no deck with id {deck_id!r} and no progress for it")
     if store is None:
         _no_progress(paths, err)
         return EXIT_OK

@@ -18,7 +18,27 @@ if TYPE_CHECKING:
     from briefing_quiz.config import Config
     from briefing_quiz.core.model import Deck
 
-__all__ = ["load_study_inputs", "missing_deck_dirs", "one_deck", "print_warnings"]
+__all__ = ["load_study_inputs", "missing_deck_dirs", "one_deck", "print_warnings",
+           "require_deck_ids"]
+
+
+def require_deck_ids(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> None:
+    """A BriefingQuizError naming the known decks when one of `deck_ids` is not a deck, before
+    the app opens (`study nosuch` said nothing). The parse cache's entry heads usually tell
+    the ids without loading a deck; otherwise the decks are loaded as for plain mode."""
+    from briefing_quiz.core.deckfile import find_deck_files
+    from briefing_quiz.core.deckfile.cache import DeckCache
+
+    cache = DeckCache.at(paths.cache_dir)
+    summaries = None if cache is None else cache.summaries(find_deck_files(paths.deck_dirs))
+    if summaries is None:
+        load_study_inputs(paths, deck_ids, stderr)  # raises for an unknown id
+        return
+    known = {s.id for s in summaries}
+    unknown = [d for d in deck_ids if d not in known]
+    if unknown:
+        raise BriefingQuizError(f"no deck with id {', '.join(map(repr, unknown))} "
+                                f"(decks: {', '.join(sorted(known)) or 'none'})")
 
 
 def print_warnings(warnings: Sequence[str], stderr: TextIO) -> None:
