@@ -117,6 +117,10 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
     if result.text is None:
         good = result.card_count
         bad = len(result.problems)
+        if not good:
+            print(f"briefing-quiz: error: no card could be imported: {_count(bad, 'bad row')}, "
+                  "each listed above", file=err)
+            return EXIT_PROBLEMS
         print(f"briefing-quiz: error: nothing written: {bad} bad row{'s' if bad != 1 else ''}; "
               f"fix {'them' if bad != 1 else 'it'}, or add --partial to write the {good} good "
               f"row{'s' if good != 1 else ''}", file=err)

@@ -82,9 +82,14 @@ def read_csv(text: str, path: Path) -> Parsed:
         columns.append(col)
     if "question" not in seen:
         names = ", ".join(repr(c.strip()) for c in header if c.strip())
+        guesses = [(c.strip(), difflib.get_close_matches(c.strip().lower(), list(_ALIAS_TO_COLUMN),
+                                                         n=1))
+                   for c in header if c.strip() and column_for(c) is None]
+        hints = "; ".join(f"'{cell}': did you mean '{guess[0]}'?" for cell, guess in guesses
+                          if guess)
         raise ImportFailed(
             f"{path}:1: the first row must name the columns, e.g. 'question,answer,tags' "
-            f"(found {names or 'nothing'}); see docs/authoring.md"
+            f"(found {names or 'nothing'}{'; ' + hints if hints else ''}); see docs/authoring.md"
         )
     notes: list[Note] = []
     problems: list[RowProblem] = []
