@@ -49,6 +49,11 @@ def _report_unreadable(store: Store, err: TextIO) -> None:
               "skipped", file=err)
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 review', '2 reviews'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _weakest(ready: Readiness) -> str:
     """'diplomacy 31%, figures 40%': the weakest tags, rounded down."""
     return ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%" for tag, value in ready.weakest)
@@ -159,7 +164,7 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
         differed = sum(1 for key in before.keys() | after.keys()
                        if before.get(key) != after.get(key))
         reviews = sum(1 for _ in store.reviews())
-    print(f"rebuilt {count} items from {reviews} reviews in {paths.data_file}; "
+    print(f"rebuilt {_count(count, 'item')} from {_count(reviews, 'review')} in {paths.data_file}; "
           f"{differed} differed from the stored state", file=out)
     return EXIT_OK
 
@@ -207,7 +212,7 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
         return EXIT_OK
     ready = status.readiness
     weakest = _weakest(ready)
-    print(f"readiness {ready.percent}% ({ready.items} items)"
+    print(f"readiness {ready.percent}% ({_count(ready.items, 'item')})"
           + (f" — weakest: {weakest}" if weakest else ""), file=out)
     return EXIT_OK
 
