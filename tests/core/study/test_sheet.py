@@ -114,3 +114,27 @@ def test_card_strengths_take_the_weakest_item(scheduler: Scheduler) -> None:
         ("never", 0.0),
     ]
     assert [c.id for c, _ in weakest_first(strengths)] == ["never", "g", "a"]
+
+
+def test_a_cloze_card_half_studied_is_rated_by_its_studied_gap(scheduler: Scheduler) -> None:
+    """Issue 17 bug 7: one gap studied and one not rated the card 0%, and deck order put it ahead
+    of cards never studied. Its recall is now its studied gap's, the other gap is said apart,
+    and it comes after every card never studied, before every card studied whole."""
+    from briefing_quiz.core.progress.store import ItemState
+    from briefing_quiz.core.study.sheet import render_sheet, sheet_facts
+
+    deck = load_deck(DATA / "sheet.toml")
+    by_id = {c.id: c for c in deck.cards}
+    weak = history(scheduler, 3, [(Rating.Again, NOW - timedelta(days=30))])
+    states = {k("choices", 1): ItemState(key=k("choices", 1),
+                                         card=history(scheduler, 1, [(Rating.Good, NOW)])),
+              k("capital"): ItemState(key=k("capital"), card=weak)}
+    facts = sheet_facts(deck, states, NOW + timedelta(days=1), scheduler=scheduler)
+    order = [f.card.id for f in facts]
+    never = [c.id for c in deck.cards if c.id not in ("choices", "capital")]
+    assert order == [*never, "choices", "capital"]
+    half = facts[order.index("choices")]
+    assert half.studied and half.unstudied == 1 and half.recall > 0.5
+    assert len(by_id["choices"].items) == 2
+    text = render_sheet(deck, facts, at=NOW, tz=UTC, readiness=None, fmt="txt")
+    assert "recall 0%" not in text and "; 1 of 2 gaps not studied yet" in text
