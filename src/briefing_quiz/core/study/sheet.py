@@ -5,8 +5,9 @@ Each card becomes one fact: its question and answer (a cloze card: its text with
 in and marked), then its recall at the briefing (or now, without a target) and its source quote.
 Facts are ordered from the weakest recall to the strongest (a cloze card is as strong as its
 weakest gap); ties keep deck order. A card with a gap never studied comes right after the cards
-never studied, with the recall of its studied gaps and "1 of 2 gaps not studied yet". The output depends only on the
-deck, the stored states and the times given, so it is stable (a snapshot test holds it).
+never studied, with the recall of its studied gaps and "1 of 2 gaps not studied yet". The output
+depends only on the deck, the stored states and the times given, so it is stable (a snapshot test
+holds it).
 
 Markdown (`md`)::
 
