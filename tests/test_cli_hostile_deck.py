@@ -152,3 +152,25 @@ def test_no_command_writes_a_control_byte_or_a_forged_line(
         assert stdout.startswith(b"Wrote "), out  # the hostile names are written, not refused
     if command[0] in ("sheet", "study"):
         assert b"[b]mk[/b]" in out  # markup shown as typed, not interpreted
+
+
+def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_crash(base: list[str],
+                                                              tmp_path: Path) -> None:
+    """A Latin-1 or ASCII terminal: characters it cannot show ('—', '␛') are escaped; and a file
+    name's bytes that are not UTF-8 (0x9b: a C1 CSI to an 8-bit terminal) are never written raw."""
+    import os
+    import subprocess
+
+    decks = tmp_path / "decks"
+    os.rename(decks / "h.toml", os.fsdecode(bytes(decks) + b"/h\x9b\xff.toml"))
+    for encoding in ("latin-1", "ascii", "utf-8"):
+        env = {**os.environ, "PYTHONIOENCODING": encoding}
+        for command in (["check"], ["stats"], ["study", "h", "--plain"]):
+            result = subprocess.run([sys.executable, "-m", "briefing_quiz", *base, *command],
+                                    input=b"\n3\nq\n", capture_output=True, env=env, timeout=60)
+            out = result.stdout + result.stderr
+            assert b"internal error" not in out, out
+            text = out.decode(encoding)  # as the terminal reads it: no C0 or C1 control
+            assert [c for c in text if (c < " " and c not in "\n\t") or "\x7f" <= c < "\xa0"
+                    or c == "\xff"] == [], out
+            assert b"h\\udc9b\\udcff.toml" in out or command != ["check"], out

@@ -18,6 +18,10 @@ VISIBLE.update({c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066
 # Line and paragraph separators: a new line to some readers (JavaScript's JSON, editors), none to
 # others, so a JSON line or a message could look split; shown as the same JSON-valid escapes.
 VISIBLE.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029)})
+# Lone surrogates: bytes of a file name that are not UTF-8 (U+DC80-U+DCFF under surrogateescape),
+# which the stream would write back as those raw bytes; 0x80-0x9F are C1 controls to 8-bit
+# terminals.
+VISIBLE.update({c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)})
 
 
 def visible(text: str) -> str:

@@ -41,6 +41,7 @@ class VisibleWriter:
 def visible_output() -> Iterator[None]:
     """Filter stdout and stderr (see the module docstring) until the block ends."""
     saved = sys.stdout, sys.stderr
+    errors = [_backslash_replace(stream) for stream in saved]
     if sys.stdout is not None:
         sys.stdout = cast(TextIO, VisibleWriter(sys.stdout))
     if sys.stderr is not None:
@@ -49,6 +50,20 @@ def visible_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+        for stream, old in zip(saved, errors, strict=True):
+            if old is not None:
+                cast(Any, stream).reconfigure(errors=old)
+
+
+def _backslash_replace(stream: TextIO | None) -> str | None:
+    """Make `stream` write what its encoding cannot (a Latin-1 or ASCII terminal: '—', '␛') as
+    a backslash escape instead of failing the command; its previous setting, to restore."""
+    old = getattr(stream, "errors", None)
+    try:
+        cast(Any, stream).reconfigure(errors="backslashreplace")
+    except (AttributeError, ValueError, TypeError):
+        return None
+    return old
 
 
 def raw_stream(stream: TextIO) -> TextIO:
