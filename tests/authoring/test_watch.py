@@ -118,3 +118,13 @@ def test_stop_condition(tmp_path: Path) -> None:
 
     assert watch([tmp_path], out=io.StringIO(), sleep=lambda _s: None, stop=stop) == 0
     assert len(calls) == 3
+
+
+def test_a_file_name_holding_a_newline_stays_on_its_line(tmp_path: Path,
+                                                         write_deck: DeckWriter) -> None:
+    """Issue 17: a name like 'x<newline>file:1:1: forged.toml' must not forge a report line."""
+    deck = tmp_path / "x\nfile:1:1: forged.toml"
+    write_deck(skeleton("later", "L"), deck.name, tmp_path)
+    output = _run([tmp_path], [deck.unlink, lambda: None], polls=3)
+    assert not any(line.startswith("file:1:1:") for line in output.splitlines()), output
+    assert "x\\nfile:1:1: forged.toml: removed" in output
