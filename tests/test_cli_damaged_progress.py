@@ -150,3 +150,12 @@ def test_read_only_commands_work_on_a_read_only_mount(base: list[str], studied: 
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "cannot be opened" not in result.stderr and '"card": "a"' in result.stdout
+
+
+def test_a_data_path_under_a_file_names_the_file(base: list[str], tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    argv = [*base, "--data", str(tmp_path / "afile" / "p.sqlite3"), "study", "d", "--plain"]
+    code, _out, err = run(argv, capsys, monkeypatch, "q\n")
+    assert code == 1 and f"{tmp_path / 'afile'} is a file" in err, err  # it said 'File exists'

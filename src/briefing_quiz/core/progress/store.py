@@ -155,8 +155,9 @@ class Store:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise StoreError(
-                    f"cannot create the folder for {path}: {error.strerror or error}") from error
+                blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+                reason = f"{blocker} is a file" if blocker else error.strerror or error
+                raise StoreError(f"cannot create the folder for {path}: {reason}") from error
         else:
             schema.check_existing(path)
         try:
