@@ -129,8 +129,8 @@ def test_data_option_before_or_after_the_command_and_env(env: dict[str, Path],
     monkeypatch.setenv("BRIEFING_QUIZ_DATA", str(data))
     assert main(["log", "--deck", "mini"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
-    assert main(["log", "--deck", "other"]) == 0
-    assert capsys.readouterr().out == ""
+    assert main(["log", "--deck", "other"]) == 1  # neither a deck nor in the file (issue 17)
+    assert "no deck with id 'other'" in capsys.readouterr().err
 
 
 def test_bad_decks_are_listed_and_the_rest_studied(env: dict[str, Path],
@@ -209,3 +209,20 @@ def test_stats_when_the_deck_file_is_gone(env: dict[str, Path], monkeypatch: pyt
     assert report["orphaned"] == ["mini/capital", "mini/troops", "mini/year"]
     with Store.open(env["data"], readonly=True) as store:
         assert len(list(store.reviews())) == 3
+
+
+def test_log_of_an_unknown_deck_is_an_error_like_stats(env: dict[str, Path],
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17 bug 6: `log --deck nosuch` printed nothing and exited 0."""
+    code, _out, err = cli(env, "log", "--deck", "nope", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1 and "no deck with id 'nope'" in err.splitlines()[-1]
+    cli(env, "study", "mini", "--plain", stdin=THREE_ANSWERS, monkeypatch=monkeypatch,
+        capsys=capsys)
+    code, _out, err = cli(env, "log", "--deck", "nope", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1 and "no deck with id 'nope'" in err.splitlines()[-1]
+    code, out, _err = cli(env, "log", "--deck", "mini", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and len(out.splitlines()) == 3
+    (env["decks"] / "mini.toml").unlink()  # a deck that is gone but has progress: still logged
+    code, out, _err = cli(env, "log", "--deck", "mini", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and len(out.splitlines()) == 3

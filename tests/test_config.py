@@ -330,3 +330,24 @@ def test_path_below_a_file_is_reported(tmp_path: Path) -> None:
         load_config(blocker / "config.toml")
     with pytest.raises(ConfigError, match="cannot read"):
         save_theme(blocker / "config.toml", "nord")
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('relearning_steps = ["1000000000d"]', '"relearning_steps" in [scheduler] has "1000000000d": '
+                                           "a step must be longer than 0 and at most 365 days"),
+    ('learning_steps = ["' + "9" * 5000 + 's"]', "a step must be longer than 0 and at most 365"),
+    ("desired_retention = 1" + "0" * 5000, "a number too long to be a setting (5001 digits)"),
+    ("new_cards_per_day = " + "9" * 5000, "a number too long to be a setting (5000 digits)"),
+    ("learning_steps = " + "[" * 400 + "]" * 400, "must hold durations as strings"),
+    ("learning_steps = " + "[" * 1000 + "]" * 1000, "nested too deep (more than 400 levels)"),
+], ids=["1e9-days", "5000-digit-step", "5000-digit-float", "5000-digit-int", "nested-400",
+        "nested-1000"])
+def test_values_past_every_limit_are_located_errors(tmp_path: Path, line: str,
+                                                     message: str) -> None:
+    """Issue 17: these ended in OverflowError, ValueError or RecursionError (internal errors)."""
+    path = tmp_path / "config.toml"
+    path.write_text(f"# settings\n[scheduler]\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    text = str(caught.value)
+    assert text.startswith(f"{path}:3: ") and message in text and len(text) < 400, text[:400]

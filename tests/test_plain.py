@@ -267,3 +267,24 @@ def test_plain_study_never_imports_textual(tmp_path: Path) -> None:
                             text=True, timeout=60)
     assert result.stdout.splitlines()[-1] == "RC 0 UI ", result.stderr
     assert "SAVED mini/one 3 due " in result.stdout
+
+
+def test_a_line_that_is_not_utf8_is_an_error_line_and_the_session_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: a Latin-1 terminal typing 'é' ended the session with an internal error."""
+    from briefing_quiz import cli
+
+    decks = tmp_path / "latin1-decks"
+    decks.mkdir()
+    (decks / "d.toml").write_text(
+        'format = 1\n[deck]\nid = "d"\ntitle = "D"\n'
+        '[[cards]]\nid = "a"\ntype = "typed"\nquestion = "Q?"\nanswer = "café"\n'
+        '[[cards]]\nid = "b"\ntype = "basic"\nquestion = "Q2?"\nanswer = "A2"\n', encoding="utf-8")
+    typed = "caf\xe9\n".encode("latin-1") + "café\n3\n\n3\nq\n".encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(typed), encoding="utf-8"))
+    code = cli.main(["--data", str(tmp_path / "p.sqlite3"), "--config", str(tmp_path / "n.toml"),
+                     "--decks", str(decks), "study", "d", "--plain", "--seed", "1"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "NOT UTF-8: that line is not UTF-8 text" in out.out
+    assert "SAVED d/a" in out.out and "SAVED d/b" in out.out and "internal error" not in out.err

@@ -17,7 +17,7 @@ from briefing_quiz import __version__
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
-from briefing_quiz.services.terminal import raw_stream, visible_output
+from briefing_quiz.services.terminal import error_text, raw_stream, visible_output
 
 Command = Callable[[argparse.Namespace, Paths], int]
 
@@ -109,9 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["md", "txt"], default="md", help="output format (default: md)")
 
     p = add("new", "write a new deck skeleton with an example of every card type")
-    p.add_argument("path", metavar="PATH", help="the deck file to create (never overwritten)")
+    p.add_argument("path", metavar="PATH", help="the deck file to create (replaced only with --force)")
     p.add_argument("--id", dest="deck_id", metavar="ID", help="deck id (default: from the file name)")
     p.add_argument("--title", metavar="TITLE", help="deck title")
+    p.add_argument("--force", action="store_true", help="replace PATH if it is a file")
 
     p = add("import", "convert a CSV/TSV file, an Anki plain-text export or an Anki package "
                       "(.apkg, .colpkg) into a deck")
@@ -210,9 +211,17 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
             return run_app(paths, mock_test=(deck_id, test))
         return run_app(paths, briefing=deck_id, threshold=args.threshold)
     if not args.plain:
+        if args.deck_ids:  # `study DECK`: that deck, in the app; an unknown id is an error here
+            from briefing_quiz.services.study_inputs import require_deck_ids
+
+            require_deck_ids(paths, args.deck_ids, sys.stderr)
+            return _app()(paths, study=args.deck_ids)
         return _app()(paths)
     from briefing_quiz import plain
     from briefing_quiz.services import study
+
+    if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8: an error line, not a crash
+        sys.stdin.reconfigure(errors="surrogateescape")
 
     if test is not None:
         with study.opened_mock_test(paths, args.deck_ids, test, seed=args.seed,
@@ -342,10 +351,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     paths = Paths.resolve(data=args.data, decks=args.decks, config=args.config)
+    if args.command is not None:  # the app says so on its decks screen... or not at all: here
+        from briefing_quiz.services.study_inputs import missing_deck_dirs
+
+        missing_deck_dirs(args.decks, sys.stderr)
     try:
         return COMMANDS[args.command](args, paths)
     except BriefingQuizError as error:
-        print(f"briefing-quiz: error: {error}", file=sys.stderr)
+        print(f"briefing-quiz: error: {error_text(error)}", file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130

@@ -63,7 +63,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.fullmatch(text)
     if match is None:
         raise ValueError(f"{text!r} is not a duration such as \"30s\", \"10m\", \"1h\" or \"1d\"")
-    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    # Past what a timedelta holds (1e9 days, a 5,000-digit number): the largest one, which every
+    # range check refuses, rather than an OverflowError.
+    return timedelta.max if not seconds < 86400 * 999_999_999 else timedelta(seconds=seconds)
 
 
 def _type_name(value: object) -> str:
@@ -107,14 +110,16 @@ def _steps(value: object) -> object:
     steps: list[timedelta] = []
     for item in value:
         if not isinstance(item, str):
-            raise _Invalid(f'must hold durations as strings such as "10m", not {item!r}')
+            shown = repr(item) if len(repr(item)) <= 40 else repr(item)[:39] + "…"
+            raise _Invalid(f'must hold durations as strings such as "10m", not {shown}')
         try:
             step = parse_duration(item)
         except ValueError:
             raise _Invalid(f'has "{item}", which is not a duration such as "30s", "10m", "1h" '
                            f'or "1d"') from None
         if not timedelta(0) < step <= _MAX_STEP:
-            raise _Invalid(f'has "{item}": a step must be longer than 0 and at most 365 days')
+            shown = item if len(item) <= 40 else item[:39] + "…"
+            raise _Invalid(f'has "{shown}": a step must be longer than 0 and at most 365 days')
         steps.append(step)
     return tuple(steps)
 
@@ -217,14 +222,24 @@ def _suggest(name: str, options: tuple[str, ...] | list[str]) -> str:
 # Loading
 
 
+#: A settings file is a few lines; past this it is not one (a link to /dev/zero, a log...).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read(path: Path) -> str | None:
     """The file's text, None when it does not exist; ConfigError when it cannot be read."""
+    from briefing_quiz.core.files import FileTooBigError, NotRegularFileError, read_regular
+
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_CONFIG_BYTES)  # never a FIFO's wait or /dev/zero's 2 GB
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise ConfigError([Problem(path, "is a folder, not a settings file")]) from None
+    except (IsADirectoryError, NotRegularFileError) as error:
+        what = error.strerror.split(",")[0] if error.strerror else "not a regular file"
+        raise ConfigError([Problem(path, f"{what}, not a settings file")]) from None
+    except FileTooBigError:
+        raise ConfigError([Problem(path, f"is larger than {MAX_CONFIG_BYTES // 1024} KiB: "
+                                         "not a settings file")]) from None
     except OSError as error:
         raise ConfigError([Problem(path, f"cannot read: {error.strerror or error}")]) from None
     try:
@@ -269,12 +284,27 @@ def _scheduler_settings(table: object, key: tuple[str, ...], base: SchedulerSett
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
+def _limit_problem(path: Path, text: str, error: Exception) -> Problem:
+    """A parse that passed a parser's limit, located on the line most likely to blame: the most
+    deeply bracketed one, or the one with the longest run of digits."""
+    lines = text.splitlines() or [""]
+    if isinstance(error, RecursionError):
+        line = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        return Problem(path, "arrays or tables nested too deep (more than 400 levels)",
+                       line=line + 1)
+    digits = [max((len(run) for run in re.findall(r"\d+", ln)), default=0) for ln in lines]
+    line = max(range(len(lines)), key=digits.__getitem__)
+    return Problem(path, f"a number too long to be a setting ({digits[line]} digits)", line=line + 1)
+
+
 def loads_config(text: str, path: Path) -> Config:
     """Parse and validate settings text (`path` is only used in messages)."""
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise ConfigError([_syntax_problem(path, text, error)]) from None
+    except (RecursionError, ValueError) as error:  # nesting past tomli's 400 levels, or a number
+        raise ConfigError([_limit_problem(path, text, error)]) from None  # of 4,300+ digits
     problems = _Problems(path, text)
     theme: str | None = None
     for name in data:

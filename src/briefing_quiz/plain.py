@@ -142,10 +142,25 @@ class _Console:
             self.stdout.write(line.replace("\r\n", "\n").replace("\n", "\n  ") + "\n")
         self.stdout.flush()
 
+    def _read_line(self) -> str:
+        """One line of UTF-8 text; a line that is not (a Latin-1 terminal's 'é') is an error line
+        and is read again, never the end of the session. The command line reads stdin with
+        surrogateescape (undecodable bytes arrive as lone surrogates); a strict stream raises."""
+        for _attempt in range(1000):  # a stream of nothing but bad bytes still ends
+            try:
+                line = self.stdin.readline()
+            except UnicodeDecodeError:
+                line = "\udcff"
+            if not any("\udc80" <= c <= "\udcff" for c in line):
+                return line
+            self.say("NOT UTF-8: that line is not UTF-8 text (set the terminal to UTF-8); "
+                     "type it again:")
+        return ""
+
     def ask(self, prompt: str) -> str:
         """Print `prompt` on its own line and read one line; raise _Quit / _Command."""
         self.say(prompt)
-        line = self.stdin.readline()
+        line = self._read_line()
         if not line:
             raise _Quit
         text = line.rstrip("\r\n")

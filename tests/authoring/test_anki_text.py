@@ -42,7 +42,7 @@ def test_anki_export_with_headers_html_and_cloze() -> None:
     three = by_prompt["{{c1::Crimea}} was annexed in {{c2::2014}}; the war in the "
                       "{{c3::Donbas}} followed."]
     assert three.items == (1, 2, 3)
-    assert any("images and sounds are not imported (lines 15)" in w for w in result.warnings)
+    assert any("images and sounds are not imported (line 15)" in w for w in result.warnings)
     assert any("reversed" in w for w in result.warnings)
 
 

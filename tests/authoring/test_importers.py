@@ -53,8 +53,12 @@ def test_unreadable_inputs(tmp_path: Path, write_input: InputWriter) -> None:
         import_file(latin, deck_id="d")
     with pytest.raises(ImportFailed, match="deck id"):
         import_file(IMPORT_DATA / "capitals.csv", deck_id="Not A Slug")
+    # Every row bad: nothing to write, and each row's problem is in the result (issue 17).
+    result = import_file(write_input("none.csv", "question,answer\nq,\n"), deck_id="d")
+    assert result.text is None and [(p.line, p.message) for p in result.problems] == [
+        (2, "no answer")]
     with pytest.raises(ImportFailed, match="no card could be imported"):
-        import_file(write_input("none.csv", "question,answer\nq,\n"), deck_id="d")
+        import_file(write_input("empty.csv", "question,answer\n"), deck_id="d")
 
 
 def test_import_never_overwrites_without_force(tmp_path: Path) -> None:

@@ -132,3 +132,13 @@ def test_quotes_are_checked_against_the_source(tmp_path: Path, write_deck: DeckW
     (deck.parent / "memo.txt").unlink()
     ok, warning = check_files([deck])[deck]
     assert ok.startswith("OK ") and warning.startswith("warning: ") and "no such file" in warning
+
+
+def test_a_file_name_holding_a_newline_stays_on_its_line(tmp_path: Path,
+                                                         write_deck: DeckWriter) -> None:
+    """Issue 17: a name like 'x<newline>file:1:1: forged.toml' must not forge a report line."""
+    deck = tmp_path / "x\nfile:1:1: forged.toml"
+    write_deck(skeleton("later", "L"), deck.name, tmp_path)
+    output = _run([tmp_path], [deck.unlink, lambda: None], polls=3)
+    assert not any(line.startswith("file:1:1:") for line in output.splitlines()), output
+    assert "x\\nfile:1:1: forged.toml: removed" in output

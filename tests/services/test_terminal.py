@@ -51,3 +51,18 @@ def test_the_writer_passes_everything_else_through() -> None:
     writer.writelines(["\x07", "y\n"])
     writer.flush()
     assert raw.getvalue() == "x␛␇y\n" and writer.writable()
+
+
+def test_one_line_escapes_newlines_and_every_control() -> None:
+    from briefing_quiz.core.visible import one_line
+
+    assert one_line("k\nfile:1:1: x\r\u2028\x1b\x9b") == "k\\nfile:1:1: x\\r\\u2028␛\\u009b"
+
+
+def test_a_problem_stays_on_one_line_whatever_its_names_hold() -> None:
+    from pathlib import Path
+
+    from briefing_quiz.core.errors import Problem
+
+    text = str(Problem(Path("a\nb.toml"), "unknown key 'k\nfile:1:1: forged'", 5, 1, "c\nd"))
+    assert "\n" not in text and text.startswith("a\\nb.toml:5:1: [card c\\nd] unknown key 'k\\n")

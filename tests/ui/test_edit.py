@@ -85,8 +85,9 @@ async def test_edit_in_study_reloads_the_card_and_keeps_its_progress(
         text = screen_text(app)
         assert NEW_QUESTION in text and OLD_QUESTION not in text
         assert "✎ edited" in text and "⚠ changed since you last saw it" in text
-        assert any(f"{deck_dir / 'mini.toml'}:12: mini.toml read again (6 cards)" in n.message
-                   for n in app._notifications)
+        # No 'file:line:' prefix ending in a colon (issue 17 bug 9): the place is said in words.
+        assert any(f"mini.toml read again (6 cards; the card is at {deck_dir / 'mini.toml'}:12)"
+                   in n.message for n in app._notifications)
         with Store.open(paths.data_file, readonly=True) as store:
             assert store.get(ItemKey("mini", "basic-capital")) == before  # same id, same progress
         await press(pilot, "space", "3")

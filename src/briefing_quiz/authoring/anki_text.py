@@ -57,7 +57,7 @@ def read_anki_text(text: str, path: Path) -> Parsed:
     media_lines: list[int] = []
     decks: set[str] = set()
     reversed_seen = False
-    for line, record in records(body, delimiter, n_meta + 1):
+    for line, record in records(body, delimiter, n_meta + 1, path):
         if not any(cell.strip() for cell in record):
             continue
         fields = [cell for i, cell in enumerate(record) if i not in columns.indexes]
@@ -176,7 +176,8 @@ def _warnings(path: Path, media_lines: list[int], reversed_seen: bool, n_decks: 
     if media_lines:
         more = " ..." if len(media_lines) > _MEDIA_LINES_SHOWN else ""
         shown = ", ".join(str(n) for n in media_lines[:_MEDIA_LINES_SHOWN]) + more
-        warnings.append(f"{path}: images and sounds are not imported (lines {shown})")
+        noun = "line" if len(media_lines) == 1 else "lines"
+        warnings.append(f"{path}: images and sounds are not imported ({noun} {shown})")
     if reversed_seen:
         warnings.append(f"{path}: 'reversed card' notes are imported front-to-back only")
     if n_decks > 1:

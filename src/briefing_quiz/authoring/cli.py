@@ -17,6 +17,7 @@ from typing import TextIO
 from briefing_quiz.authoring.toml_writer import CardDraft
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import CARD_TYPES
+from briefing_quiz.core.visible import one_line
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import local_now, utc_now
 
@@ -44,7 +45,7 @@ def _is_within(folder: Path, base: Path) -> bool:
 def _quote(text: str) -> str:
     import shlex
 
-    return shlex.quote(text)
+    return one_line(shlex.quote(text))  # a hint stays on its line, whatever the name holds
 
 
 def _refuse_taken_id(deck_id: str, output: Path, paths: Paths, flag: str) -> None:
@@ -58,7 +59,8 @@ def _refuse_taken_id(deck_id: str, output: Path, paths: Paths, flag: str) -> Non
         loaded = load_decks(others)
     for deck in loaded.decks:
         if deck.id == deck_id:
-            raise BriefingQuizError(f"deck id '{deck_id}' is already used by {deck.path}; "
+            raise BriefingQuizError(f"deck id '{deck_id}' is already used by "
+                                    f"{one_line(str(deck.path))}; "
                                     f"choose another with {flag}")
 
 
@@ -69,11 +71,17 @@ def run_new(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None
     out = out or sys.stdout
     path = Path(args.path).expanduser()
     _refuse_taken_id(args.deck_id or slugify(path.stem), path, paths, "--id")
-    deck_id = write_skeleton(path, deck_id=args.deck_id, title=args.title)
-    print(f"Wrote {path}: deck '{deck_id}' with one example card of each type.", file=out)
+    deck_id = write_skeleton(path, deck_id=args.deck_id, title=args.title,
+                             force=bool(getattr(args, "force", False)))
+    print(f"Wrote {one_line(str(path))}: deck '{deck_id}' with one example card of each type.", file=out)
     print(f"Edit it, checking as you go: briefing-quiz check --watch {_quote(str(path))}", file=out)
     print(f"Study it:                    {_study_hint(path, deck_id, paths)}", file=out)
     return EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 card', '2 cards'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _per_type(types: list[str]) -> str:
@@ -91,10 +99,11 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
     src = Path(args.file).expanduser()
     output = Path(args.output).expanduser()
     force = bool(getattr(args, "force", False))
+    shown = one_line(str(output))
     if output.suffix != ".toml":
-        raise BriefingQuizError(f"{output}: deck files end in .toml (try -o {output}.toml)")
+        raise BriefingQuizError(f"{shown}: deck files end in .toml (try -o {shown}.toml)")
     if output.exists() and not force:
-        raise BriefingQuizError(f"{output}: already exists; choose another name, or add --force "
+        raise BriefingQuizError(f"{shown}: already exists; choose another name, or add --force "
                                 "to replace it")
     deck_id = args.deck_id or slugify(output.stem)
     if not deck_id:
@@ -103,12 +112,16 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
     result = import_file(src, deck_id=deck_id, title=args.title, partial=args.partial,
                          out_path=output)
     for warning in result.warnings:
-        print(f"briefing-quiz: warning: {warning}", file=err)
+        print(f"briefing-quiz: warning: {one_line(warning)}", file=err)
     for problem in result.problems:
         print(problem.format(src), file=err)
     if result.text is None:
         good = result.card_count
         bad = len(result.problems)
+        if not good:
+            print(f"briefing-quiz: error: no card could be imported: {_count(bad, 'bad row')}, "
+                  "each listed above", file=err)
+            return EXIT_PROBLEMS
         print(f"briefing-quiz: error: nothing written: {bad} bad row{'s' if bad != 1 else ''}; "
               f"fix {'them' if bad != 1 else 'it'}, or add --partial to write the {good} good "
               f"row{'s' if good != 1 else ''}", file=err)
@@ -123,9 +136,9 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
     write_import(result, output, force=force)
     types = [str(c.get("type")) for c in result.draft.cards]
     left_out = len(result.problems)
-    skipped = f"; {left_out} bad rows left out (listed above)" if left_out else ""
-    print(f"Wrote {output}: deck '{deck_id}', {len(types)} cards ({_per_type(types)}){skipped}.",
-          file=out)
+    skipped = f"; {_count(left_out, 'bad row')} left out (listed above)" if left_out else ""
+    print(f"Wrote {shown}: deck '{deck_id}', {_count(len(types), 'card')} ({_per_type(types)})"
+          f"{skipped}.", file=out)
     if getattr(args, "with_progress", False):
         _import_history(src, output, result.draft.cards, paths, out)
     print(f"Study it: {_study_hint(output, deck_id, paths)}", file=out)
@@ -189,11 +202,12 @@ def run_export(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
     deck = find_deck(args.deck_id, paths.deck_dirs)
     count = export_deck(deck, output, fmt=fmt, force=bool(getattr(args, "force", False)),
                         clock=clock)
+    shown = one_line(str(output))
     if fmt == "apkg":
-        print(f"Wrote {output}: deck '{deck.id}' as {count} Anki notes. In Anki: File > Import. "
-              "Importing a later export updates these notes.", file=out)
+        print(f"Wrote {shown}: deck '{deck.id}' as {_count(count, 'Anki note')}. In Anki: "
+              "File > Import. Importing a later export updates these notes.", file=out)
     else:
-        print(f"Wrote {output}: deck '{deck.id}' as {count} CSV rows.", file=out)
+        print(f"Wrote {shown}: deck '{deck.id}' as {_count(count, 'CSV row')}.", file=out)
     return EXIT_OK
 
 

@@ -57,7 +57,7 @@ def read_csv(text: str, path: Path) -> Parsed:
     skip = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     text = "\n".join(lines[skip:])
     delimiter = sniff_delimiter(text.split("\n", 1)[0], path)
-    rows = records(text, delimiter, skip + 1)
+    rows = records(text, delimiter, skip + 1, path)
     header: list[str] | None = None
     for _line, record in rows:
         if any(cell.strip() for cell in record):
@@ -84,9 +84,14 @@ def read_csv(text: str, path: Path) -> Parsed:
         columns.append(col)
     if "question" not in seen:
         names = ", ".join(repr(c.strip()) for c in header if c.strip())
+        guesses = [(c.strip(), difflib.get_close_matches(c.strip().lower(), list(_ALIAS_TO_COLUMN),
+                                                         n=1))
+                   for c in header if c.strip() and column_for(c) is None]
+        hints = "; ".join(f"'{cell}': did you mean '{guess[0]}'?" for cell, guess in guesses
+                          if guess)
         raise ImportFailed(
             f"{path}:1: the first row must name the columns, e.g. 'question,answer,tags' "
-            f"(found {names or 'nothing'}); see docs/authoring.md"
+            f"(found {names or 'nothing'}{'; ' + hints if hints else ''}); see docs/authoring.md"
         )
     notes: list[Note] = []
     problems: list[RowProblem] = []

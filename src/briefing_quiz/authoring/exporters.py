@@ -363,8 +363,10 @@ def export_deck(deck: Deck, output: Path, *, fmt: str, force: bool = False,
 
 def is_anki_package(path: Path) -> bool:
     """True when `path` is a zip holding an Anki collection (what an .apkg is)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
+    from briefing_quiz.core.files import open_regular
+
+    try:  # a FIFO or a device is not a package (and is never waited on)
+        with open_regular(path) as file, zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
     except (OSError, zipfile.BadZipFile):
         return False

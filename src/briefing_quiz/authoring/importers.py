@@ -138,8 +138,10 @@ def import_file(src: Path, *, deck_id: str, title: str | None = None, partial: b
     # Each round drops the cards the loader refused; one round is the rule, the bound a safety net.
     for _round in range(5):
         if not draft.cards:
-            raise ImportFailed(f"{src}: no card could be imported" +
-                               ("" if problems else " (the file has no rows)"))
+            if problems:  # every row is bad: each one's problem is listed (run_import)
+                problems.sort(key=lambda p: p.line)
+                return ImportResult(None, draft, problems, parsed.warnings)
+            raise ImportFailed(f"{src}: no card could be imported (the file has no rows)")
         text, card_lines = render_deck(draft)
         try:
             with paused_collector():
@@ -147,8 +149,8 @@ def import_file(src: Path, *, deck_id: str, title: str | None = None, partial: b
         except DeckError as error:
             by_card, other = _problems_by_card(error, card_lines, draft.cards)
             if other:
-                raise ImportFailed("the imported deck is invalid:\n" +
-                                   "\n".join(str(p) for p in other)) from None
+                raise ImportFailed("the imported deck is invalid: " +
+                                   "; ".join(str(p) for p in other)) from None
             for index, messages in by_card.items():
                 line = draft.cards[index].origin or 0
                 problems.extend(RowProblem(line, m) for m in messages)

@@ -48,7 +48,9 @@ class RowProblem:
     message: str
 
     def format(self, path: Path | str) -> str:
-        return f"{path}:{self.line}: {self.message}"
+        from briefing_quiz.core.visible import one_line
+
+        return f"{one_line(str(path))}:{self.line}: {one_line(self.message)}"
 
 
 @dataclass
@@ -83,11 +85,16 @@ class Parsed:
 
 def read_text(path: Path) -> str:
     """The file's text with "\\n" line ends; every way it cannot be read is an `ImportFailed`."""
+    from briefing_quiz.core.files import FileTooBigError, NotRegularFileError, read_regular
+
     try:
+        raw = read_regular(path, MAX_IMPORT_BYTES)  # a FIFO or a device is refused, not read
+    except FileTooBigError:
         size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ImportFailed(f"{path}: {size // (1024 * 1024)} MB is too big to import")
-        raw = path.read_bytes()
+        raise ImportFailed(f"{path}: {size // (1024 * 1024)} MB is too big to import "
+                           f"(the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB)") from None
+    except NotRegularFileError as error:
+        raise ImportFailed(f"{path}: {error.strerror}") from None
     except IsADirectoryError:
         raise ImportFailed(f"{path}: is a folder, not a file") from None
     except FileNotFoundError:
@@ -106,11 +113,23 @@ def read_text(path: Path) -> str:
     return LINE_END.sub("\n", text)
 
 
-def records(text: str, delimiter: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the 1-based line each starts on (quoted fields may span lines)."""
+def records(text: str, delimiter: str, first_line: int,
+            path: Path | str = "input") -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the 1-based line each starts on (quoted fields may span lines); a cell
+    past the csv module's limit (128 KiB: no card's text is that long) is an `ImportFailed`."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     previous_end = 0
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            limit = csv.field_size_limit()
+            raise ImportFailed(
+                f"{path}:{first_line + previous_end}: a cell of this row is longer than "
+                f"{limit // 1024} KiB ({error}); no card's text is that long: is it the right "
+                "file, with its quotes closed?") from None
         start = previous_end + 1
         previous_end = reader.line_num
         # Quoted cells keep the file's line ends; a deck wants plain "\n".

@@ -13,6 +13,7 @@ from briefing_quiz.authoring.files import write_new_file
 from briefing_quiz.authoring.ids import is_slug, slugify
 from briefing_quiz.authoring.toml_writer import basic_string
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.visible import one_line
 
 __all__ = ["default_title", "skeleton", "write_skeleton"]
 
@@ -123,13 +124,16 @@ def skeleton(deck_id: str, title: str, path: str = "DECK.toml") -> str:
     if not title.strip():
         raise BriefingQuizError("the deck title must not be empty")
     return _TEMPLATE.format(
-        path=shlex.quote(path), folder=shlex.quote(str(Path(path).parent)), deck_id=deck_id,
+        # In comments: one line each, whatever the name holds (a newline would end the comment).
+        path=one_line(shlex.quote(path)), folder=one_line(shlex.quote(str(Path(path).parent))),
+        deck_id=deck_id,
         deck_id_toml=basic_string(deck_id), title_toml=basic_string(title.strip()),
     )
 
 
-def write_skeleton(path: Path, *, deck_id: str | None = None, title: str | None = None) -> str:
-    """Write the skeleton to `path` (never replacing a file); returns the deck id used."""
+def write_skeleton(path: Path, *, deck_id: str | None = None, title: str | None = None,
+                   force: bool = False) -> str:
+    """Write the skeleton to `path` (replacing a file only with `force`); the deck id used."""
     if path.suffix != ".toml":
         raise BriefingQuizError(f"{path}: deck files end in .toml (try {path.name}.toml)")
     chosen = deck_id if deck_id is not None else slugify(path.stem)
@@ -137,5 +141,5 @@ def write_skeleton(path: Path, *, deck_id: str | None = None, title: str | None 
         raise BriefingQuizError(f"{path}: no deck id can be made from the file name; "
                                 "give one with --id")
     text = skeleton(chosen, title if title is not None else default_title(chosen), str(path))
-    write_new_file(path, text)
+    write_new_file(path, text, force=force)
     return chosen

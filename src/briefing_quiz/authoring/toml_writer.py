@@ -158,7 +158,10 @@ class DeckDraft:
 
 
 def _comment_lines(text: str) -> str:
-    return "".join(f"# {line}".rstrip() + "\n" for line in text.splitlines())
+    # TOML allows no control character in a comment (an imported file's name could hold one).
+    from briefing_quiz.core.visible import visible
+
+    return "".join(f"# {visible(line)}".rstrip() + "\n" for line in text.splitlines())
 
 
 def render_deck(draft: DeckDraft) -> tuple[str, list[int]]:

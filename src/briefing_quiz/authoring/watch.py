@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from briefing_quiz.core.visible import one_line
 from briefing_quiz.services.checking import deck_summary
 from briefing_quiz.services.evidence import check_evidence
 from briefing_quiz.services.gc_policy import paused_collector
@@ -74,7 +75,7 @@ def watch(
     files that changed, or whose result changed (e.g. a duplicate deck id elsewhere was fixed), are
     reported again.
     """
-    shown = ", ".join(str(t) for t in targets) or "nothing"
+    shown = ", ".join(one_line(str(t)) for t in targets) or "nothing"
     checked: Snapshot | None = None
     previous: Snapshot | None = None
     last_report: dict[Path, list[str]] = {}
@@ -105,7 +106,7 @@ def _report(current: Snapshot, before: Snapshot | None, last: dict[Path, list[st
     report = check_files(list(current))
     lines: list[str] = []
     for path in sorted(set(before or ()) - set(current)):
-        lines.append(f"{path}: removed")
+        lines.append(f"{one_line(str(path))}: removed")
     for path in sorted(report):
         changed = before is None or before.get(path) != current.get(path)
         if changed or report[path] != last.get(path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing_quiz.core.visible import one_line
+
 
 class BriefingQuizError(Exception):
     """Base of every error whose message is written for the user."""
@@ -21,14 +23,16 @@ class Problem:
     card_id: str | None = None
 
     def __str__(self) -> str:
-        where = str(self.path) if self.path is not None else "<deck>"
+        # One line per problem, whatever a file, key or card name holds: a newline in one could
+        # otherwise forge a `file:1:1:` report line.
+        where = one_line(str(self.path)) if self.path is not None else "<deck>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         where += ":"
-        card = f" [card {self.card_id}]" if self.card_id else ""
-        return f"{where}{card} {self.message}"
+        card = f" [card {one_line(self.card_id)}]" if self.card_id else ""
+        return f"{where}{card} {one_line(self.message)}"
 
 
 class DeckError(BriefingQuizError):

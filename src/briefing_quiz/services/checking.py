@@ -30,13 +30,15 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
     (default: the local date) decides which cards are past their `valid_until`."""
     from briefing_quiz.core.deckfile import find_deck_files, load_decks
     from briefing_quiz.core.errors import DeckError, Problem
+    from briefing_quiz.core.visible import one_line
 
     early: dict[Path, DeckError] = {}
     files: list[Path] = []
+    warnings: list[str] = []
     if targets:
         for target in (Path(p).expanduser() for p in targets):
             if target.is_dir():
-                found = find_deck_files([target])
+                found = find_deck_files([target], warnings)
                 files.extend(found)
                 if not found:
                     message = "no deck files (*.toml) in this folder"
@@ -48,11 +50,15 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
             else:
                 files.append(target)
     else:
-        files = find_deck_files(deck_dirs)
+        files = find_deck_files(deck_dirs, warnings)
         if not files:
+            for warning in warnings:
+                print(f"warning: {one_line(warning)}", file=out)
             searched = ", ".join(str(d) for d in deck_dirs) or "nowhere"
             print(f"no deck files (*.toml) found; searched: {searched}", file=out)
             return EXIT_PROBLEMS
+    for warning in warnings:  # an unreadable or too deep folder: its decks are not checked
+        print(f"warning: {one_line(warning)}", file=out)
     with paused_collector():
         loaded = load_decks(f for f in files if f not in early)
     decks = {deck.path: deck for deck in loaded.decks}
@@ -94,13 +100,16 @@ def deck_summary(deck: Deck, path: Path) -> str:
     counts = Counter(card.type for card in deck.cards)
     per_type = ", ".join(f"{counts[t]} {t}" for t in CARD_TYPES if counts[t])
     noun = "card" if len(deck.cards) == 1 else "cards"
-    return f"OK {path} ({deck.id}): {len(deck.cards)} {noun}: {per_type}"
+    from briefing_quiz.core.visible import one_line
+
+    return f"OK {one_line(str(path))} ({deck.id}): {len(deck.cards)} {noun}: {per_type}"
 
 
 def report_evidence(deck: Deck, out: TextIO, today: dt.date | None, summary: str) -> int:
     """Print the deck's `summary` line (only when it has no error), check its quotes against
     its source file (errors, counted in the result), say once when that file cannot be read,
     and warn of each card past its `valid_until`."""
+    from briefing_quiz.core.visible import one_line
     from briefing_quiz.services.clock import local_now
     from briefing_quiz.services.evidence import check_evidence, source_path, stale_cards
 
@@ -108,7 +117,7 @@ def report_evidence(deck: Deck, out: TextIO, today: dt.date | None, summary: str
     if not found.errors:
         print(summary, file=out)
     for note in found.notes:
-        print(f"warning: {note}", file=out)
+        print(f"warning: {one_line(note)}", file=out)
     for problem in found.errors:
         print(problem, file=out)
     if found.checked and not found.errors:
@@ -116,6 +125,6 @@ def report_evidence(deck: Deck, out: TextIO, today: dt.date | None, summary: str
         print(f"   {found.checked} quote{'' if found.checked == 1 else 's'} found in "
               f"{named.name if named else 'the source'}", file=out)
     for card, since in stale_cards(deck, today or local_now().date()):
-        print(f"{deck.path}:{card.line}: [card {card.id}] warning: stale since "
+        print(f"{one_line(str(deck.path))}:{card.line}: [card {card.id}] warning: stale since "
               f"{since.isoformat()} (valid until {card.valid_until})", file=out)
     return len(found.errors)

@@ -43,6 +43,19 @@ def _readonly_store(paths: Paths) -> Store | None:
         return None
 
 
+def _report_unreadable(store: Store, err: TextIO) -> None:
+    """Name each log row the command skipped because it could not be read (written by hand,
+    damaged): by id, so that it can be found; the rest of the report is still right."""
+    for row_id, why in sorted(store.unreadable.items()):
+        print(f"briefing-quiz: warning: {store.path}: log row {row_id} cannot be read ({why}); "
+              "skipped", file=err)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 review', '2 reviews'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _weakest(ready: Readiness) -> str:
     """'diplomacy 31%, figures 40%': the weakest tags, rounded down."""
     return ", ".join(f"{tag} {math.floor(value * 100 + 1e-9)}%" for tag, value in ready.weakest)
@@ -78,6 +91,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
         report = collect_stats(decks, store, config, now=now, tz=local_zone(now), deck_id=deck_id)
     finally:
         if store is not None:
+            _report_unreadable(store, err)
             store.close()
     stale = _stale(decks, deck_id, now)
     if as_json:
@@ -114,12 +128,20 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
 def review_log(paths: Paths, deck_id: str | None, *, out: TextIO, err: TextIO) -> int:
     """The review log (of every deck, or `deck_id`) as JSON lines, oldest first."""
     store = _readonly_store(paths)
+    if deck_id is not None and (store is None or deck_id not in store.deck_ids()):
+        # As stats does: an id that is neither a deck nor in the progress file is a mistake.
+        _config, decks = load_study_inputs(paths, (), err)
+        if deck_id not in {d.id for d in decks}:
+            if store is not None:
+                store.close()
+            raise BriefingQuizError(f"no deck with id {deck_id!r} and no progress for it")
     if store is None:
         _no_progress(paths, err)
         return EXIT_OK
     with store:
         for record in store.reviews(deck_id):
             out.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+        _report_unreadable(store, err)
     return EXIT_OK
 
 
@@ -129,22 +151,29 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
     from briefing_quiz.core.progress.store import NoProgressError, Store
 
     try:
-        store = Store.open(paths.data_file, create=False)
+        store = Store.open(paths.data_file, create=False, check=False)  # checks fully below
     except NoProgressError:
         _no_progress(paths, err, "; nothing to rebuild")
         return EXIT_OK
     with store:
         check = store.integrity_check()
         if check != "ok":
-            raise StoreError(f"{paths.data_file} is damaged ({check.splitlines()[0]}); "
-                             "restore a backup before rebuilding")
-        before = store.states()
+            detail = next((ln for ln in check.splitlines() if not ln.startswith("***")), "?")
+            raise StoreError(f"{paths.data_file} is damaged ({detail[:200]}): its pages, not only "
+                             "the item states, so rebuilding cannot help; restore a backup")
+        try:
+            before = store.states()
+        except StoreError:  # the derived table is what is damaged: the log alone rebuilds it
+            print(f"briefing-quiz: the stored item states of {paths.data_file} cannot be read; "
+                  "rebuilding them from the review log alone", file=err)
+            before = {}
         count = store.rebuild()
+        _report_unreadable(store, err)
         after = store.states()
         differed = sum(1 for key in before.keys() | after.keys()
                        if before.get(key) != after.get(key))
         reviews = sum(1 for _ in store.reviews())
-    print(f"rebuilt {count} items from {reviews} reviews in {paths.data_file}; "
+    print(f"rebuilt {_count(count, 'item')} from {_count(reviews, 'review')} in {paths.data_file}; "
           f"{differed} differed from the stored state", file=out)
     return EXIT_OK
 
@@ -192,7 +221,7 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
         return EXIT_OK
     ready = status.readiness
     weakest = _weakest(ready)
-    print(f"readiness {ready.percent}% ({ready.items} items)"
+    print(f"readiness {ready.percent}% ({_count(ready.items, 'item')})"
           + (f" — weakest: {weakest}" if weakest else ""), file=out)
     return EXIT_OK
 
@@ -207,6 +236,7 @@ def sheet(paths: Paths, deck_id: str, *, fmt: Literal["md", "txt"], out: TextIO,
         text = build_sheet(deck, store, config, now=utc_now(), fmt=fmt)
     finally:
         if store is not None:
+            _report_unreadable(store, err)
             store.close()
     out.write(text)
     return EXIT_OK

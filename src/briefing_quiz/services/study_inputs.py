@@ -18,7 +18,47 @@ if TYPE_CHECKING:
     from briefing_quiz.config import Config
     from briefing_quiz.core.model import Deck
 
-__all__ = ["load_study_inputs", "one_deck"]
+__all__ = ["load_study_inputs", "missing_deck_dirs", "one_deck", "print_warnings",
+           "require_deck_ids"]
+
+
+def require_deck_ids(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> None:
+    """A BriefingQuizError naming the known decks when one of `deck_ids` is not a deck, before
+    the app opens (`study nosuch` said nothing). The parse cache's entry heads usually tell
+    the ids without loading a deck; otherwise the decks are loaded as for plain mode."""
+    from briefing_quiz.core.deckfile import find_deck_files
+    from briefing_quiz.core.deckfile.cache import DeckCache
+
+    cache = DeckCache.at(paths.cache_dir)
+    summaries = None if cache is None else cache.summaries(find_deck_files(paths.deck_dirs))
+    if summaries is None:
+        load_study_inputs(paths, deck_ids, stderr)  # raises for an unknown id
+        return
+    known = {s.id for s in summaries}
+    unknown = [d for d in deck_ids if d not in known]
+    if unknown:
+        raise BriefingQuizError(f"no deck with id {', '.join(map(repr, unknown))} "
+                                f"(decks: {', '.join(sorted(known)) or 'none'})")
+
+
+def print_warnings(warnings: Sequence[str], stderr: TextIO) -> None:
+    """One `briefing-quiz: warning:` line each (file names in them made one line)."""
+    from briefing_quiz.core.visible import one_line
+
+    for warning in warnings:
+        stderr.write(f"briefing-quiz: warning: {one_line(warning)}\n")
+
+
+def missing_deck_dirs(named: Sequence[str], stderr: TextIO) -> None:
+    """Warn about each deck folder the user named (--decks, BRIEFING_QUIZ_DECKS) that is not
+    there: its decks would be missing without a word."""
+    import os
+    from pathlib import Path
+
+    env = os.environ.get("BRIEFING_QUIZ_DECKS", "")
+    listed = [*named, *(d for d in env.split(os.pathsep) if d)]
+    print_warnings([f"{d}: no such deck folder (given with --decks or BRIEFING_QUIZ_DECKS)"
+                    for d in dict.fromkeys(listed) if not Path(d).expanduser().exists()], stderr)
 
 
 def load_study_inputs(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> tuple[Config,
@@ -31,8 +71,11 @@ def load_study_inputs(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> 
     from briefing_quiz.core.deckfile.cache import DeckCache
 
     config = load_config(paths.config_file)
+    warnings: list[str] = []
     with paused_collector():
-        loaded = load_decks(find_deck_files(paths.deck_dirs), DeckCache.at(paths.cache_dir))
+        loaded = load_decks(find_deck_files(paths.deck_dirs, warnings),
+                            DeckCache.at(paths.cache_dir))
+    print_warnings(warnings, stderr)
     for failure in loaded.failures:
         for problem in failure.problems:
             stderr.write(f"briefing-quiz: skipped deck: {problem}\n")

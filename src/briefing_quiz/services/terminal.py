@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
-from briefing_quiz.core.visible import visible
+from briefing_quiz.core.visible import one_line, visible
 
 
 class VisibleWriter:
@@ -41,6 +41,7 @@ class VisibleWriter:
 def visible_output() -> Iterator[None]:
     """Filter stdout and stderr (see the module docstring) until the block ends."""
     saved = sys.stdout, sys.stderr
+    errors = [_backslash_replace(stream) for stream in saved]
     if sys.stdout is not None:
         sys.stdout = cast(TextIO, VisibleWriter(sys.stdout))
     if sys.stderr is not None:
@@ -49,8 +50,32 @@ def visible_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+        for stream, old in zip(saved, errors, strict=True):
+            if old is not None:
+                cast(Any, stream).reconfigure(errors=old)
+
+
+def _backslash_replace(stream: TextIO | None) -> str | None:
+    """Make `stream` write what its encoding cannot (a Latin-1 or ASCII terminal: '—', '␛') as
+    a backslash escape instead of failing the command; its previous setting, to restore."""
+    old = getattr(stream, "errors", None)
+    try:
+        cast(Any, stream).reconfigure(errors="backslashreplace")
+    except (AttributeError, ValueError, TypeError):
+        return None
+    return old
 
 
 def raw_stream(stream: TextIO) -> TextIO:
     """The stream under the filter (for the app, which writes its own escape sequences)."""
     return stream.raw if isinstance(stream, VisibleWriter) else stream
+
+
+def error_text(error: BaseException) -> str:
+    """An error's message for the terminal: one line per problem when it lists problems (each
+    made one line by `Problem`), else its message on one line, whatever file or key name it
+    quotes (a newline in one could forge a `file:1:1:` line)."""
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list) and problems:
+        return "\n".join(str(p) for p in problems)
+    return one_line(str(error))

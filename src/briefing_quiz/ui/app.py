@@ -54,8 +54,10 @@ def peek_theme(config_file: Path) -> str | None:
     """The theme named in the settings file, read from its text alone, so that the first frame
     is drawn in it: the settings module and a TOML parser would cost tens of ms before that
     frame. The full read after it has the last word (an invalid file means the default)."""
-    try:
-        text = config_file.read_text(encoding="utf-8")
+    from briefing_quiz.core.files import read_regular
+
+    try:  # a FIFO or a device as --config is refused here too, not waited on
+        text = read_regular(config_file, 1024 * 1024).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     for line in text.splitlines():
@@ -92,9 +94,10 @@ class QuizApp(App[int]):
     def __init__(self, paths: Paths, *, clock: Clock = utc_now,
                  seed: int | None = None, tz: tzinfo | None = None,
                  briefing: str | None = None, threshold: float | None = None,
-                 mock_test: tuple[str, int] | None = None) -> None:
+                 mock_test: tuple[str, int] | None = None, study: Sequence[str] = ()) -> None:
         super().__init__()
         self.paths = paths
+        self.initial_study = tuple(study)  # `study DECK...`: study these decks once loaded
         # `study DECK --briefing` / `--test N`: a briefing session or a mock test on DECK once
         # the decks are loaded.
         self.initial_briefing = briefing
@@ -169,6 +172,14 @@ class QuizApp(App[int]):
         super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout,
                        markup=False)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: say how to quit. Textual's own says it with markup ('[b]...[/b]'), which this
+        app's plain-text notifications would print as typed."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
     # -- theme ------------------------------------------------------------------------------------
     def watch_theme(self, theme: str) -> None:
         if self._theme_loaded:
@@ -240,6 +251,9 @@ class QuizApp(App[int]):
 
     def decks_loaded(self, loaded: Loaded) -> None:
         """After each load: the first starts what the command line asked for."""
+        study, self.initial_study = self.initial_study, ()
+        if study and set(study) <= {d.id for d in loaded.decks}:
+            self.start_study(list(study))
         briefing, self.initial_briefing = self.initial_briefing, None
         test, self.initial_test = self.initial_test, None
         deck_id = briefing if briefing is not None else (test[0] if test is not None else None)
@@ -279,10 +293,10 @@ class QuizApp(App[int]):
 
 
 def run_app(paths: Paths, *, briefing: str | None = None, threshold: float | None = None,
-            mock_test: tuple[str, int] | None = None) -> int:
+            mock_test: tuple[str, int] | None = None, study: Sequence[str] = ()) -> int:
     """Run the app until the user quits; the exit code for the CLI. `briefing`: open a briefing
     session on that deck at once (`threshold`: its readiness goal); `mock_test`: (deck, N), a
-    mock test of N questions."""
-    app = QuizApp(paths, briefing=briefing, threshold=threshold, mock_test=mock_test)
+    mock test of N questions; `study`: study these decks at once (ids the CLI checked)."""
+    app = QuizApp(paths, briefing=briefing, threshold=threshold, mock_test=mock_test, study=study)
     result = app.run()
     return 0 if result is None else int(result)

@@ -108,8 +108,10 @@ def run_editor(app: App[Any], argv: list[str]) -> int:
 
 
 def _fingerprint(path: Path) -> bytes | None:
+    from briefing_quiz.core.files import read_regular
+
     try:
-        return path.read_bytes()
+        return read_regular(path, 64 * 1024 * 1024)
     except OSError:
         return None
 
@@ -152,7 +154,7 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
     if status != 0:
         app.notify(f"{command.argv[0]} exited with status {status}.", severity="warning")
     if _fingerprint(path) == before:
-        app.notify(f"{where}: unchanged.", title="Edited card", timeout=4)
+        app.notify(f"Unchanged: {where}.", title="Edited card", timeout=4)
         return None
     try:
         new = await backend.call(reread_deck_sync, backend, deck)
@@ -170,8 +172,8 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
         app.notify(f"Could not read the deck again: {error}", severity="error", timeout=10)
         return None
     n = len(new.cards)
-    app.notify(f"{where}: {path.name} read again ({n} card{'s' if n != 1 else ''}); "
-               "progress is kept by card id.", title="Edited card", timeout=5)
+    app.notify(f"{path.name} read again ({n} card{'s' if n != 1 else ''}; the card is at "
+               f"{where}); progress is kept by card id.", title="Edited card", timeout=5)
     return new
 
 

@@ -397,5 +397,31 @@ def test_summaries_import_neither_the_model_nor_the_loader(deck_file: Path,
         "                      or n in ('tomli', 'tempfile'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # core.files: the regular-file-only reader (stdlib only), so a planted FIFO is never waited on.
     assert out.stdout.strip() == (
-        "briefing_quiz.core.deckfile,briefing_quiz.core.deckfile.cache,briefing_quiz.core.deckfile.read")
+        "briefing_quiz.core.deckfile,briefing_quiz.core.deckfile.cache,briefing_quiz.core.deckfile.read,"
+        "briefing_quiz.core.files")
+
+
+def test_an_entry_copied_to_another_decks_name_never_shows_its_cards(tmp_path: Path) -> None:
+    """Issue 17: an entry is used only for the deck file it was made from (its resolved path and
+    its bytes' digest are in the entry and checked), by `get`, `previous` and `summaries`."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    mine = folder / "mine.toml"
+    theirs = folder / "theirs.toml"
+    mine.write_text(one_card_deck("mine", "Mine"), encoding="utf-8")
+    theirs.write_text(one_card_deck("theirs", "Theirs"), encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    load_deck(theirs, cache)
+    # The other deck's entry planted under my deck's name, and a copy of my deck's bytes there.
+    cache.entry_path(theirs).replace(cache.entry_path(mine))
+    assert cache.get(mine, mine.read_bytes()) is None
+    assert cache.previous(mine) is None
+    assert cache.summaries([mine]) is None
+    assert load_deck(mine, cache).id == "mine"
+    # The same bytes at another path: still not that path's entry.
+    copy = folder / "copy.toml"
+    copy.write_bytes(mine.read_bytes())
+    cache.entry_path(mine).replace(cache.entry_path(copy))
+    assert cache.get(copy, copy.read_bytes()) is None and cache.previous(copy) is None

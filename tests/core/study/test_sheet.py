@@ -68,8 +68,10 @@ def test_sheet_snapshot_at_the_briefing(deck: Deck, store: Store, fmt: SheetForm
     store.set_briefing_target("sheet", TARGET, now=NOW)
     text = build_sheet(deck, store, Config(), now=NOW, tz=PARIS, fmt=fmt)
     check_snapshot(text, name)
-    # Weakest first: the recall shown never decreases down the sheet (new cards count 0).
-    shown = [int(value or 0) for value in re.findall(r"(?:recall (\d+)%|not studied yet)", text)]
+    # Weakest first: the recall shown never decreases down the sheet (new cards count 0, and so
+    # does a card with a gap not studied yet).
+    shown = [0 if partial else int(value or 0) for value, partial in re.findall(
+        r"(?:recall (\d+)%(; \d of \d gaps not studied yet)?|(?<!gaps )not studied yet)", text)]
     assert len(shown) == len(deck.cards) and shown == sorted(shown)
 
 
@@ -126,3 +128,27 @@ def test_the_sheet_prints_an_open_cards_model_answer_and_points(fmt: SheetFormat
     end = "\\\n" if fmt == "md" else "\n"  # a Markdown line break, or a new line
     assert (f"{bold}Points:{bold} painted into a corner; two choices: war or climb-down; "
             f"by its own doing{end}") in text
+
+
+def test_a_cloze_card_half_studied_is_rated_by_its_studied_gap(scheduler: Scheduler) -> None:
+    """Issue 17 bug 7: one gap studied and one not rated the card 0%, and deck order put it ahead
+    of cards never studied. Its recall is now its studied gap's, the other gap is said apart,
+    and it comes after every card never studied, before every card studied whole."""
+    from briefing_quiz.core.progress.store import ItemState
+    from briefing_quiz.core.study.sheet import render_sheet, sheet_facts
+
+    deck = load_deck(DATA / "sheet.toml")
+    by_id = {c.id: c for c in deck.cards}
+    weak = history(scheduler, 3, [(Rating.Again, NOW - timedelta(days=30))])
+    states = {k("choices", 1): ItemState(key=k("choices", 1),
+                                         card=history(scheduler, 1, [(Rating.Good, NOW)])),
+              k("capital"): ItemState(key=k("capital"), card=weak)}
+    facts = sheet_facts(deck, states, NOW + timedelta(days=1), scheduler=scheduler)
+    order = [f.card.id for f in facts]
+    never = [c.id for c in deck.cards if c.id not in ("choices", "capital")]
+    assert order == [*never, "choices", "capital"]
+    half = facts[order.index("choices")]
+    assert half.studied and half.unstudied == 1 and half.recall > 0.5
+    assert len(by_id["choices"].items) == 2
+    text = render_sheet(deck, facts, at=NOW, tz=UTC, readiness=None, fmt="txt")
+    assert "recall 0%" not in text and "; 1 of 2 gaps not studied yet" in text

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from briefing_quiz.core.deckfile.read import distinct_files
+from briefing_quiz.core.files import open_regular
 
 if TYPE_CHECKING:
     from briefing_quiz.core.model import Card, ClozeDeletion, Deck, OpenPoint, Tolerance
@@ -65,6 +66,9 @@ __all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version"]
 CACHE_FORMAT = 3
 MAGIC = b"bq-deck-cache\x00\x00\x03"
 _HEAD_READ = 4096  # bytes read first: the magic and the head of any entry fit
+#: No entry is read past this (a deck is at most 50 MiB; its entry is smaller): an entry that
+#: large is not ours, and is a miss.
+_ENTRY_LIMIT = 64 * 1024 * 1024
 # Version 2 does not track shared objects, and a deck's values are not shared: it writes and
 # reads the body faster than the default version 4, which does.
 _MARSHAL_VERSION = 2
@@ -176,7 +180,7 @@ class DeckCache:
     def get(self, deck_path: Path, data: bytes) -> Deck | None:
         """The deck cached for these bytes at this path, or None (no entry, stale or unusable)."""
         try:
-            with open(self.entry_path(deck_path), "rb") as file:
+            with open_regular(self.entry_path(deck_path)) as file:  # a FIFO planted: a miss
                 blob = file.read(_HEAD_READ)
                 try:
                     head, offset = _section(blob, len(MAGIC))
@@ -189,7 +193,7 @@ class DeckCache:
                     return None  # a changed deck: the body is not even read
                 # Skip the cards' texts (needed only by `previous`) without reading them.
                 file.seek(offset + 8 + int.from_bytes(blob[offset:offset + 4], "little"))
-                blob = file.read()
+                blob = file.read(_ENTRY_LIMIT)
         except (OSError, ValueError):  # missing (the usual miss), unreadable, or an unusable path
             return None
         try:
@@ -203,7 +207,8 @@ class DeckCache:
         """The deck last stored for this path by this loader, whatever the file holds now, and
         the text of each of its cards' tables; None without a usable entry that has them."""
         try:
-            blob = self.entry_path(deck_path).read_bytes()
+            with open_regular(self.entry_path(deck_path)) as file:
+                blob = file.read(_ENTRY_LIMIT)
         except (OSError, ValueError):
             return None
         try:
@@ -243,7 +248,7 @@ class DeckCache:
             info = os.stat(path)
             if not stat.S_ISREG(info.st_mode):
                 return None
-            with open(self.entry_path(path), "rb") as file:
+            with open_regular(self.entry_path(path)) as file:
                 blob = file.read(_HEAD_READ)
             head, _ = _section(blob, len(MAGIC))
             stored, version, size, content, summary = marshal.loads(head)
@@ -251,7 +256,7 @@ class DeckCache:
             if (blob[:len(MAGIC)] != MAGIC or version != code_version() or stored != real
                     or size != info.st_size or summary is None):
                 return None
-            with open(path, "rb") as file:
+            with open_regular(path) as file:
                 data = file.read(size + 1)
             if len(data) != size or _digest(data) != content:
                 return None

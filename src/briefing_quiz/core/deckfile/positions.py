@@ -198,7 +198,10 @@ def _resolve_header(parts: list[str], array: bool, counts: dict[Loc, int]) -> Lo
 def _deck_id_position(path: Path) -> tuple[int | None, int | None]:
     """Where `[deck] id` is in a file already loaded once (for the duplicate-deck-id problem)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        from briefing_quiz.core.deckfile.read import MAX_DECK_BYTES
+        from briefing_quiz.core.files import read_regular
+
+        text = read_regular(path, MAX_DECK_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None, None
     first_card = _CARD_HEADER.search(text)

@@ -23,13 +23,21 @@ __all__ = ["MAX_DECK_BYTES", "decode_deck", "distinct_files", "find_deck_files",
 MAX_DECK_BYTES = 50 * 1024 * 1024
 
 
-def find_deck_files(dirs: Iterable[Path]) -> list[Path]:
+#: Deck folders nested deeper than this below a deck folder are not searched (with a warning):
+#: a tree thousands of levels deep is no deck collection, and its paths outgrow PATH_MAX.
+MAX_FOLDER_DEPTH = 64
+
+
+def find_deck_files(dirs: Iterable[Path], warnings: list[str] | None = None) -> list[Path]:
     """Every `*.toml` file below each folder (recursively), sorted per folder, without repeats.
 
     Missing folders are skipped. A path that is a file is returned as it is (so a command line may
     mix files and folders). Hidden files and folders (name starting with '.') are skipped: editors
     keep lock and backup files there. Linked folders are followed (a deck folder linked into the
-    user's decks folder is found), each real folder once, so a link loop ends.
+    user's decks folder is found), each real folder once, so a link loop ends. A folder that
+    cannot be read, or lies more than MAX_FOLDER_DEPTH levels down, is skipped with a line in
+    `warnings` (when given): its decks are not silently missing. The walk is iterative (a deep
+    tree cannot exhaust the stack).
     """
     found: dict[str, Path] = {}
     for base in dirs:
@@ -40,16 +48,40 @@ def find_deck_files(dirs: Iterable[Path]) -> list[Path]:
             continue
         batch: list[Path] = []
         visited = {os.path.realpath(base)}
-        for root, subdirs, files in os.walk(base, followlinks=True):
-            subdirs[:] = [d for d in subdirs if not d.startswith(".")
-                          and _first_visit(visited, os.path.join(root, d))]
-            batch.extend(
-                Path(root, name) for name in files
-                if name.endswith(".toml") and not name.startswith(".")
-            )
-        for path in sorted(batch):
-            found.setdefault(os.path.realpath(path), path)
+        stack: list[tuple[str, int]] = [(str(base), 0)]
+        while stack:
+            folder, depth = stack.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    listed = [(e.name, _is_dir(e)) for e in entries if not e.name.startswith(".")]
+            except OSError as error:
+                if warnings is not None:
+                    reason = error.strerror or type(error).__name__
+                    warnings.append(f"{folder}: cannot read this folder ({reason}); its decks "
+                                    "are skipped")
+                continue
+            for name, is_dir in sorted(listed, reverse=True):
+                path = os.path.join(folder, name)
+                if not is_dir:
+                    if name.endswith(".toml"):
+                        batch.append(Path(path))
+                elif depth >= MAX_FOLDER_DEPTH:
+                    too_deep = f"{folder}: folders more than {MAX_FOLDER_DEPTH} levels deep are " \
+                               "not searched for decks"
+                    if warnings is not None and too_deep not in warnings[-1:]:
+                        warnings.append(too_deep)
+                elif _first_visit(visited, path):
+                    stack.append((path, depth + 1))
+        for deck in sorted(batch):
+            found.setdefault(os.path.realpath(deck), deck)
     return list(found.values())
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows links, as a linked deck folder is searched
+    except OSError:
+        return False
 
 
 def _first_visit(visited: set[str], folder: str) -> bool:
@@ -73,6 +105,7 @@ def distinct_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
 def read_deck_bytes(path: Path) -> bytes:
     """The bytes of a deck file; DeckError if it is missing, not a file, unreadable or too big."""
     from briefing_quiz.core.errors import DeckError, Problem
+    from briefing_quiz.core.files import FileTooBigError, NotRegularFileError, read_regular
 
     try:
         info = os.stat(path)
@@ -82,12 +115,13 @@ def read_deck_bytes(path: Path) -> bytes:
             raise DeckError([Problem(path, "not a regular file")])
         if info.st_size > MAX_DECK_BYTES:
             raise DeckError([too_big(path)])
-        with open(path, "rb") as file:
-            # One byte more than announced tells whether the file grew since `stat`; reading
-            # MAX_DECK_BYTES at once would allocate that much for every deck.
-            data = file.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += file.read(MAX_DECK_BYTES + 1 - len(data))
+        # Opened without blocking and checked again once open: a file swapped for a FIFO since
+        # `stat` is refused, not waited on; one that grew past the cap since is refused too.
+        data = read_regular(path, MAX_DECK_BYTES)
+    except FileTooBigError:
+        raise DeckError([too_big(path)]) from None
+    except NotRegularFileError:
+        raise DeckError([Problem(path, "not a regular file")]) from None
     except FileNotFoundError:
         raise DeckError([Problem(path, "no such file")]) from None
     except PermissionError:

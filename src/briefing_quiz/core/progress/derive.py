@@ -25,6 +25,7 @@ __all__ = [
     "ITEM_COLUMNS",
     "NOT_UNDONE",
     "UNDONE",
+    "UNREADABLE_ROW",
     "UPSERT",
     "ItemState",
     "ReviewRecord",
@@ -322,8 +323,15 @@ ORDER BY 3, 4, 5, 1, 2
 """
 
 
-def _derive_rows(rows: list[tuple[Any, ...]]) -> list[ItemState]:
-    """Fold log rows (sorted by item, then kind, then id) into item states.
+#: What reading a log row that was written by hand (or damaged) can raise: such a row is skipped
+#: and reported by id (`bad`), never a crash of stats, log or rebuild.
+UNREADABLE_ROW = (ValueError, KeyError, TypeError, AttributeError, OverflowError)
+
+
+def _derive_rows(rows: list[tuple[Any, ...]],
+                 bad: dict[int, str] | None = None) -> list[ItemState]:
+    """Fold log rows (sorted by item, then kind, then id) into item states; a row that cannot be
+    read is left out and listed in `bad` (review id -> why).
 
     Reviews and events touch disjoint fields (fsrs state vs suspended/buried), so applying each kind
     in its own id order gives the same result as interleaving them in time.
@@ -336,21 +344,27 @@ def _derive_rows(rows: list[tuple[Any, ...]]) -> list[ItemState]:
             if current is not None:
                 states.append(current)
             current = ItemState(key=key)
-        if kind == "r":
-            reviewed_at = datetime.fromisoformat(at).astimezone(UTC)
-            current = apply_review(current, rid, rating, reviewed_at, chash, card_from_json(card))
-        else:
-            current = apply_event(current, at, None if until is None
-                                  else datetime.fromisoformat(until).astimezone(UTC))
+        try:
+            if kind == "r":
+                reviewed_at = datetime.fromisoformat(at).astimezone(UTC)
+                current = apply_review(current, rid, rating, reviewed_at, chash,
+                                       card_from_json(card))
+            else:
+                current = apply_event(current, at, None if until is None
+                                      else datetime.fromisoformat(until).astimezone(UTC))
+        except UNREADABLE_ROW as error:
+            if bad is not None:
+                bad[rid] = f"{'review' if kind == 'r' else 'event'}: {error!r}"
     if current is not None:
         states.append(current)
     return states
 
 
-def derive_all(conn: sqlite3.Connection) -> list[ItemState]:
-    """Every item's state, from the review and event logs alone."""
+def derive_all(conn: sqlite3.Connection,
+               bad: dict[int, str] | None = None) -> list[ItemState]:
+    """Every item's state, from the review and event logs alone (unreadable rows: `bad`)."""
     sql = _LOG_SQL.format(where_r="1", where_e="1")
-    return _derive_rows(conn.execute(sql).fetchall())
+    return _derive_rows(conn.execute(sql).fetchall(), bad)
 
 
 def derive_one(conn: sqlite3.Connection, key: ItemKey) -> ItemState | None:

@@ -8,6 +8,7 @@ writes call `get_state` inside theirs. Nothing here writes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sqlite3
@@ -24,6 +25,7 @@ from briefing_quiz.core.progress.derive import (
     ITEM_COLUMNS,
     NOT_UNDONE,
     UNDONE,
+    UNREADABLE_ROW,
     ItemState,
     ReviewRecord,
     card_from_json,
@@ -208,8 +210,8 @@ def states(conn: sqlite3.Connection, deck_id: str | None = None) -> dict[ItemKey
     return {s.key: s for s in map(state_from_row, rows)}
 
 
-def review_records(conn: sqlite3.Connection, where: str,
-                   params: tuple[object, ...]) -> Iterator[ReviewRecord]:
+def review_records(conn: sqlite3.Connection, where: str, params: tuple[object, ...],
+                   bad: dict[int, str] | None = None) -> Iterator[ReviewRecord]:
     """The reviews matching `where` (SQL over `reviews r`), oldest first, undone ones flagged.
     The rows are read now; the records are made as the iterator is consumed."""
     sql = (
@@ -217,18 +219,24 @@ def review_records(conn: sqlite3.Connection, where: str,
         "r.reviewed_at, r.duration_ms, r.content_hash, r.card_after, "
         f"{UNDONE} FROM reviews r WHERE {where} ORDER BY r.id"
     )
-    return _review_records(conn.execute(sql, params).fetchall())
+    return _review_records(conn.execute(sql, params).fetchall(), bad)
 
 
-def _review_records(rows: list[Any]) -> Iterator[ReviewRecord]:
+def _review_records(rows: list[Any], bad: dict[int, str] | None) -> Iterator[ReviewRecord]:
     for (rid, deck_id, card_id, item, rating, given, correct, at, duration, chash, card,
          undone) in rows:
-        yield ReviewRecord(
-            id=rid, key=ItemKey(deck_id, card_id, item), rating=fsrs.Rating(rating),
-            given=given, correct=None if correct is None else bool(correct),
-            reviewed_at=datetime.fromisoformat(at), duration_ms=duration, content_hash=chash,
-            card_after=card_from_json(card), undone=bool(undone),
-        )
+        try:
+            record = ReviewRecord(
+                id=rid, key=ItemKey(deck_id, card_id, item), rating=fsrs.Rating(rating),
+                given=given, correct=None if correct is None else bool(correct),
+                reviewed_at=datetime.fromisoformat(at), duration_ms=duration, content_hash=chash,
+                card_after=card_from_json(card), undone=bool(undone),
+            )
+        except UNREADABLE_ROW as error:  # written by hand or damaged: skipped, reported by id
+            if bad is not None:
+                bad[rid] = f"review: {error!r}"
+            continue
+        yield record
 
 
 def deck_ids(conn: sqlite3.Connection) -> list[str]:
@@ -248,7 +256,8 @@ def stored_decks(conn: sqlite3.Connection) -> list[str]:
         "WHERE ids.id IS NOT NULL) SELECT id FROM ids WHERE id IS NOT NULL").fetchall()]
 
 
-def review_rows(conn: sqlite3.Connection, deck_id: str | None = None) -> list[ReviewRow]:
+def review_rows(conn: sqlite3.Connection, deck_id: str | None = None,
+                bad: dict[int, str] | None = None) -> list[ReviewRow]:
     """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
     sql = ("SELECT r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.duration_ms, "
            f"r.card_after FROM reviews r WHERE {{where}} AND {NOT_UNDONE} ORDER BY r.id")
@@ -257,9 +266,22 @@ def review_rows(conn: sqlite3.Connection, deck_id: str | None = None) -> list[Re
     if deck_id is not None:
         where, params = "r.deck_id = ?", (deck_id,)
     rows = conn.execute(sql.format(where=where), params).fetchall()
-    return [ReviewRow(rid, ItemKey(d, c, i), rating, datetime.fromisoformat(at).astimezone(UTC),
-                      duration, int(json.loads(card)["state"]))
-            for rid, d, c, i, rating, at, duration, card in rows]
+    try:  # the usual case, at full speed
+        return [ReviewRow(rid, ItemKey(d, c, i), rating, datetime.fromisoformat(at).astimezone(UTC),
+                          duration, int(json.loads(card)["state"]))
+                for rid, d, c, i, rating, at, duration, card in rows]
+    except UNREADABLE_ROW:
+        pass
+    out: list[ReviewRow] = []
+    for rid, d, c, i, rating, at, duration, card in rows:  # again, row by row, skipping the bad
+        try:
+            out.append(ReviewRow(rid, ItemKey(d, c, i), rating,
+                                 datetime.fromisoformat(at).astimezone(UTC), duration,
+                                 int(json.loads(card)["state"])))
+        except UNREADABLE_ROW as error:
+            if bad is not None:
+                bad[rid] = f"review: {error!r}"
+    return out
 
 
 def integrity_check(conn: sqlite3.Connection) -> str:
@@ -436,8 +458,9 @@ def review_counts(conn: sqlite3.Connection, since: datetime, *, schema: int) -> 
         counts: dict[str, int] = {}
         for deck_id, at in rows:
             # Compared as datetimes, not as text: never rely on the ISO text ordering.
-            if datetime.fromisoformat(at) >= since:
-                counts[deck_id] = counts.get(deck_id, 0) + 1
+            with contextlib.suppress(*UNREADABLE_ROW):
+                if datetime.fromisoformat(at) >= since:
+                    counts[deck_id] = counts.get(deck_id, 0) + 1
         return counts
     # The store's own rows (ISO UTC, as `record_review` writes them) order as text exactly as in
     # time: SQLite counts rows from `since` on in the `reviews_at` index alone. Then the
@@ -457,7 +480,10 @@ def review_counts(conn: sqlite3.Connection, since: datetime, *, schema: int) -> 
             continue  # an undone review in another form: listed twice
         seen.add(rid)
         counted = at >= since_text
-        wanted = not undone and datetime.fromisoformat(at) >= since
+        try:
+            wanted = not undone and datetime.fromisoformat(at) >= since
+        except UNREADABLE_ROW:
+            wanted = False  # an unreadable time: not counted (stats and log report the row)
         if counted != wanted:
             counts[deck_id] = counts.get(deck_id, 0) + (1 if wanted else -1)
     return {deck: n for deck, n in counts.items() if n}

@@ -51,6 +51,7 @@ from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress import queries, schema
 from briefing_quiz.core.progress.derive import (
+    UNREADABLE_ROW,
     UPSERT,
     UTC,
     ItemState,
@@ -131,12 +132,14 @@ class Store:
         # The file's schema version (older: opened read-only). Store reads `schema`'s
         # SCHEMA_VERSION when it runs, never this module's copy: tests lower it to make older files.
         self._schema = schema.SCHEMA_VERSION
+        #: Log rows that could not be read (id -> why), skipped by the reads that met them.
+        self.unreadable: dict[int, str] = {}
 
     # -- opening ---------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True, readonly: bool = False,
-             lock_timeout: float = 30.0) -> Store:
+             lock_timeout: float = 30.0, check: bool = True) -> Store:
         """Open the progress file at `path`; with `create`, not `readonly`, create or migrate it.
 
         An existing file is first checked through its raw header and a read-only connection; a
@@ -145,17 +148,16 @@ class Store:
         `NoProgressError`.
         """
         path = Path(path).expanduser()
-        if path.is_dir():
-            raise StoreError(
-                f"{path} is a directory, not a progress file (give a file path with --data)")
+        schema.refuse_non_regular(path)
         if not path.exists():
             if readonly or not create:
                 raise NoProgressError(f"no progress yet: {path} does not exist")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise StoreError(
-                    f"cannot create the folder for {path}: {error.strerror or error}") from error
+                blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+                reason = f"{blocker} is a file" if blocker else error.strerror or error
+                raise StoreError(f"cannot create the folder for {path}: {reason}") from error
         else:
             schema.check_existing(path)
         try:
@@ -168,6 +170,10 @@ class Store:
                 store._check_schema_readonly()
             else:
                 store._migrate()
+                # Nothing is written (not even the switch to WAL) before the file is found sound.
+                schema.check_tables(conn, path, schema.SCHEMA_VERSION)
+                if check:
+                    schema.check_sound(conn, path)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
         except BaseException:
@@ -194,6 +200,7 @@ class Store:
             raise schema.foreign_file_error(self.path) if tables else NoProgressError(
                 f"no progress yet: {self.path} is empty")
         schema.check_version(self.path, version, schema.SCHEMA_VERSION)
+        schema.check_tables(self._conn, self.path, version)
         self._schema = version
 
     def _migrate(self) -> None:
@@ -251,6 +258,10 @@ class Store:
                 conn.execute("COMMIT")
         except sqlite3.Error as error:
             raise schema.store_error(self.path, error, "cannot read") from error
+        except UNREADABLE_ROW as error:  # a derived row written by hand or damaged
+            raise StoreError(f"{self.path}: a stored item state cannot be read ({error!r}); "
+                             "'briefing-quiz rebuild' recomputes them from the review log "
+                             "(or restore a backup)") from error
 
     # -- reading (the SQL is in `queries`) --------------------------------------------------------
 
@@ -286,7 +297,8 @@ class Store:
 
     def _reviews(self, where: str, params: tuple[object, ...]) -> Iterator[ReviewRecord]:
         # A generator: the log is read when iteration starts, its records made one by one.
-        yield from self._read(lambda conn: queries.review_records(conn, where, params))
+        yield from self._read(lambda conn: queries.review_records(conn, where, params,
+                                                                  self.unreadable))
 
     def deck_ids(self) -> list[str]:
         """Ids of the decks that have stored progress (reviews, or suspended/buried items)."""
@@ -298,7 +310,7 @@ class Store:
 
     def review_rows(self, deck_id: str | None = None) -> list[ReviewRow]:
         """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
-        return self._read(lambda conn: queries.review_rows(conn, deck_id))
+        return self._read(lambda conn: queries.review_rows(conn, deck_id, self.unreadable))
 
     def integrity_check(self) -> str:
         """SQLite's `PRAGMA integrity_check`: "ok" when the file is sound."""
@@ -459,7 +471,7 @@ class Store:
     def rebuild(self) -> int:
         """Recompute every item's state from the review and event logs; return how many."""
         def run(conn: sqlite3.Connection) -> int:
-            states = derive_all(conn)
+            states = derive_all(conn, self.unreadable)
             conn.execute("DELETE FROM items")
             conn.executemany(UPSERT, [state_row(s) for s in states])
             return len(states)

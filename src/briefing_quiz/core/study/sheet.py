@@ -3,9 +3,11 @@ the briefing.
 
 Each card becomes one fact: its question and answer (a cloze card: its text with every gap filled
 in and marked), then its recall at the briefing (or now, without a target) and its source quote.
-Facts are ordered from the weakest recall to the strongest (`card_strengths`, `weakest_first`: a
-cloze card is as strong as its weakest gap); ties keep deck order. The output depends only on the
-deck, the stored states and the times given, so it is stable (a snapshot test holds it).
+Facts are ordered from the weakest recall to the strongest (a cloze card is as strong as its
+weakest gap); ties keep deck order. A card with a gap never studied comes right after the cards
+never studied, with the recall of its studied gaps and "1 of 2 gaps not studied yet". The output
+depends only on the deck, the stored states and the times given, so it is stable (a snapshot test
+holds it).
 
 Markdown (`md`)::
 
@@ -73,14 +75,25 @@ def card_strengths(
 ) -> list[tuple[Card, float]]:
     """Each card with its recall at `at`: the weakest of its items (a cloze card is as strong as its
     weakest gap); never-studied items count 0. In the order of `cards`; pass to `weakest_first`."""
+    return [(card, min(values) if values else 0.0)
+            for card, values in _item_recalls(cards, states, at, scheduler, unstudied=0.0)]
+
+
+def _item_recalls(cards: Iterable[Card], states: Mapping[ItemKey, fsrs.Card], at: datetime,
+                  scheduler: Scheduler, *, unstudied: float | None) -> list[tuple[Card, list[float]]]:
+    """Each card with the recall of each of its items at `at` (a never-studied item: `unstudied`,
+    or left out when None)."""
     at = aware_utc(at, "at")
-    result: list[tuple[Card, float]] = []
+    result: list[tuple[Card, list[float]]] = []
     for card in cards:
         values = []
         for item in card.items:
             state = states.get(ItemKey(card.deck_id, card.id, item))
-            values.append(0.0 if state is None else scheduler.retrievability(state, at))
-        result.append((card, min(values) if values else 0.0))
+            if state is not None:
+                values.append(scheduler.retrievability(state, at))
+            elif unstudied is not None:
+                values.append(unstudied)
+        result.append((card, values))
     return result
 
 
@@ -92,16 +105,25 @@ class SheetFact:
     card: Card
     recall: float
     studied: bool
+    #: Items (cloze gaps) never studied while others were: the recall is of the studied ones.
+    unstudied: int = 0
 
 
 def sheet_facts(deck: Deck, states: Mapping[ItemKey, ItemState], at: datetime, *,
                 scheduler: Scheduler) -> list[SheetFact]:
     """The deck's cards, weakest first at `at`."""
     memory = {key: state.card for key, state in states.items() if state.card is not None}
-    ordered = weakest_first(card_strengths(deck.cards, memory, at, scheduler=scheduler))
-    return [SheetFact(card, recall, any(ItemKey(deck.id, card.id, i) in memory
-                                        for i in card.items))
-            for card, recall in ordered]
+    facts = []
+    for card, values in _item_recalls(deck.cards, memory, at, scheduler, unstudied=None):
+        missing = len(card.items) - len(values)
+        studied = bool(values)
+        facts.append(SheetFact(card, min(values) if values else 0.0, studied,
+                               missing if studied else 0))
+    # A card with a gap never studied is as weak as a card never studied (its recall, of the
+    # studied gaps, is shown but does not rank it among the studied): after the cards never
+    # studied, before every card studied whole; then by recall; ties keep deck order.
+    return sorted(facts, key=lambda f: (f.recall if not f.unstudied and f.studied else 0.0,
+                                        f.studied, f.recall))
 
 
 def build_sheet(deck: Deck, store: Store | None, config: SettingsSource, *, now: datetime,
@@ -149,6 +171,8 @@ def render_sheet(deck: Deck, facts: list[SheetFact], *, at: datetime, tz: tzinfo
         body = _fact_lines(fact.card, md)
         recall = (f"recall {math.floor(fact.recall * 100 + 1e-9)}%" if fact.studied
                   else "not studied yet")
+        if fact.unstudied:
+            recall += f"; {fact.unstudied} of {len(fact.card.items)} gaps not studied yet"
         last = f"*{recall}*" if md else recall
         if fact.card.source:
             last += f" — “{esc(_flat(fact.card.source))}”"

@@ -137,7 +137,8 @@ def detail_content(row: CardRow, history: list[ReviewRecord] | None, now: dateti
         state.append(f" · stability {row.stability:.1f}d")
     if row.recall is not None:
         state.append(f" · recall now {row.recall:.0%}")
-    state.append(f" · {row.reps} reviews · {row.lapses} lapses")
+    state.append(f" · {row.reps} review{'' if row.reps == 1 else 's'} · {row.lapses} "
+                 f"lapse{'' if row.lapses == 1 else 's'}")
     if row.suspended:
         state.append((" · SUSPENDED", "bold $text-warning"))
     if row.buried:
