@@ -16,7 +16,7 @@ from typing import cast
 
 import tomli
 
-__all__ = ["Loc"]
+__all__ = ["Loc", "locate_keys"]
 
 Loc = tuple[str | int, ...]
 """Where a problem is: a key path such as ("cards", 3, "answer"); made a line only on error."""
@@ -291,3 +291,12 @@ class _Locator:
             column = self._src_lines[header - 1].find("[[") + 1 or 1
             positions.headers[("cards", index)] = (header, column)
         return positions
+
+
+def locate_keys(text: str, card_count: int, locs: list[Loc]) -> list[tuple[int | None, int | None]]:
+    """The line and column of each key path in `locs` in the text of a deck with `card_count`
+    cards (for reports made after loading, such as the lint's): each card's keys are looked for
+    in that card's lines only, as the validator places its problems."""
+    where = _Locator(text)
+    where.lines = where.card_lines(card_count)
+    return [where.locate(loc) for loc in locs]

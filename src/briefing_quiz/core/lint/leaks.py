@@ -1,0 +1,137 @@
+"""Answers written where they should not be: in the card's own question, or in another card.
+
+The pair relation ("card A's question, choices, source or explain holds card B's answer") is
+what `answer-in-other-card` reports and what a study session uses to keep two new cards that
+leak each other's answers apart (`core.study.queue`). It is built once per deck: answers are
+indexed by their first word, and each card's text is looked up only at the words that start
+some answer (a set intersection, in C), so a deck of n cards costs O(words), never O(n^2)
+substring scans.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from briefing_quiz.core.lint.base import Finding
+from briefing_quiz.core.lint.text import contains_phrase, is_trivial, tokens
+from briefing_quiz.core.model import (
+    BasicCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    Deck,
+    OrderCard,
+    TrueFalseCard,
+    TypedCard,
+)
+
+__all__ = ["Leak", "answer_in_other_card", "answer_in_question", "answers_of", "find_leaks",
+           "leak_relation", "texts_of"]
+
+#: Answers longer than this many words are sentences: they are not looked for elsewhere.
+MAX_ANSWER_WORDS = 8
+#: An answer written in more cards than this is one of the deck's topic words ("Ukraine" in a
+#: deck about Ukraine): seeing it tells nothing about the card that asks for it.
+MAX_SPREAD = 3
+
+
+def answers_of(card: Card) -> list[str]:
+    """The answers of `card` worth looking for elsewhere (none for true/false and order cards)."""
+    if isinstance(card, (BasicCard, TypedCard)):
+        found = [card.answer]
+    elif isinstance(card, ChoiceCard):
+        found = list(card.answers)
+    elif isinstance(card, ClozeCard):
+        found = list(dict.fromkeys(d.answer for d in card.deletions))
+    else:
+        return []
+    return [a for a in found
+            if not is_trivial(words := tokens(a)) and len(words) <= MAX_ANSWER_WORDS]
+
+
+def texts_of(card: Card) -> list[tuple[str, str]]:
+    """The (key, text) pairs of `card` that a learner reads, before or after answering."""
+    out: list[tuple[str, str]] = []
+    if isinstance(card, (BasicCard, TypedCard, ChoiceCard, OrderCard)):
+        out.append(("question", card.question))
+    elif isinstance(card, TrueFalseCard):
+        out.append(("statement", card.statement))
+    elif isinstance(card, ClozeCard):
+        out.append(("text", card.text))
+    if isinstance(card, ChoiceCard):
+        out.extend(("choices", c) for c in card.choices)
+    elif isinstance(card, OrderCard):
+        out.extend(("items", i) for i in card.items_in_order)
+    if card.source:
+        out.append(("source", card.source))
+    if card.explain:
+        out.append(("explain", card.explain))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Leak:
+    """Card `card`'s `key` holds `answer`, the answer of card `other`."""
+
+    card: str
+    key: str
+    other: str
+    answer: str
+
+
+def find_leaks(deck: Deck) -> list[Leak]:
+    """Every (card, other card) pair where the first holds the other's answer, once per pair,
+    in deck order; answers written in more than `MAX_SPREAD` other cards are left out."""
+    index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for card in deck.cards:
+        for answer in answers_of(card):
+            words = tokens(answer)
+            index.setdefault(words[0], []).append((words, card.id, answer))
+    starts = index.keys()
+    out: list[Leak] = []
+    for card in deck.cards:
+        seen: set[str] = set()
+        for key, text in texts_of(card):
+            words = tokens(text)
+            for first in starts & set(words):
+                for phrase, other, answer in index[first]:
+                    if other == card.id or other in seen:
+                        continue
+                    if contains_phrase(words, phrase):
+                        seen.add(other)
+                        out.append(Leak(card.id, key, other, answer))
+    spread = Counter((leak.other, leak.answer) for leak in out)
+    return [leak for leak in out if spread[leak.other, leak.answer] <= MAX_SPREAD]
+
+
+def leak_relation(leaks: list[Leak]) -> Mapping[str, frozenset[str]]:
+    """Each card id with the cards it leaks an answer to or from (symmetric)."""
+    related: dict[str, set[str]] = {}
+    for leak in leaks:
+        related.setdefault(leak.card, set()).add(leak.other)
+        related.setdefault(leak.other, set()).add(leak.card)
+    return {card: frozenset(others) for card, others in related.items()}
+
+
+def answer_in_other_card(deck: Deck) -> Iterator[Finding]:
+    """answer-in-other-card: a card's question, choices, source or explain holds another's answer."""
+    for leak in find_leaks(deck):
+        verb = "hold" if leak.key in ("choices", "items") else "holds"
+        yield Finding(f"its {leak.key} {verb} {leak.answer!r}, the answer of card {leak.other} "
+                      f"(pair: {leak.card} and {leak.other})", leak.card, (leak.key,), leak.other)
+
+
+def answer_in_question(card: Card) -> Iterator[Finding]:
+    """answer-in-question: the card's answer is written in its own question."""
+    if isinstance(card, ClozeCard):
+        return  # cloze cards: `cloze-answer-shown`
+    if not isinstance(card, (BasicCard, TypedCard, ChoiceCard)):
+        return
+    question = tokens(card.question)
+    for answer in answers_of(card):
+        if contains_phrase(question, tokens(answer)):
+            yield Finding(f"the answer {answer!r} is written in the question", card.id,
+                          ("question",))
+            return
