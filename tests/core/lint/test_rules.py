@@ -258,3 +258,12 @@ def test_a_clean_deck_has_no_warnings() -> None:
              typed("How many rounds of talks were held?", "3", card_id="y1"),
              order(["2008: Bucharest", "2014: Crimea", "2022: Talks"])]
     assert warnings(*cards) == []
+
+
+def test_every_rule_is_documented_in_the_authoring_guide() -> None:
+    from pathlib import Path
+
+    guide = (Path(__file__).parents[3] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    assert "Haladyna, Downing & Rodriguez (2002)" in guide
+    for rule in RULES:
+        assert f"| `{rule.id}` | {rule.catches} | {rule.fix} |" in guide, rule.id
