@@ -181,6 +181,12 @@ def test_answer_in_another_card_looks_at_choices_source_and_explain() -> None:
     assert ("src", "poland") in [(w.card_id, w.other) for w in warnings(asks, in_source)]
 
 
+def test_answer_in_another_card_ignores_an_answer_both_cards_share() -> None:
+    first = typed("Who wrote it?", "Steven Pifer", 'source = "by Steven Pifer"\n', card_id="a")
+    second = typed("Who signed it?", "Steven Pifer", card_id="b")
+    assert "answer-in-other-card" not in rules_of(first, second)
+
+
 def test_answer_in_another_card_ignores_common_small_and_topic_answers() -> None:
     small = typed("How many drafts?", "2", card_id="a")
     common = typed("What did he say?", "never", card_id="b")

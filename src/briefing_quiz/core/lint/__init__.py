@@ -4,7 +4,8 @@ Pure (no files, no clock): `lint_deck(deck)` returns the warnings of a loaded de
 its rule, message, fix, card and the key path (`LintWarning` without a line yet; `place` gives
 it the line and column of that key in the deck's text). The rules are one table
 (`core.lint.rules.RULES`), one module per card type; `find_leaks`/`leak_relation` are also what a
-study session uses to space apart new cards that leak each other's answers.
+study session uses to space apart new cards that leak each other's answers (`deck_relation`,
+computed once per loaded deck).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from briefing_quiz.core.lint.base import Finding, LintWarning
-from briefing_quiz.core.lint.leaks import Leak, find_leaks, leak_relation
+from briefing_quiz.core.lint.leaks import Leak, deck_relation, find_leaks, leak_relation
 from briefing_quiz.core.lint.rules import RULES, Rule
 from briefing_quiz.core.model import Deck
 
-__all__ = ["RULES", "Leak", "LintWarning", "Locate", "Rule", "find_leaks", "leak_relation",
-           "lint_deck"]
+__all__ = ["RULES", "Leak", "LintWarning", "Locate", "Rule", "deck_relation", "find_leaks",
+           "leak_relation", "lint_deck"]
 
 Locate = Callable[[Sequence[tuple[str | int, ...]]], Sequence[tuple[int | None, int | None]]]
 """Lines and columns of key paths in the deck's file (see `core.deckfile.locate_keys`)."""

@@ -27,8 +27,8 @@ from briefing_quiz.core.model import (
     TypedCard,
 )
 
-__all__ = ["Leak", "answer_in_other_card", "answer_in_question", "answers_of", "find_leaks",
-           "leak_relation", "texts_of"]
+__all__ = ["Leak", "answer_in_other_card", "answer_in_question", "answers_of", "deck_relation",
+           "find_leaks", "leak_relation", "texts_of"]
 
 #: Answers longer than this many words are sentences: they are not looked for elsewhere.
 MAX_ANSWER_WORDS = 8
@@ -83,7 +83,8 @@ class Leak:
 
 def find_leaks(deck: Deck) -> list[Leak]:
     """Every (card, other card) pair where the first holds the other's answer, once per pair,
-    in deck order; answers written in more than `MAX_SPREAD` other cards are left out."""
+    in deck order; answers written in more than `MAX_SPREAD` other cards, and answers the first
+    card shares (the same fact asked twice), are left out."""
     index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
     for card in deck.cards:
         for answer in answers_of(card):
@@ -92,12 +93,14 @@ def find_leaks(deck: Deck) -> list[Leak]:
     starts = index.keys()
     out: list[Leak] = []
     for card in deck.cards:
+        # Another card's answer that is also this card's own is a fact this card teaches anyway.
+        own = {tokens(answer) for answer in answers_of(card)}
         seen: set[str] = set()
         for key, text in texts_of(card):
             words = tokens(text)
             for first in starts & set(words):
                 for phrase, other, answer in index[first]:
-                    if other == card.id or other in seen:
+                    if other == card.id or other in seen or phrase in own:
                         continue
                     if contains_phrase(words, phrase):
                         seen.add(other)
@@ -113,6 +116,21 @@ def leak_relation(leaks: list[Leak]) -> Mapping[str, frozenset[str]]:
         related.setdefault(leak.card, set()).add(leak.other)
         related.setdefault(leak.other, set()).add(leak.card)
     return {card: frozenset(others) for card, others in related.items()}
+
+
+#: The relation of each deck id's current deck object: computed once per deck load (a re-read deck
+#: is a new object, so its relation is computed again), then shared by every session built on it.
+_RELATIONS: dict[str, tuple[Deck, Mapping[str, frozenset[str]]]] = {}
+
+
+def deck_relation(deck: Deck) -> Mapping[str, frozenset[str]]:
+    """`leak_relation(find_leaks(deck))`, cached with this deck object."""
+    known = _RELATIONS.get(deck.id)
+    if known is not None and known[0] is deck:
+        return known[1]
+    relation = leak_relation(find_leaks(deck))
+    _RELATIONS[deck.id] = (deck, relation)
+    return relation
 
 
 def answer_in_other_card(deck: Deck) -> Iterator[Finding]:
