@@ -273,3 +273,14 @@ def test_every_rule_is_documented_in_the_authoring_guide() -> None:
     assert "Haladyna, Downing & Rodriguez (2002)" in guide
     for rule in RULES:
         assert f"| `{rule.id}` | {rule.catches} | {rule.fix} |" in guide, rule.id
+
+
+def test_a_topic_word_is_relative_to_the_size_of_the_deck() -> None:
+    topic = typed("Who warned?", "Sullivan", card_id="who")
+    mentions = [typed(f"When did Sullivan speak, {i}?", f"Answer{i}", card_id=f"m{i}")
+                for i in range(5)]
+    others = [typed(f"Question {i}?", f"Other{i}", card_id=f"o{i}") for i in range(60)]
+    # 5 mentions among 66 cards: under a tenth of the deck, so each is reported...
+    assert rules_of(topic, *mentions, *others).count("answer-in-other-card") == 5
+    # ...but among 6 cards they are the deck's topic.
+    assert "answer-in-other-card" not in rules_of(topic, *mentions)

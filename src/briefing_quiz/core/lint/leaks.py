@@ -32,9 +32,11 @@ __all__ = ["Leak", "answer_in_other_card", "answer_in_question", "answers_of", "
 
 #: Answers longer than this many words are sentences: they are not looked for elsewhere.
 MAX_ANSWER_WORDS = 8
-#: An answer written in more cards than this is one of the deck's topic words ("Ukraine" in a
-#: deck about Ukraine): seeing it tells nothing about the card that asks for it.
+#: An answer written in more than this many other cards, or in more than this share of the deck,
+#: whichever is more, is one of the deck's topic words ("Ukraine" in a deck about Ukraine):
+#: seeing it tells nothing about the card that asks for it.
 MAX_SPREAD = 3
+MAX_SPREAD_SHARE = 0.10
 
 
 def answers_of(card: Card) -> list[str]:
@@ -83,8 +85,8 @@ class Leak:
 
 def find_leaks(deck: Deck) -> list[Leak]:
     """Every (card, other card) pair where the first holds the other's answer, once per pair,
-    in deck order; answers written in more than `MAX_SPREAD` other cards, and answers the first
-    card shares (the same fact asked twice), are left out."""
+    in deck order; topic words (see `MAX_SPREAD`), and answers the first card shares (the same
+    fact asked twice), are left out."""
     index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
     for card in deck.cards:
         for answer in answers_of(card):
@@ -106,7 +108,8 @@ def find_leaks(deck: Deck) -> list[Leak]:
                         seen.add(other)
                         out.append(Leak(card.id, key, other, answer))
     spread = Counter((leak.other, leak.answer) for leak in out)
-    return [leak for leak in out if spread[leak.other, leak.answer] <= MAX_SPREAD]
+    most = max(MAX_SPREAD, int(len(deck.cards) * MAX_SPREAD_SHARE))
+    return [leak for leak in out if spread[leak.other, leak.answer] <= most]
 
 
 def leak_relation(leaks: list[Leak]) -> Mapping[str, frozenset[str]]:
