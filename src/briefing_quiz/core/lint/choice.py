@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from difflib import SequenceMatcher
 
 from briefing_quiz.core.lint.base import Finding
 from briefing_quiz.core.lint.text import content_words, stem, tokens
@@ -24,7 +23,8 @@ _MARGIN = 8
 #: Options of "very unequal length": the longest at least twice the shortest and 20 characters more.
 _UNEQUAL = 2.0
 _UNEQUAL_MARGIN = 20
-_NEAR = 0.85  # difflib ratio from which two options are near-duplicates
+_NEAR_LETTERS = 2  # near-duplicates differ in at most this many letters, in one place
+_NEAR_LENGTH = 5  # ... and are at least this long (short words differ in a letter or two)
 _ABOVE = re.compile(r"\b(?:all|none|both|neither)\s+of\s+(?:the\s+)?(?:above|these|those|them)\b"
                     r"|\ball\s+the\s+above\b", re.IGNORECASE)
 
@@ -62,21 +62,34 @@ def unequal_length(card: Card) -> Iterator[Finding]:
 
 
 def near_duplicate(card: Card) -> Iterator[Finding]:
-    """choice-near-duplicate: two options that differ only in case, punctuation or a letter or two."""
+    """choice-near-duplicate: two options that differ only in case, punctuation or up to two
+    letters in one place ("Sergei"/"Sergey")."""
     if not isinstance(card, ChoiceCard):
         return
     normal = [" ".join(tokens(c)) for c in card.choices]
     for i in range(len(normal)):
         for j in range(i + 1, len(normal)):
-            a, b = normal[i], normal[j]
-            if a.replace(" ", "").isdigit() and b.replace(" ", "").isdigit() and a != b:
-                continue  # different numbers are different answers, however alike they look
-            matcher = SequenceMatcher(None, a, b, autojunk=False)
-            if a == b or (len(a) >= 4 and matcher.real_quick_ratio() >= _NEAR
-                          and matcher.quick_ratio() >= _NEAR and matcher.ratio() >= _NEAR):
+            if _near(normal[i], normal[j]):
                 yield Finding(f"options {i + 1} and {j + 1} are near-duplicates "
                               f"({card.choices[i]!r}, {card.choices[j]!r})",
                               card.id, ("choices",))
+
+
+def _near(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > _NEAR_LETTERS or min(len(a), len(b)) < _NEAR_LENGTH:
+        return False
+    if a.replace(" ", "").isdigit() and b.replace(" ", "").isdigit():
+        return False  # different numbers are different answers, however alike they look
+    shortest = min(len(a), len(b))
+    start = 0
+    while start < shortest and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return len(a) - start - end <= _NEAR_LETTERS and len(b) - start - end <= _NEAR_LETTERS
 
 
 def above(card: Card) -> Iterator[Finding]:

@@ -10,12 +10,14 @@ substring scans.
 
 from __future__ import annotations
 
+from bisect import bisect
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import compress, count
 
 from briefing_quiz.core.lint.base import Finding
-from briefing_quiz.core.lint.text import contains_phrase, is_trivial, tokens
+from briefing_quiz.core.lint.text import contains_phrase, is_trivial, normalise, tokens
 from briefing_quiz.core.model import (
     BasicCard,
     Card,
@@ -83,33 +85,59 @@ class Leak:
     answer: str
 
 
+_TEXT_END = "\x02"  # between two texts; a word of its own once normalised
+
+
 def find_leaks(deck: Deck) -> list[Leak]:
     """Every (card, other card) pair where the first holds the other's answer, once per pair,
-    in deck order; topic words (see `MAX_SPREAD`), and answers the first card shares (the same
-    fact asked twice), are left out."""
-    index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
-    for card in deck.cards:
-        for answer in answers_of(card):
-            words = tokens(answer)
-            index.setdefault(words[0], []).append((words, card.id, answer))
-    starts = index.keys()
-    out: list[Leak] = []
-    for card in deck.cards:
-        # Another card's answer that is also this card's own is a fact this card teaches anyway.
-        own = {tokens(answer) for answer in answers_of(card)}
-        seen: set[str] = set()
+    in deck order. Left out: the deck's topic words (see `MAX_SPREAD`: an answer written in too
+    many places, or whose every word is written too often), and answers the first card shares
+    (the same fact asked twice).
+
+    One pass over the words of every text of the deck, normalised as one string: each answer is
+    indexed under its rarest word, and only the places of those words are looked at.
+    """
+    cards = deck.cards
+    most = max(MAX_SPREAD, int(len(cards) * MAX_SPREAD_SHARE))
+    places: list[tuple[int, str]] = []  # (card index, key) of each text, in order
+    texts: list[str] = []
+    for i, card in enumerate(cards):
         for key, text in texts_of(card):
-            words = tokens(text)
-            for first in starts & set(words):
-                for phrase, other, answer in index[first]:
-                    if other == card.id or other in seen or phrase in own:
-                        continue
-                    if contains_phrase(words, phrase):
-                        seen.add(other)
-                        out.append(Leak(card.id, key, other, answer))
-    spread = Counter((leak.other, leak.answer) for leak in out)
-    most = max(MAX_SPREAD, int(len(deck.cards) * MAX_SPREAD_SHARE))
-    return [leak for leak in out if spread[leak.other, leak.answer] <= most]
+            places.append((i, key))
+            texts.append(text)
+    words = normalise(f" {_TEXT_END} ".join(texts)).split()
+    phrases = [(i, answer, tokens(answer)) for i, card in enumerate(cards)
+               for answer in answers_of(card)]
+    # The loops over every word of the deck run in C (filter, map, compress): Python code runs
+    # only for the places of rare answer words.
+    answer_words = {word for _i, _answer, phrase in phrases for word in phrase}
+    counts = Counter(filter(answer_words.__contains__, words))
+    # Each answer under its rarest word; one whose every word is a topic word is not looked for.
+    index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
+    own: dict[int, set[tuple[str, ...]]] = {}
+    for i, answer, phrase in phrases:
+        own.setdefault(i, set()).add(phrase)
+        rarest = min(range(len(phrase)), key=[counts[word] for word in phrase].__getitem__)
+        if counts[phrase[rarest]] <= most + 1:  # +1: its own card may write it once
+            index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
+    ends = list(compress(count(), map(_TEXT_END.__eq__, words)))
+    hits = compress(count(), map(index.__contains__, words))
+    found: dict[tuple[int, int], tuple[str, str]] = {}  # (holder, owner) -> (key, answer)
+    holders: dict[tuple[int, tuple[str, ...]], set[int]] = {}
+    for at in hits:
+        word = words[at]
+        holder, key = places[bisect(ends, at)]
+        for phrase, as_list, offset, owner, answer in index[word]:
+            start = at - offset
+            if (owner == holder or start < 0 or words[start:start + len(phrase)] != as_list
+                    or phrase in own.get(holder, ())):
+                continue
+            holders.setdefault((owner, phrase), set()).add(holder)
+            found.setdefault((holder, owner), (key, answer))
+    out = [Leak(cards[holder].id, key, cards[owner].id, answer)
+           for (holder, owner), (key, answer) in sorted(found.items())
+           if len(holders[owner, tokens(answer)]) <= most]
+    return out
 
 
 def leak_relation(leaks: list[Leak]) -> Mapping[str, frozenset[str]]:

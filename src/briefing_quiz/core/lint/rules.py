@@ -45,7 +45,7 @@ RULES: tuple[Rule, ...] = (
          "rewrite the options to about the same length",
          card=choice.unequal_length),
     Rule("choice-near-duplicate", _types("choice"),
-         "two options that are the same but for case, punctuation or a letter or two",
+         "two options that are the same but for case, punctuation or up to two letters in one place",
          "replace one of them with a different plausible option",
          card=choice.near_duplicate),
     Rule("choice-above", _types("choice"),
