@@ -56,7 +56,8 @@ def answers_of(card: Card) -> list[str]:
 
 
 def texts_of(card: Card) -> list[tuple[str, str]]:
-    """The (key, text) pairs of `card` that a learner reads, before or after answering."""
+    """The (key, text) pairs of `card` where another card's answer would give it away: the
+    question (statement, cloze text), choices, source and explain."""
     out: list[tuple[str, str]] = []
     if isinstance(card, (BasicCard, TypedCard, ChoiceCard, OrderCard)):
         out.append(("question", card.question))
@@ -66,8 +67,9 @@ def texts_of(card: Card) -> list[tuple[str, str]]:
         out.append(("text", card.text))
     if isinstance(card, ChoiceCard):
         out.extend(("choices", c) for c in card.choices)
-    elif isinstance(card, OrderCard):
-        out.extend(("items", i) for i in card.items_in_order)
+    # An order card's items are not looked in: they are its answer's material, shown as a set
+    # (the fact asked is their order), as the issue's rule lists question, choices, source and
+    # explain only.
     if card.source:
         out.append(("source", card.source))
     if card.explain:
