@@ -10,12 +10,12 @@ computed once per loaded deck).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from briefing_quiz.core.lint.base import Finding, LintWarning
 from briefing_quiz.core.lint.leaks import Leak, deck_relation, find_leaks, leak_relation
 from briefing_quiz.core.lint.rules import RULES, Rule
-from briefing_quiz.core.model import Deck
+from briefing_quiz.core.model import Card, Deck
 
 __all__ = ["RULES", "Leak", "LintWarning", "Locate", "Rule", "deck_relation", "find_leaks",
            "leak_relation", "lint_deck"]
@@ -28,19 +28,20 @@ def lint_deck(deck: Deck, locate: Locate | None = None,
               rules: Sequence[Rule] = RULES) -> list[LintWarning]:
     """Every warning of `deck`, in file order (deck-wide ones first), placed with `locate`."""
     found: list[tuple[Rule, Finding]] = []
-    by_type: dict[str, list[Rule]] = {}
+    by_type: dict[str, list[tuple[Rule, Callable[[Card], Iterable[Finding]]]]] = {}
     for rule in rules:
         if rule.deck is not None and (not rule.types or any(
                 card.type in rule.types for card in deck.cards)):
             found.extend((rule, f) for f in rule.deck(deck))
+    add = found.append
     for card in deck.cards:
         checks = by_type.get(card.type)
         if checks is None:
-            checks = by_type[card.type] = [r for r in rules if r.card is not None and (
+            checks = by_type[card.type] = [(r, r.card) for r in rules if r.card is not None and (
                 not r.types or card.type in r.types)]
-        for rule in checks:
-            assert rule.card is not None
-            found.extend((rule, f) for f in rule.card(card))
+        for rule, check in checks:
+            for finding in check(card):
+                add((rule, finding))
     index = {card.id: i for i, card in enumerate(deck.cards)}
     locs = [_loc(f, index) for _rule, f in found]
     places = locate(locs) if locate is not None and locs else [(None, None)] * len(locs)
