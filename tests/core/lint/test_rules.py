@@ -284,3 +284,30 @@ def test_a_topic_word_is_relative_to_the_size_of_the_deck() -> None:
     assert rules_of(topic, *mentions, *others).count("answer-in-other-card") == 5
     # ...but among 6 cards they are the deck's topic.
     assert "answer-in-other-card" not in rules_of(topic, *mentions)
+
+
+def test_the_leak_relation_is_computed_once_per_loaded_deck(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.core.lint import deck_relation, leaks
+
+    text = deck_of(typed("Who wrote the essay?", "Steven Pifer", card_id="author"),
+                   typed("Where did Steven Pifer publish?", "CISAC", card_id="outlet"))
+    deck = loads_deck(text.encode())
+    calls: list[object] = []
+    real = leaks.find_leaks
+    monkeypatch.setattr(leaks, "find_leaks", lambda d: calls.append(d) or real(d))
+    assert deck_relation(deck) == {"author": {"outlet"}, "outlet": {"author"}}
+    assert deck_relation(deck) is deck_relation(deck) and len(calls) == 1
+    reloaded = loads_deck(text.encode())  # a new load of the same file: computed again
+    assert deck_relation(reloaded) == {"author": {"outlet"}, "outlet": {"author"}}
+    assert len(calls) == 2 and calls[-1] is reloaded
+
+
+def test_the_deck_balance_warning_is_placed_at_the_deck_table() -> None:
+    from briefing_quiz.core.deckfile import locate_keys
+
+    text = deck_of(*[tf(f"Statement {i}.", False, f"s{i}") for i in range(5)])
+    deck = loads_deck(text.encode())
+    found = lint_deck(deck, lambda locs: locate_keys(text, len(deck.cards), list(locs)))
+    balance = [w for w in found if w.rule == "truefalse-balance"]
+    assert balance[0].line == text.splitlines().index("[deck]") + 1
+    assert found[0] is balance[0]  # file order: the deck table comes before the cards
