@@ -214,6 +214,9 @@ def test_order_items_with_the_same_date() -> None:
     assert "order-same-date" in rules_of(flawed)
     assert "order-same-date" not in rules_of(fixed)
     assert "order-same-date" in rules_of(years)
+    relative = order(["Troops sent before February 11", "Soldiers ordered on February 11",
+                      "Troops already there"])
+    assert "order-same-date" not in rules_of(relative)  # "before" a date is not that date
 
 
 # -- typed ----------------------------------------------------------------------------------------

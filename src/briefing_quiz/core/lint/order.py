@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from briefing_quiz.core.lint.base import Finding
 from briefing_quiz.core.model import Card, OrderCard
@@ -21,20 +21,29 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
+#: A date after one of these words is a reference point ("troops sent before February 11"), not
+#: the date of the item.
+_RELATIVE = frozenset(["before", "after", "since", "until", "till", "by", "from", "to", "than"])
+
+
 def item_date(text: str) -> tuple[int | None, int | None, int | None] | None:
     """The (year, month, day) an order item is dated by, a bare year as (year, None, None); None
-    when it names no date."""
-    match = _ISO.search(text)
-    if match:
-        return int(match[1]), int(match[2]), int(match[3])
-    match = _DAY_MONTH.search(text)
-    if match:
-        return (int(match[3]) if match[3] else None), _MONTHS[match[2].lower()], int(match[1])
-    match = _MONTH_DAY.search(text)
-    if match:
-        return (int(match[3]) if match[3] else None), _MONTHS[match[1].lower()], int(match[2])
-    match = _YEAR.search(text)
-    return (int(match[1]), None, None) if match else None
+    when it names no date of its own."""
+    for pattern, build in _DATES:
+        for match in pattern.finditer(text):
+            before = text[:match.start()].split()
+            if not before or before[-1].lower() not in _RELATIVE:
+                return build(match)
+    return None
+
+
+_DATES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[int | None, int | None,
+                                                                        int | None]]], ...] = (
+    (_ISO, lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+    (_DAY_MONTH, lambda m: (int(m[3]) if m[3] else None, _MONTHS[m[2].lower()], int(m[1]))),
+    (_MONTH_DAY, lambda m: (int(m[3]) if m[3] else None, _MONTHS[m[1].lower()], int(m[2]))),
+    (_YEAR, lambda m: (int(m[1]), None, None)),
+)
 
 
 def too_few(card: Card) -> Iterator[Finding]:
