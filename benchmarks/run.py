@@ -138,6 +138,8 @@ FIGURES: list[tuple[str, str, str, str, str, float, Compare]] = [
      "tomli.loads of the same bytes", "≤ 1.3×", 1.3, "le"),
     ("deck_in_process", "load and validate a {cards}-card deck, in process (issue 2)", "ms",
      "tomli.loads of the same text", "≤ 1.3×", 1.3, "le"),
+    ("lint", "check --lint: the lint of a {cards}-card deck (issue 12)", "ms",
+     "tomli.loads of the same text", "≤ 0.3×", 0.3, "le"),
     ("import", "import {cards} cards (ours: first load of the new deck file)", "ms",
      "Anki: col.add_notes of the same cards", "≤ 1.0× (our own bar)", 1.0, "le"),
     ("answer_anki", "one durable answer: schedule, commit, next card ready", "ms",
@@ -381,6 +383,15 @@ def bench_deck_in_process(ctx: Context, table: Table) -> None:
     result = bench_deck_load.measure(ctx.sizes.cards, ctx.sizes.deck_rounds, ctx.seed)
     table.set("deck_in_process", result.loader_seconds * 1000, result.tomli_seconds * 1000,
               f"CPU time, best of {ctx.sizes.deck_rounds} (bench_deck_load.py)")
+
+
+def bench_lint_figure(ctx: Context, table: Table) -> None:
+    import bench_lint
+
+    result = bench_lint.measure(ctx.sizes.cards, ctx.sizes.deck_rounds, ctx.seed)
+    table.set("lint", result.lint_seconds * 1000, result.tomli_seconds * 1000,
+              f"CPU time, best of {ctx.sizes.deck_rounds}; {result.warnings} warnings placed "
+              "(bench_lint.py)")
 
 
 @dataclass
@@ -656,6 +667,8 @@ def run(mode: Mode, *, use_anki: bool = True, seed: int = 0,
                 bench_counts_memory(ctx, table, data)
         with step(ctx, table, "deck load in process", ["deck_in_process"]):
             bench_deck_in_process(ctx, table)
+        with step(ctx, table, "lint of a deck", ["lint"]):
+            bench_lint_figure(ctx, table)
         with step(ctx, table, "app launch and grade keys",
                   ["launch", "launch_counts", "key_median", "key_p99"]):
             bench_ui_figures(ctx, table)

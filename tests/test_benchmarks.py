@@ -20,6 +20,7 @@ EXPECTED = {
     "launch", "launch_counts", "deck_unchanged", "deck_changed", "deck_in_process", "import", "answer_anki",
     "answer_bare", "counts", "memory", "key_median", "key_p99", "queue", "briefing",
     "draft",
+    "lint",
 }
 PEER = {"import", "answer_anki", "counts", "memory"}  # figures whose reference is Anki
 FIELDS = {"figure", "ours", "reference", "ratio", "target", "met"}

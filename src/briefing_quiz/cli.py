@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="deck files or folders (default: every deck found)")
     p.add_argument("--watch", action="store_true",
                    help="check again whenever a deck file changes, until Ctrl-C")
+    p.add_argument("--lint", action="store_true",
+                   help="also list item-writing flaws (warnings; see docs/authoring.md)")
+    p.add_argument("--strict", action="store_true",
+                   help="like --lint, and fail (exit 1) when there is any warning")
 
     p = add("study", "study due cards (the app, or --plain for a line-by-line session)")
     p.add_argument("deck_ids", nargs="*", metavar="DECK", help="deck ids to study (default: all)")
@@ -185,7 +189,8 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
         return run_watch(args, paths)
     from briefing_quiz.services.checking import check_decks
 
-    return check_decks(args.paths, paths.deck_dirs, out=sys.stdout)
+    return check_decks(args.paths, paths.deck_dirs, out=sys.stdout,
+                       lint=getattr(args, "lint", False), strict=getattr(args, "strict", False))
 
 
 def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:

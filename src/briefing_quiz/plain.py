@@ -8,7 +8,7 @@ each card, starting with a `CARD` line::
 
     CARD 3/20 feb2022/troops typed            CARD <i>/<n> <deck>/<card>[#item] <type>
     How many troops had Russia massed ...?    the question (cloze: the text with [...] gaps)
-      1) first choice                         choice and order cards: numbered, shuffled per session
+      1) first choice                         choice and order cards: numbered, shuffled anew each showing
     Type your answer:                         what to type (a line of its own, then a line is read)
 
 Answers: basic — any line (an empty line reveals); typed and cloze — the text (several gaps of one

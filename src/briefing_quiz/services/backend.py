@@ -66,6 +66,8 @@ class Loaded:
     first_run: bool
     store_error: BriefingQuizError | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Lint warnings by deck id, counted after a reload the user asked for (`lint_counts_sync`).
+    lint_warnings: dict[str, int] = field(default_factory=dict)
     #: The decks are the ones `list_sync` gave, with the same ids, titles and totals, in the
     #: same order, and none failed: the screen that listed them has nothing to redraw.
     as_listed: bool = False
@@ -197,6 +199,12 @@ class Backend:
                      == [(d.id, d.title, sum(len(c.items) for c in d.cards)) for d in self.decks])
         settle_heap()
         return Loaded(self.decks, self.failures, first_run, self.store_error, as_listed=as_listed)
+
+    def lint_counts_sync(self) -> dict[str, int]:
+        """The number of lint warnings of each loaded deck (`check --lint`), by deck id."""
+        from briefing_quiz.services.checking import lint_counts
+
+        return lint_counts(self.decks)
 
     def open_store_sync(self) -> BriefingQuizError | None:
         """Open the progress file unless it is open (again after a failure); why it cannot be."""

@@ -2,7 +2,9 @@
 
 One line per deck (its summary) or per problem, then a total; exit 1 when any deck has errors.
 A named path that does not exist, or a folder without decks, is a problem of that path, reported
-in its place among the others.
+in its place among the others. With `lint`, each good deck's item-writing warnings follow its
+summary (`core.lint`), one `PATH:LINE:COL: [rule-id] card ID: message; fix: ...` line each;
+`strict` makes any warning fail the check (exit 1).
 """
 
 from __future__ import annotations
@@ -11,23 +13,27 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from briefing_quiz.services.gc_policy import paused_collector
 
 if TYPE_CHECKING:
+    from briefing_quiz.core.lint import LintWarning
     from briefing_quiz.core.model import Deck
 
-__all__ = ["check_decks", "deck_summary"]
+__all__ = ["check_decks", "deck_summary", "deck_warnings", "lint_counts"]
 
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 
 def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextIO,
-                today: dt.date | None = None) -> int:
+                today: dt.date | None = None, lint: bool = False, strict: bool = False) -> int:
     """Check the deck files or folders in `targets` (none: every deck in `deck_dirs`); `today`
-    (default: the local date) decides which cards are past their `valid_until`."""
+    (default: the local date) decides which cards are past their `valid_until`; with `lint`
+    (implied by `strict`), list each deck's item-writing warnings too."""
+    lint = lint or strict
     from briefing_quiz.core.deckfile import find_deck_files, load_decks
     from briefing_quiz.core.errors import DeckError, Problem
     from briefing_quiz.core.visible import one_line
@@ -66,7 +72,7 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
     failures.update((error.problems[0].path, error) for error in loaded.failures
                     if error.problems and error.problems[0].path is not None)
     seen: set[str] = set()
-    checked = problems = failed = cards = 0
+    checked = problems = failed = cards = warned = 0
     for path in files:
         real = os.path.realpath(path)
         if real in seen:
@@ -83,14 +89,48 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
             bad = report_evidence(decks[path], out, today, deck_summary(decks[path], path))
             failed += bool(bad)
             problems += bad
+            if lint:
+                lint_warnings = deck_warnings(decks[path])
+                warned += len(lint_warnings)
+                for lint_warning in lint_warnings:
+                    print(lint_warning, file=out)
     noun = "deck" if checked == 1 else "decks"
     if failed:
         verb = "has" if failed == 1 else "have"
         plural = "" if problems == 1 else "s"
         print(f"{failed} of {checked} {noun} {verb} errors ({problems} problem{plural})", file=out)
         return EXIT_PROBLEMS
+    if lint and warned:
+        plural = "" if warned == 1 else "s"
+        verdict = "failed (--strict)" if strict else "OK"
+        print(f"{checked} {noun}, {cards} card{'' if cards == 1 else 's'}, {warned} lint "
+              f"warning{plural}: {verdict}", file=out)
+        return EXIT_PROBLEMS if strict else EXIT_OK
     print(f"{checked} {noun}, {cards} card{'' if cards == 1 else 's'}: OK", file=out)
     return EXIT_OK
+
+
+def deck_warnings(deck: Deck) -> list[LintWarning]:
+    """The lint's warnings of a loaded deck, placed at their lines in its file (read again; a
+    file that cannot be read gives warnings without lines)."""
+    from briefing_quiz.core.deckfile import locate_keys
+    from briefing_quiz.core.lint import lint_deck
+
+    text = None
+    if deck.path is not None:
+        try:
+            text = deck.path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            text = None
+    locate = None if text is None else partial(locate_keys, text, len(deck.cards))
+    return lint_deck(deck, locate)
+
+
+def lint_counts(decks: Sequence[Deck]) -> dict[str, int]:
+    """The number of lint warnings of each deck, by deck id (for the app's decks screen)."""
+    from briefing_quiz.core.lint import lint_deck
+
+    return {deck.id: len(lint_deck(deck)) for deck in decks}
 
 
 def deck_summary(deck: Deck, path: Path) -> str:

@@ -51,7 +51,8 @@ class DecksView(Protocol):
         """The progress file's state changed (`loaded.store_error`)."""
 
     def show_reloaded(self, loaded: Loaded) -> None:
-        """A reload the user asked for is done (not called at start-up)."""
+        """A reload the user asked for is done (not called at start-up); `loaded.lint_warnings`
+        holds each deck's number of lint warnings."""
 
     def show_count_error(self, error: BriefingQuizError) -> None:
         """The decks could not be counted."""
@@ -97,6 +98,8 @@ class StartUp:
             view.show_status(loaded)
         self._decks_loaded(loaded)
         if not quiet:
+            # The lint runs on a reload only (the user is editing decks), never on start-up's path.
+            loaded.lint_warnings = await backend.call(backend.lint_counts_sync)
             view.show_reloaded(loaded)
         if self.settings is None:
             self.settings = await backend.call(backend.load_config_sync)

@@ -15,13 +15,15 @@ from briefing_quiz.core.deckfile.read import find_deck_files
 if TYPE_CHECKING:
     from briefing_quiz.core.deckfile.cache import DeckCache, DeckSummary
     from briefing_quiz.core.deckfile.load import DeckLoad, load_deck, load_decks, loads_deck
+    from briefing_quiz.core.deckfile.positions import locate_keys
 
 __all__ = ["DeckCache", "DeckLoad", "DeckSummary", "find_deck_files", "load_deck", "load_decks",
-           "loads_deck"]
+           "loads_deck", "locate_keys"]
 
 _LAZY = {
     "DeckLoad": "load", "load_deck": "load", "load_decks": "load", "loads_deck": "load",
     "DeckCache": "cache", "DeckSummary": "cache",
+    "locate_keys": "positions",
 }
 
 

@@ -16,7 +16,7 @@ from typing import cast
 
 import tomli
 
-__all__ = ["Loc"]
+__all__ = ["Loc", "locate_keys"]
 
 Loc = tuple[str | int, ...]
 """Where a problem is: a key path such as ("cards", 3, "answer"); made a line only on error."""
@@ -352,3 +352,12 @@ def _string_end(text: str, i: int) -> int:
     while i < len(text) and text[i] != quote and text[i] != "\n":
         i += 2 if quote == '"' and text[i] == "\\" else 1
     return i + 1
+
+
+def locate_keys(text: str, card_count: int, locs: list[Loc]) -> list[tuple[int | None, int | None]]:
+    """The line and column of each key path in `locs` in the text of a deck with `card_count`
+    cards (for reports made after loading, such as the lint's): each card's keys are looked for
+    in that card's lines only, as the validator places its problems."""
+    where = _Locator(text)
+    where.lines = where.card_lines(card_count)
+    return [where.locate(loc) for loc in locs]

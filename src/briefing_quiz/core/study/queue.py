@@ -11,13 +11,18 @@ with each deck's `day_starts_at_hour`):
    study day began;
 4. when nothing else is left, learning items due within `learn_ahead` (20 minutes, as Anki).
 
+New cards that leak each other's answers (`core.lint.deck_relation`: one's question, choices,
+source or explain holds the other's answer) are kept more than `LEAK_GAP` new cards apart;
+one that cannot be waits for a later session.
+
 Suspended and buried items are left out. Siblings: two items (cloze deletions) of one card are never
 shown on the same study day — an item is skipped when another item of its card was reviewed since
 the day began or is already in today's queue. Items whose card was removed from the deck
 (orphans) are kept in the store but never shown.
 
 Also here: the seeded order in which a queue entry's choices or items are shown
-(`shuffled_choices`, `shuffled_items`), shared by study sessions and mock tests.
+(`shuffled_choices`, `shuffled_items`), shared by study sessions and mock tests; a session
+shuffles anew each time it shows an item again (`showing`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from __future__ import annotations
 import heapq
 import random
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
@@ -39,6 +44,7 @@ from briefing_quiz.core.progress.store import DeckSnapshot, DueItem, Store, lkey
 from briefing_quiz.core.scheduler import SchedulerSettings, study_day_start
 
 __all__ = [
+    "LEAK_GAP",
     "Kind",
     "QueueCounts",
     "QueueEntry",
@@ -101,6 +107,8 @@ _slot: Callable[[tuple[str, str, int, str, int, int | None, bool]], _Slot] = par
 _NO_ITEMS: frozenset[int] = frozenset()
 # New items are first looked for among this many cards of a deck, by primary key.
 _NEW_PROBE = 256
+#: Two new cards that leak each other's answers have at least this many cards between them.
+LEAK_GAP = 10
 
 
 def next_day_start(now: datetime, tz: tzinfo, hour: int = 4) -> datetime:
@@ -154,10 +162,13 @@ class StudyQueue:
                               if not slot.cloze or _claim(slot, claimed, seen)])
         self.counts["learning"] += len(self.learning)
         self.counts["review"] = len(self.main)
+        from briefing_quiz.core.lint import deck_relation  # here: the lint is not on every path
+
         for deck, snap in snaps:
             limit = settings[deck.id].new_cards_per_day - snap.new_today
             if limit > 0:
                 new = _new_slots(deck, limit, _blocked(store, deck, now), snap.seen_today, claimed)
+                new = spaced_apart(new, deck_relation(deck), LEAK_GAP)
                 self.main.extend(new)
                 self.counts["new"] += len(new)
 
@@ -369,27 +380,56 @@ def _new_slots(deck: Deck, limit: int, cards: Iterator[tuple[DeckCard, frozenset
     return out
 
 
+def spaced_apart(slots: list[_Slot], related: Mapping[str, frozenset[str]],
+                 gap: int) -> list[_Slot]:
+    """`slots` in their order, except that a slot whose card is `related` to one placed less
+    than `gap` + 1 slots before waits for the first place far enough from it; slots that find
+    no such place are left out (they stay new, for a later session)."""
+    if not related or not any(slot.card_id in related for slot in slots):
+        return slots
+    out: list[_Slot] = []
+    placed: dict[str, int] = {}  # card id -> its index in `out`
+    pending = list(slots)
+    while pending:
+        fits = (i for i, slot in enumerate(pending) if all(
+            len(out) - placed[other] > gap
+            for other in related.get(slot.card_id, ()) if other in placed))
+        first = next(fits, None)
+        if first is None:
+            break  # every slot left is too close to one just placed, and nothing can fill in
+        slot = pending.pop(first)
+        placed[slot.card_id] = len(out)
+        out.append(slot)
+    return out
+
+
 # -- the seeded presentation order ----------------------------------------------------------------
 
 
-def shuffled_choices(seed: int, entry: QueueEntry) -> list[str]:
+def shuffled_choices(seed: int, entry: QueueEntry, showing: int = 0) -> list[str]:
     """The choices of a choice card shuffled by `seed` ([] for other types); the same for the
-    same seed and item (also used by mock tests)."""
+    same seed, item and `showing` (the number of times the item was shown before in the
+    session), so a returning card's options are in a new order (mock tests show each once)."""
     if not isinstance(entry.card, ChoiceCard):
         return []
     choices = list(entry.card.choices)
-    random.Random(f"{seed}:{entry.key}:choices").shuffle(choices)
+    random.Random(f"{seed}:{entry.key}:choices{_nth(showing)}").shuffle(choices)
     return choices
 
 
-def shuffled_items(seed: int, entry: QueueEntry) -> list[str]:
-    """The items of an order card shuffled by `seed`, never already in the right order ([] for
-    other types)."""
+def shuffled_items(seed: int, entry: QueueEntry, showing: int = 0) -> list[str]:
+    """The items of an order card shuffled by `seed` and `showing`, as `shuffled_choices`, never
+    already in the right order ([] for other types)."""
     if not isinstance(entry.card, OrderCard):
         return []
     right = list(entry.card.items_in_order)
     items = list(right)
-    random.Random(f"{seed}:{entry.key}:order").shuffle(items)
+    random.Random(f"{seed}:{entry.key}:order{_nth(showing)}").shuffle(items)
     if items == right and len(set(right)) > 1:
         items = items[1:] + items[:1]  # a rotation of distinct items is never the identity
     return items
+
+
+def _nth(showing: int) -> str:
+    # The first showing keeps the seed text it always had: the same seed gives the same first order.
+    return f":{showing}" if showing else ""

@@ -17,7 +17,8 @@ Public API::
     session.answer(rating, *, duration_ms, given=None, correct=None) -> SavedAnswer  # committed
     session.undo() -> QueueEntry | None        # undo last answer/suspend/bury; current again
     session.suspend() -> None; session.bury() -> None   # act on the current entry
-    session.choice_order(entry) -> list[str]; session.order_items(entry) -> list[str]  # seeded
+    session.choice_order(entry) -> list[str]; session.order_items(entry) -> list[str]  # seeded,
+        # anew at each showing of the item
     session.done: int; session.remaining: int; session.counts -> QueueCounts
     session.answered: list[SavedAnswer]; session.leeches: list[ItemKey]
     session.state(entry=None) -> ItemState | None    # stored state of an entry (default: current)
@@ -129,6 +130,8 @@ class StudySession:
         self.answered: list[SavedAnswer] = []
         self.leeches: list[ItemKey] = []
         self._undo: list[_Action] = []
+        # Per item: the entry object last shown and how many showings came before it (`showing`).
+        self._showings: dict[ItemKey, tuple[QueueEntry, int]] = {}
         self._queue = StudyQueue()
         self._build(start)
 
@@ -416,10 +419,23 @@ class StudySession:
     # -- public: seeded presentation order --------------------------------------------------------
 
     def choice_order(self, entry: QueueEntry) -> list[str]:
-        """The choices of a choice card in this session's shuffled order ([] for other types)."""
-        return shuffled_choices(self.seed, entry)
+        """The choices of a choice card in this session's shuffled order, a new one each time
+        the item is shown ([] for other types). Answers are checked by the options' text, never
+        by their position."""
+        return shuffled_choices(self.seed, entry, self.showing(entry))
 
     def order_items(self, entry: QueueEntry) -> list[str]:
-        """The items of an order card shuffled for this session, never already in the right order
-        ([] for other types)."""
-        return shuffled_items(self.seed, entry)
+        """The items of an order card shuffled for this session and showing, never already in
+        the right order ([] for other types)."""
+        return shuffled_items(self.seed, entry, self.showing(entry))
+
+    def showing(self, entry: QueueEntry) -> int:
+        """How many times `entry`'s item was shown in this session before this showing. Every
+        showing (`next`, `undo`, a re-read deck) makes a new entry object, so asking again about
+        the same object is the same showing: the order stays put while the card is on screen."""
+        known = self._showings.get(entry.key)
+        if known is not None and known[0] is entry:
+            return known[1]
+        count = 0 if known is None else known[1] + 1
+        self._showings[entry.key] = (entry, count)
+        return count

@@ -358,8 +358,12 @@ class DecksScreen(Screen[None]):
 
     def show_reloaded(self, loaded: Loaded) -> None:
         bad = len(loaded.failures)
+        warned = [f"{clean(deck_id)} {n}" for deck_id, n in sorted(loaded.lint_warnings.items())
+                  if n]
+        lint = f" Lint warnings (check --lint): {', '.join(warned)}." if warned else ""
         self.notify(f"Reloaded {len(loaded.decks)} deck{'s' if len(loaded.decks) != 1 else ''}"
-                    + (f"; {bad} could not be loaded" if bad else "") + ".", timeout=3)
+                    + (f"; {bad} could not be loaded" if bad else "") + "." + lint,
+                    timeout=6 if warned else 3, markup=False)
 
     def show_count_error(self, error: BriefingQuizError) -> None:
         self.notify(f"Cannot count progress: {error}", severity="error", timeout=10)
