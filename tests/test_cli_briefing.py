@@ -192,13 +192,15 @@ def test_briefing_session_prints_readiness_rising(env: Env, monkeypatch: pytest.
 
 def test_briefing_threshold_ends_the_session(env: Env, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    # Same-day briefing: each right answer counts fully, so 2 of 5 items reach 40%.
+    # Same-day briefing: each right answer counts almost fully (recall a few hours on is a little
+    # below 100%, in continuous time), so 2 of 5 items reach 35%, just under 40%.
     cli(env, "brief", "mini", "--at", local_text(timedelta(hours=3)), monkeypatch=monkeypatch,
         capsys=capsys)
-    code, out, err = cli(env, "study", "mini", "--briefing", "--plain", "--threshold", "40%",
+    code, out, err = cli(env, "study", "mini", "--briefing", "--plain", "--threshold", "35%",
                          stdin="\n\n130000\n\nt\n\n", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0, err
-    assert "DONE readiness 40.0% has reached the 40% threshold" in out
+    done = re.search(r"DONE readiness (\d+\.\d)% has reached the 35% threshold", out)
+    assert done is not None and 39.0 <= float(done.group(1)) < 40.0
     assert out.count("SAVED") == 2
 
 

@@ -38,9 +38,12 @@ __all__ = [
     "FsrsHookMissing",
     "Hook",
     "SeededFuzz",
+    "card_recall",
     "check_fsrs",
     "copy_card",
+    "elapsed_days",
     "fsrs_version",
+    "recall",
     "recall_curve",
     "recall_sql",
 ]
@@ -193,11 +196,21 @@ def copy_card(value: T) -> T:
 # The forgetting curve
 
 
+# The curve is evaluated in continuous time, deliberately unlike fsrs. fsrs'
+# `Scheduler.get_card_retrievability` counts whole days elapsed (`timedelta.days`): a card reviewed
+# at 09:00 reads 100% at 14:00 and still 100% at 08:59 the next morning, so the hour, which is what
+# a briefing asks about ("how much will I recall at 14:00 on Thursday?"), would be lost. Here `t`
+# is fractional days, t = (at - last review) / 1 day, everywhere recall is computed (readiness, the
+# briefing rule, statistics, the cheat sheet, the SQL form). FSRS' curve is defined for real `t`
+# (fsrs-rs and Anki evaluate it so), and it agrees with fsrs at every whole number of days.
+# Scheduling (the states and intervals after a review) stays fsrs' own, whole days included.
+
+
 def recall_curve(scheduler: fsrs.Scheduler) -> tuple[float, float]:
-    """(factor, decay) of `scheduler`'s forgetting curve: after `t` whole days (never negative)
-    at stability `s`, recall is (1 + factor * t / s) ** decay, which is what
-    `fsrs.Scheduler.get_card_retrievability` returns. Read from fsrs (`_FACTOR`, `_DECAY`), so that
-    bulk statistics compute recall without an fsrs.Card per item and give fsrs' very floats.
+    """(factor, decay) of `scheduler`'s forgetting curve: after `t` days (fractional, never
+    negative) at stability `s`, recall is (1 + factor * t / s) ** decay (`recall`). Read from fsrs
+    (`_FACTOR`, `_DECAY`), so that bulk statistics compute recall without an fsrs.Card per item and
+    give fsrs' very floats at whole days.
 
     Without them, computed from the public `parameters` as FSRS-6 defines the curve (decay is
     minus the 21st parameter, factor makes recall 0.9 after `s` days); the test of this module
@@ -210,6 +223,50 @@ def recall_curve(scheduler: fsrs.Scheduler) -> tuple[float, float]:
     return float(factor), float(decay)
 
 
+def elapsed_days(last_review: datetime, at: datetime) -> float:
+    """Days from `last_review` to `at` as a fraction (never negative): whole microseconds made
+    seconds (one correctly rounded division, as `timedelta.total_seconds` does), then divided by
+    86400, as `recall_sql` divides them in SQLite: the same floats."""
+    return max(0.0, (at - last_review).total_seconds() / 86400.0)
+
+
+def recall(curve: tuple[float, float], stability: float, days: float) -> float:
+    """Probability of recall `days` (fractional) after the last review at `stability`, in [0, 1]:
+    (1 + factor * days / stability) ** decay with (factor, decay) = `curve` (`recall_curve`), in
+    continuous time (see the note above `recall_curve`). The operations come in the order of
+    `recall_sql`, so SQL and Python give the same floats."""
+    factor, decay = curve
+    value: float = (1 + factor * max(0.0, days) / stability) ** decay
+    return min(1.0, max(0.0, value))
+
+
+def card_recall(curve: tuple[float, float]) -> Callable[[fsrs.Card, datetime], float]:
+    """`recall` of a reviewed card (stability and last review set, datetimes aware) at an aware
+    moment, as one closure over `curve`: the same floats as `recall(curve, card.stability,
+    elapsed_days(card.last_review, at))`, without the calls, for rankings over thousands of
+    items. The caller checks that the card was reviewed."""
+    factor, decay = curve
+
+    def value(card: fsrs.Card, at: datetime) -> float:
+        days = max(0.0, (at - card.last_review).total_seconds() / 86400.0)  # type: ignore[operator]
+        result: float = (1 + factor * days / card.stability) ** decay  # type: ignore[operator]
+        return min(1.0, max(0.0, result))
+
+    return value
+
+
+def recall_sql(factor: str, now: str, decay: str) -> str:
+    """An SQLite expression of `recall`, clamped to [0, 1]: `factor`, `now` (microseconds since
+    the epoch) and `decay` are SQL (placeholders such as ':now' or '?'); the columns are `items`'
+    `last_review_us` and `stability`.
+
+    Fractional days elapsed, never negative, as `elapsed_days` computes them (an integer number of
+    microseconds divided by 1e6 as doubles, then by 86400); SQLite's pow() is C's, like Python's
+    float `**`, and the operations come in `recall`'s order: the same float results."""
+    return (f"max(0.0, min(1.0, pow(1 + {factor} * max(0.0, ({now} - last_review_us) / "
+            f"1000000.0 / 86400.0) / stability, {decay})))")
+
+
 def _curve_constants(scheduler: fsrs.Scheduler) -> tuple[float, float] | None:
     """(factor, decay) as `scheduler` holds them (`_FACTOR`, `_DECAY`), or None unless both
     are floats."""
@@ -218,18 +275,6 @@ def _curve_constants(scheduler: fsrs.Scheduler) -> tuple[float, float] | None:
     if not isinstance(factor, float) or not isinstance(decay, float):
         return None
     return float(factor), float(decay)
-
-
-def recall_sql(factor: str, now: str, decay: str) -> str:
-    """An SQLite expression of the recall `recall_curve` describes, clamped to [0, 1] as
-    `Scheduler.retrievability` clamps it: `factor`, `now` (microseconds since the epoch) and
-    `decay` are SQL (placeholders such as ':now' or '?'); the columns are `items`'
-    `last_review_us` and `stability`.
-
-    Whole days elapsed, never negative, as fsrs counts them; SQLite's pow() is C's, like Python's
-    float `**`, and the operations come in fsrs' order: the same float results."""
-    return (f"max(0.0, min(1.0, pow(1 + {factor} * max(0, ({now} - last_review_us) / "
-            f"86400000000) / stability, {decay})))")
 
 
 # --------------------------------------------------------------------------------------------------

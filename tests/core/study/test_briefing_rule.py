@@ -142,9 +142,11 @@ def test_follow_up_counts_learning_steps_shown_again(scheduler: Scheduler) -> No
     plain = expected_gain(new, target, T0, scheduler=scheduler)
     counted = expected_gain(new, target, T0, scheduler=scheduler, follow_up=timedelta(hours=1))
     assert plain.seconds == AnswerTimes().default_new
-    # A new card answered Again comes back after 1 and 10 minutes (recalled the same day): two more
-    # answers, each raising the stability a little.
-    assert counted.seconds == AnswerTimes().default_new + 2 * AnswerTimes().default_seen
+    # A new card answered Again comes back after 1 and 10 minutes: two more answers, each raising
+    # the stability a little; recall a few minutes on is a little below 1 (continuous time), so
+    # a further Again now and then adds a small fraction of an answer.
+    two_more = AnswerTimes().default_new + 2 * AnswerTimes().default_seen
+    assert two_more < counted.seconds < two_more + 0.1 * AnswerTimes().default_seen
     assert counted.gain > plain.gain
 
 

@@ -40,11 +40,11 @@ def test_readiness_of_a_scripted_history_equals_the_fsrs_formula(scheduler: Sche
     }
     assert states[key_of(a)].stability == pytest.approx(W[2])
     assert states[key_of(b)].stability == pytest.approx(W[0])
-    at = T0 + timedelta(days=5, hours=6)  # fsrs counts whole days: 5
+    at = T0 + timedelta(days=5, hours=6)  # recall in continuous time: 5.25 days
 
     result = readiness([a, b, c, gaps], states, at, scheduler=scheduler)
 
-    r_good, r_again = hand_r(5, W[2]), hand_r(5, W[0])
+    r_good, r_again = hand_r(5.25, W[2]), hand_r(5.25, W[0])
     assert result.items == 5
     assert result.overall == pytest.approx((r_good + r_again + r_good + 0 + 0) / 5, abs=1e-12)
     assert result.by_tag["army"] == pytest.approx((r_good + r_again) / 2, abs=1e-12)

@@ -369,7 +369,7 @@ def stat_summary(conn: sqlite3.Connection, deck_id: str, *, now: datetime, day_e
     what deck statistics count, without a Python object per item.
 
     `curve` = (factor, decay) of fsrs' forgetting curve (`Scheduler.recall_curve`): an item's
-    retrievability at `now` is (1 + factor * whole days since its last review / stability)
+    retrievability at `now` is (1 + factor * fractional days since its last review / stability)
     ** decay, clamped to [0, 1], exactly as `Scheduler.retrievability` computes it.
     """
     params: dict[str, object] = {
