@@ -209,3 +209,16 @@ def test_answer_times_medians_and_defaults() -> None:
     assert times.seconds("order", new=False) == 11.0  # overall median of 4, 10, 12, 30
     assert AnswerTimes().seconds("typed", new=True) == 20.0
     assert AnswerTimes().seconds("typed", new=False) == 15.0
+
+
+def test_a_must_know_card_gains_its_weight_and_ranks_first(scheduler: Scheduler) -> None:
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    target = now + timedelta(days=2)
+    plain = Candidate(ItemKey("d", "plain"), "typed", None)
+    must = Candidate(ItemKey("d", "must"), "typed", None, weight=3.0)
+    one = expected_gain(plain, target, now, scheduler=scheduler)
+    three = expected_gain(must, target, now, scheduler=scheduler)
+    assert three.gain == pytest.approx(3 * one.gain) and one.gain > 0
+    for limit in (None, 1):
+        ranked = choose_next([plain, must], target, now, scheduler=scheduler, limit=limit)
+        assert ranked[0].candidate is must

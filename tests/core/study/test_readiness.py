@@ -6,6 +6,7 @@ Every time is given (no clock). Values are checked against the FSRS formula writ
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 import fsrs
@@ -96,3 +97,20 @@ def test_readiness_rises_after_right_answers(scheduler: Scheduler) -> None:
         now += timedelta(seconds=20)
     assert target_reached(before, threshold=before)
     assert not target_reached(before, threshold=before + 0.01)
+
+
+def test_a_card_weight_weighs_its_items_in_every_mean(scheduler: Scheduler) -> None:
+    must = dataclasses.replace(typed("a", "army"), weight=3.0)
+    other = typed("b", "army")
+    states = {key_of(must): history(scheduler, 1, [(GOOD, T0)])}
+    at = T0 + timedelta(days=2)
+    r = scheduler.retrievability(states[key_of(must)], at)
+    result = readiness([must, other], states, at, scheduler=scheduler)
+    assert result.items == 2
+    assert result.overall == pytest.approx(3 * r / 4)  # not r / 2
+    assert result.by_tag["army"] == pytest.approx(3 * r / 4)
+    assert result.by_deck["d"] == pytest.approx(3 * r / 4)
+    # The other way round: the studied card light, the unstudied one heavy.
+    light = readiness([typed("a", "army"), dataclasses.replace(other, weight=3.0)], states, at,
+                      scheduler=scheduler)
+    assert light.overall == pytest.approx(r / 4)

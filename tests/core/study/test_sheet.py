@@ -24,6 +24,7 @@ from briefing_quiz.core.model import Deck, ItemKey
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import Scheduler
 from briefing_quiz.core.study.sheet import SheetFormat, build_sheet, card_strengths, weakest_first
+from tests.conftest import DeckWriter
 from tests.core.study.conftest import W, cloze_gaps, hand_r, history, key_of, review, typed
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sheet"
@@ -114,3 +115,16 @@ def test_card_strengths_take_the_weakest_item(scheduler: Scheduler) -> None:
         ("never", 0.0),
     ]
     assert [c.id for c, _ in weakest_first(strengths)] == ["never", "g", "a"]
+
+
+def test_the_sheet_shows_a_card_weight_other_than_one(write_deck: DeckWriter,
+                                                      store: Store) -> None:
+    path = write_deck('format = 1\n[deck]\nid = "w"\ntitle = "W"\n\n'
+                      '[[cards]]\nid = "troops"\ntype = "basic"\nquestion = "Troops?"\n'
+                      'answer = "130,000"\nweight = 3\n\n'
+                      '[[cards]]\nid = "city"\ntype = "basic"\nquestion = "City?"\nanswer = "Kyiv"\n')
+    weighted = load_deck(path)
+    review(store, ItemKey("w", "troops", 0), Rating.Good, NOW - timedelta(days=1))
+    text = build_sheet(weighted, store, Config(), now=NOW, tz=PARIS, fmt="txt")
+    assert re.search(r"^   recall \d+%, weight 3$", text, flags=re.MULTILINE)
+    assert "not studied yet\n" in text and text.count("weight") == 1

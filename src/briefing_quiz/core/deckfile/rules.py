@@ -97,7 +97,7 @@ DECK_KEYS = (Key("id", required=True), Key("title", required=True), Key("descrip
              Key("tags"), Key("source"))
 SOURCE_KEYS = ("title", "author", "publisher", "date", "url")
 COMMON_CARD_KEYS = (Key("id", required=True), Key("type", required=True), Key("tags"),
-                    Key("source"), Key("explain"))
+                    Key("source"), Key("explain"), Key("weight"))
 
 MIN_CHOICES, MAX_CHOICES = 2, 8
 MIN_ORDER_ITEMS, MAX_ORDER_ITEMS = 2, 12
@@ -169,12 +169,18 @@ class Messages:
     ANSWER_NOT_CHOICE = "'answer' {given!r} is not one of the choices{hint}"
     ANSWER_CLOSE = "; did you mean {close!r}?"
     CLOZE = "cloze 'text': {error}"
+    WEIGHT = "'weight' must be a number greater than 0, such as 3 for a must-know fact, not {value}"
 
 
 is_slug = re.compile(rf"{SLUG.pattern}\Z").match
 _SLUG_LINES = re.compile(rf"{SLUG.pattern}(?:\n{SLUG.pattern})*")
 _TOLERANCE = re.compile(r"[ \t]*(\d+(?:\.\d+)?|\.\d+)[ \t]*(%?)[ \t]*\Z")
 has_digit = re.compile(r"\d").search  # a tolerance needs a number in the answer
+
+
+def is_weight(value: object) -> bool:
+    """A card's `weight`: a finite number (not a boolean) greater than 0."""
+    return type(value) in (int, float) and 0 < value < float("inf")  # type: ignore[operator]
 
 
 def all_slugs(ids: Collection[str]) -> bool:

@@ -2,8 +2,10 @@
 
 It ranks candidate items by expected gain in recall at the target per minute of study:
 
-    gain = P(recall now) * R_target(after Good) + (1 - P(recall now)) * R_target(after Again)
-           - R_target(if not studied)
+    gain = weight * (P(recall now) * R_target(after Good) + (1 - P(recall now)) * R_target(after
+           Again) - R_target(if not studied))
+
+(`weight`: the card's, as readiness weighs it; recall in continuous time, `fsrs_adapter.recall`)
 
 where the states after Good and Again come from the scheduler adapter's `review` (which returns a
 new card; the caller's card is never changed), and the cost is the user's own median answer time
@@ -99,6 +101,7 @@ class Candidate:
     key: ItemKey
     card_type: CardType
     state: fsrs.Card | None = None
+    weight: float = 1.0  # the card's weight: its gain counts as much in readiness
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,7 @@ class Choice:
     """
 
     candidate: Candidate
-    gain: float       # expected rise of the item's recall probability at the target
+    gain: float       # expected rise of the item's recall probability at the target, x weight
     seconds: float    # expected study time, follow-up learning steps included
     recall_now: float  # P(recall now) used for the expectation
     at_target: float  # recall at the target if not studied
@@ -269,10 +272,10 @@ class _Evaluator:
             day_later = state.last_review + _DAY
             if self.now < day_later < self.target:
                 later = self._branches_at(state, day_later).mix(self.recall(state, day_later))
-                waiting = later.value - skip
+                waiting = (later.value - skip) * candidate.weight
         return Choice(
             candidate=candidate,
-            gain=outcome.value - skip,
+            gain=(outcome.value - skip) * candidate.weight,
             seconds=seconds,
             recall_now=outcome.recall_now,
             at_target=skip,
@@ -342,7 +345,8 @@ def choose_next(
     bounded = sorted(
         (
             (
-                -(1.0 - evaluator.recall(c.state, target)) * 60.0 / evaluator.first_cost(c),
+                -(1.0 - evaluator.recall(c.state, target)) * c.weight * 60.0
+                / evaluator.first_cost(c),
                 i,
                 c,
             )
