@@ -327,8 +327,11 @@ def test_the_sql_curve_equals_scheduler_retrievability(builtin_pow: bool) -> Non
     queries.ensure_pow(conn)
     conn.execute("CREATE TABLE items (last_review_us INTEGER, stability REAL)")
     at_us = to_us(T0)
-    for retention in (0.8, 0.9, 0.97):
-        scheduler = Scheduler(SchedulerSettings(desired_retention=retention))
+    own = list(Scheduler().settings.parameters or fsrs.Scheduler().parameters)
+    own[20] = 0.42  # a decay of one's own: another curve
+    for retention, parameters in ((0.8, None), (0.9, None), (0.97, tuple(own))):
+        scheduler = Scheduler(SchedulerSettings(desired_retention=retention,
+                                                parameters=parameters))
         factor, decay = scheduler.recall_curve
         sql = f"SELECT {recall_sql('?', '?', '?')} FROM items"
         for _ in range(1000):

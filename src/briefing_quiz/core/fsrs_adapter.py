@@ -41,8 +41,10 @@ __all__ = [
     "card_recall",
     "check_fsrs",
     "copy_card",
+    "default_parameters",
     "elapsed_days",
     "fsrs_version",
+    "parameter_bounds",
     "recall",
     "recall_curve",
     "recall_sql",
@@ -278,6 +280,26 @@ def _curve_constants(scheduler: fsrs.Scheduler) -> tuple[float, float] | None:
 
 
 # --------------------------------------------------------------------------------------------------
+# Parameters
+
+
+def default_parameters() -> tuple[float, ...]:
+    """fsrs' default FSRS-6 parameters (21 numbers), as `fsrs.Scheduler()` holds them."""
+    return tuple(float(w) for w in fsrs.Scheduler(enable_fuzzing=False).parameters)
+
+
+def parameter_bounds() -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    """(lowest, highest) value fsrs accepts for each of the 21 parameters, as fsrs' own
+    `Scheduler` checks them (`fsrs.scheduler.LOWER_BOUNDS_PARAMETERS` / `UPPER_...`); None when
+    the installed fsrs no longer exposes them (then only fsrs' own check, on use, applies)."""
+    low = getattr(_MODULE, "LOWER_BOUNDS_PARAMETERS", None)
+    high = getattr(_MODULE, "UPPER_BOUNDS_PARAMETERS", None)
+    if not isinstance(low, (tuple, list)) or not isinstance(high, (tuple, list)):
+        return None
+    return tuple(float(x) for x in low), tuple(float(x) for x in high)
+
+
+# --------------------------------------------------------------------------------------------------
 # What this module relies on
 
 
@@ -349,6 +371,11 @@ def _has_curve_constants() -> bool:
     return _curve_constants(fsrs.Scheduler()) is not None
 
 
+def _has_bounds() -> bool:
+    bounds = parameter_bounds()
+    return bounds is not None and len(bounds[0]) == len(bounds[1]) == len(default_parameters())
+
+
 HOOKS: tuple[Hook, ...] = (
     Hook("the module fsrs.scheduler", "reaching the two module globals below",
          "fuzzed reviews raise FsrsHookMissing and cards are copied by copy.copy", _has_module),
@@ -367,6 +394,10 @@ HOOKS: tuple[Hook, ...] = (
          "recall in SQL for deck statistics (`recall_curve`, `recall_sql`)",
          "the constants are computed from Scheduler.parameters as FSRS-6 defines them",
          _has_curve_constants),
+    Hook("fsrs.scheduler.LOWER_BOUNDS_PARAMETERS and UPPER_BOUNDS_PARAMETERS",
+         "checking [scheduler] parameters in the config file with a located message",
+         "only the count is checked there; fsrs' own check refuses a value out of bounds on use",
+         _has_bounds),
 )
 
 

@@ -41,6 +41,10 @@ class SchedulerSettings:
     new_cards_per_day: int = 20
     leech_lapses: int = 8
     day_starts_at_hour: int = 4
+    #: FSRS-6 parameters of one's own (21 numbers); None: fsrs' defaults.
+    parameters: tuple[float, ...] | None = None
+    #: When `briefing-quiz optimize --apply` fitted them (aware), if it did.
+    parameters_fitted: datetime | None = None
 
     def __post_init__(self) -> None:
         # The config loader gives friendlier, located messages; this guards direct construction.
@@ -55,6 +59,8 @@ class SchedulerSettings:
             raise ValueError("new_cards_per_day and leech_lapses must not be negative")
         if not 0 <= self.day_starts_at_hour <= 23:
             raise ValueError(f"day_starts_at_hour must be 0..23, not {self.day_starts_at_hour}")
+        if self.parameters is not None and len(self.parameters) != 21:
+            raise ValueError(f"parameters must be 21 numbers (FSRS-6), not {len(self.parameters)}")
 
 
 class Scheduler:
@@ -62,7 +68,9 @@ class Scheduler:
 
     def __init__(self, settings: SchedulerSettings = SchedulerSettings()) -> None:
         self.settings = settings
+        extra = {} if settings.parameters is None else {"parameters": settings.parameters}
         self._fsrs = fsrs.Scheduler(
+            **extra,
             desired_retention=settings.desired_retention,
             learning_steps=settings.learning_steps,
             relearning_steps=settings.relearning_steps,
