@@ -152,13 +152,18 @@ def test_stats_shows_readiness_per_deck_with_a_target(env: Env, monkeypatch: pyt
     assert code == 0, err
     code, out, _err = cli(env, "stats", monkeypatch=monkeypatch, capsys=capsys)
     line = next(x.strip() for x in out.splitlines() if "briefing in" in x)
-    assert re.fullmatch(r"briefing in 2d 3h: readiness \d+% — weakest: dates 0%, geo \d+%, army \d+%",
-                        line), line
+    # Two reviews, none of them with a forecast yet: the widest band (issue 13).
+    assert re.fullmatch(r"briefing in 2d 3h: readiness \d+% ± \d+ — weakest: dates 0%, geo \d+%, "
+                        r"army \d+%", line), line
     code, out, _err = cli(env, "stats", "--json", monkeypatch=monkeypatch, capsys=capsys)
     decks = {d["deck_id"]: d for d in json.loads(out)["decks"]}
     assert decks["feb2022"]["readiness"] is None and decks["feb2022"]["briefing_at"] is None
     ready = decks["mini"]["readiness"]
-    assert set(ready) == {"at", "overall", "by_tag"}
+    assert set(ready) == {"at", "overall", "by_tag", "band"}
+    assert ready["band"] == pytest.approx(1.96 * (ready["overall"] * (1 - ready["overall"]) / 20)
+                                          ** 0.5, abs=1e-4)  # no review with a forecast yet
+    assert decks["mini"]["calibration"]["reviews"] == 0
+    assert decks["mini"]["parameters"] == {"own": False, "values": None, "fitted": None}
     assert ready["at"] == decks["mini"]["briefing_at"] == stored_target(env).isoformat()  # type: ignore[union-attr]
     assert 0 < ready["overall"] < 1 and set(ready["by_tag"]) == {"army", "dates", "geo"}
     assert ready["by_tag"]["dates"] == 0

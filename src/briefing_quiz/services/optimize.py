@@ -31,7 +31,8 @@ from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 if TYPE_CHECKING:
     from briefing_quiz.core.study.fitting import FitItem
 
-__all__ = ["Evaluation", "FitResult", "fit", "optimize", "write_parameters"]
+__all__ = ["Evaluation", "FitResult", "Report", "fit", "optimize", "optimize_report",
+           "write_parameters"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +97,36 @@ def _clamped(values: Sequence[float],
     return tuple(round(w, 4) for w in out)
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What `optimize` says: `lines` for stdout, `problem` (not written, why) for stderr."""
+
+    lines: list[str]
+    written: bool
+    problem: str | None = None
+
+
 def optimize(paths: Paths, deck_id: str | None, *, apply: bool, out: TextIO,
              err: TextIO) -> int:
     """The command: fit, print the comparison, and with `apply` write the parameters."""
+    report = optimize_report(paths, deck_id, apply=apply, now=utc_now())
+    for line in report.lines:
+        print(line, file=out)
+    if report.problem is not None:
+        print(report.problem, file=err)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: datetime) -> Report:
+    """Fit, compare and (with `apply`) write: the command's body, shared with the app's palette.
+    A user-facing failure (no progress, too few reviews, a bad config) is a BriefingQuizError."""
     from briefing_quiz.config import load_config
     from briefing_quiz.core.progress.store import NoProgressError, Store
     from briefing_quiz.core.study.fitting import fit_items
 
     config = load_config(paths.config_file)
     settings = config.for_deck(deck_id) if deck_id else config.scheduler
-    now = utc_now()
     try:
         store = Store.open(paths.data_file, readonly=True)
     except NoProgressError:
@@ -119,31 +140,30 @@ def optimize(paths: Paths, deck_id: str | None, *, apply: bool, out: TextIO,
     items = fit_items(rows, local_zone(now), settings.day_starts_at_hour)
     result = fit(items, in_use=settings.parameters)
     whose = f"deck {deck_id}" if deck_id else "every deck"
-    print(f"FSRS-6 parameters fitted to {result.train} reviews of {whose}, judged on the "
-          f"{result.test} latest ones (not used for the fit; lower is better):", file=out)
-    print(f"  {'':<22}{'log loss':>9}{'RMSE':>9}", file=out)
-    rows_shown = [("fsrs' defaults", result.default)]
+    out = [f"FSRS-6 parameters fitted to {result.train} reviews of {whose}, judged on the "
+           f"{result.test} latest ones (not used for the fit; lower is better):",
+           f"  {'':<22}{'log loss':>9}{'RMSE':>9}"]
+    shown = [("fsrs' defaults", result.default)]
     if result.in_use is not None:
-        rows_shown.append(("in use (your config)", result.in_use))
-    rows_shown.append(("fitted", result.fitted))
-    for name, ev in rows_shown:
-        print(f"  {name:<22}{ev.log_loss:>9.4f}{ev.rmse:>9.4f}", file=out)
-    print("parameters = [" + ", ".join(f"{w:g}" for w in result.parameters) + "]", file=out)
+        shown.append(("in use (your config)", result.in_use))
+    shown.append(("fitted", result.fitted))
+    out += [f"  {name:<22}{ev.log_loss:>9.4f}{ev.rmse:>9.4f}" for name, ev in shown]
+    out.append("parameters = [" + ", ".join(f"{w:g}" for w in result.parameters) + "]")
     current = result.in_use or result.default
     better = result.fitted.log_loss < current.log_loss
     table = f"[decks.{deck_id}]" if deck_id else "[scheduler]"
     if not apply:
         hint = "" if better else " (they do not predict your later reviews better)"
-        print(f"Not written{hint}; add --apply to write them into {paths.config_file} under "
-              f"{table}.", file=out)
-        return EXIT_OK
+        out.append(f"Not written{hint}; add --apply to write them into {paths.config_file} "
+                   f"under {table}.")
+        return Report(out, written=False)
     if not better:
-        print(f"Not written: the fitted parameters do not predict your later reviews better than "
-              f"those in use; {paths.config_file} is unchanged.", file=err)
-        return EXIT_PROBLEMS
+        return Report(out, written=False, problem=(
+            "Not written: the fitted parameters do not predict your later reviews better than "
+            f"those in use; {paths.config_file} is unchanged."))
     write_parameters(paths.config_file, deck_id, result.parameters, now)
-    print(f"Written into {paths.config_file} under {table}.", file=out)
-    return EXIT_OK
+    out.append(f"Written into {paths.config_file} under {table}.")
+    return Report(out, written=True)
 
 
 def write_parameters(path: Path, deck_id: str | None, parameters: Sequence[float],

@@ -19,8 +19,10 @@ from briefing_quiz.services.study_inputs import load_study_inputs, one_deck
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from briefing_quiz.config import Config
     from briefing_quiz.core.progress.store import Store
     from briefing_quiz.core.study.readiness import Readiness
+    from briefing_quiz.core.study.statistics import Calibration, StatsReport
 
 __all__ = ["brief", "rebuild", "review_log", "sheet", "stats"]
 
@@ -54,8 +56,47 @@ def briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
         return (f"briefing {format_local(at)} has passed ({format_countdown(at - now, short=True)} "
                 "ago)")
     weakest = _weakest(ready)
-    return (f"briefing in {format_countdown(at - now, short=True)}: readiness {ready.percent}%"
+    return (f"briefing in {format_countdown(at - now, short=True)}: readiness {ready.text}"
             + (f" — weakest: {weakest}" if weakest else ""))
+
+
+def parameters_line(own: tuple[float, ...] | None, fitted: datetime | None) -> str:
+    """'FSRS parameters: your own, fitted Mon 2026-12-07 06:00' (stats)."""
+    from briefing_quiz.core.study.formatting import format_local
+
+    if own is None:
+        return "FSRS parameters: fsrs' defaults (briefing-quiz optimize fits your own)"
+    when = "set in the config" if fitted is None else f"fitted {format_local(fitted)}"
+    return f"FSRS parameters: your own, {when}"
+
+
+def calibration_line(fared: Calibration) -> str:
+    """'forecasts: 130 reviews, predicted 88%, answered right 84%, calibration error 4.1
+    points' (stats)."""
+    if not fared.reviews or fared.predicted is None or fared.right is None or fared.ece is None:
+        return "forecasts: no review yet of an item already studied"
+    return (f"forecasts: {fared.reviews} reviews, predicted {fared.predicted:.0%}, answered "
+            f"right {fared.right:.0%}, calibration error {fared.ece * 100:.1f} points")
+
+
+def _calibrations(report: StatsReport, store: Store | None,
+                  config: Config) -> dict[str, Calibration]:
+    """Each reported deck's calibration, and its readiness given its band (in place)."""
+    import dataclasses
+
+    from briefing_quiz.core.scheduler import Scheduler
+    from briefing_quiz.core.study.statistics import Calibration, calibration, readiness_band
+
+    out: dict[str, Calibration] = {}
+    for index, d in enumerate(report.decks):
+        fared = (Calibration((), 0, None, None, None) if store is None else
+                 calibration(store.reviews(d.deck_id), Scheduler(config.for_deck(d.deck_id))))
+        out[d.deck_id] = fared
+        if d.readiness is not None:
+            ready = dataclasses.replace(
+                d.readiness, band=readiness_band(d.readiness.overall, fared.reviews))
+            report.decks[index] = dataclasses.replace(d, readiness=ready)
+    return out
 
 
 def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err: TextIO) -> int:
@@ -74,13 +115,15 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
         if deck_id and store is None and deck_id not in known:
             raise BriefingQuizError(f"no deck with id {deck_id!r}")
         report = collect_stats(decks, store, config, now=now, tz=local_zone(now), deck_id=deck_id)
+        fared = _calibrations(report, store, config)
     finally:
         if store is not None:
             store.close()
     if as_json:
         print(json.dumps({
             "data_file": str(paths.data_file), "progress": store is not None,
-            "decks": [d.to_json() for d in report.decks],
+            "decks": [{**d.to_json(), "calibration": fared[d.deck_id].to_json()}
+                      for d in report.decks],
             "orphaned": [str(k) for k in report.orphaned]}, ensure_ascii=False), file=out)
         return EXIT_OK
     for d in report.decks:
@@ -92,6 +135,8 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
               f"recall now {recall}", file=out)
         if d.briefing_at is not None:
             print(f"  {briefing_line(d.briefing_at, d.readiness, now)}", file=out)
+        print(f"  {parameters_line(d.parameters, d.parameters_fitted)}", file=out)
+        print(f"  {calibration_line(fared[d.deck_id])}", file=out)
     if report.orphaned:
         shown = ", ".join(str(k) for k in report.orphaned[:10])
         more = f" and {len(report.orphaned) - 10} more" if len(report.orphaned) > 10 else ""

@@ -70,12 +70,14 @@ def test_readiness_json_and_percent(scheduler: Scheduler) -> None:
     at = datetime(2026, 3, 9, 14, 0, tzinfo=timezone(timedelta(hours=1)))
     result = readiness([card], states, at, scheduler=scheduler)
     data = result.to_json()
-    assert set(data) == {"at", "overall", "by_tag"}
+    assert set(data) == {"at", "overall", "by_tag", "band"} and data["band"] is None
     assert data["at"] == "2026-03-09T13:00:00+00:00"
     assert data["overall"] == round(result.overall, 4)
     assert data["by_tag"] == {"army": round(result.overall, 4)}
     assert result.percent == int(result.overall * 100)
     assert Readiness(at, 0.8999999, {}, 1, []).percent == 89
+    assert Readiness(at, 0.62, {}, 1, []).text == "62%"
+    assert Readiness(at, 0.62, {}, 1, [], band=0.087).text == "62% ± 9"
 
 
 def test_readiness_rises_after_right_answers(scheduler: Scheduler) -> None:

@@ -77,6 +77,16 @@ class Readiness:
     items: int
     weakest: list[tuple[str, float]]
     by_deck: dict[str, float] = field(default_factory=dict)
+    #: Half a 95% band around `overall` (`statistics.readiness_band`), when it was computed.
+    band: float | None = None
+
+    @property
+    def text(self) -> str:
+        """'62%', or '62% ± 9' with a band of at least a point (readiness rounded down as in
+        `percent`, the band to the nearest point)."""
+        if self.band is None or self.band < 0.01:
+            return f"{self.percent}%"
+        return f"{self.percent}% ± {math.floor(self.band * 100 + 0.5)}"
 
     @property
     def percent(self) -> int:
@@ -89,6 +99,7 @@ class Readiness:
             "at": self.at.isoformat(),
             "overall": round(self.overall, 4),
             "by_tag": {tag: round(value, 4) for tag, value in sorted(self.by_tag.items())},
+            "band": None if self.band is None else round(self.band, 4),
         }
 
 
