@@ -35,6 +35,14 @@ __all__ = ["Evaluation", "FitResult", "Report", "fit", "optimize", "optimize_rep
            "write_parameters"]
 
 
+#: Said after --apply: the stored memory states are not recomputed (bench_briefing.py measures it).
+STALE_STATES_NOTE = (
+    "Reviews from now on use them. The memory states already stored keep the stabilities "
+    "computed with the parameters of their time (they are not recomputed from the log yet), so "
+    "until each card is reviewed again its recall forecast mixes the two: right before a "
+    "briefing, better not apply new parameters.")
+
+
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     """How well one set of parameters predicts the test reviews (lower is better)."""
@@ -60,18 +68,20 @@ def _rs_items(items: Sequence[FitItem]) -> list[object]:
             for item in items]
 
 
-def fit(items: Sequence[FitItem], *, in_use: Sequence[float] | None = None) -> FitResult:
+def fit(items: Sequence[FitItem], *, in_use: Sequence[float] | None = None,
+        min_items: int | None = None) -> FitResult:
     """Fit on the earlier items, evaluate on the later ones (`core.study.fitting.time_split`).
-    Raises BriefingQuizError when there are too few items."""
+    Raises BriefingQuizError when there are fewer than `min_items` (default `MIN_ITEMS`)."""
     from fsrs_rs_python import FSRS
 
     from briefing_quiz.core import fsrs_adapter
     from briefing_quiz.core.study.fitting import MIN_ITEMS, time_split
 
-    if len(items) < MIN_ITEMS:
+    least = MIN_ITEMS if min_items is None else min_items
+    if len(items) < least:
         raise BriefingQuizError(
             f"too few reviews to fit parameters of your own: {len(items)} reviews made a day or "
-            f"more after the previous one, at least {MIN_ITEMS} are needed. Keep studying (the "
+            f"more after the previous one, at least {least} are needed. Keep studying (the "
             "default parameters serve meanwhile) and run optimize again later")
     train, test = time_split(items)
     train_rs, test_rs = _rs_items(train), _rs_items(test)
@@ -118,7 +128,8 @@ def optimize(paths: Paths, deck_id: str | None, *, apply: bool, out: TextIO,
     return EXIT_OK
 
 
-def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: datetime) -> Report:
+def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: datetime,
+                    min_items: int | None = None) -> Report:
     """Fit, compare and (with `apply`) write: the command's body, shared with the app's palette.
     A user-facing failure (no progress, too few reviews, a bad config) is a BriefingQuizError."""
     from briefing_quiz.config import load_config
@@ -136,9 +147,9 @@ def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: date
         if deck_id is not None and deck_id not in store.deck_ids():
             raise BriefingQuizError(f"no reviews of a deck with id {deck_id!r} in "
                                     f"{paths.data_file}")
-        rows = [(row.key, row.rating, row.reviewed_at) for row in store.review_rows(deck_id)]
+        rows = store.rating_log(deck_id)
     items = fit_items(rows, local_zone(now), settings.day_starts_at_hour)
-    result = fit(items, in_use=settings.parameters)
+    result = fit(items, in_use=settings.parameters, min_items=min_items)
     whose = f"deck {deck_id}" if deck_id else "every deck"
     out = [f"FSRS-6 parameters fitted to {result.train} reviews of {whose}, judged on the "
            f"{result.test} latest ones (not used for the fit; lower is better):",
@@ -163,6 +174,7 @@ def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: date
             f"those in use; {paths.config_file} is unchanged."))
     write_parameters(paths.config_file, deck_id, result.parameters, now)
     out.append(f"Written into {paths.config_file} under {table}.")
+    out.append(STALE_STATES_NOTE)
     return Report(out, written=True)
 
 

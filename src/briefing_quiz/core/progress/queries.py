@@ -248,6 +248,17 @@ def stored_decks(conn: sqlite3.Connection) -> list[str]:
         "WHERE ids.id IS NOT NULL) SELECT id FROM ids WHERE id IS NOT NULL").fetchall()]
 
 
+def rating_log(conn: sqlite3.Connection, deck_id: str | None = None
+               ) -> list[tuple[tuple[str, str, int], int, datetime]]:
+    """((deck, card, item), rating, aware time) of the reviews that count, oldest first: what
+    the FSRS optimiser reads (`core.study.fitting`), without parsing the stored states."""
+    where, params = ("1", ()) if deck_id is None else ("r.deck_id = ?", (deck_id,))
+    rows = conn.execute("SELECT r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at FROM "
+                        f"reviews r WHERE {where} AND {NOT_UNDONE} ORDER BY r.id", params)
+    parse = datetime.fromisoformat
+    return [((d, c, i), rating, parse(at)) for d, c, i, rating, at in rows]
+
+
 def review_rows(conn: sqlite3.Connection, deck_id: str | None = None) -> list[ReviewRow]:
     """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
     sql = ("SELECT r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.duration_ms, "

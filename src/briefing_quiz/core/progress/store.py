@@ -296,6 +296,11 @@ class Store:
         """Ids of the decks with stored item states (reviewed, suspended or buried items)."""
         return self._read(queries.stored_decks)
 
+    def rating_log(self, deck_id: str | None = None
+                   ) -> list[tuple[tuple[str, str, int], int, datetime]]:
+        """((deck, card, item), rating, time) of the reviews that count, oldest first."""
+        return self._read(lambda conn: queries.rating_log(conn, deck_id))
+
     def review_rows(self, deck_id: str | None = None) -> list[ReviewRow]:
         """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
         return self._read(lambda conn: queries.review_rows(conn, deck_id))

@@ -18,11 +18,9 @@ Pure: no fsrs-rs import here (the service wraps the tuples), no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-
-from briefing_quiz.core.model import ItemKey
 
 __all__ = ["MIN_ITEMS", "TEST_SHARE", "FitItem", "fit_items", "time_split"]
 
@@ -42,13 +40,13 @@ class FitItem:
     reviews: tuple[tuple[int, int], ...]
 
 
-def fit_items(rows: Iterable[tuple[ItemKey, int, datetime]], tz: tzinfo | None,
+def fit_items(rows: Iterable[tuple[Hashable, int, datetime]], tz: tzinfo | None,
               hour: int = 4) -> list[FitItem]:
     """The items to predict, oldest first, from reviews (item key, rating, aware time) given
     oldest first (the log's order). `tz` None: the machine's zone."""
     shift = timedelta(hours=hour)
-    history: dict[ItemKey, list[tuple[int, int]]] = {}
-    last_day: dict[ItemKey, int] = {}
+    history: dict[Hashable, list[tuple[int, int]]] = {}
+    last_day: dict[Hashable, int] = {}
     items: list[FitItem] = []
     for key, rating, at in rows:
         day = (at.astimezone(tz) - shift).toordinal()
