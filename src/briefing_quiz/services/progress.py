@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from briefing_quiz.config import Config
     from briefing_quiz.core.progress.store import Store
+    from briefing_quiz.core.study.briefing_session import BriefingStatus
     from briefing_quiz.core.study.readiness import Readiness
     from briefing_quiz.core.study.statistics import Calibration, StatsReport
 
@@ -77,6 +78,20 @@ def calibration_line(fared: Calibration) -> str:
         return "forecasts: no review yet of an item already studied"
     return (f"forecasts: {fared.reviews} reviews, predicted {fared.predicted:.0%}, answered "
             f"right {fared.right:.0%}, calibration error {fared.ece * 100:.1f} points")
+
+
+def _banded(status: BriefingStatus | None, store: Store, config: Config) -> BriefingStatus | None:
+    """`status` with its readiness given its band (from the deck's reviews with a forecast)."""
+    import dataclasses
+
+    from briefing_quiz.core.scheduler import Scheduler
+    from briefing_quiz.core.study.statistics import calibration, readiness_band
+
+    if status is None or status.readiness is None:
+        return status
+    fared = calibration(store.reviews(status.deck_id), Scheduler(config.for_deck(status.deck_id)))
+    band = readiness_band(status.readiness.overall, fared.reviews)
+    return dataclasses.replace(status, readiness=dataclasses.replace(status.readiness, band=band))
 
 
 def _calibrations(report: StatsReport, store: Store | None,
@@ -211,13 +226,14 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
     if at is not None:
         with Store.open(paths.data_file) as store:
             set_briefing(store, deck.id, at, now=now)  # local time of this machine
-            status = briefing_status(deck, store, config, now=now)
+            status = _banded(briefing_status(deck, store, config, now=now), store, config)
     else:
         readonly = _readonly_store(paths)
         status = None
         if readonly is not None:
             with readonly:
-                status = briefing_status(deck, readonly, config, now=now)
+                status = _banded(briefing_status(deck, readonly, config, now=now), readonly,
+                                 config)
     if status is None:
         print(f"{deck.id}: no briefing time set; set one with: {how}", file=out)
         return EXIT_OK
@@ -228,7 +244,7 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
         return EXIT_OK
     ready = status.readiness
     weakest = _weakest(ready)
-    print(f"readiness {ready.percent}% ({ready.items} items)"
+    print(f"readiness {ready.text} ({ready.items} items)"
           + (f" — weakest: {weakest}" if weakest else ""), file=out)
     return EXIT_OK
 
