@@ -115,7 +115,7 @@ def deck_charts_sync(backend: Backend, deck_id: str) -> DeckCharts:
     deck, store, now, tz = _deck(backend, deck_id), backend.require_store(), backend.clock(), backend.tz
     settings = backend.config.for_deck(deck.id)
     hour = settings.day_starts_at_hour
-    fared = calibration(store.reviews(deck.id), Scheduler(settings))
+    fared = calibration(store.recall_log(deck.id), Scheduler(settings))
     status = briefing_status(deck, store, backend.config, now=now)
     if status is not None and status.readiness is not None:
         band = readiness_band(status.readiness.overall, fared.reviews)

@@ -89,7 +89,7 @@ def _banded(status: BriefingStatus | None, store: Store, config: Config) -> Brie
 
     if status is None or status.readiness is None:
         return status
-    fared = calibration(store.reviews(status.deck_id), Scheduler(config.for_deck(status.deck_id)))
+    fared = calibration(store.recall_log(status.deck_id), Scheduler(config.for_deck(status.deck_id)))
     band = readiness_band(status.readiness.overall, fared.reviews)
     return dataclasses.replace(status, readiness=dataclasses.replace(status.readiness, band=band))
 
@@ -105,7 +105,7 @@ def _calibrations(report: StatsReport, store: Store | None,
     out: dict[str, Calibration] = {}
     for index, d in enumerate(report.decks):
         fared = (Calibration((), 0, None, None, None) if store is None else
-                 calibration(store.reviews(d.deck_id), Scheduler(config.for_deck(d.deck_id))))
+                 calibration(store.recall_log(d.deck_id), Scheduler(config.for_deck(d.deck_id))))
         out[d.deck_id] = fared
         if d.readiness is not None:
             ready = dataclasses.replace(

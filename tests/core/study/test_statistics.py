@@ -388,13 +388,12 @@ def test_stats_from_a_version_2_file_read_only_and_after_migration(
 # -- calibration and the readiness band (issue 13) --------------------------------------------
 
 
-def test_calibration_bins_the_forecast_at_each_review_against_the_answers() -> None:
-    from briefing_quiz.core.progress.derive import ReviewRecord
+def test_calibration_bins_the_forecast_at_each_review_against_the_answers(
+        store: Store) -> None:
     from briefing_quiz.core.study.statistics import calibration
 
     scheduler = Scheduler()
     start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-    records = []
     card = scheduler.new_card(1)
     key = ItemKey("d", "a")
     moments = [start, start + timedelta(days=3), start + timedelta(days=13, hours=5)]
@@ -404,10 +403,10 @@ def test_calibration_bins_the_forecast_at_each_review_against_the_answers() -> N
         if i:
             forecasts.append(scheduler.retrievability(card, at))
         card = scheduler.review(card, rating, at)
-        records.append(ReviewRecord(i, key, rating, None, None, at, 1000, "h", card))
-    undone = ReviewRecord(9, key, fsrs.Rating.Good, None, None, moments[-1], 1, "h", card,
-                          undone=True)
-    fared = calibration([*records, undone], scheduler)
+        review(store, key, rating, at)
+    undone = review(store, key, fsrs.Rating.Good, moments[-1] + timedelta(minutes=1))
+    store.undo_review(undone, at=moments[-1] + timedelta(minutes=2))
+    fared = calibration(store.recall_log("d"), scheduler)
     assert fared.reviews == 2  # the first answer had no forecast; the undone one does not count
     assert fared.predicted == pytest.approx(sum(forecasts) / 2)
     assert fared.right == 0.5

@@ -259,6 +259,20 @@ def rating_log(conn: sqlite3.Connection, deck_id: str | None = None
     return [((d, c, i), rating, parse(at)) for d, c, i, rating, at in rows]
 
 
+def recall_log(conn: sqlite3.Connection, deck_id: str
+               ) -> list[tuple[tuple[str, str, int], int, datetime, float | None, str | None]]:
+    """(key, rating, time, stability after, last review after (ISO text)) of the reviews of
+    `deck_id` that count, oldest first: what calibration reads, the state's two fields taken by
+    SQLite's json_extract rather than a parsed state per review."""
+    parse = datetime.fromisoformat
+    return [((d, c, i), rating, parse(at), stability, last) for d, c, i, rating, at, stability, last
+            in conn.execute(
+                "SELECT r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, "
+                "json_extract(r.card_after, '$.stability'), "
+                "json_extract(r.card_after, '$.last_review') FROM reviews r "
+                f"WHERE r.deck_id = ? AND {NOT_UNDONE} ORDER BY r.id", (deck_id,))]
+
+
 def review_rows(conn: sqlite3.Connection, deck_id: str | None = None) -> list[ReviewRow]:
     """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
     sql = ("SELECT r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.duration_ms, "

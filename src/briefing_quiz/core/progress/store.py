@@ -301,6 +301,11 @@ class Store:
         """((deck, card, item), rating, time) of the reviews that count, oldest first."""
         return self._read(lambda conn: queries.rating_log(conn, deck_id))
 
+    def recall_log(self, deck_id: str
+                   ) -> list[tuple[tuple[str, str, int], int, datetime, float | None, str | None]]:
+        """Each review of `deck_id` that counts with its state's stability and last review."""
+        return self._read(lambda conn: queries.recall_log(conn, deck_id))
+
     def review_rows(self, deck_id: str | None = None) -> list[ReviewRow]:
         """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
         return self._read(lambda conn: queries.review_rows(conn, deck_id))

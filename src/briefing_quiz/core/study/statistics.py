@@ -11,21 +11,22 @@ Nothing here reads the clock.
     due_forecast(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
     reviews_per_day(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
     true_retention(store, deck, weeks, *, now, tz, hour=4) -> list[RetentionWeek]
-    calibration(records, scheduler) -> Calibration   (predicted recall against what happened)
+    calibration(store.recall_log(deck), scheduler) -> Calibration  (forecasts against answers)
     readiness_band(readiness, reviews) -> float       (the uncertainty of readiness)
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 import fsrs
 
+from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
-from briefing_quiz.core.progress.derive import ReviewRecord, lkey, split_lkey
+from briefing_quiz.core.progress.derive import lkey, split_lkey
 from briefing_quiz.core.progress.store import Store, from_us
 from briefing_quiz.core.scheduler import Scheduler, study_day_start
 from briefing_quiz.core.study.queue import SettingsSource, next_day_start
@@ -165,26 +166,30 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def calibration(records: Iterable[ReviewRecord], scheduler: Scheduler,
-                bins: int = 10) -> Calibration:
-    """Every review (undone ones left out) of an item that already had a memory state: its
-    recall as predicted at that moment from the state before it (in continuous time, with the
-    deck's parameters) against whether it was answered right (any grade but Again). `records`
-    oldest first, as `Store.reviews` gives them."""
-    before: dict[ItemKey, fsrs.Card] = {}
+def calibration(log: Iterable[tuple[Hashable, int, datetime, float | None, str | None]],
+                scheduler: Scheduler, bins: int = 10) -> Calibration:
+    """Every review of an item that already had a memory state: its recall as forecast at that
+    moment from the state before it (in continuous time, with the deck's parameters) against
+    whether it was answered right (any grade but Again). `log`: (item key, rating, time, the
+    stability and the last review (ISO text) the review left), oldest first, undone reviews
+    left out, as `Store.recall_log` gives it."""
+    curve = scheduler.recall_curve
+    before: dict[Hashable, tuple[float, datetime]] = {}
     sums = [[0, 0.0, 0] for _ in range(bins)]  # per bin: reviews, sum predicted, right
-    for record in records:
-        if record.undone:
+    again = int(fsrs.Rating.Again)
+    for key, rating, at, stability, last in log:
+        previous = before.get(key)
+        if stability is not None and last is not None:
+            before[key] = (stability, datetime.fromisoformat(last))
+        else:
+            before.pop(key, None)
+        if previous is None:
             continue
-        previous = before.get(record.key)
-        before[record.key] = record.card_after
-        if previous is None or previous.stability is None or previous.last_review is None:
-            continue
-        p = scheduler.retrievability(previous, record.reviewed_at)
+        p = fsrs_adapter.recall(curve, previous[0], fsrs_adapter.elapsed_days(previous[1], at))
         entry = sums[min(bins - 1, int(p * bins))]
         entry[0] += 1
         entry[1] += p
-        entry[2] += record.rating != fsrs.Rating.Again
+        entry[2] += rating != again
     made = tuple(CalibrationBin(i / bins, (i + 1) / bins, int(n), total / n, right / n)
                  for i, (n, total, right) in enumerate(sums) if n)
     count = sum(b.reviews for b in made)
