@@ -345,3 +345,42 @@ def test_the_sql_curve_equals_scheduler_retrievability(builtin_pow: bool) -> Non
             (value,) = conn.execute(sql, (factor, at_us, decay)).fetchone()
             assert value == scheduler.retrievability(card, T0), (stability, last)
     conn.close()
+
+
+def test_fast_copies_bind_the_copy_for_a_batch_and_put_everything_back() -> None:
+    names = vars(fsrs.scheduler)
+    before = names["copy"]
+    with fsrs_adapter.FastCopies():
+        assert names["copy"] is fsrs_adapter.copy_card
+        card = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=5.0, difficulty=5.0,
+                         due=T0, last_review=T0 - timedelta(days=5))
+        inside, _ = fsrs.Scheduler(enable_fuzzing=False).review_card(card, fsrs.Rating.Good, T0)
+    assert names["copy"] is before
+    outside, _ = fsrs.Scheduler(enable_fuzzing=False).review_card(card, fsrs.Rating.Good, T0)
+    assert inside.to_dict() == outside.to_dict()
+    with SeededFuzz(lambda: "x"):  # the lock was released
+        pass
+
+
+def test_a_ranking_is_the_same_with_and_without_the_fast_copy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.core.model import ItemKey
+    from briefing_quiz.core.study.briefing_rule import Candidate, choose_next
+
+    rng = random.Random(5)
+    candidates = []
+    for i in range(200):
+        last = T0 - timedelta(days=rng.randint(1, 30), minutes=rng.randint(0, 1439))
+        state = None if i % 5 == 0 else fsrs.Card(
+            card_id=i + 1, state=fsrs.State.Review, stability=rng.uniform(0.5, 60.0),
+            difficulty=rng.uniform(1.0, 10.0), due=last + timedelta(days=3), last_review=last)
+        candidates.append(Candidate(ItemKey("d", f"c{i}"), "typed", state))
+    target = T0 + timedelta(days=3, hours=5)
+
+    def ranking() -> list[tuple[str, float]]:
+        return [(c.candidate.key.card_id, c.gain)
+                for c in choose_next(candidates, target, T0, scheduler=Scheduler())]
+
+    fast = ranking()
+    monkeypatch.setattr(fsrs_adapter, "FAST_CARD_COPY", False)
+    assert ranking() == fast
