@@ -21,6 +21,7 @@ EXPECTED = {
     "answer_bare", "counts", "memory", "key_median", "key_p99", "queue", "briefing",
     "draft",
     "lint",
+    "forecast", "ranking", "optimize",
 }
 PEER = {"import", "answer_anki", "counts", "memory"}  # figures whose reference is Anki
 FIELDS = {"figure", "ours", "reference", "ratio", "target", "met"}

@@ -351,3 +351,37 @@ def test_values_past_every_limit_are_located_errors(tmp_path: Path, line: str,
         load_config(path)
     text = str(caught.value)
     assert text.startswith(f"{path}:3: ") and message in text and len(text) < 400, text[:400]
+
+
+# -- FSRS parameters of one's own (issue 13) --------------------------------------------------
+
+ANKI_21 = ("0.2172, 1.1771, 3.2602, 16.1507, 7.0114, 0.57, 2.0966, 0.0069, 1.5261, 0.112, "
+           "1.0178, 1.849, 0.1133, 0.3127, 2.2934, 0.2191, 3.0004, 0.7536, 0.3332, 0.1437, 0.2")
+
+
+def test_parameters_pasted_from_anki_apply_globally_and_per_deck(tmp_path: Path) -> None:
+    path = _write(tmp_path, f"[scheduler]\nparameters = [{ANKI_21}]\n"
+                            "parameters_fitted = 2026-12-07T06:00:00Z\n"
+                            "[decks.other]\ndesired_retention = 0.95\n"
+                            f"[decks.fsrs5]\nparameters = [{ANKI_21.rsplit(',', 2)[0]}]\n")
+    config = load_config(path)
+    expected = tuple(float(w) for w in ANKI_21.split(","))
+    assert config.scheduler.parameters == expected
+    assert config.scheduler.parameters_fitted is not None
+    assert config.for_deck("other").parameters == expected  # inherited from [scheduler]
+    assert config.for_deck("nothing").parameters == expected
+    # 19 numbers (FSRS-5, older Anki): FSRS-6 with w19 = 0 and FSRS-5's decay 0.5.
+    assert config.for_deck("fsrs5").parameters == (*expected[:19], 0.0, 0.5)
+    assert Config().scheduler.parameters is None
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("[0.2, 1.1]", "must hold 21 numbers (FSRS-6), not 2"),
+    ('"0.2, 1.1"', "must be an array of 21 numbers"),
+    (f"[{ANKI_21.replace('16.1507', '160.5')}]", "has w3 = 160.5 (number 4), outside the range"),
+    (f"[{ANKI_21.replace('0.2172', 'true')}]", "must be an array of 21 numbers"),
+])
+def test_bad_parameters_are_located(tmp_path: Path, value: str, message: str) -> None:
+    problems = _problems(tmp_path, f"theme = 'x'\n[decks.d]\nparameters = {value}\n")
+    assert len(problems) == 1
+    assert problems[0].startswith('3: "parameters" in [decks.d] ') and message in problems[0]

@@ -112,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("deck_id", metavar="DECK", help="deck id")
     p.add_argument("--format", choices=["md", "txt"], default="md", help="output format (default: md)")
 
+    p = add("optimize", "fit FSRS parameters to your own reviews (and --apply them)")
+    p.add_argument("--deck", metavar="ID", help="only this deck's reviews, written to [decks.ID]")
+    p.add_argument("--apply", action="store_true",
+                   help="write the fitted parameters into the config file")
+
     p = add("new", "write a new deck skeleton with an example of every card type")
     p.add_argument("path", metavar="PATH", help="the deck file to create (replaced only with --force)")
     p.add_argument("--id", dest="deck_id", metavar="ID", help="deck id (default: from the file name)")
@@ -271,6 +276,12 @@ def _cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
     return progress.sheet(paths, args.deck_id, fmt=args.format, out=sys.stdout, err=sys.stderr)
 
 
+def _cmd_optimize(args: argparse.Namespace, paths: Paths) -> int:
+    from briefing_quiz.services import optimize
+
+    return optimize.optimize(paths, args.deck, apply=args.apply, out=sys.stdout, err=sys.stderr)
+
+
 def _cmd_new(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.authoring.cli import run_new
 
@@ -310,6 +321,7 @@ COMMANDS: dict[str | None, Command] = {
     "rebuild": _cmd_rebuild,
     "brief": _cmd_brief,
     "sheet": _cmd_sheet,
+    "optimize": _cmd_optimize,
     "new": _cmd_new,
     "import": _cmd_import,
     "export": _cmd_export,

@@ -23,12 +23,13 @@ import stat
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
 import tomli  # not the stdlib tomllib: the same parser everywhere, and its compiled wheel is faster
 
+from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.errors import ConfigError, Problem
 from briefing_quiz.core.scheduler import SchedulerSettings
 
@@ -124,6 +125,35 @@ def _steps(value: object) -> object:
     return tuple(steps)
 
 
+def _parameters(value: object) -> object:
+    """FSRS-6 parameters: 21 numbers within fsrs' bounds, as Anki's deck options list them (paste
+    its comma-separated list between [ ]). 19 numbers (FSRS-5, older Anki) are taken as FSRS-6 with
+    no short-term stability exponent and FSRS-5's decay (w19 = 0, w20 = 0.5), which is the same
+    model."""
+    if not isinstance(value, list) or not all(
+            isinstance(w, (int, float)) and not isinstance(w, bool) for w in value):
+        raise _Invalid("must be an array of 21 numbers (FSRS-6), as Anki's deck options list "
+                       "them: parameters = [0.212, 1.2931, ...]")
+    numbers = [float(w) for w in value]
+    if len(numbers) == 19:
+        numbers += [0.0, 0.5]
+    if len(numbers) != 21:
+        raise _Invalid(f"must hold 21 numbers (FSRS-6), not {len(value)}")
+    bounds = fsrs_adapter.parameter_bounds()
+    if bounds is not None:
+        for number, (w, low, high) in enumerate(zip(numbers, *bounds, strict=True)):
+            if not low <= w <= high:
+                raise _Invalid(f"has w{number} = {w:g} (number {number + 1}), outside the range "
+                               f"fsrs accepts, {low:g} to {high:g}")
+    return tuple(numbers)
+
+
+def _moment(value: object) -> object:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise _Invalid("must be a date and time with its offset, such as 2026-12-07T06:00:00Z")
+    return value
+
+
 # config key -> (SchedulerSettings field, converter)
 _SCHEDULER_KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "desired_retention": ("desired_retention", _number_in(0.7, 0.99)),
@@ -134,6 +164,8 @@ _SCHEDULER_KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "new_cards_per_day": ("new_cards_per_day", _integer_in(0, 10000)),
     "leech_lapses": ("leech_lapses", _integer_in(1, 1000)),
     "day_starts_at": ("day_starts_at_hour", _integer_in(0, 23)),
+    "parameters": ("parameters", _parameters),
+    "parameters_fitted": ("parameters_fitted", _moment),
 }
 _TOP_KEYS = ("theme", "scheduler", "decks")
 

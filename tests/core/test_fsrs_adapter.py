@@ -64,7 +64,7 @@ def test_the_fsrs_pin_covers_the_checked_versions_and_nothing_older() -> None:
     """pyproject's fsrs range starts at the oldest checked release and stays below the next
     major, where the internals are free to change."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    (pin,) = [d for d in project["project"]["dependencies"] if re.match(r"fsrs\b", d)]
+    (pin,) = [d for d in project["project"]["dependencies"] if re.match(r"fsrs\s*[<>=~!]", d)]
     match = re.fullmatch(r"fsrs>=([\d.]+),<(\d+)", pin.replace(" ", ""))
     assert match, f"expected fsrs>=X,<Y in pyproject.toml, found {pin!r}"
     low, major = tuple(map(int, match[1].split("."))), int(match[2])
@@ -327,8 +327,11 @@ def test_the_sql_curve_equals_scheduler_retrievability(builtin_pow: bool) -> Non
     queries.ensure_pow(conn)
     conn.execute("CREATE TABLE items (last_review_us INTEGER, stability REAL)")
     at_us = to_us(T0)
-    for retention in (0.8, 0.9, 0.97):
-        scheduler = Scheduler(SchedulerSettings(desired_retention=retention))
+    own = list(Scheduler().settings.parameters or fsrs.Scheduler().parameters)
+    own[20] = 0.42  # a decay of one's own: another curve
+    for retention, parameters in ((0.8, None), (0.9, None), (0.97, tuple(own))):
+        scheduler = Scheduler(SchedulerSettings(desired_retention=retention,
+                                                parameters=parameters))
         factor, decay = scheduler.recall_curve
         sql = f"SELECT {recall_sql('?', '?', '?')} FROM items"
         for _ in range(1000):
@@ -342,3 +345,42 @@ def test_the_sql_curve_equals_scheduler_retrievability(builtin_pow: bool) -> Non
             (value,) = conn.execute(sql, (factor, at_us, decay)).fetchone()
             assert value == scheduler.retrievability(card, T0), (stability, last)
     conn.close()
+
+
+def test_fast_copies_bind_the_copy_for_a_batch_and_put_everything_back() -> None:
+    names = vars(fsrs.scheduler)
+    before = names["copy"]
+    with fsrs_adapter.FastCopies():
+        assert names["copy"] is fsrs_adapter.copy_card
+        card = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=5.0, difficulty=5.0,
+                         due=T0, last_review=T0 - timedelta(days=5))
+        inside, _ = fsrs.Scheduler(enable_fuzzing=False).review_card(card, fsrs.Rating.Good, T0)
+    assert names["copy"] is before
+    outside, _ = fsrs.Scheduler(enable_fuzzing=False).review_card(card, fsrs.Rating.Good, T0)
+    assert inside.to_dict() == outside.to_dict()
+    with SeededFuzz(lambda: "x"):  # the lock was released
+        pass
+
+
+def test_a_ranking_is_the_same_with_and_without_the_fast_copy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.core.model import ItemKey
+    from briefing_quiz.core.study.briefing_rule import Candidate, choose_next
+
+    rng = random.Random(5)
+    candidates = []
+    for i in range(200):
+        last = T0 - timedelta(days=rng.randint(1, 30), minutes=rng.randint(0, 1439))
+        state = None if i % 5 == 0 else fsrs.Card(
+            card_id=i + 1, state=fsrs.State.Review, stability=rng.uniform(0.5, 60.0),
+            difficulty=rng.uniform(1.0, 10.0), due=last + timedelta(days=3), last_review=last)
+        candidates.append(Candidate(ItemKey("d", f"c{i}"), "typed", state))
+    target = T0 + timedelta(days=3, hours=5)
+
+    def ranking() -> list[tuple[str, float]]:
+        return [(c.candidate.key.card_id, c.gain)
+                for c in choose_next(candidates, target, T0, scheduler=Scheduler())]
+
+    fast = ranking()
+    monkeypatch.setattr(fsrs_adapter, "FAST_CARD_COPY", False)
+    assert ranking() == fast

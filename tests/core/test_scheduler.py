@@ -253,9 +253,30 @@ def test_retrievability() -> None:
     much_later = s.retrievability(card, T0 + timedelta(days=500))
     assert at_review == pytest.approx(1.0)
     assert 1.0 > later > much_later > 0.0
-    assert later == pytest.approx(_direct(s.settings).get_card_retrievability(
-        card, T0 + timedelta(days=5)))
+    # At a whole number of days after the last review, fsrs' own (whole-day) value.
+    assert card.last_review is not None
+    five = card.last_review + timedelta(days=5)
+    assert s.retrievability(card, five) == pytest.approx(
+        _direct(s.settings).get_card_retrievability(card, five), abs=1e-15)
     assert isinstance(s.retrievability(new, T0), float)
+
+
+def test_recall_falls_with_the_hours_not_the_days() -> None:
+    """Continuous time, unlike fsrs' whole-day get_card_retrievability (issue 13)."""
+    s = Scheduler(SchedulerSettings(enable_fuzzing=False))
+    card = s.review(s.review(s.new_card(3), R.Good, T0), R.Good, T0 + timedelta(days=2))
+    assert card.last_review is not None
+    at = card.last_review
+
+    def hours(n: float) -> float:
+        return s.retrievability(card, at + timedelta(hours=n))
+
+    assert hours(5) < hours(1) < 1.0
+    assert hours(29) < hours(25) < hours(23)
+    # fsrs reads both as "one whole day": the difference is ours, on purpose.
+    fsrs_direct = _direct(s.settings)
+    assert (fsrs_direct.get_card_retrievability(card, at + timedelta(hours=25))
+            == fsrs_direct.get_card_retrievability(card, at + timedelta(hours=29)))
 
 
 def test_settings_reach_fsrs() -> None:

@@ -35,12 +35,18 @@ __all__ = [
     "CHECKED_VERSIONS",
     "FAST_CARD_COPY",
     "HOOKS",
+    "FastCopies",
     "FsrsHookMissing",
     "Hook",
     "SeededFuzz",
+    "card_recall",
     "check_fsrs",
     "copy_card",
+    "default_parameters",
+    "elapsed_days",
     "fsrs_version",
+    "parameter_bounds",
+    "recall",
     "recall_curve",
     "recall_sql",
 ]
@@ -151,6 +157,39 @@ class SeededFuzz:
             _FUZZ_LOCK.release()
 
 
+class FastCopies:
+    """A context manager: inside it, fsrs copies the cards it reviews with `copy_card` (a tenth
+    of `copy.copy`'s time), for a batch of unfuzzed reviews such as a briefing ranking's (two
+    reviews an item, where the copy was a fifth of the time). It holds the fuzz lock for the
+    batch: a fuzzed review (`SeededFuzz`) made inside it, by this thread, would wait forever, so
+    only unfuzzed reviews belong there; other threads' reviews wait for the batch. Does nothing
+    when the copy trick is off or fsrs has no `copy` global."""
+
+    __slots__ = ("_saved",)
+
+    def __init__(self) -> None:
+        self._saved: object = None
+
+    def __enter__(self) -> None:
+        names = _NAMES
+        if names is None or not FAST_CARD_COPY or not callable(names.get("copy")):
+            return
+        _FUZZ_LOCK.acquire()
+        self._saved = names["copy"]
+        names["copy"] = copy_card
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._saved is None:
+            return
+        assert _NAMES is not None
+        try:
+            _NAMES["copy"] = self._saved
+        finally:
+            self._saved = None
+            _FUZZ_LOCK.release()
+
+
 # --------------------------------------------------------------------------------------------------
 # The card copy
 
@@ -193,11 +232,21 @@ def copy_card(value: T) -> T:
 # The forgetting curve
 
 
+# The curve is evaluated in continuous time, deliberately unlike fsrs. fsrs'
+# `Scheduler.get_card_retrievability` counts whole days elapsed (`timedelta.days`): a card reviewed
+# at 09:00 reads 100% at 14:00 and still 100% at 08:59 the next morning, so the hour, which is what
+# a briefing asks about ("how much will I recall at 14:00 on Thursday?"), would be lost. Here `t`
+# is fractional days, t = (at - last review) / 1 day, everywhere recall is computed (readiness, the
+# briefing rule, statistics, the cheat sheet, the SQL form). FSRS' curve is defined for real `t`
+# (fsrs-rs and Anki evaluate it so), and it agrees with fsrs at every whole number of days.
+# Scheduling (the states and intervals after a review) stays fsrs' own, whole days included.
+
+
 def recall_curve(scheduler: fsrs.Scheduler) -> tuple[float, float]:
-    """(factor, decay) of `scheduler`'s forgetting curve: after `t` whole days (never negative)
-    at stability `s`, recall is (1 + factor * t / s) ** decay, which is what
-    `fsrs.Scheduler.get_card_retrievability` returns. Read from fsrs (`_FACTOR`, `_DECAY`), so that
-    bulk statistics compute recall without an fsrs.Card per item and give fsrs' very floats.
+    """(factor, decay) of `scheduler`'s forgetting curve: after `t` days (fractional, never
+    negative) at stability `s`, recall is (1 + factor * t / s) ** decay (`recall`). Read from fsrs
+    (`_FACTOR`, `_DECAY`), so that bulk statistics compute recall without an fsrs.Card per item and
+    give fsrs' very floats at whole days.
 
     Without them, computed from the public `parameters` as FSRS-6 defines the curve (decay is
     minus the 21st parameter, factor makes recall 0.9 after `s` days); the test of this module
@@ -210,6 +259,50 @@ def recall_curve(scheduler: fsrs.Scheduler) -> tuple[float, float]:
     return float(factor), float(decay)
 
 
+def elapsed_days(last_review: datetime, at: datetime) -> float:
+    """Days from `last_review` to `at` as a fraction (never negative): whole microseconds made
+    seconds (one correctly rounded division, as `timedelta.total_seconds` does), then divided by
+    86400, as `recall_sql` divides them in SQLite: the same floats."""
+    return max(0.0, (at - last_review).total_seconds() / 86400.0)
+
+
+def recall(curve: tuple[float, float], stability: float, days: float) -> float:
+    """Probability of recall `days` (fractional) after the last review at `stability`, in [0, 1]:
+    (1 + factor * days / stability) ** decay with (factor, decay) = `curve` (`recall_curve`), in
+    continuous time (see the note above `recall_curve`). The operations come in the order of
+    `recall_sql`, so SQL and Python give the same floats."""
+    factor, decay = curve
+    value: float = (1 + factor * max(0.0, days) / stability) ** decay
+    return min(1.0, max(0.0, value))
+
+
+def card_recall(curve: tuple[float, float]) -> Callable[[fsrs.Card, datetime], float]:
+    """`recall` of a reviewed card (stability and last review set, datetimes aware) at an aware
+    moment, as one closure over `curve`: the same floats as `recall(curve, card.stability,
+    elapsed_days(card.last_review, at))`, without the calls, for rankings over thousands of
+    items. The caller checks that the card was reviewed."""
+    factor, decay = curve
+
+    def value(card: fsrs.Card, at: datetime) -> float:
+        days = max(0.0, (at - card.last_review).total_seconds() / 86400.0)  # type: ignore[operator]
+        result: float = (1 + factor * days / card.stability) ** decay  # type: ignore[operator]
+        return min(1.0, max(0.0, result))
+
+    return value
+
+
+def recall_sql(factor: str, now: str, decay: str) -> str:
+    """An SQLite expression of `recall`, clamped to [0, 1]: `factor`, `now` (microseconds since
+    the epoch) and `decay` are SQL (placeholders such as ':now' or '?'); the columns are `items`'
+    `last_review_us` and `stability`.
+
+    Fractional days elapsed, never negative, as `elapsed_days` computes them (an integer number of
+    microseconds divided by 1e6 as doubles, then by 86400); SQLite's pow() is C's, like Python's
+    float `**`, and the operations come in `recall`'s order: the same float results."""
+    return (f"max(0.0, min(1.0, pow(1 + {factor} * max(0.0, ({now} - last_review_us) / "
+            f"1000000.0 / 86400.0) / stability, {decay})))")
+
+
 def _curve_constants(scheduler: fsrs.Scheduler) -> tuple[float, float] | None:
     """(factor, decay) as `scheduler` holds them (`_FACTOR`, `_DECAY`), or None unless both
     are floats."""
@@ -220,16 +313,24 @@ def _curve_constants(scheduler: fsrs.Scheduler) -> tuple[float, float] | None:
     return float(factor), float(decay)
 
 
-def recall_sql(factor: str, now: str, decay: str) -> str:
-    """An SQLite expression of the recall `recall_curve` describes, clamped to [0, 1] as
-    `Scheduler.retrievability` clamps it: `factor`, `now` (microseconds since the epoch) and
-    `decay` are SQL (placeholders such as ':now' or '?'); the columns are `items`'
-    `last_review_us` and `stability`.
+# --------------------------------------------------------------------------------------------------
+# Parameters
 
-    Whole days elapsed, never negative, as fsrs counts them; SQLite's pow() is C's, like Python's
-    float `**`, and the operations come in fsrs' order: the same float results."""
-    return (f"max(0.0, min(1.0, pow(1 + {factor} * max(0, ({now} - last_review_us) / "
-            f"86400000000) / stability, {decay})))")
+
+def default_parameters() -> tuple[float, ...]:
+    """fsrs' default FSRS-6 parameters (21 numbers), as `fsrs.Scheduler()` holds them."""
+    return tuple(float(w) for w in fsrs.Scheduler(enable_fuzzing=False).parameters)
+
+
+def parameter_bounds() -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    """(lowest, highest) value fsrs accepts for each of the 21 parameters, as fsrs' own
+    `Scheduler` checks them (`fsrs.scheduler.LOWER_BOUNDS_PARAMETERS` / `UPPER_...`); None when
+    the installed fsrs no longer exposes them (then only fsrs' own check, on use, applies)."""
+    low = getattr(_MODULE, "LOWER_BOUNDS_PARAMETERS", None)
+    high = getattr(_MODULE, "UPPER_BOUNDS_PARAMETERS", None)
+    if not isinstance(low, (tuple, list)) or not isinstance(high, (tuple, list)):
+        return None
+    return tuple(float(x) for x in low), tuple(float(x) for x in high)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -304,6 +405,11 @@ def _has_curve_constants() -> bool:
     return _curve_constants(fsrs.Scheduler()) is not None
 
 
+def _has_bounds() -> bool:
+    bounds = parameter_bounds()
+    return bounds is not None and len(bounds[0]) == len(bounds[1]) == len(default_parameters())
+
+
 HOOKS: tuple[Hook, ...] = (
     Hook("the module fsrs.scheduler", "reaching the two module globals below",
          "fuzzed reviews raise FsrsHookMissing and cards are copied by copy.copy", _has_module),
@@ -322,6 +428,10 @@ HOOKS: tuple[Hook, ...] = (
          "recall in SQL for deck statistics (`recall_curve`, `recall_sql`)",
          "the constants are computed from Scheduler.parameters as FSRS-6 defines them",
          _has_curve_constants),
+    Hook("fsrs.scheduler.LOWER_BOUNDS_PARAMETERS and UPPER_BOUNDS_PARAMETERS",
+         "checking [scheduler] parameters in the config file with a located message",
+         "only the count is checked there; fsrs' own check refuses a value out of bounds on use",
+         _has_bounds),
 )
 
 

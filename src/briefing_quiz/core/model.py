@@ -80,6 +80,8 @@ class CardBase:
     tags: tuple[str, ...] = ()
     source: str | None = None
     explain: str | None = None
+    #: How much the card counts in readiness and the briefing rule (> 0; 3: a must-know figure).
+    weight: float = 1.0
     path: Path | None = None
     line: int | None = None
     #: The day the card's fact was true, and the last day it may be taken as true.
@@ -103,8 +105,8 @@ class CardBase:
     def content_hash(self, item: int = 0) -> str:
         """A short hash of what the user sees and must answer for `item`.
 
-        Tags, `explain`, `source` and the file position are left out: editing those does not change the
-        question, so it does not mark the card "changed since you last saw it".
+        Tags, `explain`, `source`, `weight` and the file position are left out: editing those does
+        not change the question, so it does not mark the card "changed since you last saw it".
         """
         names = _HASHED_FIELDS.get(type(self))
         if names is None:  # once per class: `fields()` is slow enough to matter on every card shown
@@ -119,8 +121,8 @@ class CardBase:
 
 # content_hash helpers. `_HASH_JSON.encode(x)` is exactly `json.dumps(x, sort_keys=True,
 # ensure_ascii=False)` without building a new encoder per call.
-_UNHASHED = frozenset({"tags", "explain", "source", "path", "line", "deck_id", "as_of",
-                       "valid_until"})
+_UNHASHED = frozenset({"tags", "explain", "source", "weight", "path", "line", "deck_id",
+                       "as_of", "valid_until"})
 _HASHED_FIELDS: dict[type, tuple[str, ...]] = {}
 _HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 

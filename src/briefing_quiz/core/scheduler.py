@@ -41,6 +41,10 @@ class SchedulerSettings:
     new_cards_per_day: int = 20
     leech_lapses: int = 8
     day_starts_at_hour: int = 4
+    #: FSRS-6 parameters of one's own (21 numbers); None: fsrs' defaults.
+    parameters: tuple[float, ...] | None = None
+    #: When `briefing-quiz optimize --apply` fitted them (aware), if it did.
+    parameters_fitted: datetime | None = None
 
     def __post_init__(self) -> None:
         # The config loader gives friendlier, located messages; this guards direct construction.
@@ -55,6 +59,8 @@ class SchedulerSettings:
             raise ValueError("new_cards_per_day and leech_lapses must not be negative")
         if not 0 <= self.day_starts_at_hour <= 23:
             raise ValueError(f"day_starts_at_hour must be 0..23, not {self.day_starts_at_hour}")
+        if self.parameters is not None and len(self.parameters) != 21:
+            raise ValueError(f"parameters must be 21 numbers (FSRS-6), not {len(self.parameters)}")
 
 
 class Scheduler:
@@ -62,13 +68,16 @@ class Scheduler:
 
     def __init__(self, settings: SchedulerSettings = SchedulerSettings()) -> None:
         self.settings = settings
+        extra = {} if settings.parameters is None else {"parameters": settings.parameters}
         self._fsrs = fsrs.Scheduler(
+            **extra,
             desired_retention=settings.desired_retention,
             learning_steps=settings.learning_steps,
             relearning_steps=settings.relearning_steps,
             maximum_interval=settings.maximum_interval_days,
             enable_fuzzing=settings.enable_fuzzing,
         )
+        self._curve = fsrs_adapter.recall_curve(self._fsrs)
 
     def new_card(self, card_id: int, now: datetime | None = None) -> fsrs.Card:
         """A never-reviewed card, due at `now` (or at `NEW_CARD_DUE` when no time is given)."""
@@ -111,20 +120,25 @@ class Scheduler:
 
     @property
     def recall_curve(self) -> tuple[float, float]:
-        """(factor, decay) of fsrs' forgetting curve with these parameters: after `t` whole days
-        (never negative) at stability `s`, recall is (1 + factor * t / s) ** decay, which is what
-        `fsrs.Scheduler.get_card_retrievability` returns (see `fsrs_adapter.recall_curve`), so
-        that bulk statistics can compute recall without an fsrs.Card per item."""
-        return fsrs_adapter.recall_curve(self._fsrs)
+        """(factor, decay) of fsrs' forgetting curve with these parameters: after `t` days
+        (fractional, never negative) at stability `s`, recall is (1 + factor * t / s) ** decay
+        (see `fsrs_adapter.recall`), so that bulk statistics can compute recall without an
+        fsrs.Card per item."""
+        return self._curve
 
     def retrievability(self, card: fsrs.Card, at: datetime) -> float:
-        """Predicted probability of recall at `at`, in [0, 1]; 0.0 for a never-reviewed card."""
+        """Predicted probability of recall at `at`, in [0, 1]; 0.0 for a never-reviewed card.
+
+        In continuous time (fractional days since the last review), deliberately unlike fsrs'
+        whole-day `get_card_retrievability`: see `fsrs_adapter.recall`."""
         when = _utc(at, "at")
-        card = _utc_card(card)
-        if card.last_review is None or card.stability is None:
+        last = card.last_review
+        if last is None or card.stability is None:
             return 0.0
-        value = float(self._fsrs.get_card_retrievability(card, when))
-        return min(1.0, max(0.0, value))
+        if last.tzinfo is None or last.utcoffset() is None:
+            last = _utc(last, "card.last_review")  # raises: naive
+        return fsrs_adapter.recall(self._curve, card.stability,
+                                   fsrs_adapter.elapsed_days(last, when))
 
 
 def fsrs_card_id(key: ItemKey) -> int:

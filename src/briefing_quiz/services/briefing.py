@@ -21,7 +21,7 @@ from briefing_quiz.services.gc_policy import paused_collector
 if TYPE_CHECKING:
     from briefing_quiz.core.study.briefing_session import BriefingSession, BriefingStatus
     from briefing_quiz.core.study.mock_test import MockTest
-    from briefing_quiz.core.study.statistics import DayCount, RetentionWeek
+    from briefing_quiz.core.study.statistics import Calibration, DayCount, RetentionWeek
     from briefing_quiz.services.backend import Backend
 
 #: What the statistics screen shows: 30 days ahead, 8 weeks back.
@@ -93,23 +93,43 @@ class DeckCharts:
     forecast: list[DayCount]        # FORECAST_DAYS study days from today (today holds the overdue)
     reviews: list[DayCount]         # HISTORY_DAYS study days up to today
     retention: list[RetentionWeek]  # RETENTION_WEEKS weeks up to this one
-    status: BriefingStatus | None
+    status: BriefingStatus | None   # its readiness with its band (issue 13)
+    calibration: Calibration | None = None  # forecasts against one's own answers
+    parameters: tuple[float, ...] | None = None  # the config's own FSRS parameters, if any
+    parameters_fitted: datetime | None = None
     coverage: str | None = None     # how much of its source file the deck quotes (None: no file)
 
 
 def deck_charts_sync(backend: Backend, deck_id: str) -> DeckCharts:
+    import dataclasses
+
+    from briefing_quiz.core.scheduler import Scheduler
     from briefing_quiz.core.study.briefing_session import briefing_status
-    from briefing_quiz.core.study.statistics import due_forecast, reviews_per_day, true_retention
+    from briefing_quiz.core.study.statistics import (
+        calibration,
+        due_forecast,
+        readiness_band,
+        reviews_per_day,
+        true_retention,
+    )
     from briefing_quiz.services.evidence import coverage_figure
 
     deck, store, now, tz = _deck(backend, deck_id), backend.require_store(), backend.clock(), backend.tz
-    hour = backend.config.for_deck(deck.id).day_starts_at_hour
+    settings = backend.config.for_deck(deck.id)
+    hour = settings.day_starts_at_hour
+    fared = calibration(store.recall_log(deck.id), Scheduler(settings))
+    status = briefing_status(deck, store, backend.config, now=now)
+    if status is not None and status.readiness is not None:
+        band = readiness_band(status.readiness.overall, fared.reviews)
+        status = dataclasses.replace(status,
+                                     readiness=dataclasses.replace(status.readiness, band=band))
     return DeckCharts(
         deck=deck, now=now,
         forecast=due_forecast(store, deck, FORECAST_DAYS, now=now, tz=tz, hour=hour),
         reviews=reviews_per_day(store, deck, HISTORY_DAYS, now=now, tz=tz, hour=hour),
         retention=true_retention(store, deck, RETENTION_WEEKS, now=now, tz=tz, hour=hour),
-        status=briefing_status(deck, store, backend.config, now=now),
+        status=status, calibration=fared, parameters=settings.parameters,
+        parameters_fitted=settings.parameters_fitted,
         coverage=coverage_figure(deck),
     )
 

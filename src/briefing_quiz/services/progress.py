@@ -20,9 +20,12 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date, datetime
 
+    from briefing_quiz.config import Config
     from briefing_quiz.core.model import Card, Deck
     from briefing_quiz.core.progress.store import Store
+    from briefing_quiz.core.study.briefing_session import BriefingStatus
     from briefing_quiz.core.study.readiness import Readiness
+    from briefing_quiz.core.study.statistics import Calibration, StatsReport
 
 __all__ = ["brief", "rebuild", "review_log", "sheet", "stats"]
 
@@ -69,8 +72,61 @@ def briefing_line(at: datetime, ready: Readiness | None, now: datetime) -> str:
         return (f"briefing {format_local(at)} has passed ({format_countdown(at - now, short=True)} "
                 "ago)")
     weakest = _weakest(ready)
-    return (f"briefing in {format_countdown(at - now, short=True)}: readiness {ready.percent}%"
+    return (f"briefing in {format_countdown(at - now, short=True)}: readiness {ready.text}"
             + (f" — weakest: {weakest}" if weakest else ""))
+
+
+def parameters_line(own: tuple[float, ...] | None, fitted: datetime | None) -> str:
+    """'FSRS parameters: your own, fitted Mon 2026-12-07 06:00' (stats)."""
+    from briefing_quiz.core.study.formatting import format_local
+
+    if own is None:
+        return "FSRS parameters: fsrs' defaults (briefing-quiz optimize fits your own)"
+    when = "set in the config" if fitted is None else f"fitted {format_local(fitted)}"
+    return f"FSRS parameters: your own, {when}"
+
+
+def calibration_line(fared: Calibration) -> str:
+    """'forecasts: 130 reviews, predicted 88%, answered right 84%, calibration error 4.1
+    points' (stats)."""
+    if not fared.reviews or fared.predicted is None or fared.right is None or fared.ece is None:
+        return "forecasts: no review yet of an item already studied"
+    return (f"forecasts: {fared.reviews} reviews, predicted {fared.predicted:.0%}, answered "
+            f"right {fared.right:.0%}, calibration error {fared.ece * 100:.1f} points")
+
+
+def _banded(status: BriefingStatus | None, store: Store, config: Config) -> BriefingStatus | None:
+    """`status` with its readiness given its band (from the deck's reviews with a forecast)."""
+    import dataclasses
+
+    from briefing_quiz.core.scheduler import Scheduler
+    from briefing_quiz.core.study.statistics import calibration, readiness_band
+
+    if status is None or status.readiness is None:
+        return status
+    fared = calibration(store.recall_log(status.deck_id), Scheduler(config.for_deck(status.deck_id)))
+    band = readiness_band(status.readiness.overall, fared.reviews)
+    return dataclasses.replace(status, readiness=dataclasses.replace(status.readiness, band=band))
+
+
+def _calibrations(report: StatsReport, store: Store | None,
+                  config: Config) -> dict[str, Calibration]:
+    """Each reported deck's calibration, and its readiness given its band (in place)."""
+    import dataclasses
+
+    from briefing_quiz.core.scheduler import Scheduler
+    from briefing_quiz.core.study.statistics import Calibration, calibration, readiness_band
+
+    out: dict[str, Calibration] = {}
+    for index, d in enumerate(report.decks):
+        fared = (Calibration((), 0, None, None, None) if store is None else
+                 calibration(store.recall_log(d.deck_id), Scheduler(config.for_deck(d.deck_id))))
+        out[d.deck_id] = fared
+        if d.readiness is not None:
+            ready = dataclasses.replace(
+                d.readiness, band=readiness_band(d.readiness.overall, fared.reviews))
+            report.decks[index] = dataclasses.replace(d, readiness=ready)
+    return out
 
 
 def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err: TextIO) -> int:
@@ -89,6 +145,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
         if deck_id and store is None and deck_id not in known:
             raise BriefingQuizError(f"no deck with id {deck_id!r}")
         report = collect_stats(decks, store, config, now=now, tz=local_zone(now), deck_id=deck_id)
+        fared = _calibrations(report, store, config)
     finally:
         if store is not None:
             _report_unreadable(store, err)
@@ -97,7 +154,8 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
     if as_json:
         print(json.dumps({
             "data_file": str(paths.data_file), "progress": store is not None,
-            "decks": [d.to_json() for d in report.decks],
+            "decks": [{**d.to_json(), "calibration": fared[d.deck_id].to_json()}
+                      for d in report.decks],
             "orphaned": [str(k) for k in report.orphaned],
             "stale": {deck: [{"card": c.id, "since": since.isoformat()} for c, since in cards]
                       for deck, cards in stale.items()}}, ensure_ascii=False), file=out)
@@ -111,6 +169,8 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
               f"recall now {recall}", file=out)
         if d.briefing_at is not None:
             print(f"  {briefing_line(d.briefing_at, d.readiness, now)}", file=out)
+        print(f"  {parameters_line(d.parameters, d.parameters_fitted)}", file=out)
+        print(f"  {calibration_line(fared[d.deck_id])}", file=out)
         if stale.get(d.deck_id):
             listed = ", ".join(f"{c.id} (since {since})" for c, since in stale[d.deck_id])
             print(f"  stale facts (past their valid_until) {len(stale[d.deck_id])}: {listed}",
@@ -204,13 +264,14 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
     if at is not None:
         with Store.open(paths.data_file) as store:
             set_briefing(store, deck.id, at, now=now)  # local time of this machine
-            status = briefing_status(deck, store, config, now=now)
+            status = _banded(briefing_status(deck, store, config, now=now), store, config)
     else:
         readonly = _readonly_store(paths)
         status = None
         if readonly is not None:
             with readonly:
-                status = briefing_status(deck, readonly, config, now=now)
+                status = _banded(briefing_status(deck, readonly, config, now=now), readonly,
+                                 config)
     if status is None:
         print(f"{deck.id}: no briefing time set; set one with: {how}", file=out)
         return EXIT_OK
@@ -221,7 +282,7 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
         return EXIT_OK
     ready = status.readiness
     weakest = _weakest(ready)
-    print(f"readiness {ready.percent}% ({_count(ready.items, 'item')})"
+    print(f"readiness {ready.text} ({_count(ready.items, 'item')})"
           + (f" — weakest: {weakest}" if weakest else ""), file=out)
     return EXIT_OK
 

@@ -2,10 +2,12 @@
 
 Built from the bindings themselves rather than a second list, so a new key can never be missing
 from the palette. Bindings without a description (plain cursor movement) are left out.
+`ToolCommands` adds what has no key: fitting FSRS parameters (`briefing-quiz optimize`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from functools import partial
 
@@ -45,3 +47,53 @@ class ScreenCommands(Provider):
 
     async def _run(self, node: DOMNode, action: str) -> None:
         await self.app.run_action(action, node)
+
+
+#: (title, help, apply): the palette's entries for `briefing-quiz optimize`.
+_OPTIMIZE = (
+    ("Fit FSRS parameters to your reviews", "optimize: compare them with those in use", False),
+    ("Fit and apply FSRS parameters", "optimize --apply: write them into the config file", True),
+)
+
+
+class ToolCommands(Provider):
+    """Commands without a key: `optimize` (its body is the application layer's, run off the UI
+    thread; the result is shown as a notification)."""
+
+    async def discover(self) -> Hits:
+        for title, help_text, apply in _OPTIMIZE:
+            yield DiscoveryHit(title, partial(self._optimize, apply), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, apply in _OPTIMIZE:
+            score = max(matcher.match(title), matcher.match(help_text))
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._optimize, apply),
+                          help=help_text)
+
+    async def _optimize(self, apply: bool) -> None:
+        self.app.run_worker(self._fit(apply), group="optimize", exclusive=True)
+
+    async def _fit(self, apply: bool) -> None:
+        from briefing_quiz.core.errors import BriefingQuizError
+        from briefing_quiz.services.optimize import optimize_report
+        from briefing_quiz.ui.text import clean
+
+        app = self.app
+        backend = getattr(app, "backend", None)
+        if backend is None:
+            return
+        app.notify("Fitting FSRS parameters to your reviews…", title="optimize", markup=False)
+        try:
+            report = await asyncio.to_thread(optimize_report, backend.paths, None, apply=apply,
+                                             now=backend.clock())
+        except BriefingQuizError as error:
+            app.notify(clean(str(error)), title="optimize", severity="warning", timeout=15,
+                       markup=False)
+            return
+        if report.written:
+            await backend.call(backend.load_config_sync)  # new sessions use them
+        text = "\n".join([*report.lines, *([report.problem] if report.problem else [])])
+        app.notify(clean(text), title="optimize", timeout=30, markup=False,
+                   severity="warning" if report.problem else "information")

@@ -113,7 +113,7 @@ SCALARS = (TEXTS | st.integers(-3, 3) | st.floats(allow_nan=False, allow_infinit
 VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                       | st.dictionaries(st.sampled_from(["a", "id", "title"]), inner, max_size=2),
                       max_leaves=6)
-KEYS = st.sampled_from(["id", "type", "tags", "source", "explain", "question", "answer",
+KEYS = st.sampled_from(["id", "type", "tags", "source", "explain", "weight", "question", "answer",
                         "accept", "tolerance", "choices", "statement", "text", "items",
                         "title", "description", "date", "format", "questoin", "weird key"])
 

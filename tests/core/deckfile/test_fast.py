@@ -142,7 +142,8 @@ FRAGMENTS = st.lists(SAFE_PIECES | SAFE_PIECES | SAFE_PIECES | SAFE_PIECES | WIL
 GOOD_VALUES = st.sampled_from(['"{}"', "'{}'", '["{}", \'b\']', '[ "{}" ,"c",]', "true", "false"])
 ODD_VALUES = st.sampled_from(["[{}]", "{}", '"""{}"""', "'''{}'''", "1", '{{a = "{}"}}'])
 VALUE_FORMS = GOOD_VALUES | GOOD_VALUES | ODD_VALUES
-GOOD_KEYS = st.sampled_from(["id", "type", "question", "answer", "tags", "source", "explain", "text",
+GOOD_KEYS = st.sampled_from(["id", "type", "question", "answer", "tags", "source", "explain", "weight",
+                             "text",
                              "items", "choices", "a-b_1", "7", "", "# note"])
 ODD_KEYS = st.sampled_from(["a.b", '"id"', "id ", " id", "[[cards]]", " [[cards]]", "[cards.sub]",
                             "[deck]", "[[cards.sub]]", "[[ cards ]]"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -126,7 +127,7 @@ def test_both_builders_require_what_the_table_requires(card_type: str) -> None:
     rule = CARD_RULES[card_type]
     assert set(FULL_CARDS[card_type]) == {key.name for key in rule.keys}
     full = {"id": "c", "type": card_type, "tags": ["t"], "source": "s", "explain": "e",
-            **FULL_CARDS[card_type]}
+            "weight": 3, **FULL_CARDS[card_type]}
     made, messages = fast_and_validator(PREAMBLE + card_text(full))
     assert made is not None and messages == []
     for key in (*COMMON_CARD_KEYS, *rule.keys):
@@ -190,3 +191,25 @@ def test_tolerance_forms() -> None:
     assert parse_tolerance(".5") == Tolerance(0.5, relative=False)
     for bad in ("", "%", "-5%", "5%%", "five", "1e3", "5 percent"):
         assert parse_tolerance(bad) is None, bad
+
+
+@pytest.mark.parametrize(("line", "expected"), [("weight = 3", 3.0), ("weight = 0.5", 0.5),
+                                                 ("", 1.0)])
+def test_a_card_weight_is_read_alike_by_both_builders(line: str, expected: float) -> None:
+    text = PREAMBLE + f'\n[[cards]]\nid = "c"\ntype = "basic"\nquestion = "Q"\nanswer = "A"\n{line}\n'
+    made, messages = fast_and_validator(text)
+    assert messages == [] and made is not None and made[0].weight == expected
+    assert loads_deck(text.encode(), Path("d.toml")).cards[0].weight == expected
+
+
+@pytest.mark.parametrize(("value", "shown"), [("0", "0"), ("-2", "-2"), ("'3'", "a string"),
+                                              ("true", "a boolean"), ("inf", "inf")])
+def test_a_bad_weight_is_a_located_error(value: str, shown: str) -> None:
+    text = PREAMBLE + f'\n[[cards]]\nid = "c"\ntype = "truefalse"\nstatement = "S"\n' \
+        f"answer = true\nweight = {value}\n"
+    made, messages = fast_and_validator(text)
+    assert made is None and len(messages) == 1
+    assert "'weight' must be a number greater than 0" in messages[0] and shown in messages[0]
+    with pytest.raises(DeckError) as caught:
+        loads_deck(text.encode(), Path("d.toml"))
+    assert caught.value.problems[0].line == 12

@@ -18,7 +18,7 @@ import pytest
 from fsrs import Rating
 
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import queries
+from briefing_quiz.core.progress import log_reads, queries
 from briefing_quiz.core.progress.derive import derive_all, lkey
 from briefing_quiz.core.progress.schema import SCHEMA_VERSION
 from briefing_quiz.core.progress.store import Store
@@ -147,7 +147,7 @@ def test_every_query_reads_only_and_gives_the_expected_answers(open_store: Store
         assert queries.get_state(conn, KEY) is None  # never reviewed
         assert queries.deck_ids(conn) == queries.stored_decks(conn) == ["deck"]
         assert queries.integrity_check(conn) == "ok"
-        rows = queries.review_rows(conn, "deck")
+        rows = log_reads.review_rows(conn, "deck")
         assert [r.id for r in rows] == list(range(1, 13)) and [r.rating for r in rows] == ratings
         records = list(queries.review_records(conn, "1", ()))
         assert [(r.id, r.rating, r.undone) for r in records] == [

@@ -42,7 +42,7 @@ DECAY = -W[20]
 FACTOR = 0.9 ** (1 / DECAY) - 1
 
 
-def hand_r(elapsed_days: int, stability: float) -> float:
+def hand_r(elapsed_days: float, stability: float) -> float:
     """FSRS-6 retrievability, written out to check our values by hand (the only copy of the
     formula in the tests): R(t, S) = (1 + FACTOR * t / S) ** DECAY."""
     return float((1 + FACTOR * elapsed_days / stability) ** DECAY)

@@ -6,6 +6,7 @@ Every time is given (no clock). Values are checked against the FSRS formula writ
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 import fsrs
@@ -40,11 +41,11 @@ def test_readiness_of_a_scripted_history_equals_the_fsrs_formula(scheduler: Sche
     }
     assert states[key_of(a)].stability == pytest.approx(W[2])
     assert states[key_of(b)].stability == pytest.approx(W[0])
-    at = T0 + timedelta(days=5, hours=6)  # fsrs counts whole days: 5
+    at = T0 + timedelta(days=5, hours=6)  # recall in continuous time: 5.25 days
 
     result = readiness([a, b, c, gaps], states, at, scheduler=scheduler)
 
-    r_good, r_again = hand_r(5, W[2]), hand_r(5, W[0])
+    r_good, r_again = hand_r(5.25, W[2]), hand_r(5.25, W[0])
     assert result.items == 5
     assert result.overall == pytest.approx((r_good + r_again + r_good + 0 + 0) / 5, abs=1e-12)
     assert result.by_tag["army"] == pytest.approx((r_good + r_again) / 2, abs=1e-12)
@@ -69,12 +70,14 @@ def test_readiness_json_and_percent(scheduler: Scheduler) -> None:
     at = datetime(2026, 3, 9, 14, 0, tzinfo=timezone(timedelta(hours=1)))
     result = readiness([card], states, at, scheduler=scheduler)
     data = result.to_json()
-    assert set(data) == {"at", "overall", "by_tag"}
+    assert set(data) == {"at", "overall", "by_tag", "band"} and data["band"] is None
     assert data["at"] == "2026-03-09T13:00:00+00:00"
     assert data["overall"] == round(result.overall, 4)
     assert data["by_tag"] == {"army": round(result.overall, 4)}
     assert result.percent == int(result.overall * 100)
     assert Readiness(at, 0.8999999, {}, 1, []).percent == 89
+    assert Readiness(at, 0.62, {}, 1, []).text == "62%"
+    assert Readiness(at, 0.62, {}, 1, [], band=0.087).text == "62% ± 9"
 
 
 def test_readiness_rises_after_right_answers(scheduler: Scheduler) -> None:
@@ -96,3 +99,20 @@ def test_readiness_rises_after_right_answers(scheduler: Scheduler) -> None:
         now += timedelta(seconds=20)
     assert target_reached(before, threshold=before)
     assert not target_reached(before, threshold=before + 0.01)
+
+
+def test_a_card_weight_weighs_its_items_in_every_mean(scheduler: Scheduler) -> None:
+    must = dataclasses.replace(typed("a", "army"), weight=3.0)
+    other = typed("b", "army")
+    states = {key_of(must): history(scheduler, 1, [(GOOD, T0)])}
+    at = T0 + timedelta(days=2)
+    r = scheduler.retrievability(states[key_of(must)], at)
+    result = readiness([must, other], states, at, scheduler=scheduler)
+    assert result.items == 2
+    assert result.overall == pytest.approx(3 * r / 4)  # not r / 2
+    assert result.by_tag["army"] == pytest.approx(3 * r / 4)
+    assert result.by_deck["d"] == pytest.approx(3 * r / 4)
+    # The other way round: the studied card light, the unstudied one heavy.
+    light = readiness([typed("a", "army"), dataclasses.replace(other, weight=3.0)], states, at,
+                      scheduler=scheduler)
+    assert light.overall == pytest.approx(r / 4)

@@ -24,6 +24,7 @@ from briefing_quiz.core.model import Deck, ItemKey
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.scheduler import Scheduler
 from briefing_quiz.core.study.sheet import SheetFormat, build_sheet, card_strengths, weakest_first
+from tests.conftest import DeckWriter
 from tests.core.study.conftest import W, cloze_gaps, hand_r, history, key_of, review, typed
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sheet"
@@ -152,3 +153,16 @@ def test_a_cloze_card_half_studied_is_rated_by_its_studied_gap(scheduler: Schedu
     assert len(by_id["choices"].items) == 2
     text = render_sheet(deck, facts, at=NOW, tz=UTC, readiness=None, fmt="txt")
     assert "recall 0%" not in text and "; 1 of 2 gaps not studied yet" in text
+
+
+def test_the_sheet_shows_a_card_weight_other_than_one(write_deck: DeckWriter,
+                                                      store: Store) -> None:
+    path = write_deck('format = 1\n[deck]\nid = "w"\ntitle = "W"\n\n'
+                      '[[cards]]\nid = "troops"\ntype = "basic"\nquestion = "Troops?"\n'
+                      'answer = "130,000"\nweight = 3\n\n'
+                      '[[cards]]\nid = "city"\ntype = "basic"\nquestion = "City?"\nanswer = "Kyiv"\n')
+    weighted = load_deck(path)
+    review(store, ItemKey("w", "troops", 0), Rating.Good, NOW - timedelta(days=1))
+    text = build_sheet(weighted, store, Config(), now=NOW, tz=PARIS, fmt="txt")
+    assert re.search(r"^   recall \d+%, weight 3$", text, flags=re.MULTILINE)
+    assert "not studied yet\n" in text and text.count("weight") == 1

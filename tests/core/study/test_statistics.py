@@ -383,3 +383,60 @@ def test_stats_from_a_version_2_file_read_only_and_after_migration(
         indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master")}
         assert {"reviews_at", "reviews_odd_at"} <= indexes
     assert old.decks[0].reviews_today == 2 and old.decks[0].learning == 1
+
+
+# -- calibration and the readiness band (issue 13) --------------------------------------------
+
+
+def test_calibration_bins_the_forecast_at_each_review_against_the_answers(
+        store: Store) -> None:
+    from briefing_quiz.core.study.statistics import calibration
+
+    scheduler = Scheduler()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    card = scheduler.new_card(1)
+    key = ItemKey("d", "a")
+    moments = [start, start + timedelta(days=3), start + timedelta(days=13, hours=5)]
+    ratings = [fsrs.Rating.Good, fsrs.Rating.Good, fsrs.Rating.Again]
+    forecasts = []
+    for i, (at, rating) in enumerate(zip(moments, ratings, strict=True)):
+        if i:
+            forecasts.append(scheduler.retrievability(card, at))
+        card = scheduler.review(card, rating, at)
+        review(store, key, rating, at)
+    undone = review(store, key, fsrs.Rating.Good, moments[-1] + timedelta(minutes=1))
+    store.undo_review(undone, at=moments[-1] + timedelta(minutes=2))
+    fared = calibration(store.recall_log("d"), scheduler)
+    assert fared.reviews == 2  # the first answer had no forecast; the undone one does not count
+    assert fared.predicted == pytest.approx(sum(forecasts) / 2)
+    assert fared.right == 0.5
+    by_bin = {int(b.low * 10): b for b in fared.bins}
+    assert sum(b.reviews for b in fared.bins) == 2
+    for p, right in zip(forecasts, (1.0, 0.0), strict=True):
+        assert by_bin[int(p * 10)].right == right
+    errors = [abs(p - r) for p, r in zip(forecasts, (1, 0), strict=True)]
+    assert fared.ece == pytest.approx(sum(errors) / 2)
+    assert calibration([], scheduler).ece is None
+
+
+def test_the_readiness_band_narrows_with_reviews() -> None:
+    from briefing_quiz.core.study.statistics import readiness_band
+
+    assert round(readiness_band(0.62, 100) * 100) == 9
+    assert readiness_band(0.62, 0) > readiness_band(0.62, 100) > readiness_band(0.62, 500)
+    assert readiness_band(1.0, 3) == 0.0
+
+
+def test_stats_say_which_parameters_are_in_use_and_when_fitted() -> None:
+    own = tuple(float(w) for w in fsrs.Scheduler().parameters)
+    fitted = datetime(2026, 12, 7, 6, 0, tzinfo=timezone.utc)
+    deck = Deck(id="d", title="D", path=None, cards=(TypedCard(id="a", deck_id="d", question="q",
+                                                             answer="a"),))
+    config = Config(deck_overrides=MappingProxyType(
+        {"d": SchedulerSettings(parameters=own, parameters_fitted=fitted)}))
+    now = datetime(2026, 12, 8, tzinfo=timezone.utc)
+    mine = collect_stats([deck], None, config, now=now, tz=timezone.utc).decks[0].to_json()
+    assert mine["parameters"] == {"own": True, "values": list(own),
+                                  "fitted": "2026-12-07T06:00:00+00:00"}
+    plain = collect_stats([deck], None, Config(), now=now, tz=timezone.utc).decks[0].to_json()
+    assert plain["parameters"] == {"own": False, "values": None, "fitted": None}

@@ -43,6 +43,7 @@ from briefing_quiz.core.deckfile.rules import (
     CARD_RULES,
     all_slugs,
     has_digit,
+    is_weight,
     parse_tolerance,
 )
 from briefing_quiz.core.deckfile.validate import _Validator
@@ -349,6 +350,14 @@ def _fast_builder(  # noqa: C901
             if not strip(explain):
                 return None
             keys += 1
+        weight = get("weight")
+        if weight is None:
+            weight = 1.0
+        elif is_weight(weight):
+            weight = float(weight)
+            keys += 1
+        else:
+            return None
 
         if card_type == "choice":
             question, choices, answer = raw["question"], raw["choices"], raw["answer"]
@@ -368,7 +377,7 @@ def _fast_builder(  # noqa: C901
             else:
                 return None
             return _new_choice(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
-                               explain=explain, path=path, line=line,
+                               explain=explain, weight=weight, path=path, line=line,
                                question=question, choices=tuple(choices), answers=answers,
                                multiple=multiple)
 
@@ -393,7 +402,7 @@ def _fast_builder(  # noqa: C901
             if len(raw) != keys:
                 return None
             return _new_typed(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
-                              explain=explain, path=path, line=line,
+                              explain=explain, weight=weight, path=path, line=line,
                               question=question, answer=answer, accept=accept,
                               tolerance=tolerance)
 
@@ -402,7 +411,7 @@ def _fast_builder(  # noqa: C901
             if len(raw) != keys + n_truefalse or not strip(statement) or type(answer) is not bool:
                 return None
             return _new_truefalse(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
-                                  explain=explain, path=path, line=line,
+                                  explain=explain, weight=weight, path=path, line=line,
                                   statement=statement, answer=answer)
 
         if card_type == "cloze":
@@ -414,7 +423,7 @@ def _fast_builder(  # noqa: C901
             except ClozeSyntaxError:  # reported, with its position, by the slow path
                 return None
             return _new_cloze(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
-                              explain=explain, path=path, line=line,
+                              explain=explain, weight=weight, path=path, line=line,
                               text=text, deletions=deletions)
 
         if card_type == "basic":
@@ -422,7 +431,7 @@ def _fast_builder(  # noqa: C901
             if len(raw) != keys + n_basic or not (strip(question) and strip(answer)):
                 return None
             return _new_basic(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
-                              explain=explain, path=path, line=line,
+                              explain=explain, weight=weight, path=path, line=line,
                               question=question, answer=answer)
 
         if card_type == "order":
@@ -432,7 +441,7 @@ def _fast_builder(  # noqa: C901
                     and all(map(strip, items)) and len(set(items)) == len(items)):
                 return None
             return _new_order(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
-                              explain=explain, path=path, line=line,
+                              explain=explain, weight=weight, path=path, line=line,
                               question=question, items_in_order=tuple(items))
 
         if card_type == "open":

@@ -99,7 +99,8 @@ DECK_KEYS = (Key("id", required=True), Key("title", required=True), Key("descrip
              Key("tags"), Key("source"))
 SOURCE_KEYS = ("title", "author", "publisher", "date", "url", "file", "as_of")
 COMMON_CARD_KEYS = (Key("id", required=True), Key("type", required=True), Key("tags"),
-                    Key("source"), Key("explain"), Key("as_of"), Key("valid_until"))
+                    Key("source"), Key("explain"), Key("as_of"), Key("valid_until"),
+                    Key("weight"))
 #: The keys whose value is a TOML date (dates of facts: docs/deck-format.md, "Dated facts").
 DATE_KEYS = ("date", "as_of", "valid_until")
 
@@ -194,12 +195,18 @@ class Messages:
     POINT_NO_TERMS = "point {number} ({label}) has no terms: give at least one phrase in 'terms'"
     POINT_TERM = "point {number} ({label}): term {term} must be a non-empty string, not {value}"
     MIN_POINTS = "'min_points' must be a whole number from 1 to {count}, not {value}"
+    WEIGHT = "'weight' must be a number greater than 0, such as 3 for a must-know fact, not {value}"
 
 
 is_slug = re.compile(rf"{SLUG.pattern}\Z").match
 _SLUG_LINES = re.compile(rf"{SLUG.pattern}(?:\n{SLUG.pattern})*")
 _TOLERANCE = re.compile(r"[ \t]*(\d+(?:\.\d+)?|\.\d+)[ \t]*(%?)[ \t]*\Z")
 has_digit = re.compile(r"\d").search  # a tolerance needs a number in the answer
+
+
+def is_weight(value: object) -> bool:
+    """A card's `weight`: a finite number (not a boolean) greater than 0."""
+    return type(value) in (int, float) and 0 < value < float("inf")  # type: ignore[operator]
 
 
 def all_slugs(ids: Collection[str]) -> bool:

@@ -31,6 +31,7 @@ from briefing_quiz.core.deckfile.rules import (
     Messages,
     has_digit,
     is_slug,
+    is_weight,
     parse_tolerance,
 )
 from briefing_quiz.core.errors import DeckError, Problem
@@ -175,6 +176,15 @@ class _Validator:
             return value
         self._bad_text(value, key, loc, card_id)
         return None
+
+    def weight(self, raw: dict[str, Any], loc: Loc, card_id: str | None) -> float:
+        """The card's `weight` (1 when not given); a bad one is reported, and counts 1."""
+        value = raw.get("weight", 1.0)
+        if is_weight(value):
+            return float(value)
+        shown = repr(value) if type(value) in (int, float) else kind_of(value)
+        self.add(Messages.WEIGHT.format(value=shown), (*loc, "weight"), card_id)
+        return 1.0
 
     def _bad_text(self, value: object, key: str, loc: Loc, card_id: str | None) -> None:
         if isinstance(value, str):
@@ -404,6 +414,7 @@ class _Validator:
             "source": self.optional_text(raw, "source", loc, card_id) if "source" in raw else None,
             "explain": self.optional_text(raw, "explain", loc, card_id)
             if "explain" in raw else None,
+            "weight": self.weight(raw, loc, card_id),
             "path": self.path,
             "line": line,
         }

@@ -9,7 +9,6 @@ writes call `get_state` inside theirs. Nothing here writes.
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
@@ -33,6 +32,7 @@ from briefing_quiz.core.progress.derive import (
     to_us,
     utc_text,
 )
+from briefing_quiz.core.progress.log_reads import ReviewRow
 from briefing_quiz.core.progress.schema import CANONICAL_AT, has_table
 
 __all__ = [
@@ -102,17 +102,6 @@ class StatSummary(NamedTuple):
     recall_sum: float  # retrievability at `now`, summed over the items with a memory state
     recalled: int  # items with a memory state (phase, stability and last review all set)
     lkeys: list[str]  # the items' `lkey`s
-
-
-class ReviewRow(NamedTuple):
-    """One review of the log that counts (not undone), reduced to what statistics need."""
-
-    id: int
-    key: ItemKey
-    rating: int  # fsrs.Rating value, 1 (Again) .. 4 (Easy)
-    reviewed_at: datetime  # aware UTC
-    duration_ms: int
-    phase_after: int  # fsrs.State value of the item after this review
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,34 +245,6 @@ def stored_decks(conn: sqlite3.Connection) -> list[str]:
         "WHERE ids.id IS NOT NULL) SELECT id FROM ids WHERE id IS NOT NULL").fetchall()]
 
 
-def review_rows(conn: sqlite3.Connection, deck_id: str | None = None,
-                bad: dict[int, str] | None = None) -> list[ReviewRow]:
-    """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
-    sql = ("SELECT r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.duration_ms, "
-           f"r.card_after FROM reviews r WHERE {{where}} AND {NOT_UNDONE} ORDER BY r.id")
-    params: tuple[str, ...] = ()
-    where = "1"
-    if deck_id is not None:
-        where, params = "r.deck_id = ?", (deck_id,)
-    rows = conn.execute(sql.format(where=where), params).fetchall()
-    try:  # the usual case, at full speed
-        return [ReviewRow(rid, ItemKey(d, c, i), rating, datetime.fromisoformat(at).astimezone(UTC),
-                          duration, int(json.loads(card)["state"]))
-                for rid, d, c, i, rating, at, duration, card in rows]
-    except UNREADABLE_ROW:
-        pass
-    out: list[ReviewRow] = []
-    for rid, d, c, i, rating, at, duration, card in rows:  # again, row by row, skipping the bad
-        try:
-            out.append(ReviewRow(rid, ItemKey(d, c, i), rating,
-                                 datetime.fromisoformat(at).astimezone(UTC), duration,
-                                 int(json.loads(card)["state"])))
-        except UNREADABLE_ROW as error:
-            if bad is not None:
-                bad[rid] = f"review: {error!r}"
-    return out
-
-
 def integrity_check(conn: sqlite3.Connection) -> str:
     """SQLite's `PRAGMA integrity_check`: "ok" when the file is sound."""
     rows = conn.execute("PRAGMA integrity_check").fetchall()
@@ -391,7 +352,7 @@ def stat_summary(conn: sqlite3.Connection, deck_id: str, *, now: datetime, day_e
     what deck statistics count, without a Python object per item.
 
     `curve` = (factor, decay) of fsrs' forgetting curve (`Scheduler.recall_curve`): an item's
-    retrievability at `now` is (1 + factor * whole days since its last review / stability)
+    retrievability at `now` is (1 + factor * fractional days since its last review / stability)
     ** decay, clamped to [0, 1], exactly as `Scheduler.retrievability` computes it.
     """
     params: dict[str, object] = {

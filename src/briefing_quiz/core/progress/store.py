@@ -49,7 +49,7 @@ import fsrs
 
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import queries, schema
+from briefing_quiz.core.progress import log_reads, queries, schema
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
     UPSERT,
@@ -308,9 +308,19 @@ class Store:
         """Ids of the decks with stored item states (reviewed, suspended or buried items)."""
         return self._read(queries.stored_decks)
 
+    def rating_log(self, deck_id: str | None = None
+                   ) -> list[tuple[tuple[str, str, int], int, datetime]]:
+        """((deck, card, item), rating, time) of the reviews that count, oldest first."""
+        return self._read(lambda conn: log_reads.rating_log(conn, deck_id, self.unreadable))
+
+    def recall_log(self, deck_id: str
+                   ) -> list[tuple[tuple[str, str, int], int, datetime, float | None, str | None]]:
+        """Each review of `deck_id` that counts with its state's stability and last review."""
+        return self._read(lambda conn: log_reads.recall_log(conn, deck_id, self.unreadable))
+
     def review_rows(self, deck_id: str | None = None) -> list[ReviewRow]:
         """The reviews that count (undone ones left out), oldest first, as lean `ReviewRow`s."""
-        return self._read(lambda conn: queries.review_rows(conn, deck_id, self.unreadable))
+        return self._read(lambda conn: log_reads.review_rows(conn, deck_id, self.unreadable))
 
     def integrity_check(self) -> str:
         """SQLite's `PRAGMA integrity_check`: "ok" when the file is sound."""

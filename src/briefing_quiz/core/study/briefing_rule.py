@@ -2,8 +2,10 @@
 
 It ranks candidate items by expected gain in recall at the target per minute of study:
 
-    gain = P(recall now) * R_target(after Good) + (1 - P(recall now)) * R_target(after Again)
-           - R_target(if not studied)
+    gain = weight * (P(recall now) * R_target(after Good) + (1 - P(recall now)) * R_target(after
+           Again) - R_target(if not studied))
+
+(`weight`: the card's, as readiness weighs it; recall in continuous time, `fsrs_adapter.recall`)
 
 where the states after Good and Again come from the scheduler adapter's `review` (which returns a
 new card; the caller's card is never changed), and the cost is the user's own median answer time
@@ -25,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 
 import fsrs
 
+from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.model import CardType, ItemKey
 from briefing_quiz.core.scheduler import Scheduler
 from briefing_quiz.core.study.readiness import TargetPassedError, aware_utc
@@ -98,6 +101,7 @@ class Candidate:
     key: ItemKey
     card_type: CardType
     state: fsrs.Card | None = None
+    weight: float = 1.0  # the card's weight: its gain counts as much in readiness
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +115,7 @@ class Choice:
     """
 
     candidate: Candidate
-    gain: float       # expected rise of the item's recall probability at the target
+    gain: float       # expected rise of the item's recall probability at the target, x weight
     seconds: float    # expected study time, follow-up learning steps included
     recall_now: float  # P(recall now) used for the expectation
     at_target: float  # recall at the target if not studied
@@ -137,13 +141,22 @@ class _Outcome:
     recall_now: float
 
 
-# A review state whose retrievability 10 days on is compared between fsrs and the adapter, to know
-# whether fsrs' defaults are the adapter's parameters (see `_Evaluator`).
-_PROBE = fsrs.Card(
-    card_id=1, state=fsrs.State.Review, stability=3.0, difficulty=5.0,
-    due=datetime(2000, 1, 4, tzinfo=_UTC), last_review=datetime(2000, 1, 1, tzinfo=_UTC),
-)
-_PROBE_AT = datetime(2000, 1, 11, tzinfo=_UTC)
+@dataclass(frozen=True, slots=True)
+class _Branches:
+    """What answering a card at one moment leads to, by grade: expected recall at the target and
+    extra answers after Good and after Again. It depends on the memory state and on the whole
+    days elapsed (fsrs' review counts whole days), not on the exact hour: the memo's unit."""
+
+    good: float
+    good_follow: float
+    again: float
+    again_follow: float
+
+    def mix(self, p: float) -> _Outcome:
+        """The outcome when the card is recalled with probability `p` (continuous time)."""
+        return _Outcome(value=p * self.good + (1.0 - p) * self.again,
+                        follow_ups=p * self.good_follow + (1.0 - p) * self.again_follow,
+                        recall_now=p)
 
 
 def _is_learning(card: fsrs.Card) -> bool:
@@ -153,11 +166,12 @@ def _is_learning(card: fsrs.Card) -> bool:
 class _Evaluator:
     """The gain rule for one (now, target), with a memo shared by every candidate.
 
-    Speed (a 10,000-item deck must rank well under a second): fuzz only moves due dates, which the
-    rule reads only for learning steps (never fuzzed), so reviews go through an unfuzzed twin of the
-    scheduler, skipping its per-review seeding and lock. Retrievability uses fsrs' own
-    `get_card_retrievability` when a probe shows it agrees with the adapter, skipping the adapter's
-    defensive copy; otherwise (other parameters) it falls back to the adapter.
+    Recall is in continuous time (`Scheduler.retrievability`, see `fsrs_adapter.recall`); the
+    states after a review are fsrs' own. Speed (a 10,000-item deck must rank well under a second):
+    fuzz only moves due dates, which the rule reads only for learning steps (never fuzzed), so
+    reviews go through an unfuzzed twin of the scheduler, skipping its per-review seeding and lock;
+    and what a review leads to (`_Branches`) is memoized by memory state and whole days elapsed,
+    each card's own recall now (to the microsecond) weighing the two grades.
     """
 
     def __init__(
@@ -176,15 +190,11 @@ class _Evaluator:
         self.reviewer = scheduler
         if settings.enable_fuzzing:
             self.reviewer = Scheduler(replace(settings, enable_fuzzing=False))
-        plain = fsrs.Scheduler(enable_fuzzing=False)
-        self.retrievability: Callable[[fsrs.Card, datetime], float] = scheduler.retrievability
-        if float(plain.get_card_retrievability(_PROBE, _PROBE_AT)) == scheduler.retrievability(
-            _PROBE, _PROBE_AT
-        ):
-            self.retrievability = lambda card, at: min(
-                1.0, max(0.0, float(plain.get_card_retrievability(card, at)))
-            )
-        self.memo: dict[Hashable, _Outcome] = {}
+        # Cards reach here with aware UTC datetimes (fsrs insists), so the adapter's closure
+        # skips `Scheduler.retrievability`'s checks: a ranking calls it four times an item.
+        self.retrievability: Callable[[fsrs.Card, datetime], float] = (
+            fsrs_adapter.card_recall(scheduler.recall_curve))
+        self.memo: dict[Hashable, _Branches] = {}
 
     def recall(self, state: fsrs.Card | None, at: datetime) -> float:
         if state is None or state.last_review is None or state.stability is None:
@@ -195,12 +205,12 @@ class _Evaluator:
         """Expected recall at the target if `card` is answered at `now`: Good with P(recall now),
         else Again. With `follow_up` set, a card left in a learning step due within `follow_up` (and
         before the target) is assumed to be shown again then, at most `depth` more times."""
-        p = self.recall(card, now)
-        value = 0.0
-        extra = 0.0
-        for rating, weight in ((fsrs.Rating.Good, p), (fsrs.Rating.Again, 1.0 - p)):
-            if weight <= 0.0:
-                continue  # e.g. a card seen earlier today is recalled for sure: skip Again
+        return self.branches(card, now, depth).mix(self.recall(card, now))
+
+    def branches(self, card: fsrs.Card, now: datetime, depth: int) -> _Branches:
+        """Each grade's expected recall at the target and follow-up answers (see `study`)."""
+        values: list[float] = []
+        for rating in (fsrs.Rating.Good, fsrs.Rating.Again):
             after = self.reviewer.review(card, rating, now)
             if (
                 self.follow_up is not None
@@ -210,28 +220,30 @@ class _Evaluator:
                 and after.due < self.target
             ):
                 nxt = self.study(after, after.due, depth - 1)
-                value += weight * nxt.value
-                extra += weight * (1.0 + nxt.follow_ups)
+                values += (nxt.value, 1.0 + nxt.follow_ups)
             else:
-                value += weight * self.recall(after, self.target)
-        return _Outcome(value=value, follow_ups=extra, recall_now=p)
+                values += (self.recall(after, self.target), 0.0)
+        return _Branches(*values)
 
-    def memo_key(self, state: fsrs.Card | None) -> Hashable:
-        """Everything the outcome depends on, for this (now, target).
+    def memo_key(self, state: fsrs.Card | None, at: datetime | None = None) -> Hashable:
+        """Everything a review's branches depend on, for this (now, target), `at` (default now)
+        being when the review is made.
 
-        fsrs reads elapsed time in whole days only, so two cards with the same memory state and
-        the same day counts behave identically; card id and due date do not matter. New cards share
-        a key.
+        fsrs' review reads elapsed time in whole days only, and after it the card's last review is
+        `at`: two cards with the same memory state and the same day count lead to the same states;
+        card id and due date do not matter. Their recall now, in continuous time, differs and is
+        applied per card (`_Branches.mix`). New cards share a key.
         """
         if state is None or state.last_review is None:
             return None if state is None else ("unreviewed", state.state, state.step)
+        at = self.now if at is None else at
         return (
             state.state,
             state.step,
             state.stability,
             state.difficulty,
-            (self.now - state.last_review).days,
-            (self.target - state.last_review).days,
+            (at - state.last_review).days,
+            at,
         )
 
     def first_cost(self, candidate: Candidate) -> float:
@@ -239,15 +251,18 @@ class _Evaluator:
         new = state is None or state.last_review is None
         return self.times.seconds(candidate.card_type, new=new)
 
-    def choice(self, candidate: Candidate) -> Choice:
-        state = candidate.state
-        key = self.memo_key(state)
-        outcome = self.memo.get(key)
-        if outcome is None:
+    def _branches_at(self, state: fsrs.Card | None, at: datetime) -> _Branches:
+        key = self.memo_key(state, at)
+        found = self.memo.get(key)
+        if found is None:
             card = state if state is not None else self.reviewer.new_card(1)
             # Depth 3 covers the default learning steps (2) and a lapse's relearning step.
-            outcome = self.study(card, self.now, depth=3)
-            self.memo[key] = outcome
+            found = self.memo[key] = self.branches(card, at, depth=3)
+        return found
+
+    def choice(self, candidate: Candidate) -> Choice:
+        state = candidate.state
+        outcome = self._branches_at(state, self.now).mix(self.recall(state, self.now))
         skip = self.recall(state, self.target)
         seconds = self.first_cost(candidate) + outcome.follow_ups * self.times.seconds(
             candidate.card_type, new=False
@@ -256,14 +271,11 @@ class _Evaluator:
         if state is not None and state.last_review is not None:
             day_later = state.last_review + _DAY
             if self.now < day_later < self.target:
-                later = self.memo.get(("wait", key))
-                if later is None:
-                    later = self.study(state, day_later, depth=3)
-                    self.memo[("wait", key)] = later
-                waiting = later.value - skip
+                later = self._branches_at(state, day_later).mix(self.recall(state, day_later))
+                waiting = (later.value - skip) * candidate.weight
         return Choice(
             candidate=candidate,
-            gain=outcome.value - skip,
+            gain=(outcome.value - skip) * candidate.weight,
             seconds=seconds,
             recall_now=outcome.recall_now,
             at_target=skip,
@@ -315,6 +327,16 @@ def choose_next(
     """
     target, now = _check_times(target, now)
     evaluator = _Evaluator(scheduler, now, target, times or AnswerTimes(), follow_up)
+    # Thousands of unfuzzed reviews (the evaluator's reviewer never fuzzes): fsrs copies each card
+    # the fast way, the adapter's trick (off with BRIEFING_QUIZ_NO_FAST_COPY=1).
+    with fsrs_adapter.FastCopies():
+        return _rank(evaluator, candidates, limit, min_gap)
+
+
+def _rank(evaluator: _Evaluator, candidates: Sequence[Candidate], limit: int | None,
+          min_gap: timedelta) -> list[Choice]:
+    """`choose_next`'s ranking with `evaluator` (see there)."""
+    now, target = evaluator.now, evaluator.target
     eligible = [
         (index, candidate)
         for index, candidate in enumerate(candidates)
@@ -333,7 +355,8 @@ def choose_next(
     bounded = sorted(
         (
             (
-                -(1.0 - evaluator.recall(c.state, target)) * 60.0 / evaluator.first_cost(c),
+                -(1.0 - evaluator.recall(c.state, target)) * c.weight * 60.0
+                / evaluator.first_cost(c),
                 i,
                 c,
             )

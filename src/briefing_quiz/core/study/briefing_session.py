@@ -318,7 +318,8 @@ class BriefingSession(StudySession):
             if key.card_id in recent and (state is None or state.last_review is None
                                           or now - state.last_review >= self.min_gap):
                 continue  # a sibling was just answered (the item itself: choose_next's min_gap)
-            candidates.append(Candidate(key, card.type, None if state is None else state.card))
+            candidates.append(Candidate(key, card.type, None if state is None else state.card,
+                                        card.weight))
         ranked = choose_next(candidates, self.target, now, scheduler=self.scheduler(self.deck.id),
                              times=self.times, limit=1, min_gap=self.min_gap)
         if not ranked:

@@ -1,10 +1,11 @@
 """Briefing mode: how much will be recalled at a target time.
 
 *Readiness* is the mean, over review items, of the FSRS probability of recall (retrievability) at
-the target time; an item never studied counts as 0. It is aggregated per deck and per tag (a card's
-tags apply to each of its items). An open card's item counts its recall × the share of its points
-made at its last review (`core.study.open_share.weigh_open`, applied by the callers that have
-the store).
+the target time; an item never studied counts as 0. Each item counts as much as its card's `weight`
+(1 unless the deck says otherwise; 3 for a must-know figure): the mean is weighted. It is aggregated
+per deck and per tag (a card's tags apply to each of its items). An open card's item counts its
+recall × the share of its points made at its last review (`core.study.open_share.weigh_open`,
+applied by the callers that have the store).
 
 What to study now to raise it is the briefing rule, `core.study.briefing_rule`. The FSRS maths
 itself lives in `core.scheduler` / `fsrs`; this module only combines their answers.
@@ -78,6 +79,16 @@ class Readiness:
     items: int
     weakest: list[tuple[str, float]]
     by_deck: dict[str, float] = field(default_factory=dict)
+    #: Half a 95% band around `overall` (`statistics.readiness_band`), when it was computed.
+    band: float | None = None
+
+    @property
+    def text(self) -> str:
+        """'62%', or '62% ± 9' with a band of at least a point (readiness rounded down as in
+        `percent`, the band to the nearest point)."""
+        if self.band is None or self.band < 0.01:
+            return f"{self.percent}%"
+        return f"{self.percent}% ± {math.floor(self.band * 100 + 0.5)}"
 
     @property
     def percent(self) -> int:
@@ -90,6 +101,7 @@ class Readiness:
             "at": self.at.isoformat(),
             "overall": round(self.overall, 4),
             "by_tag": {tag: round(value, 4) for tag, value in sorted(self.by_tag.items())},
+            "band": None if self.band is None else round(self.band, 4),
         }
 
 
@@ -132,25 +144,28 @@ def summarize_readiness(
     at = aware_utc(at, "at")
     total = 0.0
     count = 0
+    weights = 0.0
     tag_sum: dict[str, float] = {}
-    tag_n: dict[str, int] = {}
+    tag_n: dict[str, float] = {}
     deck_sum: dict[str, float] = {}
-    deck_n: dict[str, int] = {}
+    deck_n: dict[str, float] = {}
     for card in cards:
+        weight = card.weight  # a must-know card counts `weight` times (means are weighted)
         for item in card.items:
-            value = values.get(ItemKey(card.deck_id, card.id, item), 0.0)
+            value = values.get(ItemKey(card.deck_id, card.id, item), 0.0) * weight
             total += value
             count += 1
+            weights += weight
             deck_sum[card.deck_id] = deck_sum.get(card.deck_id, 0.0) + value
-            deck_n[card.deck_id] = deck_n.get(card.deck_id, 0) + 1
+            deck_n[card.deck_id] = deck_n.get(card.deck_id, 0.0) + weight
             for tag in dict.fromkeys(card.tags):  # a tag listed twice still counts once
                 tag_sum[tag] = tag_sum.get(tag, 0.0) + value
-                tag_n[tag] = tag_n.get(tag, 0) + 1
+                tag_n[tag] = tag_n.get(tag, 0.0) + weight
     by_tag = {tag: tag_sum[tag] / tag_n[tag] for tag in tag_sum}
     lowest = sorted(by_tag.items(), key=lambda kv: (kv[1], kv[0]))[: max(weakest, 0)]
     return Readiness(
         at=at,
-        overall=total / count if count else 0.0,
+        overall=total / weights if weights else 0.0,
         by_tag=by_tag,
         items=count,
         weakest=lowest,

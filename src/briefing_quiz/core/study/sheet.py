@@ -21,7 +21,8 @@ Markdown (`md`)::
        *recall 12%* — “<source quote>”
 
 Plain text (`txt`) has the same lines without the markup ("Q: ", "A: "), cloze answers in
-[brackets]. Never-studied cards say "not studied yet" instead of a recall.
+[brackets]. Never-studied cards say "not studied yet" instead of a recall. A card whose `weight` is
+not 1 says so after its recall ("*recall 40%, weight 3*").
 """
 
 from __future__ import annotations
@@ -171,6 +172,8 @@ def render_sheet(deck: Deck, facts: list[SheetFact], *, at: datetime, tz: tzinfo
         body = _fact_lines(fact.card, md)
         recall = (f"recall {math.floor(fact.recall * 100 + 1e-9)}%" if fact.studied
                   else "not studied yet")
+        if fact.card.weight != 1.0:  # a must-know card says so
+            recall += f", weight {fact.card.weight:g}"
         if fact.unstudied:
             recall += f"; {fact.unstudied} of {len(fact.card.items)} gaps not studied yet"
         last = f"*{recall}*" if md else recall

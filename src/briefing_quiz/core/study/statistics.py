@@ -11,16 +11,20 @@ Nothing here reads the clock.
     due_forecast(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
     reviews_per_day(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
     true_retention(store, deck, weeks, *, now, tz, hour=4) -> list[RetentionWeek]
+    calibration(store.recall_log(deck), scheduler) -> Calibration  (forecasts against answers)
+    readiness_band(readiness, reviews) -> float       (the uncertainty of readiness)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 import fsrs
 
+from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.derive import lkey, split_lkey
 from briefing_quiz.core.progress.store import Store, from_us
@@ -29,8 +33,9 @@ from briefing_quiz.core.study.open_share import weigh_open
 from briefing_quiz.core.study.queue import SettingsSource, next_day_start
 from briefing_quiz.core.study.readiness import Readiness, summarize_readiness
 
-__all__ = ["DayCount", "DeckStats", "RetentionWeek", "StatsReport", "collect_stats",
-           "due_forecast", "reviews_per_day", "study_date", "true_retention"]
+__all__ = ["BAND_PRIOR_REVIEWS", "Calibration", "CalibrationBin", "DayCount", "DeckStats",
+           "RetentionWeek", "StatsReport", "calibration", "collect_stats", "due_forecast",
+           "readiness_band", "reviews_per_day", "study_date", "true_retention"]
 
 _REVIEW = int(fsrs.State.Review)
 _LEARNING = (int(fsrs.State.Learning), int(fsrs.State.Relearning))
@@ -123,6 +128,99 @@ def true_retention(store: Store, deck: Deck, weeks: int, *, now: datetime, tz: t
             for i in range(len(reviews))]
 
 
+# -- calibration: predicted recall against what happened ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationBin:
+    """Reviews whose predicted recall (at the moment of the review) fell in [low, high)."""
+
+    low: float
+    high: float
+    reviews: int
+    predicted: float  # mean predicted recall of these reviews
+    right: float      # share of them not graded Again
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """How the forecasts of recall compared with one's own answers: `bins` of predicted recall
+    (empty ones left out), and `ece`, the expected calibration error: the mean over reviews of
+    |predicted - share right| of their bin (None without reviews). `predicted` and `right` are
+    the means over every review counted."""
+
+    bins: tuple[CalibrationBin, ...]
+    reviews: int
+    predicted: float | None
+    right: float | None
+    ece: float | None
+
+    def to_json(self) -> dict[str, object]:
+        return {"reviews": self.reviews, "predicted": _rounded(self.predicted),
+                "right": _rounded(self.right), "ece": _rounded(self.ece),
+                "bins": [{"low": b.low, "high": b.high, "reviews": b.reviews,
+                          "predicted": round(b.predicted, 4), "right": round(b.right, 4)}
+                         for b in self.bins]}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def calibration(log: Iterable[tuple[Hashable, int, datetime, float | None, str | None]],
+                scheduler: Scheduler, bins: int = 10) -> Calibration:
+    """Every review of an item that already had a memory state: its recall as forecast at that
+    moment from the state before it (in continuous time, with the deck's parameters) against
+    whether it was answered right (any grade but Again). `log`: (item key, rating, time, the
+    stability and the last review (ISO text) the review left), oldest first, undone reviews
+    left out, as `Store.recall_log` gives it."""
+    curve = scheduler.recall_curve
+    before: dict[Hashable, tuple[float, datetime]] = {}
+    sums = [[0, 0.0, 0] for _ in range(bins)]  # per bin: reviews, sum predicted, right
+    again = int(fsrs.Rating.Again)
+    for key, rating, at, stability, last in log:
+        previous = before.get(key)
+        if stability is not None and last is not None:
+            before[key] = (stability, datetime.fromisoformat(last))
+        else:
+            before.pop(key, None)
+        if previous is None:
+            continue
+        p = fsrs_adapter.recall(curve, previous[0], fsrs_adapter.elapsed_days(previous[1], at))
+        entry = sums[min(bins - 1, int(p * bins))]
+        entry[0] += 1
+        entry[1] += p
+        entry[2] += rating != again
+    made = tuple(CalibrationBin(i / bins, (i + 1) / bins, int(n), total / n, right / n)
+                 for i, (n, total, right) in enumerate(sums) if n)
+    count = sum(b.reviews for b in made)
+    if not count:
+        return Calibration((), 0, None, None, None)
+    return Calibration(
+        made, count,
+        predicted=sum(b.predicted * b.reviews for b in made) / count,
+        right=sum(b.right * b.reviews for b in made) / count,
+        ece=sum(abs(b.predicted - b.right) * b.reviews for b in made) / count)
+
+
+#: How many reviews the model's own forecast is worth in `readiness_band`'s prior.
+BAND_PRIOR_REVIEWS = 20
+
+
+def readiness_band(overall: float, reviews: int) -> float:
+    """Half the width of a 95% interval around readiness `overall`, given `reviews` of one's
+    own reviews with a forecast (`Calibration.reviews`).
+
+    Readiness is the model's forecast of a share of items recalled. How far one's true share may
+    be from it is modelled as a Beta posterior of a recall rate whose prior is centred on the
+    forecast and worth BAND_PRIOR_REVIEWS reviews, updated by the `reviews` one has answered:
+    its standard deviation is about sqrt(R (1 - R) / (n0 + n)), and the band 1.96 times that.
+    So ±21 points at 62% with no reviews, ±9 after 100, ±4 after 500: it narrows as one's own
+    reviews show how the forecasts fare."""
+    r = min(1.0, max(0.0, overall))
+    return 1.96 * math.sqrt(r * (1.0 - r) / (BAND_PRIOR_REVIEWS + max(0, reviews)))
+
+
 # -- progress at one moment -------------------------------------------------------------------
 
 
@@ -146,11 +244,19 @@ class DeckStats:
     mean_retrievability: float | None  # over reviewed items; None when none was reviewed
     briefing_at: datetime | None = None  # the deck's briefing target (aware UTC), if any
     readiness: Readiness | None = None   # at `briefing_at`, while it is to come
+    parameters: tuple[float, ...] | None = None  # the config's own FSRS parameters; None: fsrs'
+    parameters_fitted: datetime | None = None    # when `optimize --apply` fitted them
 
     def to_json(self) -> dict[str, object]:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["briefing_at"] = None if self.briefing_at is None else self.briefing_at.isoformat()
         data["readiness"] = None if self.readiness is None else self.readiness.to_json()
+        data["parameters"] = {
+            "own": self.parameters is not None,
+            "values": list(self.parameters) if self.parameters is not None else None,
+            "fitted": (None if self.parameters_fitted is None
+                       else self.parameters_fitted.isoformat())}
+        del data["parameters_fitted"]
         return data
 
 
@@ -224,7 +330,8 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
             due_now=due_now, suspended=counts["suspended"], buried=buried, leeches=leeches,
             reviews_today=_reviews_since(store, day_start, today).get(deck.id, 0),
             mean_retrievability=recall_sum / recalled if recalled else None,
-            briefing_at=target, readiness=readiness))
+            briefing_at=target, readiness=readiness, parameters=settings.parameters,
+            parameters_fitted=settings.parameters_fitted))
     if store is not None and (deck_id is None or not chosen):
         # Decks with progress but no deck file loaded: every item of theirs is orphaned.
         for other in store.stored_decks():

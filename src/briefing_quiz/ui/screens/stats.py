@@ -7,13 +7,15 @@ Charts are Textual's own widgets: a `Sparkline` for each daily series (one fixed
 per day, so days line up with the axis labels under them), a `ProgressBar` for readiness and a
 `DataTable` for the weekly retention (a rate per week is read better as numbers than as bar
 heights scaled between their own minimum and maximum). Every chart also says its numbers in
-words, so nothing depends on reading bar heights or colours.
+words, so nothing depends on reading bar heights or colours. The calibration chart (forecast
+recall against the share answered right, per bin of forecasts) is a `PlotextPlot`
+(textual-plotext, a maintained Textual widget over plotext): a scatter against the diagonal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -24,6 +26,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Sparkline, Static
+from textual_plotext import PlotextPlot
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.services.briefing import DeckCharts, deck_charts_sync
@@ -31,7 +34,7 @@ from briefing_quiz.ui.text import assemble, lines, one_line, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from briefing_quiz.core.study.statistics import DayCount, RetentionWeek
+    from briefing_quiz.core.study.statistics import Calibration, DayCount, RetentionWeek
     from briefing_quiz.services.backend import Backend
 
 #: Columns per day of the forecast sparkline (30 days: 60 columns, within 80).
@@ -91,6 +94,29 @@ def retention_text(weeks: Sequence[RetentionWeek]) -> Content:
                           f"{_plural(reviews, 'review')} of learned cards")
 
 
+def calibration_text(fared: Calibration | None) -> Content:
+    """'Forecasts vs your answers: 130 reviews · forecast 88%, right 84% · calibration error 4.1
+    points' (the chart shows it per bin)."""
+    head = ("Forecasts vs your answers: ", "bold")
+    if fared is None or not fared.reviews or fared.predicted is None or fared.right is None \
+            or fared.ece is None:
+        return assemble(head, "no review yet of an item already studied")
+    return assemble(head, f"{_plural(fared.reviews, 'review')} · forecast {fared.predicted:.0%}, "
+                          f"right {fared.right:.0%} · calibration error "
+                          f"{fared.ece * 100:.1f} points")
+
+
+def parameters_text(own: tuple[float, ...] | None, fitted: datetime | None,
+                    tz: tzinfo | None) -> Content:
+    """Which FSRS parameters are in use (and when they were fitted)."""
+    from briefing_quiz.core.study.formatting import format_local
+
+    if own is None:
+        return plain("FSRS parameters: fsrs' defaults (palette: Fit FSRS parameters)")
+    when = "set in the config" if fitted is None else f"fitted {format_local(fitted, tz)}"
+    return plain(f"FSRS parameters: your own, {when}")
+
+
 def briefing_content(charts: DeckCharts, tz: tzinfo | None) -> Content:
     from briefing_quiz.core.study.formatting import format_local, percent_text
     from briefing_quiz.ui.screens.briefing import weakest_text
@@ -105,7 +131,9 @@ def briefing_content(charts: DeckCharts, tz: tzinfo | None) -> Content:
     else:
         ready = status.readiness
         weakest = weakest_text(ready)
-        out.append(assemble(("Readiness then: ", "bold"), (percent_text(ready.overall), "bold"),
+        band = "" if ready.band is None else f" ± {round(ready.band * 100)}"
+        out.append(assemble(("Readiness then: ", "bold"), (percent_text(ready.overall) + band,
+                                                           "bold"),
                             f" (expected recall of {_plural(ready.items, 'item')})",
                             f"  ·  {weakest}" if weakest else ""))
     return lines(out)
@@ -147,6 +175,9 @@ class StatsScreen(Screen[None]):
             yield Static(id="reviews-axis", classes="stats-axis")
             yield Static(id="retention-title", classes="stats-heading")
             yield DataTable(id="retention-table", cursor_type="none", show_cursor=False)
+            yield Static(id="calibration-title", classes="stats-heading")
+            yield PlotextPlot(id="calibration-chart")
+            yield Static(id="parameters-line", classes="stats-axis")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -214,6 +245,27 @@ class StatsScreen(Screen[None]):
 
         self.query_one("#retention-title", Static).update(retention_text(charts.retention))
         self._retention_table(charts.retention)
+        self._calibration(charts)
+
+    def _calibration(self, charts: DeckCharts) -> None:
+        fared = charts.calibration
+        self.query_one("#calibration-title", Static).update(calibration_text(fared))
+        chart = self.query_one("#calibration-chart", PlotextPlot)
+        chart.display = fared is not None and fared.reviews > 0
+        plt = chart.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if fared is not None and fared.reviews:
+            plt.plot([0, 1], [0, 1], marker="braille", label="perfect")
+            plt.scatter([b.predicted for b in fared.bins], [b.right for b in fared.bins],
+                        marker="dot", label="yours")
+            plt.xlim(0, 1)
+            plt.ylim(0, 1)
+            plt.xlabel("forecast recall")
+            plt.ylabel("answered right")
+        chart.refresh()
+        self.query_one("#parameters-line", Static).update(
+            parameters_text(charts.parameters, charts.parameters_fitted, self.backend.tz))
 
     def _retention_table(self, weeks: Sequence[RetentionWeek]) -> None:
         table = self.query_one("#retention-table", DataTable)

@@ -1,0 +1,213 @@
+"""`briefing-quiz optimize [--deck ID] [--apply]`: FSRS-6 parameters fitted to one's own reviews.
+
+The fit is fsrs-rs' (`fsrs-rs-python`, the Rust optimiser Anki uses: a small wheel, no torch). The
+review log becomes fsrs-rs items in the core (`core.study.fitting`: study days, the time split);
+here they are wrapped, fitted on the earlier reviews and evaluated on the later ones (log loss and
+RMSE over recall bins, fsrs-rs' own `evaluate`) against fsrs' defaults and the parameters in use,
+so what is printed is how each set predicts reviews it was not fitted on. The parameters written
+by `--apply` are exactly the ones evaluated (fitted on the earlier reviews), and only when they
+predict the later reviews better than those in use, as Anki does.
+
+`--apply` writes them into the config file with tomlkit, which keeps its comments and layout:
+`parameters` and `parameters_fitted` under `[scheduler]`, or `[decks.ID]` with `--deck`. The new
+text is checked by the config loader before it replaces the file (atomically).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.paths import Paths
+from briefing_quiz.services.clock import local_zone, utc_now
+from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
+
+if TYPE_CHECKING:
+    from briefing_quiz.core.study.fitting import FitItem
+
+__all__ = ["Evaluation", "FitResult", "Report", "fit", "optimize", "optimize_report",
+           "write_parameters"]
+
+
+#: Said after --apply: the stored memory states are not recomputed (bench_briefing.py measures it).
+STALE_STATES_NOTE = (
+    "Reviews from now on use them. The memory states already stored keep the stabilities "
+    "computed with the parameters of their time (they are not recomputed from the log yet), so "
+    "until each card is reviewed again its recall forecast mixes the two: right before a "
+    "briefing, better not apply new parameters.")
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """How well one set of parameters predicts the test reviews (lower is better)."""
+
+    log_loss: float
+    rmse: float
+
+
+@dataclass(frozen=True, slots=True)
+class FitResult:
+    parameters: tuple[float, ...]  # fitted on `train` reviews, clamped to fsrs' bounds
+    train: int
+    test: int
+    default: Evaluation
+    fitted: Evaluation
+    in_use: Evaluation | None  # the config's own parameters, when it has some
+
+
+def _rs_items(items: Sequence[FitItem]) -> list[object]:
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    return [FSRSItem(reviews=[FSRSReview(rating, delta) for rating, delta in item.reviews])
+            for item in items]
+
+
+def fit(items: Sequence[FitItem], *, in_use: Sequence[float] | None = None,
+        min_items: int | None = None) -> FitResult:
+    """Fit on the earlier items, evaluate on the later ones (`core.study.fitting.time_split`).
+    Raises BriefingQuizError when there are fewer than `min_items` (default `MIN_ITEMS`)."""
+    from fsrs_rs_python import FSRS
+
+    from briefing_quiz.core import fsrs_adapter
+    from briefing_quiz.core.study.fitting import MIN_ITEMS, time_split
+
+    least = MIN_ITEMS if min_items is None else min_items
+    if len(items) < least:
+        raise BriefingQuizError(
+            f"too few reviews to fit parameters of your own: {len(items)} reviews made a day or "
+            f"more after the previous one, at least {least} are needed. Keep studying (the "
+            "default parameters serve meanwhile) and run optimize again later")
+    train, test = time_split(items)
+    train_rs, test_rs = _rs_items(train), _rs_items(test)
+    defaults = fsrs_adapter.default_parameters()
+    raw = FSRS(defaults).compute_parameters(train_rs)  # type: ignore[arg-type]
+    fitted = _clamped(raw, fsrs_adapter.parameter_bounds())
+
+    def judge(parameters: Sequence[float]) -> Evaluation:
+        result = FSRS(parameters).evaluate(test_rs)  # type: ignore[arg-type]
+        return Evaluation(float(result.log_loss), float(result.rmse_bins))
+
+    return FitResult(fitted, len(train), len(test), judge(defaults), judge(fitted),
+                     None if in_use is None else judge(in_use))
+
+
+def _clamped(values: Sequence[float],
+             bounds: tuple[tuple[float, ...], tuple[float, ...]] | None) -> tuple[float, ...]:
+    """fsrs-rs' parameters within py-fsrs' bounds (the two keep the same ones; this guards a
+    drift), rounded to 4 decimals as Anki shows them."""
+    out = [float(w) for w in values]
+    if bounds is not None and len(bounds[0]) == len(out):
+        out = [min(max(w, low), high) for w, low, high in zip(out, *bounds, strict=True)]
+    return tuple(round(w, 4) for w in out)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What `optimize` says: `lines` for stdout, `problem` (not written, why) for stderr."""
+
+    lines: list[str]
+    written: bool
+    problem: str | None = None
+
+
+def optimize(paths: Paths, deck_id: str | None, *, apply: bool, out: TextIO,
+             err: TextIO) -> int:
+    """The command: fit, print the comparison, and with `apply` write the parameters."""
+    report = optimize_report(paths, deck_id, apply=apply, now=utc_now())
+    for line in report.lines:
+        print(line, file=out)
+    if report.problem is not None:
+        print(report.problem, file=err)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: datetime,
+                    min_items: int | None = None) -> Report:
+    """Fit, compare and (with `apply`) write: the command's body, shared with the app's palette.
+    A user-facing failure (no progress, too few reviews, a bad config) is a BriefingQuizError."""
+    from briefing_quiz.config import load_config
+    from briefing_quiz.core.progress.store import NoProgressError, Store
+    from briefing_quiz.core.study.fitting import fit_items
+
+    config = load_config(paths.config_file)
+    settings = config.for_deck(deck_id) if deck_id else config.scheduler
+    try:
+        store = Store.open(paths.data_file, readonly=True)
+    except NoProgressError:
+        raise BriefingQuizError(f"no progress yet ({paths.data_file} does not exist): study "
+                                "first, then fit parameters to your reviews") from None
+    with store:
+        if deck_id is not None and deck_id not in store.deck_ids():
+            raise BriefingQuizError(f"no reviews of a deck with id {deck_id!r} in "
+                                    f"{paths.data_file}")
+        rows = store.rating_log(deck_id)
+    items = fit_items(rows, local_zone(now), settings.day_starts_at_hour)
+    result = fit(items, in_use=settings.parameters, min_items=min_items)
+    whose = f"deck {deck_id}" if deck_id else "every deck"
+    out = [f"FSRS-6 parameters fitted to {result.train} reviews of {whose}, judged on the "
+           f"{result.test} latest ones (not used for the fit; lower is better):",
+           f"  {'':<22}{'log loss':>9}{'RMSE':>9}"]
+    shown = [("fsrs' defaults", result.default)]
+    if result.in_use is not None:
+        shown.append(("in use (your config)", result.in_use))
+    shown.append(("fitted", result.fitted))
+    out += [f"  {name:<22}{ev.log_loss:>9.4f}{ev.rmse:>9.4f}" for name, ev in shown]
+    out.append("parameters = [" + ", ".join(f"{w:g}" for w in result.parameters) + "]")
+    current = result.in_use or result.default
+    better = result.fitted.log_loss < current.log_loss
+    table = f"[decks.{deck_id}]" if deck_id else "[scheduler]"
+    if not apply:
+        hint = "" if better else " (they do not predict your later reviews better)"
+        out.append(f"Not written{hint}; add --apply to write them into {paths.config_file} "
+                   f"under {table}.")
+        return Report(out, written=False)
+    if not better:
+        return Report(out, written=False, problem=(
+            "Not written: the fitted parameters do not predict your later reviews better than "
+            f"those in use; {paths.config_file} is unchanged."))
+    write_parameters(paths.config_file, deck_id, result.parameters, now)
+    out.append(f"Written into {paths.config_file} under {table}.")
+    out.append(STALE_STATES_NOTE)
+    return Report(out, written=True)
+
+
+def write_parameters(path: Path, deck_id: str | None, parameters: Sequence[float],
+                     fitted_at: datetime) -> None:
+    """Set `parameters` and `parameters_fitted` under [scheduler] (or [decks.ID]) of the config
+    file, keeping every other line, comment and the layout (tomlkit); the file is created when
+    missing. The result must load (`loads_config`) before it replaces the file."""
+    import tomlkit
+
+    from briefing_quiz.config import loads_config
+    from briefing_quiz.core.errors import ConfigError, Problem
+
+    try:
+        old = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([Problem(path, f"cannot read: {error}")]) from None
+    doc = tomlkit.parse(old)
+    if deck_id is None:
+        table = doc.setdefault("scheduler", tomlkit.table())
+    else:
+        decks = doc.setdefault("decks", tomlkit.table(is_super_table=True))
+        table = decks.setdefault(deck_id, tomlkit.table())
+    values = tomlkit.array()
+    values.extend(float(w) for w in parameters)
+    table["parameters"] = values
+    table["parameters_fitted"] = fitted_at.replace(microsecond=0)
+    text = tomlkit.dumps(doc)
+    loads_config(text, path)  # raises ConfigError, naming the file, before anything is written
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
+                                     prefix=f".{path.name}.", delete=False) as handle:
+        handle.write(text)
+    if path.exists():
+        os.chmod(handle.name, path.stat().st_mode & 0o7777)
+    os.replace(handle.name, path)
