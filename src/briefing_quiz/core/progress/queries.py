@@ -31,7 +31,7 @@ from briefing_quiz.core.progress.derive import (
     to_us,
     utc_text,
 )
-from briefing_quiz.core.progress.schema import CANONICAL_AT, has_table
+from briefing_quiz.core.progress.schema import CANONICAL_AT, SCHEMA_VERSION, has_table
 
 __all__ = [
     "DeckSnapshot",
@@ -274,8 +274,8 @@ def integrity_check(conn: sqlite3.Connection) -> str:
 
 def snapshot(conn: sqlite3.Connection, deck_id: str, *, now: datetime, due_before: datetime,
              day_start: datetime, new_limit: int | None = None, ranked: bool = False,
-             with_blocked: bool = True) -> DeckSnapshot:
-    """What the queue needs for `deck_id` (see `DeckSnapshot`).
+             with_blocked: bool = True, schema: int = SCHEMA_VERSION) -> DeckSnapshot:
+    """What the queue needs for `deck_id` (see `DeckSnapshot`); `schema`: the file's version.
 
     `learning`, `reviews`: reviewed items due before `due_before`, neither suspended nor
     buried at `now`, in queue order. Reviews: by (now - due) / (due - last review), largest
@@ -297,13 +297,59 @@ def snapshot(conn: sqlite3.Connection, deck_id: str, *, now: datetime, due_befor
         # Ties as `items_due` orders them (its columns, then the primary key).
         "buried_until_us, last_review_us, lapses, last_review_id, card_id, item",
         params).fetchall()
+    if schema >= 4:
+        new_today, seen = _today(conn, deck_id, day_start)
+    else:
+        new_today, seen = _today_v3(conn, deck_id, start_us)
+    blocked: frozenset[str] | None = None
+    if with_blocked and (new_limit is None or new_limit > new_today):
+        blocked = blocked_lkeys(conn, deck_id, now_us)
+    return DeckSnapshot(deck_id=deck_id, learning=learning, reviews=reviews,
+                        blocked=blocked, new_today=new_today, seen_today=seen)
+
+
+# Today's items (schema 4). Introduced today: `items_first` (an item's first review is never
+# after its last). Seen today, i.e. last review that counts at or after the day's start: an
+# item's last review time is the latest time of its reviews that count (the scheduler never
+# moves it past the review's own time), so these are the items of today's reviews that count,
+# read from `reviews_at` (which holds each review's item). The store's own rows (ISO UTC text)
+# order as text as in time; rows in another form (normally none, `reviews_odd_at`) are compared
+# as datetimes.
+_NOT_UNDONE_ID = "id NOT IN (SELECT review_id FROM events WHERE action = 'undo')"
+_SEEN_SQL = (
+    "FROM reviews INDEXED BY reviews_at WHERE reviewed_at >= :since AND deck_id = :deck "
+    f"AND {_NOT_UNDONE_ID}"
+)
+
+
+def _today(conn: sqlite3.Connection, deck_id: str,
+           day_start: datetime) -> tuple[int, dict[str, frozenset[int]]]:
+    """(items introduced since `day_start`, card id -> its items reviewed since then)."""
+    params = {"deck": deck_id, "since": utc_text(day_start, "day_start")}
+    new_today = conn.execute(
+        "SELECT count(*) FROM items INDEXED BY items_first WHERE deck_id = ? "
+        "AND first_review_us >= ?", (deck_id, to_us(day_start))).fetchone()[0]
+    # Most items seen today are item 0 of their card: their ids come as one string.
+    plain = conn.execute(f"SELECT group_concat(card_id, char(30)) {_SEEN_SQL} AND item = 0",
+                         params).fetchone()[0]
+    seen = dict.fromkeys(plain.split(_RS), _ITEM_0) if plain else {}
+    others = conn.execute(f"SELECT card_id, item {_SEEN_SQL} AND item != 0", params).fetchall()
+    others.extend((card_id, item) for card_id, item, at in conn.execute(
+        "SELECT card_id, item, reviewed_at FROM reviews INDEXED BY reviews_odd_at "
+        f"WHERE NOT ({CANONICAL_AT}) AND deck_id = :deck AND {_NOT_UNDONE_ID}", params)
+        if datetime.fromisoformat(at) >= day_start)
+    for card_id, item in others:
+        seen[card_id] = seen.get(card_id, _NO_ITEMS) | {item}
+    return new_today, seen
+
+
+def _today_v3(conn: sqlite3.Connection, deck_id: str,
+              start_us: int) -> tuple[int, dict[str, frozenset[int]]]:
+    """`_today` on a file of schema 3 or older opened read-only (it has `items_today`)."""
     new_today = conn.execute(
         "SELECT count(*) FROM items INDEXED BY items_today WHERE deck_id = ? "
         "AND last_review_us >= ? AND first_review_us >= ?",
         (deck_id, start_us, start_us)).fetchone()[0]
-    blocked: frozenset[str] | None = None
-    if with_blocked and (new_limit is None or new_limit > new_today):
-        blocked = blocked_lkeys(conn, deck_id, now_us)
     # Most items seen today are item 0 of their card: their ids come as one string.
     plain = conn.execute(
         "SELECT group_concat(card_id, char(30)) FROM items INDEXED BY items_today "
@@ -315,8 +361,7 @@ def snapshot(conn: sqlite3.Connection, deck_id: str, *, now: datetime, due_befor
             "WHERE deck_id = ? AND last_review_us >= ? AND item != 0",
             (deck_id, start_us)):
         seen[card_id] = seen.get(card_id, _NO_ITEMS) | {item}
-    return DeckSnapshot(deck_id=deck_id, learning=learning, reviews=reviews,
-                        blocked=blocked, new_today=new_today, seen_today=seen)
+    return new_today, seen
 
 
 def blocked_lkeys(conn: sqlite3.Connection, deck_id: str, now_us: int) -> frozenset[str]:

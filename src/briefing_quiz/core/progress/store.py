@@ -49,7 +49,7 @@ import fsrs
 
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import queries, schema
+from briefing_quiz.core.progress import lean_write, queries, schema
 from briefing_quiz.core.progress.derive import (
     UPSERT,
     UTC,
@@ -310,7 +310,7 @@ class Store:
         """What the queue needs for `deck_id`, in one read transaction: see `queries.snapshot`."""
         return self._read(lambda conn: queries.snapshot(
             conn, deck_id, now=now, due_before=due_before, day_start=day_start,
-            new_limit=new_limit, ranked=ranked, with_blocked=with_blocked))
+            new_limit=new_limit, ranked=ranked, with_blocked=with_blocked, schema=self._schema))
 
     def blocked_among(self, deck_id: str, card_ids: Sequence[str] | None, *,
                       now: datetime) -> frozenset[str]:
@@ -393,7 +393,7 @@ class Store:
             # Stored as it will be read back (through JSON), so the returned state equals a re-read.
             state = apply_review(prev, review_id, int(rating), at, content_hash,
                                   as_read_back(card_after))
-            conn.execute(UPSERT, state_row(state, card_json))
+            lean_write.write_reviewed(conn, prev, state, card_json)  # fewer pages: see there
             return RecordedReview(review_id, state)
 
         return self._write(run, "could not save the answer to")
