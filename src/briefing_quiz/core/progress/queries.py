@@ -27,6 +27,7 @@ from briefing_quiz.core.progress.derive import (
     ItemState,
     ReviewRecord,
     card_from_json,
+    split_lkey,
     state_from_row,
     to_us,
     utc_text,
@@ -315,10 +316,13 @@ def snapshot(conn: sqlite3.Connection, deck_id: str, *, now: datetime, due_befor
 # read from `reviews_at` (which holds each review's item). The store's own rows (ISO UTC text)
 # order as text as in time; rows in another form (normally none, `reviews_odd_at`) are compared
 # as datetimes.
-_NOT_UNDONE_ID = "id NOT IN (SELECT review_id FROM events WHERE action = 'undo')"
 _SEEN_SQL = (
-    "FROM reviews INDEXED BY reviews_at WHERE reviewed_at >= :since AND deck_id = :deck "
-    f"AND {_NOT_UNDONE_ID}"
+    "SELECT group_concat({what}, char(30)) FROM reviews INDEXED BY reviews_at "
+    "WHERE reviewed_at >= :since AND deck_id = :deck AND item {item}{undone}"
+)
+_UNDONE_SINCE_SQL = (
+    "SELECT r.id FROM events e JOIN reviews r ON r.id = e.review_id "
+    "WHERE e.action = 'undo' AND r.reviewed_at >= :since"
 )
 
 
@@ -329,16 +333,23 @@ def _today(conn: sqlite3.Connection, deck_id: str,
     new_today = conn.execute(
         "SELECT count(*) FROM items INDEXED BY items_first WHERE deck_id = ? "
         "AND first_review_us >= ?", (deck_id, to_us(day_start))).fetchone()[0]
-    # Most items seen today are item 0 of their card: their ids come as one string.
-    plain = conn.execute(f"SELECT group_concat(card_id, char(30)) {_SEEN_SQL} AND item = 0",
+    # Undone reviews of today are few (usually none): they are left out only when there are any.
+    undone = ""
+    if conn.execute(_UNDONE_SINCE_SQL, params).fetchone() is not None:
+        undone = " AND id NOT IN (SELECT review_id FROM events WHERE action = 'undo')"
+    # Most items seen today are item 0 of their card; every answer is a row here, so the ids
+    # come as one string each, split in C.
+    plain = conn.execute(_SEEN_SQL.format(what="card_id", item="= 0", undone=undone),
                          params).fetchone()[0]
     seen = dict.fromkeys(plain.split(_RS), _ITEM_0) if plain else {}
-    others = conn.execute(f"SELECT card_id, item {_SEEN_SQL} AND item != 0", params).fetchall()
-    others.extend((card_id, item) for card_id, item, at in conn.execute(
+    others = conn.execute(_SEEN_SQL.format(what="card_id || char(31) || item", item="!= 0",
+                                           undone=undone), params).fetchone()[0]
+    pairs = set(map(split_lkey, others.split(_RS))) if others else set()
+    pairs.update((card_id, item) for card_id, item, at in conn.execute(
         "SELECT card_id, item, reviewed_at FROM reviews INDEXED BY reviews_odd_at "
-        f"WHERE NOT ({CANONICAL_AT}) AND deck_id = :deck AND {_NOT_UNDONE_ID}", params)
+        f"WHERE NOT ({CANONICAL_AT}) AND deck_id = :deck{undone}", params)
         if datetime.fromisoformat(at) >= day_start)
-    for card_id, item in others:
+    for card_id, item in pairs:
         seen[card_id] = seen.get(card_id, _NO_ITEMS) | {item}
     return new_today, seen
 
