@@ -19,8 +19,9 @@ RUN = ROOT / "benchmarks" / "run.py"
 EXPECTED = {
     "launch", "launch_counts", "deck_unchanged", "deck_changed", "deck_in_process", "import", "answer_anki",
     "answer_bare", "counts", "memory", "key_median", "key_p99", "queue", "briefing",
+    "key_typed", "browse",
 }
-PEER = {"import", "answer_anki", "counts", "memory"}  # figures whose reference is Anki
+PEER = {"import", "answer_anki", "counts", "memory", "browse"}  # figures whose reference is Anki
 FIELDS = {"figure", "ours", "reference", "ratio", "target", "met"}
 
 
