@@ -210,18 +210,18 @@ class Terminal:
                 return
             self.text += ANSI.sub(" ", chunk.decode("utf-8", "replace"))
 
-    def last_change(self, pattern: re.Pattern[str], quiet: float = 0.3) -> float:
-        """Read until nothing arrives for `quiet` s; the time of the last chunk in which
-        `pattern` was painted (the screen's final state), or -1.0 when it was not."""
+    def last_change(self, quiet: float = 0.3, timeout: float = 30.0) -> float:
+        """Read until nothing arrives for `quiet` s (after something did); the time of the last
+        chunk: when the screen reached its final state."""
         last = -1.0
-        while select.select([self.fd], [], [], quiet)[0]:
+        deadline = time.perf_counter() + timeout
+        while select.select([self.fd], [], [], quiet if last > 0 else
+                            max(0.0, deadline - time.perf_counter()))[0]:
             chunk = os.read(self.fd, 65536)
             if not chunk:
                 break
-            text = ANSI.sub(" ", chunk.decode("utf-8", "replace"))
-            self.text += text
-            if pattern.search(text):
-                last = time.perf_counter()
+            self.text += ANSI.sub(" ", chunk.decode("utf-8", "replace"))
+            last = time.perf_counter()
         return last
 
     def close(self) -> None:

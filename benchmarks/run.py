@@ -540,14 +540,14 @@ def bench_browse(ctx: Context, table: Table, data: Data) -> None:
         term.settle(0.2)
         for _ in range(3):
             sent = term.send(BROWSE_TEXT)
-            times.append(term.last_change(shown) - sent)
-            found = shown.findall(term.text)[-1]
+            times.append(term.last_change() - sent)
+            found = (re.findall(r"([\d,]+) of [\d,]+ cards", term.since_send()) or ["?"])[-1]
             term.send("\x7f" * len(BROWSE_TEXT))  # cleared again, untimed
             term.settle(0.3)
     finally:
         term.close()
     note = (f"median of {len(times)}; opening browse took {opened * 1000:.0f} ms; "
-            f"ours: {found}")
+            f"ours: {found} cards")
     if ctx.anki_missing is None:
         collection = ctx.folder / "counts" / "anki" / "collection.anki2"
         peer = run_child(py("peer_anki.py", "find", "--collection", str(collection), "--text",
