@@ -117,3 +117,19 @@ def test_a_schema_3_file_opens_with_the_same_state(tmp_path: Path,
         assert "items_today" not in names and "items_first" in names
         assert [row[2] for row in raw.execute("PRAGMA index_info(reviews_at)")] == [
             "reviewed_at", "deck_id", "card_id", "item"]
+
+
+def test_a_reader_of_a_schema_3_file_goes_on_after_another_store_migrates_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "v3.sqlite3"
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    with Store.open(path) as store:
+        now = _play(store, 3)
+    monkeypatch.undo()
+    window = {"now": now, "due_before": now + timedelta(hours=9),
+              "day_start": now - timedelta(hours=5)}
+    with Store.open(path, readonly=True) as reader:
+        before = reader.snapshot("d", **window)
+        with Store.open(path):  # migrated to schema 4 (items_today dropped) meanwhile
+            pass
+        assert reader.snapshot("d", **window) == before

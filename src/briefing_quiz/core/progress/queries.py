@@ -32,7 +32,7 @@ from briefing_quiz.core.progress.derive import (
     to_us,
     utc_text,
 )
-from briefing_quiz.core.progress.schema import CANONICAL_AT, SCHEMA_VERSION, has_table
+from briefing_quiz.core.progress.schema import CANONICAL_AT, has_table
 
 __all__ = [
     "DeckSnapshot",
@@ -275,8 +275,8 @@ def integrity_check(conn: sqlite3.Connection) -> str:
 
 def snapshot(conn: sqlite3.Connection, deck_id: str, *, now: datetime, due_before: datetime,
              day_start: datetime, new_limit: int | None = None, ranked: bool = False,
-             with_blocked: bool = True, schema: int = SCHEMA_VERSION) -> DeckSnapshot:
-    """What the queue needs for `deck_id` (see `DeckSnapshot`); `schema`: the file's version.
+             with_blocked: bool = True) -> DeckSnapshot:
+    """What the queue needs for `deck_id` (see `DeckSnapshot`).
 
     `learning`, `reviews`: reviewed items due before `due_before`, neither suspended nor
     buried at `now`, in queue order. Reviews: by (now - due) / (due - last review), largest
@@ -298,9 +298,12 @@ def snapshot(conn: sqlite3.Connection, deck_id: str, *, now: datetime, due_befor
         # Ties as `items_due` orders them (its columns, then the primary key).
         "buried_until_us, last_review_us, lapses, last_review_id, card_id, item",
         params).fetchall()
-    if schema >= 4:
+    # By the indexes the file has, not its version number: a file read since before another
+    # process migrated it has schema 4's indexes now.
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'items_today'"
+                    ).fetchone() is None:
         new_today, seen = _today(conn, deck_id, day_start)
-    else:
+    else:  # schema 3 or older, opened read-only
         new_today, seen = _today_v3(conn, deck_id, start_us)
     blocked: frozenset[str] | None = None
     if with_blocked and (new_limit is None or new_limit > new_today):

@@ -310,7 +310,7 @@ class Store:
         """What the queue needs for `deck_id`, in one read transaction: see `queries.snapshot`."""
         return self._read(lambda conn: queries.snapshot(
             conn, deck_id, now=now, due_before=due_before, day_start=day_start,
-            new_limit=new_limit, ranked=ranked, with_blocked=with_blocked, schema=self._schema))
+            new_limit=new_limit, ranked=ranked, with_blocked=with_blocked))
 
     def blocked_among(self, deck_id: str, card_ids: Sequence[str] | None, *,
                       now: datetime) -> frozenset[str]:
