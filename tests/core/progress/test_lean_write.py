@@ -14,7 +14,7 @@ import pytest
 from fsrs import Rating
 
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import lean_write, queries, schema
+from briefing_quiz.core.progress import lean_write, queries, schema, today
 from briefing_quiz.core.progress.store import Store
 from tests.core.progress.conftest import PROGRESS_T0, review
 
@@ -85,7 +85,7 @@ def test_todays_items_are_those_of_the_schema_3_index(tmp_path: Path, seed: int,
         start = PROGRESS_T0 - timedelta(days=1)
         while start < end:
             for deck in ("d", "e"):
-                assert queries._today(c4, deck, start) == queries._today_v3(
+                assert today.items_today(c4, deck, start) == today.items_today_v3(
                     c3, deck, queries.to_us(start)), (deck, start)
             start += timedelta(minutes=97)
 

@@ -20,6 +20,7 @@ import fsrs
 
 from briefing_quiz.core.fsrs_adapter import recall_sql
 from briefing_quiz.core.model import ItemKey
+from briefing_quiz.core.progress import today
 from briefing_quiz.core.progress.derive import (
     ITEM_COLUMNS,
     NOT_UNDONE,
@@ -27,7 +28,6 @@ from briefing_quiz.core.progress.derive import (
     ItemState,
     ReviewRecord,
     card_from_json,
-    split_lkey,
     state_from_row,
     to_us,
     utc_text,
@@ -156,8 +156,6 @@ _DUE_SQL = (
 )
 # Not introducible as new: reviewed before, suspended, or buried (the one parameter: now).
 BLOCKED_SQL = "(phase > 0 OR suspended = 1 OR buried_until_us > ?)"
-_ITEM_0: frozenset[int] = frozenset((0,))
-_NO_ITEMS: frozenset[int] = frozenset()
 _RS = "\x1e"  # between the lkeys of a group_concat (lkeys never contain control characters)
 _HAS_MEMORY_SQL = "phase != 0 AND stability IS NOT NULL AND last_review_us IS NOT NULL"
 _LEARNING_SQL = f"phase IN ({', '.join(map(str, _LEARNING_PHASES))})"
@@ -302,80 +300,14 @@ def snapshot(conn: sqlite3.Connection, deck_id: str, *, now: datetime, due_befor
     # process migrated it has schema 4's indexes now.
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'items_today'"
                     ).fetchone() is None:
-        new_today, seen = _today(conn, deck_id, day_start)
+        new_today, seen = today.items_today(conn, deck_id, day_start)
     else:  # schema 3 or older, opened read-only
-        new_today, seen = _today_v3(conn, deck_id, start_us)
+        new_today, seen = today.items_today_v3(conn, deck_id, start_us)
     blocked: frozenset[str] | None = None
     if with_blocked and (new_limit is None or new_limit > new_today):
         blocked = blocked_lkeys(conn, deck_id, now_us)
     return DeckSnapshot(deck_id=deck_id, learning=learning, reviews=reviews,
                         blocked=blocked, new_today=new_today, seen_today=seen)
-
-
-# Today's items (schema 4). Introduced today: `items_first` (an item's first review is never
-# after its last). Seen today, i.e. last review that counts at or after the day's start: an
-# item's last review time is the latest time of its reviews that count (the scheduler never
-# moves it past the review's own time), so these are the items of today's reviews that count,
-# read from `reviews_at` (which holds each review's item). The store's own rows (ISO UTC text)
-# order as text as in time; rows in another form (normally none, `reviews_odd_at`) are compared
-# as datetimes.
-_SEEN_SQL = (
-    "SELECT group_concat({what}, char(30)) FROM reviews INDEXED BY reviews_at "
-    "WHERE reviewed_at >= :since AND deck_id = :deck AND item {item}{undone}"
-)
-_UNDONE_SINCE_SQL = (
-    "SELECT r.id FROM events e JOIN reviews r ON r.id = e.review_id "
-    "WHERE e.action = 'undo' AND r.reviewed_at >= :since"
-)
-
-
-def _today(conn: sqlite3.Connection, deck_id: str,
-           day_start: datetime) -> tuple[int, dict[str, frozenset[int]]]:
-    """(items introduced since `day_start`, card id -> its items reviewed since then)."""
-    params = {"deck": deck_id, "since": utc_text(day_start, "day_start")}
-    new_today = conn.execute(
-        "SELECT count(*) FROM items INDEXED BY items_first WHERE deck_id = ? "
-        "AND first_review_us >= ?", (deck_id, to_us(day_start))).fetchone()[0]
-    # Undone reviews of today are few (usually none): they are left out only when there are any.
-    undone = ""
-    if conn.execute(_UNDONE_SINCE_SQL, params).fetchone() is not None:
-        undone = " AND id NOT IN (SELECT review_id FROM events WHERE action = 'undo')"
-    # Most items seen today are item 0 of their card; every answer is a row here, so the ids
-    # come as one string each, split in C.
-    plain = conn.execute(_SEEN_SQL.format(what="card_id", item="= 0", undone=undone),
-                         params).fetchone()[0]
-    seen = dict.fromkeys(plain.split(_RS), _ITEM_0) if plain else {}
-    others = conn.execute(_SEEN_SQL.format(what="card_id || char(31) || item", item="!= 0",
-                                           undone=undone), params).fetchone()[0]
-    pairs = set(map(split_lkey, others.split(_RS))) if others else set()
-    pairs.update((card_id, item) for card_id, item, at in conn.execute(
-        "SELECT card_id, item, reviewed_at FROM reviews INDEXED BY reviews_odd_at "
-        f"WHERE NOT ({CANONICAL_AT}) AND deck_id = :deck{undone}", params)
-        if datetime.fromisoformat(at) >= day_start)
-    for card_id, item in pairs:
-        seen[card_id] = seen.get(card_id, _NO_ITEMS) | {item}
-    return new_today, seen
-
-
-def _today_v3(conn: sqlite3.Connection, deck_id: str,
-              start_us: int) -> tuple[int, dict[str, frozenset[int]]]:
-    """`_today` on a file of schema 3 or older opened read-only (it has `items_today`)."""
-    new_today = conn.execute(
-        "SELECT count(*) FROM items INDEXED BY items_today WHERE deck_id = ? "
-        "AND last_review_us >= ? AND first_review_us >= ?",
-        (deck_id, start_us, start_us)).fetchone()[0]
-    # Most items seen today are item 0 of their card: their ids come as one string.
-    plain = conn.execute(
-        "SELECT group_concat(card_id, char(30)) FROM items INDEXED BY items_today "
-        "WHERE deck_id = ? AND last_review_us >= ? AND item = 0",
-        (deck_id, start_us)).fetchone()[0]
-    seen = dict.fromkeys(plain.split(_RS), _ITEM_0) if plain else {}
-    for card_id, item in conn.execute(
-            "SELECT card_id, item FROM items INDEXED BY items_today "
-            "WHERE deck_id = ? AND last_review_us >= ? AND item != 0",
-            (deck_id, start_us)):
-        seen[card_id] = seen.get(card_id, _NO_ITEMS) | {item}
-    return new_today, seen
 
 
 def blocked_lkeys(conn: sqlite3.Connection, deck_id: str, now_us: int) -> frozenset[str]:
