@@ -210,6 +210,20 @@ class Terminal:
                 return
             self.text += ANSI.sub(" ", chunk.decode("utf-8", "replace"))
 
+    def last_change(self, quiet: float = 0.3, timeout: float = 30.0) -> float:
+        """Read until nothing arrives for `quiet` s (after something did); the time of the last
+        chunk: when the screen reached its final state."""
+        last = -1.0
+        deadline = time.perf_counter() + timeout
+        while select.select([self.fd], [], [], quiet if last > 0 else
+                            max(0.0, deadline - time.perf_counter()))[0]:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                break
+            self.text += ANSI.sub(" ", chunk.decode("utf-8", "replace"))
+            last = time.perf_counter()
+        return last
+
     def close(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -255,7 +269,10 @@ CARD = re.compile(r"Q(\d+) ")
 
 
 def time_grades(decks: Path, data: Path, config: Path, answers: int, cwd: Path,
-                extra_env: dict[str, str] | None = None) -> list[float]:
+                extra_env: dict[str, str] | None = None,
+                kinds: list[str] | None = None) -> list[float]:
+    """Grade key to next card painted, per answer; `kinds` (when given) gets each answered
+    card's type, in the same order."""
     term = Terminal(app_argv(decks, data, config), cwd, extra_env)
     times: list[float] = []
     try:
@@ -271,6 +288,8 @@ def time_grades(decks: Path, data: Path, config: Path, answers: int, cwd: Path,
             term.wait_for(ANSWERED)
             sent = term.send("3")
             times.append(term.wait_for(re.compile(rf"\b{done + 1} done\b")) - sent)
+            if kinds is not None:
+                kinds.append(kind)
     finally:
         term.close()
     return times
@@ -299,6 +318,8 @@ class UIResult:
     grade_p99: float
     minimal_median: float
     minimal_p99: float
+    typed_median: float | None = None  # the grade key after a typed card (lays out twice)
+    typed_answers: int = 0
 
     @property
     def start_ratio(self) -> float:
@@ -334,7 +355,8 @@ def measure(*, cards: int = 10_000, reviews: int = 100_000, answers: int = 1000,
             minimal_starts += time_start([sys.executable, "-c", MINIMAL_APP],
                                          [re.compile("READY 0 done")], folder)
             app_starts.append(time_start(app_argv(decks, data, config), marks, folder, cache))
-        grades = time_grades(decks, data, config, answers, folder, cache)
+        kinds: list[str] = []
+        grades = time_grades(decks, data, config, answers, folder, cache, kinds)
         keys = time_minimal_keys(answers, folder)
     frame, listed, counted = (statistics.median(t[i] for t in app_starts) for i in range(3))
     return UIResult(
@@ -342,6 +364,9 @@ def measure(*, cards: int = 10_000, reviews: int = 100_000, answers: int = 1000,
         start_minimal=statistics.median(minimal_starts),
         grade_median=statistics.median(grades), grade_p99=p99(grades),
         minimal_median=statistics.median(keys), minimal_p99=p99(keys),
+        typed_median=statistics.median(typed) if (typed := [
+            t for t, kind in zip(grades, kinds, strict=True) if kind == "typed"]) else None,
+        typed_answers=len(typed),
     )
 
 

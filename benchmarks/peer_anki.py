@@ -282,9 +282,26 @@ def task_counts(collection: Path) -> dict[str, object]:
     return result
 
 
+def task_find(collection: Path, text: str, rounds: int = 5) -> dict[str, object]:
+    """`col.find_cards(text)` on the counts collection: the first call and the median of more."""
+    col = _open(collection)
+    try:
+        times: list[float] = []
+        found = 0
+        for _ in range(rounds):
+            started = time.perf_counter()
+            found = len(col.find_cards(text))
+            times.append(time.perf_counter() - started)
+        return {"first_seconds": times[0], "seconds": sorted(times)[len(times) // 2],
+                "found": found}
+    finally:
+        col.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("task", choices=["import", "answer", "prepare", "counts", "version"])
+    parser.add_argument("task", choices=["import", "answer", "prepare", "counts", "find", "version"])
+    parser.add_argument("--text", default="")
     parser.add_argument("--collection", type=Path)
     parser.add_argument("--notes", type=Path)
     parser.add_argument("--history", type=Path)
@@ -306,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         task_answer(args.collection, args.notes, args.seed)
     elif args.task == "prepare":
         _emit(task_prepare(args.collection, args.notes, args.history))
+    elif args.task == "find":
+        _emit(task_find(args.collection, args.text))
     else:
         _emit(task_counts(args.collection))
     return 0

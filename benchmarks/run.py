@@ -82,7 +82,7 @@ SIZES: dict[Mode, Sizes] = {
                    ui_answers=200, ui_starts=2, bare_answers=200, queue_items=100_000,
                    queue_repeat=3, deck_rounds=3, briefing_seeds=3, briefing_items=100,
                    briefing_days=7, briefing_minutes=10.0),
-    "tiny": Sizes(cards=60, reviews=400, answers=20, chunk=10, rounds=1, ui_answers=3,
+    "tiny": Sizes(cards=60, reviews=400, answers=20, chunk=10, rounds=1, ui_answers=12,
                   ui_starts=1, bare_answers=10, queue_items=500, queue_repeat=1, deck_rounds=1,
                   briefing_seeds=1, briefing_items=20, briefing_days=2, briefing_minutes=2.0,
                   draft_words=1_000),
@@ -154,6 +154,10 @@ FIGURES: list[tuple[str, str, str, str, str, float, Compare]] = [
      "minimal Textual app, key to repaint, median", "≤ 1.5×", 1.5, "le"),
     ("key_p99", "grade key to next card painted, p99", "ms",
      "minimal Textual app, key to repaint, p99", "≤ 1.5×", 1.5, "le"),
+    ("key_typed", "grade key to next card painted, typed cards, median", "ms",
+     "minimal Textual app, key to repaint, median", "≤ 1.5×", 1.5, "le"),
+    ("browse", "browse: filter {cards} cards by text, typed to list painted", "ms",
+     "Anki: col.find_cards of the same text", "≤ 1.0×", 1.0, "le"),
     ("queue", "study queue + counts for {queue_items} items (issue 3)", "ms",
      "the target itself, 50 ms", "< 50 ms", 1.0, "lt"),
     ("briefing", "recall at the briefing, briefing mode, mean of 4 scenarios (issue 13)",
@@ -529,6 +533,54 @@ def bench_ui_figures(ctx: Context, table: Table) -> None:
     note = f"{s.ui_answers} answers, each with a durable commit (bench_ui.py)"
     table.set("key_median", result.grade_median * 1000, result.minimal_median * 1000, note)
     table.set("key_p99", result.grade_p99 * 1000, result.minimal_p99 * 1000, note)
+    typed = getattr(result, "typed_median", None)
+    table.set("key_typed", None if typed is None else typed * 1000,
+              result.minimal_median * 1000,
+              f"the {getattr(result, 'typed_answers', 0)} typed cards of those answers")
+
+
+#: The browse row's search text: a word of the generated deck's sentences (and of its tags).
+BROWSE_TEXT = "ceasefire"
+
+
+def bench_browse(ctx: Context, table: Table, data: Data) -> None:
+    """Ours: the app on a pty with the workload, browse opened, then the text typed at once
+    into its search field, until the filtered list's last paint (3 rounds, median). Anki:
+    `col.find_cards` of the same text on the counts collection (median of 5 calls)."""
+    import bench_ui
+
+    config = ctx.folder / "browse-config.toml"
+    config.write_text("", encoding="utf-8")
+    term = bench_ui.Terminal(bench_ui.app_argv(data.deck_path.parent, data.store_path, config),
+                             ctx.folder)
+    shown = re.compile(r"[\d,]+ of [\d,]+ cards shown")
+    times: list[float] = []
+    try:
+        term.wait_for(re.compile(r"\d+ due now and \d+ new across"), timeout=120)
+        sent = term.send("b")
+        opened = term.wait_for(shown, timeout=120) - sent
+        term.send("/")  # the search field keeps the focus from here on
+        term.settle(0.2)
+        for _ in range(3):
+            sent = term.send(BROWSE_TEXT)
+            times.append(term.last_change() - sent)
+            found = (re.findall(r"([\d,]+) of [\d,]+ cards", term.since_send()) or ["?"])[-1]
+            term.send("\x7f" * len(BROWSE_TEXT))  # cleared again, untimed
+            term.settle(0.3)
+    finally:
+        term.close()
+    note = (f"median of {len(times)}; opening browse took {opened * 1000:.0f} ms; "
+            f"ours: {found} cards")
+    if ctx.anki_missing is None:
+        collection = ctx.folder / "counts" / "anki" / "collection.anki2"
+        peer = run_child(py("peer_anki.py", "find", "--collection", str(collection), "--text",
+                            BROWSE_TEXT), ctx.env)
+        table.set("browse", statistics.median(times) * 1000, peer["seconds"] * 1000,
+                  f"{note}; Anki: {peer['found']} cards, first call "
+                  f"{peer['first_seconds'] * 1000:.1f} ms")
+    else:
+        table.set("browse", statistics.median(times) * 1000, None,
+                  f"{note}; {ctx.anki_missing}")
 
 
 def bench_answer_bare(ctx: Context, table: Table) -> None:
@@ -704,12 +756,14 @@ def run(mode: Mode, *, use_anki: bool = True, seed: int = 0,
                 bench_counts_memory(ctx, table, data)
             with step(ctx, table, "optimize", ["optimize"]):
                 bench_optimize_figure(ctx, table, data)
+            with step(ctx, table, "browse filter", ["browse"]):
+                bench_browse(ctx, table, data)
         with step(ctx, table, "deck load in process", ["deck_in_process"]):
             bench_deck_in_process(ctx, table)
         with step(ctx, table, "lint of a deck", ["lint"]):
             bench_lint_figure(ctx, table)
         with step(ctx, table, "app launch and grade keys",
-                  ["launch", "launch_counts", "key_median", "key_p99"]):
+                  ["launch", "launch_counts", "key_median", "key_p99", "key_typed"]):
             bench_ui_figures(ctx, table)
         with step(ctx, table, "answer vs bare commit", ["answer_bare"]):
             bench_answer_bare(ctx, table)

@@ -22,8 +22,9 @@ EXPECTED = {
     "draft",
     "lint",
     "forecast", "ranking", "optimize",
+    "key_typed", "browse",
 }
-PEER = {"import", "answer_anki", "counts", "memory"}  # figures whose reference is Anki
+PEER = {"import", "answer_anki", "counts", "memory", "browse"}  # figures whose reference is Anki
 FIELDS = {"figure", "ours", "reference", "ratio", "target", "met"}
 
 

@@ -3,6 +3,7 @@
 `schema.py` (the SQL, its version, migrations and the checks made on opening), `derive.py` (log
 rows -> item state, the one place that decides what a review does to an item), `store.py` (`Store`:
 open, write a review or an event, rebuild, targets and mock tests; every write one transaction
-committed before it returns) and `queries.py` (read-only SQL: item states, history, counts,
-statistics). Importers use `store.py`, which names every public type.
+committed before it returns), `queries.py` (read-only SQL: item states, history, counts,
+statistics), `today.py` (today's items for the queue) and `lean_write.py` (an answer's item row
+written by an UPDATE: fewer pages). Importers use `store.py`, which names every public type.
 """

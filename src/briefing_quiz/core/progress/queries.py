@@ -20,6 +20,7 @@ import fsrs
 
 from briefing_quiz.core.fsrs_adapter import recall_sql
 from briefing_quiz.core.model import ItemKey
+from briefing_quiz.core.progress import today
 from briefing_quiz.core.progress.derive import (
     ITEM_COLUMNS,
     NOT_UNDONE,
@@ -146,8 +147,6 @@ _DUE_SQL = (
 )
 # Not introducible as new: reviewed before, suspended, or buried (the one parameter: now).
 BLOCKED_SQL = "(phase > 0 OR suspended = 1 OR buried_until_us > ?)"
-_ITEM_0: frozenset[int] = frozenset((0,))
-_NO_ITEMS: frozenset[int] = frozenset()
 _RS = "\x1e"  # between the lkeys of a group_concat (lkeys never contain control characters)
 _HAS_MEMORY_SQL = "phase != 0 AND stability IS NOT NULL AND last_review_us IS NOT NULL"
 _LEARNING_SQL = f"phase IN ({', '.join(map(str, _LEARNING_PHASES))})"
@@ -280,24 +279,16 @@ def snapshot(conn: sqlite3.Connection, deck_id: str, *, now: datetime, due_befor
         # Ties as `items_due` orders them (its columns, then the primary key).
         "buried_until_us, last_review_us, lapses, last_review_id, card_id, item",
         params).fetchall()
-    new_today = conn.execute(
-        "SELECT count(*) FROM items INDEXED BY items_today WHERE deck_id = ? "
-        "AND last_review_us >= ? AND first_review_us >= ?",
-        (deck_id, start_us, start_us)).fetchone()[0]
+    # By the indexes the file has, not its version number: a file read since before another
+    # process migrated it has schema 4's indexes now.
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'items_today'"
+                    ).fetchone() is None:
+        new_today, seen = today.items_today(conn, deck_id, day_start)
+    else:  # schema 3 or older, opened read-only
+        new_today, seen = today.items_today_v3(conn, deck_id, start_us)
     blocked: frozenset[str] | None = None
     if with_blocked and (new_limit is None or new_limit > new_today):
         blocked = blocked_lkeys(conn, deck_id, now_us)
-    # Most items seen today are item 0 of their card: their ids come as one string.
-    plain = conn.execute(
-        "SELECT group_concat(card_id, char(30)) FROM items INDEXED BY items_today "
-        "WHERE deck_id = ? AND last_review_us >= ? AND item = 0",
-        (deck_id, start_us)).fetchone()[0]
-    seen = dict.fromkeys(plain.split(_RS), _ITEM_0) if plain else {}
-    for card_id, item in conn.execute(
-            "SELECT card_id, item FROM items INDEXED BY items_today "
-            "WHERE deck_id = ? AND last_review_us >= ? AND item != 0",
-            (deck_id, start_us)):
-        seen[card_id] = seen.get(card_id, _NO_ITEMS) | {item}
     return DeckSnapshot(deck_id=deck_id, learning=learning, reviews=reviews,
                         blocked=blocked, new_today=new_today, seen_today=seen)
 

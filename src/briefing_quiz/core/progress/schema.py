@@ -52,6 +52,14 @@ review log: they never change any item's state or schedule::
 Added in schema version 3 (migrated the same way; no table changes): the index ``reviews_at`` on
 ``reviews (reviewed_at)``, so counting today's reviews reads today's rows only, and
 ``items_blocked`` with phase and suspended first, so deck statistics group without sorting.
+
+Schema version 4 (migrated the same way; no table changes) makes an answer write fewer pages
+(issue 16). ``items_today`` is gone: each answer moved its entry (the last review time) from one
+place to another, two pages of the WAL on a store with history. In its place ``items_first``
+(deck, first review) counts the items introduced today; it changes only when an item is first
+reviewed, and an answer that keeps the first review leaves it alone (`lean_write`). The items
+seen today come from ``reviews_at``, which now also holds each review's item: it grows at its
+end, so the entry an answer adds still costs about one page.
 """
 
 from __future__ import annotations
@@ -80,7 +88,7 @@ __all__ = [
 
 #: "BQz1" — marks a briefing-quiz progress file (SQLite header offset 68).
 APPLICATION_ID = 0x42517A31
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -209,9 +217,17 @@ CREATE INDEX items_blocked ON items (deck_id, phase, suspended, buried_until_us,
                                      last_review_us, stability);
 """
 
+_SCHEMA_V4 = """
+DROP INDEX items_today;
+CREATE INDEX items_first ON items (deck_id, first_review_us);
+DROP INDEX reviews_at;
+CREATE INDEX reviews_at ON reviews (reviewed_at, deck_id, card_id, item);
+"""
+
 #: MIGRATIONS[v] takes a database at user_version v to v + 1 (v = 0: an empty database).
 MIGRATIONS: dict[int, str] = {
-    0: _SCHEMA_V1, 1: _SCHEMA_V2, 2: _SCHEMA_V3.replace("{canonical}", CANONICAL_AT)}
+    0: _SCHEMA_V1, 1: _SCHEMA_V2, 2: _SCHEMA_V3.replace("{canonical}", CANONICAL_AT),
+    3: _SCHEMA_V4}
 
 
 def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> None:

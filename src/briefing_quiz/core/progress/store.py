@@ -49,7 +49,7 @@ import fsrs
 
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import log_reads, queries, schema
+from briefing_quiz.core.progress import lean_write, log_reads, queries, schema
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
     UPSERT,
@@ -415,7 +415,7 @@ class Store:
             # Stored as it will be read back (through JSON), so the returned state equals a re-read.
             state = apply_review(prev, review_id, int(rating), at, content_hash,
                                   as_read_back(card_after))
-            conn.execute(UPSERT, state_row(state, card_json))
+            lean_write.write_reviewed(conn, prev, state, card_json)  # fewer pages: see there
             return RecordedReview(review_id, state)
 
         return self._write(run, "could not save the answer to")

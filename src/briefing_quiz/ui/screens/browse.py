@@ -259,6 +259,8 @@ class BrowseScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search(self, event: Input.Changed) -> None:
+        if event.value != event.input.value:
+            return  # a later keystroke is already in the field: its own event filters once
         self.text_filter = event.value
         if self.loaded:
             self.apply()
@@ -302,7 +304,9 @@ class BrowseScreen(Screen[None]):
         if 0 <= event.index < len(self.shown):
             self.show_detail(self.shown[event.index].row)
 
-    @work(exclusive=True, group="browse-detail")
+    # A description of its own: without one, Textual builds it from repr() of the arguments,
+    # and a CardRow's repr spells out its whole deck (10,000 cards: ~15 ms on every highlight).
+    @work(exclusive=True, group="browse-detail", description="card details")
     async def show_detail(self, row: CardRow) -> None:
         text = self.query_one("#detail-text", Static)
         now, tz = self.backend.clock(), self.backend.tz
@@ -351,7 +355,7 @@ class BrowseScreen(Screen[None]):
         if self.shown and 0 <= table.cursor < len(self.shown):
             self.edit_card(self.shown[table.cursor].row)
 
-    @work(exclusive=True, group="browse-edit")
+    @work(exclusive=True, group="browse-edit", description="edit a card")
     async def edit_card(self, row: CardRow, line: int | None = None) -> None:
         """Edit the card in its deck file (ui/editor.py), then list the cards again."""
         from briefing_quiz.ui.editor import edit_in_place
