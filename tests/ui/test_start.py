@@ -214,9 +214,9 @@ async def test_a_listed_deck_that_fails_to_load_ends_among_the_failures(
     studied: list[Sequence[str] | None] = []
     start_study = app.start_study
 
-    def logged_study(deck_ids: Sequence[str] | None) -> None:
+    def logged_study(deck_ids: Sequence[str] | None, *, due_only: bool = False) -> None:
         studied.append(deck_ids)
-        start_study(deck_ids)
+        start_study(deck_ids, due_only=due_only)
 
     app.start_study = logged_study  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:

@@ -290,14 +290,15 @@ class Backend:
                 and s.due is not None and s.due > now]
         return sorted(dues)[:limit]
 
-    def new_session_sync(self, deck_ids: Sequence[str] | None) -> StudySession:
+    def new_session_sync(self, deck_ids: Sequence[str] | None,
+                         due_only: bool = False) -> StudySession:
         from briefing_quiz.core.study.session import StudySession
 
         decks = self.decks if deck_ids is None else [d for d in self.decks if d.id in deck_ids]
         store, config = self.require_store(), self.config
         with paused_collector():  # the queue's build: see gc_policy
             session = StudySession(decks, store, config, clock=self.clock, tz=self.tz,
-                                   seed=self.seed)
+                                   seed=self.seed, due_only=due_only)
         settle_heap()
         return session
 

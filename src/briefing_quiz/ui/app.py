@@ -184,7 +184,7 @@ class QuizApp(App[int]):
     # -- what the screens ask for (messages up) ----------------------------------------------------
     @on(DecksScreen.StudyRequested)
     def _study_requested(self, message: DecksScreen.StudyRequested) -> None:
-        self.start_study(message.deck_ids)
+        self.start_study(message.deck_ids, due_only=message.due_only)
 
     @on(DecksScreen.BrowseRequested)
     def _browse_requested(self) -> None:
@@ -228,10 +228,10 @@ class QuizApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def start_study(self, deck_ids: Sequence[str] | None) -> None:
+    def start_study(self, deck_ids: Sequence[str] | None, *, due_only: bool = False) -> None:
         from briefing_quiz.ui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(self.backend, deck_ids))
+        self.push_screen(StudyScreen(self.backend, deck_ids, due_only=due_only))
 
     def open_browse(self) -> None:
         from briefing_quiz.ui.screens.browse import BrowseScreen

@@ -88,9 +88,11 @@ class StudyScreen(PaintWhenReady[None]):
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, backend: Backend, deck_ids: Sequence[str] | None) -> None:
+    def __init__(self, backend: Backend, deck_ids: Sequence[str] | None, *,
+                 due_only: bool = False) -> None:
         super().__init__(id="study")
         self.deck_ids = None if deck_ids is None else list(deck_ids)
+        self.due_only = due_only  # what is due now only, no new cards (the decks screen's `a`)
         self.backend = backend
         self.session: StudySession | None = None
         self.entry: QueueEntry | None = None
@@ -130,15 +132,17 @@ class StudyScreen(PaintWhenReady[None]):
     async def start(self) -> None:
         backend = self.backend
         try:
-            self.session = await backend.call(backend.new_session_sync, self.deck_ids)
+            self.session = await backend.call(backend.new_session_sync, self.deck_ids,
+                                              self.due_only)
             entry = await backend.call(self.session.next)
         except BriefingQuizError as error:
             self.notify(f"Cannot start studying: {error}", severity="error", timeout=10)
             self.dismiss(None)
             return
         if entry is None:
-            self.notify("Nothing to study right now: no card is due and no new card is left for "
-                        "today.", timeout=6)
+            self.notify("Nothing is due now. To learn new cards, pick a deck and press enter."
+                        if self.due_only else "Nothing to study right now: no card is due and "
+                        "no new card is left for today.", timeout=6)
             self.dismiss(None)
             return
         await self.show_entry(entry)
@@ -154,9 +158,11 @@ class StudyScreen(PaintWhenReady[None]):
         if session is None or self.started is None:
             return
         deck = self._deck_title(self.entry.key.deck_id) if self.entry else ""
+        counts = session.counts  # what is left, by kind, as Anki shows it
         self.query_one(StudyHeader).set_progress(
-            deck=deck, done=session.done, remaining=session.remaining,
-            elapsed=self.backend.clock() - self.started, status=status)
+            deck=deck, done=session.done, remaining=counts.total,
+            elapsed=self.backend.clock() - self.started, status=status,
+            counts=(counts.new, counts.learning, counts.review))
 
     def _meta(self, entry: QueueEntry) -> Content:
         kind = {"new": "new card", "learning": "learning", "review": "review"}[entry.kind]

@@ -33,11 +33,15 @@ class StudyHeader(Static):
         self.remaining = 0
         self.elapsed = timedelta(0)
         self.status: Content = Content("")
+        # (new, learning, review) left, as Anki shows them; None: `remaining` as "N left".
+        self.counts: tuple[int, int, int] | None = None
         self._drawn_width = -1
 
     def set_progress(self, *, deck: str, done: int, remaining: int, elapsed: timedelta,
-                     status: Content | None = None) -> None:
+                     status: Content | None = None,
+                     counts: tuple[int, int, int] | None = None) -> None:
         self.deck, self.done, self.remaining, self.elapsed = deck, done, remaining, elapsed
+        self.counts = counts
         if status is not None:
             self.status = status
         self._redraw()
@@ -56,7 +60,13 @@ class StudyHeader(Static):
         if self.status:
             parts.extend([self.status, "  ·  "])
         elapsed = format_elapsed(self.elapsed)
-        parts.append(f"{self.done} done · {self.remaining} left  ·  time {elapsed}")
+        if self.counts is None:
+            parts.append(f"{self.done} done · {self.remaining} left  ·  time {elapsed}")
+        else:
+            new, learning, review = self.counts
+            parts.extend([f"{self.done} done · ", (f"{new} new", "bold $text-primary"), " ",
+                          (f"{learning} learning", "bold $text-error"), " ",
+                          (f"{review} review", "bold $text-success"), f"  ·  time {elapsed}"])
         return assemble(*parts)
 
     def line_content(self, width: int) -> Content:
