@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Select
 
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress.store import Store
@@ -26,7 +27,7 @@ from briefing_quiz.ui.editor import DeckErrorsScreen, NoEditorError, editor_comm
 from briefing_quiz.ui.screens.browse import BrowseScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 from tests.conftest import FrozenClock
-from tests.ui.conftest import press, ready, screen_text
+from tests.ui.conftest import press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 OLD_QUESTION = "What is the capital of Ukraine?"
@@ -72,7 +73,7 @@ async def test_edit_in_study_reloads_the_card_and_keeps_its_progress(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await press(pilot, "enter", "space", "1", "escape", "enter")  # Again: back in a minute
+        await press(pilot, "enter", "space", "1", "escape", "escape", "enter")  # Again: 1m
         clock.advance(timedelta(minutes=2))
         await press(pilot, "a")
         screen = study_screen(app)
@@ -201,3 +202,23 @@ def test_editor_command_passes_the_line_the_way_each_editor_takes_it() -> None:
         editor_command(path, 3, {"EDITOR": "  "}, which=lambda _: None)
     with pytest.raises(NoEditorError, match="cannot read \\$EDITOR"):
         editor_command(path, 3, {"EDITOR": "'unclosed"}, which=lambda _: None)
+
+
+async def test_edit_from_browse_keeps_the_tag_filter(make_app: MakeApp, editor: Path) -> None:
+    """Issue 17 bug 1: with a tag (or deck) filter on, the table was empty after `e` until browse
+    was left and opened again."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen.query_one("#tag-filter", Select).value = "figures"
+        screen.query_one("#deck-filter", Select).value = "mini"
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        assert [r.row.key.card_id for r in screen.shown] == ["typed-troops"]
+        await press(pilot, "e")
+        assert [r.row.key.card_id for r in screen.shown] == ["typed-troops"]
+        assert "1 of 7 cards shown" in screen_text(app)
+        assert screen.query_one("#tag-filter", Select).value == "figures"

@@ -173,6 +173,7 @@ class BrowseScreen(Screen[None]):
         Binding("O", "sort_reverse", "Reverse sort"),
         Binding("exclamation_mark", "toggle_suspend", "(Un)suspend"),
         Binding("e", "edit", "Edit"),
+        Binding("i", "card_info", "Info"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
@@ -218,8 +219,14 @@ class BrowseScreen(Screen[None]):
         self.loaded = True
         decks = sorted({r.row.key.deck_id for r in rows})
         tags = sorted({t for r in rows for t in r.tags})
-        self.query_one("#deck-filter", Select).set_options((one_line(d, 40), d) for d in decks)
-        self.query_one("#tag-filter", Select).set_options((one_line(t, 40), t) for t in tags)
+        # set_options clears a Select: the filters in use are put back (a reload after `e` left
+        # the table filtered by nothing that exists, issue 17 bug 1).
+        for name, values, kept in (("#deck-filter", decks, self.deck_filter),
+                                   ("#tag-filter", tags, self.tag_filter)):
+            select: Select[str] = self.query_one(name, Select)
+            select.set_options((one_line(v, 40), v) for v in values)
+            if kept in values:
+                select.value = kept
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         table.empty_text = "No card matches the filters."
         self.apply()
@@ -262,13 +269,13 @@ class BrowseScreen(Screen[None]):
 
     @on(Select.Changed, "#deck-filter")
     def _deck(self, event: Select.Changed) -> None:
-        self.deck_filter = None if event.value is Select.BLANK else str(event.value)
+        self.deck_filter = None if event.select.is_blank() else str(event.value)
         if self.loaded:
             self.apply()
 
     @on(Select.Changed, "#tag-filter")
     def _tag(self, event: Select.Changed) -> None:
-        self.tag_filter = None if event.value is Select.BLANK else str(event.value)
+        self.tag_filter = None if event.select.is_blank() else str(event.value)
         if self.loaded:
             self.apply()
 
@@ -358,6 +365,14 @@ class BrowseScreen(Screen[None]):
         fresh = next((r.row for r in self.all_rows if r.row.key == row.key), None)
         if fresh is not None:
             self.show_detail(fresh)
+
+    def action_card_info(self) -> None:
+        """Card info of the highlighted card (ui/screens/card_info.py)."""
+        from briefing_quiz.ui.screens.card_info import CardInfoScreen
+
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        if self.shown and 0 <= table.cursor < len(self.shown):
+            self.app.push_screen(CardInfoScreen(self.backend, self.shown[table.cursor].row.key))
 
     def action_back(self) -> None:
         focused = self.focused

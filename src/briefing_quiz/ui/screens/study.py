@@ -82,6 +82,8 @@ class StudyScreen(PaintWhenReady[None]):
         Binding("exclamation_mark", "suspend", "Suspend"),
         Binding("minus", "bury", "Bury"),
         Binding("e", "locate", "Edit"),
+        Binding("i", "card_info", "Info"),
+        Binding("tab", "focus_answer", "Type answer"),
         Binding("escape", "end", "End"),
         Binding("pageup", "scroll_card(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_card(1)", "Scroll down", show=False),
@@ -102,6 +104,7 @@ class StudyScreen(PaintWhenReady[None]):
         self.started: datetime | None = None
         self.shown_at: datetime | None = None
         self.controller: Controller | None = None
+        self._leave_warned = False  # esc once on an answered, ungraded card (action_end)
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -117,6 +120,7 @@ class StudyScreen(PaintWhenReady[None]):
         gc_policy.hold_full_collections()
         self._show_grades(False)
         self.query_one(AnswerInput).display = False
+        self.query_one(AnswerInput).leaves = True  # escape: the card's keys (edit, info, ...)
         self.started = self.backend.clock()
         self.set_interval(1.0, self._tick)
         self.start()
@@ -203,6 +207,7 @@ class StudyScreen(PaintWhenReady[None]):
                 self._focus(card)
             self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
             self.phase = "question"
+            self._leave_warned = False
             self.shown_at = self.backend.clock()
             self._update_header(status)
         # After the card's frame (a repaint, or a layout when its shape changed).
@@ -339,7 +344,13 @@ class StudyScreen(PaintWhenReady[None]):
 
     # -- other actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"undo", "suspend", "bury", "locate"}:
+        typing = isinstance(self.focused, AnswerInput)
+        if action == "focus_answer":  # back to the answer line of a typed or cloze card
+            return (self.phase == "question" and not typing and self.controller is not None
+                    and self.controller.TYPED)
+        if typing and action in {"undo", "suspend", "bury", "locate", "card_info", "end"}:
+            return False  # their keys type into the answer (escape first: AnswerInput.Leave)
+        if action in {"undo", "suspend", "bury", "locate", "card_info"}:
             if self.phase not in ("question", "answered"):
                 return None  # shown, but does nothing while a card is loading or saving
             if action == "undo" and (self.session is None or not self.session.can_undo):
@@ -417,6 +428,26 @@ class StudyScreen(PaintWhenReady[None]):
             return
         await self.show_entry(current, Content.styled("✎ edited", "bold"))
 
+    # -- before answering: the answer line gives the keys back (issue 18 item 2) -----------------
+    @on(AnswerInput.Leave)
+    def _left_answer(self, event: AnswerInput.Leave) -> None:
+        event.stop()
+        self._focus(self.query_one(CardView))
+        self.refresh_bindings()
+
+    def action_focus_answer(self) -> None:
+        field = self.query_one(AnswerInput)
+        if self.phase == "question" and field.display:
+            self._focus(field)
+            self.refresh_bindings()
+
+    def action_card_info(self) -> None:
+        """Card info (as Anki's `i`): the current card's memory, history and forgetting curve."""
+        from briefing_quiz.ui.screens.card_info import CardInfoScreen
+
+        if self.entry is not None and self.phase in ("question", "answered"):
+            self.app.push_screen(CardInfoScreen(self.backend, self.entry.key))
+
     def action_scroll_card(self, direction: int) -> None:
         scroll = self.query_one("#card-scroll", VerticalScroll)
         if direction < 0:
@@ -426,6 +457,12 @@ class StudyScreen(PaintWhenReady[None]):
 
     def action_end(self) -> None:
         if self.phase == "saving":
+            return
+        if self.phase == "answered" and not self._leave_warned:
+            # An answer is saved only when graded: say so, rather than drop it silently.
+            self._leave_warned = True
+            self.notify("This answer is not saved until you grade it (1–4). Press esc again "
+                        "to leave without saving it; the card stays due.", timeout=8)
             return
         self.finish(complete=False)
 
