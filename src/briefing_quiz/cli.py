@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("brief", "set, show or clear the time of a deck's briefing")
     p.add_argument("deck_id", metavar="DECK", help="deck id")
-    p.add_argument("--at", metavar="TIME", help='local date and time, e.g. "2026-12-03 14:00"')
+    p.add_argument("--at", metavar="TIME", help='local date and time, e.g. "2026-12-03 14:00", '
+                   '"tomorrow 9:00", "thu 14:00", "in 3 days 10am"')
     p.add_argument("--clear", action="store_true", help="remove the briefing time")
 
     p = add("sheet", "print a deck's facts, weakest first, for reading before the briefing")

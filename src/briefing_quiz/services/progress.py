@@ -177,7 +177,9 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
         print(f"{deck.id}: no briefing time set; set one with: {how}", file=out)
         return EXIT_OK
     verb = "set to" if at is not None else "at"
-    print(f"{deck.id}: briefing {verb} {format_local(status.at)} ({status.countdown()})", file=out)
+    typed = f", read from {at!r}" if at is not None else ""  # the exact time understood
+    print(f"{deck.id}: briefing {verb} {format_local(status.at)} ({status.countdown()}){typed}",
+          file=out)
     if status.readiness is None:
         print(f"the briefing time has passed: set a new one with {how}", file=out)
         return EXIT_OK
