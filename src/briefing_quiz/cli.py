@@ -54,8 +54,49 @@ def _percent(text: str) -> float:
     return value / 100.0
 
 
+# Examples shown at the end of each command's --help (clig.dev: lead with examples).
+EXAMPLES: dict[str, str] = {
+    "check": "  briefing-quiz check\n  briefing-quiz check decks/mine.toml\n"
+             "  briefing-quiz check --watch decks/",
+    "study": "  briefing-quiz study feb2022\n  briefing-quiz study --plain\n"
+             "  briefing-quiz study feb2022 --briefing --plain\n"
+             "  briefing-quiz study feb2022 --test 10",
+    "stats": "  briefing-quiz stats\n  briefing-quiz stats --deck feb2022 --json",
+    "log": "  briefing-quiz log --deck feb2022 | tail -5",
+    "rebuild": "  briefing-quiz rebuild",
+    "brief": "  briefing-quiz brief feb2022\n  briefing-quiz brief feb2022 --at \"thu 14:00\"\n"
+             "  briefing-quiz brief feb2022 --at \"2026-12-03 14:00\" --json\n"
+             "  briefing-quiz brief feb2022 --clear",
+    "sheet": "  briefing-quiz sheet feb2022 > sheet.md\n  briefing-quiz sheet feb2022 --format txt\n"
+             "  briefing-quiz sheet feb2022 --json",
+    "new": "  briefing-quiz new decks/mine.toml --title \"My briefing\"",
+    "import": "  briefing-quiz import cards.csv -o decks/cards.toml\n"
+              "  briefing-quiz import anki.txt -o decks/anki.toml --partial",
+    "export": "  briefing-quiz export feb2022 -o feb2022.apkg\n"
+              "  briefing-quiz export feb2022 -o feb2022.csv",
+    "completion": "  briefing-quiz completion bash >> ~/.bashrc\n"
+                  "  briefing-quiz completion zsh > ~/.zfunc/_briefing-quiz\n"
+                  "  briefing-quiz completion fish > ~/.config/fish/completions/briefing-quiz.fish",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean" after a misspelt command or choice."""
+
+    def error(self, message: str) -> Any:  # argparse's own signature returns NoReturn
+        import re
+
+        from briefing_quiz.services.suggest import did_you_mean
+
+        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if match is not None:
+            choices = re.findall(r"'([^']*)'", match[2]) or match[2].split(", ")
+            message += did_you_mean(match[1], choices)
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="briefing-quiz",
         description="Study question decks with spaced repetition, and be ready on the day of your briefing.",
         epilog="With no command, opens the app. 'briefing-quiz COMMAND --help' describes each command.",
@@ -65,7 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        examples = EXAMPLES.get(name)
+        p = sub.add_parser(name, help=help_text, description=help_text,
+                           epilog=f"examples:\n{examples}" if examples else None,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         _common_options(p, top=False)
         return p
 
@@ -104,10 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="TIME", help='local date and time, e.g. "2026-12-03 14:00", '
                    '"tomorrow 9:00", "thu 14:00", "in 3 days 10am"')
     p.add_argument("--clear", action="store_true", help="remove the briefing time")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("sheet", "print a deck's facts, weakest first, for reading before the briefing")
     p.add_argument("deck_id", metavar="DECK", help="deck id")
     p.add_argument("--format", choices=["md", "txt"], default="md", help="output format (default: md)")
+    p.add_argument("--json", action="store_true", help="the facts as JSON, weakest first")
 
     p = add("new", "write a new deck skeleton with an example of every card type")
     p.add_argument("path", metavar="PATH", help="the deck file to create (never overwritten)")
@@ -127,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
     p.add_argument("--format", choices=["apkg", "csv"], help="default: from the file extension")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = add("completion", "print the shell completion script for bash, zsh or fish")
+    p.add_argument("shell", choices=["bash", "zsh", "fish"], help="the shell")
     return parser
 
 
@@ -235,13 +284,14 @@ def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.services import progress
 
     return progress.brief(paths, args.deck_id, at=args.at, clear=args.clear, out=sys.stdout,
-                          err=sys.stderr)
+                          err=sys.stderr, as_json=args.json)
 
 
 def _cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.services import progress
 
-    return progress.sheet(paths, args.deck_id, fmt=args.format, out=sys.stdout, err=sys.stderr)
+    return progress.sheet(paths, args.deck_id, fmt=args.format, out=sys.stdout, err=sys.stderr,
+                          as_json=args.json)
 
 
 def _cmd_new(args: argparse.Namespace, paths: Paths) -> int:
@@ -262,6 +312,13 @@ def _cmd_export(args: argparse.Namespace, paths: Paths) -> int:
     return run_export(args, paths)
 
 
+def _cmd_completion(args: argparse.Namespace, paths: Paths) -> int:
+    from briefing_quiz.services.completion import completion_script
+
+    sys.stdout.write(completion_script(args.shell))
+    return EXIT_OK
+
+
 COMMANDS: dict[str | None, Command] = {
     None: _cmd_app,
     "check": _cmd_check,
@@ -274,6 +331,7 @@ COMMANDS: dict[str | None, Command] = {
     "new": _cmd_new,
     "import": _cmd_import,
     "export": _cmd_export,
+    "completion": _cmd_completion,
 }
 
 
@@ -303,6 +361,10 @@ def _app_options(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (services/completion.py)
+        from briefing_quiz.services.completion import complete
+
+        complete(build_parser())
     args = _app_options(sys.argv[1:] if argv is None else argv)
     try:
         if args is None:
