@@ -59,6 +59,7 @@ EXAMPLES: dict[str, str] = {
     "check": "  briefing-quiz check\n  briefing-quiz check decks/mine.toml\n"
              "  briefing-quiz check --watch decks/",
     "study": "  briefing-quiz study feb2022\n  briefing-quiz study --plain\n"
+             "  briefing-quiz study --tag people\n  briefing-quiz study --search NATO --cram\n"
              "  briefing-quiz study feb2022 --briefing --plain\n"
              "  briefing-quiz study feb2022 --test 10",
     "stats": "  briefing-quiz stats\n  briefing-quiz stats --deck feb2022 --json",
@@ -131,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a mock test of N auto-checked questions; does not change scheduling")
     p.add_argument("--threshold", type=_percent, metavar="PCT",
                    help="with --briefing: stop when readiness reaches PCT percent (default 90)")
+    p.add_argument("--tag", metavar="TAG",
+                   help="custom study: the cards with this tag, due or not (scheduled as usual)")
+    p.add_argument("--search", metavar="TEXT",
+                   help="custom study: the cards containing TEXT, due or not")
+    p.add_argument("--cram", action="store_true",
+                   help="with --tag/--search (or alone: every card): self-graded, nothing "
+                        "scheduled or saved; Again brings a card back until known")
 
     p = add("stats", "progress per deck")
     p.add_argument("--deck", metavar="ID", help="only this deck")
@@ -223,7 +231,30 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
     return check_decks(args.paths, paths.deck_dirs, out=sys.stdout)
 
 
+def _custom(args: argparse.Namespace) -> Any:
+    """`study --tag/--search/--cram`: (filter, cram), or None for an ordinary session."""
+    tag, search, cram = args.tag, args.search, args.cram
+    if not (tag or search or cram):
+        return None
+    if args.briefing or args.test is not None:
+        raise BriefingQuizError("--tag, --search and --cram make a custom session: not with "
+                                "--briefing or --test")
+    from briefing_quiz.core.study.custom import CustomFilter
+
+    return CustomFilter(tag=tag or None, search=search or None), cram
+
+
 def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
+    custom = _custom(args)
+    if custom is not None:
+        if not args.plain:
+            return _app()(paths, custom=(args.deck_ids or None, *custom))
+        from briefing_quiz import plain
+        from briefing_quiz.services import study
+
+        with study.opened_session(paths, args.deck_ids, seed=args.seed, stderr=sys.stderr,
+                                  custom=custom) as session:
+            return plain.run_plain(session, sys.stdin, sys.stdout)
     briefing, test = bool(getattr(args, "briefing", False)), getattr(args, "test", None)
     if briefing and test is not None:
         raise BriefingQuizError("choose one of --briefing and --test")

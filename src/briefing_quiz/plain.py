@@ -268,8 +268,11 @@ class PlainLoop(_Console):
         if result is not None:
             self.checked += 1
             self.right += result.correct
-        self.say(f"SAVED {saved.key} {int(saved.rating)} due "
-                 f"{saved.due.isoformat(timespec='seconds')}")
+        if not getattr(session, "records", True):  # a cram session (core/study/custom.py)
+            self.say(f"CRAMMED {saved.key} {int(saved.rating)} not saved, not scheduled")
+        else:
+            self.say(f"SAVED {saved.key} {int(saved.rating)} due "
+                     f"{saved.due.isoformat(timespec='seconds')}")
         self.changed()
         return _Outcome.NEXT
 

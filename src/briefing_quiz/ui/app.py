@@ -40,6 +40,7 @@ from briefing_quiz.ui.text import clean
 
 if TYPE_CHECKING:
     from briefing_quiz.config import Config
+    from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.ui.screens.briefing import TargetScreen
     from briefing_quiz.ui.screens.browse import BrowseScreen
     from briefing_quiz.ui.screens.summary import SummaryScreen
@@ -92,9 +93,11 @@ class QuizApp(App[int]):
     def __init__(self, paths: Paths, *, clock: Clock = utc_now,
                  seed: int | None = None, tz: tzinfo | None = None,
                  briefing: str | None = None, threshold: float | None = None,
-                 mock_test: tuple[str, int] | None = None) -> None:
+                 mock_test: tuple[str, int] | None = None,
+                 custom: tuple[list[str] | None, CustomFilter, bool] | None = None) -> None:
         super().__init__()
         self.paths = paths
+        self.initial_custom = custom  # `study --tag/--search [--cram]`: (decks, filter, cram)
         # `study DECK --briefing` / `--test N`: a briefing session or a mock test on DECK once
         # the decks are loaded.
         self.initial_briefing = briefing
@@ -184,7 +187,7 @@ class QuizApp(App[int]):
     # -- what the screens ask for (messages up) ----------------------------------------------------
     @on(DecksScreen.StudyRequested)
     def _study_requested(self, message: DecksScreen.StudyRequested) -> None:
-        self.start_study(message.deck_ids, due_only=message.due_only)
+        self.start_study(message.deck_ids, due_only=message.due_only, custom=message.custom)
 
     @on(DecksScreen.BrowseRequested)
     def _browse_requested(self) -> None:
@@ -228,10 +231,11 @@ class QuizApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def start_study(self, deck_ids: Sequence[str] | None, *, due_only: bool = False) -> None:
+    def start_study(self, deck_ids: Sequence[str] | None, *, due_only: bool = False,
+                    custom: tuple[CustomFilter, bool] | None = None) -> None:
         from briefing_quiz.ui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(self.backend, deck_ids, due_only=due_only))
+        self.push_screen(StudyScreen(self.backend, deck_ids, due_only=due_only, custom=custom))
 
     def open_browse(self) -> None:
         from briefing_quiz.ui.screens.browse import BrowseScreen
@@ -240,6 +244,10 @@ class QuizApp(App[int]):
 
     def decks_loaded(self, loaded: Loaded) -> None:
         """After each load: the first starts what the command line asked for."""
+        custom, self.initial_custom = self.initial_custom, None
+        if custom is not None:
+            self.start_study(custom[0], custom=(custom[1], custom[2]))
+            return
         briefing, self.initial_briefing = self.initial_briefing, None
         test, self.initial_test = self.initial_test, None
         deck_id = briefing if briefing is not None else (test[0] if test is not None else None)
@@ -279,10 +287,12 @@ class QuizApp(App[int]):
 
 
 def run_app(paths: Paths, *, briefing: str | None = None, threshold: float | None = None,
-            mock_test: tuple[str, int] | None = None) -> int:
+            mock_test: tuple[str, int] | None = None,
+            custom: tuple[list[str] | None, CustomFilter, bool] | None = None) -> int:
     """Run the app until the user quits; the exit code for the CLI. `briefing`: open a briefing
     session on that deck at once (`threshold`: its readiness goal); `mock_test`: (deck, N), a
     mock test of N questions."""
-    app = QuizApp(paths, briefing=briefing, threshold=threshold, mock_test=mock_test)
+    app = QuizApp(paths, briefing=briefing, threshold=threshold, mock_test=mock_test,
+                  custom=custom)
     result = app.run()
     return 0 if result is None else int(result)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from briefing_quiz.core.deckfile.cache import DeckSummary
     from briefing_quiz.core.errors import BriefingQuizError
     from briefing_quiz.core.model import Deck
+    from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.core.study.statistics import DeckStats
     from briefing_quiz.services.backend import Backend, Listed, Loaded
 
@@ -67,10 +68,12 @@ class DecksScreen(Screen[None]):
     class StudyRequested(Message):
         """Study these decks (None: every deck); `due_only`: what is due now, no new cards."""
 
-        def __init__(self, deck_ids: list[str] | None, due_only: bool = False) -> None:
+        def __init__(self, deck_ids: list[str] | None, due_only: bool = False,
+                     custom: tuple[CustomFilter, bool] | None = None) -> None:
             super().__init__()
             self.deck_ids = deck_ids
             self.due_only = due_only
+            self.custom = custom  # custom study: (which cards, cram)
 
     class BrowseRequested(Message):
         """Browse every card."""
@@ -109,6 +112,7 @@ class DecksScreen(Screen[None]):
         Binding("t", "target", "Briefing time"),
         Binding("g", "briefing", "Briefing study"),
         Binding("m", "mock_test", "Mock test", show=False),
+        Binding("c", "custom_study", "Custom study", show=False),
         Binding("r", "reload", "Reload"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -345,6 +349,23 @@ class DecksScreen(Screen[None]):
 
     def action_mock_test(self) -> None:
         self._on_deck(lambda deck_id: self.post_message(self.MockTestRequested(deck_id)))
+
+    def action_custom_study(self) -> None:
+        """Custom study of the selected deck: by tag or text, scheduled or crammed."""
+        from briefing_quiz.ui.screens.custom_study import CustomStudyScreen
+
+        def chosen(choice: tuple[CustomFilter, bool] | None) -> None:
+            if choice is not None and deck_id is not None:
+                self.post_message(self.StudyRequested([deck_id], custom=choice))
+
+        deck_id = self.selected_deck_id()
+        loaded = self.loaded
+        deck = next((d for d in loaded.decks if d.id == deck_id), None) if loaded else None
+        if deck is None:
+            self._ready()
+            return
+        tags = sorted({tag for card in deck.cards for tag in card.tags})
+        self.app.push_screen(CustomStudyScreen(deck.id, tags), chosen)
 
     def action_reload(self) -> None:
         self.post_message(self.ReloadRequested())

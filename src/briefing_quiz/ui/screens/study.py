@@ -42,6 +42,7 @@ from briefing_quiz.ui.widgets.header import StudyHeader
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.services.backend import Backend
 
 Phase = Literal["loading", "question", "answered", "saving", "done"]
@@ -91,10 +92,11 @@ class StudyScreen(PaintWhenReady[None]):
     ]
 
     def __init__(self, backend: Backend, deck_ids: Sequence[str] | None, *,
-                 due_only: bool = False) -> None:
+                 due_only: bool = False, custom: tuple[CustomFilter, bool] | None = None) -> None:
         super().__init__(id="study")
         self.deck_ids = None if deck_ids is None else list(deck_ids)
         self.due_only = due_only  # what is due now only, no new cards (the decks screen's `a`)
+        self.custom = custom  # custom study: (which cards, cram), core/study/custom.py
         self.backend = backend
         self.session: StudySession | None = None
         self.entry: QueueEntry | None = None
@@ -137,14 +139,15 @@ class StudyScreen(PaintWhenReady[None]):
         backend = self.backend
         try:
             self.session = await backend.call(backend.new_session_sync, self.deck_ids,
-                                              self.due_only)
+                                              self.due_only, self.custom)
             entry = await backend.call(self.session.next)
         except BriefingQuizError as error:
             self.notify(f"Cannot start studying: {error}", severity="error", timeout=10)
             self.dismiss(None)
             return
         if entry is None:
-            self.notify("Nothing is due now. To learn new cards, pick a deck and press enter."
+            self.notify(f"No card matches {self.custom[0].describe()}." if self.custom else
+                        "Nothing is due now. To learn new cards, pick a deck and press enter."
                         if self.due_only else "Nothing to study right now: no card is due and "
                         "no new card is left for today.", timeout=6)
             self.dismiss(None)
@@ -309,6 +312,9 @@ class StudyScreen(PaintWhenReady[None]):
         status = Content.assemble(("✓ saved", "bold $text-success"),
                                   f" {event.rating.name} · again in "
                                   f"{format_interval(saved.due - now)}")
+        if not getattr(session, "records", True):  # a cram session: nothing was written
+            status = Content.assemble((f"✓ {event.rating.name}", "bold $text-success"),
+                                      " · cram: not scheduled")
         if saved.leech:
             status = status + Content.styled("  · leech", "bold $text-warning")
         if isinstance(following, BriefingQuizError):
