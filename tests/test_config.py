@@ -330,3 +330,14 @@ def test_path_below_a_file_is_reported(tmp_path: Path) -> None:
         load_config(blocker / "config.toml")
     with pytest.raises(ConfigError, match="cannot read"):
         save_theme(blocker / "config.toml", "nord")
+
+
+def test_editor_line_form_is_read_and_checked_with_its_line() -> None:
+    config = loads_config('[editor]\nline = "--goto {file}:{line}"\n', Path("c.toml"))
+    assert config.editor_line == "--goto {file}:{line}"
+    assert Config().editor_line is None
+    with pytest.raises(ConfigError) as caught:
+        loads_config('theme = "x"\n[editor]\nline = "{file}"\nlin = 3\n', Path("c.toml"))
+    text = str(caught.value)
+    assert 'c.toml:3: "line" must be the editor\'s arguments with {file} and {line}' in text
+    assert 'c.toml:4: unknown key "lin" in [editor]; did you mean "line"?' in text

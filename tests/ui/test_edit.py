@@ -222,3 +222,16 @@ async def test_edit_from_browse_keeps_the_tag_filter(make_app: MakeApp, editor: 
         assert [r.row.key.card_id for r in screen.shown] == ["typed-troops"]
         assert "1 of 7 cards shown" in screen_text(app)
         assert screen.query_one("#tag-filter", Select).value == "figures"
+
+
+def test_the_settings_line_form_reaches_an_editor_not_known() -> None:
+    """Issue 18 item 6: `[editor] line` for editors whose line syntax is not built in; known
+    editors keep theirs, and a file name's braces are not read as placeholders."""
+    path = Path("/d/{x}.toml")
+    form = "--goto {file}:{line}"
+    assert editor_command(path, 7, {"EDITOR": "myedit -w"}, which=lambda _: None,
+                          line_form=form).argv == ["myedit", "-w", "--goto", "/d/{x}.toml:7"]
+    assert editor_command(path, 7, {"EDITOR": "vim"}, which=lambda _: None,
+                          line_form=form).argv == ["vim", "+7", "/d/{x}.toml"]
+    assert editor_command(path, 7, {"EDITOR": "myedit"}, which=lambda _: None).argv == [
+        "myedit", "/d/{x}.toml"]

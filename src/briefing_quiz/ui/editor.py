@@ -4,7 +4,8 @@ the deck again.
 The editor is `$VISUAL`, else `$EDITOR` (either may carry arguments: "code -w"), else the first
 of nano, vim, vi found on PATH (and the user is told which). Editors known to take a line number
 get one: `+LINE FILE` (vi, vim, nvim, nano, emacs, micro, kak, ...), `FILE:LINE` (helix,
-Sublime Text) or `-g FILE:LINE` (VS Code). The app is suspended while the editor runs, so the
+Sublime Text) or `-g FILE:LINE` (VS Code); any other takes the form of the settings' `[editor]
+line` (e.g. "--goto {file}:{line}"), else just the file. The app is suspended while the editor runs, so the
 editor has the terminal; where Textual cannot suspend (no real terminal: tests, Textual Web) the
 editor runs without the terminal handed over.
 
@@ -65,8 +66,10 @@ class EditorCommand:
 
 
 def editor_command(path: Path, line: int | None, env: Mapping[str, str],
-                   which: Callable[[str], str | None] = shutil.which) -> EditorCommand:
-    """The command that opens `path` at `line` (see the module docstring)."""
+                   which: Callable[[str], str | None] = shutil.which,
+                   line_form: str | None = None) -> EditorCommand:
+    """The command that opens `path` at `line` (see the module docstring). `line_form`: the
+    settings' `[editor] line`, e.g. "--goto {file}:{line}", used for an editor not known here."""
     note = ""
     for name in ("VISUAL", "EDITOR"):
         setting = env.get(name, "").strip()
@@ -93,6 +96,9 @@ def editor_command(path: Path, line: int | None, env: Mapping[str, str],
         return EditorCommand([*argv, f"{target}:{line}"], note)
     if name in GOTO_LINE:
         return EditorCommand([*argv, "-g", f"{target}:{line}"], note)
+    if line_form:  # replace, not str.format: a file name may hold braces
+        return EditorCommand([*argv, *(word.replace("{file}", target).replace("{line}", str(line))
+                                       for word in shlex.split(line_form))], note)
     return EditorCommand([*argv, target], note)
 
 
@@ -135,7 +141,7 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
         return None
     where = f"{path}:{line}" if line else str(path)
     try:
-        command = editor_command(path, line, os.environ)
+        command = editor_command(path, line, os.environ, line_form=backend.config.editor_line)
     except NoEditorError as error:
         app.notify(f"{error}. The card is at {where}.", title="Cannot edit", severity="error",
                    timeout=15)
