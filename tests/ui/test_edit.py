@@ -23,7 +23,12 @@ from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
-from briefing_quiz.ui.editor import DeckErrorsScreen, NoEditorError, editor_command
+from briefing_quiz.ui.editor import (
+    BundledDeckScreen,
+    DeckErrorsScreen,
+    NoEditorError,
+    editor_command,
+)
 from briefing_quiz.ui.screens.browse import BrowseScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 from tests.conftest import FrozenClock
@@ -235,3 +240,35 @@ def test_the_settings_line_form_reaches_an_editor_not_known() -> None:
                           line_form=form).argv == ["vim", "+7", "/d/{x}.toml"]
     assert editor_command(path, 7, {"EDITOR": "myedit"}, which=lambda _: None).argv == [
         "myedit", "/d/{x}.toml"]
+
+
+async def test_edit_on_a_bundled_deck_offers_a_copy_and_edits_it(
+        make_app: MakeApp, deck_dir: Path, paths: Paths, editor: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18 item 6: the installed package's deck is copied to the user's decks folder and
+    the copy edited; the installed file stays as it was, and the copy is the deck from now on."""
+    import briefing_quiz.paths as paths_module
+
+    monkeypatch.setattr(paths_module, "bundled_decks_dir", lambda: deck_dir)
+    monkeypatch.setattr("briefing_quiz.services.deck_copy.bundled_decks_dir", lambda: deck_dir)
+    original = (deck_dir / "mini.toml").read_text(encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter")
+        await pilot.press("e")  # the edit waits for the dialog's answer: no settling here
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, BundledDeckScreen):
+                break
+        assert "mini.toml came with the app" in screen_text(app)
+        await press(pilot, "c")
+        copy = paths.user_decks_dir / "mini.toml"
+        assert NEW_QUESTION in copy.read_text(encoding="utf-8")
+        assert (deck_dir / "mini.toml").read_text(encoding="utf-8") == original
+        assert NEW_QUESTION in screen_text(app)
+        assert app.backend.decks[0].path == copy
+        assert deck_dir not in app.backend.paths.deck_dirs
+        await press(pilot, "escape", "escape", "r")  # a reload finds the copy, and no clash
+        assert [d.path for d in app.backend.decks] == [copy]
+        assert "could not be loaded" not in screen_text(app)

@@ -139,6 +139,11 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
     if deck is None:
         app.notify(f"Deck {card.deck_id} is no longer loaded.", severity="error")
         return None
+    copy = await _copy_if_bundled(app, backend, deck)
+    if copy is False:
+        return None
+    if isinstance(copy, Path):
+        path = copy
     where = f"{path}:{line}" if line else str(path)
     try:
         command = editor_command(path, line, os.environ, line_form=backend.config.editor_line)
@@ -157,11 +162,16 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
         app.notify(command.note, timeout=6)
     if status != 0:
         app.notify(f"{command.argv[0]} exited with status {status}.", severity="warning")
-    if _fingerprint(path) == before:
+    if _fingerprint(path) == before and not isinstance(copy, Path):
         app.notify(f"{where}: unchanged.", title="Edited card", timeout=4)
         return None
     try:
-        new = await backend.call(reread_deck_sync, backend, deck)
+        if isinstance(copy, Path):  # the copy is the deck from now on, edited or not
+            from briefing_quiz.services.deck_copy import load_copy_sync
+
+            new = await backend.call(load_copy_sync, backend, deck, copy)
+        else:
+            new = await backend.call(reread_deck_sync, backend, deck)
     except DeckError as error:
         first = next((p.line for p in error.problems if p.line), line)
 
@@ -179,6 +189,64 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
     app.notify(f"{where}: {path.name} read again ({n} card{'s' if n != 1 else ''}); "
                "progress is kept by card id.", title="Edited card", timeout=5)
     return new
+
+
+async def _copy_if_bundled(app: App[Any], backend: Backend, deck: Deck) -> Path | bool:
+    """For a deck that came with the app: ask, then copy it to the user's decks folder. The
+    copy's path; True: edit the file where it is (not bundled, or the user said so); False:
+    cancelled (or the copy failed, said to the user)."""
+    from briefing_quiz.services.deck_copy import copy_to_user_decks_sync, is_bundled
+
+    if deck.path is None or not is_bundled(Path(deck.path)):
+        return True
+    choice = await app.push_screen_wait(BundledDeckScreen(Path(deck.path),
+                                                          backend.paths.user_decks_dir))
+    if choice != "copy":
+        return choice == "here"
+    try:
+        copy: Path = await backend.call(copy_to_user_decks_sync, backend, deck)
+    except BriefingQuizError as error:
+        app.notify(str(error), title="Cannot copy the deck", severity="error", timeout=10)
+        return False
+    app.notify(f"Copied to {copy}: that copy is the deck from now on; progress is kept.",
+               timeout=6)
+    return copy
+
+
+class BundledDeckScreen(ModalScreen[str | None]):
+    """A bundled deck is about to be edited: copy it first ("copy"), edit it where it is
+    ("here"), or not (None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c,enter", "choose('copy')", "Copy and edit the copy", key_display="c"),
+        Binding("h", "choose('here')", "Edit the installed file"),
+        Binding("escape", "choose('')", "Cancel"),
+    ]
+
+    def __init__(self, path: Path, user_decks: Path) -> None:
+        super().__init__(id="bundled-deck")
+        self.path, self.user_decks = path, user_decks
+
+    def compose(self) -> ComposeResult:
+        body = [
+            assemble((f"{self.path.name} came with the app", "bold")),
+            Content(""),
+            plain(f"It is inside the installed package ({self.path.parent}): changes made there "
+                  "are lost at the next install or upgrade."),
+            Content(""),
+            plain(f"c (or enter): copy it to your decks folder ({self.user_decks}) and edit the "
+                  "copy, which is used from now on (progress is kept). h: edit the installed "
+                  "file anyway. esc: cancel."),
+        ]
+        with VerticalScroll(id="deck-errors-body"):
+            yield Static(lines(body), id="bundled-deck-text")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#deck-errors-body").focus()
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what or None)
 
 
 class DeckErrorsScreen(ModalScreen[bool]):
