@@ -233,10 +233,11 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
 
 def _custom(args: argparse.Namespace) -> Any:
     """`study --tag/--search/--cram`: (filter, cram), or None for an ordinary session."""
-    tag, search, cram = args.tag, args.search, args.cram
+    tag, search = getattr(args, "tag", None), getattr(args, "search", None)
+    cram = getattr(args, "cram", False)
     if not (tag or search or cram):
         return None
-    if args.briefing or args.test is not None:
+    if getattr(args, "briefing", False) or getattr(args, "test", None) is not None:
         raise BriefingQuizError("--tag, --search and --cram make a custom session: not with "
                                 "--briefing or --test")
     from briefing_quiz.core.study.custom import CustomFilter

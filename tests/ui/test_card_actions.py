@@ -120,3 +120,26 @@ async def test_card_info_shows_memory_history_and_the_forgetting_curve(
         assert "Forgetting curve" in text
         await press(pilot, "i")
         assert app.screen is screen
+
+
+async def test_preview_from_browse_shows_the_question_then_the_answer(
+        make_app: MakeApp, paths: Paths) -> None:
+    from briefing_quiz.ui.screens.preview import PreviewScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        row = next(i for i, r in enumerate(screen.shown) if r.row.key.card_id == "basic-capital")
+        await press(pilot, *["down"] * row, "p")
+        assert isinstance(app.screen, PreviewScreen)
+        text = screen_text(app)
+        assert "What is the capital of Ukraine?" in text and "Kyiv" not in text
+        await press(pilot, "space")
+        text = screen_text(app)
+        assert "Answer:    Kyiv" in text and "Kyiv has been the capital since 1991." in text
+        await press(pilot, "escape")
+        assert app.screen is screen
+    assert not paths.data_file.exists() or reviews(paths) == []

@@ -53,3 +53,26 @@ async def test_study_all_opens_exactly_what_the_decks_screen_says_is_due(
         await press(pilot, "a")
         assert isinstance(app.screen, StudyScreen)
         assert "0 done · 0 new 0 learning 2 review" in header(app)
+
+
+async def test_every_decks_key_fits_at_120_columns_and_m_at_80(make_app: MakeApp) -> None:
+    """Issue 18 item 8: the key bar; the palette keeps the long names and hides table moves."""
+    from briefing_quiz.ui.commands import ScreenCommands
+    from briefing_quiz.ui.widgets.keybar import KeyBar, fit
+
+    for width, wanted in ((120, ["⏎ Study", "a All due", "b Browse", "s Stats", "m Mock test",
+                                 "t Briefing time", "g Briefing", "c Custom", "r Reload",
+                                 "? Help", "q Quit"]),
+                          (80, ["⏎ Study", "a All due", "b Browse", "s Stats", "m Mock test",
+                                "? Help", "q Quit"])):
+        app = make_app()
+        async with app.run_test(size=(width, 24)) as pilot:
+            await ready(pilot)
+            bar = app.screen.query_one(KeyBar)
+            keys, palette = bar.keys()
+            drawn = [k.piece.plain.strip() for k in fit(keys, palette, bar.content_region.width)
+                     if k is not None]
+            assert [d for d in drawn if d != "^p palette"] == wanted
+            titles = [hit.text async for hit in ScreenCommands(app.screen).discover()]
+            assert "Study deck" in titles and "Custom study" in titles
+            assert not any("ursor" in str(t) for t in titles)  # DataTable's cursor moves

@@ -40,3 +40,16 @@ def test_card_info(snap_compare: SnapCompare, snap_app: Callable[[], QuizApp],  
     # basic-capital answered Easy, then card info from browse (it is the first row by due).
     keys = ("enter", "space", "4", "escape", "escape", "enter", "b", "i")
     assert snap_compare(snap_app(), terminal_size=size, run_before=after(*keys))
+
+
+@SIZES
+def test_preview_answer(snap_compare: SnapCompare, snap_app: Callable[[], QuizApp],  # noqa: F811
+                        size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app(), terminal_size=size, run_before=after("b", "p", "space"))
+
+
+@SIZES
+def test_custom_study_dialog(snap_compare: SnapCompare,
+                             snap_app: Callable[[], QuizApp],  # noqa: F811
+                             size: tuple[int, int]) -> None:
+    assert snap_compare(snap_app(), terminal_size=size, run_before=after("c", *"kyiv"))

@@ -174,6 +174,7 @@ class BrowseScreen(Screen[None]):
         Binding("exclamation_mark", "toggle_suspend", "(Un)suspend"),
         Binding("e", "edit", "Edit"),
         Binding("i", "card_info", "Info"),
+        Binding("p", "preview", "Preview"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
@@ -373,6 +374,15 @@ class BrowseScreen(Screen[None]):
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         if self.shown and 0 <= table.cursor < len(self.shown):
             self.app.push_screen(CardInfoScreen(self.backend, self.shown[table.cursor].row.key))
+
+    def action_preview(self) -> None:
+        """The highlighted card as it is asked, then its answer (ui/screens/preview.py)."""
+        from briefing_quiz.ui.screens.preview import PreviewScreen
+
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        if self.shown and 0 <= table.cursor < len(self.shown):
+            row = self.shown[table.cursor].row
+            self.app.push_screen(PreviewScreen(row.card, row.key.item, row.deck.source))
 
     def action_back(self) -> None:
         focused = self.focused

@@ -105,14 +105,15 @@ class DecksScreen(Screen[None]):
         """Read the decks from disk again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "study", "Study deck", priority=True),
-        Binding("a", "study_all", "Study all due"),
+        # Short labels, m early: every key fits at 120 columns, and m wherever it can (issue 18).
+        Binding("enter", "study", "Study", priority=True, tooltip="Study deck"),
+        Binding("a", "study_all", "All due", tooltip="Study all due"),
         Binding("b", "browse", "Browse"),
         Binding("s", "stats", "Stats"),
+        Binding("m", "mock_test", "Mock test"),
         Binding("t", "target", "Briefing time"),
-        Binding("g", "briefing", "Briefing study"),
-        Binding("m", "mock_test", "Mock test", show=False),
-        Binding("c", "custom_study", "Custom study", show=False),
+        Binding("g", "briefing", "Briefing", tooltip="Briefing study"),
+        Binding("c", "custom_study", "Custom", tooltip="Custom study"),
         Binding("r", "reload", "Reload"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
