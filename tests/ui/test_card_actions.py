@@ -143,3 +143,15 @@ async def test_preview_from_browse_shows_the_question_then_the_answer(
         await press(pilot, "escape")
         assert app.screen is screen
     assert not paths.data_file.exists() or reviews(paths) == []
+
+
+async def test_browse_has_a_question_column_when_wide_enough(make_app: MakeApp) -> None:
+    for width, shown in ((120, True), (100, False)):
+        app = make_app()
+        async with app.run_test(size=(width, 30)) as pilot:
+            await ready(pilot)
+            await press(pilot, "b")
+            table = [line for line in screen_text(app).splitlines()
+                     if line.startswith(("Deck ", "mini "))]
+            assert ("Question" in table[0]) is shown
+            assert any("What is the capital of Ukraine?" in line for line in table) is shown

@@ -43,6 +43,7 @@ COLUMNS = (
     Column("R", 4, right=True),
     Column("Lap", 3, right=True),
     Column("Susp", 4),
+    Column("Question", 24, flex=True, hide_below=110),  # when there is room for it
 )
 NEVER = -1.0  # sort value for "no value" (new cards have no stability or recall)
 UNSCHEDULED = float("inf")  # new cards sort after every scheduled one by due date
@@ -76,14 +77,14 @@ def make_row(row: CardRow, now: datetime) -> BrowseRow:
         one_line(" ".join(card.tags), 80), due_label(row, now),
         "" if row.stability is None else f"{row.stability:.1f}",
         "" if row.recall is None else f"{row.recall:.0%}",
-        str(row.lapses) if row.lapses else "", state,
+        str(row.lapses) if row.lapses else "", state, one_line(card.prompt, 200),
     )
     sort_keys = (
         row.key.deck_id, (row.key.card_id, row.key.item), card.type, " ".join(card.tags),
         row.due.timestamp() if row.due is not None else UNSCHEDULED,
         row.stability if row.stability is not None else NEVER,
         row.recall if row.recall is not None else NEVER,
-        row.lapses, (row.suspended, row.buried),
+        row.lapses, (row.suspended, row.buried), card.prompt.casefold(),
     )
     haystack = "\n".join((row.key.deck_id, ident, " ".join(card.tags), card.prompt,
                           answer_text(card, row.key.item))).casefold()
