@@ -165,15 +165,18 @@ class CardInfoScreen(Screen[None]):
         plt.xlabel("days since the last review")
         plt.ylim(0, 100)
         days = [t for t, _r in info.curve]
-        plt.plot(days, [r * 100 for _t, r in info.curve], marker="braille", label="recall")
+        plt.plot(days, [r * 100 for _t, r in info.curve], marker="braille")
         marks = [("now", info.now), ("due", state.card.due)]
         if info.briefing_at is not None and info.briefing_at > info.now:
             marks.append(("briefing", info.briefing_at))
-        for (name, at), color in zip(marks, ("red", "green", "orange"), strict=False):
+        # Labels low in the plot, each at its own height: the curve is high, and "now" and
+        # "due" are often a few minutes apart (a learning card).
+        for (name, at), color, y in zip(marks, ("red", "green", "orange"), (6, 18, 30),
+                                        strict=False):
             x = (at - last) / timedelta(days=1)
             if 0 <= x <= days[-1]:
                 plt.vline(x, color)
-                plt.text(name, x=x, y=95, color=color)
+                plt.text(name, x=x, y=y, color=color, alignment="left")
         plot.refresh()
 
     def action_close(self) -> None:
