@@ -165,6 +165,8 @@ class StudyScreen(PaintWhenReady[None]):
         if session is None or self.started is None:
             return
         deck = self._deck_title(self.entry.key.deck_id) if self.entry else ""
+        if self.custom is not None:  # custom study says so, and what it took
+            deck = f"{'Cram' if self.custom[1] else 'Custom'} ({self.custom[0].describe()}) · {deck}"
         counts = session.counts  # what is left, by kind, as Anki shows it
         self.query_one(StudyHeader).set_progress(
             deck=deck, done=session.done, remaining=counts.total,
