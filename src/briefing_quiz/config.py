@@ -47,6 +47,8 @@ class Config:
     theme: str | None = None
     #: `[editor] line`: the editor's arguments to open {file} at {line} (None: known forms).
     editor_line: str | None = None
+    #: `[keys]`: action id -> key(s), the user's own keys (briefing_quiz.keymap).
+    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def for_deck(self, deck_id: str) -> SchedulerSettings:
         """The settings of deck `deck_id`: `[scheduler]` with its `[decks.ID]` overrides."""
@@ -134,7 +136,7 @@ _SCHEDULER_KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "leech_lapses": ("leech_lapses", _integer_in(1, 1000)),
     "day_starts_at": ("day_starts_at_hour", _integer_in(0, 23)),
 }
-_TOP_KEYS = ("theme", "scheduler", "decks", "editor")
+_TOP_KEYS = ("theme", "scheduler", "decks", "editor", "keys")
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,11 +311,21 @@ def loads_config(text: str, path: Path) -> Config:
             overrides[deck_id] = _scheduler_settings(table, ("decks", deck_id), scheduler,
                                                      problems)
     editor_line = _editor_line(data.get("editor"), problems)
+    keys: dict[str, str] = {}
+    if "keys" in data:
+        from briefing_quiz.keymap import check_keys
+
+        if isinstance(data["keys"], dict):
+            keys, wrong = check_keys(data["keys"])
+            for action, message in wrong:
+                problems.add(("keys", action), message)
+        else:
+            problems.add(("keys",), '"keys" must be a table: [keys] with "study.undo" = "z"')
     if problems.items:
         problems.items.sort(key=lambda p: p.line if p.line is not None else 0)
         raise ConfigError(problems.items)
     return Config(scheduler=scheduler, deck_overrides=MappingProxyType(overrides), theme=theme,
-                  editor_line=editor_line)
+                  editor_line=editor_line, keys=MappingProxyType(keys))
 
 
 def _editor_line(table: object, problems: _Problems) -> str | None:

@@ -145,6 +145,11 @@ class Backend:
     def config(self) -> Config:
         return self._config if self._config is not None else self.load_config_sync()
 
+    @property
+    def config_if_read(self) -> Config | None:
+        """The settings once read (None before): for the UI thread, which must not read files."""
+        return self._config
+
     def save_theme_sync(self, theme: str) -> None:
         from briefing_quiz.config import save_theme
 

@@ -27,6 +27,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
 from briefing_quiz.core.errors import BriefingQuizError
@@ -155,6 +156,14 @@ class QuizApp(App[int]):
             if self._peeked_theme is not None and self.theme == self._peeked_theme:
                 self.theme = self._default_theme  # the file turned out invalid: defaults
         self._theme_loaded = True
+        if config.keys:  # the user's own keys ([keys], briefing_quiz/keymap.py)
+            self.set_keymap(dict(config.keys))
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        # The settings check each screen's own keys; a clash left is with a widget's keys.
+        names = ", ".join(sorted(b.description or b.action for b in clashed_bindings))
+        self.notify(f"Your [keys] take a key that {names} also uses; yours wins here.",
+                    severity="warning", timeout=6)
 
     async def on_unmount(self) -> None:
         self.backend.shutdown()
@@ -229,7 +238,8 @@ class QuizApp(App[int]):
         from briefing_quiz.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            config = self.backend.config_if_read
+            self.push_screen(HelpScreen(config.keys if config is not None else None))
 
     def start_study(self, deck_ids: Sequence[str] | None, *, due_only: bool = False,
                     custom: tuple[CustomFilter, bool] | None = None) -> None:

@@ -167,15 +167,15 @@ class BrowseScreen(Screen[None]):
         """Back to the decks, whose counts a suspension or an edit may have changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search"),
+        Binding("slash", "focus_search", "Search", id="browse.search"),
         Binding("d", "focus_deck", "Deck filter"),
         Binding("t", "focus_tag", "Tag filter"),
         Binding("o", "sort_next", "Sort by next column"),
         Binding("O", "sort_reverse", "Reverse sort"),
-        Binding("exclamation_mark", "toggle_suspend", "(Un)suspend"),
-        Binding("e", "edit", "Edit"),
-        Binding("i", "card_info", "Info"),
-        Binding("p", "preview", "Preview"),
+        Binding("exclamation_mark", "toggle_suspend", "(Un)suspend", id="browse.suspend"),
+        Binding("e", "edit", "Edit", id="browse.edit"),
+        Binding("i", "card_info", "Info", id="browse.info"),
+        Binding("p", "preview", "Preview", id="browse.preview"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", show=False),
     ]

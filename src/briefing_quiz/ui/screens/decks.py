@@ -106,15 +106,15 @@ class DecksScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Short labels, m early: every key fits at 120 columns, and m wherever it can (issue 18).
-        Binding("enter", "study", "Study", priority=True, tooltip="Study deck"),
-        Binding("a", "study_all", "All due", tooltip="Study all due"),
-        Binding("b", "browse", "Browse"),
-        Binding("s", "stats", "Stats"),
-        Binding("m", "mock_test", "Mock test"),
-        Binding("t", "target", "Briefing time"),
-        Binding("g", "briefing", "Briefing", tooltip="Briefing study"),
-        Binding("c", "custom_study", "Custom", tooltip="Custom study"),
-        Binding("r", "reload", "Reload"),
+        Binding("enter", "study", "Study", priority=True, tooltip="Study deck", id="decks.study"),
+        Binding("a", "study_all", "All due", tooltip="Study all due", id="decks.study_all"),
+        Binding("b", "browse", "Browse", id="decks.browse"),
+        Binding("s", "stats", "Stats", id="decks.stats"),
+        Binding("m", "mock_test", "Mock test", id="decks.mock_test"),
+        Binding("t", "target", "Briefing time", id="decks.target"),
+        Binding("g", "briefing", "Briefing", tooltip="Briefing study", id="decks.briefing"),
+        Binding("c", "custom_study", "Custom", tooltip="Custom study", id="decks.custom_study"),
+        Binding("r", "reload", "Reload", id="decks.reload"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]

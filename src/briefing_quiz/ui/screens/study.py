@@ -79,13 +79,13 @@ class StudyScreen(PaintWhenReady[None]):
     """Study the due cards of some decks (all decks when `deck_ids` is None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u,ctrl+z", "undo", "Undo", key_display="u/^z"),
-        Binding("exclamation_mark", "suspend", "Suspend"),
-        Binding("minus", "bury", "Bury"),
-        Binding("e", "locate", "Edit"),
-        Binding("i", "card_info", "Info"),
+        Binding("u,ctrl+z", "undo", "Undo", key_display="u/^z", id="study.undo"),
+        Binding("exclamation_mark", "suspend", "Suspend", id="study.suspend"),
+        Binding("minus", "bury", "Bury", id="study.bury"),
+        Binding("e", "locate", "Edit", id="study.edit"),
+        Binding("i", "card_info", "Info", id="study.info"),
         Binding("tab", "focus_answer", "Type answer"),
-        Binding("escape", "end", "End"),
+        Binding("escape", "end", "End", id="study.end"),
         Binding("pageup", "scroll_card(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_card(1)", "Scroll down", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
