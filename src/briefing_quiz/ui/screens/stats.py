@@ -7,7 +7,9 @@ Charts are Textual's own widgets: a `Sparkline` for each daily series (one fixed
 per day, so days line up with the axis labels under them), a `ProgressBar` for readiness and a
 `DataTable` for the weekly retention (a rate per week is read better as numbers than as bar
 heights scaled between their own minimum and maximum). Every chart also says its numbers in
-words, so nothing depends on reading bar heights or colours.
+words, so nothing depends on reading bar heights or colours. Below them, `MoreCharts`
+(ui/widgets/more_charts.py, data from services/more_stats.py): answers by grade, the interval
+and stability distributions, reviews by hour of day and a calendar, as wide as the terminal.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.services.briefing import DeckCharts, deck_charts_sync
+from briefing_quiz.services.more_stats import more_stats_sync
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
+from briefing_quiz.ui.widgets.more_charts import MoreCharts
 
 if TYPE_CHECKING:
     from briefing_quiz.core.study.statistics import DayCount, RetentionWeek
@@ -146,6 +150,7 @@ class StatsScreen(Screen[None]):
             yield Static(id="reviews-axis", classes="stats-axis")
             yield Static(id="retention-title", classes="stats-heading")
             yield DataTable(id="retention-table", cursor_type="none", show_cursor=False)
+            yield MoreCharts(id="more-charts")  # answers, intervals, stability, hours, calendar
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -167,11 +172,13 @@ class StatsScreen(Screen[None]):
         backend = self.backend
         try:
             charts = await backend.call(deck_charts_sync, backend, self.deck_id)
+            more = await backend.call(more_stats_sync, backend, self.deck_id)
         except BriefingQuizError as error:
             self.query_one("#stats-briefing", Static).update(
                 assemble(("✗ Cannot read the statistics: ", "bold $text-error"), str(error)))
             return
         self.show(charts)
+        self.query_one(MoreCharts).show(more)
 
     def show(self, charts: DeckCharts) -> None:
         self.charts = charts
