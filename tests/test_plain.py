@@ -284,3 +284,9 @@ def test_card_line_total_is_stable_and_counts_fall(store: Store) -> None:
         "CARD 2/2 d/b1 basic new 1 learning 1 review 0",
         "CARD 1/2 d/b0 basic new 0 learning 2 review 0",
     ]
+
+
+def test_quitting_before_the_grade_says_the_answer_is_not_saved(store: Store) -> None:
+    _code, lines = run(store, [BASIC], "\nq\n")
+    assert "NOT GRADED d/b: this answer is not saved; the card stays due" in lines
+    assert list(store.reviews()) == []

@@ -31,7 +31,8 @@ Once the answer is committed to the progress file::
 
     SAVED feb2022/troops 3 due 2026-11-26T10:00:00+00:00     rating as its number 1-4; due in UTC
 
-Commands at either prompt: `q` (or end of input) ends the session; `:u` undo the last answer (or
+Commands at either prompt: `q` (or end of input) ends the session (at the grade prompt, after
+`NOT GRADED <key>: this answer is not saved; the card stays due`); `:u` undo the last answer (or
 suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A session ends with::
 
     SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 9 of 10 checked; 3 left
@@ -254,7 +255,11 @@ class PlainLoop(_Console):
             response, given = self.read_answer(entry)
             result = session.check(response) if response is not None else None
             self.feedback(entry, result, given)
-            rating = self.read_grade(result)
+            try:
+                rating = self.read_grade(result)
+            except _Quit:  # answered, not graded: say that nothing is kept
+                self.say(f"NOT GRADED {entry.key}: this answer is not saved; the card stays due")
+                raise
         except _Command as command:
             return self.command(command.name, entry)
         elapsed = session.clock() - started
