@@ -64,3 +64,13 @@ async def test_the_users_keys_work_and_show(make_app: MakeApp, paths: Paths) -> 
         screen = app.screen
         assert isinstance(screen, StudyScreen) and screen.entry is not None
         assert screen.entry.key.card_id == "basic-capital"  # undone
+
+
+async def test_a_rebound_key_warns_of_no_clash_with_itself(make_app: MakeApp,
+                                                           paths: Paths) -> None:
+    paths.config_file.write_text('[keys]\n"study.undo" = "z"\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space", "3")
+        assert not any("[keys]" in n.message for n in app._notifications)

@@ -161,7 +161,11 @@ class QuizApp(App[int]):
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         # The settings check each screen's own keys; a clash left is with a widget's keys.
-        names = ", ".join(sorted(b.description or b.action for b in clashed_bindings))
+        # A binding with several keys (u,ctrl+z) given one is reported clashing with itself.
+        others = [b for b in clashed_bindings if b.id is None or b.id not in self._keymap]
+        if not others:
+            return
+        names = ", ".join(sorted(b.description or b.action for b in others))
         self.notify(f"Your [keys] take a key that {names} also uses; yours wins here.",
                     severity="warning", timeout=6)
 
