@@ -155,3 +155,16 @@ async def test_browse_has_a_question_column_when_wide_enough(make_app: MakeApp) 
                      if line.startswith(("Deck ", "mini "))]
             assert ("Question" in table[0]) is shown
             assert any("What is the capital of Ukraine?" in line for line in table) is shown
+
+
+async def test_preview_marks_the_right_choice_as_right_not_missed(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        row = next(i for i, r in enumerate(screen.shown) if r.row.key.card_id == "choice-advisor")
+        await press(pilot, *["down"] * row, "p", "space")
+        line = next(t for t in screen_text(app).splitlines() if "Jake Sullivan" in t)
+        assert "✓ right" in line and "missed" not in line

@@ -12,7 +12,12 @@ from textual.screen import Screen
 
 from briefing_quiz.ui.text import assemble, lines
 from briefing_quiz.ui.widgets.card_view import CardView
-from briefing_quiz.ui.widgets.cards import TYPE_LABELS, answer_text, make_controller
+from briefing_quiz.ui.widgets.cards import (
+    TYPE_LABELS,
+    ChoiceController,
+    answer_text,
+    make_controller,
+)
 from briefing_quiz.ui.widgets.feedback import feedback_content
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
@@ -47,6 +52,8 @@ class PreviewScreen(Screen[None]):
         controller = make_controller(self.card, self.item,
                                      choice_order=getattr(self.card, "choices", ()),
                                      order_items=getattr(self.card, "items_in_order", ()))
+        if isinstance(controller, ChoiceController):
+            controller.previewing = True
         view = self.query_one(CardView)
         view.show(controller, assemble((TYPE_LABELS[self.card.type], "bold"),
                                        "  ·  preview: nothing is recorded"))
