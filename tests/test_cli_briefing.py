@@ -300,3 +300,15 @@ def test_a_briefing_that_has_passed(env: Env, monkeypatch: pytest.MonkeyPatch,
     code, _out, err = cli(env, "study", "mini", "--briefing", "--plain", monkeypatch=monkeypatch,
                           capsys=capsys)
     assert code == 1 and "has passed: set a new time with briefing-quiz brief mini --at" in err
+
+
+def test_brief_reads_times_as_people_type_them_and_says_what_it_understood(
+        env: Env, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(env, "brief", "mini", "--at", "in 3 days 10am", monkeypatch=monkeypatch,
+                         capsys=capsys)
+    assert code == 0, err
+    day = (datetime.now().astimezone() + timedelta(days=3)).strftime("%Y-%m-%d")
+    assert f"{day} 10:00" in out and "read from 'in 3 days 10am'" in out
+    code, out, err = cli(env, "brief", "mini", "--at", "thu at teatime", monkeypatch=monkeypatch,
+                         capsys=capsys)
+    assert code != 0 and "cannot read 'teatime' in 'thu at teatime'" in err

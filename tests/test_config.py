@@ -385,3 +385,14 @@ def test_bad_parameters_are_located(tmp_path: Path, value: str, message: str) ->
     problems = _problems(tmp_path, f"theme = 'x'\n[decks.d]\nparameters = {value}\n")
     assert len(problems) == 1
     assert problems[0].startswith('3: "parameters" in [decks.d] ') and message in problems[0]
+
+
+def test_editor_line_form_is_read_and_checked_with_its_line() -> None:
+    config = loads_config('[editor]\nline = "--goto {file}:{line}"\n', Path("c.toml"))
+    assert config.editor_line == "--goto {file}:{line}"
+    assert Config().editor_line is None
+    with pytest.raises(ConfigError) as caught:
+        loads_config('theme = "x"\n[editor]\nline = "{file}"\nlin = 3\n', Path("c.toml"))
+    text = str(caught.value)
+    assert 'c.toml:3: "line" must be the editor\'s arguments with {file} and {line}' in text
+    assert 'c.toml:4: unknown key "lin" in [editor]; did you mean "line"?' in text

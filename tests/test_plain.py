@@ -86,7 +86,7 @@ def test_basic_card_reveal_and_default_grade(store: Store) -> None:
     code, lines = run(store, [BASIC], "\n\n")
     assert code == 0
     assert lines[0].startswith("STUDY 1 due: 1 new")
-    assert lines[1] == "CARD 1/1 d/b basic"
+    assert lines[1] == "CARD 1/1 d/b basic new 1 learning 0 review 0"
     assert lines[2] == "Capital of Ukraine?"
     assert "ANSWER: Kyiv" in lines and "EXPLAIN: Since 1934." in lines
     assert "SOURCE: “the capital, Kyiv”" in lines
@@ -168,7 +168,7 @@ def test_cloze_shows_the_gap_and_the_full_text(store: Store) -> None:
     text = "{{c1::Kyiv}} is the capital of {{c2::Ukraine}}"
     card = ClozeCard(id="z", deck_id="d", text=text, deletions=parse_cloze(text))
     _code, lines = run(store, [card], "Kyiv\n\n")
-    assert "CARD 1/1 d/z#1 cloze" in lines
+    assert "CARD 1/1 d/z#1 cloze new 1 learning 0 review 0" in lines
     assert "[...] is the capital of Ukraine" in lines
     assert verdict(lines).startswith("RIGHT") and "FULL: Kyiv is the capital of Ukraine" in lines
     assert any(line.startswith("SAVED d/z#1 3 ") for line in lines)
@@ -218,7 +218,7 @@ def test_undo_suspend_and_bury_commands(store: Store) -> None:
     _code, lines = run(store, cards, "\n\n:u\n\n4\n:s\n:b\n")
     assert "UNDONE d/b0" in lines and "SUSPENDED d/b1" in lines and "BURIED d/b2" in lines
     assert [line.split()[1] for line in lines if line.startswith("CARD")] == [
-        "1/3", "2/4", "1/3", "2/3", "2/2"]  # a suspended card leaves the session
+        "1/3", "2/3", "1/3", "2/3", "3/3"]  # i: the card's place among those shown
     rows = list(store.reviews())
     assert [(r.key.card_id, int(r.rating), r.undone) for r in rows] == [
         ("b0", 3, True), ("b0", 4, False)]
@@ -288,3 +288,26 @@ def test_a_line_that_is_not_utf8_is_an_error_line_and_the_session_goes_on(
     assert code == 0, out.err
     assert "NOT UTF-8: that line is not UTF-8 text" in out.out
     assert "SAVED d/a" in out.out and "SAVED d/b" in out.out and "internal error" not in out.err
+
+
+def test_card_line_total_is_stable_and_counts_fall(store: Store) -> None:
+    """A learning step coming back is not a new card: n stays 2, the counts say what is left."""
+    cards = [replace(BASIC, id=f"b{i}") for i in range(2)]
+    # b0: Again (back in a minute), b1: Good (learning too), then the clock reaches b0's step.
+    session = StudySession([deck(*cards)], store, Config(), clock=ticking_clock(), tz=UTC,
+                           learn_ahead=timedelta(days=1))
+    out = io.StringIO()
+    run_plain(session, io.StringIO("\n1\n\n3\n\n3\n\n3\nq\n"), out)
+    lines = out.getvalue().splitlines()
+    card_lines = [line for line in lines if line.startswith("CARD")]
+    assert card_lines[:3] == [
+        "CARD 1/2 d/b0 basic new 2 learning 0 review 0",
+        "CARD 2/2 d/b1 basic new 1 learning 1 review 0",
+        "CARD 1/2 d/b0 basic new 0 learning 2 review 0",
+    ]
+
+
+def test_quitting_before_the_grade_says_the_answer_is_not_saved(store: Store) -> None:
+    _code, lines = run(store, [BASIC], "\nq\n")
+    assert "NOT GRADED d/b: this answer is not saved; the card stays due" in lines
+    assert list(store.reviews()) == []

@@ -54,8 +54,55 @@ def _percent(text: str) -> float:
     return value / 100.0
 
 
+# Examples shown at the end of each command's --help (clig.dev: lead with examples).
+EXAMPLES: dict[str, str] = {
+    "check": "  briefing-quiz check\n  briefing-quiz check decks/mine.toml\n"
+             "  briefing-quiz check --lint --strict decks/mine.toml\n"
+             "  briefing-quiz check --watch decks/",
+    "study": "  briefing-quiz study feb2022\n  briefing-quiz study --plain\n"
+             "  briefing-quiz study --tag people\n  briefing-quiz study --search NATO --cram\n"
+             "  briefing-quiz study feb2022 --briefing --plain\n"
+             "  briefing-quiz study feb2022 --test 10",
+    "stats": "  briefing-quiz stats\n  briefing-quiz stats --deck feb2022 --json",
+    "log": "  briefing-quiz log --deck feb2022 | tail -5",
+    "rebuild": "  briefing-quiz rebuild",
+    "brief": "  briefing-quiz brief feb2022\n  briefing-quiz brief feb2022 --at \"thu 14:00\"\n"
+             "  briefing-quiz brief feb2022 --at \"2026-12-03 14:00\" --json\n"
+             "  briefing-quiz brief feb2022 --clear",
+    "sheet": "  briefing-quiz sheet feb2022 > sheet.md\n  briefing-quiz sheet feb2022 --format txt\n"
+             "  briefing-quiz sheet feb2022 --json",
+    "new": "  briefing-quiz new decks/mine.toml --title \"My briefing\"",
+    "import": "  briefing-quiz import cards.csv -o decks/cards.toml\n"
+              "  briefing-quiz import anki.txt -o decks/anki.toml --partial\n"
+              "  briefing-quiz import shared.apkg -o decks/shared.toml --with-progress",
+    "export": "  briefing-quiz export feb2022 -o feb2022.apkg\n"
+              "  briefing-quiz export feb2022 -o feb2022.csv",
+    "draft": "  briefing-quiz draft memo.md -o decks/memo.toml --title \"Tuesday's memo\"",
+    "coverage": "  briefing-quiz coverage decks/memo.toml\n  briefing-quiz coverage memo --json",
+    "optimize": "  briefing-quiz optimize\n  briefing-quiz optimize --deck feb2022 --apply",
+    "completion": "  briefing-quiz completion bash >> ~/.bashrc\n"
+                  "  briefing-quiz completion zsh > ~/.zfunc/_briefing-quiz\n"
+                  "  briefing-quiz completion fish > ~/.config/fish/completions/briefing-quiz.fish",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean" after a misspelt command or choice."""
+
+    def error(self, message: str) -> Any:  # argparse's own signature returns NoReturn
+        import re
+
+        from briefing_quiz.services.suggest import did_you_mean
+
+        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if match is not None:
+            choices = re.findall(r"'([^']*)'", match[2]) or match[2].split(", ")
+            message += did_you_mean(match[1], choices)
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="briefing-quiz",
         description="Study question decks with spaced repetition, and be ready on the day of your briefing.",
         epilog="With no command, opens the app. 'briefing-quiz COMMAND --help' describes each command.",
@@ -65,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        examples = EXAMPLES.get(name)
+        p = sub.add_parser(name, help=help_text, description=help_text,
+                           epilog=f"examples:\n{examples}" if examples else None,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         _common_options(p, top=False)
         return p
 
@@ -91,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a mock test of N auto-checked questions; does not change scheduling")
     p.add_argument("--threshold", type=_percent, metavar="PCT",
                    help="with --briefing: stop when readiness reaches PCT percent (default 90)")
+    p.add_argument("--tag", metavar="TAG",
+                   help="custom study: the cards with this tag, due or not (scheduled as usual)")
+    p.add_argument("--search", metavar="TEXT",
+                   help="custom study: the cards containing TEXT, due or not")
+    p.add_argument("--cram", action="store_true",
+                   help="with --tag/--search (or alone: every card): self-graded, nothing "
+                        "scheduled or saved; Again brings a card back until known")
 
     p = add("stats", "progress per deck")
     p.add_argument("--deck", metavar="ID", help="only this deck")
@@ -105,12 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("brief", "set, show or clear the time of a deck's briefing")
     p.add_argument("deck_id", metavar="DECK", help="deck id")
-    p.add_argument("--at", metavar="TIME", help='local date and time, e.g. "2026-12-03 14:00"')
+    p.add_argument("--at", metavar="TIME", help='local date and time, e.g. "2026-12-03 14:00", '
+                   '"tomorrow 9:00", "thu 14:00", "in 3 days 10am"')
     p.add_argument("--clear", action="store_true", help="remove the briefing time")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("sheet", "print a deck's facts, weakest first, for reading before the briefing")
     p.add_argument("deck_id", metavar="DECK", help="deck id")
     p.add_argument("--format", choices=["md", "txt"], default="md", help="output format (default: md)")
+    p.add_argument("--json", action="store_true", help="the facts as JSON, weakest first")
 
     p = add("optimize", "fit FSRS parameters to your own reviews (and --apply them)")
     p.add_argument("--deck", metavar="ID", help="only this deck's reviews, written to [decks.ID]")
@@ -150,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("coverage", "which sentences of a deck's source file its cards quote, and the facts of the rest")
     p.add_argument("deck", metavar="DECK", help="deck id or deck file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add("completion", "print the shell completion script for bash, zsh or fish")
+    p.add_argument("shell", choices=["bash", "zsh", "fish"], help="the shell")
     return parser
 
 
@@ -198,7 +261,31 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
                        lint=getattr(args, "lint", False), strict=getattr(args, "strict", False))
 
 
+def _custom(args: argparse.Namespace) -> Any:
+    """`study --tag/--search/--cram`: (filter, cram), or None for an ordinary session."""
+    tag, search = getattr(args, "tag", None), getattr(args, "search", None)
+    cram = getattr(args, "cram", False)
+    if not (tag or search or cram):
+        return None
+    if getattr(args, "briefing", False) or getattr(args, "test", None) is not None:
+        raise BriefingQuizError("--tag, --search and --cram make a custom session: not with "
+                                "--briefing or --test")
+    from briefing_quiz.core.study.custom import CustomFilter
+
+    return CustomFilter(tag=tag or None, search=search or None), cram
+
+
 def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
+    custom = _custom(args)
+    if custom is not None:
+        if not args.plain:
+            return _app()(paths, custom=(args.deck_ids or None, *custom))
+        from briefing_quiz import plain
+        from briefing_quiz.services import study
+
+        with study.opened_session(paths, args.deck_ids, seed=args.seed, stderr=sys.stderr,
+                                  custom=custom) as session:
+            return plain.run_plain(session, sys.stdin, sys.stdout)
     briefing, test = bool(getattr(args, "briefing", False)), getattr(args, "test", None)
     if briefing and test is not None:
         raise BriefingQuizError("choose one of --briefing and --test")
@@ -267,13 +354,14 @@ def _cmd_brief(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.services import progress
 
     return progress.brief(paths, args.deck_id, at=args.at, clear=args.clear, out=sys.stdout,
-                          err=sys.stderr)
+                          err=sys.stderr, as_json=args.json)
 
 
 def _cmd_sheet(args: argparse.Namespace, paths: Paths) -> int:
     from briefing_quiz.services import progress
 
-    return progress.sheet(paths, args.deck_id, fmt=args.format, out=sys.stdout, err=sys.stderr)
+    return progress.sheet(paths, args.deck_id, fmt=args.format, out=sys.stdout, err=sys.stderr,
+                          as_json=args.json)
 
 
 def _cmd_optimize(args: argparse.Namespace, paths: Paths) -> int:
@@ -312,6 +400,13 @@ def _cmd_export(args: argparse.Namespace, paths: Paths) -> int:
     return run_export(args, paths)
 
 
+def _cmd_completion(args: argparse.Namespace, paths: Paths) -> int:
+    from briefing_quiz.services.completion import completion_script
+
+    sys.stdout.write(completion_script(args.shell))
+    return EXIT_OK
+
+
 COMMANDS: dict[str | None, Command] = {
     None: _cmd_app,
     "check": _cmd_check,
@@ -327,6 +422,7 @@ COMMANDS: dict[str | None, Command] = {
     "export": _cmd_export,
     "coverage": _cmd_coverage,
     "draft": _cmd_draft,
+    "completion": _cmd_completion,
 }
 
 
@@ -356,6 +452,10 @@ def _app_options(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (services/completion.py)
+        from briefing_quiz.services.completion import complete
+
+        complete(build_parser())
     args = _app_options(sys.argv[1:] if argv is None else argv)
     try:
         if args is None:

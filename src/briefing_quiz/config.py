@@ -7,6 +7,8 @@ desired_retention = 0.9
 learning_steps = ["1m", "10m"]
 [decks.feb2022]                 # per-deck overrides of any [scheduler] key
 desired_retention = 0.95
+[editor]                        # how your editor opens a file at a line, when it is not one
+line = "--goto {file}:{line}"   # of those known (ui/editor.py): its arguments, {file} {line}
 ```
 
 A missing file means defaults. Anything wrong (syntax, unknown key, wrong type or range) is a
@@ -44,6 +46,10 @@ class Config:
     deck_overrides: Mapping[str, SchedulerSettings] = field(
         default_factory=lambda: MappingProxyType({}))
     theme: str | None = None
+    #: `[editor] line`: the editor's arguments to open {file} at {line} (None: known forms).
+    editor_line: str | None = None
+    #: `[keys]`: action id -> key(s), the user's own keys (briefing_quiz.keymap).
+    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def for_deck(self, deck_id: str) -> SchedulerSettings:
         """The settings of deck `deck_id`: `[scheduler]` with its `[decks.ID]` overrides."""
@@ -167,7 +173,7 @@ _SCHEDULER_KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "parameters": ("parameters", _parameters),
     "parameters_fitted": ("parameters_fitted", _moment),
 }
-_TOP_KEYS = ("theme", "scheduler", "decks")
+_TOP_KEYS = ("theme", "scheduler", "decks", "editor", "keys")
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,10 +372,51 @@ def loads_config(text: str, path: Path) -> Config:
         for deck_id, table in decks.items():
             overrides[deck_id] = _scheduler_settings(table, ("decks", deck_id), scheduler,
                                                      problems)
+    editor_line = _editor_line(data.get("editor"), problems)
+    keys: dict[str, str] = {}
+    if "keys" in data:
+        from briefing_quiz.keymap import check_keys
+
+        if isinstance(data["keys"], dict):
+            keys, wrong = check_keys(data["keys"])
+            for action, message in wrong:
+                problems.add(("keys", action), message)
+        else:
+            problems.add(("keys",), '"keys" must be a table: [keys] with "study.undo" = "z"')
     if problems.items:
         problems.items.sort(key=lambda p: p.line if p.line is not None else 0)
         raise ConfigError(problems.items)
-    return Config(scheduler=scheduler, deck_overrides=MappingProxyType(overrides), theme=theme)
+    return Config(scheduler=scheduler, deck_overrides=MappingProxyType(overrides), theme=theme,
+                  editor_line=editor_line, keys=MappingProxyType(keys))
+
+
+def _editor_line(table: object, problems: _Problems) -> str | None:
+    """`[editor] line`: a string of arguments holding {file} and {line}, or None."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        problems.add(("editor",), '"editor" must be a table: [editor] with line = "..."')
+        return None
+    for name in table:
+        if name != "line":
+            problems.add(("editor", name), f"unknown key {_describe(('editor', name))}"
+                         f"{_suggest(name, ['line'])} (the one key of [editor] is line)")
+    value = table.get("line")
+    if value is None:
+        return None
+    import shlex
+
+    wanted = '"line" must be the editor\'s arguments with {file} and {line} in them, such as ' \
+        '"--goto {file}:{line}"'
+    if not isinstance(value, str) or "{file}" not in value or "{line}" not in value:
+        problems.add(("editor", "line"), wanted)
+        return None
+    try:
+        shlex.split(value)
+    except ValueError as error:  # an unclosed quote
+        problems.add(("editor", "line"), f"{wanted}: {error}")
+        return None
+    return value
 
 
 def load_config(path: Path) -> Config:

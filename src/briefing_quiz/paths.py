@@ -74,6 +74,8 @@ class Paths:
         dirs.extend(Path(d) for d in decks)
         dirs.extend(Path(d) for d in env.get(DECKS_ENV, "").split(os.pathsep) if d)
         unique = tuple(dict.fromkeys(p.expanduser() for p in dirs))
+        if include_bundled:
+            unique = without_shadowed(unique, user_decks)
         cache_dir = Path(env.get(CACHE_ENV) or user_cache_dir() / "decks")
         return cls(
             data_file=data_file.expanduser(),
@@ -82,3 +84,26 @@ class Paths:
             user_decks_dir=user_decks,
             cache_dir=cache_dir.expanduser(),
         )
+
+
+def without_shadowed(dirs: Sequence[Path], user_decks: Path) -> tuple[Path, ...]:
+    """`dirs`, where the bundled decks folder is replaced by its entries the user has no copy of
+    (a file of the same name in `user_decks`, made by `e` on a bundled deck: ui/editor.py), so
+    the copy is the one loaded and the two never clash over their deck id. Unchanged (the folder
+    itself) when nothing is copied: one listing of the bundled folder per launch."""
+    bundled = bundled_decks_dir()
+    if bundled not in dirs:
+        return tuple(dirs)
+    try:
+        entries = sorted(bundled.iterdir())
+    except OSError:
+        return tuple(dirs)
+    shadowed = {p for p in entries if p.suffix == ".toml" and (user_decks / p.name).is_file()}
+    if not shadowed:
+        return tuple(dirs)
+    kept = [p for p in entries if p not in shadowed and not p.name.startswith(".")
+            and (p.suffix == ".toml" or p.is_dir())]
+    out: list[Path] = []
+    for d in dirs:
+        out.extend(kept if d == bundled else [d])
+    return tuple(out)

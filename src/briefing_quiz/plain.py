@@ -6,7 +6,8 @@ so the queue, the store and every rule are the same. Never imports textual or ri
 Output, one item per line: first `STUDY <n> due: <new> new, <l> learning, <r> review. ...`, then
 each card, starting with a `CARD` line::
 
-    CARD 3/20 feb2022/troops typed            CARD <i>/<n> <deck>/<card>[#item] <type>
+    CARD 3/20 feb2022/troops typed new 5 learning 2 review 11
+                                  CARD <i>/<n> <deck>/<card>[#item] <type> new N learning L review R
     How many troops had Russia massed ...?    the question (cloze: the text with [...] gaps)
       1) first choice                         choice and order cards: numbered, shuffled anew each showing
     Type your answer:                         what to type (a line of its own, then a line is read)
@@ -32,7 +33,8 @@ Once the answer is committed to the progress file::
 
     SAVED feb2022/troops 3 due 2026-11-26T10:00:00+00:00     rating as its number 1-4; due in UTC
 
-Commands at either prompt: `q` (or end of input) ends the session; `:u` undo the last answer (or
+Commands at either prompt: `q` (or end of input) ends the session (at the grade prompt, after
+`NOT GRADED <key>: this answer is not saved; the card stays due`); `:u` undo the last answer (or
 suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A session ends with::
 
     SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 9 of 10 checked; 3 left
@@ -53,7 +55,10 @@ A briefing session (`study DECK --briefing --plain`, `BriefingLoop`) is the same
     SUMMARY ...                       as above, then
     READINESS 42.1% -> 63.2%; weakest: diplomacy 31%, figures 40%
 
-In `CARD <i>/<n>`, n is the answers given plus the items still below the threshold.
+In a study session's `CARD <i>/<n>`, n is the distinct items queued at the start (it stays put: a
+learning step coming back is not a new card) and i the distinct items shown so far; the three
+counts are what is left by kind, the current card included. In a briefing session's, n is the
+answers given plus the items still below the threshold.
 
 A mock test (`study DECK --test N --plain`) is described at `MockTestLoop`.
 """
@@ -279,8 +284,7 @@ class PlainLoop(_Console):
     def card(self, entry: QueueEntry) -> _Outcome:
         session = self.session
         started = session.clock()
-        n = session.done + session.remaining
-        self.say(f"CARD {session.done + 1}/{n} {entry.key} {entry.card.type}")
+        self.say(self.card_line(entry))
         since = stale_since(entry.card, started.date())
         if since is not None:
             self.say(f"STALE: stale since {since.isoformat()} (valid until "
@@ -289,7 +293,11 @@ class PlainLoop(_Console):
             response, given = self.read_answer(entry)
             result = session.check(response) if response is not None else None
             self.feedback(entry, result, given)
-            rating = self.read_grade(result)
+            try:
+                rating = self.read_grade(result)
+            except _Quit:  # answered, not graded: say that nothing is kept
+                self.say(f"NOT GRADED {entry.key}: this answer is not saved; the card stays due")
+                raise
         except _Command as command:
             return self.command(command.name, entry)
         elapsed = session.clock() - started
@@ -303,10 +311,21 @@ class PlainLoop(_Console):
         if result is not None:
             self.checked += 1
             self.right += result.correct
-        self.say(f"SAVED {saved.key} {int(saved.rating)} due "
-                 f"{saved.due.isoformat(timespec='seconds')}")
+        if not getattr(session, "records", True):  # a cram session (core/study/custom.py)
+            self.say(f"CRAMMED {saved.key} {int(saved.rating)} not saved, not scheduled")
+        else:
+            self.say(f"SAVED {saved.key} {int(saved.rating)} due "
+                     f"{saved.due.isoformat(timespec='seconds')}")
         self.changed()
         return _Outcome.NEXT
+
+    def card_line(self, entry: QueueEntry) -> str:
+        """`CARD i/n KEY TYPE new N learning L review R`: i of a total that stays put (learning
+        steps coming back are not new cards), then what is left by kind, the current included."""
+        i, n = self.session.position
+        c = self.session.counts
+        return (f"CARD {i}/{n} {entry.key} {entry.card.type} "
+                f"new {c.new} learning {c.learning} review {c.review}")
 
     def command(self, name: str, entry: QueueEntry) -> _Outcome:
         session = self.session
@@ -398,6 +417,10 @@ class BriefingLoop(PlainLoop):
 
     def closing(self) -> str:
         return f"DONE {self.session.stop_text()}"
+
+    def card_line(self, entry: QueueEntry) -> str:
+        s = self.session  # no stable total: the items below the threshold change as you answer
+        return f"CARD {s.done + 1}/{s.done + s.remaining} {entry.key} {entry.card.type}"
 
     def changed(self) -> None:
         s = self.session

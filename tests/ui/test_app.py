@@ -188,7 +188,9 @@ async def test_undo_goes_back_to_the_card_and_marks_the_review_undone(
         assert current_card_id(app) == "typed-troops"
         await press(pilot, "u")  # typed into the answer: the input has the keys
         assert current_card_id(app) == "typed-troops"
-        await press(pilot, "ctrl+z")
+        await press(pilot, "ctrl+z")  # not an undo of the last grade while typing (issue 17)
+        assert current_card_id(app) == "typed-troops"
+        await press(pilot, "escape", "u")  # the card's keys, then undo
         assert current_card_id(app) == "basic-capital"
         assert "↶ undone" in screen_text(app)
         assert "0 done" in screen_text(app)
@@ -265,7 +267,7 @@ async def test_study_all_then_nothing_left(make_app: MakeApp, paths: Paths) -> N
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await press(pilot, "a")
+        await press(pilot, "enter")  # `a` studies what is due only (tests/ui/test_counts.py)
         for _ in range(40):  # the 6 new cards, then the learning steps that come due
             if not isinstance(app.screen, StudyScreen):
                 break
@@ -306,7 +308,7 @@ async def test_browse_shows_review_history(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot)
-        await press(pilot, "enter", "space", "3", "escape", "enter", "b")
+        await press(pilot, "enter", "space", "3", "escape", "escape", "enter", "b")
         text = screen_text(app)
         assert "Review history:" in text
         assert "2022-02-14 09:30  Good   self-graded  next 10m" in text
@@ -372,7 +374,7 @@ async def test_an_edited_card_is_marked_changed(make_app: MakeApp, deck_dir: Pat
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await press(pilot, "enter", "space", "1", "escape", "enter")  # basic: Again, back in 1m
+        await press(pilot, "enter", "space", "1", "escape", "escape", "enter")  # Again: 1m
         deck = deck_dir / "mini.toml"
         deck.write_text(deck.read_text(encoding="utf-8").replace(
             "What is the capital of Ukraine?", "Which city is the capital of Ukraine?"),

@@ -115,7 +115,7 @@ async def test_target_dialog_shows_errors_inline_and_stores_nothing(
         await press(pilot, "enter")
         assert isinstance(app.screen, TargetScreen)
         text = screen_text(app)
-        assert "✗ cannot read the briefing time 'next thursday'" in text
+        assert "✗ cannot read the briefing time: 'next thursday' has no time of day" in text
         await press(pilot, "ctrl+u")  # typing again hides the error
         assert "✗" not in screen_text(app)
         await type_text(pilot, "2022-02-13 14:00")

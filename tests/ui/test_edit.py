@@ -17,16 +17,22 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Select
 
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
-from briefing_quiz.ui.editor import DeckErrorsScreen, NoEditorError, editor_command
+from briefing_quiz.ui.editor import (
+    BundledDeckScreen,
+    DeckErrorsScreen,
+    NoEditorError,
+    editor_command,
+)
 from briefing_quiz.ui.screens.browse import BrowseScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 from tests.conftest import FrozenClock
-from tests.ui.conftest import press, ready, screen_text
+from tests.ui.conftest import press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 OLD_QUESTION = "What is the capital of Ukraine?"
@@ -72,7 +78,7 @@ async def test_edit_in_study_reloads_the_card_and_keeps_its_progress(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await press(pilot, "enter", "space", "1", "escape", "enter")  # Again: back in a minute
+        await press(pilot, "enter", "space", "1", "escape", "escape", "enter")  # Again: 1m
         clock.advance(timedelta(minutes=2))
         await press(pilot, "a")
         screen = study_screen(app)
@@ -202,3 +208,68 @@ def test_editor_command_passes_the_line_the_way_each_editor_takes_it() -> None:
         editor_command(path, 3, {"EDITOR": "  "}, which=lambda _: None)
     with pytest.raises(NoEditorError, match="cannot read \\$EDITOR"):
         editor_command(path, 3, {"EDITOR": "'unclosed"}, which=lambda _: None)
+
+
+async def test_edit_from_browse_keeps_the_tag_filter(make_app: MakeApp, editor: Path) -> None:
+    """Issue 17 bug 1: with a tag (or deck) filter on, the table was empty after `e` until browse
+    was left and opened again."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen.query_one("#tag-filter", Select).value = "figures"
+        screen.query_one("#deck-filter", Select).value = "mini"
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        assert [r.row.key.card_id for r in screen.shown] == ["typed-troops"]
+        await press(pilot, "e")
+        assert [r.row.key.card_id for r in screen.shown] == ["typed-troops"]
+        assert "1 of 7 cards shown" in screen_text(app)
+        assert screen.query_one("#tag-filter", Select).value == "figures"
+
+
+def test_the_settings_line_form_reaches_an_editor_not_known() -> None:
+    """Issue 18 item 6: `[editor] line` for editors whose line syntax is not built in; known
+    editors keep theirs, and a file name's braces are not read as placeholders."""
+    path = Path("/d/{x}.toml")
+    form = "--goto {file}:{line}"
+    assert editor_command(path, 7, {"EDITOR": "myedit -w"}, which=lambda _: None,
+                          line_form=form).argv == ["myedit", "-w", "--goto", "/d/{x}.toml:7"]
+    assert editor_command(path, 7, {"EDITOR": "vim"}, which=lambda _: None,
+                          line_form=form).argv == ["vim", "+7", "/d/{x}.toml"]
+    assert editor_command(path, 7, {"EDITOR": "myedit"}, which=lambda _: None).argv == [
+        "myedit", "/d/{x}.toml"]
+
+
+async def test_edit_on_a_bundled_deck_offers_a_copy_and_edits_it(
+        make_app: MakeApp, deck_dir: Path, paths: Paths, editor: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18 item 6: the installed package's deck is copied to the user's decks folder and
+    the copy edited; the installed file stays as it was, and the copy is the deck from now on."""
+    import briefing_quiz.paths as paths_module
+
+    monkeypatch.setattr(paths_module, "bundled_decks_dir", lambda: deck_dir)
+    monkeypatch.setattr("briefing_quiz.services.deck_copy.bundled_decks_dir", lambda: deck_dir)
+    original = (deck_dir / "mini.toml").read_text(encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter")
+        await pilot.press("e")  # the edit waits for the dialog's answer: no settling here
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, BundledDeckScreen):
+                break
+        assert "mini.toml came with the app" in screen_text(app)
+        await press(pilot, "c")
+        copy = paths.user_decks_dir / "mini.toml"
+        assert NEW_QUESTION in copy.read_text(encoding="utf-8")
+        assert (deck_dir / "mini.toml").read_text(encoding="utf-8") == original
+        assert NEW_QUESTION in screen_text(app)
+        assert app.backend.decks[0].path == copy
+        assert deck_dir not in app.backend.paths.deck_dirs
+        await press(pilot, "escape", "escape", "r")  # a reload finds the copy, and no clash
+        assert [d.path for d in app.backend.decks] == [copy]
+        assert "could not be loaded" not in screen_text(app)

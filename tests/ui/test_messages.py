@@ -53,7 +53,8 @@ def counting(app: QuizApp) -> list[int]:
 
 @pytest.mark.parametrize(("key", "kind", "fields", "opened"), [
     ("enter", DecksScreen.StudyRequested, {"deck_ids": ["mini"]}, StudyScreen),
-    ("a", DecksScreen.StudyRequested, {"deck_ids": None}, StudyScreen),
+    # Nothing is due on a first run: the session says so and the decks screen is back.
+    ("a", DecksScreen.StudyRequested, {"deck_ids": None, "due_only": True}, DecksScreen),
     ("b", DecksScreen.BrowseRequested, {}, BrowseScreen),
     ("s", DecksScreen.StatsRequested, {"deck_id": "mini"}, StatsScreen),
     ("t", DecksScreen.TargetRequested, {"deck_id": "mini"}, TargetScreen),

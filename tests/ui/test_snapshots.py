@@ -98,7 +98,7 @@ def test_summary(snap_compare: SnapCompare, snap_app: Callable[[], QuizApp],
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 def test_browse(snap_compare: SnapCompare, snap_app: Callable[[], QuizApp],
                 size: tuple[int, int]) -> None:
-    keys = (*TO_TYPED, "escape", "enter", "b", "down")
+    keys = (*TO_TYPED, "escape", "escape", "enter", "b", "down")  # esc: the answer line, then end
     assert snap_compare(snap_app(), terminal_size=size, run_before=after(*keys))
 
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
@@ -214,9 +215,9 @@ async def test_a_listed_deck_that_fails_to_load_ends_among_the_failures(
     studied: list[Sequence[str] | None] = []
     start_study = app.start_study
 
-    def logged_study(deck_ids: Sequence[str] | None) -> None:
+    def logged_study(deck_ids: Sequence[str] | None, **options: Any) -> None:
         studied.append(deck_ids)
-        start_study(deck_ids)
+        start_study(deck_ids, **options)
 
     app.start_study = logged_study  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:

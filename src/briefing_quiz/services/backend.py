@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from briefing_quiz.core.model import Card, Deck, ItemKey
     from briefing_quiz.core.progress.store import ItemState, ReviewRecord, Store
     from briefing_quiz.core.scheduler import Scheduler
+    from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.core.study.session import StudySession
     from briefing_quiz.core.study.statistics import DeckStats
 
@@ -145,6 +146,11 @@ class Backend:
     @property
     def config(self) -> Config:
         return self._config if self._config is not None else self.load_config_sync()
+
+    @property
+    def config_if_read(self) -> Config | None:
+        """The settings once read (None before): for the UI thread, which must not read files."""
+        return self._config
 
     def save_theme_sync(self, theme: str) -> None:
         from briefing_quiz.config import save_theme
@@ -298,14 +304,22 @@ class Backend:
                 and s.due is not None and s.due > now]
         return sorted(dues)[:limit]
 
-    def new_session_sync(self, deck_ids: Sequence[str] | None) -> StudySession:
+    def new_session_sync(self, deck_ids: Sequence[str] | None, due_only: bool = False,
+                         custom: tuple[CustomFilter, bool] | None = None) -> StudySession:
         from briefing_quiz.core.study.session import StudySession
 
         decks = self.decks if deck_ids is None else [d for d in self.decks if d.id in deck_ids]
         store, config = self.require_store(), self.config
         with paused_collector():  # the queue's build: see gc_policy
-            session = StudySession(decks, store, config, clock=self.clock, tz=self.tz,
-                                   seed=self.seed)
+            if custom is not None:  # custom study: (which cards, cram)
+                from briefing_quiz.core.study.custom import CramSession, CustomSession
+
+                kind = CramSession if custom[1] else CustomSession
+                session: StudySession = kind(decks, store, config, wanted=custom[0],
+                                             clock=self.clock, tz=self.tz, seed=self.seed)
+            else:
+                session = StudySession(decks, store, config, clock=self.clock, tz=self.tz,
+                                       seed=self.seed, due_only=due_only)
         settle_heap()
         return session
 

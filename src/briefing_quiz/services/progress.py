@@ -140,10 +140,13 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
         _no_progress(paths, err)
     try:
         known = {d.id for d in decks}
+        from briefing_quiz.services.suggest import did_you_mean
+
         if deck_id and store is not None and deck_id not in known | set(store.deck_ids()):
-            raise BriefingQuizError(f"no deck with id {deck_id!r} and no progress for it")
+            raise BriefingQuizError(f"no deck with id {deck_id!r} and no progress for it"
+                                    f"{did_you_mean(deck_id, known)}")
         if deck_id and store is None and deck_id not in known:
-            raise BriefingQuizError(f"no deck with id {deck_id!r}")
+            raise BriefingQuizError(f"no deck with id {deck_id!r}{did_you_mean(deck_id, known)}")
         report = collect_stats(decks, store, config, now=now, tz=local_zone(now), deck_id=deck_id)
         fared = _calibrations(report, store, config)
     finally:
@@ -239,7 +242,7 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
 
 
 def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextIO,
-          err: TextIO) -> int:
+          err: TextIO, as_json: bool = False) -> int:
     """Set (`at`, local time), clear, or show the time of a deck's briefing and its readiness."""
     from briefing_quiz.core.progress.store import NoProgressError, Store
     from briefing_quiz.core.study.briefing_session import briefing_status, set_briefing
@@ -272,11 +275,18 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
             with readonly:
                 status = _banded(briefing_status(deck, readonly, config, now=now), readonly,
                                  config)
+    if as_json:
+        from briefing_quiz.services.json_output import brief_json
+
+        brief_json(deck.id, status, typed=at, out=out)
+        return EXIT_OK
     if status is None:
         print(f"{deck.id}: no briefing time set; set one with: {how}", file=out)
         return EXIT_OK
     verb = "set to" if at is not None else "at"
-    print(f"{deck.id}: briefing {verb} {format_local(status.at)} ({status.countdown()})", file=out)
+    typed = f", read from {at!r}" if at is not None else ""  # the exact time understood
+    print(f"{deck.id}: briefing {verb} {format_local(status.at)} ({status.countdown()}){typed}",
+          file=out)
     if status.readiness is None:
         print(f"the briefing time has passed: set a new one with {how}", file=out)
         return EXIT_OK
@@ -287,13 +297,19 @@ def brief(paths: Paths, deck_id: str, *, at: str | None, clear: bool, out: TextI
     return EXIT_OK
 
 
-def sheet(paths: Paths, deck_id: str, *, fmt: Literal["md", "txt"], out: TextIO, err: TextIO) -> int:
-    """A deck's facts, weakest first, as Markdown (`md`) or text (`txt`)."""
+def sheet(paths: Paths, deck_id: str, *, fmt: Literal["md", "txt"], out: TextIO, err: TextIO,
+          as_json: bool = False) -> int:
+    """A deck's facts, weakest first, as Markdown (`md`) or text (`txt`), or JSON."""
     from briefing_quiz.core.study.sheet import build_sheet
 
     config, deck = one_deck(paths, [deck_id], "sheet", err)
     store = _readonly_store(paths)  # None: nothing studied yet, every fact is shown as new
     try:
+        if as_json:
+            from briefing_quiz.services.json_output import sheet_json
+
+            sheet_json(deck, store, config, now=utc_now(), out=out)
+            return EXIT_OK
         text = build_sheet(deck, store, config, now=utc_now(), fmt=fmt)
     finally:
         if store is not None:

@@ -22,6 +22,7 @@ from briefing_quiz.services.study_inputs import load_study_inputs, one_deck
 
 if TYPE_CHECKING:
     from briefing_quiz.core.study.briefing_session import BriefingSession
+    from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.core.study.mock_test import MockTest
     from briefing_quiz.core.study.session import StudySession
 
@@ -37,8 +38,10 @@ def new_seed(seed: int | None) -> int:
 
 @contextmanager
 def opened_session(paths: Paths, deck_ids: Sequence[str], *, seed: int | None,
-                   stderr: TextIO) -> Iterator[StudySession]:
-    """A study session over `deck_ids` (default: every deck), due cards first."""
+                   stderr: TextIO, custom: tuple[CustomFilter, bool] | None = None,
+                   ) -> Iterator[StudySession]:
+    """A study session over `deck_ids` (default: every deck), due cards first; `custom`: a custom
+    study session of the cards matching a filter, crammed (nothing saved) or not."""
     from briefing_quiz.core.progress.store import Store
     from briefing_quiz.core.study.session import StudySession
 
@@ -48,8 +51,15 @@ def opened_session(paths: Paths, deck_ids: Sequence[str], *, seed: int | None,
     seed = new_seed(seed)
     with Store.open(paths.data_file) as store:
         with paused_collector():
-            session = StudySession(decks, store, config, clock=utc_now,
-                                   tz=local_zone(utc_now()), seed=seed)
+            if custom is not None:
+                from briefing_quiz.core.study.custom import CramSession, CustomSession
+
+                kind = CramSession if custom[1] else CustomSession
+                session: StudySession = kind(decks, store, config, wanted=custom[0],
+                                             clock=utc_now, tz=local_zone(utc_now()), seed=seed)
+            else:
+                session = StudySession(decks, store, config, clock=utc_now,
+                                       tz=local_zone(utc_now()), seed=seed)
         yield session
 
 

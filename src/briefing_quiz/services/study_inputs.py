@@ -82,8 +82,11 @@ def load_study_inputs(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> 
     by_id = {d.id: d for d in loaded.decks}
     unknown = [d for d in deck_ids if d not in by_id]
     if unknown:
+        from briefing_quiz.services.suggest import did_you_mean
+
         known = ", ".join(sorted(by_id)) or "none"
-        raise BriefingQuizError(f"no deck with id {', '.join(map(repr, unknown))} (decks: {known})")
+        raise BriefingQuizError(f"no deck with id {', '.join(map(repr, unknown))}"
+                                f"{did_you_mean(unknown[0], by_id)} (decks: {known})")
     decks = [by_id[d] for d in dict.fromkeys(deck_ids)] if deck_ids else loaded.decks
     return config, decks
 

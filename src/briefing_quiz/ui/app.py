@@ -27,6 +27,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
 from briefing_quiz.core.errors import BriefingQuizError
@@ -40,6 +41,7 @@ from briefing_quiz.ui.text import clean
 
 if TYPE_CHECKING:
     from briefing_quiz.config import Config
+    from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.ui.screens.briefing import TargetScreen
     from briefing_quiz.ui.screens.browse import BrowseScreen
     from briefing_quiz.ui.screens.summary import SummaryScreen
@@ -94,10 +96,12 @@ class QuizApp(App[int]):
     def __init__(self, paths: Paths, *, clock: Clock = utc_now,
                  seed: int | None = None, tz: tzinfo | None = None,
                  briefing: str | None = None, threshold: float | None = None,
-                 mock_test: tuple[str, int] | None = None, study: Sequence[str] = ()) -> None:
+                 mock_test: tuple[str, int] | None = None, study: Sequence[str] = (),
+                 custom: tuple[list[str] | None, CustomFilter, bool] | None = None) -> None:
         super().__init__()
         self.paths = paths
         self.initial_study = tuple(study)  # `study DECK...`: study these decks once loaded
+        self.initial_custom = custom  # `study --tag/--search [--cram]`: (decks, filter, cram)
         # `study DECK --briefing` / `--test N`: a briefing session or a mock test on DECK once
         # the decks are loaded.
         self.initial_briefing = briefing
@@ -155,6 +159,18 @@ class QuizApp(App[int]):
             if self._peeked_theme is not None and self.theme == self._peeked_theme:
                 self.theme = self._default_theme  # the file turned out invalid: defaults
         self._theme_loaded = True
+        if config.keys:  # the user's own keys ([keys], briefing_quiz/keymap.py)
+            self.set_keymap(dict(config.keys))
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        # The settings check each screen's own keys; a clash left is with a widget's keys.
+        # A binding with several keys (u,ctrl+z) given one is reported clashing with itself.
+        others = [b for b in clashed_bindings if b.id is None or b.id not in self._keymap]
+        if not others:
+            return
+        names = ", ".join(sorted(b.description or b.action for b in others))
+        self.notify(f"Your [keys] take a key that {names} also uses; yours wins here.",
+                    severity="warning", timeout=6)
 
     async def on_unmount(self) -> None:
         self.backend.shutdown()
@@ -195,7 +211,7 @@ class QuizApp(App[int]):
     # -- what the screens ask for (messages up) ----------------------------------------------------
     @on(DecksScreen.StudyRequested)
     def _study_requested(self, message: DecksScreen.StudyRequested) -> None:
-        self.start_study(message.deck_ids)
+        self.start_study(message.deck_ids, due_only=message.due_only, custom=message.custom)
 
     @on(DecksScreen.BrowseRequested)
     def _browse_requested(self) -> None:
@@ -237,12 +253,14 @@ class QuizApp(App[int]):
         from briefing_quiz.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            config = self.backend.config_if_read
+            self.push_screen(HelpScreen(config.keys if config is not None else None))
 
-    def start_study(self, deck_ids: Sequence[str] | None) -> None:
+    def start_study(self, deck_ids: Sequence[str] | None, *, due_only: bool = False,
+                    custom: tuple[CustomFilter, bool] | None = None) -> None:
         from briefing_quiz.ui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(self.backend, deck_ids))
+        self.push_screen(StudyScreen(self.backend, deck_ids, due_only=due_only, custom=custom))
 
     def open_browse(self) -> None:
         from briefing_quiz.ui.screens.browse import BrowseScreen
@@ -251,6 +269,10 @@ class QuizApp(App[int]):
 
     def decks_loaded(self, loaded: Loaded) -> None:
         """After each load: the first starts what the command line asked for."""
+        custom, self.initial_custom = self.initial_custom, None
+        if custom is not None:
+            self.start_study(custom[0], custom=(custom[1], custom[2]))
+            return
         study, self.initial_study = self.initial_study, ()
         if study and set(study) <= {d.id for d in loaded.decks}:
             self.start_study(list(study))
@@ -293,10 +315,13 @@ class QuizApp(App[int]):
 
 
 def run_app(paths: Paths, *, briefing: str | None = None, threshold: float | None = None,
-            mock_test: tuple[str, int] | None = None, study: Sequence[str] = ()) -> int:
+            mock_test: tuple[str, int] | None = None, study: Sequence[str] = (),
+            custom: tuple[list[str] | None, CustomFilter, bool] | None = None) -> int:
     """Run the app until the user quits; the exit code for the CLI. `briefing`: open a briefing
     session on that deck at once (`threshold`: its readiness goal); `mock_test`: (deck, N), a
-    mock test of N questions; `study`: study these decks at once (ids the CLI checked)."""
-    app = QuizApp(paths, briefing=briefing, threshold=threshold, mock_test=mock_test, study=study)
+    mock test of N questions; `study`: study these decks at once (ids the CLI checked);
+    `custom`: a custom study or cram session of the matching cards."""
+    app = QuizApp(paths, briefing=briefing, threshold=threshold, mock_test=mock_test, study=study,
+                  custom=custom)
     result = app.run()
     return 0 if result is None else int(result)

@@ -1,7 +1,8 @@
 """Command palette: every key binding active on the current screen is also a command.
 
 Built from the bindings themselves rather than a second list, so a new key can never be missing
-from the palette. Bindings without a description (plain cursor movement) are left out.
+from the palette. Bindings without a description, and the hidden ones of Textual's own widgets
+(a table's cursor moves, an input's editing keys), are left out.
 `ToolCommands` adds what has no key: fitting FSRS parameters (`briefing-quiz optimize`).
 """
 
@@ -26,12 +27,17 @@ class ScreenCommands(Provider):
                 continue
             if binding.action.startswith("command_palette"):
                 continue
+            if not binding.show and type(active.node).__module__.startswith("textual."):
+                continue  # a widget's own moves (table cursor, input editing): not commands
+
             ident = (id(active.node), binding.action)
             if ident in seen:
                 continue
             seen.add(ident)
             shown = binding.key_display or self.app.get_key_display(binding)
-            yield binding.description, f"key: {shown or key}", active.node, binding.action
+            # The tooltip, when a binding has one, is the longer name (the key bar's is short).
+            title = binding.tooltip or binding.description
+            yield title, f"key: {shown or key}", active.node, binding.action
 
     async def discover(self) -> Hits:
         for title, help_text, node, action in self._commands():

@@ -4,7 +4,8 @@ the deck again.
 The editor is `$VISUAL`, else `$EDITOR` (either may carry arguments: "code -w"), else the first
 of nano, vim, vi found on PATH (and the user is told which). Editors known to take a line number
 get one: `+LINE FILE` (vi, vim, nvim, nano, emacs, micro, kak, ...), `FILE:LINE` (helix,
-Sublime Text) or `-g FILE:LINE` (VS Code). The app is suspended while the editor runs, so the
+Sublime Text) or `-g FILE:LINE` (VS Code); any other takes the form of the settings' `[editor]
+line` (e.g. "--goto {file}:{line}"), else just the file. The app is suspended while the editor runs, so the
 editor has the terminal; where Textual cannot suspend (no real terminal: tests, Textual Web) the
 editor runs without the terminal handed over.
 
@@ -65,8 +66,10 @@ class EditorCommand:
 
 
 def editor_command(path: Path, line: int | None, env: Mapping[str, str],
-                   which: Callable[[str], str | None] = shutil.which) -> EditorCommand:
-    """The command that opens `path` at `line` (see the module docstring)."""
+                   which: Callable[[str], str | None] = shutil.which,
+                   line_form: str | None = None) -> EditorCommand:
+    """The command that opens `path` at `line` (see the module docstring). `line_form`: the
+    settings' `[editor] line`, e.g. "--goto {file}:{line}", used for an editor not known here."""
     note = ""
     for name in ("VISUAL", "EDITOR"):
         setting = env.get(name, "").strip()
@@ -93,6 +96,9 @@ def editor_command(path: Path, line: int | None, env: Mapping[str, str],
         return EditorCommand([*argv, f"{target}:{line}"], note)
     if name in GOTO_LINE:
         return EditorCommand([*argv, "-g", f"{target}:{line}"], note)
+    if line_form:  # replace, not str.format: a file name may hold braces
+        return EditorCommand([*argv, *(word.replace("{file}", target).replace("{line}", str(line))
+                                       for word in shlex.split(line_form))], note)
     return EditorCommand([*argv, target], note)
 
 
@@ -135,9 +141,14 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
     if deck is None:
         app.notify(f"Deck {card.deck_id} is no longer loaded.", severity="error")
         return None
+    copy = await _copy_if_bundled(app, backend, deck)
+    if copy is False:
+        return None
+    if isinstance(copy, Path):
+        path = copy
     where = f"{path}:{line}" if line else str(path)
     try:
-        command = editor_command(path, line, os.environ)
+        command = editor_command(path, line, os.environ, line_form=backend.config.editor_line)
     except NoEditorError as error:
         app.notify(f"{error}. The card is at {where}.", title="Cannot edit", severity="error",
                    timeout=15)
@@ -153,11 +164,16 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
         app.notify(command.note, timeout=6)
     if status != 0:
         app.notify(f"{command.argv[0]} exited with status {status}.", severity="warning")
-    if _fingerprint(path) == before:
+    if _fingerprint(path) == before and not isinstance(copy, Path):
         app.notify(f"Unchanged: {where}.", title="Edited card", timeout=4)
         return None
     try:
-        new = await backend.call(reread_deck_sync, backend, deck)
+        if isinstance(copy, Path):  # the copy is the deck from now on, edited or not
+            from briefing_quiz.services.deck_copy import load_copy_sync
+
+            new = await backend.call(load_copy_sync, backend, deck, copy)
+        else:
+            new = await backend.call(reread_deck_sync, backend, deck)
     except DeckError as error:
         first = next((p.line for p in error.problems if p.line), line)
 
@@ -175,6 +191,64 @@ async def edit_in_place(app: App[Any], backend: Backend, card: Card, *,
     app.notify(f"{path.name} read again ({n} card{'s' if n != 1 else ''}; the card is at "
                f"{where}); progress is kept by card id.", title="Edited card", timeout=5)
     return new
+
+
+async def _copy_if_bundled(app: App[Any], backend: Backend, deck: Deck) -> Path | bool:
+    """For a deck that came with the app: ask, then copy it to the user's decks folder. The
+    copy's path; True: edit the file where it is (not bundled, or the user said so); False:
+    cancelled (or the copy failed, said to the user)."""
+    from briefing_quiz.services.deck_copy import copy_to_user_decks_sync, is_bundled
+
+    if deck.path is None or not is_bundled(Path(deck.path)):
+        return True
+    choice = await app.push_screen_wait(BundledDeckScreen(Path(deck.path),
+                                                          backend.paths.user_decks_dir))
+    if choice != "copy":
+        return choice == "here"
+    try:
+        copy: Path = await backend.call(copy_to_user_decks_sync, backend, deck)
+    except BriefingQuizError as error:
+        app.notify(str(error), title="Cannot copy the deck", severity="error", timeout=10)
+        return False
+    app.notify(f"Copied to {copy}: that copy is the deck from now on; progress is kept.",
+               timeout=6)
+    return copy
+
+
+class BundledDeckScreen(ModalScreen[str | None]):
+    """A bundled deck is about to be edited: copy it first ("copy"), edit it where it is
+    ("here"), or not (None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c,enter", "choose('copy')", "Copy and edit the copy", key_display="c"),
+        Binding("h", "choose('here')", "Edit the installed file"),
+        Binding("escape", "choose('')", "Cancel"),
+    ]
+
+    def __init__(self, path: Path, user_decks: Path) -> None:
+        super().__init__(id="bundled-deck")
+        self.path, self.user_decks = path, user_decks
+
+    def compose(self) -> ComposeResult:
+        body = [
+            assemble((f"{self.path.name} came with the app", "bold")),
+            Content(""),
+            plain(f"It is inside the installed package ({self.path.parent}): changes made there "
+                  "are lost at the next install or upgrade."),
+            Content(""),
+            plain(f"c (or enter): copy it to your decks folder ({self.user_decks}) and edit the "
+                  "copy, which is used from now on (progress is kept). h: edit the installed "
+                  "file anyway. esc: cancel."),
+        ]
+        with VerticalScroll(id="deck-errors-body"):
+            yield Static(lines(body), id="bundled-deck-text")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#deck-errors-body").focus()
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what or None)
 
 
 class DeckErrorsScreen(ModalScreen[bool]):

@@ -40,7 +40,7 @@ from typing import Literal, NamedTuple, Protocol
 
 from briefing_quiz.core.model import Card as DeckCard
 from briefing_quiz.core.model import ChoiceCard, ClozeCard, Deck, ItemKey, OrderCard
-from briefing_quiz.core.progress.store import DeckSnapshot, DueItem, Store, lkey
+from briefing_quiz.core.progress.store import DeckSnapshot, DueItem, Store, lkey, to_us
 from briefing_quiz.core.scheduler import SchedulerSettings, study_day_start
 
 __all__ = [
@@ -129,8 +129,11 @@ class StudyQueue:
         self._seq = 0
 
     def build(self, decks: Sequence[Deck], settings: dict[str, SchedulerSettings], store: Store,
-              now: datetime, tz: tzinfo) -> None:
-        """Queue what is due at `now` in `decks` (in that order), as the module docstring says."""
+              now: datetime, tz: tzinfo, *, due_only: bool = False) -> None:
+        """Queue what is due at `now` in `decks` (in that order), as the module docstring says.
+
+        `due_only`: no new items, and learning items only when due by `now`: exactly what the
+        decks screen counts as "due now" (`StatSummary.due_now`)."""
         snaps: list[tuple[Deck, DeckSnapshot]] = []
         seen: dict[str, dict[str, frozenset[int]]] = {}
         for deck in decks:
@@ -160,11 +163,14 @@ class StudyQueue:
                     self.learning.append((slot.due_us, self._seq, slot))
             self.main.extend([slot for slot in _slots(snaps, reviews, "review")
                               if not slot.cloze or _claim(slot, claimed, seen)])
+        if due_only:
+            now_us = to_us(now)
+            self.learning = [entry for entry in self.learning if entry[0] <= now_us]
         self.counts["learning"] += len(self.learning)
         self.counts["review"] = len(self.main)
         from briefing_quiz.core.lint import deck_relation  # here: the lint is not on every path
 
-        for deck, snap in snaps:
+        for deck, snap in ([] if due_only else snaps):
             limit = settings[deck.id].new_cards_per_day - snap.new_today
             if limit > 0:
                 new = _new_slots(deck, limit, _blocked(store, deck, now), snap.seen_today, claimed)

@@ -191,8 +191,10 @@ _EXAMPLE = '"2026-12-03 14:00"'
 def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datetime:
     """The briefing time typed by the user, as aware UTC; it must be after `now`.
 
-    Accepted: "2026-12-03 14:00", "2026-12-03T14:00", either with seconds ("14:00:00"); a local
-    time in `tz` (None: the machine's local time zone, with the summer-time rule of that date).
+    Accepted: "2026-12-03 14:00", "2026-12-03T14:00", either with seconds ("14:00:00"), and the
+    forms people type that `core.study.when` reads ("tomorrow 9:00", "thu 14:00", "in 3 days
+    10am", "2026-12-07 12"); a local time in `tz` (None: the machine's local time zone, with
+    the summer-time rule of that date).
     An explicit offset ("+01:00", "Z") is honoured. Raises TargetError for anything else (a date
     without a time too: "midnight" is rarely what was meant) and TargetPassedError for a time not
     after `now`.
@@ -200,8 +202,7 @@ def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datet
     raw = text.strip()
     match = _TARGET.fullmatch(raw)
     if match is None:
-        raise TargetError(f"cannot read the briefing time {text!r}: give a local date and time "
-                          f"such as {_EXAMPLE}")
+        return _parse_words(text, now=now, tz=tz)
     year, month, day, hour, minute, second, offset = match.groups()
     if hour is None:
         raise TargetError(f"the briefing time {text!r} has no time of day: give one, "
@@ -221,6 +222,27 @@ def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datet
         given = naive.astimezone()  # the machine's zone, with that date's summer-time rule
     at = given.astimezone(_UTC)
     now = aware_utc(now, "now")
+    if at <= now:
+        raise TargetPassedError(
+            f"the briefing time {format_local(at, tz)} is in the past (it is now "
+            f"{format_local(now, tz)}): give a time to come")
+    return at
+
+
+def _parse_words(text: str, *, now: datetime, tz: tzinfo | None) -> datetime:
+    """The forms people type ("tomorrow 9:00", "thu 14:00", "in 3 days 10am": `core.study.when`)
+    as aware UTC, read against the local wall time of `now`; the same errors as `parse_target`."""
+    from briefing_quiz.core.study.when import WhenError, read_when
+
+    now = aware_utc(now, "now")
+    local_now = now.astimezone(tz) if tz is not None else now.astimezone()
+    try:
+        naive = read_when(text, local_now.replace(tzinfo=None))
+    except WhenError as error:
+        raise TargetError(f"cannot read the briefing time: {error} (or give a local date and "
+                          f"time such as {_EXAMPLE})") from error
+    given = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+    at = given.astimezone(_UTC)
     if at <= now:
         raise TargetPassedError(
             f"the briefing time {format_local(at, tz)} is in the past (it is now "

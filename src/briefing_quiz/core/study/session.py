@@ -102,8 +102,10 @@ class StudySession:
         tz: tzinfo | None = None,
         seed: int = 0,
         learn_ahead: timedelta = timedelta(minutes=20),
+        due_only: bool = False,
     ) -> None:
         self.decks = list(decks)
+        self.due_only = due_only  # what is due now only: no new items (`StudyQueue.build`)
         self.store = store
         self.config = config
         self.clock = clock
@@ -134,10 +136,15 @@ class StudySession:
         self._showings: dict[ItemKey, tuple[QueueEntry, int]] = {}
         self._queue = StudyQueue()
         self._build(start)
+        # A stable "card i of n": n the distinct items queued at the start (a learning step
+        # coming back is not a new card), i the current item's place among those shown.
+        self._shown: dict[ItemKey, int] = {}
+        self._planned = self.counts.total
 
     def _build(self, now: datetime) -> None:
         """Fill the queue (a subclass with another queue replaces this)."""
-        self._queue.build(self.decks, self._settings, self.store, now, self.tz)
+        self._queue.build(self.decks, self._settings, self.store, now, self.tz,
+                          due_only=self.due_only)
 
     # -- public: moving through the session --------------------------------------------------------
 
@@ -157,6 +164,15 @@ class StudySession:
         if self._current_slot is not None:
             c[self._current_slot.kind] += 1
         return QueueCounts(new=c["new"], learning=c["learning"], review=c["review"])
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """(i, n): the current item is the i-th distinct item of the session's n. n stays the
+        same through the session (learning steps coming back do not add to it) unless items
+        join it that were not queued at the start."""
+        shown = len(self._shown)
+        i = self._shown.get(self.current.key, shown) if self.current is not None else shown
+        return max(i, 1), max(self._planned, shown)
 
     def next(self) -> QueueEntry | None:
         """Advance to the next item and return it (None when the session is done).
@@ -198,6 +214,7 @@ class StudySession:
                 return None
         entry = self._entry(slot, state)
         self.current, self._current_slot, self._current_state = entry, slot, state
+        self._shown.setdefault(entry.key, len(self._shown) + 1)
         if entry.leech and entry.key not in self.leeches:
             self.leeches.append(entry.key)
         return entry

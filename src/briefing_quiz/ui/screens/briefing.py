@@ -50,6 +50,22 @@ def example_input(now: datetime, tz: tzinfo | None) -> str:
     return local.replace(hour=14, minute=0).strftime(INPUT_FORMAT)
 
 
+def echo_content(text: str, now: datetime, tz: tzinfo | None) -> Content:
+    """'→ Thu 2026-12-10 14:00 (in 3 days 7 hours)': the exact local time `text` is read as,
+    before it is saved; a dim hint while it cannot be read (enter says why)."""
+    from briefing_quiz.core.study.formatting import format_countdown, format_local
+    from briefing_quiz.core.study.readiness import parse_target
+
+    if not text.strip():
+        return Content("")
+    try:
+        at = parse_target(text, now=now, tz=tz)
+    except BriefingQuizError:
+        return Content.styled("… not a time yet (enter says why)", "dim italic")
+    return assemble(("→ ", "bold"), (format_local(at, tz), "bold $text-success"),
+                    f"  (in {format_countdown(at - now)})")
+
+
 def weakest_text(ready: Readiness) -> str:
     """'weakest: figures 20%, people 41%' (tags rounded down), or '' without tags."""
     if not ready.weakest:
@@ -112,9 +128,11 @@ class TargetScreen(ModalScreen[TargetChange | None]):
             if self.reason:
                 yield Static(plain(self.reason, "bold"), id="target-reason")
             yield Static(Content.styled("Reading…", "italic"), id="target-status")
-            yield Static(plain("Local date and time of the briefing (YYYY-MM-DD HH:MM):"),
+            yield Static(plain("Local date and time of the briefing (YYYY-MM-DD HH:MM, or "
+                               "tomorrow 9:00, thu 14:00, in 3 days 10am):"),
                          id="target-label")
             yield Input(id="target-input", compact=True)
+            yield Static(id="target-echo")  # the time understood, as it is typed
             yield Static(id="target-error")
             with Horizontal(id="target-buttons"):
                 yield Button("Save", id="target-save", variant="primary", compact=True)
@@ -158,6 +176,8 @@ class TargetScreen(ModalScreen[TargetChange | None]):
     @on(Input.Changed, "#target-input")
     def _changed(self, event: Input.Changed) -> None:
         self.query_one("#target-error").display = False
+        self.query_one("#target-echo", Static).update(echo_content(
+            event.value, self.backend.clock(), self.backend.tz))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

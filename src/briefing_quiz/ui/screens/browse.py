@@ -43,6 +43,7 @@ COLUMNS = (
     Column("R", 4, right=True),
     Column("Lap", 3, right=True),
     Column("Susp", 4),
+    Column("Question", 24, flex=True, hide_below=110),  # when there is room for it
 )
 NEVER = -1.0  # sort value for "no value" (new cards have no stability or recall)
 UNSCHEDULED = float("inf")  # new cards sort after every scheduled one by due date
@@ -76,14 +77,14 @@ def make_row(row: CardRow, now: datetime) -> BrowseRow:
         one_line(" ".join(card.tags), 80), due_label(row, now),
         "" if row.stability is None else f"{row.stability:.1f}",
         "" if row.recall is None else f"{row.recall:.0%}",
-        str(row.lapses) if row.lapses else "", state,
+        str(row.lapses) if row.lapses else "", state, one_line(card.prompt, 200),
     )
     sort_keys = (
         row.key.deck_id, (row.key.card_id, row.key.item), card.type, " ".join(card.tags),
         row.due.timestamp() if row.due is not None else UNSCHEDULED,
         row.stability if row.stability is not None else NEVER,
         row.recall if row.recall is not None else NEVER,
-        row.lapses, (row.suspended, row.buried),
+        row.lapses, (row.suspended, row.buried), card.prompt.casefold(),
     )
     haystack = "\n".join((row.key.deck_id, ident, " ".join(card.tags), card.prompt,
                           answer_text(card, row.key.item))).casefold()
@@ -173,13 +174,15 @@ class BrowseScreen(Screen[None]):
         """Back to the decks, whose counts a suspension or an edit may have changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search"),
+        Binding("slash", "focus_search", "Search", id="browse.search"),
         Binding("d", "focus_deck", "Deck filter"),
         Binding("t", "focus_tag", "Tag filter"),
         Binding("o", "sort_next", "Sort by next column"),
         Binding("O", "sort_reverse", "Reverse sort"),
-        Binding("exclamation_mark", "toggle_suspend", "(Un)suspend"),
-        Binding("e", "edit", "Edit"),
+        Binding("exclamation_mark", "toggle_suspend", "(Un)suspend", id="browse.suspend"),
+        Binding("e", "edit", "Edit", id="browse.edit"),
+        Binding("i", "card_info", "Info", id="browse.info"),
+        Binding("p", "preview", "Preview", id="browse.preview"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
@@ -225,8 +228,14 @@ class BrowseScreen(Screen[None]):
         self.loaded = True
         decks = sorted({r.row.key.deck_id for r in rows})
         tags = sorted({t for r in rows for t in r.tags})
-        self.query_one("#deck-filter", Select).set_options((one_line(d, 40), d) for d in decks)
-        self.query_one("#tag-filter", Select).set_options((one_line(t, 40), t) for t in tags)
+        # set_options clears a Select: the filters in use are put back (a reload after `e` left
+        # the table filtered by nothing that exists, issue 17 bug 1).
+        for name, values, kept in (("#deck-filter", decks, self.deck_filter),
+                                   ("#tag-filter", tags, self.tag_filter)):
+            select: Select[str] = self.query_one(name, Select)
+            select.set_options((one_line(v, 40), v) for v in values)
+            if kept in values:
+                select.value = kept
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         table.empty_text = "No card matches the filters."
         self.apply()
@@ -271,13 +280,13 @@ class BrowseScreen(Screen[None]):
 
     @on(Select.Changed, "#deck-filter")
     def _deck(self, event: Select.Changed) -> None:
-        self.deck_filter = None if event.value is Select.BLANK else str(event.value)
+        self.deck_filter = None if event.select.is_blank() else str(event.value)
         if self.loaded:
             self.apply()
 
     @on(Select.Changed, "#tag-filter")
     def _tag(self, event: Select.Changed) -> None:
-        self.tag_filter = None if event.value is Select.BLANK else str(event.value)
+        self.tag_filter = None if event.select.is_blank() else str(event.value)
         if self.loaded:
             self.apply()
 
@@ -369,6 +378,23 @@ class BrowseScreen(Screen[None]):
         fresh = next((r.row for r in self.all_rows if r.row.key == row.key), None)
         if fresh is not None:
             self.show_detail(fresh)
+
+    def action_card_info(self) -> None:
+        """Card info of the highlighted card (ui/screens/card_info.py)."""
+        from briefing_quiz.ui.screens.card_info import CardInfoScreen
+
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        if self.shown and 0 <= table.cursor < len(self.shown):
+            self.app.push_screen(CardInfoScreen(self.backend, self.shown[table.cursor].row.key))
+
+    def action_preview(self) -> None:
+        """The highlighted card as it is asked, then its answer (ui/screens/preview.py)."""
+        from briefing_quiz.ui.screens.preview import PreviewScreen
+
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        if self.shown and 0 <= table.cursor < len(self.shown):
+            row = self.shown[table.cursor].row
+            self.app.push_screen(PreviewScreen(row.card, row.key.item, row.deck.source))
 
     def action_back(self) -> None:
         focused = self.focused

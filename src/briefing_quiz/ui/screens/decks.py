@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from briefing_quiz.core.deckfile.cache import DeckSummary
     from briefing_quiz.core.errors import BriefingQuizError
     from briefing_quiz.core.model import Deck
+    from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.core.study.statistics import DeckStats
     from briefing_quiz.services.backend import Backend, Listed, Loaded
 
@@ -65,11 +66,14 @@ class DecksScreen(Screen[None]):
     # than as dataclasses: this module is imported before the first frame, and building a
     # dataclass costs ~0.25 ms (seven of them ~1.7 ms, timed); the other screens' are dataclasses.
     class StudyRequested(Message):
-        """Study these decks (None: every deck, what is due)."""
+        """Study these decks (None: every deck); `due_only`: what is due now, no new cards."""
 
-        def __init__(self, deck_ids: list[str] | None) -> None:
+        def __init__(self, deck_ids: list[str] | None, due_only: bool = False,
+                     custom: tuple[CustomFilter, bool] | None = None) -> None:
             super().__init__()
             self.deck_ids = deck_ids
+            self.due_only = due_only
+            self.custom = custom  # custom study: (which cards, cram)
 
     class BrowseRequested(Message):
         """Browse every card."""
@@ -101,14 +105,16 @@ class DecksScreen(Screen[None]):
         """Read the decks from disk again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "study", "Study deck", priority=True),
-        Binding("a", "study_all", "Study all due"),
-        Binding("b", "browse", "Browse"),
-        Binding("s", "stats", "Stats"),
-        Binding("t", "target", "Briefing time"),
-        Binding("g", "briefing", "Briefing study"),
-        Binding("m", "mock_test", "Mock test", show=False),
-        Binding("r", "reload", "Reload"),
+        # Short labels, m early: every key fits at 120 columns, and m wherever it can (issue 18).
+        Binding("enter", "study", "Study", priority=True, tooltip="Study deck", id="decks.study"),
+        Binding("a", "study_all", "All due", tooltip="Study all due", id="decks.study_all"),
+        Binding("b", "browse", "Browse", id="decks.browse"),
+        Binding("s", "stats", "Stats", id="decks.stats"),
+        Binding("m", "mock_test", "Mock test", id="decks.mock_test"),
+        Binding("t", "target", "Briefing time", id="decks.target"),
+        Binding("g", "briefing", "Briefing", tooltip="Briefing study", id="decks.briefing"),
+        Binding("c", "custom_study", "Custom", tooltip="Custom study", id="decks.custom_study"),
+        Binding("r", "reload", "Reload", id="decks.reload"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -325,7 +331,9 @@ class DecksScreen(Screen[None]):
         self.action_study()
 
     def action_study_all(self) -> None:
-        self._when_loaded(lambda: self.post_message(self.StudyRequested(None)))
+        # What is due now in every deck, as "due now" counts it: no new cards (a deck's enter
+        # has them). The session, not these counts, decides: time passes on this screen.
+        self._when_loaded(lambda: self.post_message(self.StudyRequested(None, due_only=True)))
 
     def action_browse(self) -> None:
         self._when_loaded(lambda: self.post_message(self.BrowseRequested()))
@@ -342,6 +350,23 @@ class DecksScreen(Screen[None]):
 
     def action_mock_test(self) -> None:
         self._on_deck(lambda deck_id: self.post_message(self.MockTestRequested(deck_id)))
+
+    def action_custom_study(self) -> None:
+        """Custom study of the selected deck: by tag or text, scheduled or crammed."""
+        from briefing_quiz.ui.screens.custom_study import CustomStudyScreen
+
+        def chosen(choice: tuple[CustomFilter, bool] | None) -> None:
+            if choice is not None and deck_id is not None:
+                self.post_message(self.StudyRequested([deck_id], custom=choice))
+
+        deck_id = self.selected_deck_id()
+        loaded = self.loaded
+        deck = next((d for d in loaded.decks if d.id == deck_id), None) if loaded else None
+        if deck is None:
+            self._ready()
+            return
+        tags = sorted({tag for card in deck.cards for tag in card.tags})
+        self.app.push_screen(CustomStudyScreen(deck.id, tags), chosen)
 
     def action_reload(self) -> None:
         self.post_message(self.ReloadRequested())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,6 +24,17 @@ def read_help(path: Path = HELP_FILE) -> str:
         return f"# Help\n\nThe help file could not be read ({error.strerror or error}): `{path}`."
 
 
+def your_keys(keys: Mapping[str, str]) -> str:
+    """A Markdown section listing the user's own keys ('' without any)."""
+    from briefing_quiz.keymap import ACTIONS
+
+    if not keys:
+        return ""
+    rows = [f"- **{keys[a].replace(',', ' ')}** — {ACTIONS[a][1]} (`{a}`, instead of "
+            f"{ACTIONS[a][0].replace(',', ' ')})" for a in sorted(keys) if a in ACTIONS]
+    return "# Your keys\n\nFrom the `[keys]` table of your settings:\n\n" + "\n".join(rows) + "\n\n"
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys of every screen."""
 
@@ -30,11 +42,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close help"),
     ]
 
+    def __init__(self, keys: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.keys = dict(keys or {})  # the settings' [keys]: shown first, they replace defaults
+
     def compose(self) -> ComposeResult:
         from textual.widgets import Markdown  # a heavy import, needed only here
 
         with VerticalScroll(id="help-body"):
-            yield Markdown(read_help(), id="help-text")
+            yield Markdown(your_keys(self.keys) + read_help(), id="help-text")
         yield KeyBar()
 
     def on_mount(self) -> None:

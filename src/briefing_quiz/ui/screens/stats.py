@@ -10,6 +10,9 @@ heights scaled between their own minimum and maximum). Every chart also says its
 words, so nothing depends on reading bar heights or colours. The calibration chart (forecast
 recall against the share answered right, per bin of forecasts) is a `PlotextPlot`
 (textual-plotext, a maintained Textual widget over plotext): a scatter against the diagonal.
+Below them, `MoreCharts`
+(ui/widgets/more_charts.py, data from services/more_stats.py): answers by grade, the interval
+and stability distributions, reviews by hour of day and a calendar, as wide as the terminal.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from textual_plotext import PlotextPlot
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.services.briefing import DeckCharts, deck_charts_sync
+from briefing_quiz.services.more_stats import more_stats_sync
 from briefing_quiz.ui.text import assemble, lines, one_line, plain
 from briefing_quiz.ui.widgets.keybar import KeyBar
+from briefing_quiz.ui.widgets.more_charts import MoreCharts
 
 if TYPE_CHECKING:
     from briefing_quiz.core.study.statistics import Calibration, DayCount, RetentionWeek
@@ -178,6 +183,7 @@ class StatsScreen(Screen[None]):
             yield Static(id="calibration-title", classes="stats-heading")
             yield PlotextPlot(id="calibration-chart")
             yield Static(id="parameters-line", classes="stats-axis")
+            yield MoreCharts(id="more-charts")  # answers, intervals, stability, hours, calendar
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -200,11 +206,13 @@ class StatsScreen(Screen[None]):
         backend = self.backend
         try:
             charts = await backend.call(deck_charts_sync, backend, self.deck_id)
+            more = await backend.call(more_stats_sync, backend, self.deck_id)
         except BriefingQuizError as error:
             self.query_one("#stats-briefing", Static).update(
                 assemble(("✗ Cannot read the statistics: ", "bold $text-error"), str(error)))
             return
         self.show(charts)
+        self.query_one(MoreCharts).show(more)
 
     def show(self, charts: DeckCharts) -> None:
         self.charts = charts

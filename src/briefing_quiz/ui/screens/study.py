@@ -44,6 +44,7 @@ from briefing_quiz.ui.widgets.header import StudyHeader
 from briefing_quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.services.backend import Backend
 
 Phase = Literal["loading", "question", "answered", "saving", "done"]
@@ -80,19 +81,24 @@ class StudyScreen(PaintWhenReady[None]):
     """Study the due cards of some decks (all decks when `deck_ids` is None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u,ctrl+z", "undo", "Undo", key_display="u/^z"),
-        Binding("exclamation_mark", "suspend", "Suspend"),
-        Binding("minus", "bury", "Bury"),
-        Binding("e", "locate", "Edit"),
-        Binding("escape", "end", "End"),
+        Binding("u,ctrl+z", "undo", "Undo", key_display="u/^z", id="study.undo"),
+        Binding("exclamation_mark", "suspend", "Suspend", id="study.suspend"),
+        Binding("minus", "bury", "Bury", id="study.bury"),
+        Binding("e", "locate", "Edit", id="study.edit"),
+        Binding("i", "card_info", "Info", id="study.info"),
+        Binding("tab", "focus_answer", "Type answer"),
+        Binding("escape", "end", "End", id="study.end"),
         Binding("pageup", "scroll_card(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_card(1)", "Scroll down", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, backend: Backend, deck_ids: Sequence[str] | None) -> None:
+    def __init__(self, backend: Backend, deck_ids: Sequence[str] | None, *,
+                 due_only: bool = False, custom: tuple[CustomFilter, bool] | None = None) -> None:
         super().__init__(id="study")
         self.deck_ids = None if deck_ids is None else list(deck_ids)
+        self.due_only = due_only  # what is due now only, no new cards (the decks screen's `a`)
+        self.custom = custom  # custom study: (which cards, cram), core/study/custom.py
         self.backend = backend
         self.session: StudySession | None = None
         self.entry: QueueEntry | None = None
@@ -102,6 +108,7 @@ class StudyScreen(PaintWhenReady[None]):
         self.started: datetime | None = None
         self.shown_at: datetime | None = None
         self.controller: Controller | None = None
+        self._leave_warned = False  # esc once on an answered, ungraded card (action_end)
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -119,6 +126,7 @@ class StudyScreen(PaintWhenReady[None]):
         self._show_grades(False)
         self.query_one(AnswerInput).display = False
         self.query_one(OpenAnswer).display = False
+        self.query_one(AnswerInput).leaves = True  # escape: the card's keys (edit, info, ...)
         self.started = self.backend.clock()
         self.set_interval(1.0, self._tick)
         self.start()
@@ -134,15 +142,18 @@ class StudyScreen(PaintWhenReady[None]):
     async def start(self) -> None:
         backend = self.backend
         try:
-            self.session = await backend.call(backend.new_session_sync, self.deck_ids)
+            self.session = await backend.call(backend.new_session_sync, self.deck_ids,
+                                              self.due_only, self.custom)
             entry = await backend.call(self.session.next)
         except BriefingQuizError as error:
             self.notify(f"Cannot start studying: {error}", severity="error", timeout=10)
             self.dismiss(None)
             return
         if entry is None:
-            self.notify("Nothing to study right now: no card is due and no new card is left for "
-                        "today.", timeout=6)
+            self.notify(f"No card matches {self.custom[0].describe()}." if self.custom else
+                        "Nothing is due now. To learn new cards, pick a deck and press enter."
+                        if self.due_only else "Nothing to study right now: no card is due and "
+                        "no new card is left for today.", timeout=6)
             self.dismiss(None)
             return
         await self.show_entry(entry)
@@ -158,9 +169,13 @@ class StudyScreen(PaintWhenReady[None]):
         if session is None or self.started is None:
             return
         deck = self._deck_title(self.entry.key.deck_id) if self.entry else ""
+        if self.custom is not None:  # custom study says so, and what it took
+            deck = f"{'Cram' if self.custom[1] else 'Custom'} ({self.custom[0].describe()}) · {deck}"
+        counts = session.counts  # what is left, by kind, as Anki shows it
         self.query_one(StudyHeader).set_progress(
-            deck=deck, done=session.done, remaining=session.remaining,
-            elapsed=self.backend.clock() - self.started, status=status)
+            deck=deck, done=session.done, remaining=counts.total,
+            elapsed=self.backend.clock() - self.started, status=status,
+            counts=(counts.new, counts.learning, counts.review))
 
     def _meta(self, entry: QueueEntry) -> Content:
         kind = {"new": "new card", "learning": "learning", "review": "review"}[entry.kind]
@@ -210,6 +225,7 @@ class StudyScreen(PaintWhenReady[None]):
                 self._focus(card)
             self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
             self.phase = "question"
+            self._leave_warned = False
             self.shown_at = self.backend.clock()
             self._update_header(status)
         # After the card's frame (a repaint, or a layout when its shape changed).
@@ -333,6 +349,9 @@ class StudyScreen(PaintWhenReady[None]):
         status = Content.assemble(("✓ saved", "bold $text-success"),
                                   f" {event.rating.name} · again in "
                                   f"{format_interval(saved.due - now)}")
+        if not getattr(session, "records", True):  # a cram session: nothing was written
+            status = Content.assemble((f"✓ {event.rating.name}", "bold $text-success"),
+                                      " · cram: not scheduled")
         if saved.leech:
             status = status + Content.styled("  · leech", "bold $text-warning")
         if isinstance(following, BriefingQuizError):
@@ -370,10 +389,16 @@ class StudyScreen(PaintWhenReady[None]):
 
     # -- other actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = isinstance(self.focused, AnswerInput)
+        if action == "focus_answer":  # back to the answer line of a typed or cloze card
+            return (self.phase == "question" and not typing and self.controller is not None
+                    and self.controller.TYPED)
+        if typing and action in {"undo", "suspend", "bury", "locate", "card_info", "end"}:
+            return False  # their keys type into the answer (escape first: AnswerInput.Leave)
         if isinstance(self.focused, OpenAnswer) and action in {
-                "undo", "suspend", "bury", "locate", "end", "scroll_card"}:
+                "undo", "suspend", "bury", "locate", "card_info", "end", "scroll_card"}:
             return False  # keys type there: the footer shows only the area's own keys
-        if action in {"undo", "suspend", "bury", "locate"}:
+        if action in {"undo", "suspend", "bury", "locate", "card_info"}:
             if self.phase not in ("question", "answered"):
                 return None  # shown, but does nothing while a card is loading or saving
             if action == "undo" and (self.session is None or not self.session.can_undo):
@@ -451,6 +476,26 @@ class StudyScreen(PaintWhenReady[None]):
             return
         await self.show_entry(current, Content.styled("✎ edited", "bold"))
 
+    # -- before answering: the answer line gives the keys back (issue 18 item 2) -----------------
+    @on(AnswerInput.Leave)
+    def _left_answer(self, event: AnswerInput.Leave) -> None:
+        event.stop()
+        self._focus(self.query_one(CardView))
+        self.refresh_bindings()
+
+    def action_focus_answer(self) -> None:
+        field = self.query_one(AnswerInput)
+        if self.phase == "question" and field.display:
+            self._focus(field)
+            self.refresh_bindings()
+
+    def action_card_info(self) -> None:
+        """Card info (as Anki's `i`): the current card's memory, history and forgetting curve."""
+        from briefing_quiz.ui.screens.card_info import CardInfoScreen
+
+        if self.entry is not None and self.phase in ("question", "answered"):
+            self.app.push_screen(CardInfoScreen(self.backend, self.entry.key))
+
     def action_scroll_card(self, direction: int) -> None:
         scroll = self.query_one("#card-scroll", VerticalScroll)
         if direction < 0:
@@ -460,6 +505,12 @@ class StudyScreen(PaintWhenReady[None]):
 
     def action_end(self) -> None:
         if self.phase == "saving":
+            return
+        if self.phase == "answered" and not self._leave_warned:
+            # An answer is saved only when graded: say so, rather than drop it silently.
+            self._leave_warned = True
+            self.notify("This answer is not saved until you grade it (1–4). Press esc again "
+                        "to leave without saving it; the card stays due.", timeout=8)
             return
         self.finish(complete=False)
 

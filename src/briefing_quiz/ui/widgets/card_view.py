@@ -184,6 +184,25 @@ class AnswerInput(Input):
     class Reveal(Message):
         """Space on an empty line of a cloze card."""
 
+    class Leave(Message):
+        """Escape: the card's keys (edit, suspend, info, ...) are wanted; the text stays."""
+
+    # While the line has the focus, every printable key is typed into it: the bar shows only
+    # the keys that work here (the screen hides its letter keys, see StudyScreen.check_action).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Check"),
+        Binding("escape", "leave", "Card keys"),
+    ]
+
+    #: Whether escape leaves the line (the study screen's card keys); else it is the screen's.
+    leaves = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.leaves if action == "leave" else True
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="type the answer, enter checks", id=id,
                          select_on_focus=False)

@@ -205,6 +205,7 @@ class ChoiceController(Controller):
         self.choice = card
         self.order = list(order) or list(card.choices)
         self.selected: set[int] = set()
+        self.previewing = False  # a preview (browse p): right choices are marked, none "missed"
 
     @property
     def multiple(self) -> bool:
@@ -228,6 +229,8 @@ class ChoiceController(Controller):
         chosen = i in self.selected
         if right and chosen:
             mark, style = "✓ right, your choice ", "bold $text-success"
+        elif right and self.previewing:
+            mark, style = "✓ right              ", "bold $text-success"
         elif right:
             mark, style = "✓ right, missed      ", "bold $text-success"
         elif chosen:

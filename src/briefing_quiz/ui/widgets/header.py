@@ -33,11 +33,15 @@ class StudyHeader(Static):
         self.remaining = 0
         self.elapsed = timedelta(0)
         self.status: Content = Content("")
+        # (new, learning, review) left, as Anki shows them; None: `remaining` as "N left".
+        self.counts: tuple[int, int, int] | None = None
         self._drawn_width = -1
 
     def set_progress(self, *, deck: str, done: int, remaining: int, elapsed: timedelta,
-                     status: Content | None = None) -> None:
+                     status: Content | None = None,
+                     counts: tuple[int, int, int] | None = None) -> None:
         self.deck, self.done, self.remaining, self.elapsed = deck, done, remaining, elapsed
+        self.counts = counts
         if status is not None:
             self.status = status
         self._redraw()
@@ -51,16 +55,28 @@ class StudyHeader(Static):
         if self.content_region.width != self._drawn_width:  # the line fits its width
             self._redraw()
 
-    def progress_content(self) -> Content:
+    def progress_content(self, short: bool = False) -> Content:
+        """`status · N done · counts · time`; `short`: the counts and time in fewer cells
+        ("19 new 1 lrn 0 rev · 0:15"), for a narrow terminal."""
         parts: list[str | Content | tuple[str, str]] = []
         if self.status:
             parts.extend([self.status, "  ·  "])
         elapsed = format_elapsed(self.elapsed)
-        parts.append(f"{self.done} done · {self.remaining} left  ·  time {elapsed}")
+        if self.counts is None:
+            parts.append(f"{self.done} done · {self.remaining} left  ·  time {elapsed}")
+        else:
+            new, learning, review = self.counts
+            names = ("new", "lrn", "rev") if short else ("new", "learning", "review")
+            parts.extend([f"{self.done} done · ", (f"{new} {names[0]}", "bold $text-primary"), " ",
+                          (f"{learning} {names[1]}", "bold $text-error"), " ",
+                          (f"{review} {names[2]}", "bold $text-success"),
+                          f" · {elapsed}" if short else f"  ·  time {elapsed}"])
         return assemble(*parts)
 
     def line_content(self, width: int) -> Content:
         right = self.progress_content()
+        if width - right.cell_length < 12:  # room for at least a little of the deck's title
+            right = self.progress_content(short=True)
         room = width - right.cell_length - 2
         deck = one_line(self.deck, 200)
         if room < 1:

@@ -34,6 +34,8 @@ class Column:
     width: int
     flex: bool = False
     right: bool = False
+    #: Shown only when the table is at least this wide (0: always), e.g. a long text column.
+    hide_below: int = 0
 
 
 class VirtualTable(ScrollView, Generic[K], can_focus=True):
@@ -87,6 +89,7 @@ class VirtualTable(ScrollView, Generic[K], can_focus=True):
         self._rows: list[tuple[str, ...]] = []
         self._keys: list[K] = []
         self._widths: list[int] = [c.width for c in columns]
+        self._hidden: set[int] = set()  # columns too wide for the table now (Column.hide_below)
         self._layout_width = -1
 
     # -- data -------------------------------------------------------------------------------------
@@ -129,11 +132,13 @@ class VirtualTable(ScrollView, Generic[K], can_focus=True):
         if width == self._layout_width:
             return
         self._layout_width = width
-        gaps = len(self.columns) - 1
-        fixed = sum(c.width for c in self.columns) + gaps
-        flexible = [i for i, c in enumerate(self.columns) if c.flex]
+        self._hidden = {i for i, c in enumerate(self.columns) if width < c.hide_below}
+        shown = [c for i, c in enumerate(self.columns) if i not in self._hidden]
+        gaps = len(shown) - 1
+        fixed = sum(c.width for c in shown) + gaps
+        flexible = [i for i, c in enumerate(self.columns) if c.flex and i not in self._hidden]
         spare = max(0, width - fixed)
-        widths = [c.width for c in self.columns]
+        widths = [0 if i in self._hidden else c.width for i, c in enumerate(self.columns)]
         for n, i in enumerate(flexible):
             widths[i] += spare // len(flexible) + (1 if n < spare % len(flexible) else 0)
         self._widths = widths
@@ -156,14 +161,17 @@ class VirtualTable(ScrollView, Generic[K], can_focus=True):
     # -- rendering --------------------------------------------------------------------------------
     def _cells(self, values: Sequence[str], style: Style) -> Strip:
         segments: list[Segment] = []
+        last = max((i for i in range(len(self.columns)) if i not in self._hidden), default=-1)
         for i, (column, width) in enumerate(zip(self.columns, self._widths, strict=True)):
+            if i in self._hidden:
+                continue
             text = values[i] if i < len(values) else ""
             if cell_len(text) > width:
                 text = set_cell_size(text, max(0, width - 1)) + "…" if width else ""
             elif column.right:
                 text = " " * (width - cell_len(text)) + text
             segments.append(Segment(set_cell_size(text, width), style))
-            if i < len(self.columns) - 1:
+            if i < last:
                 segments.append(Segment(" ", style))
         return Strip(segments)
 
@@ -215,6 +223,8 @@ class VirtualTable(ScrollView, Generic[K], can_focus=True):
         if offset.y == 0:
             x = offset.x
             for i, width in enumerate(self._widths):
+                if i in self._hidden:
+                    continue
                 if x < width + 1:
                     self.post_message(self.HeaderClicked(self, i))  # type: ignore[arg-type]
                     return
