@@ -9,6 +9,9 @@ What it buys (`benchmarks/bench_lint.py`, the 10,000-card deck, see benchmarks/R
     exact scanner, as is every key path that is not `("cards", i[, key])`.
   - `find_leaks`: the leak pass of `core.lint.leaks.find_leaks` doing the same work with less
     Python per word (see its docstring).
+  - `card_check`: three per-card rules run behind a cheap test of a condition they cannot fire
+    without (no digit in an order card's items or a typed card's source; no answer's first word
+    in the question), the rule itself deciding every card that passes it.
 
 How to switch it off: `BRIEFING_QUIZ_NO_FAST_LINT=1` in the environment (read at import), or
 `fast.ENABLED = False`; the plain path is then used everywhere. `tests/core/lint/test_fast.py`
@@ -21,16 +24,17 @@ import os
 import re
 from bisect import bisect
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from itertools import accumulate, compress, count, repeat
 
 from briefing_quiz.core.deckfile import locate_keys
-from briefing_quiz.core.lint import leaks
+from briefing_quiz.core.lint import leaks, order, typed
+from briefing_quiz.core.lint.base import Finding
 from briefing_quiz.core.lint.text import normalise, tokens
-from briefing_quiz.core.model import Deck
+from briefing_quiz.core.model import BasicCard, Card, ChoiceCard, Deck, OrderCard, TypedCard
 
-__all__ = ["ENABLED", "SWITCH_OFF_VARIABLE", "fast_locate", "find_leaks", "locator"]
+__all__ = ["ENABLED", "SWITCH_OFF_VARIABLE", "card_check", "fast_locate", "find_leaks", "locator"]
 
 SWITCH_OFF_VARIABLE = "BRIEFING_QUIZ_NO_FAST_LINT"
 #: Whether the tricks are used (False when `BRIEFING_QUIZ_NO_FAST_LINT` is set but "" or "0").
@@ -167,3 +171,44 @@ def find_leaks(deck: Deck) -> list[leaks.Leak]:
     return [leaks.Leak(cards[holder].id, key, cards[owner].id, answer)
             for (holder, owner), (key, answer) in sorted(found.items())
             if len(holders[owner, tokens(answer)]) <= most]
+
+
+Check = Callable[[Card], Iterable[Finding]]
+
+# An ASCII digit, or any other character outside ASCII (where other digits live): a text
+# without one has no digit for `str.isdigit` or a regex `\d`.
+_MAYBE_DIGIT = re.compile(r"[0-9]|[^\x00-\x7f]")
+
+
+def _same_date(card: Card) -> Iterable[Finding]:
+    # Every date pattern of `order.item_date` needs a digit.
+    if isinstance(card, OrderCard) and _MAYBE_DIGIT.search("\n".join(card.items_in_order)) is None:
+        return ()
+    return order.same_date(card)
+
+
+def _exact_source(card: Card) -> Iterable[Finding]:
+    # The rule needs a figure of the answer written in the source: a digit in the source.
+    if isinstance(card, TypedCard) and card.source and _MAYBE_DIGIT.search(card.source) is None:
+        return ()
+    return typed.exact_source(card)
+
+
+def _answer_in_question(card: Card) -> Iterable[Finding]:
+    # The answer's words stand in the question's words only if its first word is a substring
+    # of the question, normalised as the rule normalises it.
+    if isinstance(card, (BasicCard, TypedCard, ChoiceCard)):
+        question = normalise(card.question)
+        answers = card.answers if isinstance(card, ChoiceCard) else (card.answer,)
+        if not any((words := tokens(answer)) and words[0] in question for answer in answers):
+            return ()
+    return leaks.answer_in_question(card)
+
+
+_CHECKS: dict[Check, Check] = {order.same_date: _same_date, typed.exact_source: _exact_source,
+                               leaks.answer_in_question: _answer_in_question}
+
+
+def card_check(check: Check) -> Check:
+    """The card rule `check` as the lint runs it: behind its cheap test when enabled."""
+    return _CHECKS.get(check, check) if ENABLED else check
