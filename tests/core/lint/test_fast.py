@@ -43,9 +43,9 @@ def _array(rng: random.Random, values: list[str]) -> str:
 
 
 def _card(rng: random.Random, number: int) -> str:
-    kind = rng.choice(["basic", "typed", "choice", "truefalse", "cloze", "order"])
+    kind = rng.choice(["basic", "typed", "choice", "truefalse", "cloze", "order", "open"])
     keys: list[tuple[str, str]] = [("type", f'"{kind}"')]
-    if kind in ("basic", "typed", "choice", "order"):
+    if kind in ("basic", "typed", "choice", "order", "open"):
         keys.append(("question", _string(rng, _phrase(rng, 3, 9) + "?")))
     if kind == "basic":
         keys.append(("answer", _string(rng, _phrase(rng, 1, 2))))
@@ -73,6 +73,11 @@ def _card(rng: random.Random, number: int) -> str:
         hint = rng.choice(["", "::a city", "::" + words[5]])
         words[4] = "{{c2::" + words[4] + hint + "}}"
         keys.append(("text", _string(rng, " ".join(words) + ".")))
+    elif kind == "open":
+        points = [f'{{ label = "{_phrase(rng, 1, 3)}", terms = ["{_phrase(rng, 1, 2)}"] }}'
+                  for _ in range(rng.randint(1, 3))]
+        keys.append(("points", "[\n  " + ",\n  ".join(points) + ",\n]"))
+        keys.append(("answer", _string(rng, _phrase(rng, 2, 6))))
     else:
         items = list(dict.fromkeys(f"{_phrase(rng, 1, 3)} {rng.choice(DATES)}"
                                    for _ in range(rng.randint(2, 5))))

@@ -27,12 +27,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from itertools import accumulate, compress, count, repeat
+from typing import cast
 
 from briefing_quiz.core.deckfile import locate_keys
 from briefing_quiz.core.lint import leaks, order, typed
 from briefing_quiz.core.lint.base import Finding
-from briefing_quiz.core.lint.text import normalise, tokens
-from briefing_quiz.core.model import BasicCard, Card, ChoiceCard, Deck, OrderCard, TypedCard
+from briefing_quiz.core.lint.text import is_trivial, normalise, tokens
+from briefing_quiz.core.model import (
+    BasicCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    Deck,
+    OrderCard,
+    TypedCard,
+)
 
 __all__ = ["ENABLED", "SWITCH_OFF_VARIABLE", "card_check", "fast_locate", "find_leaks", "locator"]
 
@@ -140,14 +149,17 @@ def find_leaks(deck: Deck) -> list[leaks.Leak]:
             texts.append(text)
     end_word = leaks._TEXT_END
     words = normalise(f" {end_word} ".join(texts)).split()
-    phrases = [(i, answer, tokens(answer)) for i, card in enumerate(cards)
-               for answer in leaks.answers_of(card)]
+    phrases = _phrases(cards)
     counts = Counter(words)
     index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
     own: dict[int, set[tuple[str, ...]]] = {}
+    rarest_of: dict[tuple[str, ...], int] = {}  # the same answer in many cards: one min()
     for i, answer, phrase in phrases:
         own.setdefault(i, set()).add(phrase)
-        rarest = min(range(len(phrase)), key=[counts[word] for word in phrase].__getitem__)
+        rarest = rarest_of.get(phrase)
+        if rarest is None:
+            rarest = rarest_of[phrase] = min(range(len(phrase)),
+                                             key=[counts[word] for word in phrase].__getitem__)
         if counts[phrase[rarest]] <= most + 1:
             index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
     if not any(map(counts.__contains__, index)):
@@ -171,6 +183,48 @@ def find_leaks(deck: Deck) -> list[leaks.Leak]:
     return [leaks.Leak(cards[holder].id, key, cards[owner].id, answer)
             for (holder, owner), (key, answer) in sorted(found.items())
             if len(holders[owner, tokens(answer)]) <= most]
+
+
+# The answers `leaks.answers_of` starts from, for the card types whose answers it reads (any
+# other type is asked to `answers_of` itself); which of them count is decided once per distinct
+# answer text, by the same test as `answers_of`.
+def _one_answer(card: Card) -> Sequence[str]:
+    return (cast("BasicCard | TypedCard", card).answer,)
+
+
+def _choice_answers(card: Card) -> Sequence[str]:
+    return cast("ChoiceCard", card).answers
+
+
+def _cloze_answers(card: Card) -> Sequence[str]:
+    return tuple(dict.fromkeys(d.answer for d in cast("ClozeCard", card).deletions))
+
+
+_RAW_ANSWERS: dict[type, Callable[[Card], Sequence[str]]] = {
+    BasicCard: _one_answer, TypedCard: _one_answer, ChoiceCard: _choice_answers,
+    ClozeCard: _cloze_answers}
+
+
+def _phrases(cards: Sequence[Card]) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(card index, answer, its words) of every answer of `leaks.answers_of`, in card order."""
+    kept: dict[str, tuple[str, ...] | None] = {}
+    out: list[tuple[int, str, tuple[str, ...]]] = []
+    for i, card in enumerate(cards):
+        raw = _RAW_ANSWERS.get(type(card))
+        if raw is None:
+            out.extend((i, answer, tokens(answer)) for answer in leaks.answers_of(card))
+            continue
+        for answer in raw(card):
+            if answer in kept:
+                words = kept[answer]
+            else:
+                words = tokens(answer)
+                if is_trivial(words) or len(words) > leaks.MAX_ANSWER_WORDS:
+                    words = None
+                kept[answer] = words
+            if words is not None:
+                out.append((i, answer, words))
+    return out
 
 
 Check = Callable[[Card], Iterable[Finding]]
