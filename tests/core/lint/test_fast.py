@@ -90,10 +90,11 @@ def _card(rng: random.Random, number: int) -> str:
     rng.shuffle(keys)
     keys.insert(0, ("id", f'"card-{number}"'))
     lines = []
+    indents = ["", "  "] if rng.random() < 0.5 else [""]  # half the cards: no indented line
     for key, value in keys:
         written = f'"{key}"' if rng.random() < 0.05 else key
         space = rng.choice([" ", "", "  ", "\t"])
-        lines.append(f"{rng.choice(['', '', '  '])}{written}{space}={space}{value}")
+        lines.append(f"{rng.choice(indents)}{written}{space}={space}{value}")
         if rng.random() < 0.1:
             lines.append(f"# {key} = not a key")
     header = rng.choice(["[[cards]]", "[[cards]]", "  [[cards]]", "[[ cards ]]", "[['cards']]"])

@@ -55,6 +55,7 @@ Place = tuple[int | None, int | None]
 # The card header as `core.deckfile.positions` finds it (same regex, same "starts its line" test):
 # both sides must agree on the card lines, and the exact scanner decides whenever the count differs.
 _CARD_HEADER = re.compile(r"\[\[[ \t]*(?:cards|\"cards\"|'cards')[ \t]*\]\]")
+# A line starting with `[`: a sub-table (whose keys are not the card's) or an array's line.
 _SUB_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 
 
@@ -116,8 +117,25 @@ def _key_place(text: str, header: int, next_header: int, header_line: int,
     end = text.rfind("\n", body, next_header) + 1 if next_header < len(text) else next_header
     if end <= body and next_header < len(text):
         return None
-    if (text.find('"""', body, end) >= 0 or text.find("'''", body, end) >= 0
-            or _SUB_TABLE.search(text, body, end) is not None):
+    if text.find('"""', body, end) >= 0 or text.find("'''", body, end) >= 0:
+        return None  # a `key =` line could be the text of a multi-line string
+    if text.find("\n ", body - 1, end) < 0 and text.find("\n\t", body - 1, end) < 0:
+        # No line starts with a blank: plain `find`s do it (the common layout).
+        if text.find("\n[", body - 1, end) >= 0:
+            return None  # a sub-table, or an array's line
+        probe = "\n" + key
+        at = body - 1
+        while True:
+            at = text.find(probe, at, end)
+            if at < 0:
+                return None
+            after = at + len(probe)
+            while after < end and text[after] in " \t":
+                after += 1
+            if after < end and text[after] == "=":
+                return header_line + 1 + text.count("\n", body, at + 1), 1
+            at += 1
+    if _SUB_TABLE.search(text, body, end) is not None:
         return None
     match = _key_line(key).search(text, body, end)
     if match is None:
