@@ -110,13 +110,14 @@ def random_deck(seed: int, cards: int) -> str:
 
 def both_paths(text: str) -> Iterator[list[LintWarning]]:
     deck = loads_deck(text.encode())
+    before = fast.ENABLED
     for enabled in (True, False):
         fast.ENABLED = enabled
         tokens.cache_clear()
         try:
             yield lint_deck(deck, fast.locator(text, len(deck.cards)))
         finally:
-            fast.ENABLED = True
+            fast.ENABLED = before
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -167,11 +168,14 @@ def test_fast_locate_agrees_with_the_scanner_on_every_key(monkeypatch: pytest.Mo
 
 def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
+    import os
 
     monkeypatch.setenv(fast.SWITCH_OFF_VARIABLE, "1")
     try:
         assert importlib.reload(fast).ENABLED is False
+        monkeypatch.setenv(fast.SWITCH_OFF_VARIABLE, "0")
+        assert importlib.reload(fast).ENABLED is True
     finally:
-        monkeypatch.delenv(fast.SWITCH_OFF_VARIABLE)
+        monkeypatch.undo()  # the environment as it was, and the module as it says
         importlib.reload(fast)
-    assert fast.ENABLED is True
+    assert fast.ENABLED is (os.environ.get(fast.SWITCH_OFF_VARIABLE, "") in ("", "0"))
