@@ -401,8 +401,8 @@ def bench_lint_figure(ctx: Context, table: Table) -> None:
 
     result = bench_lint.measure(ctx.sizes.cards, ctx.sizes.deck_rounds, ctx.seed)
     table.set("lint", result.lint_seconds * 1000, result.tomli_seconds * 1000,
-              f"CPU time, best of {ctx.sizes.deck_rounds}; {result.warnings} warnings placed "
-              "(bench_lint.py)")
+              f"CPU time, best of {ctx.sizes.deck_rounds} cold rounds; {result.warnings} warnings "
+              "placed (bench_lint.py)")
 
 
 @dataclass

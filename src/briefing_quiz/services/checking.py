@@ -13,7 +13,6 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -113,8 +112,8 @@ def check_decks(targets: Sequence[str], deck_dirs: Sequence[Path], *, out: TextI
 def deck_warnings(deck: Deck) -> list[LintWarning]:
     """The lint's warnings of a loaded deck, placed at their lines in its file (read again; a
     file that cannot be read gives warnings without lines)."""
-    from briefing_quiz.core.deckfile import locate_keys
     from briefing_quiz.core.lint import lint_deck
+    from briefing_quiz.core.lint.fast import locator
 
     text = None
     if deck.path is not None:
@@ -122,7 +121,7 @@ def deck_warnings(deck: Deck) -> list[LintWarning]:
             text = deck.path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             text = None
-    locate = None if text is None else partial(locate_keys, text, len(deck.cards))
+    locate = None if text is None else locator(text, len(deck.cards))
     return lint_deck(deck, locate)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from briefing_quiz.core.lint.base import Finding, LintWarning
+from briefing_quiz.core.lint.fast import card_check
 from briefing_quiz.core.lint.leaks import Leak, deck_relation, find_leaks, leak_relation
 from briefing_quiz.core.lint.rules import RULES, Rule
 from briefing_quiz.core.model import Card, Deck
@@ -37,8 +38,9 @@ def lint_deck(deck: Deck, locate: Locate | None = None,
     for card in deck.cards:
         checks = by_type.get(card.type)
         if checks is None:
-            checks = by_type[card.type] = [(r, r.card) for r in rules if r.card is not None and (
-                not r.types or card.type in r.types)]
+            checks = by_type[card.type] = [(r, card_check(r.card)) for r in rules
+                                           if r.card is not None and (
+                                               not r.types or card.type in r.types)]
         for rule, check in checks:
             for finding in check(card):
                 add((rule, finding))

@@ -99,6 +99,10 @@ def find_leaks(deck: Deck) -> list[Leak]:
     One pass over the words of every text of the deck, normalised as one string: each answer is
     indexed under its rarest word, and only the places of those words are looked at.
     """
+    from briefing_quiz.core.lint import fast  # deferred: it builds on this module
+
+    if fast.ENABLED:  # the same pairs with less work (BRIEFING_QUIZ_NO_FAST_LINT=1: this code)
+        return fast.find_leaks(deck)
     cards = deck.cards
     most = max(MAX_SPREAD, int(len(cards) * MAX_SPREAD_SHARE))
     places: list[tuple[int, str]] = []  # (card index, key) of each text, in order

@@ -1,0 +1,181 @@
+"""The lint's fast path (`core.lint.fast`) gives exactly the warnings of the plain path, placed at
+the same lines and columns, on randomised decks written in many TOML layouts."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from briefing_quiz.core.deckfile import loads_deck, locate_keys
+from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
+from briefing_quiz.core.lint.text import tokens
+
+# Few words, so that answers are written in other cards; rare ones ("zeta"), so that some of
+# those leaks are not topic words; digits and dates for the typed and order rules.
+COMMON = ["the", "army", "border", "treaty", "Kiev", "Moscow", "talks", "only", "never", "U.S.",
+          "Russia's", "all", "sanctions", "troops", "NATO", "alliance", "a", "of", "in"]
+RARE = ["zeta", "Pifer", "Sullivan", "Donbas", "Crimea", "14,000", "1,700", "2014", "Minsk"]
+DATES = ["February 11, 2022", "11 Feb", "2022-02-21", "1997", "March 2014", "December 17"]
+
+
+def _phrase(rng: random.Random, low: int, high: int) -> str:
+    pool = COMMON * 3 + RARE
+    return " ".join(rng.choice(pool) for _ in range(rng.randint(low, high)))
+
+
+def _string(rng: random.Random, value: str) -> str:
+    """`value` as a TOML string, in one of the forms a deck may use."""
+    form = rng.random()
+    if form < 0.1 and "'" not in value:
+        return f"'{value}'"
+    if form < 0.2:
+        return f'"""\n{value}"""'
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _array(rng: random.Random, values: list[str]) -> str:
+    items = [_string(rng, v) if rng.random() > 0.1 else f'"{v}"' for v in values]
+    if rng.random() < 0.3:
+        return "[\n  " + ",\n  ".join(items) + ",\n]"
+    return "[" + ", ".join(items) + "]"
+
+
+def _card(rng: random.Random, number: int) -> str:
+    kind = rng.choice(["basic", "typed", "choice", "truefalse", "cloze", "order", "open"])
+    keys: list[tuple[str, str]] = [("type", f'"{kind}"')]
+    if kind in ("basic", "typed", "choice", "order", "open"):
+        keys.append(("question", _string(rng, _phrase(rng, 3, 9) + "?")))
+    if kind == "basic":
+        keys.append(("answer", _string(rng, _phrase(rng, 1, 2))))
+    elif kind == "typed":
+        if rng.random() < 0.5:
+            keys[-1] = ("question", _string(rng, f"How many {rng.choice(['months', 'troops'])} "
+                                                  f"{_phrase(rng, 1, 4)}?"))
+        keys.append(("answer", f'"{rng.choice(["14,000", "1,700", "3", "250", "2014"])}"'))
+        if rng.random() < 0.5:
+            keys.append(("tolerance", '"5%"'))
+    elif kind == "choice":
+        options = list(dict.fromkeys(_phrase(rng, 1, 4) for _ in range(4)))
+        if len(options) < 2:
+            options.append("Minsk accords of 2015 and their failure")
+        options.append(rng.choice(["all of the above", "Minsk II", options[0] + "s"]))
+        options = list(dict.fromkeys(options))
+        keys.append(("choices", _array(rng, options)))
+        keys.append(("answer", f'"{rng.choice(options)}"'))
+    elif kind == "truefalse":
+        keys.append(("statement", _string(rng, _phrase(rng, 4, 10) + ".")))
+        keys.append(("answer", rng.choice(["true", "false"])))
+    elif kind == "cloze":
+        words = _phrase(rng, 8, 14).split()
+        words[1] = "{{c1::" + words[1] + "}}"
+        hint = rng.choice(["", "::a city", "::" + words[5]])
+        words[4] = "{{c2::" + words[4] + hint + "}}"
+        keys.append(("text", _string(rng, " ".join(words) + ".")))
+    elif kind == "open":
+        points = [f'{{ label = "{_phrase(rng, 1, 3)}", terms = ["{_phrase(rng, 1, 2)}"] }}'
+                  for _ in range(rng.randint(1, 3))]
+        keys.append(("points", "[\n  " + ",\n  ".join(points) + ",\n]"))
+        keys.append(("answer", _string(rng, _phrase(rng, 2, 6))))
+    else:
+        items = list(dict.fromkeys(f"{_phrase(rng, 1, 3)} {rng.choice(DATES)}"
+                                   for _ in range(rng.randint(2, 5))))
+        items += [item for item in ("Minsk talks 1997", "zeta 2022-02-21") if item not in items]
+        keys.append(("items", _array(rng, items)))
+    if rng.random() < 0.7:
+        keys.append(("source", _string(rng, _phrase(rng, 4, 20) + ".")))
+    if rng.random() < 0.3:
+        keys.append(("explain", _string(rng, _phrase(rng, 3, 8) + ".")))
+    rng.shuffle(keys)
+    keys.insert(0, ("id", f'"card-{number}"'))
+    lines = []
+    indents = ["", "  "] if rng.random() < 0.5 else [""]  # half the cards: no indented line
+    for key, value in keys:
+        written = f'"{key}"' if rng.random() < 0.05 else key
+        space = rng.choice([" ", "", "  ", "\t"])
+        lines.append(f"{rng.choice(indents)}{written}{space}={space}{value}")
+        if rng.random() < 0.1:
+            lines.append(f"# {key} = not a key")
+    header = rng.choice(["[[cards]]", "[[cards]]", "  [[cards]]", "[[ cards ]]", "[['cards']]"])
+    return header + "\n" + "\n".join(lines) + "\n"
+
+
+def random_deck(seed: int, cards: int) -> str:
+    rng = random.Random(seed)
+    text = 'format = 1\n\n[deck]\nid = "r"\ntitle = "R"\n'
+    text += "".join("\n" + _card(rng, i) for i in range(cards))
+    return text.replace("\n", "\r\n") if rng.random() < 0.2 else text
+
+
+def both_paths(text: str) -> Iterator[list[LintWarning]]:
+    deck = loads_deck(text.encode())
+    before = fast.ENABLED
+    for enabled in (True, False):
+        fast.ENABLED = enabled
+        tokens.cache_clear()
+        try:
+            yield lint_deck(deck, fast.locator(text, len(deck.cards)))
+        finally:
+            fast.ENABLED = before
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_same_warnings_both_ways(seed: int) -> None:
+    text = random_deck(seed, random.Random(seed).randint(1, 40))
+    quick, plain = both_paths(text)
+    assert quick == plain
+
+
+def test_the_random_decks_reach_every_branch() -> None:
+    """The comparison above is worth something only if the decks give leaks and warnings, placed
+    by the search and by the exact scanner alike."""
+    rules: set[str] = set()
+    leaks = 0
+    for seed in range(60):
+        text = random_deck(seed, random.Random(seed).randint(1, 40))
+        deck = loads_deck(text.encode())
+        rules.update(w.rule for w in lint_deck(deck))
+        leaks += len(find_leaks(deck))
+    assert leaks > 20
+    assert {"answer-in-other-card", "answer-in-question", "cloze-hint", "choice-above",
+            "typed-bare-number", "typed-tolerance-exact", "order-same-date"} <= rules
+
+
+def test_fast_locate_agrees_with_the_scanner_on_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    results: list[object] = []
+    search = fast._key_place
+
+    def spy(*args: object) -> object:
+        results.append(search(*args))  # type: ignore[arg-type]
+        return results[-1]
+
+    monkeypatch.setattr(fast, "_key_place", spy)
+    for seed in range(30):
+        text = random_deck(seed, 25)
+        deck = loads_deck(text.encode())
+        locs: list[tuple[str | int, ...]] = [("deck",), ("deck", "id")]
+        for i in range(len(deck.cards)):
+            locs += [("cards", i), *(("cards", i, key) for key in (
+                "id", "type", "question", "answer", "choices", "items", "text", "statement",
+                "source", "explain", "tolerance", "missing"))]
+        assert fast.fast_locate(text, len(deck.cards), locs) == locate_keys(
+            text, len(deck.cards), locs)
+    # Both ways were taken: keys placed by the search, and keys left to the exact scanner.
+    assert sum(r is not None for r in results) > 1000
+    assert sum(r is None for r in results) > 1000
+
+
+def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import os
+
+    monkeypatch.setenv(fast.SWITCH_OFF_VARIABLE, "1")
+    try:
+        assert importlib.reload(fast).ENABLED is False
+        monkeypatch.setenv(fast.SWITCH_OFF_VARIABLE, "0")
+        assert importlib.reload(fast).ENABLED is True
+    finally:
+        monkeypatch.undo()  # the environment as it was, and the module as it says
+        importlib.reload(fast)
+    assert fast.ENABLED is (os.environ.get(fast.SWITCH_OFF_VARIABLE, "") in ("", "0"))
