@@ -19,7 +19,7 @@ from briefing_quiz.core.deckfile import load_deck
 DECK_PATH = Path(__file__).resolve().parents[1] / "decks" / "feb2022.toml"
 ESSAY_PATH = Path(__file__).resolve().parents[2] / "shared" / "source" / "feb2022-essay.txt"
 
-CARD_TYPES = ("basic", "typed", "choice", "truefalse", "cloze", "order")
+CARD_TYPES = ("basic", "typed", "choice", "truefalse", "cloze", "order", "open")
 COMMON_KEYS = {"id", "type", "tags", "source", "explain"}
 REQUIRED_KEYS: dict[str, set[str]] = {
     "basic": {"question", "answer"},
@@ -28,8 +28,9 @@ REQUIRED_KEYS: dict[str, set[str]] = {
     "truefalse": {"statement", "answer"},
     "cloze": {"text"},
     "order": {"question", "items"},
+    "open": {"question", "points", "answer"},
 }
-OPTIONAL_KEYS: dict[str, set[str]] = {"typed": {"accept", "tolerance"}}
+OPTIONAL_KEYS: dict[str, set[str]] = {"typed": {"accept", "tolerance"}, "open": {"min_points"}}
 # What a learner sees and answers; `source` and `explain` do not count as teaching a fact.
 CONTENT_KEYS = ("question", "answer", "text", "choices", "items", "statement", "accept")
 

@@ -314,3 +314,49 @@ def test_the_deck_balance_warning_is_placed_at_the_deck_table() -> None:
     balance = [w for w in found if w.rule == "truefalse-balance"]
     assert balance[0].line == text.splitlines().index("[deck]") + 1
     assert found[0] is balance[0]  # file order: the deck table comes before the cards
+
+
+# -- open -----------------------------------------------------------------------------------------
+
+def open_card(question: str, terms: list[str], answer: str = "A model answer.",
+              card_id: str = "b") -> str:
+    return (f'id = "{card_id}"\ntype = "open"\nquestion = "{question}"\nanswer = "{answer}"\n'
+            f'points = [{{ label = "the point", terms = {terms!r} }}]\n').replace("'", '"')
+
+
+def test_open_weak_term() -> None:
+    flawed = open_card("Why is Moscow cornered?", ["painted into a corner", "war"])
+    fixed = open_card("Why is Moscow cornered?", ["painted into a corner", "war or climb-down"])
+    found = [w for w in warnings(flawed) if w.rule == "open-weak-term"]
+    assert [w.card_id for w in found] == ["b"]
+    assert "the term 'war' is one very common word" in found[0].message
+    assert "open-weak-term" not in rules_of(fixed)
+
+
+def test_an_open_weak_term_is_placed_at_its_point() -> None:
+    text = deck_of(open_card("Why is Moscow cornered?", ["said", "painted into a corner"]))
+    deck = loads_deck(text.encode())
+    from briefing_quiz.core.deckfile import locate_keys
+
+    [warning] = lint_deck(deck, lambda locs: locate_keys(text, len(deck.cards), list(locs)))
+    assert warning.line == next(i for i, line in enumerate(text.splitlines(), 1)
+                                if line.startswith("points = "))
+
+
+def test_an_open_cards_question_may_leak_another_cards_answer() -> None:
+    asks = typed("Which year did the last bordering ally join?", "2004", card_id="year")
+    tells = open_card("Why does 2004 make the timing a puzzle?", ["out of its orbit", "westward"])
+    fixed = open_card("Why is the timing a puzzle?", ["out of its orbit", "westward"])
+    found = [w for w in warnings(asks, tells) if w.rule == "answer-in-other-card"]
+    assert [(w.card_id, w.other) for w in found] == [("b", "year")]
+    assert "answer-in-other-card" not in rules_of(asks, fixed)
+
+
+def test_an_open_cards_model_answer_and_points_are_no_answer_and_no_leak() -> None:
+    # The model answer restates the argument's facts (it is shown after answering), and its
+    # points are what to say, not a fact another card must hide.
+    asks = typed("Which year did the last bordering ally join?", "2004", card_id="year")
+    brief = open_card("Why is the timing a puzzle?", ["out of its orbit", "2004 enlargement"],
+                      answer="The last bordering ally joined in 2004, so why now?")
+    mentions = typed("What did Moscow fear, about its orbit?", "Losing Ukraine", card_id="m")
+    assert "answer-in-other-card" not in rules_of(asks, brief, mentions)
