@@ -368,3 +368,11 @@ def test_the_brief_back_cards(cards: list[dict[str, Any]], essay: str) -> None:
             assert point["label"].strip() and len(point["terms"]) >= 2, (card["id"], point)
             lone = [t for t in point["terms"] if t.lower() in COMMON_WORDS or len(t) < 4]
             assert lone == [], (card["id"], lone)
+
+
+def test_the_bundled_deck_passes_check_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    from briefing_quiz.cli import main
+
+    assert main(["check", "--lint", "--strict", str(DECK_PATH)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].endswith(" cards: OK") and "warning" not in out[-1], out

@@ -360,3 +360,27 @@ def test_an_open_cards_model_answer_and_points_are_no_answer_and_no_leak() -> No
                       answer="The last bordering ally joined in 2004, so why now?")
     mentions = typed("What did Moscow fear, about its orbit?", "Losing Ukraine", card_id="m")
     assert "answer-in-other-card" not in rules_of(asks, brief, mentions)
+
+
+def test_an_answer_among_the_alternatives_the_question_offers_is_no_give_away() -> None:
+    offered = typed("How long had the offers been on the table? "
+                    "(One word: days, weeks, months or years.)", "weeks")
+    named = typed("Why had the offers been on the table for weeks?", "weeks")
+    two = typed("Had the offers stood for days or weeks?", "weeks")
+    long_items = typed("Was it on the table for some weeks, for many months or for years?",
+                       "weeks")
+    assert "answer-in-question" not in rules_of(offered)
+    assert "answer-in-question" in rules_of(named)
+    assert "answer-in-question" in rules_of(two)  # two alternatives: a hint, not a list
+    assert "answer-in-question" in rules_of(long_items)  # "for some weeks": not a short item
+
+
+def test_offered_alternatives_are_the_short_items_of_a_list_with_or() -> None:
+    from briefing_quiz.core.lint.offered import offered_alternatives
+
+    assert offered_alternatives("Which? (Days, weeks, months or years.)") == {
+        ("days",), ("weeks",), ("months",), ("years",)}
+    assert offered_alternatives("Which: Paris, Berlin, or Rome?") == {
+        ("paris",), ("berlin",), ("rome",)}
+    assert offered_alternatives("Where did Scholz go after Kyiv, Moscow?") == set()
+    assert offered_alternatives("Was it Paris or Berlin?") == set()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import compress, count
 
 from briefing_quiz.core.lint.base import Finding
+from briefing_quiz.core.lint.offered import offered_alternatives
 from briefing_quiz.core.lint.text import contains_phrase, is_trivial, normalise, tokens
 from briefing_quiz.core.model import (
     BasicCard,
@@ -185,8 +186,9 @@ def answer_in_question(card: Card) -> Iterator[Finding]:
     if not isinstance(card, (BasicCard, TypedCard, ChoiceCard)):
         return
     question = tokens(card.question)
+    offered = offered_alternatives(card.question)  # one of several named: no give-away
     for answer in answers_of(card):
-        if contains_phrase(question, tokens(answer)):
+        if contains_phrase(question, tokens(answer)) and tokens(answer) not in offered:
             yield Finding(f"the answer {answer!r} is written in the question", card.id,
                           ("question",))
             return
