@@ -112,6 +112,22 @@ ANSWERS: list[tuple[str, str, Rating]] = [
 ]
 
 
+#: Answers written in the app (tmux, issue 14's trial), kept with the verdict found fair.
+TRIED_IN_THE_APP: list[tuple[str, str, Rating]] = [
+    ("brief-thesis", "Putin has got himself stuck: he keeps massing forces on Ukraine's borders "
+     "yet refuses the talks the Americans and NATO propose, so he is left to choose between "
+     "invading and a humiliating retreat.", GOOD),
+    ("brief-why-now", "The last time NATO took in a country bordering Russia was 2004, so "
+     "enlargement cannot be what changed.", HALF),
+    ("brief-about-ukraine", "Because NATO is about to let Ukraine join, and Russia is simply "
+     "defending itself against an alliance that keeps moving east.", WRONG),
+    # Judged Hard (1 of 3) in the trial, though it makes all three points: terms added.
+    ("brief-moscow-wants", "Russia wants to keep Ukraine under its thumb, in its own sphere of "
+     "influence, and to take away Kyiv's right to pick its own partners; keeping it out of NATO "
+     "is not enough for Moscow.", GOOD),
+]
+
+
 @pytest.fixture(scope="module")
 def open_cards() -> dict[str, OpenCard]:
     return {c.id: c for c in load_deck(DECK_PATH).cards if isinstance(c, OpenCard)}
@@ -124,11 +140,17 @@ def test_every_open_card_has_a_good_a_half_and_a_wrong_answer(
     assert len(ANSWERS) == 3 * len(open_cards)
 
 
-@pytest.mark.parametrize(("card_id", "answer", "grade"), ANSWERS,
-                         ids=[f"{c}-{g.name}" for c, _a, g in ANSWERS])
+@pytest.mark.parametrize(("card_id", "answer", "grade"), ANSWERS + TRIED_IN_THE_APP,
+                         ids=[f"{c}-{g.name}" for c, _a, g in ANSWERS + TRIED_IN_THE_APP])
 def test_the_verdict_is_fair(open_cards: dict[str, OpenCard], card_id: str, answer: str,
                              grade: Rating) -> None:
     result = check_open(open_cards[card_id], answer)
     made = [label for label, ok in result.points if ok]
     assert result.suggested == grade, (made, result.detail)
     assert result.correct == (grade == GOOD)
+
+
+def test_each_model_answer_makes_every_point_of_its_card(open_cards: dict[str, OpenCard]) -> None:
+    for card in open_cards.values():
+        result = check_open(card, card.answer)
+        assert [label for label, made in result.points if not made] == [], card.id
