@@ -186,9 +186,10 @@ def answer_in_question(card: Card) -> Iterator[Finding]:
     if not isinstance(card, (BasicCard, TypedCard, ChoiceCard)):
         return
     question = tokens(card.question)
-    offered = offered_alternatives(card.question)  # one of several named: no give-away
     for answer in answers_of(card):
-        if contains_phrase(question, tokens(answer)) and tokens(answer) not in offered:
+        # Named as one of several alternatives the question offers: no give-away.
+        if contains_phrase(question, tokens(answer)) and tokens(answer) not in (
+                offered_alternatives(card.question)):
             yield Finding(f"the answer {answer!r} is written in the question", card.id,
                           ("question",))
             return
