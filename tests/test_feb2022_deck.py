@@ -19,7 +19,7 @@ from briefing_quiz.core.deckfile import load_deck
 DECK_PATH = Path(__file__).resolve().parents[1] / "decks" / "feb2022.toml"
 ESSAY_PATH = Path(__file__).resolve().parents[2] / "shared" / "source" / "feb2022-essay.txt"
 
-CARD_TYPES = ("basic", "typed", "choice", "truefalse", "cloze", "order")
+CARD_TYPES = ("basic", "typed", "choice", "truefalse", "cloze", "order", "open")
 COMMON_KEYS = {"id", "type", "tags", "source", "explain"}
 REQUIRED_KEYS: dict[str, set[str]] = {
     "basic": {"question", "answer"},
@@ -28,8 +28,10 @@ REQUIRED_KEYS: dict[str, set[str]] = {
     "truefalse": {"statement", "answer"},
     "cloze": {"text"},
     "order": {"question", "items"},
+    "open": {"question", "points", "answer"},
 }
-OPTIONAL_KEYS: dict[str, set[str]] = {"typed": {"accept", "tolerance"}}
+OPTIONAL_KEYS: dict[str, set[str]] = {"typed": {"accept", "tolerance"}, "cloze": {"accept"},
+                                       "open": {"min_points"}}
 # What a learner sees and answers; `source` and `explain` do not count as teaching a fact.
 CONTENT_KEYS = ("question", "answer", "text", "choices", "items", "statement", "accept")
 
@@ -82,6 +84,8 @@ def content_text(card: dict[str, Any]) -> str:
         value = card.get(key)
         if isinstance(value, list):
             parts.extend(str(v) for v in value)
+        elif isinstance(value, dict):  # a cloze card's accept: variants by gap number
+            parts.extend(str(v) for variants in value.values() for v in variants)
         elif value is not None:
             parts.append(str(value))
     return "\n".join(parts)
@@ -287,3 +291,23 @@ def test_essay_is_not_copied_into_cards(essay: str, cards: list[dict[str, Any]])
     # Only `source` may quote the essay at length; questions and answers paraphrase it.
     runs = {c["id"]: longest_shared_run(content_text(c), essay) for c in cards}
     assert {i: n for i, n in runs.items() if n > MAX_SHARED_WORDS} == {}
+
+
+def test_the_cloze_variants_of_the_deck_pass_and_others_do_not() -> None:
+    from briefing_quiz.core.grading import check_answer
+    from briefing_quiz.core.model import ClozeCard
+
+    deck = load_deck(DECK_PATH)
+    clozes = {c.id: c for c in deck.cards if isinstance(c, ClozeCard)}
+    with_variants = [c for c in clozes.values() if c.accept]
+    assert len(with_variants) >= 5
+    for card in with_variants:
+        for number, variants in card.accept:
+            for variant in variants:
+                result = check_answer(card, number, variant, context_year=2022)
+                assert result is not None and result.correct, (card.id, number, variant)
+    for card_id, number, wrong in [("calamity", 3, "Ukraine"), ("calamity", 1, "victory"),
+                                   ("eastern-flank", 1, "the EU"),
+                                   ("quagmire", 2, "stalemate")]:
+        result = check_answer(clozes[card_id], number, wrong, context_year=2022)
+        assert result is not None and not result.correct, (card_id, wrong)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,14 @@ import pytest
 import tomli
 
 from briefing_quiz.core.deckfile import load_deck
-from briefing_quiz.core.model import ChoiceCard, ClozeCard, OrderCard, TrueFalseCard, TypedCard
+from briefing_quiz.core.model import (
+    ChoiceCard,
+    ClozeCard,
+    OpenCard,
+    OrderCard,
+    TrueFalseCard,
+    TypedCard,
+)
 from briefing_quiz.core.study.mock_test import MockTest, question_text
 from tests.conftest import FrozenClock, StoreFactory
 from tests.test_feb2022_deck import (
@@ -61,7 +69,7 @@ HEDGE = re.compile(r"\b(may|might|perhaps|possibly|some|sometimes|often|usually|
 # The arguments of the essay each asked by at least one auto-checked "why / what follows" card.
 ARGUMENTS = ("why-now", "pushed-west", "not-nato-entry", "peskov", "calamity-russia", "demands",
              "bluff")
-AUTO_TYPES = ("typed", "choice", "truefalse", "cloze", "order")
+AUTO_TYPES = ("typed", "choice", "truefalse", "cloze", "order", "open")
 # The deck's subject: every card names these, so they are no one card's secret.
 CORE = frozenset({"russia", "ukraine", "nato", "moscow", "kremlin", "kyiv", "putin", "west",
                   "washington", "united states"})
@@ -263,9 +271,10 @@ def trickster(test: MockTest) -> tuple[float, float]:
 
     Choice: the longest option(s); how many when the question says "both", else the longer
     half. True/false: "false" when the statement holds an absolute word, else "true". Typed and
-    cloze: the longest word of the question. Order: the items as shown."""
+    cloze: the longest word of the question. Order: the items as shown. Open: the question's
+    own words written back, scored as the mock test scores it (points made over points asked)."""
     chances: list[float] = []
-    right = 0
+    right = 0.0
     while (entry := test.next()) is not None:
         card = entry.card
         response: object
@@ -281,6 +290,11 @@ def trickster(test: MockTest) -> tuple[float, float]:
         elif isinstance(card, OrderCard):
             response = test.order_items(entry)
             chances.append(1 / math.factorial(len(card.items_in_order)))
+        elif isinstance(card, OpenCard):
+            result = test.answer(card.question)
+            right += (result.in_place or 0) / len(card.points)
+            chances.append(0.0)
+            continue
         else:
             assert isinstance(card, (TypedCard, ClozeCard))
             response = longest_word(question_text(card, entry.key.item))
@@ -316,19 +330,33 @@ def test_the_trickster_would_catch_a_give_away_deck(open_store: StoreFactory, cl
     assert score - chance > 50
 
 
-# --- the brief-back cards waiting for the `open` type (decks/feb2022-open.toml.part) --------------
+def test_writing_an_open_cards_question_back_makes_almost_no_point(open_store: StoreFactory,
+                                                                    clock: FrozenClock) -> None:
+    # A test-wise student who answers each brief-back card by repeating its question: the mock
+    # test scores points made over points asked, and the question must not hand out the points.
+    deck = load_deck(DECK_PATH)
+    opened = [c for c in deck.cards if isinstance(c, OpenCard)]
+    test = MockTest(replace(deck, cards=tuple(opened)), open_store(), len(opened), clock=clock)
+    made = asked = 0
+    while (entry := test.next()) is not None:
+        assert isinstance(entry.card, OpenCard)
+        result = test.answer(entry.card.question)
+        made, asked = made + (result.in_place or 0), asked + len(entry.card.points)
+    assert asked == sum(len(c.points) for c in opened) >= 30
+    assert made / asked <= 0.10, (made, asked)
+    assert test.finish().points_made == made
 
-OPEN_PATH = DECK_PATH.with_name("feb2022-open.toml.part")
+
+# --- the brief-back cards (type `open`, issue 14) ---------------------------------------------------
+
 # Words too common to show that a point was made.
 COMMON_WORDS = frozenset({"war", "russia", "ukraine", "nato", "moscow", "kremlin", "putin", "west",
                           "attack", "troops", "deal", "talks", "crisis", "security", "united"})
 
 
-def test_open_cards_waiting_to_be_merged(cards: list[dict[str, Any]], essay: str) -> None:
-    with OPEN_PATH.open("rb") as f:
-        open_cards = tomli.load(f)["cards"]
+def test_the_brief_back_cards(cards: list[dict[str, Any]], essay: str) -> None:
+    open_cards = [c for c in cards if c["type"] == "open"]
     assert len(open_cards) >= 12
-    assert not {c["id"] for c in open_cards} & {c["id"] for c in cards}
     for card in open_cards:
         assert card["type"] == "open" and "brief-back" in card["tags"], card["id"]
         assert card["question"].strip() and card["answer"].strip(), card["id"]
@@ -340,3 +368,11 @@ def test_open_cards_waiting_to_be_merged(cards: list[dict[str, Any]], essay: str
             assert point["label"].strip() and len(point["terms"]) >= 2, (card["id"], point)
             lone = [t for t in point["terms"] if t.lower() in COMMON_WORDS or len(t) < 4]
             assert lone == [], (card["id"], lone)
+
+
+def test_the_bundled_deck_passes_check_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    from briefing_quiz.cli import main
+
+    assert main(["check", "--lint", "--strict", str(DECK_PATH)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].endswith(" cards: OK") and "warning" not in out[-1], out

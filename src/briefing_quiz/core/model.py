@@ -209,10 +209,17 @@ class ClozeCard(CardBase):
 
     text: str
     deletions: tuple[ClozeDeletion, ...]
+    #: Right variants of a gap number's answer, as the deck's `accept = { c1 = [...] }` gives them:
+    #: ((1, ("Moscow", "Russia")), ...). A variant is no new content: not in `content_hash`.
+    accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @property
     def type(self) -> CardType:
         return "cloze"
+
+    def accepted(self, number: int) -> tuple[str, ...]:
+        """The right variants of the answers of gap number `number` (`accept`)."""
+        return next((variants for n, variants in self.accept if n == number), ())
 
     @property
     def items(self) -> tuple[int, ...]:

@@ -102,7 +102,7 @@ FULL_CARDS: dict[str, dict[str, object]] = {
     "typed": {"question": "Q?", "answer": "5 km", "accept": ["five km"], "tolerance": "5%"},
     "choice": {"question": "Q?", "choices": ["A", "B"], "answer": "A"},
     "truefalse": {"statement": "S.", "answer": True},
-    "cloze": {"text": "{{c1::x}} y"},
+    "cloze": {"text": "{{c1::x}} y", "accept": {"c1": ["ex"]}},
     "order": {"question": "Q?", "items": ["1", "2"]},
     "open": {"question": "Q?", "points": [{"label": "L", "terms": ["t"]}], "answer": "A",
              "min_points": 1},
@@ -116,6 +116,8 @@ def card_text(table: dict[str, object]) -> str:
 
 def _toml_value(value: object) -> str:
     """JSON is TOML for these values, except tables (open cards' points), written inline."""
+    if isinstance(value, dict):  # cloze cards' accept: an inline table
+        return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items()) + " }"
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return "[" + ", ".join("{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in item.items())
                                + " }" for item in value) + "]"

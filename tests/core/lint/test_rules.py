@@ -314,3 +314,73 @@ def test_the_deck_balance_warning_is_placed_at_the_deck_table() -> None:
     balance = [w for w in found if w.rule == "truefalse-balance"]
     assert balance[0].line == text.splitlines().index("[deck]") + 1
     assert found[0] is balance[0]  # file order: the deck table comes before the cards
+
+
+# -- open -----------------------------------------------------------------------------------------
+
+def open_card(question: str, terms: list[str], answer: str = "A model answer.",
+              card_id: str = "b") -> str:
+    return (f'id = "{card_id}"\ntype = "open"\nquestion = "{question}"\nanswer = "{answer}"\n'
+            f'points = [{{ label = "the point", terms = {terms!r} }}]\n').replace("'", '"')
+
+
+def test_open_weak_term() -> None:
+    flawed = open_card("Why is Moscow cornered?", ["painted into a corner", "war"])
+    fixed = open_card("Why is Moscow cornered?", ["painted into a corner", "war or climb-down"])
+    found = [w for w in warnings(flawed) if w.rule == "open-weak-term"]
+    assert [w.card_id for w in found] == ["b"]
+    assert "the term 'war' is one very common word" in found[0].message
+    assert "open-weak-term" not in rules_of(fixed)
+
+
+def test_an_open_weak_term_is_placed_at_its_point() -> None:
+    text = deck_of(open_card("Why is Moscow cornered?", ["said", "painted into a corner"]))
+    deck = loads_deck(text.encode())
+    from briefing_quiz.core.deckfile import locate_keys
+
+    [warning] = lint_deck(deck, lambda locs: locate_keys(text, len(deck.cards), list(locs)))
+    assert warning.line == next(i for i, line in enumerate(text.splitlines(), 1)
+                                if line.startswith("points = "))
+
+
+def test_an_open_cards_question_may_leak_another_cards_answer() -> None:
+    asks = typed("Which year did the last bordering ally join?", "2004", card_id="year")
+    tells = open_card("Why does 2004 make the timing a puzzle?", ["out of its orbit", "westward"])
+    fixed = open_card("Why is the timing a puzzle?", ["out of its orbit", "westward"])
+    found = [w for w in warnings(asks, tells) if w.rule == "answer-in-other-card"]
+    assert [(w.card_id, w.other) for w in found] == [("b", "year")]
+    assert "answer-in-other-card" not in rules_of(asks, fixed)
+
+
+def test_an_open_cards_model_answer_and_points_are_no_answer_and_no_leak() -> None:
+    # The model answer restates the argument's facts (it is shown after answering), and its
+    # points are what to say, not a fact another card must hide.
+    asks = typed("Which year did the last bordering ally join?", "2004", card_id="year")
+    brief = open_card("Why is the timing a puzzle?", ["out of its orbit", "2004 enlargement"],
+                      answer="The last bordering ally joined in 2004, so why now?")
+    mentions = typed("What did Moscow fear, about its orbit?", "Losing Ukraine", card_id="m")
+    assert "answer-in-other-card" not in rules_of(asks, brief, mentions)
+
+
+def test_an_answer_among_the_alternatives_the_question_offers_is_no_give_away() -> None:
+    offered = typed("How long had the offers been on the table? "
+                    "(One word: days, weeks, months or years.)", "weeks")
+    named = typed("Why had the offers been on the table for weeks?", "weeks")
+    two = typed("Had the offers stood for days or weeks?", "weeks")
+    long_items = typed("Was it on the table for some weeks, for many months or for years?",
+                       "weeks")
+    assert "answer-in-question" not in rules_of(offered)
+    assert "answer-in-question" in rules_of(named)
+    assert "answer-in-question" in rules_of(two)  # two alternatives: a hint, not a list
+    assert "answer-in-question" in rules_of(long_items)  # "for some weeks": not a short item
+
+
+def test_offered_alternatives_are_the_short_items_of_a_list_with_or() -> None:
+    from briefing_quiz.core.lint.offered import offered_alternatives
+
+    assert offered_alternatives("Which? (Days, weeks, months or years.)") == {
+        ("days",), ("weeks",), ("months",), ("years",)}
+    assert offered_alternatives("Which: Paris, Berlin, or Rome?") == {
+        ("paris",), ("berlin",), ("rome",)}
+    assert offered_alternatives("Where did Scholz go after Kyiv, Moscow?") == set()
+    assert offered_alternatives("Was it Paris or Berlin?") == set()

@@ -47,6 +47,7 @@ from briefing_quiz.core.deckfile.rules import (
     parse_tolerance,
 )
 from briefing_quiz.core.deckfile.validate import _Validator
+from briefing_quiz.core.deckfile.validate_cloze import accept_pairs
 from briefing_quiz.core.errors import DeckError
 from briefing_quiz.core.fast_construct import column_constructor, fast_constructor
 from briefing_quiz.core.model import (
@@ -415,16 +416,19 @@ def _fast_builder(  # noqa: C901
                                   statement=statement, answer=answer)
 
         if card_type == "cloze":
-            text = raw["text"]
-            if len(raw) != keys + n_cloze or not strip(text):
+            text, accept = raw["text"], get("accept")
+            if len(raw) != keys + n_cloze + (accept is not None) or not strip(text):
                 return None
             try:
                 deletions = parse_cloze(text)
             except ClozeSyntaxError:  # reported, with its position, by the slow path
                 return None
+            variants = () if accept is None else accept_pairs(accept, deletions)
+            if variants is None:  # reported by the slow path
+                return None
             return _new_cloze(id=raw["id"], deck_id=deck_id, tags=tags, source=source,
                               explain=explain, weight=weight, path=path, line=line,
-                              text=text, deletions=deletions)
+                              text=text, deletions=deletions, accept=variants)
 
         if card_type == "basic":
             question, answer = raw["question"], raw["answer"]

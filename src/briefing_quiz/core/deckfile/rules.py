@@ -118,7 +118,7 @@ CARD_RULES: dict[str, CardRule] = {
                                     Key("answer", required=True))),
     "truefalse": CardRule(TrueFalseCard, (Key("statement", required=True),
                                           Key("answer", required=True))),
-    "cloze": CardRule(ClozeCard, (Key("text", required=True),)),
+    "cloze": CardRule(ClozeCard, (Key("text", required=True), Key("accept"))),
     "order": CardRule(OrderCard, (Key("question", required=True),
                                   Key("items", required=True, low=MIN_ORDER_ITEMS,
                                       high=MAX_ORDER_ITEMS, distinct=True))),
@@ -182,6 +182,12 @@ class Messages:
     ANSWER_NOT_CHOICE = "'answer' {given!r} is not one of the choices{hint}"
     ANSWER_CLOSE = "; did you mean {close!r}?"
     CLOZE = "cloze 'text': {error}"
+    # Cloze cards' `accept`: right variants by gap number (validate_cloze.py)
+    CLOZE_ACCEPT_TABLE = ("a cloze card's 'accept' must be a table of gap numbers such as "
+                          "{{ c1 = [\"Moscow\", \"Russia\"] }}, not {kind}")
+    CLOZE_ACCEPT_GAP = "'accept' names {key!r}, which is not a gap of the text (its gaps: {gaps})"
+    CLOZE_ACCEPT_LIST = "'accept' {key}: must be an array of strings, not {kind}"
+    CLOZE_ACCEPT_ITEM = "'accept' {key}: item {number} must be a non-empty string, not {value}"
     # Open cards: the points and their terms
     POINTS_NOT_LIST = ("'points' must be an array of points such as "
                        "{{ label = \"...\", terms = [\"...\"] }}, not {kind}")

@@ -522,6 +522,12 @@ class _Validator:
         except ClozeSyntaxError as error:
             self.add(Messages.CLOZE.format(error=error), (*loc, "text"), card_id)
             return None
+        if "accept" in raw:  # right variants by gap number (validate_cloze.py)
+            from briefing_quiz.core.deckfile.validate_cloze import check_accept
+
+            accept = check_accept(self, raw["accept"], deletions, loc, card_id)
+            return None if accept is None else ClozeCard(text=text, deletions=deletions,
+                                                         accept=accept, **common)
         return ClozeCard(text=text, deletions=deletions, **common)
 
     def _order(self, raw: dict[str, Any], loc: Loc, card_id: str | None,

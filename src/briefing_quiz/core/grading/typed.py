@@ -197,14 +197,15 @@ def check_cloze(card: ClozeCard, item: int, given: str, *,
     gaps = [_gap_context(context, card.text[d.end:d.end + 40])
             for d in parse_cloze(card.text) if d.number == item]
     expected = "; ".join(a.strip() for a in answers)
+    variants = card.accepted(item)  # the deck's right variants for the gaps of this number
     if len(answers) == 1:
-        correct, detail = _match_text((answers[0],), given, gaps[0])
+        correct, detail = _match_text((answers[0], *variants), given, gaps[0])
         return result(correct, expected, given, detail=detail)
     parts = _split_gaps(given, len(answers))
     if parts is None:
         detail = f"give {len(answers)} answers separated by ';'"
         return result(False, expected, given, detail=detail)
-    hits = sum(_match_text((answer,), part, gap)[0]
+    hits = sum(_match_text((answer, *variants), part, gap)[0]
                for answer, part, gap in zip(answers, parts, gaps, strict=True))
     return result(hits == len(answers), expected, given,
                   detail=f"{hits} of {len(answers)} gaps right")

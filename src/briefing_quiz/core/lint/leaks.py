@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import compress, count
 
 from briefing_quiz.core.lint.base import Finding
+from briefing_quiz.core.lint.offered import offered_alternatives
 from briefing_quiz.core.lint.text import contains_phrase, is_trivial, normalise, tokens
 from briefing_quiz.core.model import (
     BasicCard,
@@ -24,6 +25,7 @@ from briefing_quiz.core.model import (
     ChoiceCard,
     ClozeCard,
     Deck,
+    OpenCard,
     OrderCard,
     TrueFalseCard,
     TypedCard,
@@ -42,7 +44,8 @@ MAX_SPREAD_SHARE = 0.10
 
 
 def answers_of(card: Card) -> list[str]:
-    """The answers of `card` worth looking for elsewhere (none for true/false and order cards)."""
+    """The answers of `card` worth looking for elsewhere (none for true/false, order and open
+    cards)."""
     if isinstance(card, (BasicCard, TypedCard)):
         found = [card.answer]
     elif isinstance(card, ChoiceCard):
@@ -59,7 +62,7 @@ def texts_of(card: Card) -> list[tuple[str, str]]:
     """The (key, text) pairs of `card` where another card's answer would give it away: the
     question (statement, cloze text), choices, source and explain."""
     out: list[tuple[str, str]] = []
-    if isinstance(card, (BasicCard, TypedCard, ChoiceCard, OrderCard)):
+    if isinstance(card, (BasicCard, TypedCard, ChoiceCard, OrderCard, OpenCard)):
         out.append(("question", card.question))
     elif isinstance(card, TrueFalseCard):
         out.append(("statement", card.statement))
@@ -67,6 +70,8 @@ def texts_of(card: Card) -> list[tuple[str, str]]:
         out.append(("text", card.text))
     if isinstance(card, ChoiceCard):
         out.extend(("choices", c) for c in card.choices)
+    # An open card's model answer and points are not looked in (nor are they answers, see
+    # `answers_of`): a brief-back restates the argument's facts by design, after it is answered.
     # An order card's items are not looked in: they are its answer's material, shown as a set
     # (the fact asked is their order), as the issue's rule lists question, choices, source and
     # explain only.
@@ -186,7 +191,9 @@ def answer_in_question(card: Card) -> Iterator[Finding]:
         return
     question = tokens(card.question)
     for answer in answers_of(card):
-        if contains_phrase(question, tokens(answer)):
+        # Named as one of several alternatives the question offers: no give-away.
+        if contains_phrase(question, tokens(answer)) and tokens(answer) not in (
+                offered_alternatives(card.question)):
             yield Finding(f"the answer {answer!r} is written in the question", card.id,
                           ("question",))
             return

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from briefing_quiz.core.lint import choice, cloze, leaks, order, truefalse, typed
 from briefing_quiz.core.lint.base import Finding
+from briefing_quiz.core.lint.open import weak_term
 from briefing_quiz.core.model import Card, Deck
 
 __all__ = ["RULES", "Rule"]
@@ -100,4 +101,8 @@ RULES: tuple[Rule, ...] = (
          "a bare-number answer where the question names a unit",
          "write the unit in the answer, e.g. '3 months'",
          card=typed.bare_number),
+    Rule("open-weak-term", _types("open"),
+         "a point of an open card with a term that is one very common word",
+         "use a phrase of the point (several words), or a word only this point uses",
+         card=weak_term),
 )
