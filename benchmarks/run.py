@@ -629,7 +629,7 @@ def bench_briefing_figure(ctx: Context, table: Table) -> None:
         table.set("forecast", mae, 3.0,
                   f"default parameters; worst over-confidence {worst:+.1f} points"
                   + ("" if after is None else
-                     f"; after optimize (states not recomputed) MAE {after[0]:.1f}, worst "
+                     f"; after optimize --apply (states recomputed) MAE {after[0]:.1f}, worst "
                      f"{after[1]:+.1f}"))
         table.rows["forecast"].condition = worst <= 5.0
     n = 2_000 if s.briefing_items < 100 else 10_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,6 +13,7 @@ from briefing_quiz.core.model import Deck, TrueFalseCard, TypedCard
 from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.study.briefing_session import BriefingSession
 from briefing_quiz.core.study.mock_test import MockTest
+from briefing_quiz.core.study.statistics import readiness_band
 from briefing_quiz.plain import run_mock_test, run_plain
 from tests.conftest import FrozenClock, StoreFactory
 
@@ -82,3 +84,12 @@ def test_mock_test_loop_help_and_commands(store: Store) -> None:
     assert "SCORE 1 of 1 right (100%); 1 not answered" in lines
     assert lines[-1] == "RECORDED mock test 1; your schedule is unchanged"
     assert store.states() == {}
+
+
+def test_the_opening_line_gives_readiness_its_band(store: Store) -> None:
+    run(store, "a\n\nq\n")  # one card answered: readiness above 0
+    session = BriefingSession(DECK, store, Config(), clock=ticking_clock(), tz=UTC)
+    band = math.floor(readiness_band(session.readiness.overall, session.forecast_reviews) * 100
+                      + 0.5)
+    _code, lines = run(store, "q\n")
+    assert band > 0 and f"% ± {band}, the session stops at 90%" in lines[0]

@@ -175,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("optimize", "fit FSRS parameters to your own reviews (and --apply them)")
     p.add_argument("--deck", metavar="ID", help="only this deck's reviews, written to [decks.ID]")
     p.add_argument("--apply", action="store_true",
-                   help="write the fitted parameters into the config file")
+                   help="when they do better: fit them again on the whole log, write them "
+                        "into the config file and recompute the memory states")
 
     p = add("new", "write a new deck skeleton with an example of every card type")
     p.add_argument("path", metavar="PATH", help="the deck file to create (replaced only with --force)")

@@ -46,7 +46,7 @@ reason, ends the session and returns 1; nothing unsaved is ever reported as save
 A briefing session (`study DECK --briefing --plain`, `BriefingLoop`) is the same loop over a
 `BriefingSession` (cards chosen by the briefing rule, not by due date), with three differences::
 
-    BRIEFING feb2022 at Thu 2026-12-03 14:00 (in 2 days 3 hours): readiness 42.1%, the session
+    BRIEFING feb2022 at Thu 2026-12-03 14:00 (in 2 days 3 hours): readiness 42.1% ± 9, the session
       stops at 90%. q quits, :h lists the commands.            first line (one line), then cards
     READINESS 63.2% (+0.4)            after every SAVED (and UNDONE, SUSPENDED, BURIED): readiness
                                       at the briefing, rounded down, and the change in points
@@ -411,8 +411,10 @@ class BriefingLoop(PlainLoop):
     def opening(self) -> str:
         s = self.session
         countdown = format_countdown(s.target - s.clock())
+        band = s.readiness.band  # its uncertainty (issue 13), shown from a point up
+        shown = "" if band is None or band < 0.01 else f" ± {math.floor(band * 100 + 0.5)}"
         return (f"BRIEFING {s.deck.id} at {format_local(s.target, s.zone)} (in {countdown}): "
-                f"readiness {percent_text(s.readiness.overall)}, the session stops at "
+                f"readiness {percent_text(s.readiness.overall)}{shown}, the session stops at "
                 f"{s.threshold:.0%}. q quits, :h lists the commands.")
 
     def closing(self) -> str:

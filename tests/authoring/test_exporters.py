@@ -184,6 +184,33 @@ def test_csv_export_imports_back_to_the_same_cards(tmp_path: Path) -> None:
     assert csv_text(deck).count("\n") >= len(deck.cards) + 1
 
 
+def test_weights_survive_csv_export_and_import(tmp_path: Path) -> None:
+    text = skeleton("demo", "Demo deck") + EXTRA + "weight = 3\n"
+    deck = loads_deck(text.replace('type = "basic"\n', 'type = "basic"\nweight = 0.25\n', 1)
+                      .encode("utf-8"))
+    weights = {c.id: c.weight for c in deck.cards}
+    assert weights["multi"] == 3 and 0.25 in weights.values() and 1 in weights.values()
+    out = tmp_path / "demo.csv"
+    export_deck(deck, out, fmt="csv", clock=lambda: T1)
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0].endswith(",weight")
+    result = import_file(out, deck_id="demo", title="Demo deck")
+    assert result.problems == [] and result.text is not None
+    assert "weight = 3\n" in result.text and "weight = 0.25\n" in result.text
+    assert result.text.count("weight =") == 2  # weight 1 is the default: not written
+    assert {c.id: c.weight for c in loads_deck(result.text.encode("utf-8")).cards} == weights
+
+
+@pytest.mark.parametrize("cell", ["0", "-2", "heavy", "nan", "inf"])
+def test_a_bad_weight_cell_is_a_row_problem(tmp_path: Path, cell: str) -> None:
+    sheet = tmp_path / "w.csv"
+    sheet.write_text(f"question,answer,weight\nCapital of France?,Paris,{cell}\n2+2?,4,2\n",
+                     encoding="utf-8")
+    result = import_file(sheet, deck_id="w", title="W")
+    assert [(p.line, "must be a number greater than 0" in p.message)
+            for p in result.problems] == [(2, True)]
+    assert [c.get("weight") for c in result.draft.cards] == [2]  # the good row keeps its weight
+
+
 def test_bundled_deck_round_trips_through_csv(tmp_path: Path) -> None:
     bundled = sorted((ROOT / "decks").glob("*.toml"))
     if not bundled:

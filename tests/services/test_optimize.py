@@ -16,6 +16,8 @@ from briefing_quiz.config import load_config
 from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import ItemKey
+from briefing_quiz.core.progress.replay import fingerprint
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.study.fitting import FitItem, fit_items, time_split
 from briefing_quiz.services.optimize import fit, write_parameters
 from tests.conftest import StoreFactory
@@ -107,6 +109,11 @@ def test_apply_keeps_the_config_comments_and_layout(tmp_path: Path) -> None:
     assert "# the app remembers it" in path.read_text(encoding="utf-8")
 
 
+def items_of(data: Path) -> list[FitItem]:
+    with Store.open(data, readonly=True) as store:
+        return fit_items(store.rating_log(None), None)
+
+
 def test_the_command_fits_prints_and_applies(tmp_path: Path, open_store: StoreFactory,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     data, config = tmp_path / "progress.sqlite3", tmp_path / "config.toml"
@@ -123,9 +130,20 @@ def test_the_command_fits_prints_and_applies(tmp_path: Path, open_store: StoreFa
                        for name in ("fsrs' defaults", "fitted"))
     assert fitted < default and "add --apply" in out
     assert load_config(config).scheduler.parameters is None
+    logged = {k: s.card for k, s in open_store(data, readonly=True).states().items()}
     assert main(["optimize", "--deck", "d", "--apply", *common]) == 0
-    assert "Written into" in capsys.readouterr().out
-    assert load_config(config).for_deck("d").parameters is not None
+    out = capsys.readouterr().out
+    assert "Written into" in out and "Memory states recomputed from the review log" in out
+    evaluated, written = re.findall(r"^parameters = \[(.*)\]$", out, re.M)
+    applied = load_config(config).for_deck("d").parameters
+    assert applied is not None and ", ".join(f"{w:g}" for w in applied) == written
+    assert written != evaluated  # fitted again, on the whole log
+    assert f"Fitted again on all {len(items_of(data))} reviews" in out
+    with open_store(data, readonly=True) as after:
+        assert after.memory_fingerprints() == {"d": fingerprint(applied)}
+        now = after.states()
+    assert all(now[k].card.due == c.due and now[k].card.stability != c.stability  # type: ignore[union-attr]
+               for k, c in logged.items() if c is not None)
     assert config.read_text(encoding="utf-8").startswith("# mine\n")
     assert main(["optimize", "--deck", "nope", *common]) == 1
     assert "no reviews of a deck with id 'nope'" in capsys.readouterr().err

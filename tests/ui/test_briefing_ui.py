@@ -75,10 +75,11 @@ def header(app: QuizApp) -> str:
 
 
 def readiness_line(app: QuizApp) -> tuple[float, str | None]:
-    """The readiness shown under the header, and the change shown with it."""
+    """The readiness shown under the header, and the change shown with it (its band, shown
+    between them once readiness is above 0, is checked apart)."""
     line = screen_text(app).splitlines()[1]
-    match = re.search(r"Readiness for Thu 2022-02-17 14:00 \(in [^)]*\): (\d+\.\d)%(  ([+-]\d+\.\d))?",
-                      line)
+    match = re.search(r"Readiness for Thu 2022-02-17 14:00 \(in [^)]*\): (\d+\.\d)%"
+                      r"(?: ± \d+)?(  ([+-]\d+\.\d))?", line)
     assert match, line
     return float(match.group(1)), match.group(3)
 
@@ -168,6 +169,7 @@ async def test_briefing_session_saves_ordinary_reviews_and_readiness_rises(
             assert "✓ saved Good" in header(app)
             value, change = readiness_line(app)
             assert value > readiness[-1] and change == f"+{value - readiness[-1]:.1f}"
+            assert " ± " in screen_text(app).splitlines()[1]  # few reviews yet: a wide band
             readiness.append(value)
         await press(pilot, "escape")
         assert isinstance(app.screen, BriefingSummaryScreen)

@@ -39,6 +39,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "items": ("items",),
     "points": ("points", "keypoints"),
     "min_points": ("minpoints",),
+    "weight": ("weight",),
 }
 _ALIAS_TO_COLUMN = {alias: col for col, aliases in COLUMN_ALIASES.items() for alias in aliases}
 

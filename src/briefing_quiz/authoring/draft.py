@@ -8,6 +8,7 @@ few choices); the deck loader still validates the rendered deck (see `importers.
 from __future__ import annotations
 
 import difflib
+import math
 
 from briefing_quiz.authoring.ids import card_id, is_slug
 from briefing_quiz.authoring.notes import CLOZE_MARK, Note, Parsed, RowProblem, split_list
@@ -134,6 +135,24 @@ def _open_fields(note: Note) -> list[tuple[str, TomlValue]]:
     return out
 
 
+def _weight_field(text: str) -> list[tuple[str, TomlValue]]:
+    """The card's `weight` key from a weight cell ("" or 1: none, the default); ValueError for
+    anything the deck loader would refuse (not a number greater than 0)."""
+    cell = text.strip()
+    if not cell:
+        return []
+    try:
+        weight = float(cell)
+    except ValueError:
+        weight = math.nan
+    if not (math.isfinite(weight) and weight > 0):
+        raise ValueError(f"weight '{cell}' must be a number greater than 0, such as 3 for a "
+                         "must-know fact")
+    if weight == 1:
+        return []
+    return [("weight", int(weight) if weight.is_integer() else weight)]
+
+
 def _readable(cloze_text: str) -> str:
     """A cloze text with its answers in place of the `{{c1::...}}` marks (for the card id)."""
     from briefing_quiz.core.cloze import render_cloze
@@ -151,6 +170,7 @@ def build_draft(parsed: Parsed, *, deck_id: str, title: str) -> tuple[DeckDraft,
         try:
             kind = _resolve_type(note)
             body = card_fields(note, kind)
+            weight = _weight_field(note.weight)
         except ValueError as error:
             problems.append(RowProblem(note.line, str(error)))
             continue
@@ -185,6 +205,7 @@ def build_draft(parsed: Parsed, *, deck_id: str, title: str) -> tuple[DeckDraft,
         explain = note.explain or (note.answer if kind == "cloze" else "")
         if explain:
             fields.append(("explain", explain))
+        fields.extend(weight)
         cards.append(CardDraft(fields, origin=note.line))
     problems.sort(key=lambda p: p.line)
     return DeckDraft(id=deck_id, title=title, cards=cards), problems

@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 CSV_COLUMNS = ("id", "type", "question", "answer", "choices", "accept", "tolerance", "items",
-               "tags", "source", "explain", "points", "min_points")
+               "tags", "source", "explain", "points", "min_points", "weight")
 
 
 def _hash_int(*parts: str, low: int, high: int) -> int:
@@ -268,11 +268,19 @@ def _list_cell(items: Sequence[str]) -> str:
     return " | ".join(items)
 
 
+def _weight_cell(weight: float) -> str:
+    """'' for the default 1, else the weight as import reads it back exactly ('3', '0.5')."""
+    if weight == 1:
+        return ""
+    return str(int(weight)) if float(weight).is_integer() else repr(float(weight))
+
+
 def csv_row(card: Card) -> dict[str, str]:
     row = dict.fromkeys(CSV_COLUMNS, "")
     spaced = any(len(t.split()) > 1 for t in card.tags)
     row.update(id=card.id, type=card.type, tags=(", " if spaced else " ").join(card.tags),
-               source=card.source or "", explain=card.explain or "")
+               source=card.source or "", explain=card.explain or "",
+               weight=_weight_cell(card.weight))
     if isinstance(card, (BasicCard, TypedCard)):
         row.update(question=card.question, answer=card.answer)
     if isinstance(card, TypedCard):

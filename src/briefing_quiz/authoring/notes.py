@@ -71,6 +71,7 @@ class Note:
     items: list[str] = field(default_factory=list)
     points: list[str] = field(default_factory=list)  # open cards: "label :: term; term" each
     min_points: str = ""
+    weight: str = ""  # a must-know card's weight, as written ("" : 1)
     key: str = ""  # what the generated id hashes (Anki's GUID when known)
     deck: str = ""  # Anki deck name, when the file has a deck column
 

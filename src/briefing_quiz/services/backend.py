@@ -141,6 +141,7 @@ class Backend:
             self.config_error = None
         except ConfigError as error:
             self._config, self.config_error = Config(), error
+        self._follow_parameters_sync()
         return self._config
 
     @property
@@ -222,7 +223,24 @@ class Backend:
                 self.store_error = None
             except BriefingQuizError as error:
                 self.store_error = error
+            if self._config is not None:
+                self._follow_parameters_sync()
         return self.store_error
+
+    def _follow_parameters_sync(self) -> None:
+        """Once both the store is open and the settings read (whichever comes second), memory
+        states are recomputed for decks whose FSRS parameters changed in the config since
+        (`services.memory_states`): one query when none did. Not with an invalid config, whose
+        stand-in defaults are not the user's parameters."""
+        from briefing_quiz.services.memory_states import follow_parameters
+
+        if self.store is None or self._config is None or self.config_error is not None:
+            return
+        try:
+            follow_parameters(self.store, self._config, [d.id for d in self.decks],
+                              now=self.clock())
+        except BriefingQuizError as error:  # tried again at the next opening
+            self.store_error = error
 
     def require_store(self) -> Store:
         """The open progress file; a readable error when it could not be opened."""
@@ -240,10 +258,12 @@ class Backend:
         """Counts per loaded deck, as `briefing-quiz stats` computes them."""
         from briefing_quiz.core.study.statistics import collect_stats
         from briefing_quiz.services.clock import local_zone
+        from briefing_quiz.services.progress import banded
 
         now = self.clock()
         tz = self.tz if self.tz is not None else local_zone(now)
-        return collect_stats(self.decks, self.store, self.config, now=now, tz=tz).decks
+        report = collect_stats(self.decks, self.store, self.config, now=now, tz=tz)
+        return banded(report, self.store, self.config)
 
     def card_rows_sync(self) -> list[CardRow]:
         """Every review item of every loaded deck, with its stored state."""

@@ -4,9 +4,11 @@ The fit is fsrs-rs' (`fsrs-rs-python`, the Rust optimiser Anki uses: a small whe
 review log becomes fsrs-rs items in the core (`core.study.fitting`: study days, the time split);
 here they are wrapped, fitted on the earlier reviews and evaluated on the later ones (log loss and
 RMSE over recall bins, fsrs-rs' own `evaluate`) against fsrs' defaults and the parameters in use,
-so what is printed is how each set predicts reviews it was not fitted on. The parameters written
-by `--apply` are exactly the ones evaluated (fitted on the earlier reviews), and only when they
-predict the later reviews better than those in use, as Anki does.
+so what is printed is how each set predicts reviews it was not fitted on. `--apply` writes only
+when the parameters fitted on the earlier reviews predict the later ones better than those in use,
+as Anki does; what it writes is then fitted again on the whole log (`refit`: the latest reviews are
+the most telling ones to leave out), and the memory states of the decks concerned are recomputed
+from the log with them (`services.memory_states`; due dates kept).
 
 `--apply` writes them into the config file with tomlkit, which keeps its comments and layout:
 `parameters` and `parameters_fitted` under `[scheduler]`, or `[decks.ID]` with `--deck`. The new
@@ -31,16 +33,15 @@ from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
 if TYPE_CHECKING:
     from briefing_quiz.core.study.fitting import FitItem
 
-__all__ = ["Evaluation", "FitResult", "Report", "fit", "optimize", "optimize_report",
+__all__ = ["Evaluation", "FitResult", "Report", "fit", "optimize", "optimize_report", "refit",
            "write_parameters"]
 
 
-#: Said after --apply: the stored memory states are not recomputed (bench_briefing.py measures it).
-STALE_STATES_NOTE = (
-    "Reviews from now on use them. The memory states already stored keep the stabilities "
-    "computed with the parameters of their time (they are not recomputed from the log yet), so "
-    "until each card is reviewed again its recall forecast mixes the two: right before a "
-    "briefing, better not apply new parameters.")
+#: Said after --apply, once the memory states are recomputed.
+RECOMPUTED_NOTE = (
+    "Memory states recomputed from the review log with them ({decks}): readiness and statistics "
+    "use them now; due dates are kept, and each card's next interval follows the new "
+    "parameters.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,18 @@ def fit(items: Sequence[FitItem], *, in_use: Sequence[float] | None = None,
 
     return FitResult(fitted, len(train), len(test), judge(defaults), judge(fitted),
                      None if in_use is None else judge(in_use))
+
+
+def refit(items: Sequence[FitItem]) -> tuple[float, ...]:
+    """Parameters fitted on every item (what `--apply` writes, after `fit` judged the method on
+    the time split), clamped and rounded as `fit`'s."""
+    from fsrs_rs_python import FSRS
+
+    from briefing_quiz.core import fsrs_adapter
+
+    raw = FSRS(fsrs_adapter.default_parameters()).compute_parameters(
+        _rs_items(items))  # type: ignore[arg-type]
+    return _clamped(raw, fsrs_adapter.parameter_bounds())
 
 
 def _clamped(values: Sequence[float],
@@ -172,10 +185,24 @@ def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: date
         return Report(out, written=False, problem=(
             "Not written: the fitted parameters do not predict your later reviews better than "
             f"those in use; {paths.config_file} is unchanged."))
-    write_parameters(paths.config_file, deck_id, result.parameters, now)
+    final = refit(items)
+    out.append(f"Fitted again on all {len(items)} reviews (the figures above judge the fit on "
+               "the earlier ones):")
+    out.append("parameters = [" + ", ".join(f"{w:g}" for w in final) + "]")
+    write_parameters(paths.config_file, deck_id, final, now)
     out.append(f"Written into {paths.config_file} under {table}.")
-    out.append(STALE_STATES_NOTE)
+    out.append(RECOMPUTED_NOTE.format(decks=", ".join(_recompute(paths, now)) or "none stored"))
     return Report(out, written=True)
+
+
+def _recompute(paths: Paths, now: datetime) -> list[str]:
+    """Recompute the memory states of every deck whose parameters in use changed."""
+    from briefing_quiz.config import load_config
+    from briefing_quiz.core.progress.store import Store
+    from briefing_quiz.services.memory_states import follow_parameters
+
+    with Store.open(paths.data_file, create=False) as store:
+        return follow_parameters(store, load_config(paths.config_file), store.deck_ids(), now=now)
 
 
 def write_parameters(path: Path, deck_id: str | None, parameters: Sequence[float],

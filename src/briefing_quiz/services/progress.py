@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from briefing_quiz.core.progress.store import Store
     from briefing_quiz.core.study.briefing_session import BriefingStatus
     from briefing_quiz.core.study.readiness import Readiness
-    from briefing_quiz.core.study.statistics import Calibration, StatsReport
+    from briefing_quiz.core.study.statistics import Calibration, DeckStats, StatsReport
 
 __all__ = ["brief", "rebuild", "review_log", "sheet", "stats"]
 
@@ -126,6 +126,23 @@ def _calibrations(report: StatsReport, store: Store | None,
             ready = dataclasses.replace(
                 d.readiness, band=readiness_band(d.readiness.overall, fared.reviews))
             report.decks[index] = dataclasses.replace(d, readiness=ready)
+    return out
+
+
+def banded(report: StatsReport, store: Store | None, config: Config) -> list[DeckStats]:
+    """The decks of `report`, those with a readiness (a briefing ahead) given its band: their
+    logs only are read, not every deck's (the decks screen)."""
+    import dataclasses
+
+    from briefing_quiz.core.scheduler import Scheduler
+    from briefing_quiz.core.study.statistics import calibration, readiness_band
+
+    out = list(report.decks)
+    for index, d in enumerate(out):
+        if d.readiness is not None and store is not None:
+            fared = calibration(store.recall_log(d.deck_id), Scheduler(config.for_deck(d.deck_id)))
+            out[index] = dataclasses.replace(d, readiness=dataclasses.replace(
+                d.readiness, band=readiness_band(d.readiness.overall, fared.reviews)))
     return out
 
 

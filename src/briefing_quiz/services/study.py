@@ -18,6 +18,7 @@ from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import local_zone, utc_now
 from briefing_quiz.services.gc_policy import paused_collector
+from briefing_quiz.services.memory_states import follow_parameters
 from briefing_quiz.services.study_inputs import load_study_inputs, one_deck
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def opened_session(paths: Paths, deck_ids: Sequence[str], *, seed: int | None,
         raise BriefingQuizError("no decks to study (add some with --decks DIR)")
     seed = new_seed(seed)
     with Store.open(paths.data_file) as store:
+        follow_parameters(store, config, [d.id for d in decks], now=utc_now())
         with paused_collector():
             if custom is not None:
                 from briefing_quiz.core.study.custom import CramSession, CustomSession
@@ -75,6 +77,7 @@ def opened_briefing_session(paths: Paths, deck_ids: Sequence[str], *, seed: int 
     config, deck = one_deck(paths, deck_ids, "--briefing", stderr)
     seed = new_seed(seed)
     with Store.open(paths.data_file) as store:
+        follow_parameters(store, config, [deck.id], now=utc_now())
         with paused_collector():
             # tz None: the machine's zone, with the summer-time rule of each date shown.
             session = BriefingSession(deck, store, config, clock=utc_now, tz=None, seed=seed,

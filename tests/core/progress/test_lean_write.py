@@ -15,6 +15,7 @@ from fsrs import Rating
 
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress import lean_write, queries, schema, today
+from briefing_quiz.core.progress.schema import SCHEMA_VERSION
 from briefing_quiz.core.progress.store import Store
 from tests.core.progress.conftest import PROGRESS_T0, review
 
@@ -112,7 +113,7 @@ def test_a_schema_3_file_opens_with_the_same_state(tmp_path: Path,
         assert state(store) == before
         assert store.integrity_check() == "ok"
     with closing(sqlite3.connect(path)) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         names = {row[0] for row in raw.execute("SELECT name FROM sqlite_master")}
         assert "items_today" not in names and "items_first" in names
         assert [row[2] for row in raw.execute("PRAGMA index_info(reviews_at)")] == [

@@ -25,7 +25,7 @@ import briefing_quiz.core.progress.schema as schema_module
 import briefing_quiz.core.progress.store as store_module
 from briefing_quiz.config import Config
 from briefing_quiz.core.model import Card, ClozeCard, Deck, ItemKey, TypedCard
-from briefing_quiz.core.progress.store import SCHEMA_VERSION, Store, from_us, to_us
+from briefing_quiz.core.progress.store import Store, from_us, to_us
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
 from briefing_quiz.core.study.queue import next_day_start
 from briefing_quiz.core.study.readiness import summarize_readiness
@@ -377,7 +377,7 @@ def test_stats_from_a_version_2_file_read_only_and_after_migration(
     with Store.open(path) as store:
         assert collect_stats([deck], store, Config(), now=T0, tz=UTC) == old
     with closing(sqlite3.connect(path)) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == schema_module.SCHEMA_VERSION
         columns = [row[2] for row in raw.execute("PRAGMA index_info(items_blocked)")]
         assert columns[:3] == ["deck_id", "phase", "suspended"] and "stability" in columns
         indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master")}

@@ -43,6 +43,11 @@ simply has no briefing targets and no mock tests):
 (the briefing time) and ``set_at`` (when it was set), both ISO 8601 UTC. A setting, not a log:
 setting again replaces the row, clearing deletes it.
 
+``memory_parameters`` — (schema 5) per deck, the FSRS ``parameters`` (JSON list) its items'
+memory states were computed with, their ``fingerprint``, and ``at`` (ISO UTC); a deck without a
+row: fsrs' defaults.
+Derived, like ``items``: see `replay`.
+
 ``mock_tests`` and ``mock_answers`` — mock tests (rehearsals), append-only, kept apart from the
 review log: they never change any item's state or schedule::
 
@@ -60,6 +65,9 @@ place to another, two pages of the WAL on a store with history. In its place ``i
 reviewed, and an answer that keeps the first review leaves it alone (`lean_write`). The items
 seen today come from ``reviews_at``, which now also holds each review's item: it grows at its
 end, so the entry an answer adds still costs about one page.
+
+Schema version 5 adds ``memory_parameters`` (above): which FSRS parameters each deck's derived
+memory states follow (issue 13).
 """
 
 from __future__ import annotations
@@ -88,7 +96,7 @@ __all__ = [
 
 #: "BQz1" — marks a briefing-quiz progress file (SQLite header offset 68).
 APPLICATION_ID = 0x42517A31
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -224,10 +232,20 @@ DROP INDEX reviews_at;
 CREATE INDEX reviews_at ON reviews (reviewed_at, deck_id, card_id, item);
 """
 
+# The FSRS parameters each deck's memory states were computed with (`replay`); no row: the defaults.
+_SCHEMA_V5 = """
+CREATE TABLE memory_parameters (
+    deck_id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    parameters TEXT NOT NULL,
+    at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 #: MIGRATIONS[v] takes a database at user_version v to v + 1 (v = 0: an empty database).
 MIGRATIONS: dict[int, str] = {
     0: _SCHEMA_V1, 1: _SCHEMA_V2, 2: _SCHEMA_V3.replace("{canonical}", CANONICAL_AT),
-    3: _SCHEMA_V4}
+    3: _SCHEMA_V4, 4: _SCHEMA_V5}
 
 
 def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> None:
@@ -304,7 +322,8 @@ def foreign_file_error(path: Path) -> StoreError:
 
 
 #: The tables each schema version has (a file of version v has those of every version <= v).
-TABLES = {1: ("reviews", "events", "items"), 2: ("briefings", "mock_tests", "mock_answers")}
+TABLES = {1: ("reviews", "events", "items"), 2: ("briefings", "mock_tests", "mock_answers"),
+          5: ("memory_parameters",)}
 
 
 def check_tables(conn: sqlite3.Connection, path: Path, version: int) -> None:

@@ -19,6 +19,7 @@ Public API (see each docstring)::
     store.undo_review(review_id, *, at) -> ItemState | None
     store.suspend(key, *, at) / unsuspend(key, *, at) / bury(key, until, *, at) / unbury(key, *, at)
     store.rebuild() -> int;  store.integrity_check() -> str
+    store.memory_fingerprints() -> dict[str, str]; store.recompute_memory(deck_id, sched, fp, *, at)
     store.snapshot(deck_id, *, now, due_before, day_start) -> DeckSnapshot  # for the study queue
     store.stat_rows(deck_id=None) -> list[StatRow]; store.review_counts(since) -> dict[str, int]
     store.stat_summary(deck_id, *, now, day_end, leech_lapses, curve, only=None) -> StatSummary
@@ -49,7 +50,7 @@ import fsrs
 
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import lean_write, log_reads, queries, schema
+from briefing_quiz.core.progress import lean_write, log_reads, queries, replay, schema
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
     UPSERT,
@@ -78,6 +79,7 @@ from briefing_quiz.core.progress.queries import (
     StatSummary,
 )
 from briefing_quiz.core.progress.schema import APPLICATION_ID, SCHEMA_VERSION
+from briefing_quiz.core.scheduler import Scheduler
 
 __all__ = [
     "APPLICATION_ID",
@@ -439,7 +441,7 @@ class Store:
                     "answered again since (perhaps in another window)")
             conn.execute("INSERT INTO events (deck_id, card_id, item, action, at, review_id) "
                          "VALUES (?, ?, ?, 'undo', ?, ?)", (*row, when, review_id))
-            state = derive_one(conn, key)
+            state = replay.follow_item(conn, derive_one(conn, key))  # the parameters in use
             conn.execute("DELETE FROM items WHERE deck_id = ? AND card_id = ? AND item = ?",
                          (key.deck_id, key.card_id, key.item))
             if state is not None:  # None: nothing about the item remains
@@ -484,9 +486,21 @@ class Store:
             states = derive_all(conn, self.unreadable)
             conn.execute("DELETE FROM items")
             conn.executemany(UPSERT, [state_row(s) for s in states])
+            conn.execute("DELETE FROM memory_parameters")  # logged states: recomputed on opening
             return len(states)
 
         return self._write(run, "could not rebuild")
+
+    # -- memory states following the parameters in use (see `replay`) -----------------------------
+
+    def memory_fingerprints(self) -> dict[str, str]:
+        """Deck id -> fingerprint of the parameters its memory states were computed with."""
+        return self._read(replay.read_fingerprints)
+
+    def recompute_memory(self, deck_id: str, sched: Scheduler, *, at: datetime) -> int:
+        """Replay `deck_id`'s log with `sched`'s parameters, due dates kept: items changed."""
+        return self._write(lambda conn: replay.recompute_deck(
+            conn, deck_id, sched, at, self.unreadable), "could not recompute states in")
 
     # -- briefing targets and mock tests ---------------------------------------------------------
 

@@ -42,7 +42,7 @@ item worth studying was answered within `min_gap` or waits for its day (`"wait"`
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Literal
 
@@ -69,6 +69,7 @@ from briefing_quiz.core.study.readiness import (
     summarize_readiness,
 )
 from briefing_quiz.core.study.session import SavedAnswer, StudySession
+from briefing_quiz.core.study.statistics import calibration, readiness_band
 
 __all__ = [
     "BriefingSession",
@@ -220,6 +221,9 @@ class BriefingSession(StudySession):
         self._values: dict[ItemKey, float] = {}
         self._below = QueueCounts(0, 0, 0)
         self.trail: list[float] = []
+        # One's own reviews with a forecast, as the session begins: readiness' band (issue 13).
+        self.forecast_reviews = calibration(store.recall_log(deck.id),
+                                            Scheduler(config.for_deck(deck.id))).reviews
         super().__init__([deck], store, config, clock=clock, tz=tz, seed=seed)
         self.start_readiness = self.readiness
 
@@ -265,7 +269,8 @@ class BriefingSession(StudySession):
         self._summarize(now)
 
     def _summarize(self, now: datetime) -> None:
-        self.readiness = summarize_readiness(self.deck.cards, self._values, self.target)
+        ready = summarize_readiness(self.deck.cards, self._values, self.target)
+        self.readiness = replace(ready, band=readiness_band(ready.overall, self.forecast_reviews))
         self.trail.append(self.readiness.overall)
         counts = {"new": 0, "learning": 0, "review": 0}
         for _card, key in self._items:

@@ -9,6 +9,7 @@ how readiness changed and why the session stopped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 
 
 def readiness_content(session: BriefingSession, now: datetime) -> Content:
-    """'Readiness for Thu 2026-12-03 14:00 (in 2d 3h): 63.2%  +0.4  · goal 90%': readiness at
-    the briefing now, and how the last step (answer, undo, ...) changed it."""
+    """'Readiness for Thu 2026-12-03 14:00 (in 2d 3h): 63.2% ± 9  +0.4  · goal 90%': readiness
+    at the briefing now with its band, and how the last step (answer, undo, ...) changed it."""
     from briefing_quiz.core.study.formatting import (
         change_text,
         format_countdown,
@@ -41,9 +42,11 @@ def readiness_content(session: BriefingSession, now: datetime) -> Content:
 
     trail = session.trail
     countdown = format_countdown(session.target - now, short=True)
+    band = session.readiness.band
     parts: list[str | Content | tuple[str, str]] = [
         f"Readiness for {format_local(session.target, session.zone)} (in {countdown}): ",
-        (percent_text(trail[-1]), "bold")]
+        (percent_text(trail[-1]), "bold"),
+        "" if band is None or band < 0.01 else f" ± {math.floor(band * 100 + 0.5)}"]
     if len(trail) > 1:
         change = change_text(trail[-2], trail[-1])
         parts.append((f"  {change}", "bold $text-success" if change.startswith("+") and

@@ -48,7 +48,8 @@ def recall_text(value: float | None) -> str:
 
 
 def briefing_cell(stats: DeckStats, now: datetime) -> str:
-    """'2d 3h · 63%': the countdown to the deck's briefing and the readiness then ('—': none)."""
+    """'2d 3h · 63% ± 9': the countdown to the deck's briefing and the readiness then, with its
+    band when known ('—': none)."""
     from briefing_quiz.core.study.formatting import format_countdown
 
     if stats.briefing_at is None:
@@ -56,7 +57,7 @@ def briefing_cell(stats: DeckStats, now: datetime) -> str:
     if stats.briefing_at <= now or stats.readiness is None:
         return "passed"
     countdown = format_countdown(stats.briefing_at - now, short=True)
-    return f"{countdown} · {stats.readiness.percent}%"
+    return f"{countdown} · {stats.readiness.text}"
 
 
 class DecksScreen(Screen[None]):
