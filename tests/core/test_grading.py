@@ -14,6 +14,7 @@ from briefing_quiz.core.grading import (
     check_truefalse,
     check_typed,
     normalize_answer,
+    outcome,
     parse_number,
     parse_truefalse,
 )
@@ -332,3 +333,29 @@ def test_check_answer_rejects_unreadable_truefalse_text() -> None:
     card = TrueFalseCard(id="tf", deck_id="d", statement="s", answer=True)
     with pytest.raises(ValueError, match="not true or false"):
         check_answer(card, 0, "perhaps")
+
+
+# -- how an answer went, for a session's summary ---------------------------------------------------
+
+def _checked(correct: bool, points: tuple[tuple[str, bool], ...] = ()) -> CheckResult:
+    return CheckResult(correct, "expected", "given", Rating.Good if correct else Rating.Again,
+                       points=points)
+
+
+@pytest.mark.parametrize(("checked", "rating", "expected"), [
+    # self-graded (basic): Again is wrong; Hard, Good and Easy pass, as Anki counts them
+    (None, Rating.Again, "wrong"), (None, Rating.Hard, "right"), (None, Rating.Good, "right"),
+    (None, Rating.Easy, "right"),
+    # checked: the verdict, whatever the grade
+    (_checked(True), Rating.Again, "right"), (_checked(False), Rating.Easy, "wrong"),
+    # an open answer short of its pass: partly when it made some points, wrong when none
+    (_checked(False, (("a", True), ("b", False))), Rating.Hard, "partly"),
+    (_checked(False, (("a", True), ("b", False))), Rating.Again, "partly"),
+    (_checked(False, (("a", False), ("b", False))), Rating.Hard, "wrong"),
+    (_checked(True, (("a", True), ("b", False))), Rating.Good, "right"),
+], ids=["basic-again", "basic-hard", "basic-good", "basic-easy", "checked-right-graded-again",
+        "checked-wrong-graded-easy", "open-partly-hard", "open-partly-again", "open-none-hard",
+        "open-pass-short-of-all"])
+def test_outcome_of_an_answer(checked: CheckResult | None, rating: Rating,
+                              expected: str) -> None:
+    assert outcome(checked, rating) == expected

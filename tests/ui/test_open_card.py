@@ -14,6 +14,7 @@ from briefing_quiz.core.progress.store import Store
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.study import StudyScreen
+from briefing_quiz.ui.screens.summary import SummaryScreen
 from briefing_quiz.ui.widgets.card_view import CardView, OpenAnswer
 from tests.ui.conftest import press, ready, screen_text
 
@@ -99,6 +100,21 @@ async def test_open_cards_answered_right_wrong_and_partly_are_saved(make_app: Ma
         await write(pilot, "They published the drafts at once")
         await press(pilot, "ctrl+s", "4")  # the user's grade wins over the suggested Hard
         assert "✓ saved Easy" in screen_text(app)
+
+        for _ in range(3):  # esc leaves the answer area, then ends the session
+            if isinstance(app.screen, SummaryScreen):
+                break
+            await press(pilot, "escape")
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        # a partly right answer is neither right nor wrong, whatever grade it was given
+        assert "Right:      ✓ 1    Partly: ◐ 2    Wrong: ✗ 1" in text
+        assert "Grades:     Again 1 · Hard 1 · Good 1 · Easy 1" in text
+        assert "Answered wrong or partly — the right answers:" in text
+        assert "◐ What costs have the U.S., NATO and the EU named to deter an assault?" in text
+        assert "missed: military aid to Kyiv" in text
+        assert "✗ Why does Pifer say the crisis is about Ukraine more than about NATO?" in text
+        assert "✓ In two or three" not in text and "thesis" not in text
 
     assert reviews(paths) == [
         ("open-cards/brief-thesis", Rating.Good, RIGHT, True),

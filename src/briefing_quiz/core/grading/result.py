@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from fsrs import Rating
 
-__all__ = ["CheckResult", "result"]
+__all__ = ["CheckResult", "Outcome", "outcome", "result"]
+
+Outcome = Literal["right", "partly", "wrong"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +30,17 @@ def result(correct: bool, expected: str, given: str, *, detail: str = "",
            in_place: int | None = None, total: int | None = None) -> CheckResult:
     rating = Rating.Good if correct else Rating.Again
     return CheckResult(correct, expected, given, rating, in_place, total, detail)
+
+
+def outcome(result: CheckResult | None, rating: Rating) -> Outcome:
+    """How one answer went, for a session's summary.
+
+    A checked answer by its verdict: right; partly when it is not right but made some of its points
+    (an open answer short of its pass); wrong otherwise. A self-graded answer (no verdict) by its
+    grade, as Anki counts a pass: Again is wrong, Hard, Good and Easy are right.
+    """
+    if result is None:
+        return "wrong" if rating == Rating.Again else "right"
+    if result.correct:
+        return "right"
+    return "partly" if any(made for _, made in result.points) else "wrong"
