@@ -154,3 +154,36 @@ def test_each_model_answer_makes_every_point_of_its_card(open_cards: dict[str, O
     for card in open_cards.values():
         result = check_open(card, card.answer)
         assert [label for label, made in result.points if not made] == [], card.id
+
+
+#: A second trial in the app (tmux, 100x30): the answers as typed, and the checklist found fair
+#: (✓ made / ✗ missed per point, in the card's order). The first missed "painted into a corner"
+#: for "Putin has trapped himself" (the term says "trapped itself"): reflexive pronouns now
+#: compare alike in the checker, so it makes all three.
+TRIED_AGAIN: list[tuple[str, str, tuple[bool, ...]]] = [
+    ("brief-thesis", "Putin has trapped himself. He keeps massing soldiers near Ukraine yet has "
+     "turned down every diplomatic exit Washington and the alliance proposed, so all he has left "
+     "is an invasion or a humiliating retreat.", (True, True, True)),
+    ("brief-why-now", "Enlargement cannot explain the timing: the last country on Russia's border "
+     "entered the alliance back in 2004, nearly twenty years earlier.", (True, False, False)),
+    # the card's own terms ("manufactured ... Kremlin", "aimed at Ukraine") named and negated
+    ("brief-about-ukraine", "He doesn't really: the crisis was not manufactured by the Kremlin "
+     "and the troops are not aimed at Ukraine. It is about NATO, whose members are eager to let "
+     "Kyiv join soon.", (False, False, False)),
+]
+
+
+@pytest.mark.parametrize(("card_id", "answer", "made"), TRIED_AGAIN,
+                         ids=[c for c, _a, _m in TRIED_AGAIN])
+def test_the_checklist_of_the_second_trial(open_cards: dict[str, OpenCard], card_id: str,
+                                           answer: str, made: tuple[bool, ...]) -> None:
+    result = check_open(open_cards[card_id], answer)
+    assert tuple(ok for _label, ok in result.points) == made
+
+
+def test_the_negations_alone_unmade_the_wrong_answer(open_cards: dict[str, OpenCard]) -> None:
+    # Without its "not"s the wrong answer of the second trial makes the two points it negated:
+    # the verdict was Wrong because of the negation, not because the terms were absent.
+    card = open_cards["brief-about-ukraine"]
+    answer = ("the crisis was manufactured by the Kremlin and the troops are aimed at Ukraine.")
+    assert [ok for _label, ok in check_open(card, answer).points] == [True, False, True]

@@ -102,6 +102,12 @@ CASES: list[tuple[str, str, bool]] = [
     ("Moscow put itself in a box.", "boxed in", False),
     ("Moscow is not boxed in.", "boxed in", False),
     ("This is a crisis of Moscow's making.", "the crisis", True),
+    # one reflexive pronoun as another: the Kremlin "itself", Putin "himself" (tmux trial)
+    ("Putin has trapped himself.", "trapped itself", True),
+    ("The Kremlin leaders have boxed themselves in.", "boxed itself in", True),
+    ("Putin painted himself into a corner.", "painted itself into a corner", True),
+    ("Putin has not trapped himself.", "trapped itself", False),
+    ("Putin trapped the opposition, not himself.", "trapped itself", False),
     ("The costs would fall on the West, and Russia would gain", "Ukrainian military and partisans",
      False),
 ]

@@ -5,8 +5,9 @@ A point is made when the answer contains one of its phrases (`OpenPoint.terms`),
 * case, accents and punctuation do not count, nor hyphens ("climb-down" = "climb down") or
   thousands separators ("130,000" = "130000");
 * inflection does not count: words are compared by their English Snowball stem ("painted" =
-  "painting", "sanctions" = "sanctioned"), and a place by its people ("Ukrainian" = "Ukraine",
-  "Russian" = "Russia");
+  "painting", "sanctions" = "sanctioned"), a place by its people ("Ukrainian" = "Ukraine",
+  "Russian" = "Russia"), and one reflexive pronoun as another ("trapped itself" = "trapped
+  himself": the Kremlin or Putin);
 * word order and small words do not count: a phrase matches when the stems of its content words
   (all but the small words of `SMALL_WORDS`) all occur within one sentence of the answer, no
   further apart than about twice the phrase's length ("a corner the Kremlin painted itself into"
@@ -57,9 +58,14 @@ SMALL_WORDS = frozenset({
     "were", "be", "been", "being", "am", "do", "does", "did", "has", "have", "had", "having",
     "will", "would", "shall", "should", "can", "could", "may", "might", "must", "i", "you", "he",
     "she", "we", "they", "them", "his", "her", "our", "their", "your", "my", "me", "us", "him",
-    "itself", "themselves", "and", "or", "so", "such", "there", "here", "what", "which", "who",
+    "itself", "themselves", "himself", "herself", "oneself", "myself", "yourself", "yourselves",
+    "ourselves", "and", "or", "so", "such", "there", "here", "what", "which", "who",
     "whom", "whose", "about", "over", "also", "just", "very", "really"
 })
+
+#: Reflexive pronouns compare alike: "trapped itself" = "trapped himself" (the Kremlin or Putin).
+_REFLEXIVES = frozenset({"itself", "himself", "herself", "themselves", "oneself", "myself",
+                         "yourself", "yourselves", "ourselves"})
 
 #: Small words that never change a phrase's sense.
 ARTICLES = frozenset({"a", "an", "the"})
@@ -105,6 +111,8 @@ def _stemmer() -> object:
 def _stem(word: str) -> str:
     if not word.isalpha():
         return word
+    if word in _REFLEXIVES:
+        return "itself"
     # A place and its people: "Ukrainian" = "Ukraine", "Russian" = "Russia" (Snowball keeps them
     # apart). Long words only, so that few other words lose an ending.
     if len(word) >= 6 and word.endswith("ian"):
