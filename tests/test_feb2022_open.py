@@ -170,6 +170,19 @@ TRIED_AGAIN: list[tuple[str, str, tuple[bool, ...]]] = [
     ("brief-about-ukraine", "He doesn't really: the crisis was not manufactured by the Kremlin "
      "and the troops are not aimed at Ukraine. It is about NATO, whose members are eager to let "
      "Kyiv join soon.", (False, False, False)),
+    # at 80x24
+    ("brief-thesis", "Putin has trapped himself: he masses troops on the border and shrugs off the "
+     "talks the West offered, which leaves him to invade or to climb down.", (True, True, True)),
+    ("brief-why-now", "Enlargement is stale news: no country bordering Russia has joined since "
+     "2004. The real trigger is that Ukraine is turning to the West, and the Kremlin dreads "
+     "losing it for good.", (True, True, True)),
+    ("brief-about-ukraine", "The Kremlin created the crisis itself; NATO is only its pretext.",
+     (True, False, False)),
+    # The opposite of the author's reading in the card's own terms: judged Right (2 of 3) in the
+    # trial, the negations being five and eight words back; the reach now counts content words.
+    ("brief-moscow-wants", "Moscow does not want Ukraine in its sphere of influence and has no wish "
+     "to deny Kyiv the right to choose its own foreign policy; it only wants Ukraine kept out of "
+     "NATO.", (False, False, False)),
 ]
 
 
