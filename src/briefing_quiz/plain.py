@@ -40,8 +40,10 @@ Commands at either prompt: `q` (or end of input) ends the session (at the grade 
 suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A session ends with::
 
     SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 8, partly 1 of 10 checked; 3 left
-                                                       (", partly N" only when some were partly
-                                                       right; the rest of those checked were wrong)
+                                                       by the grade given: Again wrong, Good and
+                                                       Easy right, Hard right or (when the checker
+                                                       found it short) partly; ", partly N" only
+                                                       when there are some
     LEECHES feb2022/x, feb2022/y                       only when there are some
 
 If an answer cannot be saved (disk full, read-only file, ...) the loop prints `NOT SAVED` with the
@@ -255,7 +257,7 @@ class PlainLoop(_Console):
         self.session = session
         self.checked = 0
         self.right = 0
-        self.partly = 0  # checked, not right, some points made (open cards)
+        self.partly = 0  # checked and graded Hard, though the checker found the answer short
 
     # -- the loop ----------------------------------------------------------------------------------
 
@@ -315,8 +317,9 @@ class PlainLoop(_Console):
             return _Outcome.FAILED
         if result is not None:
             self.checked += 1
-            self.right += result.correct
-            self.partly += outcome(result, rating) == "partly"
+            went = outcome(result, saved.rating)  # the grade wins over the verdict, as saved
+            self.right += went == "right"
+            self.partly += went == "partly"
         if not getattr(session, "records", True):  # a cram session (core/study/custom.py)
             self.say(f"CRAMMED {saved.key} {int(saved.rating)} not saved, not scheduled")
         else:
@@ -364,8 +367,8 @@ class PlainLoop(_Console):
             lines.append(f"POINT {'made' if made else 'missed'} "
                          f"{visible(' '.join(label.split()))}")
         if result is not None:
-            # RIGHT, PARTLY (an open answer with some of its points) or WRONG
-            verdict = outcome(result, result.suggested).upper()
+            partly = any(made for _, made in result.points)  # an open answer with some points
+            verdict = "RIGHT" if result.correct else "PARTLY" if partly else "WRONG"
             lines.append(f"{verdict} ({result.detail})" if result.detail else verdict)
             if not result.correct:
                 lines.append(f"YOURS: {result.given or '(nothing)'}")

@@ -346,16 +346,20 @@ def _checked(correct: bool, points: tuple[tuple[str, bool], ...] = ()) -> CheckR
     # self-graded (basic): Again is wrong; Hard, Good and Easy pass, as Anki counts them
     (None, Rating.Again, "wrong"), (None, Rating.Hard, "right"), (None, Rating.Good, "right"),
     (None, Rating.Easy, "right"),
-    # checked: the verdict, whatever the grade
-    (_checked(True), Rating.Again, "right"), (_checked(False), Rating.Easy, "wrong"),
-    # an open answer short of its pass: partly when it made some points, wrong when none
+    # checked right: the grade wins (Again: the user says they did not know it)
+    (_checked(True), Rating.Again, "wrong"), (_checked(True), Rating.Hard, "right"),
+    (_checked(True), Rating.Good, "right"),
+    # checked wrong: Hard is partly, Good or Easy the user's override
+    (_checked(False), Rating.Again, "wrong"), (_checked(False), Rating.Hard, "partly"),
+    (_checked(False), Rating.Easy, "right"),
+    # an open answer short of its pass, with some points: Hard (suggested) is partly
     (_checked(False, (("a", True), ("b", False))), Rating.Hard, "partly"),
-    (_checked(False, (("a", True), ("b", False))), Rating.Again, "partly"),
-    (_checked(False, (("a", False), ("b", False))), Rating.Hard, "wrong"),
-    (_checked(True, (("a", True), ("b", False))), Rating.Good, "right"),
-], ids=["basic-again", "basic-hard", "basic-good", "basic-easy", "checked-right-graded-again",
-        "checked-wrong-graded-easy", "open-partly-hard", "open-partly-again", "open-none-hard",
-        "open-pass-short-of-all"])
+    (_checked(False, (("a", True), ("b", False))), Rating.Again, "wrong"),
+    (_checked(False, (("a", True), ("b", False))), Rating.Good, "right"),
+    (_checked(True, (("a", True), ("b", False))), Rating.Hard, "right"),
+], ids=["basic-again", "basic-hard", "basic-good", "basic-easy", "right-again", "right-hard",
+        "right-good", "wrong-again", "wrong-hard", "wrong-easy", "open-partly-hard",
+        "open-partly-again", "open-partly-good", "open-pass-hard"])
 def test_outcome_of_an_answer(checked: CheckResult | None, rating: Rating,
                               expected: str) -> None:
     assert outcome(checked, rating) == expected

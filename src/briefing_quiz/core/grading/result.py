@@ -33,14 +33,16 @@ def result(correct: bool, expected: str, given: str, *, detail: str = "",
 
 
 def outcome(result: CheckResult | None, rating: Rating) -> Outcome:
-    """How one answer went, for a session's summary.
+    """How one answer went, for a session's summary: by the grade given, which wins over the
+    checker's verdict as it does for the schedule.
 
-    A checked answer by its verdict: right; partly when it is not right but made some of its points
-    (an open answer short of its pass); wrong otherwise. A self-graded answer (no verdict) by its
-    grade, as Anki counts a pass: Again is wrong, Hard, Good and Easy are right.
+    Again is wrong and Good or Easy right, whatever the checker said (the user judged it); Hard
+    is right when the answer was right or self-graded (known, with difficulty, as Anki counts a
+    pass), and partly when the checker found it short (an open answer with some of its points,
+    or a checked answer the user judged nearly right).
     """
-    if result is None:
-        return "wrong" if rating == Rating.Again else "right"
-    if result.correct:
+    if rating == Rating.Again:
+        return "wrong"
+    if rating != Rating.Hard or result is None or result.correct:
         return "right"
-    return "partly" if any(made for _, made in result.points) else "wrong"
+    return "partly"

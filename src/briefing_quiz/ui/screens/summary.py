@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 
 def how_it_went(answer: Answered) -> Outcome:
-    """Right, partly or wrong: the checker's verdict (an open answer with some of its points is
-    partly right), or for a self-graded card the grade (Again is wrong)."""
+    """Right, partly or wrong, by the grade given (core.grading.outcome): Again wrong, Good and
+    Easy right, Hard partly when the checker found the answer short."""
     return outcome(answer.result, answer.saved.rating)
 
 
