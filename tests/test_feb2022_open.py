@@ -183,6 +183,10 @@ TRIED_AGAIN: list[tuple[str, str, tuple[bool, ...]]] = [
     ("brief-moscow-wants", "Moscow does not want Ukraine in its sphere of influence and has no wish "
      "to deny Kyiv the right to choose its own foreign policy; it only wants Ukraine kept out of "
      "NATO.", (False, False, False)),
+    # the same card answered well after the change: "Not just" is no negation, the reach ends at ";"
+    ("brief-moscow-wants", "Not just keeping Kyiv out of the alliance; Moscow wants more than that. "
+     "It wants Ukraine back in Russia's orbit and denied the freedom to pick its own alliances.",
+     (True, True, True)),
 ]
 
 
