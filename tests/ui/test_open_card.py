@@ -193,6 +193,10 @@ async def test_a_mock_test_of_open_cards_scores_points(make_app: MakeApp, paths:
         text = screen_text(app)
         # 1 of 3 points on one card, none on the others: 1/3 of one answer in four = 8%
         assert "0 of 4 right (8%)" in text and "Open answers: 1 of 11 points made" in text
+        # the answer with one point is partly right, with what it missed; the others wrong
+        assert "◐ What costs have the U.S., NATO and the EU named to deter an assault?" in text
+        assert "missed: military aid to Kyiv; more NATO forces on the eastern flank" in text
+        assert text.count("✗ ") == 3 and text.count("missed: ") == 1
     with Store.open(paths.data_file, readonly=True) as store:
         assert len(store.mock_tests()) == 1
         assert list(store.reviews()) == []  # a rehearsal: nothing scheduled
