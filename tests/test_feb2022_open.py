@@ -204,3 +204,100 @@ def test_the_negations_alone_unmade_the_wrong_answer(open_cards: dict[str, OpenC
     card = open_cards["brief-about-ukraine"]
     answer = ("the crisis was manufactured by the Kremlin and the troops are aimed at Ukraine.")
     assert [ok for _label, ok in check_open(card, answer).points] == [True, False, True]
+
+
+#: Answers to the other cards, written by hand after the tmux trial (good, half or wrong, in
+#: words unlike the model answer's), with the checklist judged fair. Terms were added where a good
+#: answer missed a point it made: 'not really trying to bargain; theatre', 'stop growing', 'Russia's
+#: own proposals', 'send Kyiv more weapons', 'eastern border', 'minor matters', 'central demands',
+#: 'not much room for optimism'.
+BY_HAND: list[tuple[str, str, tuple[bool, ...]]] = [
+    ("brief-drafts-published",
+     'Handing the texts over and then immediately releasing them to the press shows Moscow'
+     ' was not really trying to bargain; it was theatre for the public.',
+     (True, True)),
+    ("brief-drafts-published",
+     'Moscow kept the drafts secret, which shows it was negotiating seriously.',
+     (False, False)),
+    ("brief-western-responses",
+     'They refused to promise that NATO would stop growing and refused to pull troops back'
+     ' from the members that joined after 1997. Instead they proposed talks on arms '
+     "control, on reducing risks and on confidence-building, taking up some of Russia's "
+     'own proposals.',
+     (True, True, True, True)),
+    ("brief-western-responses",
+     'They accepted that NATO would never enlarge again and agreed to withdraw forces from'
+     ' Poland and the Baltics.',
+     (False, False, False, False)),
+    ("brief-moscow-reply",
+     'The Kremlin said the replies dealt only with minor matters and ignored its central '
+     'demands. Putin also complained they ignored his point about offensive missiles, '
+     'though both Washington and NATO had said they were willing to negotiate on that.',
+     (True, True, True)),
+    ("brief-moscow-reply",
+     'Moscow welcomed the answers and Putin thanked the West for meeting his missile '
+     'concerns.',
+     (False, False, False)),
+    ("brief-deterrence",
+     'They warned of much tougher sanctions, promised to send Kyiv more weapons, and said '
+     'NATO would strengthen its presence along its eastern border.',
+     (True, True, True)),
+    ("brief-deterrence",
+     'They threatened sanctions.',
+     (True, False, False)),
+    ("brief-western-unity",
+     'Quite united: Washington kept consulting its allies, the EU and Kyiv, and the West '
+     'held together better than Moscow expected.',
+     (True, True, True)),
+    ("brief-western-unity",
+     'The West was divided and Washington acted alone without talking to its allies.',
+     (False, False, False)),
+    ("brief-macron-peskov",
+     'Macron claimed Putin had agreed not to escalate, but the next day Peskov denied it, '
+     'saying France does not lead NATO. Moscow only wants to deal with the Americans, and '
+     'this rude treatment is a bad sign for diplomacy.',
+     (True, True, True)),
+    ("brief-macron-peskov",
+     'Peskov confirmed the deal with Macron, showing Moscow respects France as a partner.',
+     (False, False, False)),
+    ("brief-war-costs-russia",
+     "Ukraine's army would fight back and ordinary Ukrainians are arming, so Russian "
+     'troops could get stuck in a quagmire facing partisans, on top of Western sanctions.',
+     (True, True, True, False)),
+    ("brief-war-costs-russia",
+     'Ukraine would not resist and there would be no sanctions, so a war would be quick '
+     'and cheap for Russia.',
+     (False, False, False, False)),
+    ("brief-climbdown-bluff",
+     "Accepting the offers now would make it look as if the West called Putin's bluff, and"
+     ' he hates appearing to bluff; he would lose face.',
+     (True, True)),
+    ("brief-climbdown-bluff",
+     "There is no bluff involved and Putin's credibility would not suffer at all.",
+     (False, False)),
+    ("brief-conclusion",
+     'Not much room for optimism: the Kremlin is trapping itself ever more tightly. It can'
+     ' attack, and be seen as an aggressor, or back down. Pifer hopes Moscow decides the '
+     'costs of war outweigh the gains and returns to realistic diplomacy.',
+     (True, True, True, True)),
+    ("brief-conclusion",
+     'He is optimistic: Russia is not cornered, and the costs of war would not outweigh '
+     'what it gains.',
+     (False, False, False, False)),
+]
+
+
+@pytest.mark.parametrize(("card_id", "answer", "made"), BY_HAND,
+                         ids=[f"{c}-{i}" for i, (c, _a, _m) in enumerate(BY_HAND)])
+def test_the_checklist_of_answers_written_by_hand(open_cards: dict[str, OpenCard], card_id: str,
+                                                  answer: str, made: tuple[bool, ...]) -> None:
+    result = check_open(open_cards[card_id], answer)
+    assert tuple(ok for _label, ok in result.points) == made
+
+
+@pytest.mark.xfail(strict=True, reason="a verb of refusal ('ruled out', 'refused to') is no "
+                   "negation: cards ask what was rejected ('rejected the offers')")
+def test_ruling_out_the_costs_makes_none_of_them(open_cards: dict[str, OpenCard]) -> None:
+    answer = "They ruled out sanctions, refused to arm Kyiv, and would not reinforce NATO."
+    assert [ok for _l, ok in check_open(open_cards["brief-deterrence"], answer).points] == [
+        False, False, False]
