@@ -19,9 +19,7 @@ an empty line (or the end of input). Invalid input is explained and asked again.
 
     POINT made <label> | POINT missed <label>          open cards: one line per point, first
 
-    RIGHT | PARTLY | WRONG [(detail, e.g. 2 of 3 in place)]   auto-checked types only; PARTLY:
-                                                       an open answer short of its pass with
-                                                       some of its points
+    RIGHT | PARTLY | WRONG [(detail: 2 of 3 in place)] auto-checked only; PARTLY: open, some points
     YOURS: <your answer as text>                       when wrong
     ANSWER: <the expected answer>
     EXPLAIN: ... / SOURCE: ...                         when the card has them
@@ -40,10 +38,7 @@ Commands at either prompt: `q` (or end of input) ends the session (at the grade 
 suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A session ends with::
 
     SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 8, partly 1 of 10 checked; 3 left
-                                                       by the grade given: Again wrong, Good and
-                                                       Easy right, Hard right or (when the checker
-                                                       found it short) partly; ", partly N" only
-                                                       when there are some
+                    (right/partly by the grade given: core.grading.outcome; ", partly N" if any)
     LEECHES feb2022/x, feb2022/y                       only when there are some
 
 If an answer cannot be saved (disk full, read-only file, ...) the loop prints `NOT SAVED` with the
@@ -367,7 +362,7 @@ class PlainLoop(_Console):
             lines.append(f"POINT {'made' if made else 'missed'} "
                          f"{visible(' '.join(label.split()))}")
         if result is not None:
-            partly = any(made for _, made in result.points)  # an open answer with some points
+            partly = any(made for _, made in result.points)  # open, some points
             verdict = "RIGHT" if result.correct else "PARTLY" if partly else "WRONG"
             lines.append(f"{verdict} ({result.detail})" if result.detail else verdict)
             if not result.correct:
