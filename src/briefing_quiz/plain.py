@@ -19,7 +19,7 @@ an empty line (or the end of input). Invalid input is explained and asked again.
 
     POINT made <label> | POINT missed <label>          open cards: one line per point, first
 
-    RIGHT | WRONG [(detail, e.g. 2 of 3 in place)]     auto-checked types only
+    RIGHT | PARTLY | WRONG [(detail: 2 of 3 in place)] auto-checked only; PARTLY: open, some points
     YOURS: <your answer as text>                       when wrong
     ANSWER: <the expected answer>
     EXPLAIN: ... / SOURCE: ...                         when the card has them
@@ -37,7 +37,8 @@ Commands at either prompt: `q` (or end of input) ends the session (at the grade 
 `NOT GRADED <key>: this answer is not saved; the card stays due`); `:u` undo the last answer (or
 suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A session ends with::
 
-    SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 9 of 10 checked; 3 left
+    SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 8, partly 1 of 10 checked; 3 left
+                    (right/partly by the grade given: core.grading.outcome; ", partly N" if any)
     LEECHES feb2022/x, feb2022/y                       only when there are some
 
 If an answer cannot be saved (disk full, read-only file, ...) the loop prints `NOT SAVED` with the
@@ -74,7 +75,7 @@ from fsrs import Rating
 
 from briefing_quiz.core.cloze import render_cloze
 from briefing_quiz.core.errors import StoreError
-from briefing_quiz.core.grading import CheckResult, parse_truefalse
+from briefing_quiz.core.grading import CheckResult, outcome, parse_truefalse
 from briefing_quiz.core.model import (
     BasicCard,
     ChoiceCard,
@@ -251,6 +252,7 @@ class PlainLoop(_Console):
         self.session = session
         self.checked = 0
         self.right = 0
+        self.partly = 0  # checked and graded Hard, though the checker found the answer short
 
     # -- the loop ----------------------------------------------------------------------------------
 
@@ -310,7 +312,9 @@ class PlainLoop(_Console):
             return _Outcome.FAILED
         if result is not None:
             self.checked += 1
-            self.right += result.correct
+            went = outcome(result, saved.rating)  # the grade wins over the verdict, as saved
+            self.right += went == "right"
+            self.partly += went == "partly"
         if not getattr(session, "records", True):  # a cram session (core/study/custom.py)
             self.say(f"CRAMMED {saved.key} {int(saved.rating)} not saved, not scheduled")
         else:
@@ -358,7 +362,8 @@ class PlainLoop(_Console):
             lines.append(f"POINT {'made' if made else 'missed'} "
                          f"{visible(' '.join(label.split()))}")
         if result is not None:
-            verdict = "RIGHT" if result.correct else "WRONG"
+            partly = any(made for _, made in result.points)  # open, some points
+            verdict = "RIGHT" if result.correct else "PARTLY" if partly else "WRONG"
             lines.append(f"{verdict} ({result.detail})" if result.detail else verdict)
             if not result.correct:
                 lines.append(f"YOURS: {result.given or '(nothing)'}")
@@ -391,7 +396,9 @@ class PlainLoop(_Console):
         answered = self.session.answered
         by = {r: sum(1 for a in answered if a.rating == r) for r in Rating}
         parts = ", ".join(f"{r.name.lower()} {by[r]}" for r in Rating)
-        checked = f"; right {self.right} of {self.checked} checked" if self.checked else ""
+        partly = f", partly {self.partly}" if self.partly else ""
+        checked = (f"; right {self.right}{partly} of {self.checked} checked" if self.checked
+                   else "")
         self.say(f"SUMMARY answered {len(answered)}: {parts}{checked}; "
                  f"{self.session.remaining} left")
         if self.session.leeches:
