@@ -11,13 +11,18 @@ from pathlib import Path
 
 import pytest
 import tomli
+from hypothesis import given
+from hypothesis import strategies as st
 
+from briefing_quiz.authoring import drafting
 from briefing_quiz.authoring.cli import run_draft
 from briefing_quiz.authoring.drafting import DRAFT_TAG, draft_deck, write_draft
 from briefing_quiz.core.coverage import measure_coverage
 from briefing_quiz.core.deckfile import load_deck
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.facts import Fact
 from briefing_quiz.core.model import ChoiceCard, OrderCard, TrueFalseCard, TypedCard
+from briefing_quiz.core.sentences import Sentence
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.checking import check_decks
 
@@ -129,3 +134,73 @@ def test_a_sentence_opening_with_a_pronoun_keeps_the_one_before(tmp_path: Path) 
     texts = [getattr(c, "text", "") for c in deck.cards]
     assert ("Talks opened in Geneva on 2 October 2023 under the chairmanship of Ambassador Ilse "
             "Brandvold. They have met {{c1::nine}} times since then.") in texts
+
+
+def test_a_source_too_long_to_draft_is_refused_with_its_length(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.authoring import drafting
+
+    monkeypatch.setattr(drafting, "MAX_DRAFT_WORDS", 50)
+    src = tmp_path / "long.txt"
+    src.write_text("In 2020 there were 5 ships. " * 10, encoding="utf-8")  # 60 words
+    out = tmp_path / "out.toml"
+    with pytest.raises(BriefingQuizError) as caught:
+        write_draft(src, out, deck_id="d", title=None, force=False)
+    assert f"{src}: 60 words is too long to draft at once (at most 50" in str(caught.value)
+    assert not out.exists()
+    src.write_text("In 2020 there were 5 ships. " * 8, encoding="utf-8")  # 48 words: drafted
+    write_draft(src, out, deck_id="d", title=None, force=False)
+    assert out.exists()
+
+
+def _distractors_plainly(fact: Fact, pool: dict[str, list[str]]) -> list[str]:
+    """The rule as first written (every fact of the pool looked at, for every sentence): what the
+    indexed `_distractors` must give."""
+    answer = fact.text.casefold()
+    others = [o for o in pool.get(fact.kind, []) if o.casefold() not in answer
+              and answer not in o.casefold()]
+    if fact.kind == "number":
+        others = [o for o in others if drafting._unit(o) == drafting._unit(fact.text)]
+    if fact.kind == "date":
+        others = [o for o in others if drafting._shape(o) == drafting._shape(fact.text)]
+    value = drafting._value(fact.text)
+    if fact.kind == "number" and value is not None:
+        valued = [(abs((drafting._value(o) or 0) - value), o) for o in others
+                  if drafting._value(o) is not None]
+        return [o for _, o in sorted(valued)[:3]]
+    return others[:3]
+
+
+_NUMBERS = ["5", "7", "9", "11", "12", "13", "15", "40", "40%", "45%", "1,000", "1000", "999",
+            "$5", "$7 million", "three", "two", "10 percent", "12 percent", "2.5", "3", "130,000",
+            "5 million"]
+_DATES = ["5 March", "7 March", "March 2020", "2020", "2021", "1999", "12 February 2022",
+          "February 12", "Tuesday", "mid-2020"]
+_NAMES = ["Geneva", "Genevan", "Oslo", "Velan Strait", "Velan", "Rome", "NATO", "UN"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["number", "date", "place"]),
+                          st.integers(0, len(_NUMBERS) - 1)), min_size=1, max_size=40))
+def test_distractors_indexed_are_those_of_the_plain_rule(picks: list[tuple[str, int]]) -> None:
+    facts = []
+    for kind, index in picks:
+        words = {"number": _NUMBERS, "date": _DATES, "place": _NAMES}[kind]
+        text = words[index % len(words)]
+        facts.append(Fact(kind, text, 0, len(text)))  # type: ignore[arg-type]
+    sentence = Sentence("s", 0, 1)
+    items = [drafting._Item(sentence, f.text, (f,)) for f in facts]
+    pool = drafting._Pool(items)
+    for fact in facts:
+        assert drafting._distractors(fact, pool) == _distractors_plainly(fact, pool.by_kind)
+
+
+def test_distractors_of_a_pool_of_every_kind_are_those_of_the_plain_rule() -> None:
+    # Every fact at once: ties of distance on both sides of a figure (11 and 13, 9 and 15 around
+    # 12), a figure written twice (1,000 and 1000), words, units and shapes of date.
+    facts = [Fact(kind, text, 0, len(text))  # type: ignore[arg-type]
+             for kind, words in (("number", _NUMBERS), ("date", _DATES), ("place", _NAMES))
+             for text in words]
+    items = [drafting._Item(Sentence("s", 0, 1), f.text, (f,)) for f in facts]
+    pool = drafting._Pool(items)
+    for fact in facts:
+        assert drafting._distractors(fact, pool) == _distractors_plainly(fact, pool.by_kind)
