@@ -124,8 +124,10 @@ def test_deck_header(deck: dict[str, Any]) -> None:
     header = deck["deck"]
     assert header["id"] == "feb2022"
     assert set(header) <= {"id", "title", "description", "tags", "source"}
-    assert set(header["source"]) <= {"title", "author", "publisher", "date", "url", "as_of"}
+    assert set(header["source"]) <= {"title", "author", "publisher", "date", "url", "as_of", "file"}
     assert header["source"]["author"] == "Steven Pifer"
+    # The essay is named where it sits beside the project, never copied into it (copyright).
+    assert header["source"]["file"] == "../../shared/source/feb2022-essay.txt"
 
 
 def test_size_ids_and_types(cards: list[dict[str, Any]]) -> None:
