@@ -204,3 +204,32 @@ def test_distractors_of_a_pool_of_every_kind_are_those_of_the_plain_rule() -> No
     pool = drafting._Pool(items)
     for fact in facts:
         assert drafting._distractors(fact, pool) == _distractors_plainly(fact, pool.by_kind)
+
+
+# Seen drafting a text on the Panama Canal (notes/15.md).
+CANAL = """The first chief engineer was John Frank Stevens.
+
+In 1907 Stevens resigned and went home.
+Stevens also persuaded Roosevelt to abandon the sea-level plan.
+Fever killed workers by the thousands; some 22,000 people died.
+The United States took over the works on 4 May 1904 and paid $40 million.
+The Senate approved the treaties in 1978 by a single vote.
+"""
+
+
+def test_a_draft_asks_the_exact_figure_and_a_surname_is_a_person() -> None:
+    cards = draft_deck(CANAL, deck_id="d", title="T", source_file="c.md").draft.cards
+    texts = [str(c.get("text")) for c in cards if c.get("type") == "cloze"]
+    # The exact figure is the gap, not the vague "thousands".
+    assert "Fever killed workers by the thousands; some {{c1::22,000}} people died." in texts
+    # "Stevens", named in full elsewhere, is a person: asked "who".
+    asked = {str(c.get("question")): c.get("answer") for c in cards if c.get("type") == "typed"}
+    assert asked["Who also persuaded Roosevelt to abandon the sea-level plan?"] == "Stevens"
+
+
+def test_a_chronology_item_leaves_no_word_that_led_to_its_date() -> None:
+    cards = draft_deck(CANAL, deck_id="d", title="T", source_file="c.md").draft.cards
+    items = [item for c in cards if c.get("type") == "order"
+             for item in c.get("items")]  # type: ignore[union-attr]
+    assert "4 May 1904: The United States took over the works and paid $40 million" in items
+    assert "1978: The Senate approved the treaties by a single vote" in items

@@ -80,6 +80,7 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
                 flat = f"{context} {flat}"
             items.append(_Item(sentence, flat, facts))
         previous = sentence
+    items = _surnames_are_people(items)
     pool = _pool(items)
     cards: list[CardDraft] = []
     used: set[str] = set()
@@ -104,6 +105,19 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
         "was made from; 'briefing-quiz check' verifies those quotes against the source.",
         "Guide: docs/authoring.md, 'Drafting a deck from a source'.")
     return Drafted(draft, len(items), carded)
+
+
+def _surnames_are_people(items: list[_Item]) -> list[_Item]:
+    """A one-word name that is the last name of a person named elsewhere in the text ("Stevens",
+    after "John Frank Stevens") is that person: asked "who", and among people as distractors."""
+    surnames = {f.text.split()[-1] for item in items for f in item.facts
+                if f.kind == "person" and " " in f.text}
+    out: list[_Item] = []
+    for item in items:
+        facts = tuple(Fact("person", f.text, f.start, f.end)
+                      if f.kind == "name" and f.text in surnames else f for f in item.facts)
+        out.append(_Item(item.sentence, item.text, facts) if facts != item.facts else item)
+    return out
 
 
 _PRONOUN = re.compile(r"(?:They|It|He|She|This|These|Those|Its|Their|His|Her|Such)\b")
@@ -173,7 +187,9 @@ def _card(kind: str, words: str, key: str, item: _Item, fact_kind: str,
 
 
 def _cards_for(item: _Item, index: int, pool: _Pool) -> list[CardDraft]:
-    ranked = sorted(item.facts, key=lambda f: (_PRIORITY[f.kind], f.start))
+    # A vague quantity ("by the thousands", "dozens of") is asked after any exact figure.
+    ranked = sorted(item.facts, key=lambda f: (_PRIORITY[f.kind], bool(_VAGUE.fullmatch(f.text)),
+                                               f.start))
     main = ranked[0]
     out: list[CardDraft] = []
     cloze = _cloze(item, main, ranked)
@@ -214,6 +230,7 @@ def _cloze(item: _Item, main: Fact, ranked: Sequence[Fact]) -> CardDraft | None:
     return _card("cloze", text, text, item, main.kind, [("text", "".join(parts))])
 
 
+_VAGUE = re.compile(r"(?i)(?:dozens|hundreds|thousands|dozen|half|third|quarter)")
 _LEAD = re.compile(r"(?:(?:On|In|By|Since|At|During) [^,]{1,40}, )?\Z")
 
 
@@ -389,7 +406,10 @@ def _order_card(group: list[tuple[tuple[int, int, int], _Item, Fact]]) -> list[C
 
 def _event_label(text: str, fact: Fact) -> str:
     """The event as one short item: its date, then the sentence without it."""
-    rest = (text[:fact.start].rstrip() + " " + text[fact.end:].lstrip()).strip()
+    # The date goes, and the word that led to it ("took over the works on 4 May 1904 and").
+    before = re.sub(r"\s+(?:on|in|by|since|at|during|from|until|to)\s*\Z", "",
+                    text[:fact.start].rstrip() + " ")
+    rest = (before.rstrip() + " " + text[fact.end:].lstrip()).strip()
     rest = re.sub(r"^(?:On|In|By|Since|At|During)\s*,?\s*", "", rest)
     rest = re.sub(r"\s+(?:on|in|by|since|at|during|from|until|to)\s*([,.;:]|$)", r"\1", rest)
     rest = re.sub(r"\s+([,.;:])", r"\1", rest).strip(" ,.;:")
