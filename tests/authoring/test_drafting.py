@@ -17,11 +17,13 @@ from hypothesis import strategies as st
 from briefing_quiz.authoring import drafting
 from briefing_quiz.authoring.cli import run_draft
 from briefing_quiz.authoring.drafting import DRAFT_TAG, draft_deck, write_draft
+from briefing_quiz.core.cloze import parse_cloze
 from briefing_quiz.core.coverage import measure_coverage
 from briefing_quiz.core.deckfile import load_deck
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.facts import Fact
-from briefing_quiz.core.model import ChoiceCard, OrderCard, TrueFalseCard, TypedCard
+from briefing_quiz.core.grading import check_cloze
+from briefing_quiz.core.model import ChoiceCard, ClozeCard, OrderCard, TrueFalseCard, TypedCard
 from briefing_quiz.core.sentences import Sentence
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.checking import check_decks
@@ -233,3 +235,32 @@ def test_a_chronology_item_leaves_no_word_that_led_to_its_date() -> None:
              for item in c.get("items")]  # type: ignore[union-attr]
     assert "4 May 1904: The United States took over the works and paid $40 million" in items
     assert "1978: The Senate approved the treaties by a single vote" in items
+
+
+def test_a_cloze_gap_is_never_a_word_the_text_shows_and_a_person_takes_the_surname() -> None:
+    text = ("Ferdinand de Lesseps, who had opened the Suez Canal in 1869, began work in Panama. "
+            "His company planned a canal like Suez, without locks.\n\n"
+            "The first chief engineer, John Findley Wallace, resigned within a year.\n")
+    cards = draft_deck(text, deck_id="d", title="T", source_file="c.md").draft.cards
+    clozes = {str(c.get("text")): c.get("accept") for c in cards if c.get("type") == "cloze"}
+    # "Suez" is written in "the Suez Canal": the gap goes on 1869 instead.
+    assert not any("{{c1::Suez}}" in t or "{{c2::Suez}}" in t for t in clozes)
+    assert any("Suez Canal in {{c1::1869}}" in t for t in clozes)
+    wallace = "The first chief engineer, {{c1::John Findley Wallace}}, resigned within a year."
+    assert clozes[wallace] == {"c1": ["Wallace"]}
+    lesseps = next(t for t in clozes if "{{c2::Ferdinand de Lesseps}}" in t)
+    assert clozes[lesseps] == {"c2": ["de Lesseps", "Lesseps"]}
+
+
+def test_a_cloze_accepts_the_surname_when_studied(tmp_path: Path) -> None:
+    src = tmp_path / "memo.txt"
+    src.write_text("The first chief engineer, John Findley Wallace, resigned in 1905.\n",
+                   encoding="utf-8")
+    out = tmp_path / "memo.toml"
+    write_draft(src, out, deck_id="d", title=None, force=False)
+    card = next(c for c in load_deck(out).cards
+                if isinstance(c, ClozeCard) and "John Findley Wallace}}" in c.text)
+    gap = next(d.number for d in parse_cloze(card.text) if d.answer == "John Findley Wallace")
+    assert check_cloze(card, gap, "Wallace").correct
+    assert check_cloze(card, gap, "John Findley Wallace").correct
+    assert not check_cloze(card, gap, "Stevens").correct

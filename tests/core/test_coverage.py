@@ -65,6 +65,9 @@ def test_facts_of_a_sentence(sentence: str, facts: list[tuple[str, str]]) -> Non
      [("name", "Roosevelt"), ("person", "George Washington Goethals")]),
     ("The ship SS Ancon sailed as the First World War began.",
      [("name", "SS Ancon"), ("name", "First World War")]),
+    ("Panama signed the Hay-Bunau-Varilla Treaty, and later the Torrijos-Carter Treaties.",
+     [("place", "Panama"), ("name", "Hay-Bunau-Varilla Treaty"),
+      ("name", "Torrijos-Carter Treaties")]),
 ])
 def test_places_ships_and_events_are_no_people(sentence: str,
                                                facts: list[tuple[str, str]]) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from briefing_quiz.authoring.ids import card_id
 from briefing_quiz.authoring.toml_writer import CardDraft, DeckDraft, TomlValue
-from briefing_quiz.core.facts import Fact, find_facts, lower_words
+from briefing_quiz.core.facts import TITLES, Fact, find_facts, lower_words
 from briefing_quiz.core.sentences import Sentence, split_sentences
 
 __all__ = ["DRAFT_TAG", "MAX_DRAFT_WORDS", "Drafted", "draft_deck", "write_draft"]
@@ -192,7 +192,10 @@ def _cards_for(item: _Item, index: int, pool: _Pool) -> list[CardDraft]:
                                                f.start))
     main = ranked[0]
     out: list[CardDraft] = []
-    cloze = _cloze(item, main, ranked)
+    # A gap whose words the rest of the text shows ("like [...]" after "the Suez Canal") gives
+    # itself away: the gaps go on the facts that are written once.
+    hidden = [f for f in ranked if not _shown_elsewhere(item.text, f)]
+    cloze = _cloze(item, hidden[0], hidden) if hidden else None
     if cloze is not None:
         out.append(cloze)
     typed = _typed(item, main) or next(
@@ -211,6 +214,11 @@ def _cards_for(item: _Item, index: int, pool: _Pool) -> list[CardDraft]:
     return out
 
 
+def _shown_elsewhere(text: str, fact: Fact) -> bool:
+    rest = text[:fact.start] + " " + text[fact.end:]
+    return re.search(rf"(?<!\w){re.escape(fact.text)}(?!\w)", rest, re.IGNORECASE) is not None
+
+
 def _cloze(item: _Item, main: Fact, ranked: Sequence[Fact]) -> CardDraft | None:
     text = item.text
     if "{{" in text or "}}" in text or "::" in text:
@@ -227,7 +235,30 @@ def _cloze(item: _Item, main: Fact, ranked: Sequence[Fact]) -> CardDraft | None:
         parts.append(f"{{{{c{number}::{fact.text}}}}}")
         at = fact.end
     parts.append(text[at:])
-    return _card("cloze", text, text, item, main.kind, [("text", "".join(parts))])
+    body: list[tuple[str, TomlValue]] = [("text", "".join(parts))]
+    # A person's gap takes the surname alone, as the "who" question does.
+    accept = {f"c{number}": short for fact, number in gaps
+              if fact.kind == "person" and (short := _surnames(fact.text))}
+    if accept:
+        body.append(("accept", accept))
+    return _card("cloze", text, text, item, main.kind, body)
+
+
+_PARTICLES = frozenset(("de", "da", "di", "van", "von", "der", "le", "la", "al-", "bin", "du"))
+_REGNAL = re.compile(r"[IVX]+\Z")
+
+
+def _surnames(person: str) -> list[str]:
+    """A person's last name, with its particle and without ("de Lesseps", "Lesseps"), titles
+    left out; none when there is no other name to give ("Stevens", "King Charles V of Spain")."""
+    words = person.split(" of ")[0].split()
+    while words and words[0] in TITLES:
+        words = words[1:]
+    if len(words) < 2 or _REGNAL.match(words[-1]):
+        return []
+    if len(words) >= 3 and words[-2] in _PARTICLES:
+        return [f"{words[-2]} {words[-1]}", words[-1]]
+    return [words[-1]]
 
 
 _VAGUE = re.compile(r"(?i)(?:dozens|hundreds|thousands|dozen|half|third|quarter)")
@@ -251,9 +282,9 @@ def _typed(item: _Item, fact: Fact) -> CardDraft | None:
     if fact.kind == "person" and _LEAD.match(before) and re.match(r" [a-z]", after):
         question = (before + ("who" if before else "Who") + after + "?")
         body = [("question", question), ("answer", fact.text)]
-        surname = fact.text.split()[-1]
-        if surname != fact.text:
-            body.append(("accept", [surname]))
+        surnames = _surnames(fact.text)
+        if surnames:
+            body.append(("accept", surnames))
         return _card("typed", question, question, item, fact.kind, body)
     return None
 

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-__all__ = ["Fact", "FactKind", "find_facts", "lower_words"]
+__all__ = ["TITLES", "Fact", "FactKind", "find_facts", "lower_words"]
 
 FactKind: TypeAlias = Literal["date", "number", "person", "place", "org", "name"]
 
@@ -65,6 +65,8 @@ _TITLES = frozenset(
     "Chair", "Commissioner", "Envoy", "Colonel", "Prof.", "Professor", "Judge", "Sir", "Dame",
     "Lord", "Lady"
 ])
+#: Words that title a person ("President", "Dr."), not part of their name.
+TITLES = _TITLES
 _ORG_WORDS = frozenset(
     [
     "Center", "Centre", "Council", "Ministry", "Organization", "Organisation", "Agency", "Union",
@@ -115,6 +117,11 @@ _PLACE_ENDS = frozenset((
 #: Last words of a name that make it an event or a thing, not a person: "First World War".
 _EVENT_ENDS = frozenset(("War", "Wars", "Revolution", "Crisis", "Olympics", "Games", "Cup",
                          "Summit", "Conference", "Expedition", "Rebellion", "Uprising"))
+#: A name's first or last word that makes it a document: "Treaty of Halden", "Hay-Bunau-Varilla
+#: Treaty".
+_DOCUMENTS = frozenset(("Treaty", "Treaties", "Agreement", "Agreements", "Accord", "Accords",
+                        "Convention", "Act", "Protocol", "Charter", "Pact", "Declaration",
+                        "Resolution", "Memorandum", "Plan", "Doctrine"))
 #: Ship prefixes: "SS Ancon" is a ship, not a person.
 _SHIP_PREFIXES = frozenset(("SS", "HMS", "USS", "RMS", "MV", "MS", "HMAS", "HMCS"))
 _PLACE_BEFORE = frozenset(["in", "at", "near", "into", "across", "toward", "towards", "through", "via"])
@@ -234,8 +241,7 @@ def _name(sentence: str, start: int, end: int, common: Collection[str],
     if any(part in _ORG_WORDS for part in parts) or (
             _bare(text).isupper() and 2 <= len(_bare(text).replace(".", "")) <= 6):
         kind = "org"
-    elif words[0] in ("Treaty", "Agreement", "Accord", "Convention", "Act", "Protocol",
-                      "Charter", "Pact", "Declaration", "Resolution") or \
+    elif words[0] in _DOCUMENTS or parts[-1] in _DOCUMENTS or \
             words[0] in _SHIP_PREFIXES or parts[-1] in _EVENT_ENDS:
         kind = "name"  # a document, a ship, an event: not a person
     elif _bare(text) in _PLACE_NAMES or (len(words) >= 2 and (
