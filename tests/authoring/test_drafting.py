@@ -56,6 +56,9 @@ def test_nine_in_ten_fact_sentences_get_a_card_and_check_passes(src: Path,
     assert check_decks([str(out)], [], out=report) == 0, report.getvalue()
     assert f"{len(deck.cards)} quotes found in {src.name}" in report.getvalue()
     assert all(DRAFT_TAG in c.tags and c.source for c in deck.cards)
+    # check --lint: warnings to review (every lint finding is a warning), no error.
+    linted = io.StringIO()
+    assert check_decks([str(out)], [], out=linted, lint=True) == 0, linted.getvalue()
 
 
 def test_the_draft_says_it_is_one_and_names_its_source(tmp_path: Path) -> None:
@@ -264,3 +267,20 @@ def test_a_cloze_accepts_the_surname_when_studied(tmp_path: Path) -> None:
     assert check_cloze(card, gap, "Wallace").correct
     assert check_cloze(card, gap, "John Findley Wallace").correct
     assert not check_cloze(card, gap, "Stevens").correct
+
+
+def test_a_date_inside_a_sentence_is_asked_when() -> None:
+    text = ("The canal opened on 15 August 1914, when the SS Ancon made the first transit.\n\n"
+            "The company went bankrupt in 1889, ruining about 800,000 French investors.\n\n"
+            "Panama broke away from Colombia in November 1903 after a revolt.\n\n"
+            "In 1907 Stevens resigned.\n")
+    cards = draft_deck(text, deck_id="d", title="T", source_file="c.md").draft.cards
+    asked = {str(c.get("question")): c.get("answer") for c in cards if c.get("type") == "typed"}
+    assert asked["The canal opened on what date, when the SS Ancon made the first transit?"] == \
+        "15 August 1914"
+    assert asked["The company went bankrupt in what year, ruining about 800,000 French "
+                 "investors?"] == "1889"
+    assert asked["Panama broke away from Colombia in what month and year after a revolt?"] == \
+        "November 1903"
+    # A date that opens the sentence is no echo question ("In what year Stevens resigned?").
+    assert not any("Stevens" in q for q in asked)

@@ -198,8 +198,9 @@ def _cards_for(item: _Item, index: int, pool: _Pool) -> list[CardDraft]:
     cloze = _cloze(item, hidden[0], hidden) if hidden else None
     if cloze is not None:
         out.append(cloze)
-    typed = _typed(item, main) or next(
-        (t for fact in ranked[1:] if (t := _typed(item, fact)) is not None), None)
+    # One typed question: "how many" or "who" where the sentence allows, else "on what date".
+    typed = next((t for fact in sorted(ranked, key=lambda f: f.kind == "date")
+                  if (t := _typed(item, fact)) is not None), None)
     if typed is not None:
         out.append(typed)
     others = _distractors(main, pool)
@@ -267,7 +268,8 @@ _LEAD = re.compile(r"(?:(?:On|In|By|Since|At|During) [^,]{1,40}, )?\Z")
 
 def _typed(item: _Item, fact: Fact) -> CardDraft | None:
     """A question in the sentence's own words where its shape allows: a count followed by what
-    it counts ("how many"), or a person who opens the sentence ("who")."""
+    it counts ("how many"), a person who opens the sentence ("who"), a date inside it ("on what
+    date", "in what year")."""
     text = item.text.rstrip(" .!")
     before, after = text[:fact.start], text[fact.end:]
     if fact.kind == "number" and re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", fact.text) and \
@@ -286,7 +288,30 @@ def _typed(item: _Item, fact: Fact) -> CardDraft | None:
         if surnames:
             body.append(("accept", surnames))
         return _card("typed", question, question, item, fact.kind, body)
+    if fact.kind == "date":
+        return _when(item, fact, before, after)
     return None
+
+
+#: The date's shape -> the words that ask for it: "on 15 August 1914" -> "on what date".
+_ASKED = {(True, True, True): "what date", (True, True, False): "what date",
+          (False, True, True): "what month and year", (False, False, True): "what year"}
+
+
+def _when(item: _Item, fact: Fact, before: str, after: str) -> CardDraft | None:
+    """"The canal opened on what date, when ...?": a date after its preposition, inside the
+    sentence (not the phrase it opens with), asked in the sentence's own words, as "how many" is."""
+    lead = re.search(r"(?<= )(on|in|by|since|until|from|before|after) \Z", before)
+    asked = _ASKED.get(_shape(fact.text))
+    if lead is None or asked is None or not re.search(r"[a-z]", before[:lead.start()]) \
+            or re.match(r"[-\u2013\w]", after) or _LEAD.fullmatch(before):
+        return None
+    if asked == "what date" and lead.group(1) == "in":
+        return None  # "in 5 March": a shape we do not know how to ask
+    question = f"{before}{asked}{after}?"
+    question = question[0].upper() + question[1:]
+    body: list[tuple[str, TomlValue]] = [("question", question), ("answer", fact.text)]
+    return _card("typed", question, question, item, fact.kind, body)
 
 
 def _distractors(fact: Fact, pool: _Pool) -> list[str]:
