@@ -120,6 +120,14 @@ def test_the_bundled_deck_names_the_essay_beside_the_project() -> None:
     assert path is not None and path.resolve() == ESSAY.resolve()
 
 
+def test_a_source_just_over_the_limit_says_by_how_much(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * 6_000_000)  # 5.72 MB: once said "5 MB is too big (at most 5 MB)"
+    with pytest.raises(SourceFileError) as caught:
+        read_source(path)
+    assert f"{path}: 5.7 MB is too big for a source text (at most 5 MB)" in str(caught.value)
+
+
 @pytest.mark.skipif(not ESSAY.exists(), reason="the essay is not bundled (copyright)")
 def test_every_quote_of_the_bundled_deck_is_in_the_essay() -> None:
     path = REPO / "decks" / "feb2022.toml"  # as it is: its [deck.source] file names the essay
