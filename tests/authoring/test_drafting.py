@@ -22,7 +22,7 @@ from briefing_quiz.core.coverage import measure_coverage
 from briefing_quiz.core.deckfile import load_deck
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.facts import Fact
-from briefing_quiz.core.grading import check_cloze
+from briefing_quiz.core.grading import check_cloze, check_typed
 from briefing_quiz.core.model import ChoiceCard, ClozeCard, OrderCard, TrueFalseCard, TypedCard
 from briefing_quiz.core.sentences import Sentence
 from briefing_quiz.paths import Paths
@@ -81,7 +81,11 @@ def test_the_kinds_of_cards_made(tmp_path: Path) -> None:
     typed = {c.question: c for c in deck.cards if isinstance(c, TypedCard)}
     km = typed["The Northline runs how many kilometres from Harwick to Selmouth and carries "
                "about 18,000 passengers a day?"]
-    assert km.answer == "212"
+    # The answer names the unit the question asks in (lint: typed-bare-number); the bare figure
+    # still passes.
+    assert km.answer == "212 kilometres"
+    assert check_typed(km, "212").correct and check_typed(km, "212 km").correct
+    assert not check_typed(km, "213").correct
     who = typed["Who told the committee on 5 March that the project remains on budget?"]
     assert (who.answer, who.accept) == ("Minister Rhys Penhale", ("Penhale",))
     # Distractors are facts of the same kind from elsewhere in the text.

@@ -277,7 +277,10 @@ def _typed(item: _Item, fact: Fact) -> CardDraft | None:
         question = (before + "how many" + after + "?").replace(" some how many", " how many")
         question = question[0].upper() + question[1:]
         accept = [fact.text.replace(",", "")] if "," in fact.text else []
-        body: list[tuple[str, TomlValue]] = [("question", question), ("answer", fact.text)]
+        # "how many kilometres": the answer names its unit ("80 kilometres"), as the lint asks;
+        # the bare figure still passes.
+        answer = fact.text + _unit_after(after)
+        body: list[tuple[str, TomlValue]] = [("question", question), ("answer", answer)]
         if accept:
             body.append(("accept", accept))
         return _card("typed", question, question, item, fact.kind, body)
@@ -296,6 +299,22 @@ def _typed(item: _Item, fact: Fact) -> CardDraft | None:
 #: The date's shape -> the words that ask for it: "on 15 August 1914" -> "on what date".
 _ASKED = {(True, True, True): "what date", (True, True, False): "what date",
           (False, True, True): "what month and year", (False, False, True): "what year"}
+
+
+def _unit_after(after: str) -> str:
+    """" kilometres" when the words after a figure name a unit within two words ("80 square
+    kilometres" gives " square kilometres"), else ""."""
+    from briefing_quiz.core.lint.text import stem
+    from briefing_quiz.core.lint.typed import UNITS
+
+    words = re.match(r" ([a-z]+)(?: ([a-z]+))?", after)
+    if words is None:
+        return ""
+    if stem(words.group(1)) in UNITS:
+        return " " + words.group(1)
+    if words.group(2) and stem(words.group(2)) in UNITS:
+        return f" {words.group(1)} {words.group(2)}"
+    return ""
 
 
 def _when(item: _Item, fact: Fact, before: str, after: str) -> CardDraft | None:
