@@ -93,8 +93,11 @@ def test_the_kinds_of_cards_made(tmp_path: Path) -> None:
         if isinstance(card, ChoiceCard) and "draft" in card.tags and "number" in card.tags:
             assert all(any(ch.isdigit() for ch in c) or c.isalpha() for c in card.choices)
             assert card.answers[0] in card.choices and len(set(card.choices)) == len(card.choices)
-        if isinstance(card, TrueFalseCard):
-            assert card.answer is False and card.statement != card.source
+        if isinstance(card, TrueFalseCard):  # a false variant, or the sentence itself, true
+            assert (card.statement != card.source) is (card.answer is False)
+    # About half the statements are true (lint: truefalse-balance).
+    answers = [c.answer for c in deck.cards if isinstance(c, TrueFalseCard)]
+    assert len(answers) >= 2 and abs(answers.count(True) - answers.count(False)) <= 1
     # Dated events in the order they happened.
     orders = [c for c in deck.cards if isinstance(c, OrderCard)]
     assert orders

@@ -85,9 +85,16 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
     cards: list[CardDraft] = []
     used: set[str] = set()
     carded = 0
+    statements = 0
     for index, item in enumerate(items):
         made = _cards_for(item, index, pool)
-        for card in made:
+        for position, card in enumerate(made):
+            if card.get("type") == "truefalse":
+                # Every other statement is the sentence as it stands, true: all-false statements
+                # are answered by always saying false (lint: truefalse-balance).
+                statements += 1
+                if statements % 2 == 0:
+                    made[position] = card = _true_statement(item, card)
             _add(cards, used, card)
         carded += bool(made)
     for card in _chronology(items):
@@ -412,6 +419,14 @@ def _choice(item: _Item, fact: Fact, others: list[str]) -> CardDraft:
         if fact.kind in ("number", "date") else sorted([fact.text, *others])
     return _card("choice", question, question, item, fact.kind,
                  [("question", question), ("choices", choices), ("answer", fact.text)])
+
+
+def _true_statement(item: _Item, false: CardDraft) -> CardDraft:
+    """The sentence itself as a true statement, in place of its `false` variant."""
+    tags = false.get("tags")
+    kind = str(tags[-1]) if isinstance(tags, list) and tags else "name"
+    return _card("truefalse", item.text, item.text, item, kind,
+                 [("statement", item.text), ("answer", True)])
 
 
 def _false_variant(item: _Item, fact: Fact, other: str) -> CardDraft:
