@@ -175,6 +175,11 @@ def _distractors_plainly(fact: Fact, pool: dict[str, list[str]]) -> list[str]:
         others = [o for o in others if drafting._unit(o) == drafting._unit(fact.text)]
     if fact.kind == "date":
         others = [o for o in others if drafting._shape(o) == drafting._shape(fact.text)]
+    when = drafting._when_value(fact.text)
+    if fact.kind == "date" and when is not None:
+        timed = [(abs((drafting._when_value(o) or 0) - when), o) for o in others
+                 if drafting._when_value(o) is not None]
+        return [o for _, o in sorted(timed)[:3]]
     value = drafting._value(fact.text)
     if fact.kind == "number" and value is not None:
         valued = [(abs((drafting._value(o) or 0) - value), o) for o in others
@@ -187,7 +192,8 @@ _NUMBERS = ["5", "7", "9", "11", "12", "13", "15", "40", "40%", "45%", "1,000", 
             "$5", "$7 million", "three", "two", "10 percent", "12 percent", "2.5", "3", "130,000",
             "5 million"]
 _DATES = ["5 March", "7 March", "March 2020", "2020", "2021", "1999", "12 February 2022",
-          "February 12", "Tuesday", "mid-2020"]
+          "February 12", "Tuesday", "mid-2020", "2019", "2018", "2022", "1534", "4 May 1904",
+          "15 August 1914", "March", "May"]
 _NAMES = ["Geneva", "Genevan", "Oslo", "Velan Strait", "Velan", "Rome", "NATO", "UN"]
 
 

@@ -176,8 +176,17 @@ class _Pool:
             pairs.sort()
             self.numbers[unit] = ([v for v, _ in pairs], [t for _, t in pairs])
         self.dates: dict[tuple[bool, bool, bool], list[str]] = {}
+        dated: dict[tuple[bool, bool, bool], list[tuple[float, str]]] = {}
         for text in self.by_kind.get("date", []):
             self.dates.setdefault(_shape(text), []).append(text)
+            when = _when_value(text)
+            if when is not None:
+                dated.setdefault(_shape(text), []).append((when, text))
+        # Dates of one shape that can be placed in time, sorted by it.
+        self.timeline: dict[tuple[bool, bool, bool], tuple[list[float], list[str]]] = {}
+        for shape, pairs in dated.items():
+            pairs.sort()
+            self.timeline[shape] = ([v for v, _ in pairs], [t for _, t in pairs])
 
 
 def _pool(items: Sequence[_Item]) -> _Pool:
@@ -342,8 +351,8 @@ def _when(item: _Item, fact: Fact, before: str, after: str) -> CardDraft | None:
 
 def _distractors(fact: Fact, pool: _Pool) -> list[str]:
     """Up to three facts of the same kind from elsewhere in the text: for numbers the nearest in
-    value (ties: in text order of the characters), else the first in the text; never one that
-    contains the answer or is in it."""
+    value, for dates the nearest in time (ties: in order of their characters), else the first
+    in the text; never one that contains the answer or is in it."""
     answer = fact.text.casefold()
 
     def other(text: str) -> bool:
@@ -356,6 +365,10 @@ def _distractors(fact: Fact, pool: _Pool) -> list[str]:
         return _nearest(value, values, texts, other)
     if fact.kind == "number":  # "three" against words of its unit
         candidates = iter(pool.units.get(_unit(fact.text), []))
+    elif fact.kind == "date" and (when := _when_value(fact.text)) is not None:
+        # "1906" against the years nearest it, not the text's first year every time.
+        values, texts = pool.timeline.get(_shape(fact.text), ([], []))
+        return _nearest(when, values, texts, other)
     elif fact.kind == "date":  # "5 March" against other days, not against a year
         candidates = iter(pool.dates.get(_shape(fact.text), []))
     else:
@@ -367,6 +380,16 @@ def _distractors(fact: Fact, pool: _Pool) -> list[str]:
             if len(out) == _CHOICES - 1:
                 break
     return out
+
+
+def _when_value(date: str) -> float | None:
+    """A date as a number to compare by nearness (year, month and day), or None (a weekday, a
+    decade: nothing to place)."""
+    key = _date_key(date)
+    if key is None:
+        return None
+    _, (year, month, day) = key
+    return year * 372 + month * 31 + day
 
 
 def _nearest(value: float, values: list[float], texts: list[str],
