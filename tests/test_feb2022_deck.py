@@ -7,7 +7,6 @@ tests (verbatim sources, coverage of every number and name) skip when the essay 
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 from collections import Counter
 from pathlib import Path
