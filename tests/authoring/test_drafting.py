@@ -14,7 +14,7 @@ import tomli
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing_quiz.authoring import drafting
+from briefing_quiz.authoring import distractors, drafting
 from briefing_quiz.authoring.cli import run_draft
 from briefing_quiz.authoring.drafting import DRAFT_TAG, draft_deck, write_draft
 from briefing_quiz.core.cloze import parse_cloze
@@ -24,7 +24,6 @@ from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.facts import Fact
 from briefing_quiz.core.grading import check_cloze, check_typed
 from briefing_quiz.core.model import ChoiceCard, ClozeCard, OrderCard, TrueFalseCard, TypedCard
-from briefing_quiz.core.sentences import Sentence
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.checking import check_decks
 
@@ -150,7 +149,6 @@ def test_a_sentence_opening_with_a_pronoun_keeps_the_one_before(tmp_path: Path) 
 
 def test_a_source_too_long_to_draft_is_refused_with_its_length(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefing_quiz.authoring import drafting
 
     monkeypatch.setattr(drafting, "MAX_DRAFT_WORDS", 50)
     src = tmp_path / "long.txt"
@@ -172,18 +170,18 @@ def _distractors_plainly(fact: Fact, pool: dict[str, list[str]]) -> list[str]:
     others = [o for o in pool.get(fact.kind, []) if o.casefold() not in answer
               and answer not in o.casefold()]
     if fact.kind == "number":
-        others = [o for o in others if drafting._unit(o) == drafting._unit(fact.text)]
+        others = [o for o in others if distractors.number_unit(o) == distractors.number_unit(fact.text)]
     if fact.kind == "date":
-        others = [o for o in others if drafting._shape(o) == drafting._shape(fact.text)]
-    when = drafting._when_value(fact.text)
+        others = [o for o in others if distractors.date_shape(o) == distractors.date_shape(fact.text)]
+    when = distractors.when_value(fact.text)
     if fact.kind == "date" and when is not None:
-        timed = [(abs((drafting._when_value(o) or 0) - when), o) for o in others
-                 if drafting._when_value(o) is not None]
+        timed = [(abs((distractors.when_value(o) or 0) - when), o) for o in others
+                 if distractors.when_value(o) is not None]
         return [o for _, o in sorted(timed)[:3]]
-    value = drafting._value(fact.text)
+    value = distractors.figure_value(fact.text)
     if fact.kind == "number" and value is not None:
-        valued = [(abs((drafting._value(o) or 0) - value), o) for o in others
-                  if drafting._value(o) is not None]
+        valued = [(abs((distractors.figure_value(o) or 0) - value), o) for o in others
+                  if distractors.figure_value(o) is not None]
         return [o for _, o in sorted(valued)[:3]]
     return others[:3]
 
@@ -205,11 +203,9 @@ def test_distractors_indexed_are_those_of_the_plain_rule(picks: list[tuple[str, 
         words = {"number": _NUMBERS, "date": _DATES, "place": _NAMES}[kind]
         text = words[index % len(words)]
         facts.append(Fact(kind, text, 0, len(text)))  # type: ignore[arg-type]
-    sentence = Sentence("s", 0, 1)
-    items = [drafting._Item(sentence, f.text, (f,)) for f in facts]
-    pool = drafting._Pool(items)
+    pool = distractors.Pool(facts)
     for fact in facts:
-        assert drafting._distractors(fact, pool) == _distractors_plainly(fact, pool.by_kind)
+        assert distractors.distractors(fact, pool) == _distractors_plainly(fact, pool.by_kind)
 
 
 def test_distractors_of_a_pool_of_every_kind_are_those_of_the_plain_rule() -> None:
@@ -218,10 +214,9 @@ def test_distractors_of_a_pool_of_every_kind_are_those_of_the_plain_rule() -> No
     facts = [Fact(kind, text, 0, len(text))  # type: ignore[arg-type]
              for kind, words in (("number", _NUMBERS), ("date", _DATES), ("place", _NAMES))
              for text in words]
-    items = [drafting._Item(Sentence("s", 0, 1), f.text, (f,)) for f in facts]
-    pool = drafting._Pool(items)
+    pool = distractors.Pool(facts)
     for fact in facts:
-        assert drafting._distractors(fact, pool) == _distractors_plainly(fact, pool.by_kind)
+        assert distractors.distractors(fact, pool) == _distractors_plainly(fact, pool.by_kind)
 
 
 # Seen drafting a text on the Panama Canal (notes/15.md).

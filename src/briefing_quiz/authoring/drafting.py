@@ -16,13 +16,18 @@ that is wrong is wrong the same way every time.
 
 from __future__ import annotations
 
-import bisect
-import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing_quiz.authoring.distractors import (
+    Pool,
+    date_key,
+    date_shape,
+    distractors,
+    figure_value,
+)
 from briefing_quiz.authoring.ids import card_id
 from briefing_quiz.authoring.toml_writer import CardDraft, DeckDraft, TomlValue
 from briefing_quiz.core.facts import TITLES, Fact, find_facts, lower_words
@@ -35,10 +40,6 @@ DRAFT_TAG = "draft"
 #: are asked about most.
 _PRIORITY = {"number": 0, "date": 1, "person": 2, "org": 3, "place": 4, "name": 5}
 _MAX_ORDER_ITEMS = 6
-_MONTHS = {name: number for number, name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"), 1)}
-_CHOICES = 4
 #: The longest source drafted at once. Drafting takes about 4.5 s for 100,000 words (most of it
 #: pysbd's sentence splitting), growing in step with the length; a book is drafted a chapter at
 #: a time (a deck of thousands of cards is reviewed by nobody).
@@ -81,7 +82,7 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
             items.append(_Item(sentence, flat, facts))
         previous = sentence
     items = _surnames_are_people(items)
-    pool = _pool(items)
+    pool = Pool(f for item in items for f in item.facts)
     cards: list[CardDraft] = []
     used: set[str] = set()
     carded = 0
@@ -149,50 +150,6 @@ def _add(cards: list[CardDraft], used: set[str], card: CardDraft) -> None:
         cards.append(card)
 
 
-class _Pool:
-    """Every distinct fact of the text by kind, in order of first appearance (distractors),
-    indexed once: numbers by unit and value, dates by shape. (Looking through the whole pool for
-    each sentence made drafting quadratic: 114 s for 160,000 words.)"""
-
-    def __init__(self, items: Sequence[_Item]) -> None:
-        self.by_kind: dict[str, list[str]] = {}
-        seen: set[tuple[str, str]] = set()
-        for item in items:
-            for fact in item.facts:
-                if (fact.kind, fact.text) not in seen:
-                    seen.add((fact.kind, fact.text))
-                    self.by_kind.setdefault(fact.kind, []).append(fact.text)
-        # Numbers of one unit, sorted by value (those without a value in digits left out, as
-        # they can never be a nearest one); dates of one shape, in order of appearance.
-        self.numbers: dict[tuple[bool, str], tuple[list[float], list[str]]] = {}
-        grouped: dict[tuple[bool, str], list[tuple[float, str]]] = {}
-        self.units: dict[tuple[bool, str], list[str]] = {}
-        for text in self.by_kind.get("number", []):
-            self.units.setdefault(_unit(text), []).append(text)
-            value = _value(text)
-            if value is not None:
-                grouped.setdefault(_unit(text), []).append((value, text))
-        for unit, pairs in grouped.items():
-            pairs.sort()
-            self.numbers[unit] = ([v for v, _ in pairs], [t for _, t in pairs])
-        self.dates: dict[tuple[bool, bool, bool], list[str]] = {}
-        dated: dict[tuple[bool, bool, bool], list[tuple[float, str]]] = {}
-        for text in self.by_kind.get("date", []):
-            self.dates.setdefault(_shape(text), []).append(text)
-            when = _when_value(text)
-            if when is not None:
-                dated.setdefault(_shape(text), []).append((when, text))
-        # Dates of one shape that can be placed in time, sorted by it.
-        self.timeline: dict[tuple[bool, bool, bool], tuple[list[float], list[str]]] = {}
-        for shape, pairs in dated.items():
-            pairs.sort()
-            self.timeline[shape] = ([v for v, _ in pairs], [t for _, t in pairs])
-
-
-def _pool(items: Sequence[_Item]) -> _Pool:
-    return _Pool(items)
-
-
 def _card(kind: str, words: str, key: str, item: _Item, fact_kind: str,
           body: list[tuple[str, TomlValue]]) -> CardDraft:
     fields: list[tuple[str, TomlValue]] = [("id", card_id(words, f"{kind}\x1f{key}")),
@@ -202,7 +159,7 @@ def _card(kind: str, words: str, key: str, item: _Item, fact_kind: str,
     return CardDraft(fields, origin=item.sentence.line)
 
 
-def _cards_for(item: _Item, index: int, pool: _Pool) -> list[CardDraft]:
+def _cards_for(item: _Item, index: int, pool: Pool) -> list[CardDraft]:
     # A vague quantity ("by the thousands", "dozens of") is asked after any exact figure.
     ranked = sorted(item.facts, key=lambda f: (_PRIORITY[f.kind], bool(_VAGUE.fullmatch(f.text)),
                                                f.start))
@@ -219,7 +176,7 @@ def _cards_for(item: _Item, index: int, pool: _Pool) -> list[CardDraft]:
                   if (t := _typed(item, fact)) is not None), None)
     if typed is not None:
         out.append(typed)
-    others = _distractors(main, pool)
+    others = distractors(main, pool)
     if len(others) >= 2 and index % 2 == 0:
         out.append(_choice(item, main, others))
     elif others:
@@ -337,7 +294,7 @@ def _when(item: _Item, fact: Fact, before: str, after: str) -> CardDraft | None:
     """"The canal opened on what date, when ...?": a date after its preposition, inside the
     sentence (not the phrase it opens with), asked in the sentence's own words, as "how many" is."""
     lead = re.search(r"(?<= )(on|in|by|since|until|from|before|after) \Z", before)
-    asked = _ASKED.get(_shape(fact.text))
+    asked = _ASKED.get(date_shape(fact.text))
     if lead is None or asked is None or not re.search(r"[a-z]", before[:lead.start()]) \
             or re.match(r"[-\u2013\w]", after) or _LEAD.fullmatch(before):
         return None
@@ -349,96 +306,10 @@ def _when(item: _Item, fact: Fact, before: str, after: str) -> CardDraft | None:
     return _card("typed", question, question, item, fact.kind, body)
 
 
-def _distractors(fact: Fact, pool: _Pool) -> list[str]:
-    """Up to three facts of the same kind from elsewhere in the text: for numbers the nearest in
-    value, for dates the nearest in time (ties: in order of their characters), else the first
-    in the text; never one that contains the answer or is in it."""
-    answer = fact.text.casefold()
-
-    def other(text: str) -> bool:
-        folded = text.casefold()
-        return folded not in answer and answer not in folded
-
-    value = _value(fact.text)
-    if fact.kind == "number" and value is not None:  # "40" against digits, "%" against "%"
-        values, texts = pool.numbers.get(_unit(fact.text), ([], []))
-        return _nearest(value, values, texts, other)
-    if fact.kind == "number":  # "three" against words of its unit
-        candidates = iter(pool.units.get(_unit(fact.text), []))
-    elif fact.kind == "date" and (when := _when_value(fact.text)) is not None:
-        # "1906" against the years nearest it, not the text's first year every time.
-        values, texts = pool.timeline.get(_shape(fact.text), ([], []))
-        return _nearest(when, values, texts, other)
-    elif fact.kind == "date":  # "5 March" against other days, not against a year
-        candidates = iter(pool.dates.get(_shape(fact.text), []))
-    else:
-        candidates = iter(pool.by_kind.get(fact.kind, []))
-    out: list[str] = []
-    for candidate in candidates:
-        if other(candidate):
-            out.append(candidate)
-            if len(out) == _CHOICES - 1:
-                break
-    return out
-
-
-def _when_value(date: str) -> float | None:
-    """A date as a number to compare by nearness (year, month and day), or None (a weekday, a
-    decade: nothing to place)."""
-    key = _date_key(date)
-    if key is None:
-        return None
-    _, (year, month, day) = key
-    return year * 372 + month * 31 + day
-
-
-def _nearest(value: float, values: list[float], texts: list[str],
-             keep: Callable[[str], bool]) -> list[str]:
-    """The `_CHOICES - 1` texts kept by `keep` whose values (sorted) are nearest `value`, as
-    sorting all of them by (distance, text) would give: walk out from `value` both ways, and take
-    every one as near as the last needed before choosing among equals by text."""
-    right = bisect.bisect_left(values, value)
-    left = right - 1
-    found: list[tuple[float, str]] = []
-    limit = math.inf
-    while left >= 0 or right < len(values):
-        if right >= len(values) or (left >= 0 and value - values[left] <= values[right] - value):
-            distance, text = value - values[left], texts[left]
-            left -= 1
-        else:
-            distance, text = values[right] - value, texts[right]
-            right += 1
-        if distance > limit:
-            break
-        if keep(text):
-            found.append((distance, text))
-            if len(found) == _CHOICES - 1:
-                limit = distance
-    return [text for _, text in sorted(found)[:_CHOICES - 1]]
-
-
-def _unit(number: str) -> tuple[bool, str]:
-    """Whether a number is written in digits, and the word or sign that follows them."""
-    rest = re.sub(r"[$€£\d.,\s]", " ", number).split()
-    return any(ch.isdigit() for ch in number), " ".join(rest).lower().replace("%", "percent")
-
-
-def _shape(date: str) -> tuple[bool, bool, bool]:
-    """Whether a date names a day, a month and a year."""
-    return (bool(re.search(r"(?<!\d)\d{1,2}(?!\d)", date)),
-            any(w.lower() in _MONTHS for w in re.findall(r"[A-Za-z]+", date)),
-            bool(re.search(r"\d{4}", date)))
-
-
-def _value(text: str) -> float | None:
-    match = re.search(r"\d[\d,]*(?:\.\d+)?", text)
-    return float(match.group().replace(",", "")) if match else None
-
-
 def _choice(item: _Item, fact: Fact, others: list[str]) -> CardDraft:
     blank = item.text[:fact.start] + "_____" + item.text[fact.end:]
     question = f"Fill the gap: {blank}"
-    choices = sorted([fact.text, *others], key=lambda c: (_value(c) or 0, c)) \
+    choices = sorted([fact.text, *others], key=lambda c: (figure_value(c) or 0, c)) \
         if fact.kind in ("number", "date") else sorted([fact.text, *others])
     return _card("choice", question, question, item, fact.kind,
                  [("question", question), ("choices", choices), ("answer", fact.text)])
@@ -463,31 +334,16 @@ def _false_variant(item: _Item, fact: Fact, other: str) -> CardDraft:
 # Chronology
 
 
-def _date_key(text: str) -> tuple[bool, tuple[int, int, int]] | None:
-    """(has a year, (year, month, day)) of a date fact. A date without a year is kept only with
-    a month and a day ("February 7"): such dates are ordered among themselves, as of one year
-    (guessing their year from the text goes wrong across a new year); a month alone is left out."""
-    words = re.findall(r"[A-Za-z]+|\d+", text)
-    year = next((int(w) for w in words if w.isdigit() and len(w) == 4), None)
-    month = next((_MONTHS[w.lower()] for w in words if w.lower() in _MONTHS), 0)
-    day = next((int(w) for w in words if w.isdigit() and len(w) <= 2), 0)
-    if year is not None:
-        return True, (year, month, day)
-    if month and day:
-        return False, (0, month, day)
-    return None
-
-
 def _chronology(items: Sequence[_Item]) -> list[CardDraft]:
     """Order cards of the text's dated events (an event: the first date of a sentence), oldest
     first, at most six a card: one series for dates with a year, one for days of one year."""
     series: dict[bool, list[tuple[tuple[int, int, int], _Item, Fact]]] = {True: [], False: []}
     seen: set[tuple[bool, tuple[int, int, int]]] = set()
     for item in items:
-        fact = next((f for f in item.facts if f.kind == "date" and _date_key(f.text)), None)
+        fact = next((f for f in item.facts if f.kind == "date" and date_key(f.text)), None)
         if fact is None:
             continue
-        key = _date_key(fact.text)
+        key = date_key(fact.text)
         assert key is not None
         if key not in seen:
             seen.add(key)
