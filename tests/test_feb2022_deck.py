@@ -6,6 +6,7 @@ tests (verbatim sources, coverage of every number and name) skip when the essay 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from pathlib import Path
@@ -124,8 +125,12 @@ def test_deck_header(deck: dict[str, Any]) -> None:
     header = deck["deck"]
     assert header["id"] == "feb2022"
     assert set(header) <= {"id", "title", "description", "tags", "source"}
-    assert set(header["source"]) <= {"title", "author", "publisher", "date", "url", "as_of"}
+    assert set(header["source"]) <= {"title", "author", "publisher", "date", "url", "as_of", "file"}
     assert header["source"]["author"] == "Steven Pifer"
+    # The essay is named where it sits beside the project, never copied into it (copyright).
+    assert header["source"]["file"] == "../../shared/source/feb2022-essay.txt"
+    # Its figures were true in mid-February 2022, not for ever (issue 15, part 5).
+    assert header["source"]["as_of"] == dt.date(2022, 2, 14)
 
 
 def test_size_ids_and_types(cards: list[dict[str, Any]]) -> None:

@@ -84,7 +84,11 @@ def test_our_own_export_reads_back(tmp_path: Path) -> None:
     again = next(c for c in back.cards if c.type == "typed")
     assert (again.prompt, getattr(again, "answer", None)) == (typed.prompt, typed.answer)
     assert again.source == typed.source
-    assert "Also accepted: 1,609" in (again.explain or "")  # the export writes `accept` there
+    # The export writes `accept` and `tolerance` as lines of Anki's Extra field; they come back
+    # as the card's own keys, not as explain text.
+    assert (again.accept, again.tolerance) == (typed.accept, typed.tolerance)
+    assert "Also accepted" not in (again.explain or "")
+    assert again.explain == typed.explain
     cloze = next(c for c in deck.cards if c.type == "cloze")
     assert next(c for c in back.cards if c.type == "cloze").prompt == cloze.prompt
 

@@ -12,7 +12,7 @@ import pytest
 
 from briefing_quiz.core.deckfile import load_deck
 from briefing_quiz.services.checking import check_decks
-from briefing_quiz.services.evidence import SourceFileError, read_source
+from briefing_quiz.services.evidence import SourceFileError, read_source, source_path
 
 REPO = Path(__file__).resolve().parents[2]
 ESSAY = REPO.parent / "shared" / "source" / "feb2022-essay.txt"
@@ -114,13 +114,35 @@ def test_a_huge_source_file_is_refused_unread(tmp_path: Path,
         read_source(path)
 
 
+def test_the_bundled_deck_names_the_essay_beside_the_project() -> None:
+    deck = load_deck(REPO / "decks" / "feb2022.toml")
+    path = source_path(deck)
+    assert path is not None and path.resolve() == ESSAY.resolve()
+
+
+def test_a_source_just_over_the_limit_says_by_how_much(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * 6_000_000)  # 5.72 MB: once said "5 MB is too big (at most 5 MB)"
+    with pytest.raises(SourceFileError) as caught:
+        read_source(path)
+    assert f"{path}: 5.7 MB is too big for a source text (at most 5 MB)" in str(caught.value)
+
+
 @pytest.mark.skipif(not ESSAY.exists(), reason="the essay is not bundled (copyright)")
-def test_every_quote_of_the_bundled_deck_is_in_the_essay(tmp_path: Path) -> None:
-    text = (REPO / "decks" / "feb2022.toml").read_text(encoding="utf-8")
-    linked = text.replace("[deck.source]\n", f'[deck.source]\nfile = "{ESSAY}"\n', 1)
-    path = tmp_path / "feb2022.toml"
-    path.write_text(linked, encoding="utf-8")
+def test_every_quote_of_the_bundled_deck_is_in_the_essay() -> None:
+    path = REPO / "decks" / "feb2022.toml"  # as it is: its [deck.source] file names the essay
     quoted = sum(card.source is not None for card in load_deck(path).cards)
     code, out = run_check(path)
     assert code == 0, out
     assert f"{quoted} quotes found in feb2022-essay.txt" in out and quoted > 100
+    assert "warning" not in out
+
+
+def test_the_bundled_deck_without_its_essay_is_checked_all_the_same(tmp_path: Path) -> None:
+    copy = tmp_path / "decks" / "feb2022.toml"  # as installed: no essay two folders up
+    copy.parent.mkdir()
+    copy.write_bytes((REPO / "decks" / "feb2022.toml").read_bytes())
+    code, out = run_check(copy)
+    assert code == 0, out
+    assert out.count("feb2022-essay.txt: no such file; the cards' quotes were not checked") == 1
+    assert f"1 deck, {len(load_deck(copy).cards)} cards: OK" in out

@@ -311,7 +311,27 @@ def _note(line: int, note_type: _NoteType, values: list[str], tags: str, guid: s
             extras += [t for t in content[2:] if t]
     note.explain = "\n\n".join(extras)
     note.source = "\n".join(sources)
+    if note.type == "typed":
+        _accepted_back(note)
     return note
+
+
+_ALSO = re.compile(r"^Also accepted: (.+)$", re.MULTILINE)
+_WITHIN = re.compile(r"^Numbers within (\d[\d.]*%?) of the answer are accepted\.$", re.MULTILINE)
+
+
+def _accepted_back(note: Note) -> None:
+    """A typed card exported by us keeps `accept` and `tolerance` as lines of its Extra field
+    (Anki has no such fields): read them back into the card, out of `explain`."""
+    also = _ALSO.search(note.explain)
+    within = _WITHIN.search(note.explain)
+    if also:
+        note.accept = [a.strip() for a in also.group(1).split(";") if a.strip()]
+    if within:
+        note.tolerance = within.group(1)
+    if also or within:
+        rest = _WITHIN.sub("", _ALSO.sub("", note.explain))
+        note.explain = re.sub(r"\n{3,}", "\n\n", rest).strip()
 
 
 def _reviews(db: sqlite3.Connection, guid_of: dict[int, str]) -> list[AnkiReview]:

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 TomlValue: TypeAlias = ("str | bool | int | float | dt.date | Sequence[str]"
-                        " | Sequence[dict[str, str | list[str]]]")
+                        " | Sequence[dict[str, str | list[str]]] | dict[str, list[str]]")
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r",
@@ -115,6 +115,8 @@ def value(v: TomlValue) -> str:
         return repr(v)
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return v.isoformat()
+    if isinstance(v, dict):  # an inline table of lists (a cloze card's `accept` by gap)
+        return "{ " + ", ".join(f"{key(k)} = {value(x)}" for k, x in v.items()) + " }"
     if isinstance(v, Sequence) and v and all(isinstance(item, dict) for item in v):
         # inline tables (the points of an open card), one a line
         return "[\n" + "".join("  { " + ", ".join(f"{key(k)} = {value(x)}" for k, x in item.items())

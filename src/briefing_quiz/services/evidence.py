@@ -47,8 +47,9 @@ def read_source(path: Path) -> str:
         if path.is_dir():
             raise SourceFileError(f"{path}: is a folder, not a text file")
         if size > MAX_SOURCE_BYTES:
-            raise SourceFileError(f"{path}: {size // (1024 * 1024)} MB is too big for a source "
-                                  f"text (at most {MAX_SOURCE_BYTES // (1024 * 1024)} MB)")
+            # One decimal: 6,000,000 bytes is "5.7 MB", not "5 MB ... (at most 5 MB)".
+            raise SourceFileError(f"{path}: {size / 2**20:.1f} MB is too big for a source "
+                                  f"text (at most {MAX_SOURCE_BYTES / 2**20:g} MB)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceFileError(f"{path}: no such file") from None
