@@ -8,6 +8,7 @@ bad named in one message, is here.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,9 @@ def read_source(path: Path) -> str:
                                   f"text (at most {MAX_SOURCE_BYTES / 2**20:g} MB)")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SourceFileError(f"{path}: no such file") from None
+        # Shown without its `..` steps: the bundled deck names the essay beside the project,
+        # which an installed copy does not have.
+        raise SourceFileError(f"{os.path.normpath(path)}: no such file") from None
     except OSError as error:
         raise SourceFileError(f"{path}: cannot be read ({error.strerror or error})") from None
     if data.startswith(b"\xef\xbb\xbf"):
