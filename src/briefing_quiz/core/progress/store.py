@@ -18,7 +18,7 @@ Public API (see each docstring)::
                         given=None, correct=None, known=None) -> RecordedReview
     store.undo_review(review_id, *, at) -> ItemState | None
     store.suspend(key, *, at) / unsuspend(key, *, at) / bury(key, until, *, at) / unbury(key, *, at)
-    store.rebuild() -> int;  store.integrity_check() -> str
+    store.rebuild() -> int;  store.integrity_check() -> str;  store.marks -> marks.MarkLog
     store.memory_fingerprints() -> dict[str, str]; store.recompute_memory(deck_id, sched, fp, *, at)
     store.snapshot(deck_id, *, now, due_before, day_start) -> DeckSnapshot  # for the study queue
     store.stat_rows(deck_id=None) -> list[StatRow]; store.review_counts(since) -> dict[str, int]
@@ -51,6 +51,7 @@ import fsrs
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress import lean_write, log_reads, queries, replay, schema
+from briefing_quiz.core.progress import marks as mark_log
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
     UPSERT,
@@ -479,6 +480,10 @@ class Store:
             return state
 
         return self._write(run, f"could not save the {action} to")
+
+    @property
+    def marks(self) -> mark_log.MarkLog:  # flags, forget, set due date (schema 6): see there
+        return mark_log.MarkLog(self._read, self._write)
 
     def rebuild(self) -> int:
         """Recompute every item's state from the review and event logs; return how many."""
