@@ -369,6 +369,20 @@ class StudySession:
         self._undo.append(_Action("bury", slot))
         self._clear_current()
 
+    def forget(self) -> None:
+        """Put the current entry back to new (Anki's Forget; its history kept) and clear
+        `current`. Not on the undo stack: it is logged, and browse shows the card as new."""
+        entry, _slot = self._require_current()
+        self._remember(entry.key, self.store.marks.forget(entry.key, at=self.clock()))
+        self._clear_current()
+
+    def set_due(self, due: datetime) -> None:
+        """Make the current entry due at `due` (Anki's Set Due Date) and clear `current`; a new
+        entry has no schedule to move (StoreError, nothing changed)."""
+        entry, _slot = self._require_current()
+        self._remember(entry.key, self.store.marks.set_due(entry.key, due, at=self.clock()))
+        self._clear_current()
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
