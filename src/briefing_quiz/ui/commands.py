@@ -21,7 +21,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.system_commands import SystemCommandsProvider
 
-
 #: Actions of hidden bindings that move within a widget (the browse table, a choice list).
 NAVIGATION = frozenset({"move", "page", "jump", "cursor", "select", "scroll_card"})
 
