@@ -208,3 +208,22 @@ async def test_the_new_actions_are_rebindable_in_keys(make_app: MakeApp, paths: 
         assert not isinstance(app.screen, FlagScreen)
         await press(pilot, "F")
         assert isinstance(app.screen, FlagScreen)
+
+
+async def test_card_info_shows_the_flag_and_a_forgotten_card(
+        make_app: MakeApp, paths: Paths) -> None:
+    from briefing_quiz.ui.screens.card_info import CardInfoScreen
+
+    studied(paths)
+    with Store.open(paths.data_file) as store:
+        store.marks.flag(BASIC, "answer wrong", at=T0)
+        store.marks.forget(BASIC, at=T0)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_basic_in_browse(pilot, app)
+        await press(pilot, "i")
+        assert isinstance(app.screen, CardInfoScreen)
+        text = screen_text(app)
+        assert "Flagged      answer wrong" in text
+        assert "new: forgotten (back to new), reviewed before" in text
+        assert "Review history" in text and "2022-02-13 09:30  Again" in text

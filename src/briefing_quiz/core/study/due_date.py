@@ -25,7 +25,7 @@ __all__ = ["DueDateError", "describe_due", "parse_due"]
 _UTC = timezone.utc
 _DAYS = re.compile(r"(?:in\s+)?(\d{1,4})\s*(d|days?|w|weeks?)?")
 _NOW = frozenset({"0", "now", "today"})
-EXAMPLES = '3, in 3 days, tomorrow, thu, 2026-12-20, or 0 for now'
+EXAMPLES = "3, in 3 days, tomorrow, thu, a date YYYY-MM-DD, or 0 for now"
 
 
 class DueDateError(BriefingQuizError):
