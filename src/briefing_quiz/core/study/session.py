@@ -369,6 +369,12 @@ class StudySession:
         self._undo.append(_Action("bury", slot))
         self._clear_current()
 
+    def flag(self, note: str | None) -> None:
+        """Flag the current entry with a note ("" for none; None takes the flag off); it stays
+        current."""
+        entry, _slot = self._require_current()
+        self.store.marks.flag(entry.key, note, at=self.clock())
+
     def forget(self) -> None:
         """Put the current entry back to new (Anki's Forget; its history kept) and clear
         `current`. Not on the undo stack: it is logged, and browse shows the card as new."""
