@@ -193,9 +193,14 @@ async def test_forget_while_studying_goes_on_to_the_next_card(
         await press(pilot, "y")
         assert app.screen is screen and screen.entry is not None and screen.entry.key != BASIC
         assert any("new again" in n.message for n in app._notifications)
+        with stored(paths) as store:
+            state = store.get(BASIC)
+            assert state is not None and state.is_new and len(store.history(BASIC)) == 1
+        await press(pilot, "escape", "u")  # (the next card is typed) undone: the card is back
+        assert screen.entry is not None and screen.entry.key == BASIC
     with stored(paths) as store:
         state = store.get(BASIC)
-        assert state is not None and state.is_new and len(store.history(BASIC)) == 1
+        assert state is not None and state.phase == "learning" and state.reps == 1
 
 
 async def test_the_new_actions_are_rebindable_in_keys(make_app: MakeApp, paths: Paths) -> None:

@@ -45,7 +45,7 @@ def test_forget_puts_the_item_back_to_new_and_keeps_its_history(store: Store) ->
     review(store, KEY, Rating.Again, PROGRESS_T0 + timedelta(days=3))
     before = store.get(KEY)
     assert before is not None and before.card is not None and before.reps == 2
-    state = store.marks.forget(KEY, at=PROGRESS_T0 + timedelta(days=4))
+    state = store.marks.forget(KEY, at=PROGRESS_T0 + timedelta(days=4)).state
     assert state.is_new and state.phase == "new" and state.first_review is None
     assert state.reps == 2 and state.lapses == before.lapses
     assert store.get(KEY) == state
@@ -75,7 +75,7 @@ def test_set_due_moves_the_due_date_keeps_the_memory_and_survives_rebuild(store:
     before = store.get(KEY)
     assert before is not None and before.card is not None
     due = PROGRESS_T0 + timedelta(days=20)
-    state = store.marks.set_due(KEY, due, at=PROGRESS_T0 + timedelta(hours=1))
+    state = store.marks.set_due(KEY, due, at=PROGRESS_T0 + timedelta(hours=1)).state
     assert state.due == due and state.card is not None
     assert state.card.stability == before.card.stability and state.reps == 1
     store.rebuild()
@@ -150,3 +150,22 @@ def test_a_version_5_file_is_migrated_to_marks_and_keeps_its_log(
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 6
     raw.close()
+
+
+def test_undo_of_a_forget_or_set_due_restores_the_state_and_survives_rebuild(
+        store: Store) -> None:
+    review(store, KEY, Rating.Good, PROGRESS_T0)
+    review(store, KEY, Rating.Good, PROGRESS_T0 + timedelta(days=3))
+    before = store.get(KEY)
+    moved = store.marks.set_due(KEY, PROGRESS_T0 + timedelta(days=40), at=PROGRESS_T0)
+    forgot = store.marks.forget(KEY, at=PROGRESS_T0)
+    assert store.marks.undo(forgot.mark_id, at=PROGRESS_T0) == moved.state
+    assert store.marks.undo(moved.mark_id, at=PROGRESS_T0) == before
+    assert store.get(KEY) == before
+    with pytest.raises(StoreError, match="undone already"):
+        store.marks.undo(moved.mark_id, at=PROGRESS_T0)
+    store.marks.flag(KEY, "x", at=PROGRESS_T0)
+    with pytest.raises(StoreError, match="no forget or set due date"):
+        store.marks.undo(forgot.mark_id + 3, at=PROGRESS_T0)
+    store.rebuild()
+    assert store.get(KEY) == before

@@ -349,6 +349,7 @@ SELECT 'm', m.id, m.deck_id, m.card_id, m.item, NULL, m.action, NULL, NULL, m.du
        m.after_review, 1
 FROM marks m
 WHERE {where_m} AND m.action IN ('forget', 'set_due')
+  AND NOT EXISTS (SELECT 1 FROM marks u WHERE u.action = 'undo' AND u.undoes = m.id)
 """
 
 

@@ -1,5 +1,6 @@
 """Anki's everyday card actions in the progress file (schema 6, table `marks`): flags with a
-note, forget (back to new, the history kept) and set due date.
+note, forget (back to new, the history kept) and set due date, and the undo of a forget or a
+set due date (an `undo` mark; the item's state is then derived again without it).
 
 The log is append-only like the others. A flag changes no schedule, so the flags in force are
 read from the log itself (`flags`: the last flag or unflag of each item), never stored in
@@ -21,11 +22,11 @@ from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress.derive import UPSERT, ItemState, apply_mark, state_row, utc_text
 from briefing_quiz.core.progress.queries import get_state
 
-__all__ = ["ACTIONS", "Flag", "MarkLog", "flags", "last_review_id", "write"]
+__all__ = ["ACTIONS", "Flag", "MarkLog", "Marked", "flags", "last_review_id", "undo", "write"]
 
 
 #: The actions a mark records.
-ACTIONS = ("flag", "unflag", "forget", "set_due")
+ACTIONS = ("flag", "unflag", "forget", "set_due", "undo")
 UTC = timezone.utc
 
 
@@ -40,6 +41,14 @@ class Flag:
     def to_json(self) -> dict[str, object]:
         return {"deck": self.key.deck_id, "card": self.key.card_id, "item": self.key.item,
                 "note": self.note, "flagged_at": self.at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """What a forget or set due date committed: the mark's id (to undo it) and the new state."""
+
+    mark_id: int
+    state: ItemState
 
 
 class MarkLog:
@@ -58,21 +67,30 @@ class MarkLog:
         out: dict[ItemKey, Flag] = self._read(lambda conn: flags(conn, deck_id))
         return out
 
-    def forget(self, key: ItemKey, *, at: datetime) -> ItemState:
+    def forget(self, key: ItemKey, *, at: datetime) -> Marked:
         """Back to new (Anki's Forget); the review history, reps and lapses are kept."""
-        return self._mark(key, "forget", at) or ItemState(key=key)
+        return self._mark(key, "forget", at)
 
-    def set_due(self, key: ItemKey, due: datetime, *, at: datetime) -> ItemState:
+    def set_due(self, key: ItemKey, due: datetime, *, at: datetime) -> Marked:
         """Due at `due` (Anki's Set Due Date), the memory state kept; a new item: StoreError."""
-        return self._mark(key, "set_due", at, due=due) or ItemState(key=key)
+        return self._mark(key, "set_due", at, due=due)
+
+    def undo(self, mark_id: int, *, at: datetime) -> ItemState | None:
+        """Take back forget or set due date `mark_id`: the item's state as if it had not been
+        done (None: nothing about the item remains). Undone already, or not such a mark:
+        StoreError."""
+        at_text = utc_text(at, "at")
+        state: ItemState | None = self._write(lambda conn: undo(conn, mark_id, at_text),
+                                              "could not save the undo to")
+        return state
 
     def _mark(self, key: ItemKey, action: str, at: datetime, *, note: str | None = None,
-              due: datetime | None = None) -> ItemState | None:
+              due: datetime | None = None) -> Marked:
         at_text, due_text = utc_text(at, "at"), None if due is None else utc_text(due, "due")
-        state: ItemState | None = self._write(
+        mark_id, state = self._write(
             lambda conn: write(conn, key, action, at_text, note, due_text),
             f"could not save the {action.replace('_', ' ')} to")
-        return state
+        return Marked(mark_id, state or ItemState(key=key))
 
 
 def last_review_id(conn: sqlite3.Connection) -> int:
@@ -81,20 +99,47 @@ def last_review_id(conn: sqlite3.Connection) -> int:
 
 
 def write(conn: sqlite3.Connection, key: ItemKey, action: str, at: str, note: str | None,
-          due: str | None) -> ItemState | None:
-    """Log one mark (times in ISO UTC text) in the caller's write transaction; for a forget or
-    set due date, store and return the item's new state (set due date on a new item:
+          due: str | None) -> tuple[int, ItemState | None]:
+    """Log one mark (times in ISO UTC text) in the caller's write transaction: its id, and for a
+    forget or set due date the item's new state, stored (set due date on a new item:
     StoreError, nothing written)."""
     prev = get_state(conn, key) or ItemState(key=key)
     if action == "set_due" and prev.card is None:
         raise StoreError(f"{key} is new: it has no due date to set (study it first)")
-    conn.execute("INSERT INTO marks (deck_id, card_id, item, action, at, after_review, note, due) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 (key.deck_id, key.card_id, key.item, action, at, last_review_id(conn), note, due))
+    cursor = conn.execute(
+        "INSERT INTO marks (deck_id, card_id, item, action, at, after_review, note, due) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (key.deck_id, key.card_id, key.item, action, at, last_review_id(conn), note, due))
+    mark_id = cursor.lastrowid
+    assert mark_id is not None
     if action not in ("forget", "set_due"):
-        return None
+        return mark_id, None
     state = apply_mark(prev, action, None if due is None else datetime.fromisoformat(due))
     conn.execute(UPSERT, state_row(state))
+    return mark_id, state
+
+
+def undo(conn: sqlite3.Connection, mark_id: int, at: str) -> ItemState | None:
+    """Log the undo of forget or set due date `mark_id` and store the item's state derived
+    again without it (with the memory its deck's parameters give, as `Store.undo_review`)."""
+    from briefing_quiz.core.progress.derive import derive_one
+    from briefing_quiz.core.progress.replay import follow_item
+
+    row = conn.execute("SELECT deck_id, card_id, item, action FROM marks WHERE id = ?",
+                       (mark_id,)).fetchone()
+    if row is None or row[3] not in ("forget", "set_due"):
+        raise StoreError(f"there is no forget or set due date {mark_id} to undo")
+    if conn.execute("SELECT 1 FROM marks WHERE action = 'undo' AND undoes = ?",
+                    (mark_id,)).fetchone() is not None:
+        raise StoreError(f"the {row[3].replace('_', ' ')} of {ItemKey(*row[:3])} was undone "
+                         "already (perhaps in another window)")
+    key = ItemKey(*row[:3])
+    conn.execute("INSERT INTO marks (deck_id, card_id, item, action, at, after_review, undoes) "
+                 "VALUES (?, ?, ?, 'undo', ?, ?, ?)", (*row[:3], at, last_review_id(conn), mark_id))
+    state = follow_item(conn, derive_one(conn, key))
+    conn.execute("DELETE FROM items WHERE deck_id = ? AND card_id = ? AND item = ?", row[:3])
+    if state is not None:
+        conn.execute(UPSERT, state_row(state))
     return state
 
 

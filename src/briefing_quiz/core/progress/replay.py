@@ -93,9 +93,10 @@ def forgotten_at(conn: sqlite3.Connection, deck_id: str) -> dict[ItemKey, int]:
     """Item -> the review id its last forget followed (`marks.after_review`): the reviews up to
     it no longer shape its memory. None on a file older than schema 6."""
     try:
-        rows = conn.execute("SELECT card_id, item, max(after_review) FROM marks WHERE "
-                            "deck_id = ? AND action = 'forget' GROUP BY card_id, item",
-                            (deck_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT card_id, item, max(after_review) FROM marks m WHERE deck_id = ? AND "
+            "action = 'forget' AND NOT EXISTS (SELECT 1 FROM marks u WHERE u.action = 'undo' "
+            "AND u.undoes = m.id) GROUP BY card_id, item", (deck_id,)).fetchall()
     except sqlite3.OperationalError:  # schema < 6
         return {}
     return {ItemKey(deck_id, card_id, item): floor for card_id, item, floor in rows}

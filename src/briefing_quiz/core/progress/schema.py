@@ -74,12 +74,13 @@ other logs (triggers refuse UPDATE and DELETE)::
 
     id INTEGER PRIMARY KEY
     deck_id, card_id TEXT; item INTEGER   -- the ItemKey
-    action TEXT                           -- flag, unflag, forget or set_due
+    action TEXT                           -- flag, unflag, forget, set_due, or undo (of `undoes`)
     at TEXT                               -- ISO 8601 UTC, when it was done
     after_review INTEGER                  -- the log's last review id then (0: none): a forget
                                           -- or set_due falls between that review and the next
     note TEXT NULL                        -- flag: its note ('' for none); else NULL
     due TEXT NULL                         -- set_due: the new due time, ISO UTC; else NULL
+    undoes INTEGER NULL                   -- undo: the forget or set_due it takes back
 
 A flag changes no schedule: the flags in force are read from the log (`queries.flags`). A forget
 (back to new, the history kept) and a set due date change the item's state: `derive` applies them
@@ -265,15 +266,18 @@ CREATE TABLE marks (
     deck_id TEXT NOT NULL,
     card_id TEXT NOT NULL,
     item INTEGER NOT NULL CHECK (item >= 0),
-    action TEXT NOT NULL CHECK (action IN ('flag', 'unflag', 'forget', 'set_due')),
+    action TEXT NOT NULL CHECK (action IN ('flag', 'unflag', 'forget', 'set_due', 'undo')),
     at TEXT NOT NULL,
     after_review INTEGER NOT NULL CHECK (after_review >= 0),
     note TEXT,
     due TEXT,
+    undoes INTEGER REFERENCES marks (id),
     CHECK ((action = 'flag') = (note IS NOT NULL)),
-    CHECK ((action = 'set_due') = (due IS NOT NULL))
+    CHECK ((action = 'set_due') = (due IS NOT NULL)),
+    CHECK ((action = 'undo') = (undoes IS NOT NULL))
 );
 CREATE INDEX marks_item ON marks (deck_id, card_id, item);
+CREATE UNIQUE INDEX marks_undo ON marks (undoes) WHERE action = 'undo';
 CREATE TRIGGER marks_no_update BEFORE UPDATE ON marks
     BEGIN SELECT RAISE(ABORT, 'the mark log is append-only'); END;
 CREATE TRIGGER marks_no_delete BEFORE DELETE ON marks

@@ -130,5 +130,5 @@ class StudyCardActions:
             return
         if dropped:
             message += " Its ungraded answer was not saved."
-        self.notify(message, timeout=5)
+        self.notify(message + " Press u to undo.", timeout=5)
         await self._advance(Content.styled(status, "bold"))
