@@ -182,7 +182,7 @@ def report_evidence(deck: Deck, report: CheckReport, today: dt.date | None,
     if found.checked and not found.errors:
         named = source_path(deck)
         report.text(f"   {found.checked} quote{'' if found.checked == 1 else 's'} found in "
-                    f"{named.name if named else 'the source'}")
+                    f"{one_line(named.name) if named else 'the source'}")
     for card, since in stale_cards(deck, today or local_now().date()):
         message = f"stale since {since.isoformat()} (valid until {card.valid_until})"
         report.warning(message, "stale", path=deck.path, line=card.line, card=card.id,

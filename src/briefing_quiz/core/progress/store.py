@@ -137,6 +137,7 @@ class Store:
         self._schema = schema.SCHEMA_VERSION
         #: Log rows that could not be read (id -> why), skipped by the reads that met them.
         self.unreadable: dict[int, str] = {}
+        self.marks = mark_log.MarkLog(self._read, self._write)  # flags, forget, set due (v6)
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -480,10 +481,6 @@ class Store:
             return state
 
         return self._write(run, f"could not save the {action} to")
-
-    @property
-    def marks(self) -> mark_log.MarkLog:  # flags, forget, set due date (schema 6): see there
-        return mark_log.MarkLog(self._read, self._write)
 
     def rebuild(self) -> int:
         """Recompute every item's state from the review and event logs; return how many."""
