@@ -35,7 +35,8 @@ Once the answer is committed to the progress file::
 
 Commands at either prompt: `q` (or end of input) ends the session (at the grade prompt, after
 `NOT GRADED <key>: this answer is not saved; the card stays due`); `:u` undo the last answer (or
-suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A session ends with::
+suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:f NOTE` flag it with a note
+(it stays; `stats` lists flags), `:h` help. A session ends with::
 
     SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 8, partly 1 of 10 checked; 3 left
                     (right/partly by the grade given: core.grading.outcome; ", partly N" if any)
@@ -105,8 +106,8 @@ _NAMES = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy
 _QUIT = {"q", ":q", ":quit", "quit"}
 _COMMANDS = {":u": "undo", ":undo": "undo", ":s": "suspend", ":suspend": "suspend",
              ":b": "bury", ":bury": "bury", ":h": "help", ":help": "help", "?": "help"}
-_HELP = ("Commands: q quits; :u undoes the last answer; :s suspends this card; "
-         ":b buries it until tomorrow; Enter at the grade takes the suggested grade.")
+_HELP = ("Commands: q quits; :u undoes the last answer; :s suspends this card; :b buries it "
+         "until tomorrow; :f NOTE flags it with a note; Enter at the grade takes the suggested grade.")
 
 
 class _Outcome(Enum):
@@ -120,8 +121,8 @@ class _Quit(Exception):
 
 
 class _Command(Exception):
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, arg: str = "") -> None:
+        self.name, self.arg = name, arg
 
 
 class _Shuffles(Protocol):
@@ -173,6 +174,8 @@ class _Console:
         word = text.strip().lower()
         if word in _QUIT:
             raise _Quit
+        if word.split(" ", 1)[0] == ":f":  # :f NOTE
+            raise _Command("flag", text.strip()[2:].strip())
         if word in _COMMANDS:
             raise _Command(_COMMANDS[word])
         return text
@@ -301,7 +304,7 @@ class PlainLoop(_Console):
                 self.say(f"NOT GRADED {entry.key}: this answer is not saved; the card stays due")
                 raise
         except _Command as command:
-            return self.command(command.name, entry)
+            return self.command(command.name, entry, command.arg)
         elapsed = session.clock() - started
         duration_ms = max(0, int(elapsed.total_seconds() * 1000))
         try:
@@ -331,7 +334,7 @@ class PlainLoop(_Console):
         return (f"CARD {i}/{n} {entry.key} {entry.card.type} "
                 f"new {c.new} learning {c.learning} review {c.review}")
 
-    def command(self, name: str, entry: QueueEntry) -> _Outcome:
+    def command(self, name: str, entry: QueueEntry, note: str = "") -> _Outcome:
         session = self.session
         try:
             if name == "help":
@@ -349,6 +352,9 @@ class PlainLoop(_Console):
                 session.bury()
                 self.say(f"BURIED {entry.key}")
                 self.changed()
+            elif name == "flag":  # the card stays current: its question is asked again
+                session.flag(note)
+                self.say(f"FLAGGED {entry.key}" + (f": {visible(note)}" if note else ""))
         except StoreError as error:
             self.say(f"NOT SAVED {entry.key}: {error}")
             return _Outcome.FAILED

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from briefing_quiz.config import Config
     from briefing_quiz.core.model import Card, Deck
+    from briefing_quiz.core.progress.marks import Flag
     from briefing_quiz.core.progress.store import Store
     from briefing_quiz.core.study.briefing_session import BriefingStatus
     from briefing_quiz.core.study.readiness import Readiness
@@ -166,6 +167,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
             raise BriefingQuizError(f"no deck with id {deck_id!r}{did_you_mean(deck_id, known)}")
         report = collect_stats(decks, store, config, now=now, tz=local_zone(now), deck_id=deck_id)
         fared = _calibrations(report, store, config)
+        flags = [] if store is None else list(store.marks.flags(deck_id).values())
     finally:
         if store is not None:
             _report_unreadable(store, err)
@@ -177,6 +179,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
             "decks": [{**d.to_json(), "calibration": fared[d.deck_id].to_json()}
                       for d in report.decks],
             "orphaned": [str(k) for k in report.orphaned],
+            "flagged": [f.to_json() for f in flags],
             "stale": {deck: [{"card": c.id, "since": since.isoformat()} for c, since in cards]
                       for deck, cards in stale.items()}}, ensure_ascii=False), file=out)
         return EXIT_OK
@@ -195,6 +198,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
             listed = ", ".join(f"{c.id} (since {since})" for c, since in stale[d.deck_id])
             print(f"  stale facts (past their valid_until) {len(stale[d.deck_id])}: {listed}",
                   file=out)
+    _print_flags(flags, out)
     if report.orphaned:
         shown = ", ".join(str(k) for k in report.orphaned[:10])
         more = f" and {len(report.orphaned) - 10} more" if len(report.orphaned) > 10 else ""
@@ -203,6 +207,17 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
     if not report.decks and not report.orphaned:
         print("no decks", file=out)
     return EXIT_OK
+
+
+def _print_flags(flags: Sequence[Flag], out: TextIO) -> None:
+    """The flagged cards (browse `*`, study `*`), one a line with its note, oldest first."""
+    from briefing_quiz.core.visible import one_line
+
+    if flags:
+        print(f"flagged cards {len(flags)}:", file=out)
+    for flag in flags:
+        note = f"  {one_line(flag.note[:200])}" if flag.note else ""
+        print(f"  {one_line(str(flag.key))}{note}  (flagged {flag.at:%Y-%m-%d})", file=out)
 
 
 def review_log(paths: Paths, deck_id: str | None, *, out: TextIO, err: TextIO) -> int:

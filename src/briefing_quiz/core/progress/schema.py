@@ -68,6 +68,23 @@ end, so the entry an answer adds still costs about one page.
 
 Schema version 5 adds ``memory_parameters`` (above): which FSRS parameters each deck's derived
 memory states follow (issue 13).
+
+Schema version 6 adds ``marks``, Anki's everyday card actions (issue 18), append-only like the
+other logs (triggers refuse UPDATE and DELETE)::
+
+    id INTEGER PRIMARY KEY
+    deck_id, card_id TEXT; item INTEGER   -- the ItemKey
+    action TEXT                           -- flag, unflag, forget, set_due, or undo (of `undoes`)
+    at TEXT                               -- ISO 8601 UTC, when it was done
+    after_review INTEGER                  -- the log's last review id then (0: none): a forget
+                                          -- or set_due falls between that review and the next
+    note TEXT NULL                        -- flag: its note ('' for none); else NULL
+    due TEXT NULL                         -- set_due: the new due time, ISO UTC; else NULL
+    undoes INTEGER NULL                   -- undo: the forget or set_due it takes back
+
+A flag changes no schedule: the flags in force are read from the log (`queries.flags`). A forget
+(back to new, the history kept) and a set due date change the item's state: `derive` applies them
+among the reviews in `after_review` order, so `Store.rebuild` gives the same rows.
 """
 
 from __future__ import annotations
@@ -96,7 +113,7 @@ __all__ = [
 
 #: "BQz1" — marks a briefing-quiz progress file (SQLite header offset 68).
 APPLICATION_ID = 0x42517A31
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -242,10 +259,35 @@ CREATE TABLE memory_parameters (
 ) WITHOUT ROWID;
 """
 
+# Anki's everyday card actions: flags with a note, forget, set due date (issue 18).
+_SCHEMA_V6 = """
+CREATE TABLE marks (
+    id INTEGER PRIMARY KEY,
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    item INTEGER NOT NULL CHECK (item >= 0),
+    action TEXT NOT NULL CHECK (action IN ('flag', 'unflag', 'forget', 'set_due', 'undo')),
+    at TEXT NOT NULL,
+    after_review INTEGER NOT NULL CHECK (after_review >= 0),
+    note TEXT,
+    due TEXT,
+    undoes INTEGER REFERENCES marks (id),
+    CHECK ((action = 'flag') = (note IS NOT NULL)),
+    CHECK ((action = 'set_due') = (due IS NOT NULL)),
+    CHECK ((action = 'undo') = (undoes IS NOT NULL))
+);
+CREATE INDEX marks_item ON marks (deck_id, card_id, item);
+CREATE UNIQUE INDEX marks_undo ON marks (undoes) WHERE action = 'undo';
+CREATE TRIGGER marks_no_update BEFORE UPDATE ON marks
+    BEGIN SELECT RAISE(ABORT, 'the mark log is append-only'); END;
+CREATE TRIGGER marks_no_delete BEFORE DELETE ON marks
+    BEGIN SELECT RAISE(ABORT, 'the mark log is append-only'); END;
+"""
+
 #: MIGRATIONS[v] takes a database at user_version v to v + 1 (v = 0: an empty database).
 MIGRATIONS: dict[int, str] = {
     0: _SCHEMA_V1, 1: _SCHEMA_V2, 2: _SCHEMA_V3.replace("{canonical}", CANONICAL_AT),
-    3: _SCHEMA_V4, 4: _SCHEMA_V5}
+    3: _SCHEMA_V4, 4: _SCHEMA_V5, 5: _SCHEMA_V6}
 
 
 def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> None:
@@ -323,7 +365,7 @@ def foreign_file_error(path: Path) -> StoreError:
 
 #: The tables each schema version has (a file of version v has those of every version <= v).
 TABLES = {1: ("reviews", "events", "items"), 2: ("briefings", "mock_tests", "mock_answers"),
-          5: ("memory_parameters",)}
+          5: ("memory_parameters",), 6: ("marks",)}
 
 
 def check_tables(conn: sqlite3.Connection, path: Path, version: int) -> None:
