@@ -26,7 +26,7 @@ Targets: briefing mode at or above the best baseline in every scenario; forecast
 error at most 3 points and never over-confident by more than 5. Exits 1 if briefing mode is below
 the best baseline in a scenario (the forecast targets are reported, not enforced).
 
-    python benchmarks/bench_briefing.py [--quick] [--seeds N] [--scenario NAME]
+    python benchmarks/bench_briefing.py [--quick] [--seeds N] [--first-seed S] [--scenario NAME]
 """
 
 from __future__ import annotations
@@ -472,14 +472,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="3 seeds (a smoke run)")
     parser.add_argument("--seeds", type=int, help="number of seeds (default 8, quick 3)")
+    parser.add_argument("--first-seed", type=int, default=1,
+                        help="the first seed (default 1; e.g. 101 for students not used while "
+                             "developing)")
     parser.add_argument("--scenario", choices=[s.name for s in SCENARIOS], action="append",
                         help="only this scenario (repeatable)")
     args = parser.parse_args(argv)
     seeds = args.seeds or (3 if args.quick else 8)
     chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
     started = time.perf_counter()
-    summaries = [Summary(s, compare(range(1, seeds + 1), s)) for s in chosen]
-    print(f"{seeds} simulated students a scenario; a briefing at 14:00, study at "
+    summaries = [Summary(s, compare(range(args.first_seed, args.first_seed + seeds), s))
+                 for s in chosen]
+    print(f"{seeds} simulated students a scenario (seeds {args.first_seed}.."
+          f"{args.first_seed + seeds - 1}); a briefing at 14:00, study at "
           f"{SESSION_HOUR}:00 on each day before")
     print(format_table(summaries))
     for line in targets_text(summaries):
