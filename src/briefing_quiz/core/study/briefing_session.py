@@ -72,7 +72,7 @@ from briefing_quiz.core.study.readiness import (
     summarize_readiness,
 )
 from briefing_quiz.core.study.session import SavedAnswer, StudySession
-from briefing_quiz.core.study.statistics import calibration, deck_scale, readiness_band
+from briefing_quiz.core.study.statistics import calibration, readiness_band
 
 __all__ = [
     "BriefingSession",
@@ -124,11 +124,13 @@ def _item_values(deck: Deck, states: dict[ItemKey, ItemState], at: datetime,
 
 def deck_readiness(deck: Deck, store: Store, config: SettingsSource, at: datetime) -> Readiness:
     """Readiness of `deck` at `at` from the stored states (suspended items count like others),
-    each item's forecast averaged over the stability scale the deck's reviews show."""
+    each item's forecast averaged over the stability scale the deck's reviews show, with its band
+    (`statistics.readiness_band`) from the same reviews."""
     scheduler = Scheduler(config.for_deck(deck.id))
-    values = _item_values(deck, store.states(deck.id), at, scheduler,
-                          deck_scale(store, deck.id, scheduler))
-    return summarize_readiness(deck.cards, weigh_open(deck.cards, store, values), at)
+    fared = calibration(store.recall_log(deck.id), scheduler)
+    values = _item_values(deck, store.states(deck.id), at, scheduler, fared.scale(scheduler))
+    ready = summarize_readiness(deck.cards, weigh_open(deck.cards, store, values), at)
+    return replace(ready, band=readiness_band(ready.overall, fared.reviews))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 import fsrs
@@ -348,12 +348,17 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
         readiness: Readiness | None = None
         if upcoming and target is not None:
             values = {} if store is None else store.recall_at(deck.id, target, curve)
-            scale = None if store is None else deck_scale(store, deck.id, Scheduler(settings))
+            own = Scheduler(settings)
+            fared = None if store is None else calibration(store.recall_log(deck.id), own)
+            scale = None if fared is None else fared.scale(own)
             at_target = {ItemKey(deck.id, card_id, item):
                          value if scale is None else scale.expected(value)
                          for (card_id, item), value in values.items()}
             readiness = summarize_readiness(deck.cards, weigh_open(deck.cards, store, at_target),
                                             target)
+            if fared is not None:  # its band, from the same reviews (read once)
+                readiness = replace(readiness,
+                                    band=readiness_band(readiness.overall, fared.reviews))
         report.append(DeckStats(
             deck_id=deck.id, title=deck.title, cards=len(deck.cards), items=items,
             new=counts["new"], learning=counts["learning"], review=counts["review"],
