@@ -118,3 +118,28 @@ def test_readiness_and_the_briefing_rule_use_the_scale() -> None:
     assert plain.at_target == pytest.approx(value)
     assert scaled_choice.at_target == pytest.approx(weaker.expected(value))
     assert scaled_choice.gain != pytest.approx(plain.gain)
+
+
+@pytest.mark.parametrize("scale", [memory_scale((), DECAY), MemoryScale((0.5,), DECAY),
+                                   memory_scale(evidence(400, 0.7, seed=2), DECAY),
+                                   MemoryScale((0.3, 1.0, 3.0), -0.5)])
+def test_the_table_gives_the_computed_expectation(scale: MemoryScale) -> None:
+    rng = random.Random(3)
+    points = [rng.random() for _ in range(5000)] + [1e-9, 1e-4, 0.5, 0.999999, 1 - 1e-12]
+    for point in points:
+        assert scale.expected(point) == pytest.approx(scale.exact(point), abs=1e-6)
+    assert scale.expected(0.0) == 0.0 and scale.expected(1.0) == 1.0
+
+
+def test_the_rankings_closure_is_the_adapters_recall_then_the_expectation() -> None:
+    scale = memory_scale(evidence(300, 0.8, seed=4), DECAY)
+    fused = scale.card_recall(SCHED.recall_curve)
+    point = fsrs_adapter.card_recall(SCHED.recall_curve)
+    rng = random.Random(5)
+    card = SCHED.review(SCHED.new_card(1), Rating.Good, T0)
+    for _ in range(500):
+        card = SCHED.review(card, rng.choice([Rating.Again, Rating.Good]),
+                            card.last_review + timedelta(hours=rng.uniform(0.1, 200)))
+        at = card.last_review + timedelta(hours=rng.uniform(0, 500))
+        assert fused(card, at) == scale.expected(point(card, at))
+    assert fused(card, card.last_review) == 1.0

@@ -195,11 +195,10 @@ class _Evaluator:
             self.reviewer = Scheduler(replace(settings, enable_fuzzing=False))
         # Cards reach here with aware UTC datetimes (fsrs insists), so the adapter's closure
         # skips `Scheduler.retrievability`'s checks: a ranking calls it four times an item.
+        # With a scale, readiness' own forecast: averaged over it (core.study.forecast).
         self.retrievability: Callable[[fsrs.Card, datetime], float] = (
-            fsrs_adapter.card_recall(scheduler.recall_curve))
-        if scale is not None:  # readiness' own forecast: averaged over the scale (forecast.py)
-            point, expected = self.retrievability, scale.expected
-            self.retrievability = lambda card, at: expected(point(card, at))
+            fsrs_adapter.card_recall(scheduler.recall_curve) if scale is None
+            else scale.card_recall(scheduler.recall_curve))
         self.memo: dict[Hashable, _Branches] = {}
 
     def recall(self, state: fsrs.Card | None, at: datetime) -> float:

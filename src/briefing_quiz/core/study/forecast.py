@@ -31,14 +31,21 @@ Pure: no clock, no store; `statistics.calibration` collects the evidence from th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+import fsrs
+
+from briefing_quiz.core import fsrs_adapter
 
 __all__ = [
     "EVIDENCE_BINS_PER_E",
     "MIN_EVIDENCE_DAYS",
     "NODES",
     "PRIOR_SD",
+    "TABLE_STEPS",
     "MemoryScale",
     "evidence_bin",
     "memory_scale",
@@ -52,6 +59,8 @@ MIN_EVIDENCE_DAYS = 1 / 3
 NODES = 9
 #: Evidence is counted in bins of log x this many to a factor of e (x within 2.5% of the bin's).
 EVIDENCE_BINS_PER_E = 20
+#: Steps of `MemoryScale.expected`'s table over recall 0..1.
+TABLE_STEPS = 4096
 #: The grid of log k over which the posterior is computed: -4 to +4 prior deviations.
 _GRID = tuple(PRIOR_SD * (i / 20.0 - 4.0) for i in range(161))
 _EDGE = 1e-12  # a forecast is never taken as certain when weighing a wrong answer
@@ -62,7 +71,7 @@ def evidence_bin(x: float) -> int:
     return round(math.log(x) * EVIDENCE_BINS_PER_E)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MemoryScale:
     """The posterior of the stability scale k as NODES equally likely values (`scales`), for a
     curve with `decay` (negative, `fsrs_adapter.recall_curve`); `reviews`: the reviews it rests on.
@@ -73,7 +82,44 @@ class MemoryScale:
     reviews: int = 0
 
     def expected(self, point: float) -> float:
-        """The expected recall of an item whose point forecast is `point` (0 and 1 stay so)."""
+        """The expected recall of an item whose point forecast is `point` (0 and 1 stay so), read
+        from a table of `exact` (TABLE_STEPS steps, linear between them: within 1e-6 of it), since
+        a briefing ranking asks four times an item (10,000 items: 1.9x the fsrs floor computed
+        directly, 1.6x read from the table, as without a scale)."""
+        if point <= 0.0 or point >= 1.0:
+            return point
+        at = point * TABLE_STEPS
+        i = int(at)
+        table = self._table
+        low = table[i]
+        return low + (at - i) * (table[i + 1] - low)
+
+    def card_recall(self, curve: tuple[float, float]) -> Callable[[fsrs.Card, datetime], float]:
+        """`fsrs_adapter.card_recall(curve)` followed by `expected`, as one closure (the same
+        floats): what a briefing ranking calls four times an item."""
+        point = fsrs_adapter.card_recall(curve)
+        table = self._table
+        steps = TABLE_STEPS
+
+        def value(card: fsrs.Card, at: datetime) -> float:
+            r = point(card, at)
+            if r <= 0.0 or r >= 1.0:
+                return r
+            where = r * steps
+            i = int(where)
+            low = table[i]
+            return low + (where - i) * (table[i + 1] - low)
+
+        return value
+
+    @cached_property
+    def _table(self) -> list[float]:
+        """`exact` at 0, 1/TABLE_STEPS, ..., 1."""
+        return [self.exact(i / TABLE_STEPS) for i in range(TABLE_STEPS + 1)]
+
+    def exact(self, point: float) -> float:
+        """The expected recall of an item whose point forecast is `point`, computed: the mean of
+        (1 + x / k) ** decay over the scales, x = F t / S = point ** (1 / decay) - 1."""
         if point <= 0.0 or point >= 1.0:
             return point
         decay = self.decay
