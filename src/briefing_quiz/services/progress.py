@@ -103,8 +103,8 @@ def _banded(status: BriefingStatus | None, store: Store, config: Config) -> Brie
     from briefing_quiz.core.scheduler import Scheduler
     from briefing_quiz.core.study.statistics import calibration, readiness_band
 
-    if status is None or status.readiness is None:
-        return status
+    if status is None or status.readiness is None or status.readiness.band is not None:
+        return status  # (`deck_readiness` gives it its band)
     fared = calibration(store.recall_log(status.deck_id), Scheduler(config.for_deck(status.deck_id)))
     band = readiness_band(status.readiness.overall, fared.reviews)
     return dataclasses.replace(status, readiness=dataclasses.replace(status.readiness, band=band))
@@ -140,7 +140,7 @@ def banded(report: StatsReport, store: Store | None, config: Config) -> list[Dec
 
     out = list(report.decks)
     for index, d in enumerate(out):
-        if d.readiness is not None and store is not None:
+        if d.readiness is not None and d.readiness.band is None and store is not None:
             fared = calibration(store.recall_log(d.deck_id), Scheduler(config.for_deck(d.deck_id)))
             out[index] = dataclasses.replace(d, readiness=dataclasses.replace(
                 d.readiness, band=readiness_band(d.readiness.overall, fared.reviews)))

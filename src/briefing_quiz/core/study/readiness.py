@@ -31,6 +31,7 @@ import fsrs
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import Card, ItemKey
 from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.study.forecast import MemoryScale
 from briefing_quiz.core.study.formatting import format_local
 
 __all__ = [
@@ -112,16 +113,19 @@ def readiness(
     *,
     scheduler: Scheduler,
     weakest: int = 3,
+    scale: MemoryScale | None = None,
 ) -> Readiness:
     """Readiness of every review item of `cards` at `at`.
 
     `states` holds the fsrs state of each item studied so far; a missing item was never studied and
     counts as 0. `weakest` is how many of the lowest tags to name (ties broken by tag name).
+    `scale`: average each item's forecast over it (`core.study.forecast`; None: point forecasts).
     """
     at = aware_utc(at, "at")
     cards = list(cards)
+    expected = (lambda value: value) if scale is None else scale.expected
     values = {
-        key: scheduler.retrievability(state, at)
+        key: expected(scheduler.retrievability(state, at))
         for card in cards
         for item in card.items
         if (state := states.get(key := ItemKey(card.deck_id, card.id, item))) is not None
