@@ -4,12 +4,15 @@ the same lines and columns, on randomised decks written in many TOML layouts."""
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from briefing_quiz.core.deckfile import loads_deck, locate_keys
 from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
+from briefing_quiz.core.lint.leaks import plain_find_leaks
 from briefing_quiz.core.lint.text import tokens
 
 # Few words, so that answers are written in other cards; rare ones ("zeta"), so that some of
@@ -179,3 +182,74 @@ def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.undo()  # the environment as it was, and the module as it says
         importlib.reload(fast)
     assert fast.ENABLED is (os.environ.get(fast.SWITCH_OFF_VARIABLE, "") in ("", "0"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The automaton's leak pass and the card rules in bulk (issue 12's speed target)
+
+FEB2022 = Path(__file__).resolve().parents[3] / "decks" / "feb2022.toml"
+
+
+def test_the_automaton_text_blanks_every_character_split_splits_on() -> None:
+    assert set(fast._WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+def test_same_warnings_both_ways_on_the_bundled_deck() -> None:
+    text = FEB2022.read_text(encoding="utf-8")
+    quick, plain = both_paths(text)
+    assert quick == plain
+    deck = loads_deck(text.encode())
+    # The automaton decided (it did not decline to the word pass).
+    assert fast._leaks_by_automaton(deck) == plain_find_leaks(deck)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_automaton_gives_the_plain_leaks_read_in_short_stretches(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short stretches: the automaton drops topic words after each, many times in one deck."""
+    rng = random.Random(seed)
+    deck = loads_deck(random_deck(seed, rng.randint(5, 120)).encode())
+    monkeypatch.setattr(fast, "_FIRST_STRETCH", rng.choice([1, 16, 200, 5000]))
+    tokens.cache_clear()
+    assert fast._leaks_by_automaton(deck) == plain_find_leaks(deck)
+
+
+def test_short_stretches_do_drop_topic_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above is worth something only if words are dropped between stretches."""
+    monkeypatch.setattr(fast, "_FIRST_STRETCH", 16)
+    built: list[int] = []
+    make = fast._automaton
+
+    def spy(words: set[str]) -> object:
+        built.append(len(words))
+        return make(words)
+
+    monkeypatch.setattr(fast, "_automaton", spy)
+    deck = loads_deck(random_deck(3, 120).encode())
+    assert fast._leaks_by_automaton(deck) == plain_find_leaks(deck)
+    assert len(built) > 2 and built[-1] < built[0]
+
+
+def test_a_text_holding_the_separator_falls_back_to_the_word_pass() -> None:
+    text = random_deck(5, 30).replace("Moscow", "Mos\\u0002cow")
+    deck = loads_deck(text.encode())
+    assert fast._leaks_by_automaton(deck) is None
+    quick, plain = both_paths(text)
+    assert quick == plain
+
+
+def _big_random_deck(seed: int) -> str:
+    """A larger deck with odd characters: other blanks, a NUL, case that folds, digits."""
+    text = random_deck(seed, 150)
+    odd = ["\\u00a0", "\\u2003", "\\t", "\\u0000", "Straße", "ΣΟΦΙΑ", "İstanbul", "Kyiv’s",
+           "2,022", "n°"]
+    rng = random.Random(seed)
+    for word in ("army", "talks", "treaty"):
+        text = text.replace(f" {word} ", f" {word}{rng.choice(odd)} ", 5)
+    return text
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_same_warnings_both_ways_on_larger_decks_with_odd_characters(seed: int) -> None:
+    quick, plain = both_paths(_big_random_deck(seed))
+    assert quick == plain
