@@ -12,6 +12,7 @@ import pytest
 
 from briefing_quiz.core.deckfile import loads_deck, locate_keys
 from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
+from briefing_quiz.core.lint.fast import leakpass, locate, words
 from briefing_quiz.core.lint.leaks import plain_find_leaks
 from briefing_quiz.core.lint.text import tokens
 
@@ -147,13 +148,13 @@ def test_the_random_decks_reach_every_branch() -> None:
 
 def test_fast_locate_agrees_with_the_scanner_on_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
     results: list[object] = []
-    search = fast._key_place
+    search = locate._key_place
 
     def spy(*args: object) -> object:
         results.append(search(*args))  # type: ignore[arg-type]
         return results[-1]
 
-    monkeypatch.setattr(fast, "_key_place", spy)
+    monkeypatch.setattr(locate, "_key_place", spy)
     for seed in range(30):
         text = random_deck(seed, 25)
         deck = loads_deck(text.encode())
@@ -191,7 +192,7 @@ FEB2022 = Path(__file__).resolve().parents[3] / "decks" / "feb2022.toml"
 
 
 def test_the_automaton_text_blanks_every_character_split_splits_on() -> None:
-    assert set(fast._WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(words._WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
 def test_same_warnings_both_ways_on_the_bundled_deck() -> None:
@@ -200,7 +201,7 @@ def test_same_warnings_both_ways_on_the_bundled_deck() -> None:
     assert quick == plain
     deck = loads_deck(text.encode())
     # The automaton decided (it did not decline to the word pass).
-    assert fast._leaks_by_automaton(deck) == plain_find_leaks(deck)
+    assert leakpass._leaks_by_automaton(deck) == plain_find_leaks(deck)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -209,31 +210,31 @@ def test_the_automaton_gives_the_plain_leaks_read_in_short_stretches(
     """Short stretches: the automaton drops topic words after each, many times in one deck."""
     rng = random.Random(seed)
     deck = loads_deck(random_deck(seed, rng.randint(5, 120)).encode())
-    monkeypatch.setattr(fast, "_FIRST_STRETCH", rng.choice([1, 16, 200, 5000]))
+    monkeypatch.setattr(leakpass, "_FIRST_STRETCH", rng.choice([1, 16, 200, 5000]))
     tokens.cache_clear()
-    assert fast._leaks_by_automaton(deck) == plain_find_leaks(deck)
+    assert leakpass._leaks_by_automaton(deck) == plain_find_leaks(deck)
 
 
 def test_short_stretches_do_drop_topic_words(monkeypatch: pytest.MonkeyPatch) -> None:
     """The test above is worth something only if words are dropped between stretches."""
-    monkeypatch.setattr(fast, "_FIRST_STRETCH", 16)
+    monkeypatch.setattr(leakpass, "_FIRST_STRETCH", 16)
     built: list[int] = []
-    make = fast._automaton
+    make = leakpass._automaton
 
-    def spy(words: set[str]) -> object:
-        built.append(len(words))
-        return make(words)
+    def spy(known: list[str]) -> object:
+        built.append(len(known))
+        return make(known)
 
-    monkeypatch.setattr(fast, "_automaton", spy)
+    monkeypatch.setattr(leakpass, "_automaton", spy)
     deck = loads_deck(random_deck(3, 120).encode())
-    assert fast._leaks_by_automaton(deck) == plain_find_leaks(deck)
+    assert leakpass._leaks_by_automaton(deck) == plain_find_leaks(deck)
     assert len(built) > 2 and built[-1] < built[0]
 
 
 def test_a_text_holding_the_separator_falls_back_to_the_word_pass() -> None:
     text = random_deck(5, 30).replace("Moscow", "Mos\\u0002cow")
     deck = loads_deck(text.encode())
-    assert fast._leaks_by_automaton(deck) is None
+    assert leakpass._leaks_by_automaton(deck) is None
     quick, plain = both_paths(text)
     assert quick == plain
 
