@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import count, pairwise
+from itertools import accumulate, count, pairwise
 from operator import itemgetter
 from typing import cast
 
 from briefing_quiz.core.lint import choice, cloze, leaks, order, truefalse, typed
 from briefing_quiz.core.lint import fast as _switch
 from briefing_quiz.core.lint.base import Finding
-from briefing_quiz.core.lint.fast.words import spaced, spaced_all
+from briefing_quiz.core.lint.fast.words import spaced_all
 from briefing_quiz.core.lint.offered import offered_alternatives
 from briefing_quiz.core.lint.rules import Rule
 from briefing_quiz.core.lint.text import (
@@ -240,6 +240,13 @@ def _near_duplicate_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Fin
         if not isinstance(card, ChoiceCard):
             continue
         normal = [memo.normal(c) for c in card.choices]
+        if len(set(normal)) == len(normal):
+            # Two different options are near only when both are `shortest` long or more and
+            # share their first two or their last two characters (see the test below).
+            long = [c for c in normal if len(c) >= shortest]
+            if len({c[:2] for c in long}) == len(long) and len({c[-2:] for c in long}) == len(
+                    long):
+                continue
         # Two options are near only when equal, or within `letters` of each other in length:
         # then two neighbours in length order are too.
         sizes = sorted(map(len, normal))
@@ -263,23 +270,24 @@ def _near_duplicate_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Fin
                                      card.id, ("choices",))
 
 
-def _screened(check: Check, texts: Callable[[Card], Sequence[str]],
-              pattern: re.Pattern[str], spaced_texts: bool = False) -> Batch:
+def _screened(check: Check, texts: Callable[[Card], Sequence[str]], pattern: re.Pattern[str],
+              needs: Iterable[str], spaced_texts: bool = False) -> Batch:
     """`check` called only for the cards where `pattern` finds something in one of `texts(card)`
-    (a condition the rule cannot fire without), found by one search over all of them."""
+    (a condition the rule cannot fire without), found by one search over all of them; no search
+    at all when those texts are ASCII and none of `needs` (lower-case strings, one of which
+    every match of `pattern` holds, any case) is in them (a `str.find` is much faster)."""
+    needed = tuple(needs)
 
     def bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-        parts: list[str] = []
-        starts: list[int] = []
-        at = 0
-        for _i, card in cards:
-            joined = "\x00".join(texts(card))
-            if spaced_texts:
-                joined = spaced(joined)
-            starts.append(at)
-            parts.append(joined)
-            at += len(joined) + 1
+        parts = ["\x00".join(texts(card)) for _i, card in cards]
+        if spaced_texts:
+            parts = spaced_all(parts)
+        starts = list(accumulate((len(part) + 1 for part in parts), initial=0))
         whole = "\x00".join(parts)
+        if whole.isascii():
+            lower = whole.lower()
+            if not any(need in lower for need in needed):
+                return
         chosen = sorted({bisect(starts, match.start()) - 1 for match in pattern.finditer(whole)})
         for n in chosen:
             i, card = cards[n]
@@ -300,18 +308,56 @@ def _typed_question(card: Card) -> Sequence[str]:
     return (card.question,) if isinstance(card, TypedCard) else ()
 
 
+def _exact_source_texts(card: Card) -> Sequence[str]:
+    # The rule needs a tolerance, and a figure of the answer written in the source.
+    if isinstance(card, TypedCard) and card.tolerance is not None and card.source:
+        return (card.source,)
+    return ()
+
+
+def _order_items(card: Card) -> Sequence[str]:
+    return card.items_in_order if isinstance(card, OrderCard) else ()
+
+
+def _hint_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
+    """cloze-hint, called for the cards with a gap whose hint holds its answer or one of the
+    answer's content words (what the rule reports)."""
+    hinted = [(i, card, d.answer, d.hint) for i, card in cards if isinstance(card, ClozeCard)
+              for d in card.deletions if d.hint is not None]
+    memo.learn([text for _i, _card, answer, hint in hinted for text in (answer, hint)])
+    last = -1
+    for i, card, answer, hint in hinted:
+        if i == last:
+            continue
+        words = tuple(memo.spaced[answer].split())
+        if words and (_holds(memo.spaced[hint], words) or memo.content(answer) & memo.content(
+                hint)):
+            last = i
+            yield from ((i, f) for f in cloze.hint_gives_answer(card))
+
+
 # An absolute word as a word of a statement normalised by `spaced` (blanks around it).
 _ABSOLUTE = re.compile("(?<= )(?:" + "|".join(map(re.escape, sorted(ABSOLUTE_WORDS))) + ")(?= )")
+
+_DIGITS = "0123456789"
+# A digit, or a character outside ASCII (where other digits live): `_MAYBE_DIGIT` as one class.
+_DIGIT_OR_WIDE = re.compile(r"[^\x00-/:-\x7f]")
 
 _BULK: dict[Check, Batch] = {
     leaks.answer_in_question: _answer_in_question_bulk,
     cloze.answer_elsewhere: _answer_elsewhere_bulk,
     choice.question_words: _question_words_bulk,
     choice.near_duplicate: _near_duplicate_bulk,
-    choice.above: _screened(choice.above, _options, choice._ABOVE),
+    choice.above: _screened(choice.above, _options, choice._ABOVE,
+                            ("above", "these", "those", "them")),
     truefalse.absolute_word: _screened(truefalse.absolute_word, _false_statement, _ABSOLUTE,
-                                       spaced_texts=True),
-    typed.bare_number: _screened(typed.bare_number, _typed_question, typed._QUANTITY),
+                                       ABSOLUTE_WORDS, spaced_texts=True),
+    typed.bare_number: _screened(typed.bare_number, _typed_question, typed._QUANTITY,
+                                 ("how", "number")),
+    typed.exact_source: _screened(typed.exact_source, _exact_source_texts, _DIGIT_OR_WIDE,
+                                  _DIGITS),
+    order.same_date: _screened(order.same_date, _order_items, _DIGIT_OR_WIDE, _DIGITS),
+    cloze.hint_gives_answer: _hint_bulk,
 }
 
 

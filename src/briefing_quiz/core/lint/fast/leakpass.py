@@ -8,7 +8,7 @@ import re
 from bisect import bisect
 from collections import Counter
 from collections.abc import Sequence
-from itertools import compress, count
+from itertools import chain, compress, count
 from operator import itemgetter
 from typing import cast
 
@@ -116,10 +116,8 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
     if raw.count(end_word) != len(texts) - 1:
         return None
     data = f" {raw.casefold().translate(SPACED)} ".encode()
-    counts: dict[str, int] = {}
-    for _i, _answer, phrase in phrases:
-        for word in phrase:
-            counts[word] = 0
+    distinct = list(dict.fromkeys(phrase for _i, _answer, phrase in phrases))
+    counts = dict.fromkeys(chain.from_iterable(distinct), 0)
     if end_word in counts:
         return None
     dropped, found_in = _count(data, counts, most + 1)
@@ -128,8 +126,11 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
     # times; a dropped word is written more often than that, so its count (cut short) never
     # decides, and it is never the rarest of an answer that is looked for.
     rarest_of: dict[tuple[str, ...], int | None] = {}
-    for phrase in dict.fromkeys(phrase for _i, _answer, phrase in phrases):
-        least = min(range(len(phrase)), key=[
+    for phrase in distinct:
+        if dropped.issuperset(phrase):
+            rarest_of[phrase] = None  # only topic words
+            continue
+        least = 0 if len(phrase) == 1 else min(range(len(phrase)), key=[
             size if word in dropped else counts[word] for word in phrase].__getitem__)
         word = phrase[least]
         rarest_of[phrase] = least if word not in dropped and counts[word] <= most + 1 else None

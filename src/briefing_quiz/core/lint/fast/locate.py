@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
-from itertools import accumulate, repeat
 
 from briefing_quiz.core.deckfile import locate_keys
 from briefing_quiz.core.lint import fast as _switch
@@ -44,8 +43,7 @@ def fast_locate(text: str, card_count: int, locs: Sequence[Loc]) -> list[Place]:
         starts = [start for start in starts if _starts_line(text, start)]
     if len(starts) != card_count:
         return locate_keys(text, card_count, list(locs))
-    gaps = map(text.count, repeat("\n"), [0, *starts[:-1]], starts)
-    lines = list(accumulate(gaps, initial=1))[1:]
+    lines = _header_lines(text, starts, locs)
     out: list[Place | None] = []
     hard: list[int] = []  # indexes into `locs` left to the exact scanner
     size = len(text)
@@ -68,6 +66,20 @@ def fast_locate(text: str, card_count: int, locs: Sequence[Loc]) -> list[Place]:
                             strict=True):
             out[n] = found
     return [place if place is not None else (None, None) for place in out]
+
+
+def _header_lines(text: str, starts: list[int], locs: Sequence[Loc]) -> dict[int, int]:
+    """The line of each card header that `locs` name, by card index: newlines counted only from
+    one such header to the next."""
+    named = sorted({loc[1] for loc in locs if len(loc) > 1 and loc[0] == "cards"
+                    and type(loc[1]) is int and 0 <= loc[1] < len(starts)})
+    lines: dict[int, int] = {}
+    line, at = 1, 0
+    for index in named:
+        line += text.count("\n", at, starts[index])
+        at = starts[index]
+        lines[index] = line
+    return lines
 
 
 def _key_place(text: str, header: int, next_header: int, header_line: int,
