@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing_quiz.core.deckfile import loads_deck, locate_keys
 from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
@@ -195,6 +197,19 @@ def test_the_automaton_text_blanks_every_character_split_splits_on() -> None:
     assert set(words._WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
+_TEXTS = st.text(st.sampled_from(
+    [*"aZ ,.'-_\t\n\x00\x02ßİΣς’“”—–…·•«»ﬁ7", *words._WHITESPACE, "\U0001f600", "é"]), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXTS, max_size=6))
+def test_the_fast_normalisation_is_the_plain_one(texts: list[str]) -> None:
+    for text in texts:
+        assert words.normal_bytes(text) == text.casefold().translate(words.SPACED).encode()
+        assert words.spaced(text).split() == list(tokens(text))
+    assert words.spaced_all(texts) == [words.spaced(text) for text in texts]
+
+
 def test_same_warnings_both_ways_on_the_bundled_deck() -> None:
     text = FEB2022.read_text(encoding="utf-8")
     quick, plain = both_paths(text)
@@ -243,7 +258,7 @@ def _big_random_deck(seed: int) -> str:
     """A larger deck with odd characters: other blanks, a NUL, case that folds, digits."""
     text = random_deck(seed, 150)
     odd = ["\\u00a0", "\\u2003", "\\t", "\\u0000", "Straße", "ΣΟΦΙΑ", "İstanbul", "Kyiv’s",
-           "2,022", "n°"]
+           "2,022", "n°", "“talks”", "—war—", "«Minsk»", "…", "·", "\\u3000", "\\u0085", "ﬁnal"]
     rng = random.Random(seed)
     for word in ("army", "talks", "treaty"):
         text = text.replace(f" {word} ", f" {word}{rng.choice(odd)} ", 5)

@@ -149,7 +149,7 @@ def _holds(spaced_text: str, words: tuple[str, ...]) -> bool:
 
 
 def _answer_in_question_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-    rows: list[tuple[int, Card, str, Sequence[str]]] = []
+    rows: list[tuple[int, Card, str | None, Sequence[str]]] = []
     for i, card in cards:
         kind = type(card)
         if kind is ChoiceCard:
@@ -159,21 +159,33 @@ def _answer_in_question_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int,
             asked = cast("BasicCard | TypedCard", card)
             rows.append((i, card, asked.question, (asked.answer,)))
         elif isinstance(card, (BasicCard, TypedCard, ChoiceCard)):
-            rows.append((i, card, "", ()))  # a subclass: the rule itself, below
-    memo.learn([text for _i, _c, question, answers in rows for text in (question, *answers)])
+            rows.append((i, card, None, ()))  # a subclass: the rule itself, below
+    memo.learn([text for _i, _c, question, answers in rows if question is not None
+                for text in (question, *answers)])
+    # What to look for in the question: " word " for a one-word answer (a `str.find`), else its
+    # words; None for an answer `answers_of` leaves out.
+    probes: dict[str, str | tuple[str, ...] | None] = {}
+    for answer in dict.fromkeys(answer for row in rows for answer in row[3]):
+        words = memo.answer(answer)
+        probes[answer] = words if words is None or len(words) > 1 else f" {words[0]} "
     normal = memo.spaced
     for i, card, question, answers in rows:
-        if type(card) not in (BasicCard, TypedCard, ChoiceCard):
+        if question is None:
             yield from ((i, f) for f in leaks.answer_in_question(card))
             continue
+        spaced_question = normal[question]
         for answer in answers:
-            words = memo.answer(answer)
-            if words is None:
+            probe = probes[answer]
+            if probe is None:
                 continue
-            spaced_question = normal[question]
+            if type(probe) is str:
+                if probe not in spaced_question:
+                    continue
+            elif not _holds(spaced_question, cast("tuple[str, ...]", probe)):
+                continue
             # A list of alternatives needs the word "or" (see `offered_alternatives`).
-            if _holds(spaced_question, words) and (" or " not in spaced_question or (
-                    words not in offered_alternatives(question))):
+            if " or " not in spaced_question or memo.answer(answer) not in offered_alternatives(
+                    question):
                 yield i, Finding(f"the answer {answer!r} is written in the question", card.id,
                                  ("question",))
                 break
@@ -365,7 +377,8 @@ def card_findings(cards: Sequence[Card], rules: Sequence[Rule]) -> list[tuple[Ru
     """The findings of the card rules among `rules` on `cards`, in the order the plain loop of
     `core.lint.lint_deck` finds them (card by card, each card's rules in `rules` order)."""
     groups: dict[type, list[tuple[int, Card]]] = {}
-    for pair in enumerate(cards):
+    every = list(enumerate(cards))
+    for pair in every:
         groups.setdefault(type(pair[1]), []).append(pair)
     kinds = {kind: group[0][1].type for kind, group in groups.items()}
     memo = _Memo()
@@ -377,8 +390,12 @@ def card_findings(cards: Sequence[Card], rules: Sequence[Rule]) -> list[tuple[Ru
         chosen = [kind for kind in groups if not rule.types or kinds[kind] in rule.types]
         if not chosen:
             continue
-        group: Indexed = groups[chosen[0]] if len(chosen) == 1 else sorted(
-            pair for kind in chosen for pair in groups[kind])
+        if len(chosen) == 1:
+            group: Indexed = groups[chosen[0]]
+        elif len(chosen) == len(groups):
+            group = every  # the whole deck, in card order
+        else:
+            group = sorted(pair for kind in chosen for pair in groups[kind])
         bulk = _BULK.get(rule.card)
         if bulk is not None:
             found.extend((i, position, next(serial), rule, f) for i, f in bulk(group, memo))

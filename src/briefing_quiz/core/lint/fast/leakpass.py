@@ -15,7 +15,7 @@ from typing import cast
 from ahocorasick_rs import BytesAhoCorasick as AhoCorasick
 
 from briefing_quiz.core.lint import leaks
-from briefing_quiz.core.lint.fast.words import SPACED, spaced_all
+from briefing_quiz.core.lint.fast.words import normal_bytes, spaced_all
 from briefing_quiz.core.lint.text import (
     is_trivial,
     normalise,
@@ -115,7 +115,7 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
     raw = f" {end_word} ".join(texts)
     if raw.count(end_word) != len(texts) - 1:
         return None
-    data = f" {raw.casefold().translate(SPACED)} ".encode()
+    data = b" " + normal_bytes(raw) + b" "
     distinct = list(dict.fromkeys(phrase for _i, _answer, phrase in phrases))
     counts = dict.fromkeys(chain.from_iterable(distinct), 0)
     if end_word in counts:
@@ -135,10 +135,10 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
         word = phrase[least]
         rarest_of[phrase] = least if word not in dropped and counts[word] <= most + 1 else None
     index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
-    for i, answer, phrase in phrases:
-        rarest = rarest_of[phrase]
-        if rarest is not None:
-            index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
+    for i, answer, phrase, rarest in [(i, answer, phrase, rarest)
+                                      for i, answer, phrase in phrases
+                                      if (rarest := rarest_of[phrase]) is not None]:
+        index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
     if not any(map(counts.__getitem__, index)):
         return []  # no indexed word is written anywhere
     own: dict[int, set[tuple[str, ...]]] = {}
