@@ -201,6 +201,16 @@ _TEXTS = st.text(st.sampled_from(
     [*"aZ ,.'-_\t\n\x00\x02ßİΣς’“”—–…·•«»ﬁ7", *words._WHITESPACE, "\U0001f600", "é"]), max_size=40)
 
 
+def test_folding_and_blanking_commute() -> None:
+    """What `words.normal_bytes` relies on to blank before it folds."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = char.casefold()
+        if folded != char:
+            assert code not in words.SPACED
+            assert not any(ord(c) in words.SPACED for c in folded)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_TEXTS, max_size=6))
 def test_the_fast_normalisation_is_the_plain_one(texts: list[str]) -> None:

@@ -320,11 +320,15 @@ def _typed_question(card: Card) -> Sequence[str]:
     return (card.question,) if isinstance(card, TypedCard) else ()
 
 
-def _exact_source_texts(card: Card) -> Sequence[str]:
-    # The rule needs a tolerance, and a figure of the answer written in the source.
-    if isinstance(card, TypedCard) and card.tolerance is not None and card.source:
-        return (card.source,)
-    return ()
+def _exact_source_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
+    """typed-tolerance-exact, called for the typed cards with a tolerance whose source holds one
+    of the answer's digits (the rule needs a word of digits of the answer in the source)."""
+    for i, card in cards:
+        if not isinstance(card, TypedCard) or card.tolerance is None or not card.source:
+            continue
+        source = card.source
+        if any(ch in source for ch in card.answer if ch.isdigit()):
+            yield from ((i, f) for f in typed.exact_source(card))
 
 
 def _order_items(card: Card) -> Sequence[str]:
@@ -352,8 +356,6 @@ def _hint_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
 _ABSOLUTE = re.compile("(?<= )(?:" + "|".join(map(re.escape, sorted(ABSOLUTE_WORDS))) + ")(?= )")
 
 _DIGITS = "0123456789"
-# A digit, or a character outside ASCII (where other digits live): `_MAYBE_DIGIT` as one class.
-_DIGIT_OR_WIDE = re.compile(r"[^\x00-/:-\x7f]")
 
 _BULK: dict[Check, Batch] = {
     leaks.answer_in_question: _answer_in_question_bulk,
@@ -366,9 +368,9 @@ _BULK: dict[Check, Batch] = {
                                        ABSOLUTE_WORDS, spaced_texts=True),
     typed.bare_number: _screened(typed.bare_number, _typed_question, typed._QUANTITY,
                                  ("how", "number")),
-    typed.exact_source: _screened(typed.exact_source, _exact_source_texts, _DIGIT_OR_WIDE,
-                                  _DIGITS),
-    order.same_date: _screened(order.same_date, _order_items, _DIGIT_OR_WIDE, _DIGITS),
+    typed.exact_source: _exact_source_bulk,
+    # Every date pattern of `order.item_date` holds a `\d`.
+    order.same_date: _screened(order.same_date, _order_items, re.compile(r"\d"), _DIGITS),
     cloze.hint_gives_answer: _hint_bulk,
 }
 
