@@ -323,10 +323,13 @@ def _typed_question(card: Card) -> Sequence[str]:
 def _exact_source_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
     """typed-tolerance-exact, called for the typed cards with a tolerance whose source holds one
     of the answer's digits (the rule needs a word of digits of the answer in the source)."""
-    for i, card in cards:
-        if not isinstance(card, TypedCard) or card.tolerance is None or not card.source:
-            continue
-        source = card.source
+    asked = [(i, card) for i, card in cards
+             if isinstance(card, TypedCard) and card.tolerance is not None and card.source]
+    sources = "\x00".join(card.source or "" for _i, card in asked)
+    if sources.isascii() and not any(digit in sources for digit in _DIGITS):
+        return  # no digit in any source: no figure of an answer there
+    for i, card in asked:
+        source = card.source or ""
         if any(ch in source for ch in card.answer if ch.isdigit()):
             yield from ((i, f) for f in typed.exact_source(card))
 

@@ -7,11 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
+from itertools import repeat
+from pathlib import Path
 
 from briefing_quiz.core.deckfile import locate_keys
+from briefing_quiz.core.fast_construct import column_constructor
 from briefing_quiz.core.lint import fast as _switch
+from briefing_quiz.core.lint.base import Finding, LintWarning
+from briefing_quiz.core.lint.rules import Rule
 
-__all__ = ["fast_locate", "locator"]
+__all__ = ["fast_locate", "locator", "placed_warnings"]
 
 Loc = tuple[str | int, ...]
 Place = tuple[int | None, int | None]
@@ -125,3 +130,22 @@ def _key_place(text: str, header: int, next_header: int, header_line: int,
 def _starts_line(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     return line_start == start or text[line_start:start].isspace()
+
+
+_WARNING_FIELDS = ("rule", "message", "fix", "path", "line", "column", "card_id", "other")
+_build_warnings = column_constructor(LintWarning, _WARNING_FIELDS)
+
+
+def placed_warnings(path: Path | None, found: Sequence[tuple[Rule, Finding]],
+                    places: Sequence[Place], index: dict[str, int]) -> list[LintWarning]:
+    """The warnings `core.lint.lint_deck` makes of `found` placed at `places`, in its order (by
+    line, then card, else as found), built a field at a time for all of them
+    (`fast_construct.column_constructor`: a frozen dataclass's `__init__` per warning costs more)."""
+    cards = [index.get(f.card_id, -1) if f.card_id else -1 for _rule, f in found]
+    order = sorted(range(len(found)), key=lambda n: (places[n][0] or 0, cards[n]))
+    rules = [found[n][0] for n in order]
+    findings = [found[n][1] for n in order]
+    return _build_warnings(len(order), (
+        [rule.id for rule in rules], [f.message for f in findings], [rule.fix for rule in rules],
+        repeat(path), [places[n][0] for n in order], [places[n][1] for n in order],
+        [f.card_id for f in findings], [f.other for f in findings]))
