@@ -3,6 +3,7 @@ the same lines and columns, on randomised decks written in many TOML layouts."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sys
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from briefing_quiz.core.deckfile import loads_deck, locate_keys
 from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
 from briefing_quiz.core.lint.fast import leakpass, locate, words
-from briefing_quiz.core.lint.leaks import plain_find_leaks
+from briefing_quiz.core.lint.leaks import answers_of, plain_find_leaks
 from briefing_quiz.core.lint.text import tokens
 
 # Few words, so that answers are written in other cards; rare ones ("zeta"), so that some of
@@ -227,6 +228,36 @@ def test_same_warnings_both_ways_on_the_bundled_deck() -> None:
     deck = loads_deck(text.encode())
     # The automaton decided (it did not decline to the word pass).
     assert leakpass._leaks_by_automaton(deck) == plain_find_leaks(deck)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_same_warnings_both_ways_on_the_bundled_deck_made_to_leak(seed: int) -> None:
+    """The bundled deck has no warning; with other cards' answers (and their first words) put
+    into explains and sources, its real wording gives leaks and warnings to compare."""
+    deck = loads_deck(FEB2022.read_bytes())
+    rng = random.Random(seed)
+    answers = [a for card in deck.cards for a in answers_of(card)]
+    cards = []
+    for card in deck.cards:
+        if rng.random() < 0.4:
+            picked = rng.choice(answers)
+            picked = picked if rng.random() < 0.7 else picked.split()[0]
+            card = dataclasses.replace(card, explain=f"{card.explain or ''} {picked}.")
+        if rng.random() < 0.2:
+            card = dataclasses.replace(card, source=f"“{rng.choice(answers)}” — {card.source or ''}")
+        cards.append(card)
+    leaky = dataclasses.replace(deck, cards=tuple(cards), _by_id={})
+    found = []
+    before = fast.ENABLED
+    for enabled in (True, False):
+        fast.ENABLED = enabled
+        tokens.cache_clear()
+        try:
+            found.append(lint_deck(leaky))
+        finally:
+            fast.ENABLED = before
+    assert found[0] == found[1]
+    assert sum(w.rule == "answer-in-other-card" for w in found[0]) > 5
 
 
 @pytest.mark.parametrize("seed", range(40))
