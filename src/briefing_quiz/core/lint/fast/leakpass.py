@@ -116,7 +116,7 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
     if raw.count(end_word) != len(texts) - 1:
         return None
     data = b" " + normal_bytes(raw) + b" "
-    distinct = list(dict.fromkeys(phrase for _i, _answer, phrase in phrases))
+    distinct = list(dict.fromkeys(map(itemgetter(2), phrases)))
     counts = dict.fromkeys(chain.from_iterable(distinct), 0)
     if end_word in counts:
         return None
@@ -279,7 +279,7 @@ def _phrases(cards: Sequence[Card]) -> list[tuple[int, str, tuple[str, ...]]]:
                 d.answer for d in cast("ClozeCard", card).deletions))
         elif kind is not TrueFalseCard and kind is not OrderCard and kind is not OpenCard:
             pairs.extend((i, answer) for answer in leaks.answers_of(card))
-    distinct = list(dict.fromkeys(answer for _i, answer in pairs))
+    distinct = list(dict.fromkeys(map(itemgetter(1), pairs)))
     kept: dict[str, tuple[str, ...] | None] = {}
     for answer, normal in zip(distinct, spaced_all(distinct), strict=True):
         split = tuple(normal.split())
