@@ -124,3 +124,60 @@ def test_every_quote_of_the_bundled_deck_is_in_the_essay(tmp_path: Path) -> None
     code, out = run_check(path)
     assert code == 0, out
     assert f"{quoted} quotes found in feb2022-essay.txt" in out and quoted > 100
+
+
+@pytest.mark.parametrize("kind", ["link-to-dev-zero", "fifo", "folder"])
+def test_a_source_that_is_no_regular_file_is_refused_unread(tmp_path: Path, kind: str) -> None:
+    """A shared deck's `file` may name /dev/zero (endless) or a FIFO (waits for a writer
+    forever): refused at once, never read or waited on (issue 17, deck source files)."""
+    import os
+    import threading
+
+    path: Path
+    if kind == "link-to-dev-zero":
+        path = tmp_path / "zero.md"
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        path = tmp_path / "pipe.md"
+        os.mkfifo(path)
+    else:
+        path = tmp_path / "folder.md"
+        path.mkdir()
+    caught: list[BaseException] = []
+    reader = threading.Thread(target=lambda: caught.append(_raised(path)), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "read_source waited on or read an endless file"
+    assert isinstance(caught[0], SourceFileError), caught
+    assert "not a regular file" in str(caught[0]) or "is a folder" in str(caught[0])
+
+
+def _raised(path: Path) -> BaseException | None:
+    try:
+        read_source(path)
+    except BaseException as error:
+        return error
+    return None
+
+
+def test_a_source_file_name_cannot_forge_a_report_line(tmp_path: Path) -> None:
+    """A deck's `file` name holding a newline stays on its line in check and coverage."""
+    from briefing_quiz import cli
+
+    name = "memo\nfile:1:1: forged.md"
+    (tmp_path / name).write_text("In 2022 NATO said so.\n", encoding="utf-8")
+    deck = tmp_path / "d.toml"
+    deck.write_text('format = 1\n[deck]\nid = "d"\ntitle = "t"\n[deck.source]\n'
+                    'file = "memo\\nfile:1:1: forged.md"\n[[cards]]\nid = "a"\ntype = "basic"\n'
+                    'question = "q"\nanswer = "a"\nsource = "In 2022 NATO said so."\n',
+                    encoding="utf-8")
+    base = ["--data", str(tmp_path / "p.sqlite3"), "--config", str(tmp_path / "c.toml"),
+            "--decks", str(tmp_path)]
+    import contextlib
+    import io
+    for command in (["check", str(deck)], ["coverage", "d"], ["check", "--lint", str(deck)]):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            cli.main([*base, *command])
+        lines = out.getvalue().splitlines()
+        assert lines and not any(line.startswith("file:1:1:") for line in lines), out.getvalue()

@@ -162,7 +162,7 @@ def report_evidence(deck: Deck, out: TextIO, today: dt.date | None, summary: str
     if found.checked and not found.errors:
         named = source_path(deck)
         print(f"   {found.checked} quote{'' if found.checked == 1 else 's'} found in "
-              f"{named.name if named else 'the source'}", file=out)
+              f"{one_line(named.name) if named else 'the source'}", file=out)
     for card, since in stale_cards(deck, today or local_now().date()):
         print(f"{one_line(str(deck.path))}:{card.line}: [card {card.id}] warning: stale since "
               f"{since.isoformat()} (valid until {card.valid_until})", file=out)

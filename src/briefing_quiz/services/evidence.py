@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from briefing_quiz.core.errors import BriefingQuizError, Problem
 from briefing_quiz.core.evidence import SourceText
 from briefing_quiz.core.model import Card, Deck, stale_since
+from briefing_quiz.core.visible import one_line
 
 if TYPE_CHECKING:
     from briefing_quiz.core.coverage import Coverage
@@ -41,31 +42,37 @@ def source_path(deck: Deck) -> Path | None:
 
 
 def read_source(path: Path) -> str:
-    """The text of a source file; raises SourceFileError saying what is wrong with it."""
+    """The text of a source file; raises SourceFileError saying what is wrong with it.
+
+    Only a regular file is read, and never past the cap: a deck is shared, and its `file` may
+    name /dev/zero, a FIFO (which would wait for a writer forever) or a huge file."""
+    from briefing_quiz.core.files import FileTooBigError, NotRegularFileError, read_regular
+
+    shown = one_line(str(path))
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise SourceFileError(f"{path}: is a folder, not a text file")
-        if size > MAX_SOURCE_BYTES:
-            raise SourceFileError(f"{path}: {size // (1024 * 1024)} MB is too big for a source "
-                                  f"text (at most {MAX_SOURCE_BYTES // (1024 * 1024)} MB)")
-        data = path.read_bytes()
+        data = read_regular(path, MAX_SOURCE_BYTES)
     except FileNotFoundError:
-        raise SourceFileError(f"{path}: no such file") from None
+        raise SourceFileError(f"{shown}: no such file") from None
+    except NotRegularFileError as error:
+        what = "is a folder, not a text file" if path.is_dir() else error.strerror
+        raise SourceFileError(f"{shown}: {what}") from None
+    except FileTooBigError:
+        cap = MAX_SOURCE_BYTES // (1024 * 1024)
+        raise SourceFileError(f"{shown}: too big for a source text (more than {cap} MB)") from None
     except OSError as error:
-        raise SourceFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise SourceFileError(f"{shown}: cannot be read ({error.strerror or error})") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise SourceFileError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save it as "
+        raise SourceFileError(f"{shown}:{line}: not UTF-8 text (byte {error.start}); save it as "
                               "UTF-8, or as plain text or Markdown") from None
     if "\x00" in text:
-        raise SourceFileError(f"{path}: a binary file, not plain text or Markdown")
+        raise SourceFileError(f"{shown}: a binary file, not plain text or Markdown")
     if not text.strip():
-        raise SourceFileError(f"{path}: the source file is empty")
+        raise SourceFileError(f"{shown}: the source file is empty")
     return text.replace("\r\n", "\n")
 
 
