@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.visible import one_line
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import local_zone, utc_now
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
@@ -178,19 +179,19 @@ def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: date
     table = f"[decks.{deck_id}]" if deck_id else "[scheduler]"
     if not apply:
         hint = "" if better else " (they do not predict your later reviews better)"
-        out.append(f"Not written{hint}; add --apply to write them into {paths.config_file} "
+        out.append(f"Not written{hint}; add --apply to write them into {one_line(str(paths.config_file))} "
                    f"under {table}.")
         return Report(out, written=False)
     if not better:
         return Report(out, written=False, problem=(
             "Not written: the fitted parameters do not predict your later reviews better than "
-            f"those in use; {paths.config_file} is unchanged."))
+            f"those in use; {one_line(str(paths.config_file))} is unchanged."))
     final = refit(items)
     out.append(f"Fitted again on all {len(items)} reviews (the figures above judge the fit on "
                "the earlier ones):")
     out.append("parameters = [" + ", ".join(f"{w:g}" for w in final) + "]")
     write_parameters(paths.config_file, deck_id, final, now)
-    out.append(f"Written into {paths.config_file} under {table}.")
+    out.append(f"Written into {one_line(str(paths.config_file))} under {table}.")
     out.append(RECOMPUTED_NOTE.format(decks=", ".join(_recompute(paths, now)) or "none stored"))
     return Report(out, written=True)
 
