@@ -17,8 +17,6 @@ text is checked by the config loader before it replaces the file (atomically).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -213,13 +211,12 @@ def write_parameters(path: Path, deck_id: str | None, parameters: Sequence[float
     missing. The result must load (`loads_config`) before it replaces the file."""
     import tomlkit
 
-    from briefing_quiz.config import loads_config
-    from briefing_quiz.core.errors import ConfigError, Problem
+    from briefing_quiz.config import loads_config, read_config_text, replace_config
+    from briefing_quiz.core.deckfile.rules import is_slug
 
-    try:
-        old = path.read_text(encoding="utf-8-sig") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([Problem(path, f"cannot read: {error}")]) from None
+    if deck_id is not None and not is_slug(deck_id):  # never a raw control or bidi in the file
+        raise BriefingQuizError(f"{one_line(repr(deck_id))} is not a deck id")
+    old = read_config_text(path) or ""  # a FIFO or /dev/zero refused, never waited on
     doc = tomlkit.parse(old)
     if deck_id is None:
         table = doc.setdefault("scheduler", tomlkit.table())
@@ -232,10 +229,4 @@ def write_parameters(path: Path, deck_id: str | None, parameters: Sequence[float
     table["parameters_fitted"] = fitted_at.replace(microsecond=0)
     text = tomlkit.dumps(doc)
     loads_config(text, path)  # raises ConfigError, naming the file, before anything is written
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
-                                     prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(text)
-    if path.exists():
-        os.chmod(handle.name, path.stat().st_mode & 0o7777)
-    os.replace(handle.name, path)
+    replace_config(path, text, doing="write the fitted parameters")
