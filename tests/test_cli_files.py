@@ -113,7 +113,7 @@ def test_an_output_whose_parent_is_a_file_is_a_clear_error(
 
 
 @needs_fifo
-@pytest.mark.parametrize("where", ["--config", "--data", "import", "deck", "cache"])
+@pytest.mark.parametrize("where", ["--config", "--data", "import", "import-apkg", "deck", "cache"])
 def test_a_fifo_is_refused_never_waited_on(where: str, tmp_path: Path, write_deck: DeckWriter) -> None:
     write_deck(DECK, "d.toml")
     fifo = tmp_path / "fifo.toml"
@@ -128,6 +128,11 @@ def test_a_fifo_is_refused_never_waited_on(where: str, tmp_path: Path, write_dec
         assert "is a FIFO (named pipe), not a progress file" in result.stderr
     elif where == "import":
         result = bq(*env_base, "import", str(fifo), "-o", str(tmp_path / "i.toml"))
+        assert "is a FIFO (named pipe)" in result.stderr
+    elif where == "import-apkg":  # zipfile opened the FIFO and waited for a writer
+        package = tmp_path / "shared.apkg"
+        os.mkfifo(package)
+        result = bq(*env_base, "import", str(package), "-o", str(tmp_path / "i.toml"))
         assert "is a FIFO (named pipe)" in result.stderr
     elif where == "deck":
         (tmp_path / "decks" / "pipe.toml").symlink_to(fifo)

@@ -201,3 +201,26 @@ def test_a_zip_bomb_is_refused_while_inflating(tmp_path: Path,
 def test_a_damaged_zstd_collection(tmp_path: Path) -> None:
     path = rezip(tmp_path, {"collection.anki21b": b"\x28\xb5\x2f\xfd" + b"garbage" * 50})
     assert "the package is damaged" in refused(path, tmp_path)
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE col SET ver = 'abc'",
+    "UPDATE notes SET mid = 'x'",
+    """UPDATE col SET models = '{"1": "x"}'""",
+    """UPDATE col SET models = '{"abc": {"name": "n"}}'""",
+    "UPDATE revlog SET ease = 'x'",
+    "UPDATE cards SET nid = 'x'",
+    "UPDATE cards SET did = 'x'",
+])
+def test_a_collection_with_values_anki_does_not_write_is_refused(tmp_path: Path, sql: str) -> None:
+    """A package made by hand: text where Anki writes a number, a string where it writes an
+    object. Each was an internal error (ValueError, AttributeError) before."""
+    data = legacy_collection(tmp_path, 11)
+    db_path = tmp_path / "c.anki21"
+    db_path.write_bytes(data)
+    db = sqlite3.connect(db_path)
+    db.execute(sql)
+    db.commit()
+    db.close()
+    path = rezip(tmp_path, {"collection.anki21": db_path.read_bytes()})
+    assert "the collection inside holds values Anki does not write" in refused(path, tmp_path)
