@@ -148,6 +148,8 @@ COMMANDS: list[list[str]] = [
     ["export", "h", "-o", "{tmp}/e\x9b.apkg"],
     ["new", "{tmp}/n\x1b]0;x\x07\nfile:1:1: forged.toml"],
     ["check", "--lint", "{decks}/h.toml"],
+    ["rebuild"],
+    ["study", "h", "--plain", "--briefing", "--seed", "6"],
     ["sheet", "h", "--json"],
     ["coverage", "h"],
     ["coverage", "h", "--json"],
