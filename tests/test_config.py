@@ -415,3 +415,14 @@ def test_save_theme_leaves_a_read_only_file_alone(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="read-only"):
         save_theme(path, "nord")
     assert path.read_text(encoding="utf-8") == 'theme = "gruvbox"\n'
+
+
+def test_a_settings_file_over_its_cap_is_refused_unread(tmp_path: Path) -> None:
+    """A regular file, not a device: its size alone refuses it (issue 17: every read capped)."""
+    from briefing_quiz.config import MAX_CONFIG_BYTES
+
+    path = tmp_path / "config.toml"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_CONFIG_BYTES + 1)
+    with pytest.raises(ConfigError, match=r"is larger than 1024 KiB: not a settings file"):
+        load_config(path)
