@@ -224,3 +224,21 @@ def test_a_collection_with_values_anki_does_not_write_is_refused(tmp_path: Path,
     db.close()
     path = rezip(tmp_path, {"collection.anki21": db_path.read_bytes()})
     assert "the collection inside holds values Anki does not write" in refused(path, tmp_path)
+
+
+def test_a_package_over_its_cap_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.apkg"
+    with open(path, "wb") as handle:  # sparse: costs no disk
+        handle.truncate(apkg.MAX_APKG_BYTES + 1)
+    assert "too big for an Anki package" in refused(path, tmp_path)
+
+
+def test_a_text_import_over_its_cap_is_refused_unread(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.authoring import notes
+
+    monkeypatch.setattr(notes, "MAX_IMPORT_BYTES", 1024 * 1024)
+    path = tmp_path / "huge.csv"
+    path.write_text("question,answer\n" + "q,a\n" * 300_000, encoding="utf-8")
+    message = refused(path, tmp_path)
+    assert "too big to import (the limit is 1 MB)" in message
