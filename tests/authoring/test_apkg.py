@@ -242,3 +242,29 @@ def test_a_text_import_over_its_cap_is_refused_unread(tmp_path: Path,
     path.write_text("question,answer\n" + "q,a\n" * 300_000, encoding="utf-8")
     message = refused(path, tmp_path)
     assert "too big to import (the limit is 1 MB)" in message
+
+
+@pytest.mark.parametrize("data", ["under-a-file", "damaged"])
+def test_with_progress_writes_no_deck_when_the_progress_file_cannot_take_the_history(
+        tmp_path: Path, data: str) -> None:
+    """The deck file was written, then the history refused (a damaged progress file, or one
+    under a path that is a file): a deck without its history, and 'already exists' next time."""
+    from briefing_quiz.core.errors import BriefingQuizError
+
+    if data == "under-a-file":
+        (tmp_path / "afile").write_text("", encoding="utf-8")
+        data_file = tmp_path / "afile" / "p.sqlite3"
+    else:
+        data_file = tmp_path / "p.sqlite3"
+        with Store.open(data_file):
+            pass
+        raw = bytearray(data_file.read_bytes())
+        raw[4096:] = b"\xab" * (len(raw) - 4096)  # every page past the first: garbage
+        data_file.write_bytes(bytes(raw))
+    paths = Paths(data_file=data_file, config_file=tmp_path / "none.toml",
+                  deck_dirs=(tmp_path / "decks",), user_decks_dir=tmp_path / "decks")
+    target = tmp_path / "crisis.toml"
+    with pytest.raises(BriefingQuizError):
+        run_import(args(DATA / "basic.apkg", target, with_progress=True), paths,
+                   out=io.StringIO(), err=io.StringIO())
+    assert not target.exists()
