@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["MAX_SOURCE_BYTES", "SourceCheck", "SourceFileError", "check_evidence", "coverage_figure",
            "deck_coverage", "read_source", "source_path", "stale_cards"]
 
-#: A source is an essay, a memo or a report: far below this. Bigger is refused unread.
-MAX_SOURCE_BYTES = 5 * 1024 * 1024
+#: A source is an essay, a memo or a report: far below this (1 MB is a long book). Bigger is
+#: refused unread; sentence splitting runs at about 100-200 KB a second, so this bounds
+#: `coverage`, `draft` and the statistics screen to seconds whatever a shared deck names.
+MAX_SOURCE_BYTES = 1024 * 1024
 
 
 class SourceFileError(BriefingQuizError):
