@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from briefing_quiz.core.deckfile import load_deck
+from briefing_quiz.core.model import Deck
 from briefing_quiz.services.checking import check_decks
-from briefing_quiz.services.evidence import SourceFileError, read_source
+from briefing_quiz.services.evidence import SourceFileError, check_evidence, read_source
 
 REPO = Path(__file__).resolve().parents[2]
 ESSAY = REPO.parent / "shared" / "source" / "feb2022-essay.txt"
@@ -181,3 +182,53 @@ def test_a_source_file_name_cannot_forge_a_report_line(tmp_path: Path) -> None:
             cli.main([*base, *command])
         lines = out.getvalue().splitlines()
         assert lines and not any(line.startswith("file:1:1:") for line in lines), out.getvalue()
+
+
+SECRET = "aws_secret_access_key = SECRET123 was set in 2022\n"
+
+
+def _deck_naming(folder: Path, file: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    deck = folder / "d.toml"
+    deck.write_text(DECK.replace('file = "memo.txt"', f"file = {file!r}".replace("'", '"')),
+                    encoding="utf-8")
+    return deck
+
+
+@pytest.mark.parametrize("named", ["~/.aws/credentials", "../home/.aws/credentials", "link.txt",
+                                   "/proc/self/status"])
+def test_a_deck_cannot_make_check_or_coverage_show_a_secret_file(
+        tmp_path: Path, named: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shared deck naming ~/.aws/credentials (or a link to it in the shared folder): `check`
+    printed its closest line to a misquote ("did you mean 'aws_secret_access_key = ...'"), into
+    a terminal or a CI log; `coverage` printed every line."""
+    from briefing_quiz.services.evidence import deck_coverage
+
+    (tmp_path / "home" / ".aws").mkdir(parents=True)
+    (tmp_path / "home" / ".aws" / "credentials").write_text(SECRET, encoding="utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "link.txt").symlink_to(tmp_path / "home" / ".aws" / "credentials")
+    deck = load_deck(_deck_naming(tmp_path / "decks", named).resolve())
+    deck = dataclasses_replace_quote(deck, "aws_secret_access_key = ")
+    found = check_evidence(deck)
+    assert found.errors == [] and found.notes, found
+    assert "SECRET123" not in " ".join(found.notes)
+    with pytest.raises(SourceFileError):
+        deck_coverage(deck)
+
+
+def test_a_source_beside_a_deck_in_a_hidden_folder_is_read(tmp_path: Path) -> None:
+    """The default decks folder is under ~/.local: hidden folders above the deck's are fine."""
+    folder = tmp_path / ".local" / "share" / "decks"
+    deck_file = _deck_naming(folder, "memo.txt")
+    (folder / "memo.txt").write_text(SOURCE, encoding="utf-8")
+    found = check_evidence(load_deck(deck_file))
+    assert found.notes == [] and found.checked == 2, found
+
+
+def dataclasses_replace_quote(deck: Deck, quote: str) -> Deck:
+    import dataclasses
+
+    cards = tuple(dataclasses.replace(c, source=quote) for c in deck.cards)
+    return dataclasses.replace(deck, cards=cards)

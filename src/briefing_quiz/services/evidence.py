@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from briefing_quiz.core.coverage import Coverage
 
 __all__ = ["MAX_SOURCE_BYTES", "SourceCheck", "SourceFileError", "check_evidence", "coverage_figure",
-           "deck_coverage", "read_source", "source_path", "stale_cards"]
+           "deck_coverage", "read_deck_source", "read_source", "source_path",
+           "stale_cards"]
 
 #: A source is an essay, a memo or a report: far below this (1 MB is a long book). Bigger is
 #: refused unread; sentence splitting runs at about 100-200 KB a second, so this bounds
@@ -38,7 +39,7 @@ def source_path(deck: Deck) -> Path | None:
     """The deck's source file, relative to the deck file; None when the deck names none."""
     if deck.source is None or deck.source.file is None:
         return None
-    named = Path(deck.source.file).expanduser()
+    named = Path(deck.source.file)  # no ~: a shared deck names no file of the user's home
     base = deck.path.parent if deck.path is not None else Path.cwd()
     return named if named.is_absolute() else base / named
 
@@ -78,6 +79,37 @@ def read_source(path: Path) -> str:
     return text.replace("\r\n", "\n")
 
 
+def read_deck_source(deck: Deck, path: Path) -> str:
+    """`read_source` of the file a deck names, refusing the files a shared deck has no business
+    reading: `check` prints the closest passage of the source to a misquote and `coverage` its
+    sentences, so a deck naming ~/.aws/credentials, a key in ~/.ssh or a .env file (directly or
+    through a link in a shared folder) would put them in a terminal or a CI log. Refused: a name
+    starting with ~, a hidden file or folder on the way from the deck's folder to the file (as
+    named, and as resolved from where the deck's folder and the file part), and /proc, /sys,
+    /dev."""
+    import os
+
+    shown = one_line(str(path))
+    named = deck.source.file if deck.source is not None and deck.source.file else str(path)
+    if named.startswith("~"):
+        raise SourceFileError(f"{shown}: a source file is named relative to the deck file, or by "
+                              "its full path; not from ~")
+    folder = os.path.realpath(deck.path.parent if deck.path is not None else Path.cwd())
+    try:
+        real = os.path.realpath(path)
+        common = os.path.commonpath([real, folder])
+    except (OSError, ValueError):
+        real, common = str(path), ""
+    beyond = Path(os.path.relpath(real, common)).parts if common else Path(real).parts
+    hidden = [part for part in (*Path(named).parts, *beyond)
+              if part.startswith(".") and part not in (".", "..")]
+    if hidden or any(real == root or real.startswith(root + os.sep)
+                     for root in ("/proc", "/sys", "/dev")):
+        raise SourceFileError(f"{shown}: a hidden or system file is never read as a deck's "
+                              "source (it may hold secrets); keep the source text beside the deck")
+    return read_source(path)
+
+
 @dataclass
 class SourceCheck:
     """What checking one deck's quotes found: errors (quotes not in the source) and notes (the
@@ -110,7 +142,7 @@ def check_evidence(deck: Deck, deck_text: str | None = None) -> SourceCheck:
     if path is None:
         return SourceCheck([], [])
     try:
-        source = SourceText(read_source(path))
+        source = SourceText(read_deck_source(deck, path))
     except SourceFileError as error:
         return SourceCheck([], [f"{error}; the cards' quotes were not checked"])
     if deck_text is None and deck.path is not None:
@@ -153,7 +185,8 @@ def deck_coverage(deck: Deck) -> Coverage | None:
     path = source_path(deck)
     if path is None:
         return None
-    return measure_coverage(read_source(path), (c.source for c in deck.cards if c.source))
+    return measure_coverage(read_deck_source(deck, path),
+                            (c.source for c in deck.cards if c.source))
 
 
 def coverage_figure(deck: Deck) -> str | None:
