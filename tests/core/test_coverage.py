@@ -133,3 +133,29 @@ def test_the_indexed_cover_in_each_way_a_sentence_is_covered() -> None:
              "It was said. The talks ended. Then",  # holds a sentence
              "No. Never"}  # holds a short sentence
     assert coverage._covered(sentences, parts) == [True, True, True, True, False, False]
+
+
+def test_a_long_paragraph_is_cut_for_the_splitter_and_gives_the_same_sentences(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """pysbd's time grows with the square of what it is given (a 250 KB paragraph took minutes
+    in `coverage` and `draft`): a block is given to it in pieces of about 2,000 characters, cut
+    where a sentence ends, and the sentences are those of the whole paragraph."""
+    from briefing_quiz.core import sentences
+
+    words = ["NATO", "Moscow", "Kyiv", "the U.S. Army", "Mr. Biden", "Feb. 14", "3.5 percent"]
+    paragraph = " ".join(f"Sentence {n} names {words[n % len(words)]} and ends here."
+                         for n in range(300))
+    assert len(paragraph) > 5 * sentences._PIECE
+    segmenter = sentences._segmenter()
+    expected = [paragraph[span.start:span.end].strip()
+                for span in segmenter.segment(paragraph)]
+    given: list[int] = []
+    real = segmenter.segment
+
+    def recording(text: str) -> object:
+        given.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(segmenter, "segment", recording)
+    assert [s.text for s in split_sentences(paragraph)] == expected
+    assert max(given) <= sentences._PIECE and len(given) > 5

@@ -12,6 +12,7 @@ import math
 from typing import TYPE_CHECKING, Literal, TextIO
 
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.visible import one_line
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import local_zone, utc_now
 from briefing_quiz.services.study_inputs import load_study_inputs, one_deck
@@ -34,7 +35,7 @@ from briefing_quiz.services.exit_codes import EXIT_OK
 
 
 def _no_progress(paths: Paths, err: TextIO, more: str = "") -> None:
-    print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist){more}", file=err)
+    print(f"briefing-quiz: no progress yet ({one_line(str(paths.data_file))} does not exist){more}", file=err)
 
 
 def _readonly_store(paths: Paths) -> Store | None:
@@ -51,8 +52,8 @@ def _report_unreadable(store: Store, err: TextIO) -> None:
     """Name each log row the command skipped because it could not be read (written by hand,
     damaged): by id, so that it can be found; the rest of the report is still right."""
     for row_id, why in sorted(store.unreadable.items()):
-        print(f"briefing-quiz: warning: {store.path}: log row {row_id} cannot be read ({why}); "
-              "skipped", file=err)
+        print(f"briefing-quiz: warning: {one_line(str(store.path))}: log row {row_id} cannot be "
+              f"read ({one_line(why)}); skipped", file=err)
 
 
 def _count(n: int, noun: str) -> str:
@@ -259,8 +260,8 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
         try:
             before = store.states()
         except StoreError:  # the derived table is what is damaged: the log alone rebuilds it
-            print(f"briefing-quiz: the stored item states of {paths.data_file} cannot be read; "
-                  "rebuilding them from the review log alone", file=err)
+            print(f"briefing-quiz: the stored item states of {one_line(str(paths.data_file))} "
+                  "cannot be read; rebuilding them from the review log alone", file=err)
             before = {}
         count = store.rebuild()
         _report_unreadable(store, err)
@@ -268,8 +269,8 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
         differed = sum(1 for key in before.keys() | after.keys()
                        if before.get(key) != after.get(key))
         reviews = sum(1 for _ in store.reviews())
-    print(f"rebuilt {_count(count, 'item')} from {_count(reviews, 'review')} in {paths.data_file}; "
-          f"{differed} differed from the stored state", file=out)
+    print(f"rebuilt {_count(count, 'item')} from {_count(reviews, 'review')} in "
+          f"{one_line(str(paths.data_file))}; {differed} differed from the stored state", file=out)
     return EXIT_OK
 
 

@@ -413,6 +413,53 @@ def refuse_non_regular(path: Path) -> None:
                          "unchanged (give a file path with --data)")
 
 
+#: The files SQLite keeps beside a database, and what each is called in a message.
+_COMPANIONS = (("-wal", "write-ahead log"), ("-shm", "shared-memory index"),
+               ("-journal", "rollback journal"))
+
+
+def refuse_bad_companions(path: Path, *, writing: bool) -> None:
+    """Refuse, before SQLite opens `path`, a write-ahead log, shared-memory index or journal
+    beside it that SQLite could not use: not a file (a folder, a FIFO that would stall every
+    save, a link to a device), or a file we may not read (or, to write, not write). SQLite's own
+    errors then name the progress file ("cannot be opened", "locking protocol", or each answer
+    NOT SAVED after the session had started); this names the file that is wrong and what to do.
+    """
+    import errno
+    import os
+    import stat
+
+    from briefing_quiz.core.files import kind_of
+
+    for suffix, what in _COMPANIONS:
+        companion = Path(f"{path}{suffix}")
+        try:
+            companion.lstat()
+        except OSError:
+            continue  # none there: the usual case
+        try:
+            mode = companion.stat().st_mode
+        except OSError as error:
+            raise StoreError(f"{companion}: SQLite's {what} of {path} cannot be read "
+                             f"({error.strerror or error}); nothing was changed. If no "
+                             "briefing-quiz is running, remove this link and try again") from None
+        if not stat.S_ISREG(mode):
+            raise StoreError(f"{companion}: SQLite's {what} of {path} is {kind_of(mode)}, not a "
+                             "file; nothing was read or changed. It holds no answers: if no "
+                             "briefing-quiz is running, remove it and try again")
+        flags = (os.O_RDWR if writing else os.O_RDONLY) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            os.close(os.open(companion, flags))
+        except OSError as error:
+            if error.errno == errno.EROFS and not writing:
+                continue
+            doing = "read and written" if writing else "read"
+            raise StoreError(f"{companion}: SQLite's {what} of {path} cannot be {doing} "
+                             f"({error.strerror or error}); nothing was changed. It may hold "
+                             "your latest answers: do not delete it; give yourself read and write "
+                             "access to it (chmod u+rw, or as its owner) and try again") from None
+
+
 def check_existing(path: Path) -> None:
     """Refuse, without writing anything, a file that is not (or not yet) our progress file."""
     try:

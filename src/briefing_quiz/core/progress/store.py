@@ -163,6 +163,7 @@ class Store:
                 reason = f"{blocker} is a file" if blocker else error.strerror or error
                 raise StoreError(f"cannot create the folder for {path}: {reason}") from error
         else:
+            schema.refuse_bad_companions(path, writing=not readonly)
             schema.check_existing(path)
         try:
             conn = schema.connect(path, readonly=readonly)

@@ -217,14 +217,17 @@ def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datet
     except ValueError as error:
         raise TargetError(f"the briefing time {text!r} is not a real date and time ({error})") \
             from error
-    if offset is not None:
-        given = datetime.fromisoformat(
-            naive.isoformat() + ("+00:00" if offset == "Z" else _colon(offset)))
-    elif tz is not None:
-        given = naive.replace(tzinfo=tz)
-    else:
-        given = naive.astimezone()  # the machine's zone, with that date's summer-time rule
-    at = given.astimezone(_UTC)
+    try:
+        if offset is not None:
+            given = datetime.fromisoformat(
+                naive.isoformat() + ("+00:00" if offset == "Z" else _colon(offset)))
+        elif tz is not None:
+            given = naive.replace(tzinfo=tz)
+        else:
+            given = naive.astimezone()  # the machine's zone, with that date's summer-time rule
+        at = given.astimezone(_UTC)
+    except (ValueError, OverflowError) as error:  # year 1 or 9999 moved past the calendar's end
+        raise TargetError(f"the briefing time {text!r} is out of range ({error})") from None
     now = aware_utc(now, "now")
     if at <= now:
         raise TargetPassedError(
@@ -245,8 +248,11 @@ def _parse_words(text: str, *, now: datetime, tz: tzinfo | None) -> datetime:
     except WhenError as error:
         raise TargetError(f"cannot read the briefing time: {error} (or give a local date and "
                           f"time such as {_EXAMPLE})") from error
-    given = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
-    at = given.astimezone(_UTC)
+    try:
+        given = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+        at = given.astimezone(_UTC)
+    except (ValueError, OverflowError) as error:
+        raise TargetError(f"the briefing time {text!r} is out of range ({error})") from None
     if at <= now:
         raise TargetPassedError(
             f"the briefing time {format_local(at, tz)} is in the past (it is now "
