@@ -324,6 +324,7 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
             return _app()(paths, study=args.deck_ids)
         return _app()(paths)
     from briefing_quiz import plain
+    from briefing_quiz.plain.mock_test import run_mock_test
     from briefing_quiz.services import study
 
     if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8: an error line, not a crash
@@ -332,7 +333,7 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
     if test is not None:
         with study.opened_mock_test(paths, args.deck_ids, test, seed=args.seed,
                                     stderr=sys.stderr) as mock:
-            return plain.run_mock_test(mock, sys.stdin, sys.stdout)
+            return run_mock_test(mock, sys.stdin, sys.stdout)
     if briefing:
         with study.opened_briefing_session(paths, args.deck_ids, seed=args.seed,
                                            threshold=args.threshold, stderr=sys.stderr) as session:
