@@ -205,3 +205,28 @@ def test_apply_writes_no_hostile_deck_id_into_the_config(tmp_path: Path, deck_id
         write_parameters(path, deck_id, fsrs_adapter.default_parameters(),
                          datetime(2026, 12, 7, tzinfo=UTC))
     assert not path.exists()
+
+
+def test_a_fit_that_is_no_better_is_not_offered_for_apply(
+        tmp_path: Path, open_store: StoreFactory, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen on a 600-review log: 'Not written (they do not predict ... better); add --apply to
+    write them', and then --apply refused them. A fit no better than the parameters in use is
+    said to be kept out, and --apply is not suggested."""
+    from briefing_quiz.core import fsrs_adapter
+    from briefing_quiz.services import optimize as module
+
+    data, config = tmp_path / "progress.sqlite3", tmp_path / "config.toml"
+    store = open_store(data)
+    for key, rating, at in student_log(seed=5, items=300, days=120):
+        review(store, key, fsrs.Rating(rating), at)
+    store.close()
+    defaults = tuple(fsrs_adapter.default_parameters())
+    worse = module.FitResult(defaults, 200, 50, module.Evaluation(0.30, 0.05),
+                             module.Evaluation(0.40, 0.07), None)
+    monkeypatch.setattr(module, "fit", lambda *a, **k: worse)
+    common = ["--data", str(data), "--config", str(config), "--decks", str(tmp_path)]
+    assert main(["optimize", *common]) == 0
+    out = capsys.readouterr().out
+    assert "do not predict your later reviews better" in out and "--apply" not in out
+    assert not config.exists()

@@ -176,9 +176,12 @@ def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: date
     better = result.fitted.log_loss < current.log_loss
     table = f"[decks.{deck_id}]" if deck_id else "[scheduler]"
     if not apply:
-        hint = "" if better else " (they do not predict your later reviews better)"
-        out.append(f"Not written{hint}; add --apply to write them into {one_line(str(paths.config_file))} "
-                   f"under {table}.")
+        if better:
+            out.append(f"Not written; add --apply to write them into "
+                       f"{one_line(str(paths.config_file))} under {table}.")
+        else:  # --apply would refuse them too: do not suggest it
+            out.append("Not written: they do not predict your later reviews better than those "
+                       "in use; keep these, and run optimize again when you have more reviews.")
         return Report(out, written=False)
     if not better:
         return Report(out, written=False, problem=(
