@@ -133,6 +133,26 @@ def test_deck_header(deck: dict[str, Any]) -> None:
     assert header["source"]["as_of"] == dt.date(2022, 2, 14)
 
 
+def test_the_citation_gives_away_no_answer() -> None:
+    """The app prints the deck's citation under every card's source, and its title in the study
+    header: neither may hold another card's answer (in tmux the publisher card came right after
+    a citation naming the publisher). The author's name is the one exception: the deck is one
+    author's argument and its title says whose; the `author` card asks for the full name."""
+    from briefing_quiz.core.deckfile import load_deck
+    from briefing_quiz.core.model import ChoiceCard, TypedCard
+
+    loaded = load_deck(DECK_PATH)
+    assert loaded.source is not None
+    citation, title = loaded.source.attribution().casefold(), loaded.title.casefold()
+    answers = {card.id: card.answers if isinstance(card, ChoiceCard) else (card.answer,)
+               for card in loaded.cards if isinstance(card, ChoiceCard | TypedCard)}
+    # Both name the topic ("Russia–NATO–Ukraine"): a one-word answer such as "Ukraine" is
+    # among the options of its card anyway; a name of several words would be a give-away.
+    given = {cid: a for cid, found in answers.items() for a in found if cid != "author"
+             and " " in a and (a.casefold() in citation or a.casefold() in title)}
+    assert not given
+
+
 def test_size_ids_and_types(cards: list[dict[str, Any]]) -> None:
     assert len(cards) >= 80
     ids = [c["id"] for c in cards]
