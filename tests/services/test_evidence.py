@@ -260,3 +260,15 @@ def dataclasses_replace_quote(deck: Deck, quote: str) -> Deck:
 
     cards = tuple(dataclasses.replace(c, source=quote) for c in deck.cards)
     return dataclasses.replace(deck, cards=cards)
+
+
+def test_the_statistics_line_for_a_missing_source_names_the_file_briefly(tmp_path: Path) -> None:
+    """Seen on an installed copy: the bundled deck's essay is not there, and the statistics
+    screen printed the whole site-packages path with its `..` steps."""
+    from briefing_quiz.services.evidence import coverage_figure
+
+    copy = tmp_path / "decks" / "feb2022.toml"
+    copy.parent.mkdir()
+    copy.write_bytes((REPO / "decks" / "feb2022.toml").read_bytes())
+    assert coverage_figure(load_deck(copy)) == (
+        "source coverage: the source file feb2022-essay.txt is not here")

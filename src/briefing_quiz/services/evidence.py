@@ -206,6 +206,11 @@ def coverage_figure(deck: Deck) -> str | None:
     try:
         found = deck_coverage(deck)
     except SourceFileError as error:
+        path = source_path(deck)
+        if path is not None and not os.path.lexists(path):
+            # The bundled deck names its essay beside a checkout of the project; an installed
+            # copy has none, and a long site-packages path says nothing useful.
+            return f"source coverage: the source file {one_line(path.name)} is not here"
         return f"source coverage: cannot read the source ({error})"
     if found is None:
         return None
