@@ -26,8 +26,9 @@ _NO_ITEMS: frozenset[int] = frozenset()
 # order as text as in time; rows in another form (normally none, `reviews_odd_at`) are compared
 # as datetimes.
 _SEEN_SQL = (
-    "SELECT group_concat({what}, char(30)) FROM reviews INDEXED BY reviews_at "
-    "WHERE reviewed_at >= :since AND deck_id = :deck AND item {item}{undone}"
+    "SELECT group_concat(CASE WHEN item = 0 THEN card_id END, char(30)), "
+    "group_concat(CASE WHEN item != 0 THEN card_id || char(31) || item END, char(30)) "
+    "FROM reviews INDEXED BY reviews_at WHERE reviewed_at >= :since AND deck_id = :deck{undone}"
 )
 _UNDONE_SINCE_SQL = (
     "SELECT r.id FROM events e JOIN reviews r ON r.id = e.review_id "
@@ -47,12 +48,9 @@ def items_today(conn: sqlite3.Connection, deck_id: str,
     if conn.execute(_UNDONE_SINCE_SQL, params).fetchone() is not None:
         undone = " AND id NOT IN (SELECT review_id FROM events WHERE action = 'undo')"
     # Most items seen today are item 0 of their card; every answer is a row here, so the ids
-    # come as one string each, split in C.
-    plain = conn.execute(_SEEN_SQL.format(what="card_id", item="= 0", undone=undone),
-                         params).fetchone()[0]
+    # come as one string (and the other items as another), split in C, from one scan.
+    plain, others = conn.execute(_SEEN_SQL.format(undone=undone), params).fetchone()
     seen = dict.fromkeys(plain.split(_RS), _ITEM_0) if plain else {}
-    others = conn.execute(_SEEN_SQL.format(what="card_id || char(31) || item", item="!= 0",
-                                           undone=undone), params).fetchone()[0]
     pairs = set(map(split_lkey, others.split(_RS))) if others else set()
     pairs.update((card_id, item) for card_id, item, at in conn.execute(
         "SELECT card_id, item, reviewed_at FROM reviews INDEXED BY reviews_odd_at "

@@ -1,0 +1,172 @@
+"""The lazy queue (`core.study.fast_queue`) against the plain build (`StudyQueue.build`): random
+decks and histories (cloze siblings, orphans, suspended and buried items, reviews today, learning
+steps due later today, ties), the same session driven on two copies of the file, one with the
+fast path and one without. At every step both show the same item with the same counts."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import fsrs
+import pytest
+from fsrs import Rating
+
+from briefing_quiz.core.cloze import parse_cloze
+from briefing_quiz.core.model import BasicCard, Card, ClozeCard, Deck, ItemKey
+from briefing_quiz.core.progress.store import Store
+from briefing_quiz.core.scheduler import SchedulerSettings, fsrs_card_id
+from briefing_quiz.core.study import fast_queue
+from briefing_quiz.core.study.session import StudySession
+
+UTC = timezone.utc
+T0 = datetime(2026, 5, 11, 9, 30, tzinfo=UTC)
+
+
+class _Settings:
+    def __init__(self, settings: SchedulerSettings) -> None:
+        self.settings = settings
+
+    def for_deck(self, deck_id: str) -> SchedulerSettings:
+        return self.settings
+
+
+def _deck(rng: random.Random, n: int) -> Deck:
+    cards: list[Card] = []
+    for i in range(n):
+        if rng.random() < 0.35:
+            gaps = rng.randint(1, 3)
+            text = " ".join(f"{{{{c{g}::w{g}}}}} x" for g in range(1, gaps + 1))
+            cards.append(ClozeCard(id=f"k{i}", deck_id="d", text=text, deletions=parse_cloze(text)))
+        else:
+            cards.append(BasicCard(id=f"k{i}", deck_id="d", question=f"q{i}", answer=f"a{i}"))
+    return Deck(id="d", title="d", path=None, cards=tuple(cards))
+
+
+def _record(store: Store, key: ItemKey, card: fsrs.Card, at: datetime) -> None:
+    store.record_review(key, Rating.Good, reviewed_at=at, duration_ms=1000, content_hash="h",
+                        schedule=lambda _prev: card)
+
+
+def _history(path: Path, deck: Deck, rng: random.Random, now: datetime) -> None:
+    """Random states written as reviews: reviews due or not, learning items due earlier or
+    later today (some at the same microsecond), items reviewed today, orphans, suspended and
+    buried items."""
+    keys = deck.item_keys()
+    # Orphans: a removed card, a gap no card has, item 0 of a card that is a cloze card now.
+    cloze = [c for c in deck.cards if isinstance(c, ClozeCard)]
+    keys += [ItemKey("d", "gone", 0), ItemKey("d", "gone2", 2)]
+    keys += [ItemKey("d", c.id, 7) for c in cloze[:2]] + [ItemKey("d", c.id, 0) for c in cloze[2:4]]
+    keys += [ItemKey("d", c.id, 1) for c in deck.cards if not isinstance(c, ClozeCard)][:2]
+    shared_due = now + timedelta(minutes=rng.randint(-30, 30))
+    with Store.open(path) as store:
+        for key in keys:
+            roll = rng.random()
+            if roll < 0.25:
+                continue  # new
+            at = now - timedelta(days=rng.uniform(0, 40))
+            if rng.random() < 0.3:
+                at = now - timedelta(hours=rng.uniform(0, 5))  # today, or just before it began
+            if roll < 0.45:
+                state, step = fsrs.State.Learning if rng.random() < 0.5 else fsrs.State.Relearning, 0
+                due = shared_due if rng.random() < 0.3 else now + timedelta(
+                    minutes=rng.uniform(-90, 600))
+            else:
+                state, step = fsrs.State.Review, None
+                due = now + timedelta(days=rng.uniform(-20, 5))
+                if rng.random() < 0.15:
+                    due = shared_due  # ties: the rank's next columns decide
+            at = min(at, due - timedelta(minutes=1))
+            card = fsrs.Card(card_id=fsrs_card_id(key), state=state, step=step,
+                             stability=rng.uniform(0.5, 50), difficulty=rng.uniform(1, 10),
+                             due=due, last_review=at)
+            _record(store, key, card, at)
+            if rng.random() < 0.05:
+                store.suspend(key, at=at)
+            elif rng.random() < 0.05:
+                store.bury(key, now + timedelta(hours=rng.choice((-2, 3))), at=at)
+
+
+def _drive(path: Path, deck: Deck, settings: SchedulerSettings, tz: timezone, seed: int,
+           fast: bool, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What a session shows, step by step, under random answers, skips, undos and burials."""
+    monkeypatch.setattr(fast_queue, "ENABLED", fast)
+    rng = random.Random(seed)
+    clock = [T0]
+    trace: list[object] = []
+    with Store.open(path) as store:
+        session = StudySession([deck], store, _Settings(settings), clock=lambda: clock[0], tz=tz,
+                               seed=1)
+        if fast:
+            assert isinstance(session._queue, fast_queue.LazyQueue)
+        trace.append(session.counts)
+        entry = session.next()
+        for _ in range(400):
+            if entry is None:
+                break
+            trace.append((entry.key, entry.kind, session.counts, session.position))
+            roll = rng.random()
+            clock[0] += timedelta(seconds=rng.choice((5, 40, 300, 1500)))
+            if roll < 0.08:
+                entry = session.next()  # skipped for now
+                continue
+            if roll < 0.12:
+                session.bury()
+            elif roll < 0.15:
+                session.suspend()
+            else:
+                session.answer(Rating(rng.randint(1, 4)), duration_ms=900)
+            if rng.random() < 0.1 and session.can_undo:
+                entry = session.undo()
+                continue
+            entry = session.next()
+        trace.append(("end", session.counts, session.done))
+    return trace
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_lazy_queue_shows_what_the_plain_build_shows(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    monkeypatch.setattr(fast_queue, "FIRST_PAGE", rng.choice((1, 2, 3, 32)))
+    monkeypatch.setattr(fast_queue, "LAST_PAGE", rng.choice((2, 5, 64)))
+    deck = _deck(rng, rng.randint(5, 60))
+    tz = timezone(timedelta(hours=rng.choice((-7, 0, 2, 9))))
+    settings = SchedulerSettings(new_cards_per_day=rng.choice((0, 3, 10, 200)),
+                                 day_starts_at_hour=rng.choice((0, 4, 11)))
+    original = tmp_path / "p.sqlite3"
+    _history(original, deck, rng, T0)
+    traces = []
+    for fast in (False, True):
+        copy = tmp_path / f"{fast}.sqlite3"
+        shutil.copy(original, copy)
+        traces.append(_drive(copy, deck, settings, tz, seed, fast, monkeypatch))
+    plain, lazy = traces
+    assert lazy == plain
+    assert len(plain) > 2 or plain[0] == plain[-1][1]  # something was studied, or nothing due
+
+
+def test_the_lazy_queue_reads_pages_only_as_cards_are_shown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building counts without reading a page; the first card reads the first pages only."""
+    rng = random.Random(5)
+    deck = _deck(rng, 80)
+    path = tmp_path / "p.sqlite3"
+    _history(path, deck, rng, T0)
+    pages: list[str] = []
+    read_page = fast_queue.due_pages.read_page
+
+    def counted(*args: object, **kwargs: object) -> object:
+        pages.append(str(args[1]))
+        return read_page(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fast_queue.due_pages, "read_page", counted)
+    monkeypatch.setattr(fast_queue, "FIRST_PAGE", 2)
+    with Store.open(path) as store:
+        session = StudySession([deck], store, _Settings(SchedulerSettings()),
+                               clock=lambda: T0, tz=UTC)
+        assert pages == [] and session.counts.total > 6
+        session.next()
+        assert 1 <= len(pages) <= 2
