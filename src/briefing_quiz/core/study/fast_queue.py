@@ -241,7 +241,9 @@ def _cloze_cards(by_id: dict[str, Card], seen: dict[str, frozenset[int]],
 
 def _plain(deck: Deck, card_ids: list[str]) -> int:
     """How many of `card_ids` (of due items 0) are cards of `deck` that are not cloze cards: as
-    `queue._queued` keeps them, by builtins over the whole list."""
-    by_id = deck._by_id
-    kept = list(filter(by_id.__contains__, card_ids))
-    return len(kept) - list(map(type, map(by_id.__getitem__, kept))).count(ClozeCard)
+    `queue._queued` keeps them, by builtins over the whole list (one lookup per id)."""
+    types = list(map(type, map(deck._by_id.get, card_ids)))
+    return len(types) - types.count(_NONE) - types.count(ClozeCard)
+
+
+_NONE = type(None)
