@@ -110,7 +110,8 @@ def learning_page(conn: sqlite3.Connection, deck_id: str, *, now_us: int, before
 def review_page(conn: sqlite3.Connection, deck_id: str, *, now_us: int, before_us: int,
                 after: PageKey | None, size: int
                 ) -> tuple[list[DueItem], PageKey | None]:
-    """Up to `size` due review rows after `after` in the snapshot's review order."""
+    """Up to `size` due review rows after `after` in the snapshot's review order, each with its
+    rank (what several decks' reviews are merged by)."""
     return _page(conn, _REVIEW_SQL, f"coalesce({_RANK}, -1e308)", _REVIEW_KEY, 8, deck_id,
                  now_us, before_us, after, size)
 
@@ -128,7 +129,9 @@ def _page(conn: sqlite3.Connection, sql: str, column: str, key: str, width: int,
     rows = conn.execute(sql.format(after=clause), params).fetchall()
     if not rows:
         return [], None
-    return ([(r[0], r[1], r[2], r[3], None) for r in rows], _key_of(rows[-1], width))
+    if width == 9:  # learning rows: no rank
+        return [(r[0], r[1], r[2], r[3], None) for r in rows], _key_of(rows[-1], width)
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows], _key_of(rows[-1], width)
 
 
 def _key_of(row: tuple[object, ...], width: int) -> PageKey:
