@@ -144,6 +144,7 @@ class LazyQueue(StudyQueue):
         self._read: set[tuple[str, str, int]] = {
             (slot.deck_id, slot.card_id, slot.item) for slot in self.back}
         self._all_read = False
+        self._recounted = False  # the counts made again once every page was in (once)
 
     # -- reading pages ----------------------------------------------------------------------------
 
@@ -200,7 +201,9 @@ class LazyQueue(StudyQueue):
                 best = source
         if best is not None:
             self.main.append(best.reviews.popleft()[2])
-        if self._all_read and not any(source.reviews for source in self._sources):
+        if (self._all_read and not self._recounted
+                and not any(source.reviews for source in self._sources)):
+            self._recounted = True
             self._recount()
 
     def _recount(self) -> None:
