@@ -222,3 +222,32 @@ def test_the_counts_are_made_again_once_when_every_page_is_in(
             clock[0] += timedelta(seconds=30)
             shown += 1
     assert shown > 20 and recounts == [1]
+
+
+def test_the_case_form_for_old_sqlite_reads_the_same_keys(tmp_path: Path) -> None:
+    """SQLite before 3.30 has no FILTER on aggregates: the CASE form `due_pages` and `today`
+    fall back to gives the same strings."""
+    import sqlite3
+
+    from briefing_quiz.core.progress import due_pages, today
+
+    rng = random.Random(8)
+    deck = _deck(rng, 60)
+    path = tmp_path / "p.sqlite3"
+    _history(path, deck, rng, T0)
+    case = "group_concat(CASE WHEN {rows} THEN {what} END, char(30))"
+    keys_case = (f"SELECT {', '.join(case.format(what=w, rows=r) for w, r in due_pages._KEYS)} "
+                 f"{due_pages._DUE} AND phase IN (1, 2, 3)")
+    seen_case = (f"SELECT {case.format(what='card_id', rows='item = 0')}, "
+                 f"{case.format(what='card_id || char(31) || item', rows='item != 0')} "
+                 "FROM reviews INDEXED BY reviews_at WHERE reviewed_at >= :since "
+                 "AND deck_id = :deck")
+    with sqlite3.connect(path) as conn:
+        due = {"deck": "d", "before": int((T0 + timedelta(days=1)).timestamp() * 1e6),
+               "now": int(T0.timestamp() * 1e6)}
+        seen = {"deck": "d", "since": (T0 - timedelta(hours=5)).isoformat()}
+        filtered = conn.execute(due_pages._KEYS_SQL, due).fetchone()
+        assert filtered == conn.execute(keys_case, due).fetchone()
+        assert all(filtered)
+        filtered = conn.execute(today._SEEN_SQL.format(undone=""), seen).fetchone()
+        assert filtered == conn.execute(seen_case, seen).fetchone() and all(filtered)

