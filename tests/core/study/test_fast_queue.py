@@ -2,8 +2,8 @@
 three random decks with their histories (cloze siblings, orphans, suspended and buried items,
 reviews today, learning steps due later today, ties within and across decks), the same session
 driven on two copies of the file, one with the fast path and one without, through answers,
-skips, undos, suspensions, burials and a deck read again. At every step both show the same item
-with the same counts."""
+skips, undos, suspensions, burials and a deck read again, some sessions of what is due now only.
+At every step both show the same item with the same counts."""
 
 from __future__ import annotations
 
@@ -102,14 +102,15 @@ def _history(path: Path, deck: Deck, rng: random.Random, now: datetime,
 
 
 def _drive(path: Path, decks: list[Deck], settings: _Settings, tz: timezone, seed: int,
-           fast: bool, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+           fast: bool, monkeypatch: pytest.MonkeyPatch, due_only: bool = False) -> list[object]:
     """What a session shows, step by step, under random answers, skips, undos and burials."""
     monkeypatch.setattr(fast_queue, "ENABLED", fast)
     rng = random.Random(seed)
     clock = [T0]
     trace: list[object] = []
     with Store.open(path) as store:
-        session = StudySession(decks, store, settings, clock=lambda: clock[0], tz=tz, seed=1)
+        session = StudySession(decks, store, settings, clock=lambda: clock[0], tz=tz, seed=1,
+                               due_only=due_only)
         if fast:
             assert isinstance(session._queue, fast_queue.LazyQueue)
         trace.append(session.counts)
@@ -158,6 +159,7 @@ def test_the_lazy_queue_shows_what_the_plain_build_shows(
     settings = _Settings({deck.id: SchedulerSettings(
         new_cards_per_day=rng.choice((0, 3, 10, 200)),
         day_starts_at_hour=rng.choice((0, 4, 4, 11))) for deck in decks})
+    due_only = seed % 4 == 3  # what is due now only (the decks screen's `a`)
     original = tmp_path / "p.sqlite3"
     shared = (T0 + timedelta(minutes=rng.randint(-30, 30)), T0 - timedelta(days=3))
     for deck in decks:
@@ -166,7 +168,7 @@ def test_the_lazy_queue_shows_what_the_plain_build_shows(
     for fast in (False, True):
         copy = tmp_path / f"{fast}.sqlite3"
         shutil.copy(original, copy)
-        traces.append(_drive(copy, decks, settings, tz, seed, fast, monkeypatch))
+        traces.append(_drive(copy, decks, settings, tz, seed, fast, monkeypatch, due_only))
     plain, lazy = traces
     assert lazy == plain
     assert len(plain) > 2 or plain[0] == plain[-1][1]  # something was studied, or nothing due
@@ -236,8 +238,11 @@ def test_the_case_form_for_old_sqlite_reads_the_same_keys(tmp_path: Path) -> Non
     path = tmp_path / "p.sqlite3"
     _history(path, deck, rng, T0)
     case = "group_concat(CASE WHEN {rows} THEN {what} END, char(30))"
-    keys_case = (f"SELECT {', '.join(case.format(what=w, rows=r) for w, r in due_pages._KEYS)} "
-                 f"{due_pages._DUE} AND phase IN (1, 2, 3)")
+    def case_sql(keys: tuple[tuple[str, str], ...]) -> str:
+        return (f"SELECT {', '.join(case.format(what=w, rows=r) for w, r in keys)} "
+                f"{due_pages._DUE} AND phase IN (1, 2, 3)")
+
+    keys_case = case_sql(due_pages._KEYS)
     seen_case = (f"SELECT {case.format(what='card_id', rows='item = 0')}, "
                  f"{case.format(what='card_id || char(31) || item', rows='item != 0')} "
                  "FROM reviews INDEXED BY reviews_at WHERE reviewed_at >= :since "
@@ -249,5 +254,9 @@ def test_the_case_form_for_old_sqlite_reads_the_same_keys(tmp_path: Path) -> Non
         filtered = conn.execute(due_pages._KEYS_SQL, due).fetchone()
         assert filtered == conn.execute(keys_case, due).fetchone()
         assert all(filtered)
+        now_case = case_sql(due_pages._NOW_KEYS)
+        filtered = conn.execute(due_pages._NOW_KEYS_SQL, due).fetchone()
+        assert filtered == conn.execute(now_case, due).fetchone() and len(filtered) == 5
+        assert filtered[0] != conn.execute(keys_case, due).fetchone()[0]
         filtered = conn.execute(today._SEEN_SQL.format(undone=""), seen).fetchone()
         assert filtered == conn.execute(seen_case, seen).fetchone() and all(filtered)

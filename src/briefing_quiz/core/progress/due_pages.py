@@ -57,6 +57,12 @@ _AGGREGATE = ("group_concat({what}, char(30)) FILTER (WHERE {rows})"
               else "group_concat(CASE WHEN {rows} THEN {what} END, char(30))")
 _KEYS_SQL = (f"SELECT {', '.join(_AGGREGATE.format(what=w, rows=r) for w, r in _KEYS)} "
              f"{_DUE} AND phase IN (1, 2, 3)")
+# What is due now only (`due_only`): the learning items 0 due by now, and a fifth string, the
+# other learning items due by now (those due later today still claim their card).
+_NOW_KEYS = ((_KEYS[0][0], f"{_KEYS[0][1]} AND due_us <= :now"), *_KEYS[1:],
+             (_KEYS[2][0], f"{_KEYS[2][1]} AND due_us <= :now"))
+_NOW_KEYS_SQL = (f"SELECT {', '.join(_AGGREGATE.format(what=w, rows=r) for w, r in _NOW_KEYS)} "
+                 f"{_DUE} AND phase IN (1, 2, 3)")
 _LEARNING_SQL = (
     "SELECT card_id, item, due_us, last_review_id, phase, suspended, buried_until_us, "
     f"last_review_us, lapses {_DUE} AND phase IN (1, 3){{after}} ORDER BY {_LEARNING_ORDER} "
@@ -77,12 +83,13 @@ class PageKey(NamedTuple):
 class DueKeys(NamedTuple):
     """A deck's due items (learning and review, neither suspended nor buried) as keys."""
 
-    learning_ids: list[str]  # card ids of due (re)learning items 0
+    learning_ids: list[str]  # card ids of due (re)learning items 0 (`due_only`: due by now)
     review_ids: list[str]  # card ids of due review items 0
     cloze_learning: list[str]  # lkeys (card id, \x1f, item) of due (re)learning items of others
     cloze_reviews: list[str]  # lkeys of due review items of other numbers
     new_today: int  # items introduced since the day began
     seen_today: dict[str, frozenset[int]]  # card id -> its items reviewed since the day began
+    cloze_learning_now: list[str]  # `due_only`: the lkeys of `cloze_learning` due by now
 
 
 def has_schema_4_today(conn: sqlite3.Connection) -> bool:
@@ -92,15 +99,16 @@ def has_schema_4_today(conn: sqlite3.Connection) -> bool:
 
 
 def due_keys(conn: sqlite3.Connection, deck_id: str, *, now_us: int, before_us: int,
-             day_start: datetime) -> DueKeys:
+             day_start: datetime, due_only: bool = False) -> DueKeys:
     """The due keys of `deck_id` at `now_us` (due before `before_us`), and today's items since
     `day_start` (a datetime: see `today.items_today`)."""
     params = {"deck": deck_id, "before": before_us, "now": now_us}
-    strings = conn.execute(_KEYS_SQL, params).fetchone()
+    strings = conn.execute(_NOW_KEYS_SQL if due_only else _KEYS_SQL, params).fetchone()
     new_today, seen = today.items_today(conn, deck_id, day_start)
-    learning, reviews, cloze_learning, cloze_reviews = (
+    learning, reviews, cloze_learning, cloze_reviews, *now = (
         string.split(_RS) if string else [] for string in strings)
-    return DueKeys(learning, reviews, cloze_learning, cloze_reviews, new_today, seen)
+    return DueKeys(learning, reviews, cloze_learning, cloze_reviews, new_today, seen,
+                   now[0] if now else [])
 
 
 def learning_page(conn: sqlite3.Connection, deck_id: str, *, now_us: int, before_us: int,
@@ -154,13 +162,13 @@ def _or_min(value: object) -> object:
 
 
 def read_due_keys(store: Store, deck_id: str, *, now: datetime, due_before: datetime,
-                  day_start: datetime) -> DueKeys | None:
+                  day_start: datetime, due_only: bool = False) -> DueKeys | None:
     """`due_keys` in one read transaction of `store`; None for a file of schema 3 or older."""
     def read(conn: sqlite3.Connection) -> DueKeys | None:
         if not has_schema_4_today(conn):
             return None
         return due_keys(conn, deck_id, now_us=to_us(now), before_us=to_us(due_before),
-                        day_start=day_start)
+                        day_start=day_start, due_only=due_only)
     return store._read(read)  # the store's read transaction
 
 

@@ -15,8 +15,8 @@ in the progress file (whose schema this does not change), so SQL would have to b
 deck's 11,666 keys (`json_each` of a parameter) and today's reviews per cloze card; measured on
 the workload, that query took 15-19 ms of CPU against 3 ms for the keys read here.
 
-What it falls back to: the plain build, for `due_only` sessions, for a deck listed twice, and
-for a progress file of schema 3 or older (opened read-only). Counts and order are the plain
+What it falls back to: the plain build, for a deck listed twice, and for a progress file of
+schema 3 or older (opened read-only). Counts and order are the plain
 build's: an item is shown, skipped or claimed (the cloze sibling rule) by the same functions
 (`queue._queued`, `_new_slots`, `spaced_apart`); each deck's pages come in its snapshot's order,
 and several decks' lines are merged as the plain build merges them (learning by due time,
@@ -41,7 +41,7 @@ from datetime import datetime, tzinfo
 
 from briefing_quiz.core.model import Card, ClozeCard, Deck
 from briefing_quiz.core.progress import due_pages
-from briefing_quiz.core.progress.store import Store
+from briefing_quiz.core.progress.store import Store, to_us
 from briefing_quiz.core.scheduler import SchedulerSettings, study_day_start
 from briefing_quiz.core.study.queue import (
     LEAK_GAP,
@@ -69,31 +69,37 @@ _MIN = -(1 << 63)
 def build(decks: Sequence[Deck], settings: dict[str, SchedulerSettings], store: Store,
           now: datetime, tz: tzinfo, *, due_only: bool = False) -> LazyQueue | None:
     """The lazy queue of `decks` at `now`, or None where the plain build is used (see above)."""
-    if not ENABLED or due_only or not decks or len({deck.id for deck in decks}) != len(decks):
+    if not ENABLED or not decks or len({deck.id for deck in decks}) != len(decks):
         return None
     sources: list[_Source] = []
     for index, deck in enumerate(decks):
         hour = settings[deck.id].day_starts_at_hour
         before = next_day_start(now, tz, hour)
         keys = due_pages.read_due_keys(store, deck.id, now=now, due_before=before,
-                                       day_start=study_day_start(now, tz, hour))
+                                       day_start=study_day_start(now, tz, hour),
+                                       due_only=due_only)
         if keys is None:
             return None
-        sources.append(_Source(index, deck, before, keys))
-    return LazyQueue(sources, settings, store, now)
+        sources.append(_Source(index, deck, before, keys, due_only))
+    return LazyQueue(sources, settings, store, now, due_only)
 
 
 class _Source:
     """One deck's part of the lazy queue: its due keys, and how far its pages have been read."""
 
-    def __init__(self, index: int, deck: Deck, before: datetime, keys: due_pages.DueKeys) -> None:
+    def __init__(self, index: int, deck: Deck, before: datetime, keys: due_pages.DueKeys,
+                 due_only: bool) -> None:
         self.index, self.deck, self.before, self.keys = index, deck, before, keys
         by_id, seen = deck._by_id, keys.seen_today
         # The cloze cards the learning line claims (one of their items allowed): a review
         # sibling never takes them, whichever item the learning pages then show.
         self.learning_cards = _cloze_cards(by_id, seen, keys.cloze_learning)
         self.review_cards = _cloze_cards(by_id, seen, keys.cloze_reviews) - self.learning_cards
-        self.learning = _plain(deck, keys.learning_ids) + len(self.learning_cards)
+        # `due_only`: the learning items due by now (a card counts when one of its allowed
+        # items is: the first of them in due order, the one that claims it, is then too).
+        self.learning = _plain(deck, keys.learning_ids) + len(
+            _cloze_cards(by_id, seen, keys.cloze_learning_now) if due_only
+            else self.learning_cards)
         self.review = _plain(deck, keys.review_ids) + len(self.review_cards)
         # Where each line goes on, how many rows its next page asks for, whether it is all read.
         self.after: dict[str, due_pages.PageKey | None] = {"learning": None, "review": None}
@@ -116,14 +122,17 @@ class LazyQueue(StudyQueue):
     then due time, then deck order), then `back` (the new items, then the slots skipped)."""
 
     def __init__(self, sources: list[_Source], settings: dict[str, SchedulerSettings],
-                 store: Store, now: datetime) -> None:
+                 store: Store, now: datetime, due_only: bool = False) -> None:
         super().__init__()
         self._sources, self._store, self._now = sources, store, now
+        # `due_only`: no new items, and learning items only when due by `now` (as the plain
+        # build, which drops the others after they claimed their card).
+        self._due_by = to_us(now) if due_only else None
         self._seen = {source.deck.id: source.keys.seen_today for source in sources}
         # Claims as the pages are read: the first item allowed of each cloze card.
         self._claimed: dict[tuple[str, str], int] = {}
         self.back: deque[_Slot] = deque()
-        for source in sources:
+        for source in [] if due_only else sources:
             deck, keys = source.deck, source.keys
             limit = settings[deck.id].new_cards_per_day - keys.new_today
             if limit > 0:
@@ -165,6 +174,8 @@ class LazyQueue(StudyQueue):
         if line == "review" and source.learning_cards:
             fresh = [row for row in fresh if not row[1] or row[0] not in source.learning_cards]
         slots = _queued(source.deck, fresh, line, self._claimed, self._seen)
+        if line == "learning" and self._due_by is not None:
+            slots = [slot for slot in slots if slot.due_us <= self._due_by]
         if line == "learning":
             seq = {(row[0], row[1]): source.seq + i for i, row in enumerate(rows)}
             for slot in slots:
