@@ -155,3 +155,54 @@ def test_real_process_no_traceback(tmp_path: Path) -> None:
         f"{bad}:6:1: 'id' must be a string, not an integer",
         "1 of 1 deck has errors (1 problem)",
     ]
+
+
+def test_json_lists_problems_and_warnings_with_place_severity_rule_and_card(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    good = deck(tmp_path / "good.toml", "good")
+    bad = deck(tmp_path / "bad.toml", "bad", answer='"yes"')
+    with bad.open("a", encoding="utf-8") as file:
+        file.write('statment = "typo"\n')
+    code, out, err = run(capsys, "--json", "--lint", str(bad), str(good))
+    assert code == 1 and err == "" and len(out) == 1  # one JSON object, nothing else
+    report = json.loads(out[0])
+    assert report["ok"] is False and report["exit_code"] == 1 and report["checked"] == 2
+    assert report["problems"][0] == {
+        "file": str(bad), "line": 17, "col": 1, "severity": "error", "rule": "deck",
+        "message": "'answer' must be true or false (no quotes), not a string", "card": "q2"}
+    assert report["problems"][1]["line"] == 18 and "statment" in report["problems"][1]["message"]
+    assert report["decks"] == [{"file": str(bad), "id": None, "cards": 0, "ok": False},
+                               {"file": str(good), "id": "good", "cards": 2, "ok": True}]
+    assert report["summary"] == "1 of 2 decks has errors (2 problems)"
+    assert all(w["severity"] == "warning" and w["rule"] and "fix" in w
+               for w in report["warnings"])
+
+
+def test_json_of_clean_decks_is_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    deck(tmp_path / "d" / "a.toml", "a")
+    code, out, _ = run(capsys, "--json", str(tmp_path / "d"))
+    report = json.loads("\n".join(out))
+    assert code == 0 and report["ok"] is True and report["problems"] == []
+    assert report["cards"] == 2 and report["summary"] == "1 deck, 2 cards: OK"
+
+
+@pytest.mark.parametrize("name", ["cards.csv", "cards.TSV", "export.txt", "deck.apkg"])
+def test_an_import_file_given_to_check_says_to_import_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    target = tmp_path / name
+    target.write_text("question,answer\nCapital of Ukraine?,Kyiv\n", encoding="utf-8")
+    code, out, _ = run(capsys, str(target))
+    assert code == 1
+    assert out[0].startswith(f"{target}: not a deck file")
+    assert f"briefing-quiz import {target} -o DECK.toml" in out[0]
+    assert "TOML" not in out[0] and "parse" not in out[0].lower()
+
+
+def test_json_and_watch_together_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--json", "--watch"])
+    _out, err = capsys.readouterr()
+    assert code != 0 and "--json" in err and "Traceback" not in err

@@ -159,3 +159,49 @@ def test_a_data_path_under_a_file_names_the_file(base: list[str], tmp_path: Path
     argv = [*base, "--data", str(tmp_path / "afile" / "p.sqlite3"), "study", "d", "--plain"]
     code, _out, err = run(argv, capsys, monkeypatch, "q\n")
     assert code == 1 and f"{tmp_path / 'afile'} is a file" in err, err  # it said 'File exists'
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm"])
+@pytest.mark.parametrize("kind", ["folder", "fifo", "link-to-dev-zero"])
+@pytest.mark.parametrize("command", [["stats"], ["study", "d", "--plain"]])
+def test_a_stale_companion_that_cannot_be_used_is_named(
+        suffix: str, kind: str, command: list[str], base: list[str], studied: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A -wal or -shm beside the progress file that is no file: SQLite said "cannot be opened
+    (check the path and permissions)" or "locking protocol" of the progress file, or (a FIFO)
+    let the session start and then printed NOT SAVED for every answer. Now the companion is
+    named, with what to do, before anything is asked or changed."""
+    import os
+
+    companion = Path(f"{studied}{suffix}")
+    if kind == "folder":
+        companion.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(companion)
+    else:
+        companion.symlink_to("/dev/zero")
+    before = studied.read_bytes()
+    code, out, err = run([*base, *command], capsys, monkeypatch, "\n3\n\n3\nq\n")
+    assert code == 1, out + err
+    assert f"{companion}: SQLite's" in err and "remove it and try again" in err, err
+    assert "CARD" not in out and "NOT SAVED" not in out, out
+    assert studied.read_bytes() == before
+
+
+def test_a_stale_wal_that_cannot_be_read_is_named(
+        base: list[str], studied: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads files regardless of permissions")
+    wal = Path(f"{studied}-wal")
+    wal.write_bytes(b"\0" * 32)
+    wal.chmod(0)
+    try:
+        for command in (["stats"], ["study", "d", "--plain"]):
+            code, _out, err = run([*base, *command], capsys, monkeypatch, "\n3\nq\n")
+            assert code == 1 and f"{wal}: SQLite's write-ahead log" in err, err
+            assert "do not delete it" in err and "chmod u+rw" in err, err
+    finally:
+        wal.chmod(0o600)

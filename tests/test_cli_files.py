@@ -58,13 +58,17 @@ def bq(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     ["import", "{tmp}/in.csv", "-o", "{out}", "--force"],
     ["new", "{out}", "--force"],
 ])
-@pytest.mark.parametrize("kind", ["fifo", "link-to-fifo", "folder", "link-to-folder"])
+@pytest.mark.parametrize("kind", ["fifo", "link-to-fifo", "folder", "link-to-folder",
+                                  "link-to-device"])
 def test_force_replaces_only_a_regular_file(command: list[str], kind: str, base: list[str],
                                             tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "in.csv").write_text("question,answer\nQ,A\n", encoding="utf-8")
     special = tmp_path / "special.toml"
-    os.mkfifo(special) if "fifo" in kind else special.mkdir()
+    if kind == "link-to-device":  # `export -o /dev/full --force` made the device node a file
+        special = Path(os.devnull)
+    else:
+        os.mkfifo(special) if "fifo" in kind else special.mkdir()
     out = special
     if kind.startswith("link"):
         out = tmp_path / "link.toml"
@@ -74,7 +78,8 @@ def test_force_replaces_only_a_regular_file(command: list[str], kind: str, base:
     err = capsys.readouterr().err
     assert "not a regular file" in err or "is a folder" in err, err
     mode = special.stat().st_mode
-    assert stat.S_ISFIFO(mode) if "fifo" in kind else stat.S_ISDIR(mode)
+    assert (stat.S_ISCHR(mode) if kind == "link-to-device" else
+            stat.S_ISFIFO(mode) if "fifo" in kind else stat.S_ISDIR(mode))
     assert not kind.startswith("link") or out.is_symlink()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -113,7 +118,7 @@ def test_an_output_whose_parent_is_a_file_is_a_clear_error(
 
 
 @needs_fifo
-@pytest.mark.parametrize("where", ["--config", "--data", "import", "deck", "cache"])
+@pytest.mark.parametrize("where", ["--config", "--data", "import", "import-apkg", "deck", "cache"])
 def test_a_fifo_is_refused_never_waited_on(where: str, tmp_path: Path, write_deck: DeckWriter) -> None:
     write_deck(DECK, "d.toml")
     fifo = tmp_path / "fifo.toml"
@@ -128,6 +133,11 @@ def test_a_fifo_is_refused_never_waited_on(where: str, tmp_path: Path, write_dec
         assert "is a FIFO (named pipe), not a progress file" in result.stderr
     elif where == "import":
         result = bq(*env_base, "import", str(fifo), "-o", str(tmp_path / "i.toml"))
+        assert "is a FIFO (named pipe)" in result.stderr
+    elif where == "import-apkg":  # zipfile opened the FIFO and waited for a writer
+        package = tmp_path / "shared.apkg"
+        os.mkfifo(package)
+        result = bq(*env_base, "import", str(package), "-o", str(tmp_path / "i.toml"))
         assert "is a FIFO (named pipe)" in result.stderr
     elif where == "deck":
         (tmp_path / "decks" / "pipe.toml").symlink_to(fifo)
@@ -229,3 +239,23 @@ def test_a_csv_cell_over_128_kib_is_a_located_error(base: list[str], tmp_path: P
     assert main([*base, "import", str(big), "-o", str(tmp_path / "big.toml")]) == 1
     err = capsys.readouterr().err
     assert f"{big}:3: a cell of this row is longer than 128 KiB" in err and "internal" not in err
+
+
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs go to a temporary file beside the target and are renamed over it: a write that
+    fails leaves the old file as it was, and no temporary file."""
+    from briefing_quiz.authoring import files
+    from briefing_quiz.core.errors import BriefingQuizError
+
+    target = tmp_path / "deck.toml"
+    target.write_text("old", encoding="utf-8")
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", full)
+    with pytest.raises(BriefingQuizError, match="No space left on device"):
+        files.write_new_bytes(target, b"new " * 1000, force=True)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.toml"]

@@ -26,6 +26,7 @@ tags = ["t{H}"]
 [deck.source]
 author = "A{H}"
 publisher = "P{H}"
+file = "src\\u001b[2J\\u202e\\nfile:1:1: forged.md"
 
 [[cards]]
 id = "a"
@@ -71,7 +72,22 @@ type = "order"
 question = "O{H}"
 items = ["i1{H}", "i2{H}", "i3{H}"]
 source = "s{H}"
+
+[[cards]]
+id = "g"
+type = "open"
+question = "Q{H}?"
+points = [{{ label = "L{H}", terms = ["t{H}", "term"] }}, {{ label = "M{H}", terms = ["u{H}"] }}]
+answer = "A{H}"
+source = "In 2022 Moscow"
+explain = "e{H}"
 '''
+
+# The deck's source file: its name and every sentence hostile too (coverage, check, draft).
+RAW = "\x1b]52;c;SGk=\x07\x1b[2J\x9b31m\u202e[b]mk[/b]\u2028\x85"
+SOURCE_NAME = "src\x1b[2J\u202e\nfile:1:1: forged.md"
+SOURCE = (f"# Head{RAW}\n\nIn 2022 Moscow{RAW} moved 130,000 troops. Pifer{RAW} said so.\n\n"
+          f"On 14 February NATO{RAW} answered.\n")
 
 # A broken deck whose every message quotes hostile text, in a file whose name holds a newline.
 BROKEN = f'''format = 1
@@ -99,6 +115,8 @@ def base(tmp_path: Path) -> list[str]:
     decks = tmp_path / "decks"
     decks.mkdir()
     (decks / "h.toml").write_text(HOSTILE, encoding="utf-8")
+    (decks / SOURCE_NAME).write_text(SOURCE, encoding="utf-8")
+    (tmp_path / SOURCE_NAME).write_text(SOURCE, encoding="utf-8")
     (decks / "bad\x1b[1m\nfile:1:1: forged.toml").write_text(BROKEN, encoding="utf-8")
     (tmp_path / "in\x1b[7m\nfile:1:1: x.csv").write_text(HOSTILE_CSV, encoding="utf-8")
     return ["--data", str(tmp_path / "p.sqlite3"), "--config", str(tmp_path / "none.toml"),
@@ -129,6 +147,19 @@ COMMANDS: list[list[str]] = [
     ["export", "h", "-o", "{tmp}/e\x1b[1m\nfile:1:1: x.csv"],
     ["export", "h", "-o", "{tmp}/e\x9b.apkg"],
     ["new", "{tmp}/n\x1b]0;x\x07\nfile:1:1: forged.toml"],
+    ["check", "--lint", "{decks}/h.toml"],
+    ["rebuild"],
+    ["study", "h", "--plain", "--briefing", "--seed", "6"],
+    ["sheet", "h", "--json"],
+    ["coverage", "h"],
+    ["coverage", "h", "--json"],
+    ["draft", "{tmp}/" + SOURCE_NAME, "-o", "{tmp}/d\x1b[1m\nfile:1:1: x.toml"],
+    ["optimize"],
+    ["study", "h", "--plain", "--search", "Q\x1b]52;c;SGk=\x07", "--seed", "4"],
+    ["study", "h", "--plain", "--tag", "g\x1b]52;c;SGk=\x07\x1b[2J\x9b31m\u202e[b]mk[/b]"
+     "\u2028\x85", "--cram", "--seed", "5"],
+    ["import", "{tmp}/e.apkg", "-o", "{tmp}/ia.toml", "--with-progress",
+     "--data", "{tmp}/p\x1b[1m\nfile:1:1: x.sqlite3"],
 ]
 
 
@@ -138,7 +169,10 @@ def test_no_command_writes_a_control_byte_or_a_forged_line(
         capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch) -> None:
     answers = "\n3\n\n3\n1\n3\n\n3\n\n3\n1 2 3\n3\nq\n"
     run([*base, "study", "h", "--plain", "--seed", "3"], capsysbinary, monkeypatch, answers)
-    argv = [a.format(decks=tmp_path / "decks", tmp=tmp_path) for a in command]
+    if command[0] == "import" and command[1].endswith(".apkg"):  # our own export, read back
+        run([*base, "export", "h", "-o", str(tmp_path / "e.apkg")], capsysbinary, monkeypatch)
+    argv = [a.replace("{decks}", str(tmp_path / "decks")).replace("{tmp}", str(tmp_path))
+            for a in command]
     stdout, stderr = run([*base, *argv], capsysbinary, monkeypatch, answers)
     out = stdout + stderr
     assert out.strip(), "the command printed nothing"
@@ -148,7 +182,7 @@ def test_no_command_writes_a_control_byte_or_a_forged_line(
     if command[0] == "log" or "--json" in command:
         lines = stdout.decode("utf-8").splitlines()
         assert lines and all(json.loads(line) for line in lines)
-    if command[0] in ("import", "export", "new"):
+    if command[0] in ("import", "export", "new", "draft"):
         assert stdout.startswith(b"Wrote "), out  # the hostile names are written, not refused
     if command[0] in ("sheet", "study"):
         assert b"[b]mk[/b]" in out  # markup shown as typed, not interpreted

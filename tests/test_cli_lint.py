@@ -97,3 +97,18 @@ def test_lint_counts_per_deck(write_deck: DeckWriter) -> None:
     clean = load_deck(write_deck(CLEAN, "clean.toml"))
     counts = lint_counts([flawed, clean])
     assert counts["clean"] == 0 and counts["flawed"] >= 2
+
+
+def test_a_weak_term_of_an_open_card_is_at_its_point_with_the_fix_said_once(
+        write_deck: DeckWriter, capsys: pytest.CaptureFixture[str]) -> None:
+    deck = ('format = 1\n\n[deck]\nid = "o"\ntitle = "O"\n\n[[cards]]\nid = "thesis"\n'
+            'type = "open"\nquestion = "Where has the Kremlin put itself?"\npoints = [\n'
+            '  { label = "cornered", terms = ["painted into a corner"] },\n'
+            '  { label = "war or climb-down", terms = ["war or back down", "war"] },\n]\n'
+            'answer = "In a corner: war or a climb-down."\n')
+    path = write_deck(deck, "o.toml")
+    assert main(["check", "--lint", str(path)]) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "[open-weak-term]" in x]
+    assert line.startswith(f"{path}:13:3: [open-weak-term] card thesis: point 2 "
+                           "('war or climb-down'): the term 'war' is one very common word")
+    assert line.count("use a phrase of the point") == 1  # in the fix, not twice

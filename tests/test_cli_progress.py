@@ -226,3 +226,29 @@ def test_log_of_an_unknown_deck_is_an_error_like_stats(env: dict[str, Path],
     (env["decks"] / "mini.toml").unlink()  # a deck that is gone but has progress: still logged
     code, out, _err = cli(env, "log", "--deck", "mini", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0 and len(out.splitlines()) == 3
+
+
+def test_stats_lists_flagged_cards_with_their_notes_plain_and_json(
+        env: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import datetime, timezone
+
+    from briefing_quiz.core.model import ItemKey
+
+    at = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
+    env["data"].parent.mkdir()
+    with Store.open(env["data"]) as store:
+        store.marks.flag(ItemKey("mini", "capital", 0), "answer wrong\x1b[31m", at=at)
+        store.marks.flag(ItemKey("mini", "cz", 2), "", at=at)
+        store.marks.flag(ItemKey("mini", "year", 0), "typo", at=at)
+        store.marks.flag(ItemKey("mini", "year", 0), None, at=at)  # unflagged
+    code, out, _err = cli(env, "stats", "--json", monkeypatch=monkeypatch, capsys=capsys)
+    flagged = json.loads(out)["flagged"]
+    assert code == 0
+    assert [(f["card"], f["item"], f["note"]) for f in flagged] == [
+        ("capital", 0, "answer wrong\x1b[31m"), ("cz", 2, "")]
+    assert flagged[0]["flagged_at"] == at.isoformat()
+    code, out, _err = cli(env, "stats", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and "flagged cards 2:" in out
+    assert "  mini/capital  answer wrong" in out and "\x1b" not in out  # made visible
+    assert "  mini/cz#2  (flagged 2026-03-01)" in out and "mini/year" not in out

@@ -396,3 +396,33 @@ def test_editor_line_form_is_read_and_checked_with_its_line() -> None:
     text = str(caught.value)
     assert 'c.toml:3: "line" must be the editor\'s arguments with {file} and {line}' in text
     assert 'c.toml:4: unknown key "lin" in [editor]; did you mean "line"?' in text
+
+
+def test_save_theme_through_a_link_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles.toml"
+    real.write_text("# mine\n", encoding="utf-8")
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    save_theme(link, "nord")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith('theme = "nord"')
+
+
+def test_save_theme_leaves_a_read_only_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "gruvbox"\n', encoding="utf-8")
+    path.chmod(0o444)
+    with pytest.raises(ConfigError, match="read-only"):
+        save_theme(path, "nord")
+    assert path.read_text(encoding="utf-8") == 'theme = "gruvbox"\n'
+
+
+def test_a_settings_file_over_its_cap_is_refused_unread(tmp_path: Path) -> None:
+    """A regular file, not a device: its size alone refuses it (issue 17: every read capped)."""
+    from briefing_quiz.config import MAX_CONFIG_BYTES
+
+    path = tmp_path / "config.toml"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_CONFIG_BYTES + 1)
+    with pytest.raises(ConfigError, match=r"is larger than 1024 KiB: not a settings file"):
+        load_config(path)

@@ -6,6 +6,7 @@ tests (verbatim sources, coverage of every number and name) skip when the essay 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from pathlib import Path
@@ -124,8 +125,32 @@ def test_deck_header(deck: dict[str, Any]) -> None:
     header = deck["deck"]
     assert header["id"] == "feb2022"
     assert set(header) <= {"id", "title", "description", "tags", "source"}
-    assert set(header["source"]) <= {"title", "author", "publisher", "date", "url", "as_of"}
+    assert set(header["source"]) <= {"title", "author", "publisher", "date", "url", "as_of", "file"}
     assert header["source"]["author"] == "Steven Pifer"
+    # The essay is named where it sits beside the project, never copied into it (copyright).
+    assert header["source"]["file"] == "../../shared/source/feb2022-essay.txt"
+    # Its figures were true in mid-February 2022, not for ever (issue 15, part 5).
+    assert header["source"]["as_of"] == dt.date(2022, 2, 14)
+
+
+def test_the_citation_gives_away_no_answer() -> None:
+    """The app prints the deck's citation under every card's source, and its title in the study
+    header: neither may hold another card's answer (in tmux the publisher card came right after
+    a citation naming the publisher). The author's name is the one exception: the deck is one
+    author's argument and its title says whose; the `author` card asks for the full name."""
+    from briefing_quiz.core.deckfile import load_deck
+    from briefing_quiz.core.model import ChoiceCard, TypedCard
+
+    loaded = load_deck(DECK_PATH)
+    assert loaded.source is not None
+    citation, title = loaded.source.attribution().casefold(), loaded.title.casefold()
+    answers = {card.id: card.answers if isinstance(card, ChoiceCard) else (card.answer,)
+               for card in loaded.cards if isinstance(card, ChoiceCard | TypedCard)}
+    # Both name the topic ("Russia–NATO–Ukraine"): a one-word answer such as "Ukraine" is
+    # among the options of its card anyway; a name of several words would be a give-away.
+    given = {cid: a for cid, found in answers.items() for a in found if cid != "author"
+             and " " in a and (a.casefold() in citation or a.casefold() in title)}
+    assert not given
 
 
 def test_size_ids_and_types(cards: list[dict[str, Any]]) -> None:

@@ -154,3 +154,150 @@ def test_each_model_answer_makes_every_point_of_its_card(open_cards: dict[str, O
     for card in open_cards.values():
         result = check_open(card, card.answer)
         assert [label for label, made in result.points if not made] == [], card.id
+
+
+#: A second trial in the app (tmux, 100x30): the answers as typed, and the checklist found fair
+#: (✓ made / ✗ missed per point, in the card's order). The first missed "painted into a corner"
+#: for "Putin has trapped himself" (the term says "trapped itself"): reflexive pronouns now
+#: compare alike in the checker, so it makes all three.
+TRIED_AGAIN: list[tuple[str, str, tuple[bool, ...]]] = [
+    ("brief-thesis", "Putin has trapped himself. He keeps massing soldiers near Ukraine yet has "
+     "turned down every diplomatic exit Washington and the alliance proposed, so all he has left "
+     "is an invasion or a humiliating retreat.", (True, True, True)),
+    ("brief-why-now", "Enlargement cannot explain the timing: the last country on Russia's border "
+     "entered the alliance back in 2004, nearly twenty years earlier.", (True, False, False)),
+    # the card's own terms ("manufactured ... Kremlin", "aimed at Ukraine") named and negated
+    ("brief-about-ukraine", "He doesn't really: the crisis was not manufactured by the Kremlin "
+     "and the troops are not aimed at Ukraine. It is about NATO, whose members are eager to let "
+     "Kyiv join soon.", (False, False, False)),
+    # at 80x24
+    ("brief-thesis", "Putin has trapped himself: he masses troops on the border and shrugs off the "
+     "talks the West offered, which leaves him to invade or to climb down.", (True, True, True)),
+    ("brief-why-now", "Enlargement is stale news: no country bordering Russia has joined since "
+     "2004. The real trigger is that Ukraine is turning to the West, and the Kremlin dreads "
+     "losing it for good.", (True, True, True)),
+    ("brief-about-ukraine", "The Kremlin created the crisis itself; NATO is only its pretext.",
+     (True, False, False)),
+    # The opposite of the author's reading in the card's own terms: judged Right (2 of 3) in the
+    # trial, the negations being five and eight words back; the reach now counts content words.
+    ("brief-moscow-wants", "Moscow does not want Ukraine in its sphere of influence and has no wish "
+     "to deny Kyiv the right to choose its own foreign policy; it only wants Ukraine kept out of "
+     "NATO.", (False, False, False)),
+    # the same card answered well after the change: "Not just" is no negation, the reach ends at ";"
+    ("brief-moscow-wants", "Not just keeping Kyiv out of the alliance; Moscow wants more than that. "
+     "It wants Ukraine back in Russia's orbit and denied the freedom to pick its own alliances.",
+     (True, True, True)),
+]
+
+
+@pytest.mark.parametrize(("card_id", "answer", "made"), TRIED_AGAIN,
+                         ids=[c for c, _a, _m in TRIED_AGAIN])
+def test_the_checklist_of_the_second_trial(open_cards: dict[str, OpenCard], card_id: str,
+                                           answer: str, made: tuple[bool, ...]) -> None:
+    result = check_open(open_cards[card_id], answer)
+    assert tuple(ok for _label, ok in result.points) == made
+
+
+def test_the_negations_alone_unmade_the_wrong_answer(open_cards: dict[str, OpenCard]) -> None:
+    # Without its "not"s the wrong answer of the second trial makes the two points it negated:
+    # the verdict was Wrong because of the negation, not because the terms were absent.
+    card = open_cards["brief-about-ukraine"]
+    answer = ("the crisis was manufactured by the Kremlin and the troops are aimed at Ukraine.")
+    assert [ok for _label, ok in check_open(card, answer).points] == [True, False, True]
+
+
+#: Answers to the other cards, written by hand after the tmux trial (good, half or wrong, in
+#: words unlike the model answer's), with the checklist judged fair. Terms were added where a good
+#: answer missed a point it made: 'not really trying to bargain; theatre', 'stop growing', 'Russia's
+#: own proposals', 'send Kyiv more weapons', 'eastern border', 'minor matters', 'central demands',
+#: 'not much room for optimism'.
+BY_HAND: list[tuple[str, str, tuple[bool, ...]]] = [
+    ("brief-drafts-published",
+     'Handing the texts over and then immediately releasing them to the press shows Moscow'
+     ' was not really trying to bargain; it was theatre for the public.',
+     (True, True)),
+    ("brief-drafts-published",
+     'Moscow kept the drafts secret, which shows it was negotiating seriously.',
+     (False, False)),
+    ("brief-western-responses",
+     'They refused to promise that NATO would stop growing and refused to pull troops back'
+     ' from the members that joined after 1997. Instead they proposed talks on arms '
+     "control, on reducing risks and on confidence-building, taking up some of Russia's "
+     'own proposals.',
+     (True, True, True, True)),
+    ("brief-western-responses",
+     'They accepted that NATO would never enlarge again and agreed to withdraw forces from'
+     ' Poland and the Baltics.',
+     (False, False, False, False)),
+    ("brief-moscow-reply",
+     'The Kremlin said the replies dealt only with minor matters and ignored its central '
+     'demands. Putin also complained they ignored his point about offensive missiles, '
+     'though both Washington and NATO had said they were willing to negotiate on that.',
+     (True, True, True)),
+    ("brief-moscow-reply",
+     'Moscow welcomed the answers and Putin thanked the West for meeting his missile '
+     'concerns.',
+     (False, False, False)),
+    ("brief-deterrence",
+     'They warned of much tougher sanctions, promised to send Kyiv more weapons, and said '
+     'NATO would strengthen its presence along its eastern border.',
+     (True, True, True)),
+    ("brief-deterrence",
+     'They threatened sanctions.',
+     (True, False, False)),
+    ("brief-western-unity",
+     'Quite united: Washington kept consulting its allies, the EU and Kyiv, and the West '
+     'held together better than Moscow expected.',
+     (True, True, True)),
+    ("brief-western-unity",
+     'The West was divided and Washington acted alone without talking to its allies.',
+     (False, False, False)),
+    ("brief-macron-peskov",
+     'Macron claimed Putin had agreed not to escalate, but the next day Peskov denied it, '
+     'saying France does not lead NATO. Moscow only wants to deal with the Americans, and '
+     'this rude treatment is a bad sign for diplomacy.',
+     (True, True, True)),
+    ("brief-macron-peskov",
+     'Peskov confirmed the deal with Macron, showing Moscow respects France as a partner.',
+     (False, False, False)),
+    ("brief-war-costs-russia",
+     "Ukraine's army would fight back and ordinary Ukrainians are arming, so Russian "
+     'troops could get stuck in a quagmire facing partisans, on top of Western sanctions.',
+     (True, True, True, False)),
+    ("brief-war-costs-russia",
+     'Ukraine would not resist and there would be no sanctions, so a war would be quick '
+     'and cheap for Russia.',
+     (False, False, False, False)),
+    ("brief-climbdown-bluff",
+     "Accepting the offers now would make it look as if the West called Putin's bluff, and"
+     ' he hates appearing to bluff; he would lose face.',
+     (True, True)),
+    ("brief-climbdown-bluff",
+     "There is no bluff involved and Putin's credibility would not suffer at all.",
+     (False, False)),
+    ("brief-conclusion",
+     'Not much room for optimism: the Kremlin is trapping itself ever more tightly. It can'
+     ' attack, and be seen as an aggressor, or back down. Pifer hopes Moscow decides the '
+     'costs of war outweigh the gains and returns to realistic diplomacy.',
+     (True, True, True, True)),
+    ("brief-conclusion",
+     'He is optimistic: Russia is not cornered, and the costs of war would not outweigh '
+     'what it gains.',
+     (False, False, False, False)),
+]
+
+
+@pytest.mark.parametrize(("card_id", "answer", "made"), BY_HAND,
+                         ids=[f"{c}-{i}" for i, (c, _a, _m) in enumerate(BY_HAND)])
+def test_the_checklist_of_answers_written_by_hand(open_cards: dict[str, OpenCard], card_id: str,
+                                                  answer: str, made: tuple[bool, ...]) -> None:
+    result = check_open(open_cards[card_id], answer)
+    assert tuple(ok for _label, ok in result.points) == made
+
+
+@pytest.mark.xfail(strict=True, reason="a verb of refusal ('ruled out', 'refused to') is no "
+                   "negation: cards ask what was rejected ('rejected the offers')")
+def test_ruling_out_the_costs_makes_none_of_them(open_cards: dict[str, OpenCard]) -> None:
+    answer = "They ruled out sanctions, refused to arm Kyiv, and would not reinforce NATO."
+    assert [ok for _l, ok in check_open(open_cards["brief-deterrence"], answer).points] == [
+        False, False, False]

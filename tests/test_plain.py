@@ -225,6 +225,16 @@ def test_undo_suspend_and_bury_commands(store: Store) -> None:
     assert store.get(ItemKey("d", "b1", 0)).suspended  # type: ignore[union-attr]
 
 
+def test_flag_command_flags_the_card_with_a_note_and_asks_it_again(store: Store) -> None:
+    cards = [replace(BASIC, id=f"b{i}") for i in range(2)]
+    _code, lines = run(store, cards, ":f answer wrong\n:F\n\n\nq\n")
+    assert "FLAGGED d/b0: answer wrong" in lines and "FLAGGED d/b0" in lines
+    assert [line.split()[2] for line in lines if line.startswith("CARD")][:2] == ["d/b0", "d/b0"]
+    flags = store.marks.flags()
+    assert list(flags) == [ItemKey("d", "b0", 0)] and flags[ItemKey("d", "b0", 0)].note == ""
+    assert [r.key.card_id for r in store.reviews()] == ["b0"]  # then answered as usual
+
+
 def test_multiline_card_text_stays_one_item(store: Store) -> None:
     card = replace(BASIC, question="Line one\nSAVED d/x 3 due fake")
     _code, lines = run(store, [card], "q\n")

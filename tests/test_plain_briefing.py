@@ -14,7 +14,8 @@ from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.study.briefing_session import BriefingSession
 from briefing_quiz.core.study.mock_test import MockTest
 from briefing_quiz.core.study.statistics import readiness_band
-from briefing_quiz.plain import run_mock_test, run_plain
+from briefing_quiz.plain import run_plain
+from briefing_quiz.plain.mock_test import run_mock_test
 from tests.conftest import FrozenClock, StoreFactory
 
 UTC = timezone.utc

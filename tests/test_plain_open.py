@@ -61,8 +61,11 @@ def test_a_negated_answer_makes_no_point_and_the_users_grade_wins(
 
 def test_half_the_points_suggests_hard(open_store: StoreFactory) -> None:
     lines, _ = run(open_store, "The Kremlin is cornered.\n\n\n")
-    assert "WRONG (1 of 3 points made, 2 needed)" in lines
+    assert "PARTLY (1 of 3 points made, 2 needed)" in lines
     assert "Grade 1-4 (Enter = 2 hard):" in lines
+    # the summary counts it as partly right, neither right nor wrong
+    assert lines[-1].startswith("SUMMARY answered 1: again 0, hard 1, good 0, easy 0; "
+                                "right 0, partly 1 of 1 checked;"), lines[-1]
 
 
 def test_an_empty_first_line_is_an_empty_answer(open_store: StoreFactory) -> None:

@@ -58,6 +58,7 @@ def _percent(text: str) -> float:
 EXAMPLES: dict[str, str] = {
     "check": "  briefing-quiz check\n  briefing-quiz check decks/mine.toml\n"
              "  briefing-quiz check --lint --strict decks/mine.toml\n"
+             "  briefing-quiz check --json --lint decks/\n"
              "  briefing-quiz check --watch decks/",
     "study": "  briefing-quiz study feb2022\n  briefing-quiz study --plain\n"
              "  briefing-quiz study --tag people\n  briefing-quiz study --search NATO --cram\n"
@@ -128,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also list item-writing flaws (warnings; see docs/authoring.md)")
     p.add_argument("--strict", action="store_true",
                    help="like --lint, and fail (exit 1) when there is any warning")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object: problems and warnings with file, line, col, severity, "
+                        "rule, message and card id")
 
     p = add("study", "study due cards (the app, or --plain for a line-by-line session)")
     p.add_argument("deck_ids", nargs="*", metavar="DECK", help="deck ids to study (default: all)")
@@ -253,13 +257,17 @@ def _cmd_app(args: argparse.Namespace, paths: Paths) -> int:
 
 def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
     if getattr(args, "watch", False):
+        if getattr(args, "json", False):
+            raise BriefingQuizError("--json gives one report and --watch goes on reporting: "
+                                    "use one of them")
         from briefing_quiz.authoring.cli import run_watch
 
         return run_watch(args, paths)
     from briefing_quiz.services.checking import check_decks
 
     return check_decks(args.paths, paths.deck_dirs, out=sys.stdout,
-                       lint=getattr(args, "lint", False), strict=getattr(args, "strict", False))
+                       lint=getattr(args, "lint", False), strict=getattr(args, "strict", False),
+                       as_json=getattr(args, "json", False))
 
 
 def _custom(args: argparse.Namespace) -> Any:
@@ -316,6 +324,7 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
             return _app()(paths, study=args.deck_ids)
         return _app()(paths)
     from briefing_quiz import plain
+    from briefing_quiz.plain.mock_test import run_mock_test
     from briefing_quiz.services import study
 
     if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8: an error line, not a crash
@@ -324,7 +333,7 @@ def _cmd_study(args: argparse.Namespace, paths: Paths) -> int:
     if test is not None:
         with study.opened_mock_test(paths, args.deck_ids, test, seed=args.seed,
                                     stderr=sys.stderr) as mock:
-            return plain.run_mock_test(mock, sys.stdin, sys.stdout)
+            return run_mock_test(mock, sys.stdin, sys.stdout)
     if briefing:
         with study.opened_briefing_session(paths, args.deck_ids, seed=args.seed,
                                            threshold=args.threshold, stderr=sys.stderr) as session:

@@ -35,7 +35,8 @@ from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.errors import ConfigError, Problem
 from briefing_quiz.core.scheduler import SchedulerSettings
 
-__all__ = ["Config", "load_config", "parse_duration", "save_theme"]
+__all__ = ["Config", "load_config", "parse_duration", "read_config_text", "replace_config",
+           "save_theme"]
 
 
 @dataclass(frozen=True)
@@ -476,13 +477,7 @@ def save_theme(path: Path, theme: str) -> None:
     if old is not None and _parses(old) and not _parses(text):
         raise ConfigError([Problem(path, "cannot update the theme line of this file; edit it "
                                    "by hand")])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = stat.S_IMODE(path.stat().st_mode) if old is not None else None
-        _write_atomically(path, text, mode)
-    except OSError as error:
-        raise ConfigError([Problem(path, f"cannot save the theme: {error.strerror or error}")]
-                          ) from None
+    replace_config(path, text, doing="save the theme")
 
 
 def _parses(text: str) -> bool:
@@ -491,6 +486,41 @@ def _parses(text: str) -> bool:
     except tomli.TOMLDecodeError:
         return False
     return True
+
+
+def read_config_text(path: Path) -> str | None:
+    """The settings file's text (None when there is none): only a regular file, never past the
+    cap; ConfigError naming the file otherwise."""
+    return _read(path)
+
+
+def replace_config(path: Path, text: str, *, doing: str) -> None:
+    """Write `text` as the settings file `path`, whole (a temporary file renamed over it).
+
+    A link is followed: the file it names is replaced and the link kept (a config linked from a
+    dotfiles folder stays linked). A file without any write permission is left alone: its owner
+    made it read-only, and renaming over it would ignore that. `doing` names the change for the
+    error message ("save the theme")."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise ConfigError([Problem(path, f"cannot {doing}: {error.strerror or error}")]) from None
+    else:
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError([Problem(path, f"cannot {doing}: it is not a regular file")])
+        mode = stat.S_IMODE(info.st_mode)
+        if not mode & 0o222:
+            raise ConfigError([Problem(path, f"cannot {doing}: the file is read-only; make it "
+                                             "writable (chmod u+w) or edit it by hand")])
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, text, mode)
+    except OSError as error:
+        raise ConfigError([Problem(path, f"cannot {doing}: {error.strerror or error}")]
+                          ) from None
 
 
 def _write_atomically(path: Path, text: str, mode: int | None) -> None:

@@ -37,12 +37,18 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "study.bury": ("minus", "bury the card until tomorrow"),
     "study.edit": ("e", "edit the card in its deck file"),
     "study.info": ("i", "card info"),
+    "study.flag": ("asterisk", "flag the card with a note"),
+    "study.forget": ("N", "forget the card (back to new)"),
+    "study.set_due": ("D", "set the card's due date"),
     "study.end": ("escape", "end the session"),
     "browse.search": ("slash", "search"),
     "browse.suspend": ("exclamation_mark", "suspend or unsuspend"),
     "browse.edit": ("e", "edit the card"),
     "browse.info": ("i", "card info"),
     "browse.preview": ("p", "preview the card"),
+    "browse.flag": ("asterisk", "flag or unflag with a note"),
+    "browse.forget": ("N", "forget the card (back to new)"),
+    "browse.set_due": ("D", "set the card's due date"),
 }
 
 #: Keys each screen keeps for itself (help, quit, answering, grading, filters, moving).

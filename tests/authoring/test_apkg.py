@@ -84,7 +84,11 @@ def test_our_own_export_reads_back(tmp_path: Path) -> None:
     again = next(c for c in back.cards if c.type == "typed")
     assert (again.prompt, getattr(again, "answer", None)) == (typed.prompt, typed.answer)
     assert again.source == typed.source
-    assert "Also accepted: 1,609" in (again.explain or "")  # the export writes `accept` there
+    # The export writes `accept` and `tolerance` as lines of Anki's Extra field; they come back
+    # as the card's own keys, not as explain text.
+    assert (again.accept, again.tolerance) == (typed.accept, typed.tolerance)
+    assert "Also accepted" not in (again.explain or "")
+    assert again.explain == typed.explain
     cloze = next(c for c in deck.cards if c.type == "cloze")
     assert next(c for c in back.cards if c.type == "cloze").prompt == cloze.prompt
 
@@ -201,3 +205,70 @@ def test_a_zip_bomb_is_refused_while_inflating(tmp_path: Path,
 def test_a_damaged_zstd_collection(tmp_path: Path) -> None:
     path = rezip(tmp_path, {"collection.anki21b": b"\x28\xb5\x2f\xfd" + b"garbage" * 50})
     assert "the package is damaged" in refused(path, tmp_path)
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE col SET ver = 'abc'",
+    "UPDATE notes SET mid = 'x'",
+    """UPDATE col SET models = '{"1": "x"}'""",
+    """UPDATE col SET models = '{"abc": {"name": "n"}}'""",
+    "UPDATE revlog SET ease = 'x'",
+    "UPDATE cards SET nid = 'x'",
+    "UPDATE cards SET did = 'x'",
+])
+def test_a_collection_with_values_anki_does_not_write_is_refused(tmp_path: Path, sql: str) -> None:
+    """A package made by hand: text where Anki writes a number, a string where it writes an
+    object. Each was an internal error (ValueError, AttributeError) before."""
+    data = legacy_collection(tmp_path, 11)
+    db_path = tmp_path / "c.anki21"
+    db_path.write_bytes(data)
+    db = sqlite3.connect(db_path)
+    db.execute(sql)
+    db.commit()
+    db.close()
+    path = rezip(tmp_path, {"collection.anki21": db_path.read_bytes()})
+    assert "the collection inside holds values Anki does not write" in refused(path, tmp_path)
+
+
+def test_a_package_over_its_cap_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.apkg"
+    with open(path, "wb") as handle:  # sparse: costs no disk
+        handle.truncate(apkg.MAX_APKG_BYTES + 1)
+    assert "too big for an Anki package" in refused(path, tmp_path)
+
+
+def test_a_text_import_over_its_cap_is_refused_unread(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_quiz.authoring import notes
+
+    monkeypatch.setattr(notes, "MAX_IMPORT_BYTES", 1024 * 1024)
+    path = tmp_path / "huge.csv"
+    path.write_text("question,answer\n" + "q,a\n" * 300_000, encoding="utf-8")
+    message = refused(path, tmp_path)
+    assert "too big to import (the limit is 1 MB)" in message
+
+
+@pytest.mark.parametrize("data", ["under-a-file", "damaged"])
+def test_with_progress_writes_no_deck_when_the_progress_file_cannot_take_the_history(
+        tmp_path: Path, data: str) -> None:
+    """The deck file was written, then the history refused (a damaged progress file, or one
+    under a path that is a file): a deck without its history, and 'already exists' next time."""
+    from briefing_quiz.core.errors import BriefingQuizError
+
+    if data == "under-a-file":
+        (tmp_path / "afile").write_text("", encoding="utf-8")
+        data_file = tmp_path / "afile" / "p.sqlite3"
+    else:
+        data_file = tmp_path / "p.sqlite3"
+        with Store.open(data_file):
+            pass
+        raw = bytearray(data_file.read_bytes())
+        raw[4096:] = b"\xab" * (len(raw) - 4096)  # every page past the first: garbage
+        data_file.write_bytes(bytes(raw))
+    paths = Paths(data_file=data_file, config_file=tmp_path / "none.toml",
+                  deck_dirs=(tmp_path / "decks",), user_decks_dir=tmp_path / "decks")
+    target = tmp_path / "crisis.toml"
+    with pytest.raises(BriefingQuizError):
+        run_import(args(DATA / "basic.apkg", target, with_progress=True), paths,
+                   out=io.StringIO(), err=io.StringIO())
+    assert not target.exists()

@@ -55,6 +55,20 @@ def test_keys_round_trip(name: str) -> None:
     assert tomli.loads(f"{key(name)} = 1") == {name: 1}
 
 
+HOSTILE = "a\x1b]0;t\x07\x9b31m\u202eb\u2066c\u2028d\u2029e\x85f\x7f"
+RAW = ("\x1b", "\x07", "\x7f", "\x9b", "\x85", "\u202e", "\u2066", "\u2028", "\u2029")
+
+
+@pytest.mark.parametrize("text", [HOSTILE, HOSTILE + "\nsecond line " + HOSTILE])
+def test_no_control_bidi_or_separator_is_written_raw(text: str) -> None:
+    """A deck written from a hostile import: `cat` of the file shows no raw C1 control or bidi
+    override (TOML allows them raw; we escape them), and the value read back is the same."""
+    for written in (string(text), key(text), value([text])):
+        assert not [c for c in RAW if c in written], written
+    assert tomli.loads(f"k = {string(text)}")["k"] == text
+    assert tomli.loads(f"{key(text)} = 1") == {text: 1}
+
+
 def test_strings_stay_readable() -> None:
     assert basic_string('say "hi"\tnow') == '"say \\"hi\\"\tnow"'
     assert string("one\ntwo") == '"""\none\ntwo"""'

@@ -14,6 +14,7 @@ from briefing_quiz.core.grading import (
     check_truefalse,
     check_typed,
     normalize_answer,
+    outcome,
     parse_number,
     parse_truefalse,
 )
@@ -332,3 +333,33 @@ def test_check_answer_rejects_unreadable_truefalse_text() -> None:
     card = TrueFalseCard(id="tf", deck_id="d", statement="s", answer=True)
     with pytest.raises(ValueError, match="not true or false"):
         check_answer(card, 0, "perhaps")
+
+
+# -- how an answer went, for a session's summary ---------------------------------------------------
+
+def _checked(correct: bool, points: tuple[tuple[str, bool], ...] = ()) -> CheckResult:
+    return CheckResult(correct, "expected", "given", Rating.Good if correct else Rating.Again,
+                       points=points)
+
+
+@pytest.mark.parametrize(("checked", "rating", "expected"), [
+    # self-graded (basic): Again is wrong; Hard, Good and Easy pass, as Anki counts them
+    (None, Rating.Again, "wrong"), (None, Rating.Hard, "right"), (None, Rating.Good, "right"),
+    (None, Rating.Easy, "right"),
+    # checked right: the grade wins (Again: the user says they did not know it)
+    (_checked(True), Rating.Again, "wrong"), (_checked(True), Rating.Hard, "right"),
+    (_checked(True), Rating.Good, "right"),
+    # checked wrong: Hard is partly, Good or Easy the user's override
+    (_checked(False), Rating.Again, "wrong"), (_checked(False), Rating.Hard, "partly"),
+    (_checked(False), Rating.Easy, "right"),
+    # an open answer short of its pass, with some points: Hard (suggested) is partly
+    (_checked(False, (("a", True), ("b", False))), Rating.Hard, "partly"),
+    (_checked(False, (("a", True), ("b", False))), Rating.Again, "wrong"),
+    (_checked(False, (("a", True), ("b", False))), Rating.Good, "right"),
+    (_checked(True, (("a", True), ("b", False))), Rating.Hard, "right"),
+], ids=["basic-again", "basic-hard", "basic-good", "basic-easy", "right-again", "right-hard",
+        "right-good", "wrong-again", "wrong-hard", "wrong-easy", "open-partly-hard",
+        "open-partly-again", "open-partly-good", "open-pass-hard"])
+def test_outcome_of_an_answer(checked: CheckResult | None, rating: Rating,
+                              expected: str) -> None:
+    assert outcome(checked, rating) == expected

@@ -102,6 +102,28 @@ CASES: list[tuple[str, str, bool]] = [
     ("Moscow put itself in a box.", "boxed in", False),
     ("Moscow is not boxed in.", "boxed in", False),
     ("This is a crisis of Moscow's making.", "the crisis", True),
+    # one reflexive pronoun as another: the Kremlin "itself", Putin "himself" (tmux trial)
+    ("Putin has trapped himself.", "trapped itself", True),
+    ("The Kremlin leaders have boxed themselves in.", "boxed itself in", True),
+    ("Putin painted himself into a corner.", "painted itself into a corner", True),
+    ("Putin has not trapped himself.", "trapped itself", False),
+    ("Putin trapped the opposition, not himself.", "trapped itself", False),
+    # a negation reaches five words back, small words not counted (tmux trial: "does not want
+    # Ukraine in its sphere of influence" made the point)
+    ("Moscow does not want Ukraine in its sphere of influence.", "sphere of influence", False),
+    ("Moscow has no wish to deny Kyiv the right to choose its own foreign policy.",
+     "choose its own foreign policy", False),
+    ("Moscow has no wish to deny Kyiv the right to choose its own foreign policy.",
+     "right to choose", False),
+    ("Nothing has done more than Kremlin policy to push Ukraine toward the West.",
+     "toward the West", True),
+    ("Moscow will not rest until Ukraine sits in a Russian sphere of influence.",
+     "sphere of influence", True),
+    # "not hesitate", "never fail", "no doubt" undo the negation
+    ("The West did not hesitate to threaten painful sanctions.", "sanctions", True),
+    ("Washington never failed to consult its allies.", "consult allies", True),
+    ("There is no doubt the Kremlin is cornered.", "cornered", True),
+    ("The West did not threaten painful sanctions.", "sanctions", False),
     ("The costs would fall on the West, and Russia would gain", "Ukrainian military and partisans",
      False),
 ]

@@ -147,3 +147,86 @@ def test_the_command_fits_prints_and_applies(tmp_path: Path, open_store: StoreFa
     assert config.read_text(encoding="utf-8").startswith("# mine\n")
     assert main(["optimize", "--deck", "nope", *common]) == 1
     assert "no reviews of a deck with id 'nope'" in capsys.readouterr().err
+
+
+def test_apply_through_a_linked_config_keeps_the_link(tmp_path: Path) -> None:
+    """A config linked from a dotfiles folder: the file it names gets the parameters, the link
+    stays a link (it was replaced by a regular file, and the dotfiles copy left unchanged)."""
+    real = tmp_path / "dotfiles" / "config.toml"
+    real.parent.mkdir()
+    real.write_text("# mine\n", encoding="utf-8")
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    fitted = tuple(round(w * 1.1, 4) for w in fsrs_adapter.default_parameters())
+    write_parameters(link, None, fitted, datetime(2026, 12, 7, tzinfo=UTC))
+    assert link.is_symlink()
+    assert load_config(real).scheduler.parameters == fitted
+    assert real.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+def test_apply_leaves_a_read_only_config_alone(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# frozen\n", encoding="utf-8")
+    path.chmod(0o444)
+    with pytest.raises(BriefingQuizError, match="read-only"):
+        write_parameters(path, None, fsrs_adapter.default_parameters(),
+                         datetime(2026, 12, 7, tzinfo=UTC))
+    assert path.read_text(encoding="utf-8") == "# frozen\n"
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left
+
+
+def test_apply_never_waits_on_a_fifo_config(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    path = tmp_path / "config.toml"
+    os.mkfifo(path)
+    caught: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            write_parameters(path, None, fsrs_adapter.default_parameters(),
+                             datetime(2026, 12, 7, tzinfo=UTC))
+        except BriefingQuizError as error:
+            caught.append(error)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    writer.join(10)
+    assert not writer.is_alive(), "write_parameters waited on a FIFO"
+    assert caught and "not a settings file" in str(caught[0])
+
+
+@pytest.mark.parametrize("deck_id", ["h\u202e", "h\x1b[2J", 'h"]\n[scheduler'])
+def test_apply_writes_no_hostile_deck_id_into_the_config(tmp_path: Path, deck_id: str) -> None:
+    """tomlkit escapes C0 controls in a key but writes U+202E raw: only a deck id is written."""
+    path = tmp_path / "config.toml"
+    with pytest.raises(BriefingQuizError, match="is not a deck id"):
+        write_parameters(path, deck_id, fsrs_adapter.default_parameters(),
+                         datetime(2026, 12, 7, tzinfo=UTC))
+    assert not path.exists()
+
+
+def test_a_fit_that_is_no_better_is_not_offered_for_apply(
+        tmp_path: Path, open_store: StoreFactory, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen on a 600-review log: 'Not written (they do not predict ... better); add --apply to
+    write them', and then --apply refused them. A fit no better than the parameters in use is
+    said to be kept out, and --apply is not suggested."""
+    from briefing_quiz.core import fsrs_adapter
+    from briefing_quiz.services import optimize as module
+
+    data, config = tmp_path / "progress.sqlite3", tmp_path / "config.toml"
+    store = open_store(data)
+    for key, rating, at in student_log(seed=5, items=300, days=120):
+        review(store, key, fsrs.Rating(rating), at)
+    store.close()
+    defaults = tuple(fsrs_adapter.default_parameters())
+    worse = module.FitResult(defaults, 200, 50, module.Evaluation(0.30, 0.05),
+                             module.Evaluation(0.40, 0.07), None)
+    monkeypatch.setattr(module, "fit", lambda *a, **k: worse)
+    common = ["--data", str(data), "--config", str(config), "--decks", str(tmp_path)]
+    assert main(["optimize", *common]) == 0
+    out = capsys.readouterr().out
+    assert "do not predict your later reviews better" in out and "--apply" not in out
+    assert not config.exists()

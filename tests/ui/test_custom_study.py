@@ -36,3 +36,13 @@ async def test_custom_study_from_the_decks_screen(make_app: MakeApp, paths: Path
         await press(pilot, "space", "3")
     with Store.open(paths.data_file, readonly=True) as store:
         assert list(store.reviews()) == []
+
+
+async def test_enter_with_no_tag_and_no_text_does_not_start(make_app: MakeApp) -> None:
+    """An empty dialog is no custom study: enter says what to choose and the dialog stays."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "c", "enter")
+        assert isinstance(app.screen, CustomStudyScreen)
+        assert "Choose a tag" in " ".join(str(n.message) for n in app._notifications)

@@ -14,6 +14,7 @@ from briefing_quiz.core.progress.store import Store
 from briefing_quiz.paths import Paths
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.study import StudyScreen
+from briefing_quiz.ui.screens.summary import SummaryScreen
 from briefing_quiz.ui.widgets.card_view import CardView, OpenAnswer
 from tests.ui.conftest import press, ready, screen_text
 
@@ -100,6 +101,22 @@ async def test_open_cards_answered_right_wrong_and_partly_are_saved(make_app: Ma
         await press(pilot, "ctrl+s", "4")  # the user's grade wins over the suggested Hard
         assert "✓ saved Easy" in screen_text(app)
 
+        for _ in range(3):  # esc leaves the answer area, then ends the session
+            if isinstance(app.screen, SummaryScreen):
+                break
+            await press(pilot, "escape")
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        # by the grade given: the partly right answer graded Hard is partly (it was counted
+        # Wrong), the one graded Easy right (the user's grade wins), Again wrong
+        assert "Right:      ✓ 2    Partly: ◐ 1    Wrong: ✗ 1" in text
+        assert "Grades:     Again 1 · Hard 1 · Good 1 · Easy 1" in text
+        assert "Answered wrong or partly — the right answers:" in text
+        assert "◐ What costs have the U.S., NATO and the EU named to deter an assault?" in text
+        assert "missed: military aid to Kyiv" in text
+        assert "✗ Why does Pifer say the crisis is about Ukraine more than about NATO?" in text
+        assert "thesis" not in text and "publishing the Russian draft" not in text
+
     assert reviews(paths) == [
         ("open-cards/brief-thesis", Rating.Good, RIGHT, True),
         ("open-cards/brief-ukraine", Rating.Again, WRONG, False),
@@ -131,7 +148,9 @@ async def test_keys_type_in_the_area_and_esc_gives_the_screen_its_keys(make_app:
         assert "Write the answer" in bar and "Bury" in bar and "End" in bar
         await press(pilot, "enter")  # back to the area, the text kept
         assert app.focused is area and area.text == "u-e!?q\n"
-        await press(pilot, "ctrl+s")
+        # ctrl+enter checks where the terminal tells it from enter (the kitty keyboard protocol:
+        # ESC [ 13 ; 5 u); tmux drops it, so the footer names ctrl+s and f2 (tested above)
+        await press(pilot, "ctrl+enter")
         assert study(app).phase == "answered"
     assert reviews(paths) == []  # nothing graded yet
 
@@ -174,6 +193,10 @@ async def test_a_mock_test_of_open_cards_scores_points(make_app: MakeApp, paths:
         text = screen_text(app)
         # 1 of 3 points on one card, none on the others: 1/3 of one answer in four = 8%
         assert "0 of 4 right (8%)" in text and "Open answers: 1 of 11 points made" in text
+        # the answer with one point is partly right, with what it missed; the others wrong
+        assert "◐ What costs have the U.S., NATO and the EU named to deter an assault?" in text
+        assert "missed: military aid to Kyiv; more NATO forces on the eastern flank" in text
+        assert text.count("✗ ") == 3 and text.count("missed: ") == 1
     with Store.open(paths.data_file, readonly=True) as store:
         assert len(store.mock_tests()) == 1
         assert list(store.reviews()) == []  # a rehearsal: nothing scheduled

@@ -159,3 +159,29 @@ async def test_stats_screen_shows_the_source_coverage(make_app: MakeApp, paths: 
         text = screen_text(app)
         assert "Statistics · sourced" in text
         assert "source coverage 50%: 1 of 2 fact-bearing sentences quoted by a card" in text
+
+
+async def test_the_daily_charts_grow_with_the_terminal(make_app: MakeApp, paths: Paths,
+                                                      deck_dir: object) -> None:
+    """Issue 18 item 8: whole columns per day, as many as the width allows (2 per forecast day
+    and 1 per past day at 80 columns)."""
+    from textual.widgets import Sparkline
+
+    from briefing_quiz.ui.screens.stats import columns_per_day
+
+    assert columns_per_day(30, 76, 2) == 2 and columns_per_day(30, 156, 2) == 5
+    assert columns_per_day(56, 76, 1) == 1 and columns_per_day(0, 76, 1) == 1
+    script_history(paths)
+    widths = {}
+    for size in ((80, 24), (160, 50)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await ready(pilot)
+            await press(pilot, "s")
+            forecast = app.screen.query_one("#forecast-chart", Sparkline)
+            reviews = app.screen.query_one("#reviews-chart", Sparkline)
+            widths[size[0]] = (forecast.size.width, reviews.size.width)
+            assert widths[size[0]][1] <= size[0] and widths[size[0]][0] <= size[0]
+    assert widths[80] == (60, 56)
+    assert widths[160][0] > 120 and widths[160][0] % 30 == 0
+    assert widths[160][1] >= 112 and widths[160][1] % 56 == 0

@@ -15,7 +15,7 @@ from briefing_quiz.ui.screens.browse import BrowseScreen
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.screens.summary import SummaryScreen
 from briefing_quiz.ui.widgets.cards import ChoiceController
-from tests.ui.conftest import press, ready, screen_text
+from tests.ui.conftest import press, ready, screen_text, settle
 
 MARKUP = "[bold red]RED[/] [@click=app.quit]QUIT[/] [link=https://example.com]L[/link] $accent"
 ESCAPES = "\x1b[31mESC\x1b[0m \x1b]0;pwned\x07 \x9b2J \u202eRTL\r\n"
@@ -153,3 +153,55 @@ async def answer_wrong(pilot: Pilot[int], kind: str) -> None:
         await press(pilot, "f")
     else:
         await press(pilot, "enter")
+
+
+def hostile_open_deck() -> str:
+    h = HOSTILE
+    return f"""format = 1
+[deck]
+id = "hostile"
+title = {toml(h)}
+
+[[cards]]
+id = "p"
+type = "open"
+question = {toml("Q " + h)}
+points = [{{ label = {toml("L " + h)}, terms = ["term", {toml("t " + h)}] }},
+          {{ label = {toml("M " + h)}, terms = [{toml("u " + h)}] }}]
+answer = {toml("A " + h)}
+explain = {toml("E " + h)}
+source = {toml("S " + h)}
+tags = [{toml("g " + h)}]
+"""
+
+
+async def test_open_card_card_info_and_custom_study_show_hostile_text_literally(
+        make_app: Callable[..., QuizApp], paths: Paths, deck_dir: Path) -> None:
+    """The surfaces added since the first hostile-deck test: a custom study whose search holds
+    escapes (its header), an open card (question, points, verdict, answer) and card info."""
+    from briefing_quiz.core.study.custom import CustomFilter
+    from briefing_quiz.ui.screens.card_info import CardInfoScreen
+
+    (deck_dir / "mini.toml").unlink()
+    (deck_dir / "hostile.toml").write_text(hostile_open_deck(), encoding="utf-8")
+    search = "\x1b[31mESC\x1b[0m \x1b]0;pwned\x07"
+    app = make_app(custom=(None, CustomFilter(search=search), False))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await settle(pilot)
+            if isinstance(app.screen, StudyScreen) and app.screen.entry is not None:
+                break
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.entry is not None
+        assert screen.entry.card.type == "open"
+        assert_literal(app)
+        assert "␛[31mESC␛[0m" in screen_text(app)  # the question, and the search in the header
+        await pilot.press(*"term")
+        await press(pilot, "ctrl+s")
+        text = screen_text(app)
+        assert_literal(app)
+        assert "[bold red]RED[/]" in text  # the points' labels and the answer, markup as typed
+        await press(pilot, "escape", "i")
+        assert isinstance(app.screen, CardInfoScreen)
+        assert_literal(app)
+        assert "␛[31mESC␛[0m" in screen_text(app)

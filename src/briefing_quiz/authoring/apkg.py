@@ -82,22 +82,45 @@ def read_apkg(path: Path) -> ApkgContent:
         except sqlite3.DatabaseError as error:
             raise ImportFailed(f"{path}: the collection inside is not a readable Anki "
                                f"database ({error})") from None
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError,
+                OSError) as error:
+            # A value of the wrong kind where Anki writes a number, a JSON object or a list
+            # (a package made by hand or damaged): the package's fault, said as such.
+            raise ImportFailed(f"{path}: the collection inside holds values Anki does not write "
+                               f"({type(error).__name__}: {error}); export it again from "
+                               "Anki") from None
 
 
 @contextmanager
 def _collection_file(path: Path) -> Iterator[tuple[Path, list[str]]]:
     """The package's collection, inflated into a temporary file, and its media's names."""
+    import os
+
+    from briefing_quiz.core.files import NotRegularFileError, open_regular
+
     try:
-        if path.stat().st_size > MAX_APKG_BYTES:
-            raise ImportFailed(f"{path}: too big for an Anki package "
-                               f"(over {MAX_APKG_BYTES // (1024 * 1024)} MB)")
-        archive = zipfile.ZipFile(path)
+        handle = open_regular(path)  # a FIFO (which would wait forever) or a device: refused
     except FileNotFoundError:
         raise ImportFailed(f"{path}: no such file") from None
+    except NotRegularFileError as error:
+        raise ImportFailed(f"{path}: {error.strerror}") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        if os.fstat(handle.fileno()).st_size > MAX_APKG_BYTES:
+            raise ImportFailed(f"{path}: too big for an Anki package "
+                               f"(over {MAX_APKG_BYTES // (1024 * 1024)} MB)")
+        archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError) as error:
+        handle.close()
         reason = "not a zip file" if isinstance(error, zipfile.BadZipFile) else str(error)
         raise ImportFailed(f"{path}: not an Anki package ({reason})") from None
-    with archive, tempfile.TemporaryDirectory(prefix="briefing-quiz-apkg-") as tmp:
+    except BaseException:
+        handle.close()
+        raise
+    with handle, archive, tempfile.TemporaryDirectory(prefix="briefing-quiz-apkg-") as tmp:
         names = set(archive.namelist())
         member = next((name for name in _COLLECTIONS if name in names), None)
         if member is None:
@@ -311,7 +334,27 @@ def _note(line: int, note_type: _NoteType, values: list[str], tags: str, guid: s
             extras += [t for t in content[2:] if t]
     note.explain = "\n\n".join(extras)
     note.source = "\n".join(sources)
+    if note.type == "typed":
+        _accepted_back(note)
     return note
+
+
+_ALSO = re.compile(r"^Also accepted: (.+)$", re.MULTILINE)
+_WITHIN = re.compile(r"^Numbers within (\d[\d.]*%?) of the answer are accepted\.$", re.MULTILINE)
+
+
+def _accepted_back(note: Note) -> None:
+    """A typed card exported by us keeps `accept` and `tolerance` as lines of its Extra field
+    (Anki has no such fields): read them back into the card, out of `explain`."""
+    also = _ALSO.search(note.explain)
+    within = _WITHIN.search(note.explain)
+    if also:
+        note.accept = [a.strip() for a in also.group(1).split(";") if a.strip()]
+    if within:
+        note.tolerance = within.group(1)
+    if also or within:
+        rest = _WITHIN.sub("", _ALSO.sub("", note.explain))
+        note.explain = re.sub(r"\n{3,}", "\n\n", rest).strip()
 
 
 def _reviews(db: sqlite3.Connection, guid_of: dict[int, str]) -> list[AnkiReview]:

@@ -21,6 +21,7 @@ from briefing_quiz.authoring.toml_writer import CardDraft
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import Deck, ItemKey
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
+from briefing_quiz.core.visible import one_line
 
 __all__ = ["HistoryImport", "import_history", "refuse_existing_progress"]
 
@@ -35,17 +36,18 @@ class HistoryImport:
 
 
 def refuse_existing_progress(deck_id: str, data_file: Path) -> None:
-    """Raise before anything is written when the progress file has progress for `deck_id`
-    already: a second import of the same history would count every review twice."""
+    """Raise before the deck file is written when the progress file cannot take the history:
+    it cannot be opened for writing (damaged, not ours, under a file: the deck was written and
+    then the history refused), or it has progress for `deck_id` already (a second import of the
+    same history would count every review twice). A missing progress file is created, as the
+    history would create it."""
     from briefing_quiz.core.progress.store import Store
 
-    if not data_file.exists():
-        return
-    with Store.open(data_file, readonly=True) as store:
+    with Store.open(data_file) as store:
         if store.states(deck_id):
-            raise BriefingQuizError(f"{data_file}: already holds progress for deck '{deck_id}'; "
-                                    "nothing written (import it under another --deck-id, or "
-                                    "without --with-progress)")
+            raise BriefingQuizError(f"{one_line(str(data_file))}: already holds progress for "
+                                    f"deck '{deck_id}'; nothing written (import it under "
+                                    "another --deck-id, or without --with-progress)")
 
 
 def import_history(content: ApkgContent, cards: Sequence[CardDraft], deck: Deck,

@@ -107,7 +107,7 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
                                 "to replace it")
     deck_id = args.deck_id or slugify(output.stem)
     if not deck_id:
-        raise BriefingQuizError(f"no deck id can be made from '{output.name}'; give --deck-id")
+        raise BriefingQuizError(f"no deck id can be made from '{one_line(output.name)}'; give --deck-id")
     _refuse_taken_id(deck_id, output, paths, "--deck-id")
     result = import_file(src, deck_id=deck_id, title=args.title, partial=args.partial,
                          out_path=output)
@@ -130,7 +130,7 @@ def run_import(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = N
         from briefing_quiz.authoring.apkg_progress import refuse_existing_progress
 
         if src.suffix.lower() not in (".apkg", ".colpkg"):
-            raise BriefingQuizError(f"{src}: --with-progress reads the review history of an "
+            raise BriefingQuizError(f"{one_line(str(src))}: --with-progress reads the review history of an "
                                     "Anki package (.apkg or .colpkg) only")
         refuse_existing_progress(deck_id, paths.data_file)
     write_import(result, output, force=force)
@@ -157,8 +157,8 @@ def _import_history(src: Path, output: Path, cards: list[CardDraft], paths: Path
     settings = load_config(paths.config_file).for_deck(deck.id)
     done = import_history(read_apkg(src), cards, deck, paths.data_file, settings)
     left = f"; {done.skipped} left out (cards not imported)" if done.skipped else ""
-    print(f"Imported {done.reviews} reviews of {done.items} items into {paths.data_file}{left}.",
-          file=out)
+    into = one_line(str(paths.data_file))
+    print(f"Imported {done.reviews} reviews of {done.items} items into {into}{left}.", file=out)
 
 
 def run_draft(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = None) -> int:
@@ -170,18 +170,19 @@ def run_draft(args: argparse.Namespace, paths: Paths, *, out: TextIO | None = No
     src = Path(args.source).expanduser()
     output = Path(args.output).expanduser()
     force = bool(getattr(args, "force", False))
+    shown = one_line(str(output))
     if output.suffix != ".toml":
-        raise BriefingQuizError(f"{output}: deck files end in .toml (try -o {output}.toml)")
+        raise BriefingQuizError(f"{shown}: deck files end in .toml (try -o {shown}.toml)")
     if output.exists() and not force:
-        raise BriefingQuizError(f"{output}: already exists; choose another name, or add --force "
+        raise BriefingQuizError(f"{shown}: already exists; choose another name, or add --force "
                                 "to replace it")
     deck_id = args.deck_id or slugify(output.stem)
     if not deck_id:
-        raise BriefingQuizError(f"no deck id can be made from '{output.name}'; give --id")
+        raise BriefingQuizError(f"no deck id can be made from '{one_line(output.name)}'; give --id")
     _refuse_taken_id(deck_id, output, paths, "--id")
     drafted = write_draft(src, output, deck_id=deck_id, title=args.title, force=force)
     types = [str(c.get("type")) for c in drafted.draft.cards]
-    print(f"Wrote {output}: DRAFT deck '{deck_id}', {len(types)} cards ({_per_type(types)}) for "
+    print(f"Wrote {shown}: DRAFT deck '{deck_id}', {len(types)} cards ({_per_type(types)}) for "
           f"{drafted.carded_sentences} of {drafted.fact_sentences} sentences with a number, a "
           "date or a name.", file=out)
     print(f"Review it in your editor: {_quote(str(output))} (every card is tagged 'draft')",

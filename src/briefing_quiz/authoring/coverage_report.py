@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.visible import one_line
 from briefing_quiz.services.exit_codes import EXIT_OK
 
 __all__ = ["run_coverage"]
@@ -25,7 +26,7 @@ def run_coverage(spec: str, deck_dirs: list[Path], *, as_json: bool, out: TextIO
     found = deck_coverage(deck)
     path = source_path(deck)
     if found is None or path is None:
-        raise BriefingQuizError(f"{deck.path}: the deck names no source file; add "
+        raise BriefingQuizError(f"{one_line(str(deck.path))}: the deck names no source file; add "
                                 '[deck.source] file = "PATH" (relative to the deck file)')
     percent = found.percent
     if as_json:
@@ -36,16 +37,17 @@ def run_coverage(spec: str, deck_dirs: list[Path], *, as_json: bool, out: TextIO
                            "facts": [{"kind": f.kind, "text": f.text} for f in s.facts]}
                           for s in found.sentences]}, ensure_ascii=False), file=out)
         return EXIT_OK
+    name = one_line(path.name)  # a shared deck's file name: it must not forge a line
     for sentence in found.sentences:
         mark = "+" if sentence.covered else "-"
         text = " ".join(sentence.text.split())
         if len(text) > _WIDTH:
             text = text[:_WIDTH - 1] + "…"
-        print(f"{mark} {path.name}:{sentence.line}: {text}", file=out)
+        print(f"{mark} {name}:{sentence.line}: {text}", file=out)
         if not sentence.covered and sentence.facts:
-            facts = "; ".join(f"{f.kind} {f.text}" for f in sentence.facts)
+            facts = "; ".join(f"{f.kind} {one_line(f.text)}" for f in sentence.facts)
             print(f"      not asked: {facts}", file=out)
     figure = "no numbers, dates or names" if percent is None else f"{percent:.0f}%"
     print(f"{deck.id}: {found.covered} of {found.fact_bearing} fact-bearing sentences of "
-          f"{path.name} quoted by a card ({figure}); + quoted, - not", file=out)
+          f"{name} quoted by a card ({figure}); + quoted, - not", file=out)
     return EXIT_OK

@@ -21,22 +21,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing_quiz.authoring.distractors import (
+    Pool,
+    date_key,
+    date_shape,
+    distractors,
+    figure_value,
+)
 from briefing_quiz.authoring.ids import card_id
 from briefing_quiz.authoring.toml_writer import CardDraft, DeckDraft, TomlValue
-from briefing_quiz.core.facts import Fact, find_facts, lower_words
+from briefing_quiz.core.facts import TITLES, Fact, find_facts, lower_words
 from briefing_quiz.core.sentences import Sentence, split_sentences
 
-__all__ = ["DRAFT_TAG", "Drafted", "draft_deck", "write_draft"]
+__all__ = ["DRAFT_TAG", "MAX_DRAFT_WORDS", "Drafted", "draft_deck", "write_draft"]
 
 DRAFT_TAG = "draft"
 #: The order in which a sentence's facts are asked first: figures and dates are what briefers
 #: are asked about most.
 _PRIORITY = {"number": 0, "date": 1, "person": 2, "org": 3, "place": 4, "name": 5}
 _MAX_ORDER_ITEMS = 6
-_MONTHS = {name: number for number, name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"), 1)}
-_CHOICES = 4
+#: The longest source drafted at once. Drafting takes about 4.5 s for 100,000 words (most of it
+#: pysbd's sentence splitting), growing in step with the length; a book is drafted a chapter at
+#: a time (a deck of thousands of cards is reviewed by nobody).
+MAX_DRAFT_WORDS = 100_000
 
 
 @dataclass
@@ -74,13 +81,21 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
                 flat = f"{context} {flat}"
             items.append(_Item(sentence, flat, facts))
         previous = sentence
-    pool = _pool(items)
+    items = _surnames_are_people(items)
+    pool = Pool(f for item in items for f in item.facts)
     cards: list[CardDraft] = []
     used: set[str] = set()
     carded = 0
+    statements = 0
     for index, item in enumerate(items):
         made = _cards_for(item, index, pool)
-        for card in made:
+        for position, card in enumerate(made):
+            if card.get("type") == "truefalse":
+                # Every other statement is the sentence as it stands, true: all-false statements
+                # are answered by always saying false (lint: truefalse-balance).
+                statements += 1
+                if statements % 2 == 0:
+                    made[position] = card = _true_statement(item, card)
             _add(cards, used, card)
         carded += bool(made)
     for card in _chronology(items):
@@ -98,6 +113,19 @@ def draft_deck(text: str, *, deck_id: str, title: str, source_file: str) -> Draf
         "was made from; 'briefing-quiz check' verifies those quotes against the source.",
         "Guide: docs/authoring.md, 'Drafting a deck from a source'.")
     return Drafted(draft, len(items), carded)
+
+
+def _surnames_are_people(items: list[_Item]) -> list[_Item]:
+    """A one-word name that is the last name of a person named elsewhere in the text ("Stevens",
+    after "John Frank Stevens") is that person: asked "who", and among people as distractors."""
+    surnames = {f.text.split()[-1] for item in items for f in item.facts
+                if f.kind == "person" and " " in f.text}
+    out: list[_Item] = []
+    for item in items:
+        facts = tuple(Fact("person", f.text, f.start, f.end)
+                      if f.kind == "name" and f.text in surnames else f for f in item.facts)
+        out.append(_Item(item.sentence, item.text, facts) if facts != item.facts else item)
+    return out
 
 
 _PRONOUN = re.compile(r"(?:They|It|He|She|This|These|Those|Its|Their|His|Her|Such)\b")
@@ -122,17 +150,6 @@ def _add(cards: list[CardDraft], used: set[str], card: CardDraft) -> None:
         cards.append(card)
 
 
-def _pool(items: Sequence[_Item]) -> dict[str, list[str]]:
-    """Every distinct fact of the text by kind, in order of first appearance (distractors)."""
-    pool: dict[str, list[str]] = {}
-    for item in items:
-        for fact in item.facts:
-            known = pool.setdefault(fact.kind, [])
-            if fact.text not in known:
-                known.append(fact.text)
-    return pool
-
-
 def _card(kind: str, words: str, key: str, item: _Item, fact_kind: str,
           body: list[tuple[str, TomlValue]]) -> CardDraft:
     fields: list[tuple[str, TomlValue]] = [("id", card_id(words, f"{kind}\x1f{key}")),
@@ -142,18 +159,24 @@ def _card(kind: str, words: str, key: str, item: _Item, fact_kind: str,
     return CardDraft(fields, origin=item.sentence.line)
 
 
-def _cards_for(item: _Item, index: int, pool: dict[str, list[str]]) -> list[CardDraft]:
-    ranked = sorted(item.facts, key=lambda f: (_PRIORITY[f.kind], f.start))
+def _cards_for(item: _Item, index: int, pool: Pool) -> list[CardDraft]:
+    # A vague quantity ("by the thousands", "dozens of") is asked after any exact figure.
+    ranked = sorted(item.facts, key=lambda f: (_PRIORITY[f.kind], bool(_VAGUE.fullmatch(f.text)),
+                                               f.start))
     main = ranked[0]
     out: list[CardDraft] = []
-    cloze = _cloze(item, main, ranked)
+    # A gap whose words the rest of the text shows ("like [...]" after "the Suez Canal") gives
+    # itself away: the gaps go on the facts that are written once.
+    hidden = [f for f in ranked if not _shown_elsewhere(item.text, f)]
+    cloze = _cloze(item, hidden[0], hidden) if hidden else None
     if cloze is not None:
         out.append(cloze)
-    typed = _typed(item, main) or next(
-        (t for fact in ranked[1:] if (t := _typed(item, fact)) is not None), None)
+    # One typed question: "how many" or "who" where the sentence allows, else "on what date".
+    typed = next((t for fact in sorted(ranked, key=lambda f: f.kind == "date")
+                  if (t := _typed(item, fact)) is not None), None)
     if typed is not None:
         out.append(typed)
-    others = _distractors(main, pool)
+    others = distractors(main, pool)
     if len(others) >= 2 and index % 2 == 0:
         out.append(_choice(item, main, others))
     elif others:
@@ -163,6 +186,11 @@ def _cards_for(item: _Item, index: int, pool: dict[str, list[str]]) -> list[Card
         out.append(_card("basic", blank, blank, item, main.kind,
                          [("question", f"Fill the gap: {blank}"), ("answer", main.text)]))
     return out
+
+
+def _shown_elsewhere(text: str, fact: Fact) -> bool:
+    rest = text[:fact.start] + " " + text[fact.end:]
+    return re.search(rf"(?<!\w){re.escape(fact.text)}(?!\w)", rest, re.IGNORECASE) is not None
 
 
 def _cloze(item: _Item, main: Fact, ranked: Sequence[Fact]) -> CardDraft | None:
@@ -181,15 +209,40 @@ def _cloze(item: _Item, main: Fact, ranked: Sequence[Fact]) -> CardDraft | None:
         parts.append(f"{{{{c{number}::{fact.text}}}}}")
         at = fact.end
     parts.append(text[at:])
-    return _card("cloze", text, text, item, main.kind, [("text", "".join(parts))])
+    body: list[tuple[str, TomlValue]] = [("text", "".join(parts))]
+    # A person's gap takes the surname alone, as the "who" question does.
+    accept = {f"c{number}": short for fact, number in gaps
+              if fact.kind == "person" and (short := _surnames(fact.text))}
+    if accept:
+        body.append(("accept", accept))
+    return _card("cloze", text, text, item, main.kind, body)
 
 
+_PARTICLES = frozenset(("de", "da", "di", "van", "von", "der", "le", "la", "al-", "bin", "du"))
+_REGNAL = re.compile(r"[IVX]+\Z")
+
+
+def _surnames(person: str) -> list[str]:
+    """A person's last name, with its particle and without ("de Lesseps", "Lesseps"), titles
+    left out; none when there is no other name to give ("Stevens", "King Charles V of Spain")."""
+    words = person.split(" of ")[0].split()
+    while words and words[0] in TITLES:
+        words = words[1:]
+    if len(words) < 2 or _REGNAL.match(words[-1]):
+        return []
+    if len(words) >= 3 and words[-2] in _PARTICLES:
+        return [f"{words[-2]} {words[-1]}", words[-1]]
+    return [words[-1]]
+
+
+_VAGUE = re.compile(r"(?i)(?:dozens|hundreds|thousands|dozen|half|third|quarter)")
 _LEAD = re.compile(r"(?:(?:On|In|By|Since|At|During) [^,]{1,40}, )?\Z")
 
 
 def _typed(item: _Item, fact: Fact) -> CardDraft | None:
     """A question in the sentence's own words where its shape allows: a count followed by what
-    it counts ("how many"), or a person who opens the sentence ("who")."""
+    it counts ("how many"), a person who opens the sentence ("who"), a date inside it ("on what
+    date", "in what year")."""
     text = item.text.rstrip(" .!")
     before, after = text[:fact.start], text[fact.end:]
     if fact.kind == "number" and re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", fact.text) and \
@@ -197,62 +250,77 @@ def _typed(item: _Item, fact: Fact) -> CardDraft | None:
         question = (before + "how many" + after + "?").replace(" some how many", " how many")
         question = question[0].upper() + question[1:]
         accept = [fact.text.replace(",", "")] if "," in fact.text else []
-        body: list[tuple[str, TomlValue]] = [("question", question), ("answer", fact.text)]
+        # "how many kilometres": the answer names its unit ("80 kilometres"), as the lint asks;
+        # the bare figure still passes.
+        answer = fact.text + _unit_after(after)
+        body: list[tuple[str, TomlValue]] = [("question", question), ("answer", answer)]
         if accept:
             body.append(("accept", accept))
         return _card("typed", question, question, item, fact.kind, body)
     if fact.kind == "person" and _LEAD.match(before) and re.match(r" [a-z]", after):
         question = (before + ("who" if before else "Who") + after + "?")
         body = [("question", question), ("answer", fact.text)]
-        surname = fact.text.split()[-1]
-        if surname != fact.text:
-            body.append(("accept", [surname]))
+        surnames = _surnames(fact.text)
+        if surnames:
+            body.append(("accept", surnames))
         return _card("typed", question, question, item, fact.kind, body)
+    if fact.kind == "date":
+        return _when(item, fact, before, after)
     return None
 
 
-def _distractors(fact: Fact, pool: dict[str, list[str]]) -> list[str]:
-    """Up to three facts of the same kind from elsewhere in the text: for numbers the nearest in
-    value, else those nearest in the text; never one that contains the answer or is in it."""
-    answer = fact.text.casefold()
-    others = [o for o in pool.get(fact.kind, []) if o.casefold() not in answer
-              and answer not in o.casefold()]
-    if fact.kind == "number":  # "three" against words, "40" against digits, "%" against "%"
-        others = [o for o in others if _unit(o) == _unit(fact.text)]
-    if fact.kind == "date":  # "5 March" against other days, not against a year
-        others = [o for o in others if _shape(o) == _shape(fact.text)]
-    value = _value(fact.text)
-    if fact.kind == "number" and value is not None:
-        valued = [(abs((_value(o) or 0) - value), o) for o in others if _value(o) is not None]
-        return [o for _, o in sorted(valued)[:_CHOICES - 1]]
-    return others[:_CHOICES - 1]
+#: The date's shape -> the words that ask for it: "on 15 August 1914" -> "on what date".
+_ASKED = {(True, True, True): "what date", (True, True, False): "what date",
+          (False, True, True): "what month and year", (False, False, True): "what year"}
 
 
-def _unit(number: str) -> tuple[bool, str]:
-    """Whether a number is written in digits, and the word or sign that follows them."""
-    rest = re.sub(r"[$€£\d.,\s]", " ", number).split()
-    return any(ch.isdigit() for ch in number), " ".join(rest).lower().replace("%", "percent")
+def _unit_after(after: str) -> str:
+    """" kilometres" when the words after a figure name a unit within two words ("80 square
+    kilometres" gives " square kilometres"), else ""."""
+    from briefing_quiz.core.lint.text import stem
+    from briefing_quiz.core.lint.typed import UNITS
+
+    words = re.match(r" ([a-z]+)(?: ([a-z]+))?", after)
+    if words is None:
+        return ""
+    if stem(words.group(1)) in UNITS:
+        return " " + words.group(1)
+    if words.group(2) and stem(words.group(2)) in UNITS:
+        return f" {words.group(1)} {words.group(2)}"
+    return ""
 
 
-def _shape(date: str) -> tuple[bool, bool, bool]:
-    """Whether a date names a day, a month and a year."""
-    return (bool(re.search(r"(?<!\d)\d{1,2}(?!\d)", date)),
-            any(w.lower() in _MONTHS for w in re.findall(r"[A-Za-z]+", date)),
-            bool(re.search(r"\d{4}", date)))
-
-
-def _value(text: str) -> float | None:
-    match = re.search(r"\d[\d,]*(?:\.\d+)?", text)
-    return float(match.group().replace(",", "")) if match else None
+def _when(item: _Item, fact: Fact, before: str, after: str) -> CardDraft | None:
+    """"The canal opened on what date, when ...?": a date after its preposition, inside the
+    sentence (not the phrase it opens with), asked in the sentence's own words, as "how many" is."""
+    lead = re.search(r"(?<= )(on|in|by|since|until|from|before|after) \Z", before)
+    asked = _ASKED.get(date_shape(fact.text))
+    if lead is None or asked is None or not re.search(r"[a-z]", before[:lead.start()]) \
+            or re.match(r"[-\u2013\w]", after) or _LEAD.fullmatch(before):
+        return None
+    if asked == "what date" and lead.group(1) == "in":
+        return None  # "in 5 March": a shape we do not know how to ask
+    question = f"{before}{asked}{after}?"
+    question = question[0].upper() + question[1:]
+    body: list[tuple[str, TomlValue]] = [("question", question), ("answer", fact.text)]
+    return _card("typed", question, question, item, fact.kind, body)
 
 
 def _choice(item: _Item, fact: Fact, others: list[str]) -> CardDraft:
     blank = item.text[:fact.start] + "_____" + item.text[fact.end:]
     question = f"Fill the gap: {blank}"
-    choices = sorted([fact.text, *others], key=lambda c: (_value(c) or 0, c)) \
+    choices = sorted([fact.text, *others], key=lambda c: (figure_value(c) or 0, c)) \
         if fact.kind in ("number", "date") else sorted([fact.text, *others])
     return _card("choice", question, question, item, fact.kind,
                  [("question", question), ("choices", choices), ("answer", fact.text)])
+
+
+def _true_statement(item: _Item, false: CardDraft) -> CardDraft:
+    """The sentence itself as a true statement, in place of its `false` variant."""
+    tags = false.get("tags")
+    kind = str(tags[-1]) if isinstance(tags, list) and tags else "name"
+    return _card("truefalse", item.text, item.text, item, kind,
+                 [("statement", item.text), ("answer", True)])
 
 
 def _false_variant(item: _Item, fact: Fact, other: str) -> CardDraft:
@@ -266,31 +334,16 @@ def _false_variant(item: _Item, fact: Fact, other: str) -> CardDraft:
 # Chronology
 
 
-def _date_key(text: str) -> tuple[bool, tuple[int, int, int]] | None:
-    """(has a year, (year, month, day)) of a date fact. A date without a year is kept only with
-    a month and a day ("February 7"): such dates are ordered among themselves, as of one year
-    (guessing their year from the text goes wrong across a new year); a month alone is left out."""
-    words = re.findall(r"[A-Za-z]+|\d+", text)
-    year = next((int(w) for w in words if w.isdigit() and len(w) == 4), None)
-    month = next((_MONTHS[w.lower()] for w in words if w.lower() in _MONTHS), 0)
-    day = next((int(w) for w in words if w.isdigit() and len(w) <= 2), 0)
-    if year is not None:
-        return True, (year, month, day)
-    if month and day:
-        return False, (0, month, day)
-    return None
-
-
 def _chronology(items: Sequence[_Item]) -> list[CardDraft]:
     """Order cards of the text's dated events (an event: the first date of a sentence), oldest
     first, at most six a card: one series for dates with a year, one for days of one year."""
     series: dict[bool, list[tuple[tuple[int, int, int], _Item, Fact]]] = {True: [], False: []}
     seen: set[tuple[bool, tuple[int, int, int]]] = set()
     for item in items:
-        fact = next((f for f in item.facts if f.kind == "date" and _date_key(f.text)), None)
+        fact = next((f for f in item.facts if f.kind == "date" and date_key(f.text)), None)
         if fact is None:
             continue
-        key = _date_key(fact.text)
+        key = date_key(fact.text)
         assert key is not None
         if key not in seen:
             seen.add(key)
@@ -322,7 +375,10 @@ def _order_card(group: list[tuple[tuple[int, int, int], _Item, Fact]]) -> list[C
 
 def _event_label(text: str, fact: Fact) -> str:
     """The event as one short item: its date, then the sentence without it."""
-    rest = (text[:fact.start].rstrip() + " " + text[fact.end:].lstrip()).strip()
+    # The date goes, and the word that led to it ("took over the works on 4 May 1904 and").
+    before = re.sub(r"\s+(?:on|in|by|since|at|during|from|until|to)\s*\Z", "",
+                    text[:fact.start].rstrip() + " ")
+    rest = (before.rstrip() + " " + text[fact.end:].lstrip()).strip()
     rest = re.sub(r"^(?:On|In|By|Since|At|During)\s*,?\s*", "", rest)
     rest = re.sub(r"\s+(?:on|in|by|since|at|during|from|until|to)\s*([,.;:]|$)", r"\1", rest)
     rest = re.sub(r"\s+([,.;:])", r"\1", rest).strip(" ,.;:")
@@ -346,6 +402,11 @@ def write_draft(src: Path, output: Path, *, deck_id: str, title: str | None,
     from briefing_quiz.services.evidence import read_source
 
     text = read_source(src)
+    words = len(text.split())
+    if words > MAX_DRAFT_WORDS:
+        raise ImportFailed(f"{src}: {words:,} words is too long to draft at once (at most "
+                           f"{MAX_DRAFT_WORDS:,}, some 200 pages): split it into parts, a "
+                           "chapter or a section a file, and draft each")
     relative = os.path.relpath(src.resolve(), output.resolve().parent)
     drafted = draft_deck(text, deck_id=deck_id, title=title or _title(text, src),
                          source_file=Path(relative).as_posix())

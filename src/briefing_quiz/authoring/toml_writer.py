@@ -4,6 +4,9 @@ Why our own: tomllib only reads, and a deck written by `import` should look like
 hand (keys in the order the format describes, multi-line text as multi-line strings), which a
 general serialiser does not give. The escaping follows TOML 1.0 "String": in basic strings `"` and
 `\\` are escaped, and so is every control character but tab (U+0000-U+0008, U+000A-U+001F, U+007F).
+TOML lets C1 controls, bidirectional overrides and U+2028/U+2029 stand raw in a string; we escape
+them too (same value once read), so a deck made from a hostile import shows nothing raw when the
+file is printed with `cat` or read in an editor that honours bidi overrides ("Trojan Source").
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ __all__ = [
 ]
 
 TomlValue: TypeAlias = ("str | bool | int | float | dt.date | Sequence[str]"
-                        " | Sequence[dict[str, str | list[str]]]")
+                        " | Sequence[dict[str, str | list[str]]] | dict[str, list[str]]")
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r",
@@ -36,8 +39,12 @@ _SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r
 _INLINE_LIST_WIDTH = 80
 
 
+_INVISIBLE = frozenset(chr(c) for c in (*range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                                          *range(0x2066, 0x206A), 0x2028, 0x2029))
+
+
 def _is_control(ch: str) -> bool:
-    return ch < " " or ch == "\x7f"
+    return ch < " " or ch in _INVISIBLE
 
 
 def _escape_char(ch: str) -> str:
@@ -115,6 +122,8 @@ def value(v: TomlValue) -> str:
         return repr(v)
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return v.isoformat()
+    if isinstance(v, dict):  # an inline table of lists (a cloze card's `accept` by gap)
+        return "{ " + ", ".join(f"{key(k)} = {value(x)}" for k, x in v.items()) + " }"
     if isinstance(v, Sequence) and v and all(isinstance(item, dict) for item in v):
         # inline tables (the points of an open card), one a line
         return "[\n" + "".join("  { " + ", ".join(f"{key(k)} = {value(x)}" for k, x in item.items())

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-__all__ = ["Fact", "FactKind", "find_facts", "lower_words"]
+__all__ = ["TITLES", "Fact", "FactKind", "find_facts", "lower_words"]
 
 FactKind: TypeAlias = Literal["date", "number", "person", "place", "org", "name"]
 
@@ -65,6 +65,8 @@ _TITLES = frozenset(
     "Chair", "Commissioner", "Envoy", "Colonel", "Prof.", "Professor", "Judge", "Sir", "Dame",
     "Lord", "Lady"
 ])
+#: Words that title a person ("President", "Dr."), not part of their name.
+TITLES = _TITLES
 _ORG_WORDS = frozenset(
     [
     "Center", "Centre", "Council", "Ministry", "Organization", "Organisation", "Agency", "Union",
@@ -91,14 +93,37 @@ _PLACE_WORDS = frozenset(
     "Brussels", "Rome", "Madrid", "Vienna", "Prague", "Budapest", "Bucharest", "Sofia", "Athens",
     "Ankara", "Beijing", "Tokyo", "Delhi", "Geneva", "Munich", "Vilnius", "Riga", "Tallinn",
     "Helsinki", "Stockholm", "Oslo", "Copenhagen", "Lisbon", "Dublin", "Kharkiv", "Odesa", "Odessa",
-    "Mariupol", "Sevastopol", "Caucasus", "Baltic", "Balkans", "Arctic", "Atlantic", "Pacific"
+    "Mariupol", "Sevastopol", "Caucasus", "Baltic", "Balkans", "Arctic", "Atlantic", "Pacific",
+    "Panama", "Peru", "Bolivia", "Ecuador", "Uruguay", "Paraguay", "Jamaica", "Barbados", "Haiti",
+    "Guatemala", "Honduras", "Nicaragua", "Philippines", "Thailand", "Malaysia", "Singapore",
+    "Bangladesh", "Nepal", "Myanmar", "Mongolia", "Qatar", "Kuwait", "Oman", "Sudan", "Somalia",
+    "Ghana", "Senegal", "Tanzania", "Uganda", "Angola", "Mozambique", "Zimbabwe", "Zambia",
+    "Tunisia", "Antarctica", "Mediterranean", "Caribbean", "Indies", "Emirates", "Arabia",
 ])
+#: Two-word country names whose words are no place on their own.
+_PLACE_NAMES = frozenset(["United States", "United Kingdom", "New Zealand", "South Africa",
+                          "Saudi Arabia", "North Korea", "South Korea", "Sri Lanka"])
+#: First words that make a name a place ("Cape Horn", "Isthmus of Panama", "Lake Geneva").
+_PLACE_STARTS = frozenset((
+    "Cape", "Isthmus", "Mount", "Lake", "Gulf", "Bay", "Strait", "Straits", "Sea", "Isle",
+    "Port", "Fort", "Republic", "Kingdom", "Province", "Gate"))
 #: Last words that make a name a place ("Velan Strait", "Lyme Cross").
 _PLACE_ENDS = frozenset((
     "Strait", "Straits", "Sea", "River", "Bay", "Island", "Islands", "Mountains", "Lake", "Gulf",
     "Ocean", "Valley", "Cross", "Street", "Square", "Province", "Region", "City", "County",
     "Coast", "Peninsula", "Harbour", "Harbor", "Port", "Canal", "Desert", "Plain", "Plains",
-    "Basin", "Pass", "Heights", "Hills"))
+    "Basin", "Pass", "Heights", "Hills", "Locks", "Lock", "Dam", "Cut", "Zone", "Falls",
+    "Bridge", "Tunnel", "Airport", "Station", "District", "Park", "Forest", "Glacier", "Cape"))
+#: Last words of a name that make it an event or a thing, not a person: "First World War".
+_EVENT_ENDS = frozenset(("War", "Wars", "Revolution", "Crisis", "Olympics", "Games", "Cup",
+                         "Summit", "Conference", "Expedition", "Rebellion", "Uprising"))
+#: A name's first or last word that makes it a document: "Treaty of Halden", "Hay-Bunau-Varilla
+#: Treaty".
+_DOCUMENTS = frozenset(("Treaty", "Treaties", "Agreement", "Agreements", "Accord", "Accords",
+                        "Convention", "Act", "Protocol", "Charter", "Pact", "Declaration",
+                        "Resolution", "Memorandum", "Plan", "Doctrine"))
+#: Ship prefixes: "SS Ancon" is a ship, not a person.
+_SHIP_PREFIXES = frozenset(("SS", "HMS", "USS", "RMS", "MV", "MS", "HMAS", "HMCS"))
 _PLACE_BEFORE = frozenset(["in", "at", "near", "into", "across", "toward", "towards", "through", "via"])
 _PERSON_AFTER = re.compile(r"\s*(?:,\s*)?(?:said|says|argued|argues|warned|told|wrote|writes|"
                            r"stated|noted|added|asked|urged|claimed|announced)\b")
@@ -131,7 +156,10 @@ def lower_words(text: str) -> frozenset[str]:
     """Capitalised words of `text` that are no names when they open a sentence: those the text
     also writes in lower case, and those it capitalises only at a sentence's start."""
     lower = {w.capitalize() for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
-    openers = set(re.findall(r"(?:\A|[.!?:]\s+|\n\s*)[\"“(]?([A-Z][a-z]+)\b", text))
+    # A word that opens a sentence and runs on into a name ("Ferdinand de Lesseps began") is
+    # that name's first word, not an ordinary word capitalised.
+    openers = set(re.findall(r"(?:\A|[.!?:]\s+|\n\s*)[\"“(]?([A-Z][a-z]+)\b"
+                             r"(?!\s+(?:(?:de|da|di|van|von|der|le|la|al-|bin)\s+)?[A-Z][a-z])", text))
     inside = set(re.findall(r"(?<=[\w,;] )([A-Z][a-z]+)\b", text))
     return frozenset(lower | (openers - inside))
 
@@ -194,6 +222,10 @@ def _name(sentence: str, start: int, end: int, common: Collection[str],
         start = len(sentence) - len(sentence[start:].lstrip())
         words = words[1:]
         opener = False
+    while words and words[0] in ("of", "for", "and", "the"):  # "Locks and the Culebra Cut"
+        start = sentence.index(words[0], start) + len(words[0])
+        start = len(sentence) - len(sentence[start:].lstrip())
+        words = words[1:]
     while words and words[-1] in ("of", "for", "and", "the", "de", "von", "van"):
         words = words[:-1]
     if not words:
@@ -209,13 +241,18 @@ def _name(sentence: str, start: int, end: int, common: Collection[str],
     if any(part in _ORG_WORDS for part in parts) or (
             _bare(text).isupper() and 2 <= len(_bare(text).replace(".", "")) <= 6):
         kind = "org"
-    elif words[0] in ("Treaty", "Agreement", "Accord", "Convention", "Act", "Protocol",
-                      "Charter", "Pact", "Declaration", "Resolution"):
-        kind = "name"  # a document, not a person
+    elif words[0] in _DOCUMENTS or parts[-1] in _DOCUMENTS or \
+            words[0] in _SHIP_PREFIXES or parts[-1] in _EVENT_ENDS:
+        kind = "name"  # a document, a ship, an event: not a person
+    elif _bare(text) in _PLACE_NAMES or (len(words) >= 2 and (
+            words[0] in _PLACE_STARTS or parts[-1] in _PLACE_ENDS)):
+        kind = "place"
     elif any(w in _TITLES for w in words) or before[0] in _TITLES or \
             _PERSON_AFTER.match(sentence[end:]):
         kind = "person"
-    elif any(part in _PLACE_WORDS for part in parts) or parts[-1] in _PLACE_ENDS or \
+    # A place word first or last ("Panama City", "Isthmus of Panama"), not in the middle of a
+    # person's names ("George Washington Goethals").
+    elif parts[0] in _PLACE_WORDS or parts[-1] in _PLACE_WORDS or parts[-1] in _PLACE_ENDS or \
             before[0].lower() in _PLACE_BEFORE:
         kind = "place"
     elif len(words) >= 2:

@@ -5,8 +5,9 @@ A point is made when the answer contains one of its phrases (`OpenPoint.terms`),
 * case, accents and punctuation do not count, nor hyphens ("climb-down" = "climb down") or
   thousands separators ("130,000" = "130000");
 * inflection does not count: words are compared by their English Snowball stem ("painted" =
-  "painting", "sanctions" = "sanctioned"), and a place by its people ("Ukrainian" = "Ukraine",
-  "Russian" = "Russia");
+  "painting", "sanctions" = "sanctioned"), a place by its people ("Ukrainian" = "Ukraine",
+  "Russian" = "Russia"), and one reflexive pronoun as another ("trapped itself" = "trapped
+  himself": the Kremlin or Putin);
 * word order and small words do not count: a phrase matches when the stems of its content words
   (all but the small words of `SMALL_WORDS`) all occur within one sentence of the answer, no
   further apart than about twice the phrase's length ("a corner the Kremlin painted itself into"
@@ -14,11 +15,15 @@ A point is made when the answer contains one of its phrases (`OpenPoint.terms`),
   show", "boxed in", "at once"): its small words make its sense, so all its words must be there,
   in order, with at most two small words between two of them ("boxed itself in" makes "boxed
   in", "showed" does not make "for show", nor "in a box" "boxed in");
-* a negation a few words before the phrase (or inside the words it matched) means the point was
-  not made: "not about NATO" does not make "about NATO". The negations are "no", "not", "n't",
-  "never", "neither", "nor", "without", "nothing", "none", "nobody", "hardly", "rather than"
-  and "instead of"; a clause break (",", ";", ":", "but", "yet", "while") ends their reach, and "not
-  only" / "not just" are no negation. A phrase that itself holds a negation ("not about
+* a negation up to five words before the phrase, small words not counted (or inside the words it
+  matched), means the point was not made: "not about NATO" does not make "about NATO", nor "does
+  not want Ukraine in its sphere of influence" "sphere of influence". The negations are "no",
+  "not", "n't", "never", "neither", "nor", "without", "nothing", "none", "nobody", "hardly",
+  "rather than" and "instead of"; a clause break (",", ";", ":", "but", "yet", "while") ends
+  their reach, "not only" / "not just" are no negation, and a negation followed by "hesitate",
+  "fail" or "doubt" is undone ("did not hesitate to impose sanctions"). A negated verb whose
+  object is the point ("does not accept that Kyiv has the right to choose") reads as negated:
+  the deck gives such phrasings as terms. A phrase that itself holds a negation ("not about
   membership") is matched with it, and then no negation check applies.
 
 Nothing here guesses at spelling mistakes, synonyms or meaning beyond the deck's own phrases: an
@@ -57,9 +62,14 @@ SMALL_WORDS = frozenset({
     "were", "be", "been", "being", "am", "do", "does", "did", "has", "have", "had", "having",
     "will", "would", "shall", "should", "can", "could", "may", "might", "must", "i", "you", "he",
     "she", "we", "they", "them", "his", "her", "our", "their", "your", "my", "me", "us", "him",
-    "itself", "themselves", "and", "or", "so", "such", "there", "here", "what", "which", "who",
+    "itself", "themselves", "himself", "herself", "oneself", "myself", "yourself", "yourselves",
+    "ourselves", "and", "or", "so", "such", "there", "here", "what", "which", "who",
     "whom", "whose", "about", "over", "also", "just", "very", "really"
 })
+
+#: Reflexive pronouns compare alike: "trapped itself" = "trapped himself" (the Kremlin or Putin).
+_REFLEXIVES = frozenset({"itself", "himself", "herself", "themselves", "oneself", "myself",
+                         "yourself", "yourselves", "ourselves"})
 
 #: Small words that never change a phrase's sense.
 ARTICLES = frozenset({"a", "an", "the"})
@@ -72,8 +82,11 @@ _NEGATION_PAIRS = {"rather": "than", "instead": "of"}
 _NOT_NEGATING = frozenset({"only", "just", "merely", "simply", "solely", "least"})
 #: Words that end a negation's reach, as a clause break does.
 _CLAUSE_WORDS = frozenset({"but", "yet", "while", "whereas", "although", "though", "however"})
-#: How many words before a phrase a negation reaches.
-NEGATION_REACH = 4
+#: After a negation, these undo it: "did not hesitate to impose sanctions", "no doubt".
+_UNDOING = frozenset({"hesit", "fail", "doubt"})  # stems
+#: How many words before a phrase a negation reaches, small words not counted ("does not want
+#: Ukraine in its sphere of influence": 2).
+NEGATION_REACH = 5
 
 _BREAK = ","  # a clause break, as a token
 _CHAR_MAP = str.maketrans({
@@ -105,6 +118,8 @@ def _stemmer() -> object:
 def _stem(word: str) -> str:
     if not word.isalpha():
         return word
+    if word in _REFLEXIVES:
+        return "itself"
     # A place and its people: "Ukrainian" = "Ukraine", "Russian" = "Russia" (Snowball keeps them
     # apart). Long words only, so that few other words lose an ending.
     if len(word) >= 6 and word.endswith("ian"):
@@ -162,14 +177,15 @@ def _phrase(term: str) -> _Phrase:
 def _is_negation(words: Sequence[str], i: int) -> bool:
     word = words[i]
     if word in _NEGATIONS:
-        return not (word == "not" and i + 1 < len(words) and words[i + 1] in _NOT_NEGATING)
+        after = words[i + 1] if i + 1 < len(words) else ""
+        return not (word == "not" and after in _NOT_NEGATING) and _stem(after) not in _UNDOING
     second = _NEGATION_PAIRS.get(word)
     return second is not None and i + 1 < len(words) and words[i + 1] == second
 
 
 def _negated(words: Sequence[str], start: int, end: int) -> bool:
     """Whether a negation reaches the words `start`..`end` (inclusive): within them, or up to
-    `NEGATION_REACH` words before them in the same clause."""
+    `NEGATION_REACH` words (small words not counted) before them in the same clause."""
     if any(_is_negation(words, i) for i in range(start, end + 1)):
         return True
     i, seen = start - 1, 0
@@ -179,7 +195,7 @@ def _negated(words: Sequence[str], start: int, end: int) -> bool:
             return False
         if _is_negation(words, i):  # "rather than X" too: its first word is two before X
             return True
-        seen += 1
+        seen += word not in SMALL_WORDS  # "not want Ukraine in its sphere": small words are free
         i -= 1
     return False
 

@@ -48,8 +48,7 @@ class WeakTerm:
     @property
     def message(self) -> str:
         return (f"point {self.point} ({self.label!r}): the term {self.term!r} is one very common "
-                "word, which almost any answer contains; use a phrase of the point (several "
-                "words), or a word only this point uses")
+                "word, which almost any answer contains")  # the rule's row says the fix
 
 
 @lru_cache(maxsize=1)

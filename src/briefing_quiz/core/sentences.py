@@ -6,6 +6,12 @@ deterministic, and needs nothing downloaded (about 0.3 s for 10,000 words). The 
 into blocks (paragraphs, Markdown headings and list items), so a heading never runs into the next
 sentence; Markdown markers at the start of a block (`#`, `-`, `1.`, `>`) are not part of it.
 Each sentence is a verbatim slice of the text, so a card may quote it as it is.
+
+pysbd's time grows with the square of the text it is given (each sentence end rescans the whole
+string: a 250 KB paragraph took minutes, and a shared deck's source may be any file up to the
+cap). So a block longer than `_PIECE` characters is cut first, at the last sentence end before
+the limit that no abbreviation can be ("word. Next"), else at a space: the time stays linear, and a
+real paragraph (far shorter) is given whole as before.
 """
 
 from __future__ import annotations
@@ -34,6 +40,30 @@ _BLOCK_BREAK = re.compile(r"\n[ \t]*\n+|\n(?=[ \t]*(?:#{1,6}[ \t]|[-*+][ \t]|\d+
 _MARKER = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]*)?")
 _FENCE = re.compile(r"^```.*?^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
+#: Blocks longer than this are cut before pysbd sees them (see the module docstring).
+_PIECE = 2000
+# A sentence end no abbreviation makes: a word of two or more small letters or digits, its stop,
+# perhaps a closing quote or bracket, space, then a capital or an opening quote.
+_SAFE_END = re.compile(r"[a-z0-9]{2}[.!?][\"'\u201d\u2019)]?[ \t]+(?=[A-Z\"\u201c])")
+
+
+def _pieces(body: str) -> list[tuple[int, str]]:
+    """`body` as (offset, text) pieces of at most about `_PIECE` characters."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(body) - start > _PIECE:
+        window = body[start:start + _PIECE]
+        cut = None
+        for cut_match in _SAFE_END.finditer(window):
+            cut = cut_match.end()
+        if cut is None:
+            space = window.rfind(" ")
+            cut = space + 1 if space > 0 else _PIECE
+        out.append((start, body[start:start + cut]))
+        start += cut
+    out.append((start, body[start:]))
+    return out
+
 
 @lru_cache(maxsize=1)
 def _segmenter() -> Any:
@@ -59,12 +89,15 @@ def split_sentences(text: str) -> list[Sentence]:
             base = position + skip
             # pysbd ends a sentence at every line break: a hard-wrapped paragraph is one line
             # for it (a space for each break keeps the offsets).
-            for span in _segmenter().segment(body.replace("\n", " ")):
-                piece = text[base + span.start:base + span.end]
+            flat = body.replace("\n", " ")
+            spans = [(shift + span.start, shift + span.end)
+                     for shift, part in _pieces(flat) for span in _segmenter().segment(part)]
+            for first, last in spans:
+                piece = text[base + first:base + last]
                 stripped = piece.strip()
                 if not stripped or not any(ch.isalnum() for ch in stripped):
                     continue
-                offset = base + span.start + (len(piece) - len(piece.lstrip()))
+                offset = base + first + (len(piece) - len(piece.lstrip()))
                 out.append(Sentence(stripped, offset, bisect.bisect_right(starts, offset),
                                     heading))
         position = match.end() if match is not None else len(blanked)

@@ -56,6 +56,7 @@ class CardRow:
     suspended: bool
     buried: bool
     phase: str  # "new", "learning", "review"
+    flag: str | None = None  # the flag's note ("" for none), None: not flagged
 
 
 @dataclass(slots=True)
@@ -272,13 +273,16 @@ class Backend:
         store = self.require_store()
         now = self.clock()
         states = store.states()
+        flags = store.marks.flags()
         rows: list[CardRow] = []
         for deck in self.decks:
             scheduler = self._scheduler(deck.id)
             for card in deck.cards:
                 for item in card.items:
                     key = ItemKey(deck.id, card.id, item)
-                    rows.append(self._row(key, deck, card, states.get(key), scheduler, now))
+                    flag = flags.get(key)
+                    rows.append(self._row(key, deck, card, states.get(key), scheduler, now,
+                                          None if flag is None else flag.note))
         return rows
 
     def card_row_sync(self, key: ItemKey) -> CardRow | None:
@@ -287,13 +291,15 @@ class Backend:
         card = deck.card(key.card_id) if deck is not None else None
         if deck is None or card is None:
             return None
-        return self._row(key, deck, card, store.get(key), self._scheduler(deck.id), self.clock())
+        flag = store.marks.flags(key.deck_id).get(key)
+        return self._row(key, deck, card, store.get(key), self._scheduler(deck.id), self.clock(),
+                         None if flag is None else flag.note)
 
     @staticmethod
     def _row(key: ItemKey, deck: Deck, card: Card, state: ItemState | None, scheduler: Scheduler,
-             now: datetime) -> CardRow:
+             now: datetime, flag: str | None = None) -> CardRow:
         if state is None:
-            return CardRow(key, deck, card, None, None, None, 0, 0, False, False, "new")
+            return CardRow(key, deck, card, None, None, None, 0, 0, False, False, "new", flag)
         fsrs_card = state.card
         return CardRow(
             key, deck, card,
@@ -301,7 +307,7 @@ class Backend:
             stability=fsrs_card.stability if fsrs_card is not None else None,
             recall=scheduler.retrievability(fsrs_card, now) if fsrs_card is not None else None,
             lapses=state.lapses, reps=state.reps, suspended=state.suspended,
-            buried=state.is_buried(now), phase=state.phase,
+            buried=state.is_buried(now), phase=state.phase, flag=flag,
         )
 
     def history_sync(self, key: ItemKey) -> list[ReviewRecord]:
@@ -313,6 +319,35 @@ class Backend:
             store.suspend(key, at=self.clock())
         else:
             store.unsuspend(key, at=self.clock())
+
+    # -- Anki's everyday card actions (issue 18 item 4): flag, forget, set due date ----------------
+    def flag_sync(self, key: ItemKey, note: str | None) -> None:
+        """Flag `key` with `note` ("" for none); None takes the flag off."""
+        self.require_store().marks.flag(key, note, at=self.clock())
+
+    def flag_of_sync(self, key: ItemKey) -> str | None:
+        """The note of `key`'s flag ("" for none); None when it is not flagged."""
+        flag = self.require_store().marks.flags(key.deck_id).get(key)
+        return None if flag is None else flag.note
+
+    def forget_sync(self, key: ItemKey) -> None:
+        """Back to new; the review history is kept."""
+        self.require_store().marks.forget(key, at=self.clock())
+
+    def read_due(self, key: ItemKey, text: str) -> datetime:
+        """The due time `text` names for `key` (its deck's study-day start), never before now:
+        DueDateError otherwise. Reads no file once the settings are read: also for the UI's echo."""
+        from briefing_quiz.core.study.due_date import parse_due
+
+        config = self.config_if_read
+        hour = config.for_deck(key.deck_id).day_starts_at_hour if config is not None else 4
+        return parse_due(text, now=self.clock(), tz=self.tz, day_starts_at_hour=hour)
+
+    def set_due_sync(self, key: ItemKey, text: str) -> datetime:
+        """Make `key` due when `text` says (`read_due`); the due time set."""
+        due = self.read_due(key, text)
+        self.require_store().marks.set_due(key, due, at=self.clock())
+        return due
 
     def next_due_sync(self, deck_ids: Sequence[str], limit: int = 500) -> list[datetime]:
         """The next `limit` due times after now of the items of `deck_ids` (not suspended)."""

@@ -42,6 +42,8 @@ class CardInfo:
     #: (days since the last review, recall) from the last review to past the due date (or the
     #: briefing, whichever is later); empty while the item is new.
     curve: list[tuple[float, float]]
+    #: The note of the item's flag ("" for none); None: not flagged.
+    flag: str | None = None
 
     @property
     def stability(self) -> float | None:
@@ -73,6 +75,7 @@ def card_info_sync(backend: Backend, key: ItemKey) -> CardInfo:
     state = store.get(key)
     history = store.history(key)
     briefing_at = store.briefing_target(key.deck_id)
+    flag = store.marks.flags(key.deck_id).get(key)
     scheduler = Scheduler(backend.config.for_deck(key.deck_id))
     fsrs_card = state.card if state is not None else None
     recall_now = recall_then = None
@@ -87,4 +90,4 @@ def card_info_sync(backend: Backend, key: ItemKey) -> CardInfo:
         curve = curve_points(float(fsrs_card.stability), factor, decay, days)
     return CardInfo(key=key, deck=deck, card=card, state=state, now=now, recall_now=recall_now,
                     briefing_at=briefing_at, recall_at_briefing=recall_then, history=history,
-                    curve=curve)
+                    curve=curve, flag=None if flag is None else flag.note)

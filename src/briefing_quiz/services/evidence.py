@@ -8,6 +8,7 @@ bad named in one message, is here.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,15 +17,19 @@ from typing import TYPE_CHECKING
 from briefing_quiz.core.errors import BriefingQuizError, Problem
 from briefing_quiz.core.evidence import SourceText
 from briefing_quiz.core.model import Card, Deck, stale_since
+from briefing_quiz.core.visible import one_line
 
 if TYPE_CHECKING:
     from briefing_quiz.core.coverage import Coverage
 
 __all__ = ["MAX_SOURCE_BYTES", "SourceCheck", "SourceFileError", "check_evidence", "coverage_figure",
-           "deck_coverage", "read_source", "source_path", "stale_cards"]
+           "deck_coverage", "read_deck_source", "read_source", "source_path",
+           "stale_cards"]
 
-#: A source is an essay, a memo or a report: far below this. Bigger is refused unread.
-MAX_SOURCE_BYTES = 5 * 1024 * 1024
+#: A source is an essay, a memo or a report: far below this (1 MB is a long book). Bigger is
+#: refused unread; sentence splitting runs at about 100-200 KB a second, so this bounds
+#: `coverage`, `draft` and the statistics screen to seconds whatever a shared deck names.
+MAX_SOURCE_BYTES = 1024 * 1024
 
 
 class SourceFileError(BriefingQuizError):
@@ -35,38 +40,85 @@ def source_path(deck: Deck) -> Path | None:
     """The deck's source file, relative to the deck file; None when the deck names none."""
     if deck.source is None or deck.source.file is None:
         return None
-    named = Path(deck.source.file).expanduser()
+    named = Path(deck.source.file)  # no ~: a shared deck names no file of the user's home
     base = deck.path.parent if deck.path is not None else Path.cwd()
     return named if named.is_absolute() else base / named
 
 
-def read_source(path: Path) -> str:
-    """The text of a source file; raises SourceFileError saying what is wrong with it."""
+def _size_of(path: Path) -> str:
+    """The size with one decimal, "1.1 MB is " (1,200,000 bytes is not "1 MB"); empty if unknown."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise SourceFileError(f"{path}: is a folder, not a text file")
-        if size > MAX_SOURCE_BYTES:
-            raise SourceFileError(f"{path}: {size // (1024 * 1024)} MB is too big for a source "
-                                  f"text (at most {MAX_SOURCE_BYTES // (1024 * 1024)} MB)")
-        data = path.read_bytes()
+        return f"{path.stat().st_size / 2**20:.1f} MB is "
+    except OSError:
+        return ""
+
+
+def read_source(path: Path) -> str:
+    """The text of a source file; raises SourceFileError saying what is wrong with it.
+
+    Only a regular file is read, and never past the cap: a deck is shared, and its `file` may
+    name /dev/zero, a FIFO (which would wait for a writer forever) or a huge file."""
+    from briefing_quiz.core.files import FileTooBigError, NotRegularFileError, read_regular
+
+    shown = one_line(str(path))
+    try:
+        data = read_regular(path, MAX_SOURCE_BYTES)
     except FileNotFoundError:
-        raise SourceFileError(f"{path}: no such file") from None
+        # Shown without its `..` steps: the bundled deck names the essay beside the project,
+        # which an installed copy does not have.
+        raise SourceFileError(f"{one_line(os.path.normpath(path))}: no such file") from None
+    except NotRegularFileError as error:
+        what = "is a folder, not a text file" if path.is_dir() else error.strerror
+        raise SourceFileError(f"{shown}: {what}") from None
+    except FileTooBigError:
+        raise SourceFileError(f"{shown}: {_size_of(path)}too big for a source text (at most "
+                              f"{MAX_SOURCE_BYTES / 2**20:g} MB)") from None
     except OSError as error:
-        raise SourceFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise SourceFileError(f"{shown}: cannot be read ({error.strerror or error})") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise SourceFileError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save it as "
+        raise SourceFileError(f"{shown}:{line}: not UTF-8 text (byte {error.start}); save it as "
                               "UTF-8, or as plain text or Markdown") from None
     if "\x00" in text:
-        raise SourceFileError(f"{path}: a binary file, not plain text or Markdown")
+        raise SourceFileError(f"{shown}: a binary file, not plain text or Markdown")
     if not text.strip():
-        raise SourceFileError(f"{path}: the source file is empty")
+        raise SourceFileError(f"{shown}: the source file is empty")
     return text.replace("\r\n", "\n")
+
+
+def read_deck_source(deck: Deck, path: Path) -> str:
+    """`read_source` of the file a deck names, refusing the files a shared deck has no business
+    reading: `check` prints the closest passage of the source to a misquote and `coverage` its
+    sentences, so a deck naming ~/.aws/credentials, a key in ~/.ssh or a .env file (directly or
+    through a link in a shared folder) would put them in a terminal or a CI log. Refused: a name
+    starting with ~, a hidden file or folder on the way from the deck's folder to the file (as
+    named, and as resolved from where the deck's folder and the file part), and /proc, /sys,
+    /dev."""
+    import os
+
+    shown = one_line(str(path))
+    named = deck.source.file if deck.source is not None and deck.source.file else str(path)
+    if named.startswith("~"):
+        raise SourceFileError(f"{shown}: a source file is named relative to the deck file, or by "
+                              "its full path; not from ~")
+    folder = os.path.realpath(deck.path.parent if deck.path is not None else Path.cwd())
+    try:
+        real = os.path.realpath(path)
+        common = os.path.commonpath([real, folder])
+    except (OSError, ValueError):
+        real, common = str(path), ""
+    beyond = Path(os.path.relpath(real, common)).parts if common else Path(real).parts
+    hidden = [part for part in (*Path(named).parts, *beyond)
+              if part.startswith(".") and part not in (".", "..")]
+    if hidden or any(real == root or real.startswith(root + os.sep)
+                     for root in ("/proc", "/sys", "/dev")):
+        raise SourceFileError(f"{shown}: a hidden or system file is never read as a deck's "
+                              "source (it may hold secrets); keep the source text beside the deck")
+    return read_source(path)
 
 
 @dataclass
@@ -101,7 +153,7 @@ def check_evidence(deck: Deck, deck_text: str | None = None) -> SourceCheck:
     if path is None:
         return SourceCheck([], [])
     try:
-        source = SourceText(read_source(path))
+        source = SourceText(read_deck_source(deck, path))
     except SourceFileError as error:
         return SourceCheck([], [f"{error}; the cards' quotes were not checked"])
     if deck_text is None and deck.path is not None:
@@ -144,7 +196,8 @@ def deck_coverage(deck: Deck) -> Coverage | None:
     path = source_path(deck)
     if path is None:
         return None
-    return measure_coverage(read_source(path), (c.source for c in deck.cards if c.source))
+    return measure_coverage(read_deck_source(deck, path),
+                            (c.source for c in deck.cards if c.source))
 
 
 def coverage_figure(deck: Deck) -> str | None:

@@ -17,8 +17,6 @@ text is checked by the config loader before it replaces the file (atomically).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.visible import one_line
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import local_zone, utc_now
 from briefing_quiz.services.exit_codes import EXIT_OK, EXIT_PROBLEMS
@@ -177,20 +176,23 @@ def optimize_report(paths: Paths, deck_id: str | None, *, apply: bool, now: date
     better = result.fitted.log_loss < current.log_loss
     table = f"[decks.{deck_id}]" if deck_id else "[scheduler]"
     if not apply:
-        hint = "" if better else " (they do not predict your later reviews better)"
-        out.append(f"Not written{hint}; add --apply to write them into {paths.config_file} "
-                   f"under {table}.")
+        if better:
+            out.append(f"Not written; add --apply to write them into "
+                       f"{one_line(str(paths.config_file))} under {table}.")
+        else:  # --apply would refuse them too: do not suggest it
+            out.append("Not written: they do not predict your later reviews better than those "
+                       "in use; keep these, and run optimize again when you have more reviews.")
         return Report(out, written=False)
     if not better:
         return Report(out, written=False, problem=(
             "Not written: the fitted parameters do not predict your later reviews better than "
-            f"those in use; {paths.config_file} is unchanged."))
+            f"those in use; {one_line(str(paths.config_file))} is unchanged."))
     final = refit(items)
     out.append(f"Fitted again on all {len(items)} reviews (the figures above judge the fit on "
                "the earlier ones):")
     out.append("parameters = [" + ", ".join(f"{w:g}" for w in final) + "]")
     write_parameters(paths.config_file, deck_id, final, now)
-    out.append(f"Written into {paths.config_file} under {table}.")
+    out.append(f"Written into {one_line(str(paths.config_file))} under {table}.")
     out.append(RECOMPUTED_NOTE.format(decks=", ".join(_recompute(paths, now)) or "none stored"))
     return Report(out, written=True)
 
@@ -212,13 +214,12 @@ def write_parameters(path: Path, deck_id: str | None, parameters: Sequence[float
     missing. The result must load (`loads_config`) before it replaces the file."""
     import tomlkit
 
-    from briefing_quiz.config import loads_config
-    from briefing_quiz.core.errors import ConfigError, Problem
+    from briefing_quiz.config import loads_config, read_config_text, replace_config
+    from briefing_quiz.core.deckfile.rules import is_slug
 
-    try:
-        old = path.read_text(encoding="utf-8-sig") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([Problem(path, f"cannot read: {error}")]) from None
+    if deck_id is not None and not is_slug(deck_id):  # never a raw control or bidi in the file
+        raise BriefingQuizError(f"{one_line(repr(deck_id))} is not a deck id")
+    old = read_config_text(path) or ""  # a FIFO or /dev/zero refused, never waited on
     doc = tomlkit.parse(old)
     if deck_id is None:
         table = doc.setdefault("scheduler", tomlkit.table())
@@ -231,10 +232,4 @@ def write_parameters(path: Path, deck_id: str | None, parameters: Sequence[float
     table["parameters_fitted"] = fitted_at.replace(microsecond=0)
     text = tomlkit.dumps(doc)
     loads_config(text, path)  # raises ConfigError, naming the file, before anything is written
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
-                                     prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(text)
-    if path.exists():
-        os.chmod(handle.name, path.stat().st_mode & 0o7777)
-    os.replace(handle.name, path)
+    replace_config(path, text, doing="write the fitted parameters")

@@ -12,6 +12,7 @@ import math
 from typing import TYPE_CHECKING, Literal, TextIO
 
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.visible import one_line
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import local_zone, utc_now
 from briefing_quiz.services.study_inputs import load_study_inputs, one_deck
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from briefing_quiz.config import Config
     from briefing_quiz.core.model import Card, Deck
+    from briefing_quiz.core.progress.marks import Flag
     from briefing_quiz.core.progress.store import Store
     from briefing_quiz.core.study.briefing_session import BriefingStatus
     from briefing_quiz.core.study.readiness import Readiness
@@ -33,7 +35,7 @@ from briefing_quiz.services.exit_codes import EXIT_OK
 
 
 def _no_progress(paths: Paths, err: TextIO, more: str = "") -> None:
-    print(f"briefing-quiz: no progress yet ({paths.data_file} does not exist){more}", file=err)
+    print(f"briefing-quiz: no progress yet ({one_line(str(paths.data_file))} does not exist){more}", file=err)
 
 
 def _readonly_store(paths: Paths) -> Store | None:
@@ -50,8 +52,8 @@ def _report_unreadable(store: Store, err: TextIO) -> None:
     """Name each log row the command skipped because it could not be read (written by hand,
     damaged): by id, so that it can be found; the rest of the report is still right."""
     for row_id, why in sorted(store.unreadable.items()):
-        print(f"briefing-quiz: warning: {store.path}: log row {row_id} cannot be read ({why}); "
-              "skipped", file=err)
+        print(f"briefing-quiz: warning: {one_line(str(store.path))}: log row {row_id} cannot be "
+              f"read ({one_line(why)}); skipped", file=err)
 
 
 def _count(n: int, noun: str) -> str:
@@ -102,8 +104,8 @@ def _banded(status: BriefingStatus | None, store: Store, config: Config) -> Brie
     from briefing_quiz.core.scheduler import Scheduler
     from briefing_quiz.core.study.statistics import calibration, readiness_band
 
-    if status is None or status.readiness is None:
-        return status
+    if status is None or status.readiness is None or status.readiness.band is not None:
+        return status  # (`deck_readiness` gives it its band)
     fared = calibration(store.recall_log(status.deck_id), Scheduler(config.for_deck(status.deck_id)))
     band = readiness_band(status.readiness.overall, fared.reviews)
     return dataclasses.replace(status, readiness=dataclasses.replace(status.readiness, band=band))
@@ -139,7 +141,7 @@ def banded(report: StatsReport, store: Store | None, config: Config) -> list[Dec
 
     out = list(report.decks)
     for index, d in enumerate(out):
-        if d.readiness is not None and store is not None:
+        if d.readiness is not None and d.readiness.band is None and store is not None:
             fared = calibration(store.recall_log(d.deck_id), Scheduler(config.for_deck(d.deck_id)))
             out[index] = dataclasses.replace(d, readiness=dataclasses.replace(
                 d.readiness, band=readiness_band(d.readiness.overall, fared.reviews)))
@@ -166,6 +168,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
             raise BriefingQuizError(f"no deck with id {deck_id!r}{did_you_mean(deck_id, known)}")
         report = collect_stats(decks, store, config, now=now, tz=local_zone(now), deck_id=deck_id)
         fared = _calibrations(report, store, config)
+        flags = [] if store is None else list(store.marks.flags(deck_id).values())
     finally:
         if store is not None:
             _report_unreadable(store, err)
@@ -177,6 +180,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
             "decks": [{**d.to_json(), "calibration": fared[d.deck_id].to_json()}
                       for d in report.decks],
             "orphaned": [str(k) for k in report.orphaned],
+            "flagged": [f.to_json() for f in flags],
             "stale": {deck: [{"card": c.id, "since": since.isoformat()} for c, since in cards]
                       for deck, cards in stale.items()}}, ensure_ascii=False), file=out)
         return EXIT_OK
@@ -195,6 +199,7 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
             listed = ", ".join(f"{c.id} (since {since})" for c, since in stale[d.deck_id])
             print(f"  stale facts (past their valid_until) {len(stale[d.deck_id])}: {listed}",
                   file=out)
+    _print_flags(flags, out)
     if report.orphaned:
         shown = ", ".join(str(k) for k in report.orphaned[:10])
         more = f" and {len(report.orphaned) - 10} more" if len(report.orphaned) > 10 else ""
@@ -203,6 +208,17 @@ def stats(paths: Paths, deck_id: str | None, *, as_json: bool, out: TextIO, err:
     if not report.decks and not report.orphaned:
         print("no decks", file=out)
     return EXIT_OK
+
+
+def _print_flags(flags: Sequence[Flag], out: TextIO) -> None:
+    """The flagged cards (browse `*`, study `*`), one a line with its note, oldest first."""
+    from briefing_quiz.core.visible import one_line
+
+    if flags:
+        print(f"flagged cards {len(flags)}:", file=out)
+    for flag in flags:
+        note = f"  {one_line(flag.note[:200])}" if flag.note else ""
+        print(f"  {one_line(str(flag.key))}{note}  (flagged {flag.at:%Y-%m-%d})", file=out)
 
 
 def review_log(paths: Paths, deck_id: str | None, *, out: TextIO, err: TextIO) -> int:
@@ -244,8 +260,8 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
         try:
             before = store.states()
         except StoreError:  # the derived table is what is damaged: the log alone rebuilds it
-            print(f"briefing-quiz: the stored item states of {paths.data_file} cannot be read; "
-                  "rebuilding them from the review log alone", file=err)
+            print(f"briefing-quiz: the stored item states of {one_line(str(paths.data_file))} "
+                  "cannot be read; rebuilding them from the review log alone", file=err)
             before = {}
         count = store.rebuild()
         _report_unreadable(store, err)
@@ -253,8 +269,8 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
         differed = sum(1 for key in before.keys() | after.keys()
                        if before.get(key) != after.get(key))
         reviews = sum(1 for _ in store.reviews())
-    print(f"rebuilt {_count(count, 'item')} from {_count(reviews, 'review')} in {paths.data_file}; "
-          f"{differed} differed from the stored state", file=out)
+    print(f"rebuilt {_count(count, 'item')} from {_count(reviews, 'review')} in "
+          f"{one_line(str(paths.data_file))}; {differed} differed from the stored state", file=out)
     return EXIT_OK
 
 

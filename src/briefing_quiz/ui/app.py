@@ -35,7 +35,7 @@ from briefing_quiz.paths import Paths
 from briefing_quiz.services.backend import Backend, Loaded
 from briefing_quiz.services.clock import Clock, utc_now
 from briefing_quiz.services.startup import StartUp
-from briefing_quiz.ui.commands import ScreenCommands, ToolCommands
+from briefing_quiz.ui.commands import AppCommands
 from briefing_quiz.ui.screens.decks import DecksScreen
 from briefing_quiz.ui.text import clean
 
@@ -88,7 +88,7 @@ class QuizApp(App[int]):
 
     TITLE = "briefing-quiz"
     CSS_PATH = "app.tcss"
-    COMMANDS: ClassVar = App.COMMANDS | {ScreenCommands, ToolCommands}
+    COMMANDS: ClassVar = {AppCommands}  # the screen's, the tools', then Textual's commands
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", show=False),
     ]

@@ -107,3 +107,52 @@ def test_find_deck_files(tmp_path: Path, write_deck: DeckWriter) -> None:
                              tmp_path / "one"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
         "two/z.toml", "one/a.toml", "one/b.toml", "one/sub/c.toml", "single.toml"]
+
+
+def test_a_search_stops_after_so_many_folders_with_a_warning(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`--decks /` must end: the walk is bounded in folders and in deck files, and says so."""
+    from briefing_quiz.core.deckfile import read
+
+    for n in range(12):
+        (tmp_path / f"f{n:02}").mkdir()
+        (tmp_path / f"f{n:02}" / "d.toml").write_text("", encoding="utf-8")
+    monkeypatch.setattr(read, "MAX_FOLDERS", 5)
+    warnings: list[str] = []
+    assert len(read.find_deck_files([tmp_path], warnings)) == 4  # the base and 4 subfolders
+    assert [w for w in warnings if "stopped searching for decks after 5 folders" in w], warnings
+    monkeypatch.setattr(read, "MAX_FOLDERS", 1000)
+    monkeypatch.setattr(read, "MAX_DECK_FILES", 3)
+    warnings = []
+    assert len(read.find_deck_files([tmp_path], warnings)) == 3
+    assert [w for w in warnings if "and 3 .toml files" in w], warnings
+    warnings = []
+    assert len(read.find_deck_files([tmp_path / "f00"], warnings)) == 1 and warnings == []
+
+
+def test_a_link_to_proc_is_not_walked(tmp_path: Path) -> None:
+    """/proc links every process's folders (cwd, root): never searched for decks."""
+    if not Path("/proc/self").is_dir():
+        pytest.skip("no /proc here")
+    (tmp_path / "proc").symlink_to("/proc")
+    (tmp_path / "d.toml").write_text("", encoding="utf-8")
+    assert find_deck_files([tmp_path]) == [tmp_path / "d.toml"]
+
+
+def test_a_link_that_vanishes_during_the_walk_is_no_crash(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`--decks /` met /proc/N/cwd of a process that ended meanwhile: realpath raised
+    FileNotFoundError, an internal error."""
+    import os
+
+    (tmp_path / "gone").mkdir()
+    (tmp_path / "gone" / "d.toml").write_text("", encoding="utf-8")
+    real = os.path.realpath
+
+    def flaky(path: str, *args: object, **kwargs: object) -> str:
+        if "gone" in str(path):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os.path, "realpath", flaky)
+    assert find_deck_files([tmp_path]) == [tmp_path / "gone" / "d.toml"]

@@ -3,13 +3,20 @@ the same lines and columns, on randomised decks written in many TOML layouts."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing_quiz.core.deckfile import loads_deck, locate_keys
 from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
+from briefing_quiz.core.lint.fast import leakpass, locate, words
+from briefing_quiz.core.lint.leaks import answers_of, plain_find_leaks
 from briefing_quiz.core.lint.text import tokens
 
 # Few words, so that answers are written in other cards; rare ones ("zeta"), so that some of
@@ -144,13 +151,13 @@ def test_the_random_decks_reach_every_branch() -> None:
 
 def test_fast_locate_agrees_with_the_scanner_on_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
     results: list[object] = []
-    search = fast._key_place
+    search = locate._key_place
 
     def spy(*args: object) -> object:
         results.append(search(*args))  # type: ignore[arg-type]
         return results[-1]
 
-    monkeypatch.setattr(fast, "_key_place", spy)
+    monkeypatch.setattr(locate, "_key_place", spy)
     for seed in range(30):
         text = random_deck(seed, 25)
         deck = loads_deck(text.encode())
@@ -179,3 +186,127 @@ def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.undo()  # the environment as it was, and the module as it says
         importlib.reload(fast)
     assert fast.ENABLED is (os.environ.get(fast.SWITCH_OFF_VARIABLE, "") in ("", "0"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The automaton's leak pass and the card rules in bulk (issue 12's speed target)
+
+FEB2022 = Path(__file__).resolve().parents[3] / "decks" / "feb2022.toml"
+
+
+def test_the_automaton_text_blanks_every_character_split_splits_on() -> None:
+    assert set(words._WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+_TEXTS = st.text(st.sampled_from(
+    [*"aZ ,.'-_\t\n\x00\x02ßİΣς’“”—–…·•«»ﬁ7", *words._WHITESPACE, "\U0001f600", "é"]), max_size=40)
+
+
+def test_folding_and_blanking_commute() -> None:
+    """What `words.normal_bytes` relies on to blank before it folds."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = char.casefold()
+        if folded != char:
+            assert code not in words.SPACED
+            assert not any(ord(c) in words.SPACED for c in folded)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXTS, max_size=6))
+def test_the_fast_normalisation_is_the_plain_one(texts: list[str]) -> None:
+    for text in texts:
+        assert words.normal_bytes(text) == text.casefold().translate(words.SPACED).encode()
+        assert words.spaced(text).split() == list(tokens(text))
+    assert words.spaced_all(texts) == [words.spaced(text) for text in texts]
+
+
+def test_same_warnings_both_ways_on_the_bundled_deck() -> None:
+    text = FEB2022.read_text(encoding="utf-8")
+    quick, plain = both_paths(text)
+    assert quick == plain
+    deck = loads_deck(text.encode())
+    # The automaton decided (it did not decline to the word pass).
+    assert leakpass._leaks_by_automaton(deck) == plain_find_leaks(deck)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_same_warnings_both_ways_on_the_bundled_deck_made_to_leak(seed: int) -> None:
+    """The bundled deck has no warning; with other cards' answers (and their first words) put
+    into explains and sources, its real wording gives leaks and warnings to compare."""
+    deck = loads_deck(FEB2022.read_bytes())
+    rng = random.Random(seed)
+    answers = [a for card in deck.cards for a in answers_of(card)]
+    cards = []
+    for card in deck.cards:
+        if rng.random() < 0.4:
+            picked = rng.choice(answers)
+            picked = picked if rng.random() < 0.7 else picked.split()[0]
+            card = dataclasses.replace(card, explain=f"{card.explain or ''} {picked}.")
+        if rng.random() < 0.2:
+            card = dataclasses.replace(card, source=f"“{rng.choice(answers)}” — {card.source or ''}")
+        cards.append(card)
+    leaky = dataclasses.replace(deck, cards=tuple(cards), _by_id={})
+    found = []
+    before = fast.ENABLED
+    for enabled in (True, False):
+        fast.ENABLED = enabled
+        tokens.cache_clear()
+        try:
+            found.append(lint_deck(leaky))
+        finally:
+            fast.ENABLED = before
+    assert found[0] == found[1]
+    assert sum(w.rule == "answer-in-other-card" for w in found[0]) > 5
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_automaton_gives_the_plain_leaks_read_in_short_stretches(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short stretches: the automaton drops topic words after each, many times in one deck."""
+    rng = random.Random(seed)
+    deck = loads_deck(random_deck(seed, rng.randint(5, 120)).encode())
+    monkeypatch.setattr(leakpass, "_FIRST_STRETCH", rng.choice([1, 16, 200, 5000]))
+    tokens.cache_clear()
+    assert leakpass._leaks_by_automaton(deck) == plain_find_leaks(deck)
+
+
+def test_short_stretches_do_drop_topic_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above is worth something only if words are dropped between stretches."""
+    monkeypatch.setattr(leakpass, "_FIRST_STRETCH", 16)
+    built: list[int] = []
+    make = leakpass._automaton
+
+    def spy(known: list[str]) -> object:
+        built.append(len(known))
+        return make(known)
+
+    monkeypatch.setattr(leakpass, "_automaton", spy)
+    deck = loads_deck(random_deck(3, 120).encode())
+    assert leakpass._leaks_by_automaton(deck) == plain_find_leaks(deck)
+    assert len(built) > 2 and built[-1] < built[0]
+
+
+def test_a_text_holding_the_separator_falls_back_to_the_word_pass() -> None:
+    text = random_deck(5, 30).replace("Moscow", "Mos\\u0002cow")
+    deck = loads_deck(text.encode())
+    assert leakpass._leaks_by_automaton(deck) is None
+    quick, plain = both_paths(text)
+    assert quick == plain
+
+
+def _big_random_deck(seed: int) -> str:
+    """A larger deck with odd characters: other blanks, a NUL, case that folds, digits."""
+    text = random_deck(seed, 150)
+    odd = ["\\u00a0", "\\u2003", "\\t", "\\u0000", "Straße", "ΣΟΦΙΑ", "İstanbul", "Kyiv’s",
+           "2,022", "n°", "“talks”", "—war—", "«Minsk»", "…", "·", "\\u3000", "\\u0085", "ﬁnal"]
+    rng = random.Random(seed)
+    for word in ("army", "talks", "treaty"):
+        text = text.replace(f" {word} ", f" {word}{rng.choice(odd)} ", 5)
+    return text
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_same_warnings_both_ways_on_larger_decks_with_odd_characters(seed: int) -> None:
+    quick, plain = both_paths(_big_random_deck(seed))
+    assert quick == plain

@@ -28,6 +28,7 @@ from briefing_quiz.core.study.briefing_session import (
     deck_readiness,
     set_briefing,
 )
+from briefing_quiz.core.study.forecast import MemoryScale, memory_scale
 from briefing_quiz.core.study.readiness import TargetError, TargetPassedError, parse_target
 from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.core.study.statistics import collect_stats
@@ -62,7 +63,11 @@ def test_readiness_of_a_stored_history_equals_the_fsrs_formula(store: Store) -> 
     review(store, key("b"), Rating.Again, T0 - timedelta(days=2))  # S = w0
     review(store, key("g", 1), Rating.Good, T0 - timedelta(days=2))
     store.set_briefing_target("d", TARGET, now=T0)
-    r_good, r_again = hand_r(5 + 5 / 24, W[2]), hand_r(5 + 5 / 24, W[0])
+    # Readiness averages each forecast over the stability scale (forecast.py); no review with a
+    # forecast yet: the prior's.
+    prior = memory_scale((), Scheduler().recall_curve[1])
+    r_good = prior.expected(hand_r(5 + 5 / 24, W[2]))
+    r_again = prior.expected(hand_r(5 + 5 / 24, W[0]))
 
     ready = deck_readiness(deck, store, Config(), TARGET)
     assert ready.items == 5
@@ -103,9 +108,11 @@ def test_no_target_no_readiness(store: Store) -> None:
 # -- the briefing session --------------------------------------------------------------------------
 
 
-def oracle(deck: Deck, store: Store, now: datetime, times: AnswerTimes) -> tuple[float, ItemKey]:
+def oracle(deck: Deck, store: Store, now: datetime, times: AnswerTimes,
+           scale: MemoryScale | None = None) -> tuple[float, ItemKey]:
     """The gain rule written out: every item not answered in the last 10 minutes, scored alone by
-    `expected_gain`; the best priority wins, ties to the first in deck order."""
+    `expected_gain` (recall averaged over `scale`, as the session's); the best priority wins, ties
+    to the first in deck order."""
     states = store.states("d")
     best: tuple[float, int, ItemKey] | None = None
     for index, k in enumerate(deck.item_keys()):
@@ -116,7 +123,7 @@ def oracle(deck: Deck, store: Store, now: datetime, times: AnswerTimes) -> tuple
             continue
         card_type = deck.card(k.card_id).type  # type: ignore[union-attr]
         choice = expected_gain(Candidate(k, card_type, card), TARGET, now,
-                               scheduler=Scheduler(), times=times)
+                               scheduler=Scheduler(), times=times, scale=scale)
         if best is None or choice.priority > best[0]:
             best = (choice.priority, index, k)
     assert best is not None
@@ -139,7 +146,7 @@ def test_the_session_orders_items_as_the_gain_rule_says(store: Store) -> None:
                               threshold=0.99)
     shown = []
     for step in range(30):
-        priority, expected = oracle(deck, store, clock.now, times)
+        priority, expected = oracle(deck, store, clock.now, times, session.scale)
         entry = session.next()
         if entry is None:
             # It stops when the best item gains more by waiting for its day than by study now.

@@ -2,7 +2,8 @@
 three random decks with their histories (cloze siblings, orphans, suspended and buried items,
 reviews today, learning steps due later today, ties within and across decks), the same session
 driven on two copies of the file, one with the fast path and one without, through answers,
-skips, undos, suspensions, burials and a deck read again, some sessions of what is due now only.
+skips, undos, suspensions, burials, forgets, set due dates and a deck read again, some sessions
+of what is due now only.
 At every step both show the same item with the same counts."""
 
 from __future__ import annotations
@@ -138,6 +139,10 @@ def _drive(path: Path, decks: list[Deck], settings: _Settings, tz: timezone, see
                 session.bury()
             elif roll < 0.15:
                 session.suspend()
+            elif roll < 0.17:
+                session.forget()  # back to new, its history kept
+            elif roll < 0.19 and entry.kind != "new":  # a new entry has no schedule to move
+                session.set_due(clock[0] + timedelta(hours=rng.choice((-3, 2, 30))))
             else:
                 session.answer(Rating(rng.randint(1, 4)), duration_ms=900)
             if rng.random() < 0.1 and session.can_undo:

@@ -116,3 +116,18 @@ def test_a_card_weight_weighs_its_items_in_every_mean(scheduler: Scheduler) -> N
     light = readiness([typed("a", "army"), dataclasses.replace(other, weight=3.0)], states, at,
                       scheduler=scheduler)
     assert light.overall == pytest.approx(r / 4)
+
+
+@pytest.mark.parametrize(("text", "zone"), [
+    ("0001-01-01 00:00", None),  # the machine's zone: astimezone() of year 1 raised ValueError
+    ("0001-01-01 00:00 +05:00", None),  # year 0 in UTC
+    ("9999-12-31 23:30 -05:00", None),  # year 10000 in UTC: OverflowError
+    ("9999-12-31 23:30", timezone(timedelta(hours=-5))),
+])
+def test_a_briefing_time_past_the_calendar_is_a_clear_error(text: str,
+                                                            zone: timezone | None) -> None:
+    """`brief DECK --at "0001-01-01 00:00"` was an internal error (ValueError: year 0)."""
+    from briefing_quiz.core.study.readiness import TargetError, parse_target
+
+    with pytest.raises(TargetError, match="is out of range"):
+        parse_target(text, now=datetime(2026, 12, 7, tzinfo=timezone.utc), tz=zone)

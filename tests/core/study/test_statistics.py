@@ -27,12 +27,14 @@ from briefing_quiz.config import Config
 from briefing_quiz.core.model import Card, ClozeCard, Deck, ItemKey, TypedCard
 from briefing_quiz.core.progress.store import Store, from_us, to_us
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
+from briefing_quiz.core.study.forecast import memory_scale
 from briefing_quiz.core.study.queue import next_day_start
 from briefing_quiz.core.study.readiness import summarize_readiness
 from briefing_quiz.core.study.statistics import (
     DayCount,
     DeckStats,
     RetentionWeek,
+    calibration,
     collect_stats,
     due_forecast,
     reviews_per_day,
@@ -246,9 +248,10 @@ def reference(decks: list[Deck], store: Store, config: Config, *, now: datetime,
                                        due=from_us(row.due_us or 0),
                                        last_review=from_us(row.last_review_us))
                     recall.append(sched.retrievability(memory, now))
-                    if upcoming and target is not None:
-                        at_target[ItemKey(deck.id, card.id, item)] = sched.retrievability(
-                            memory, target)
+                    if upcoming and target is not None:  # averaged over the deck's scale
+                        at_target[ItemKey(deck.id, card.id, item)] = memory_scale(
+                            calibration(store.recall_log(deck.id), sched).evidence,
+                            sched.recall_curve[1]).expected(sched.retrievability(memory, target))
                 if row.suspended:
                     counts["suspended"] += 1
                     continue

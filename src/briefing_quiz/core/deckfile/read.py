@@ -27,6 +27,14 @@ MAX_DECK_BYTES = 50 * 1024 * 1024
 #: a tree thousands of levels deep is no deck collection, and its paths outgrow PATH_MAX.
 MAX_FOLDER_DEPTH = 64
 
+#: A search stops after this many folders, or this many deck files, with a warning: `--decks /`
+#: must end in seconds, not walk every file system (a deck collection is far smaller).
+MAX_FOLDERS = 20_000
+MAX_DECK_FILES = 5_000
+
+#: Kernel file systems: never decks, endless to walk (/proc links every process's folders).
+_SYSTEM_FOLDERS = frozenset({"/proc", "/sys", "/dev"})
+
 
 def find_deck_files(dirs: Iterable[Path], warnings: list[str] | None = None) -> list[Path]:
     """Every `*.toml` file below each folder (recursively), sorted per folder, without repeats.
@@ -37,19 +45,23 @@ def find_deck_files(dirs: Iterable[Path], warnings: list[str] | None = None) -> 
     user's decks folder is found), each real folder once, so a link loop ends. A folder that
     cannot be read, or lies more than MAX_FOLDER_DEPTH levels down, is skipped with a line in
     `warnings` (when given): its decks are not silently missing. The walk is iterative (a deep
-    tree cannot exhaust the stack).
+    tree cannot exhaust the stack), skips /proc, /sys and /dev, and stops with a warning after
+    MAX_FOLDERS folders or MAX_DECK_FILES files (`--decks /` ends, and says why it stopped).
     """
     found: dict[str, Path] = {}
+    folders = 0
     for base in dirs:
         if base.is_file():
-            found.setdefault(os.path.realpath(base), base)
+            found.setdefault(_real(str(base)), base)
             continue
         if not base.is_dir():
             continue
         batch: list[Path] = []
-        visited = {os.path.realpath(base)}
+        visited = {_real(str(base))} | _SYSTEM_FOLDERS
         stack: list[tuple[str, int]] = [(str(base), 0)]
-        while stack:
+        full = False  # a .toml file was left out: the file cap is reached
+        while stack and not full and folders < MAX_FOLDERS:
+            folders += 1
             folder, depth = stack.pop()
             try:
                 with os.scandir(folder) as entries:
@@ -64,7 +76,9 @@ def find_deck_files(dirs: Iterable[Path], warnings: list[str] | None = None) -> 
                 path = os.path.join(folder, name)
                 if not is_dir:
                     if name.endswith(".toml"):
-                        batch.append(Path(path))
+                        full = len(found) + len(batch) >= MAX_DECK_FILES
+                        if not full:
+                            batch.append(Path(path))
                 elif depth >= MAX_FOLDER_DEPTH:
                     too_deep = f"{folder}: folders more than {MAX_FOLDER_DEPTH} levels deep are " \
                                "not searched for decks"
@@ -72,9 +86,22 @@ def find_deck_files(dirs: Iterable[Path], warnings: list[str] | None = None) -> 
                         warnings.append(too_deep)
                 elif _first_visit(visited, path):
                     stack.append((path, depth + 1))
+        if (stack or full) and warnings is not None:
+            warnings.append(f"{base}: stopped searching for decks after {folders} folders and "
+                            f"{len(found) + len(batch)} .toml files; name the folder that holds "
+                            "your decks")
         for deck in sorted(batch):
-            found.setdefault(os.path.realpath(deck), deck)
+            found.setdefault(_real(str(deck)), deck)
     return list(found.values())
+
+
+def _real(path: str) -> str:
+    """`os.path.realpath`, or the absolute path when a link cannot be read (a process's
+    /proc/N/cwd that ended while we walked raises FileNotFoundError)."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return os.path.abspath(path)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -85,7 +112,7 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def _first_visit(visited: set[str], folder: str) -> bool:
-    real = os.path.realpath(folder)
+    real = _real(folder)
     if real in visited:
         return False
     visited.add(real)
@@ -96,7 +123,7 @@ def distinct_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     """Each path with its real path, skipping a file already given (directly or through a link)."""
     seen: set[str] = set()
     for path in paths:
-        real = os.path.realpath(path)
+        real = _real(str(path))
         if real not in seen:
             seen.add(real)
             yield path, real

@@ -31,11 +31,12 @@ from briefing_quiz.core.grading.cards import (
 )
 from briefing_quiz.core.grading.normalise import normalize_answer
 from briefing_quiz.core.grading.numbers import parse_number
-from briefing_quiz.core.grading.result import CheckResult
+from briefing_quiz.core.grading.result import CheckResult, Outcome, outcome
 from briefing_quiz.core.grading.typed import check_cloze, check_typed
 
 __all__ = [
     "CheckResult",
+    "Outcome",
     "check_answer",
     "check_choice",
     "check_cloze",
@@ -44,6 +45,7 @@ __all__ = [
     "check_typed",
     "deck_year",
     "normalize_answer",
+    "outcome",
     "parse_number",
     "parse_truefalse",
 ]

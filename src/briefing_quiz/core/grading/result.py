@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from fsrs import Rating
 
-__all__ = ["CheckResult", "result"]
+__all__ = ["CheckResult", "Outcome", "outcome", "result"]
+
+Outcome = Literal["right", "partly", "wrong"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +30,19 @@ def result(correct: bool, expected: str, given: str, *, detail: str = "",
            in_place: int | None = None, total: int | None = None) -> CheckResult:
     rating = Rating.Good if correct else Rating.Again
     return CheckResult(correct, expected, given, rating, in_place, total, detail)
+
+
+def outcome(result: CheckResult | None, rating: Rating) -> Outcome:
+    """How one answer went, for a session's summary: by the grade given, which wins over the
+    checker's verdict as it does for the schedule.
+
+    Again is wrong and Good or Easy right, whatever the checker said (the user judged it); Hard
+    is right when the answer was right or self-graded (known, with difficulty, as Anki counts a
+    pass), and partly when the checker found it short (an open answer with some of its points,
+    or a checked answer the user judged nearly right).
+    """
+    if rating == Rating.Again:
+        return "wrong"
+    if rating != Rating.Hard or result is None or result.correct:
+        return "right"
+    return "partly"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from briefing_quiz.core.lint import fast
 from briefing_quiz.core.lint.base import Finding, LintWarning
 from briefing_quiz.core.lint.fast import card_check
 from briefing_quiz.core.lint.leaks import Leak, deck_relation, find_leaks, leak_relation
@@ -29,24 +30,19 @@ def lint_deck(deck: Deck, locate: Locate | None = None,
               rules: Sequence[Rule] = RULES) -> list[LintWarning]:
     """Every warning of `deck`, in file order (deck-wide ones first), placed with `locate`."""
     found: list[tuple[Rule, Finding]] = []
-    by_type: dict[str, list[tuple[Rule, Callable[[Card], Iterable[Finding]]]]] = {}
     for rule in rules:
         if rule.deck is not None and (not rule.types or any(
                 card.type in rule.types for card in deck.cards)):
             found.extend((rule, f) for f in rule.deck(deck))
-    add = found.append
-    for card in deck.cards:
-        checks = by_type.get(card.type)
-        if checks is None:
-            checks = by_type[card.type] = [(r, card_check(r.card)) for r in rules
-                                           if r.card is not None and (
-                                               not r.types or card.type in r.types)]
-        for rule, check in checks:
-            for finding in check(card):
-                add((rule, finding))
+    if fast.ENABLED:  # the same findings in the same order (BRIEFING_QUIZ_NO_FAST_LINT=1: below)
+        found.extend(fast.card_findings(deck.cards, rules))
+    else:
+        _card_findings(deck.cards, rules, found)
     index = {card.id: i for i, card in enumerate(deck.cards)}
     locs = [_loc(f, index) for _rule, f in found]
     places = locate(locs) if locate is not None and locs else [(None, None)] * len(locs)
+    if fast.ENABLED:  # the same warnings, built faster
+        return fast.placed_warnings(deck.path, found, places, index)
     warnings = [LintWarning(rule.id, f.message, rule.fix, deck.path, line, column, f.card_id,
                             f.other)
                 for (rule, f), (line, column) in zip(found, places, strict=True)]
@@ -59,3 +55,19 @@ def _loc(finding: Finding, index: dict[str, int]) -> tuple[str | int, ...]:
     if finding.card_id is None:
         return finding.key
     return ("cards", index[finding.card_id], *finding.key)
+
+
+def _card_findings(cards: Sequence[Card], rules: Sequence[Rule],
+                   found: list[tuple[Rule, Finding]]) -> None:
+    """The plain path of the card rules: card by card, each card's rules in `rules` order."""
+    by_type: dict[str, list[tuple[Rule, Callable[[Card], Iterable[Finding]]]]] = {}
+    add = found.append
+    for card in cards:
+        checks = by_type.get(card.type)
+        if checks is None:
+            checks = by_type[card.type] = [(r, card_check(r.card)) for r in rules
+                                           if r.card is not None and (
+                                               not r.types or card.type in r.types)]
+        for rule, check in checks:
+            for finding in check(card):
+                add((rule, finding))

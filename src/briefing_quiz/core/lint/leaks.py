@@ -32,7 +32,7 @@ from briefing_quiz.core.model import (
 )
 
 __all__ = ["Leak", "answer_in_other_card", "answer_in_question", "answers_of", "deck_relation",
-           "find_leaks", "leak_relation", "texts_of"]
+           "find_leaks", "leak_relation", "plain_find_leaks", "texts_of"]
 
 #: Answers longer than this many words are sentences: they are not looked for elsewhere.
 MAX_ANSWER_WORDS = 8
@@ -108,6 +108,11 @@ def find_leaks(deck: Deck) -> list[Leak]:
 
     if fast.ENABLED:  # the same pairs with less work (BRIEFING_QUIZ_NO_FAST_LINT=1: this code)
         return fast.find_leaks(deck)
+    return plain_find_leaks(deck)
+
+
+def plain_find_leaks(deck: Deck) -> list[Leak]:
+    """`find_leaks` by the plain path, whatever `fast.ENABLED` says."""
     cards = deck.cards
     most = max(MAX_SPREAD, int(len(cards) * MAX_SPREAD_SHARE))
     places: list[tuple[int, str]] = []  # (card index, key) of each text, in order

@@ -90,7 +90,7 @@ def is_trivial(words: tuple[str, ...]) -> bool:
     a word of one or two letters, or a number below 100 (a count or a day, written everywhere)."""
     if not words:
         return True
-    if all(w in COMMON_WORDS for w in words):
+    if COMMON_WORDS.issuperset(words):
         return True
     if len(words) == 1:
         word = words[0]

@@ -30,6 +30,7 @@ __all__ = [
     "ItemState",
     "ReviewRecord",
     "apply_event",
+    "apply_mark",
     "apply_review",
     "as_read_back",
     "card_from_json",
@@ -248,6 +249,21 @@ def apply_event(prev: ItemState, action: str, until: datetime | None) -> ItemSta
     raise ValueError(f"unknown event {action!r}")
 
 
+def apply_mark(prev: ItemState, action: str, due: datetime | None) -> ItemState:
+    """The state after a forget (back to new: no fsrs card and no first review, so it is
+    introduced again as a new card; reps, lapses and the review log are kept) or a set due date
+    (the card's due time replaced; a new item has none and is left as it is)."""
+    if action == "forget":
+        return _replace(prev, card=None, first_review=None)
+    if action == "set_due":
+        if prev.card is None or due is None:
+            return prev
+        card = copy_card(prev.card)
+        card.due = due
+        return _replace(prev, card=card)
+    raise ValueError(f"unknown mark {action!r}")
+
+
 def _replace(state: ItemState, **changes: Any) -> ItemState:
     values = {name: getattr(state, name) for name in ItemState.__slots__}
     values.update(changes)
@@ -309,18 +325,40 @@ UPSERT = (
 # Deriving from the logs
 
 
+# Columns: kind, id, deck, card, item, rating, time or action, hash, card JSON, until or due,
+# then the order: events first (they touch other fields than reviews, see `_derive_rows`), then
+# reviews and marks interleaved, a mark right after the review it followed (`after_review`).
 _LOG_SQL = f"""
 SELECT 'r', r.id, r.deck_id, r.card_id, r.item, r.rating, r.reviewed_at, r.content_hash,
-       r.card_after, NULL
+       r.card_after, NULL, 1, r.id, 0
 FROM reviews r
 WHERE {{where_r}}
   AND {NOT_UNDONE}
 UNION ALL
-SELECT 'e', e.id, e.deck_id, e.card_id, e.item, NULL, e.action, NULL, NULL, e.until
+SELECT 'e', e.id, e.deck_id, e.card_id, e.item, NULL, e.action, NULL, NULL, e.until, 0, e.id, 0
 FROM events e
 WHERE {{where_e}} AND e.action != 'undo'
-ORDER BY 3, 4, 5, 1, 2
+{{marks}}
+ORDER BY 3, 4, 5, 11, 12, 13, 2
 """
+
+# Forget and set due date (schema 6): they change the fsrs card, so they fall among the reviews.
+_MARKS_SQL = """
+UNION ALL
+SELECT 'm', m.id, m.deck_id, m.card_id, m.item, NULL, m.action, NULL, NULL, m.due, 1,
+       m.after_review, 1
+FROM marks m
+WHERE {where_m} AND m.action IN ('forget', 'set_due')
+  AND NOT EXISTS (SELECT 1 FROM marks u WHERE u.action = 'undo' AND u.undoes = m.id)
+"""
+
+
+def _log_sql(conn: sqlite3.Connection, where_r: str, where_e: str, where_m: str) -> str:
+    """The log query; without the marks on a file older than schema 6 (none to read)."""
+    has_marks = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                             "name = 'marks'").fetchone() is not None
+    marks = _MARKS_SQL.format(where_m=where_m) if has_marks else ""
+    return _LOG_SQL.format(where_r=where_r, where_e=where_e, marks=marks)
 
 
 #: What reading a log row that was written by hand (or damaged) can raise: such a row is skipped
@@ -334,11 +372,12 @@ def _derive_rows(rows: list[tuple[Any, ...]],
     read is left out and listed in `bad` (review id -> why).
 
     Reviews and events touch disjoint fields (fsrs state vs suspended/buried), so applying each kind
-    in its own id order gives the same result as interleaving them in time.
+    in its own id order gives the same result as interleaving them in time. Marks (forget, set
+    due date) change the fsrs card: they come among the reviews, after the one they followed.
     """
     states: list[ItemState] = []
     current: ItemState | None = None
-    for kind, rid, deck_id, card_id, item, rating, at, chash, card, until in rows:
+    for kind, rid, deck_id, card_id, item, rating, at, chash, card, until, *_order in rows:
         key = ItemKey(deck_id, card_id, item)
         if current is None or current.key != key:
             if current is not None:
@@ -349,12 +388,16 @@ def _derive_rows(rows: list[tuple[Any, ...]],
                 reviewed_at = datetime.fromisoformat(at).astimezone(UTC)
                 current = apply_review(current, rid, rating, reviewed_at, chash,
                                        card_from_json(card))
+            elif kind == "m":
+                current = apply_mark(current, at, None if until is None
+                                     else datetime.fromisoformat(until).astimezone(UTC))
             else:
                 current = apply_event(current, at, None if until is None
                                       else datetime.fromisoformat(until).astimezone(UTC))
         except UNREADABLE_ROW as error:
             if bad is not None:
-                bad[rid] = f"{'review' if kind == 'r' else 'event'}: {error!r}"
+                what = {"r": "review", "m": "mark"}.get(kind, "event")
+                bad[rid] = f"{what}: {error!r}"
     if current is not None:
         states.append(current)
     return states
@@ -363,15 +406,16 @@ def _derive_rows(rows: list[tuple[Any, ...]],
 def derive_all(conn: sqlite3.Connection,
                bad: dict[int, str] | None = None) -> list[ItemState]:
     """Every item's state, from the review and event logs alone (unreadable rows: `bad`)."""
-    sql = _LOG_SQL.format(where_r="1", where_e="1")
+    sql = _log_sql(conn, "1", "1", "1")
     return _derive_rows(conn.execute(sql).fetchall(), bad)
 
 
 def derive_one(conn: sqlite3.Connection, key: ItemKey) -> ItemState | None:
     """One item's state, from the review and event logs alone; None when nothing about it
     remains (its row is then to be deleted)."""
-    sql = _LOG_SQL.format(where_r="r.deck_id = ? AND r.card_id = ? AND r.item = ?",
-                          where_e="e.deck_id = ? AND e.card_id = ? AND e.item = ?")
-    params = (key.deck_id, key.card_id, key.item) * 2
+    sql = _log_sql(conn, "r.deck_id = ? AND r.card_id = ? AND r.item = ?",
+                   "e.deck_id = ? AND e.card_id = ? AND e.item = ?",
+                   "m.deck_id = ? AND m.card_id = ? AND m.item = ?")
+    params = (key.deck_id, key.card_id, key.item) * (3 if "FROM marks" in sql else 2)
     states = _derive_rows(conn.execute(sql, params).fetchall())
     return states[0] if states else None

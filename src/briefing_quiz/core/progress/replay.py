@@ -17,6 +17,9 @@ parameters there were before); the parameters themselves are kept beside it, so 
 `Store.rebuild` restores the logged states and forgets every deck's parameters, so the next
 opening recomputes again.
 
+A forget (schema 6, `marks`) starts an item afresh: only the reviews after its last forget are
+replayed.
+
 `replay_memory` is pure (a scheduler given); `read_fingerprints` and `recompute_deck` run in the
 caller's transaction, as `queries` and `derive` do.
 """
@@ -45,7 +48,7 @@ from briefing_quiz.core.progress.derive import (
 from briefing_quiz.core.progress.queries import states
 from briefing_quiz.core.scheduler import Scheduler, SchedulerSettings, fsrs_card_id
 
-__all__ = ["default_fingerprint", "fingerprint", "follow_item", "read_fingerprints",
+__all__ = ["default_fingerprint", "fingerprint", "follow_item", "forgotten_at", "read_fingerprints",
            "recompute_deck", "replay_memory"]
 
 
@@ -86,6 +89,19 @@ ORDER BY r.card_id, r.item, r.id
 """
 
 
+def forgotten_at(conn: sqlite3.Connection, deck_id: str) -> dict[ItemKey, int]:
+    """Item -> the review id its last forget followed (`marks.after_review`): the reviews up to
+    it no longer shape its memory. None on a file older than schema 6."""
+    try:
+        rows = conn.execute(
+            "SELECT card_id, item, max(after_review) FROM marks m WHERE deck_id = ? AND "
+            "action = 'forget' AND NOT EXISTS (SELECT 1 FROM marks u WHERE u.action = 'undo' "
+            "AND u.undoes = m.id) GROUP BY card_id, item", (deck_id,)).fetchall()
+    except sqlite3.OperationalError:  # schema < 6
+        return {}
+    return {ItemKey(deck_id, card_id, item): floor for card_id, item, floor in rows}
+
+
 def recompute_deck(conn: sqlite3.Connection, deck_id: str, scheduler: Scheduler,
                    at: datetime, bad: dict[int, str] | None = None) -> int:
     """Replace the stability and difficulty of every stored item of `deck_id` by those its
@@ -93,8 +109,11 @@ def recompute_deck(conn: sqlite3.Connection, deck_id: str, scheduler: Scheduler,
     the parameters as the deck's; how many item rows changed. A review whose time cannot be
     read is left out (and listed in `bad`), as `derive` does."""
     current = states(conn, deck_id)
+    floors = forgotten_at(conn, deck_id)
     by_item: dict[ItemKey, list[tuple[int, datetime]]] = {}
     for rid, card_id, item, rating, reviewed_at in conn.execute(_REVIEWS_SQL, (deck_id,)):
+        if floors and rid <= floors.get(ItemKey(deck_id, card_id, item), 0):
+            continue  # before the item was forgotten
         try:
             when = datetime.fromisoformat(reviewed_at)
             if when.tzinfo is None:
@@ -140,10 +159,11 @@ def follow_item(conn: sqlite3.Connection, state: ItemState | None) -> ItemState 
     try:
         scheduler = Scheduler(SchedulerSettings(parameters=tuple(json.loads(row[0])),
                                                 enable_fuzzing=False))
+        floor = forgotten_at(conn, key.deck_id).get(key, 0)
         reviews = [(int(r), datetime.fromisoformat(t)) for r, t in conn.execute(
             f"SELECT r.rating, r.reviewed_at FROM reviews r WHERE r.deck_id = ? AND "
-            f"r.card_id = ? AND r.item = ? AND {NOT_UNDONE} ORDER BY r.id",
-            (key.deck_id, key.card_id, key.item))]
+            f"r.card_id = ? AND r.item = ? AND r.id > ? AND {NOT_UNDONE} ORDER BY r.id",
+            (key.deck_id, key.card_id, key.item, floor))]
         replayed = replay_memory(scheduler, key, reviews)
     except UNREADABLE_ROW:  # a damaged row: the log's state, as `derive` gives it
         return state

@@ -68,6 +68,23 @@ end, so the entry an answer adds still costs about one page.
 
 Schema version 5 adds ``memory_parameters`` (above): which FSRS parameters each deck's derived
 memory states follow (issue 13).
+
+Schema version 6 adds ``marks``, Anki's everyday card actions (issue 18), append-only like the
+other logs (triggers refuse UPDATE and DELETE)::
+
+    id INTEGER PRIMARY KEY
+    deck_id, card_id TEXT; item INTEGER   -- the ItemKey
+    action TEXT                           -- flag, unflag, forget, set_due, or undo (of `undoes`)
+    at TEXT                               -- ISO 8601 UTC, when it was done
+    after_review INTEGER                  -- the log's last review id then (0: none): a forget
+                                          -- or set_due falls between that review and the next
+    note TEXT NULL                        -- flag: its note ('' for none); else NULL
+    due TEXT NULL                         -- set_due: the new due time, ISO UTC; else NULL
+    undoes INTEGER NULL                   -- undo: the forget or set_due it takes back
+
+A flag changes no schedule: the flags in force are read from the log (`queries.flags`). A forget
+(back to new, the history kept) and a set due date change the item's state: `derive` applies them
+among the reviews in `after_review` order, so `Store.rebuild` gives the same rows.
 """
 
 from __future__ import annotations
@@ -96,7 +113,7 @@ __all__ = [
 
 #: "BQz1" — marks a briefing-quiz progress file (SQLite header offset 68).
 APPLICATION_ID = 0x42517A31
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -242,10 +259,35 @@ CREATE TABLE memory_parameters (
 ) WITHOUT ROWID;
 """
 
+# Anki's everyday card actions: flags with a note, forget, set due date (issue 18).
+_SCHEMA_V6 = """
+CREATE TABLE marks (
+    id INTEGER PRIMARY KEY,
+    deck_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    item INTEGER NOT NULL CHECK (item >= 0),
+    action TEXT NOT NULL CHECK (action IN ('flag', 'unflag', 'forget', 'set_due', 'undo')),
+    at TEXT NOT NULL,
+    after_review INTEGER NOT NULL CHECK (after_review >= 0),
+    note TEXT,
+    due TEXT,
+    undoes INTEGER REFERENCES marks (id),
+    CHECK ((action = 'flag') = (note IS NOT NULL)),
+    CHECK ((action = 'set_due') = (due IS NOT NULL)),
+    CHECK ((action = 'undo') = (undoes IS NOT NULL))
+);
+CREATE INDEX marks_item ON marks (deck_id, card_id, item);
+CREATE UNIQUE INDEX marks_undo ON marks (undoes) WHERE action = 'undo';
+CREATE TRIGGER marks_no_update BEFORE UPDATE ON marks
+    BEGIN SELECT RAISE(ABORT, 'the mark log is append-only'); END;
+CREATE TRIGGER marks_no_delete BEFORE DELETE ON marks
+    BEGIN SELECT RAISE(ABORT, 'the mark log is append-only'); END;
+"""
+
 #: MIGRATIONS[v] takes a database at user_version v to v + 1 (v = 0: an empty database).
 MIGRATIONS: dict[int, str] = {
     0: _SCHEMA_V1, 1: _SCHEMA_V2, 2: _SCHEMA_V3.replace("{canonical}", CANONICAL_AT),
-    3: _SCHEMA_V4, 4: _SCHEMA_V5}
+    3: _SCHEMA_V4, 4: _SCHEMA_V5, 5: _SCHEMA_V6}
 
 
 def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> None:
@@ -323,7 +365,7 @@ def foreign_file_error(path: Path) -> StoreError:
 
 #: The tables each schema version has (a file of version v has those of every version <= v).
 TABLES = {1: ("reviews", "events", "items"), 2: ("briefings", "mock_tests", "mock_answers"),
-          5: ("memory_parameters",)}
+          5: ("memory_parameters",), 6: ("marks",)}
 
 
 def check_tables(conn: sqlite3.Connection, path: Path, version: int) -> None:
@@ -369,6 +411,53 @@ def refuse_non_regular(path: Path) -> None:
 
         raise StoreError(f"{path} is {kind_of(mode)}, not a progress file; it was left "
                          "unchanged (give a file path with --data)")
+
+
+#: The files SQLite keeps beside a database, and what each is called in a message.
+_COMPANIONS = (("-wal", "write-ahead log"), ("-shm", "shared-memory index"),
+               ("-journal", "rollback journal"))
+
+
+def refuse_bad_companions(path: Path, *, writing: bool) -> None:
+    """Refuse, before SQLite opens `path`, a write-ahead log, shared-memory index or journal
+    beside it that SQLite could not use: not a file (a folder, a FIFO that would stall every
+    save, a link to a device), or a file we may not read (or, to write, not write). SQLite's own
+    errors then name the progress file ("cannot be opened", "locking protocol", or each answer
+    NOT SAVED after the session had started); this names the file that is wrong and what to do.
+    """
+    import errno
+    import os
+    import stat
+
+    from briefing_quiz.core.files import kind_of
+
+    for suffix, what in _COMPANIONS:
+        companion = Path(f"{path}{suffix}")
+        try:
+            companion.lstat()
+        except OSError:
+            continue  # none there: the usual case
+        try:
+            mode = companion.stat().st_mode
+        except OSError as error:
+            raise StoreError(f"{companion}: SQLite's {what} of {path} cannot be read "
+                             f"({error.strerror or error}); nothing was changed. If no "
+                             "briefing-quiz is running, remove this link and try again") from None
+        if not stat.S_ISREG(mode):
+            raise StoreError(f"{companion}: SQLite's {what} of {path} is {kind_of(mode)}, not a "
+                             "file; nothing was read or changed. It holds no answers: if no "
+                             "briefing-quiz is running, remove it and try again")
+        flags = (os.O_RDWR if writing else os.O_RDONLY) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            os.close(os.open(companion, flags))
+        except OSError as error:
+            if error.errno == errno.EROFS and not writing:
+                continue
+            doing = "read and written" if writing else "read"
+            raise StoreError(f"{companion}: SQLite's {what} of {path} cannot be {doing} "
+                             f"({error.strerror or error}); nothing was changed. It may hold "
+                             "your latest answers: do not delete it; give yourself read and write "
+                             "access to it (chmod u+rw, or as its owner) and try again") from None
 
 
 def check_existing(path: Path) -> None:

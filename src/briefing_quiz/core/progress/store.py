@@ -18,7 +18,7 @@ Public API (see each docstring)::
                         given=None, correct=None, known=None) -> RecordedReview
     store.undo_review(review_id, *, at) -> ItemState | None
     store.suspend(key, *, at) / unsuspend(key, *, at) / bury(key, until, *, at) / unbury(key, *, at)
-    store.rebuild() -> int;  store.integrity_check() -> str
+    store.rebuild() -> int;  store.integrity_check() -> str;  store.marks -> marks.MarkLog
     store.memory_fingerprints() -> dict[str, str]; store.recompute_memory(deck_id, sched, fp, *, at)
     store.snapshot(deck_id, *, now, due_before, day_start) -> DeckSnapshot  # for the study queue
     store.stat_rows(deck_id=None) -> list[StatRow]; store.review_counts(since) -> dict[str, int]
@@ -51,6 +51,7 @@ import fsrs
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress import lean_write, log_reads, queries, replay, schema
+from briefing_quiz.core.progress import marks as mark_log
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
     UPSERT,
@@ -136,6 +137,7 @@ class Store:
         self._schema = schema.SCHEMA_VERSION
         #: Log rows that could not be read (id -> why), skipped by the reads that met them.
         self.unreadable: dict[int, str] = {}
+        self.marks = mark_log.MarkLog(self._read, self._write)  # flags, forget, set due (v6)
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -161,6 +163,7 @@ class Store:
                 reason = f"{blocker} is a file" if blocker else error.strerror or error
                 raise StoreError(f"cannot create the folder for {path}: {reason}") from error
         else:
+            schema.refuse_bad_companions(path, writing=not readonly)
             schema.check_existing(path)
         try:
             conn = schema.connect(path, readonly=readonly)

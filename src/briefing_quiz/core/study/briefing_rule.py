@@ -5,7 +5,8 @@ It ranks candidate items by expected gain in recall at the target per minute of 
     gain = weight * (P(recall now) * R_target(after Good) + (1 - P(recall now)) * R_target(after
            Again) - R_target(if not studied))
 
-(`weight`: the card's, as readiness weighs it; recall in continuous time, `fsrs_adapter.recall`)
+(`weight`: the card's, as readiness weighs it; recall in continuous time, `fsrs_adapter.recall`,
+and, given a `scale`, averaged over it as readiness is: `core.study.forecast`)
 
 where the states after Good and Again come from the scheduler adapter's `review` (which returns a
 new card; the caller's card is never changed), and the cost is the user's own median answer time
@@ -30,6 +31,7 @@ import fsrs
 from briefing_quiz.core import fsrs_adapter
 from briefing_quiz.core.model import CardType, ItemKey
 from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.study.forecast import MemoryScale
 from briefing_quiz.core.study.readiness import TargetPassedError, aware_utc
 
 __all__ = [
@@ -181,6 +183,7 @@ class _Evaluator:
         target: datetime,
         times: AnswerTimes,
         follow_up: timedelta | None,
+        scale: MemoryScale | None = None,
     ) -> None:
         self.now = now
         self.target = target
@@ -192,8 +195,10 @@ class _Evaluator:
             self.reviewer = Scheduler(replace(settings, enable_fuzzing=False))
         # Cards reach here with aware UTC datetimes (fsrs insists), so the adapter's closure
         # skips `Scheduler.retrievability`'s checks: a ranking calls it four times an item.
+        # With a scale, readiness' own forecast: averaged over it (core.study.forecast).
         self.retrievability: Callable[[fsrs.Card, datetime], float] = (
-            fsrs_adapter.card_recall(scheduler.recall_curve))
+            fsrs_adapter.card_recall(scheduler.recall_curve) if scale is None
+            else scale.card_recall(scheduler.recall_curve))
         self.memo: dict[Hashable, _Branches] = {}
 
     def recall(self, state: fsrs.Card | None, at: datetime) -> float:
@@ -299,10 +304,13 @@ def expected_gain(
     scheduler: Scheduler,
     times: AnswerTimes | None = None,
     follow_up: timedelta | None = None,
+    scale: MemoryScale | None = None,
 ) -> Choice:
-    """The briefing rule for one candidate (see the module docstring)."""
+    """The briefing rule for one candidate (see the module docstring; `scale` as in
+    `choose_next`)."""
     target, now = _check_times(target, now)
-    return _Evaluator(scheduler, now, target, times or AnswerTimes(), follow_up).choice(candidate)
+    return _Evaluator(scheduler, now, target, times or AnswerTimes(), follow_up,
+                      scale).choice(candidate)
 
 
 def choose_next(
@@ -315,6 +323,7 @@ def choose_next(
     limit: int | None = None,
     min_gap: timedelta = timedelta(minutes=10),
     follow_up: timedelta | None = None,
+    scale: MemoryScale | None = None,
 ) -> list[Choice]:
     """Candidates ranked by expected gain in recall at `target` per minute, best first.
 
@@ -323,10 +332,12 @@ def choose_next(
     `limit` are returned: the head of the full ranking, found faster (a candidate is evaluated only
     if its bound, the most it could gain per minute, can beat the ones kept).
     `follow_up`: also count learning steps due within it as shown again (see `_Evaluator.study`).
+    `scale`: recall as readiness forecasts it, each point forecast averaged over the stability
+    scale (`core.study.forecast`), so the rule raises the readiness shown; None: point forecasts.
     Raises TargetPassedError when `target` is not after `now`.
     """
     target, now = _check_times(target, now)
-    evaluator = _Evaluator(scheduler, now, target, times or AnswerTimes(), follow_up)
+    evaluator = _Evaluator(scheduler, now, target, times or AnswerTimes(), follow_up, scale)
     # Thousands of unfuzzed reviews (the evaluator's reviewer never fuzzes): fsrs copies each card
     # the fast way, the adapter's trick (off with BRIEFING_QUIZ_NO_FAST_COPY=1).
     with fsrs_adapter.FastCopies():

@@ -31,6 +31,8 @@ The briefing session
 Each `next()` ranks the deck's items with `core.study.briefing_rule.choose_next(..., limit=1)`:
 expected gain in recall at the target per minute of study, using the user's own median answer
 times from the deck's review log (`answer_times`) and updated with each answer of the session.
+Recall there is readiness' own forecast: averaged over the stability scale the deck's reviews
+showed when the session began (`core.study.forecast`), so the rule raises the figure it shows.
 New items are candidates like any other (no daily new-card limit: the briefing is the deadline).
 Suspended and buried items are left out, and so are the other gaps of a cloze card answered
 within `min_gap` (its answer showed them); ordinary study's one-gap-a-day rule does not apply. It
@@ -53,6 +55,7 @@ from briefing_quiz.core.model import Card, ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.store import ItemState, Store, to_us
 from briefing_quiz.core.scheduler import Scheduler
 from briefing_quiz.core.study.briefing_rule import AnswerTimes, Candidate, Choice, choose_next
+from briefing_quiz.core.study.forecast import MemoryScale
 from briefing_quiz.core.study.formatting import format_countdown, format_local, percent_text
 from briefing_quiz.core.study.open_share import weigh_open
 from briefing_quiz.core.study.queue import (
@@ -109,20 +112,25 @@ def set_briefing(store: Store, deck_id: str, text: str, *, now: datetime,
 
 
 def _item_values(deck: Deck, states: dict[ItemKey, ItemState], at: datetime,
-                 scheduler: Scheduler) -> dict[ItemKey, float]:
-    """Recall probability at `at` of every studied item of `deck` (never studied: left out)."""
+                 scheduler: Scheduler, scale: MemoryScale) -> dict[ItemKey, float]:
+    """Expected recall at `at` of every studied item of `deck` (never studied: left out): the
+    point forecast averaged over `scale` (`core.study.forecast`)."""
     values: dict[ItemKey, float] = {}
     for key, state in states.items():
         if state.card is not None and deck.card(key.card_id) is not None:
-            values[key] = scheduler.retrievability(state.card, at)
+            values[key] = scale.expected(scheduler.retrievability(state.card, at))
     return values
 
 
 def deck_readiness(deck: Deck, store: Store, config: SettingsSource, at: datetime) -> Readiness:
-    """Readiness of `deck` at `at` from the stored states (suspended items count like others)."""
+    """Readiness of `deck` at `at` from the stored states (suspended items count like others),
+    each item's forecast averaged over the stability scale the deck's reviews show, with its band
+    (`statistics.readiness_band`) from the same reviews."""
     scheduler = Scheduler(config.for_deck(deck.id))
-    values = _item_values(deck, store.states(deck.id), at, scheduler)
-    return summarize_readiness(deck.cards, weigh_open(deck.cards, store, values), at)
+    fared = calibration(store.recall_log(deck.id), scheduler)
+    values = _item_values(deck, store.states(deck.id), at, scheduler, fared.scale(scheduler))
+    ready = summarize_readiness(deck.cards, weigh_open(deck.cards, store, values), at)
+    return replace(ready, band=readiness_band(ready.overall, fared.reviews))
 
 
 @dataclass(frozen=True)
@@ -222,8 +230,11 @@ class BriefingSession(StudySession):
         self._below = QueueCounts(0, 0, 0)
         self.trail: list[float] = []
         # One's own reviews with a forecast, as the session begins: readiness' band (issue 13).
-        self.forecast_reviews = calibration(store.recall_log(deck.id),
-                                            Scheduler(config.for_deck(deck.id))).reviews
+        # And the stability scale they show, which readiness averages over (forecast.py).
+        own = Scheduler(config.for_deck(deck.id))
+        fared = calibration(store.recall_log(deck.id), own)
+        self.forecast_reviews = fared.reviews
+        self.scale = fared.scale(own)
         super().__init__([deck], store, config, clock=clock, tz=tz, seed=seed)
         self.start_readiness = self.readiness
 
@@ -242,7 +253,7 @@ class BriefingSession(StudySession):
         self._states.clear()
         self._all = self.store.states(self.deck.id)
         self._values = _item_values(self.deck, self._all, self.target,
-                                    self.scheduler(self.deck.id))
+                                    self.scheduler(self.deck.id), self.scale)
         self._values = weigh_open(self.deck.cards, self.store, self._values)
         self._summarize(now)
 
@@ -264,7 +275,8 @@ class BriefingSession(StudySession):
         if state is None or state.card is None:
             self._values.pop(key, None)
         else:
-            self._values[key] = self.scheduler(key.deck_id).retrievability(state.card, self.target)
+            self._values[key] = self.scale.expected(
+                self.scheduler(key.deck_id).retrievability(state.card, self.target))
             self._values.update(weigh_open(self.deck.cards, self.store, {key: self._values[key]}))
         self._summarize(now)
 
@@ -326,7 +338,8 @@ class BriefingSession(StudySession):
             candidates.append(Candidate(key, card.type, None if state is None else state.card,
                                         card.weight))
         ranked = choose_next(candidates, self.target, now, scheduler=self.scheduler(self.deck.id),
-                             times=self.times, limit=1, min_gap=self.min_gap)
+                             times=self.times, limit=1, min_gap=self.min_gap,
+                             scale=self.scale)
         if not ranked:
             if not just:
                 self.stop_reason = "nothing"

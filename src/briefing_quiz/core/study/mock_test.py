@@ -77,6 +77,8 @@ class MockMiss:
     question: str
     given: str
     expected: str
+    #: Open questions: (label, made) of each point; some made is a partly right answer.
+    points: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,8 @@ class MockTest:
                 seed=self.seed, planned=self.planned, answers=list(self.answers))
         cards = {e.key: e.card for e in self.entries}
         misses = [MockMiss(a.key, question_text(cards[a.key], a.key.item), a.given or "",
-                           a.expected) for a in self.answers if not a.correct]
+                           a.expected, r.points)
+                  for a, r in zip(self.answers, self.results, strict=True) if not a.correct]
         opened = [r for r in self.results if r.points]
         score = sum((r.in_place or 0) / len(r.points) if r.points else float(r.correct)
                     for r in self.results)

@@ -31,6 +31,7 @@ import fsrs
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.model import Card, ItemKey
 from briefing_quiz.core.scheduler import Scheduler
+from briefing_quiz.core.study.forecast import MemoryScale
 from briefing_quiz.core.study.formatting import format_local
 
 __all__ = [
@@ -112,16 +113,19 @@ def readiness(
     *,
     scheduler: Scheduler,
     weakest: int = 3,
+    scale: MemoryScale | None = None,
 ) -> Readiness:
     """Readiness of every review item of `cards` at `at`.
 
     `states` holds the fsrs state of each item studied so far; a missing item was never studied and
     counts as 0. `weakest` is how many of the lowest tags to name (ties broken by tag name).
+    `scale`: average each item's forecast over it (`core.study.forecast`; None: point forecasts).
     """
     at = aware_utc(at, "at")
     cards = list(cards)
+    expected = (lambda value: value) if scale is None else scale.expected
     values = {
-        key: scheduler.retrievability(state, at)
+        key: expected(scheduler.retrievability(state, at))
         for card in cards
         for item in card.items
         if (state := states.get(key := ItemKey(card.deck_id, card.id, item))) is not None
@@ -213,14 +217,17 @@ def parse_target(text: str, *, now: datetime, tz: tzinfo | None = None) -> datet
     except ValueError as error:
         raise TargetError(f"the briefing time {text!r} is not a real date and time ({error})") \
             from error
-    if offset is not None:
-        given = datetime.fromisoformat(
-            naive.isoformat() + ("+00:00" if offset == "Z" else _colon(offset)))
-    elif tz is not None:
-        given = naive.replace(tzinfo=tz)
-    else:
-        given = naive.astimezone()  # the machine's zone, with that date's summer-time rule
-    at = given.astimezone(_UTC)
+    try:
+        if offset is not None:
+            given = datetime.fromisoformat(
+                naive.isoformat() + ("+00:00" if offset == "Z" else _colon(offset)))
+        elif tz is not None:
+            given = naive.replace(tzinfo=tz)
+        else:
+            given = naive.astimezone()  # the machine's zone, with that date's summer-time rule
+        at = given.astimezone(_UTC)
+    except (ValueError, OverflowError) as error:  # year 1 or 9999 moved past the calendar's end
+        raise TargetError(f"the briefing time {text!r} is out of range ({error})") from None
     now = aware_utc(now, "now")
     if at <= now:
         raise TargetPassedError(
@@ -241,8 +248,11 @@ def _parse_words(text: str, *, now: datetime, tz: tzinfo | None) -> datetime:
     except WhenError as error:
         raise TargetError(f"cannot read the briefing time: {error} (or give a local date and "
                           f"time such as {_EXAMPLE})") from error
-    given = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
-    at = given.astimezone(_UTC)
+    try:
+        given = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+        at = given.astimezone(_UTC)
+    except (ValueError, OverflowError) as error:
+        raise TargetError(f"the briefing time {text!r} is out of range ({error})") from None
     if at <= now:
         raise TargetPassedError(
             f"the briefing time {format_local(at, tz)} is in the past (it is now "

@@ -84,10 +84,11 @@ class SavedAnswer:
 class _Action:
     """Something `undo` can take back."""
 
-    what: Literal["answer", "suspend", "bury"]
+    what: Literal["answer", "suspend", "bury", "mark"]
     slot: _Slot
     review_id: int | None = None
     requeued: _Slot | None = None
+    mark_id: int | None = None  # a forget or set due date (`Store.marks`)
 
 
 class StudySession:
@@ -376,13 +377,38 @@ class StudySession:
         self._undo.append(_Action("bury", slot))
         self._clear_current()
 
+    def flag(self, note: str | None) -> None:
+        """Flag the current entry with a note ("" for none; None takes the flag off); it stays
+        current."""
+        entry, _slot = self._require_current()
+        self.store.marks.flag(entry.key, note, at=self.clock())
+
+    def forget(self) -> None:
+        """Put the current entry back to new (Anki's Forget; its history kept) and clear
+        `current`; `undo` takes it back."""
+        entry, slot = self._require_current()
+        marked = self.store.marks.forget(entry.key, at=self.clock())
+        self._remember(entry.key, marked.state)
+        self._undo.append(_Action("mark", slot, mark_id=marked.mark_id))
+        self._clear_current()
+
+    def set_due(self, due: datetime) -> None:
+        """Make the current entry due at `due` (Anki's Set Due Date) and clear `current`; a new
+        entry has no schedule to move (StoreError, nothing changed); `undo` takes it back."""
+        entry, slot = self._require_current()
+        marked = self.store.marks.set_due(entry.key, due, at=self.clock())
+        self._remember(entry.key, marked.state)
+        self._undo.append(_Action("mark", slot, mark_id=marked.mark_id))
+        self._clear_current()
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
 
     def undo(self) -> QueueEntry | None:
-        """Take back the last answer (or suspend, or bury) of this session; its entry becomes
-        current again, with its stored state exactly as before. None: nothing to undo."""
+        """Take back the last answer (or suspend, bury, forget, set due date) of this session;
+        its entry becomes current again, with its stored state as before. None: nothing to
+        undo."""
         if not self._undo:
             return None
         action = self._undo[-1]
@@ -397,6 +423,9 @@ class StudySession:
             self.answered = [a for a in self.answered if a.review_id != action.review_id]
         elif action.what == "suspend":
             self._remember(key, self.store.unsuspend(key, at=now))
+        elif action.what == "mark":
+            assert action.mark_id is not None
+            self._remember(key, self.store.marks.undo(action.mark_id, at=now))
         else:
             self._remember(key, self.store.unbury(key, at=now))
         self._undo.pop()

@@ -54,6 +54,7 @@ from briefing_quiz.core.study.formatting import format_local
 from briefing_quiz.core.study.open_share import weigh_open
 from briefing_quiz.core.study.queue import SettingsSource
 from briefing_quiz.core.study.readiness import Readiness, aware_utc, summarize_readiness
+from briefing_quiz.core.study.statistics import deck_scale
 
 __all__ = ["SheetFact", "SheetFormat", "build_sheet", "card_strengths", "render_sheet",
            "sheet_facts", "weakest_first"]
@@ -139,8 +140,11 @@ def build_sheet(deck: Deck, store: Store | None, config: SettingsSource, *, now:
     facts = sheet_facts(deck, states, at, scheduler=scheduler)
     ready = None
     if briefing:
+        scale = deck_scale(store, deck.id, scheduler) if store is not None else None
         values = {key: scheduler.retrievability(state.card, at) for key, state in states.items()
                   if state.card is not None}
+        if scale is not None:  # readiness: each forecast averaged over the scale (forecast.py)
+            values = {key: scale.expected(value) for key, value in values.items()}
         ready = summarize_readiness(deck.cards, weigh_open(deck.cards, store, values), at)
     return render_sheet(deck, facts, at=at, tz=tz, readiness=ready, fmt=fmt)
 

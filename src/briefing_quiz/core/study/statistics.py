@@ -12,6 +12,7 @@ Nothing here reads the clock.
     reviews_per_day(store, deck, days, *, now, tz, hour=4) -> list[DayCount]
     true_retention(store, deck, weeks, *, now, tz, hour=4) -> list[RetentionWeek]
     calibration(store.recall_log(deck), scheduler) -> Calibration  (forecasts against answers)
+    deck_scale(store, deck, scheduler) -> MemoryScale  (what readiness averages over: forecast.py)
     readiness_band(readiness, reviews) -> float       (the uncertainty of readiness)
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 import fsrs
@@ -29,12 +30,18 @@ from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.derive import lkey, split_lkey
 from briefing_quiz.core.progress.store import Store, from_us
 from briefing_quiz.core.scheduler import Scheduler, study_day_start
+from briefing_quiz.core.study.forecast import (
+    MIN_EVIDENCE_DAYS,
+    MemoryScale,
+    evidence_bin,
+    memory_scale,
+)
 from briefing_quiz.core.study.open_share import weigh_open
 from briefing_quiz.core.study.queue import SettingsSource, next_day_start
 from briefing_quiz.core.study.readiness import Readiness, summarize_readiness
 
 __all__ = ["BAND_PRIOR_REVIEWS", "Calibration", "CalibrationBin", "DayCount", "DeckStats",
-           "RetentionWeek", "StatsReport", "calibration", "collect_stats", "due_forecast",
+           "RetentionWeek", "StatsReport", "calibration", "collect_stats", "deck_scale", "due_forecast",
            "readiness_band", "reviews_per_day", "study_date", "true_retention"]
 
 _REVIEW = int(fsrs.State.Review)
@@ -154,6 +161,14 @@ class Calibration:
     predicted: float | None
     right: float | None
     ece: float | None
+    #: What readiness learns from these reviews (`forecast.memory_scale`): (bin of F t / S,
+    #: reviews, right) for those at least `forecast.MIN_EVIDENCE_DAYS` after the previous one.
+    evidence: tuple[tuple[int, int, int], ...] = ()
+
+    def scale(self, scheduler: Scheduler) -> MemoryScale:
+        """The stability scale these reviews show, for `scheduler`'s curve (see
+        `core.study.forecast`): what readiness averages its forecasts over."""
+        return memory_scale(self.evidence, scheduler.recall_curve[1])
 
     def to_json(self) -> dict[str, object]:
         return {"reviews": self.reviews, "predicted": _rounded(self.predicted),
@@ -177,6 +192,7 @@ def calibration(log: Iterable[tuple[Hashable, int, datetime, float | None, str |
     curve = scheduler.recall_curve
     before: dict[Hashable, tuple[float, datetime]] = {}
     sums = [[0, 0.0, 0] for _ in range(bins)]  # per bin: reviews, sum predicted, right
+    evidence: dict[int, list[int]] = {}  # per bin of F t / S: reviews, right
     again = int(fsrs.Rating.Again)
     for key, rating, at, stability, last in log:
         previous = before.get(key)
@@ -186,11 +202,16 @@ def calibration(log: Iterable[tuple[Hashable, int, datetime, float | None, str |
             before.pop(key, None)
         if previous is None:
             continue
-        p = fsrs_adapter.recall(curve, previous[0], fsrs_adapter.elapsed_days(previous[1], at))
+        days = fsrs_adapter.elapsed_days(previous[1], at)
+        p = fsrs_adapter.recall(curve, previous[0], days)
         entry = sums[min(bins - 1, int(p * bins))]
         entry[0] += 1
         entry[1] += p
         entry[2] += rating != again
+        if days >= MIN_EVIDENCE_DAYS:
+            counts = evidence.setdefault(evidence_bin(curve[0] * days / previous[0]), [0, 0])
+            counts[0] += 1
+            counts[1] += rating != again
     made = tuple(CalibrationBin(i / bins, (i + 1) / bins, int(n), total / n, right / n)
                  for i, (n, total, right) in enumerate(sums) if n)
     count = sum(b.reviews for b in made)
@@ -200,7 +221,14 @@ def calibration(log: Iterable[tuple[Hashable, int, datetime, float | None, str |
         made, count,
         predicted=sum(b.predicted * b.reviews for b in made) / count,
         right=sum(b.right * b.reviews for b in made) / count,
-        ece=sum(abs(b.predicted - b.right) * b.reviews for b in made) / count)
+        ece=sum(abs(b.predicted - b.right) * b.reviews for b in made) / count,
+        evidence=tuple((b, n, right) for b, (n, right) in sorted(evidence.items())))
+
+
+def deck_scale(store: Store, deck_id: str, scheduler: Scheduler) -> MemoryScale:
+    """The stability scale the deck's own reviews show (`Calibration.scale`), which readiness
+    averages its forecasts over (`core.study.forecast`)."""
+    return calibration(store.recall_log(deck_id), scheduler).scale(scheduler)
 
 
 #: How many reviews the model's own forecast is worth in `readiness_band`'s prior.
@@ -320,10 +348,17 @@ def collect_stats(decks: Sequence[Deck], store: Store | None, config: SettingsSo
         readiness: Readiness | None = None
         if upcoming and target is not None:
             values = {} if store is None else store.recall_at(deck.id, target, curve)
-            at_target = {ItemKey(deck.id, card_id, item): value
+            own = Scheduler(settings)
+            fared = None if store is None else calibration(store.recall_log(deck.id), own)
+            scale = None if fared is None else fared.scale(own)
+            at_target = {ItemKey(deck.id, card_id, item):
+                         value if scale is None else scale.expected(value)
                          for (card_id, item), value in values.items()}
             readiness = summarize_readiness(deck.cards, weigh_open(deck.cards, store, at_target),
                                             target)
+            if fared is not None:  # its band, from the same reviews (read once)
+                readiness = replace(readiness,
+                                    band=readiness_band(readiness.overall, fared.reviews))
         report.append(DeckStats(
             deck_id=deck.id, title=deck.title, cards=len(deck.cards), items=items,
             new=counts["new"], learning=counts["learning"], review=counts["review"],

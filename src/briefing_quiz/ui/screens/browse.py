@@ -1,5 +1,7 @@
 """Browse every card: filter by deck, tag and text, sort by any column, see one card's details and
-review history, and suspend or unsuspend it.
+review history, and suspend or unsuspend it; flag it with a note, forget it, set its due date or
+preview it (Anki's everyday card actions). `is:flagged` (or `is:suspended`) in the search keeps
+those cards only.
 
 Rows are built once on the store thread; filtering and sorting work on plain lists, and the table
 draws only what is on screen, so 10,000 cards stay responsive while typing a search.
@@ -7,6 +9,7 @@ draws only what is on screen, so 10,000 cards stay responsive while typing a sea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
@@ -43,6 +46,7 @@ COLUMNS = (
     Column("R", 4, right=True),
     Column("Lap", 3, right=True),
     Column("Susp", 4),
+    Column("⚑", 1),  # flagged (the note: in the detail panel)
     Column("Question", 24, flex=True, hide_below=110),  # when there is room for it
 )
 NEVER = -1.0  # sort value for "no value" (new cards have no stability or recall)
@@ -77,14 +81,15 @@ def make_row(row: CardRow, now: datetime) -> BrowseRow:
         one_line(" ".join(card.tags), 80), due_label(row, now),
         "" if row.stability is None else f"{row.stability:.1f}",
         "" if row.recall is None else f"{row.recall:.0%}",
-        str(row.lapses) if row.lapses else "", state, one_line(card.prompt, 200),
+        str(row.lapses) if row.lapses else "", state, "" if row.flag is None else "⚑",
+        one_line(card.prompt, 200),
     )
     sort_keys = (
         row.key.deck_id, (row.key.card_id, row.key.item), card.type, " ".join(card.tags),
         row.due.timestamp() if row.due is not None else UNSCHEDULED,
         row.stability if row.stability is not None else NEVER,
         row.recall if row.recall is not None else NEVER,
-        row.lapses, (row.suspended, row.buried), card.prompt.casefold(),
+        row.lapses, (row.suspended, row.buried), row.flag is not None, card.prompt.casefold(),
     )
     haystack = "\n".join((row.key.deck_id, ident, " ".join(card.tags), card.prompt,
                           answer_text(card, row.key.item))).casefold()
@@ -145,6 +150,9 @@ def detail_content(row: CardRow, history: list[ReviewRecord] | None, now: dateti
     if row.buried:
         state.append((" · buried", "bold"))
     out.append(assemble(*state))
+    if row.flag is not None:
+        out.append(assemble(("⚑ Flagged", "bold $text-warning"),
+                            f": {one_line(row.flag, 500)}" if row.flag else ""))
     out.append(Content.styled("Review history:", "bold"))
     if history is None:
         out.append(Content.styled("  loading…", "italic"))
@@ -183,6 +191,9 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Edit", id="browse.edit"),
         Binding("i", "card_info", "Info", id="browse.info"),
         Binding("p", "preview", "Preview", id="browse.preview"),
+        Binding("asterisk", "flag", "Flag", key_display="*", id="browse.flag"),
+        Binding("N", "forget", "Forget", id="browse.forget"),
+        Binding("D", "set_due", "Set due", id="browse.set_due"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
@@ -245,11 +256,15 @@ class BrowseScreen(Screen[None]):
         """Filter, sort and show the rows, keeping the highlighted card when it is still shown."""
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         keep = table.current_key
-        needle = self.text_filter.casefold().strip()
+        words = self.text_filter.casefold().split()
+        flagged, suspended_only = "is:flagged" in words, "is:suspended" in words
+        needle = " ".join(w for w in words if w not in ("is:flagged", "is:suspended"))
         deck, tag = self.deck_filter, self.tag_filter
         shown = [r for r in self.all_rows
                  if (deck is None or r.row.key.deck_id == deck)
                  and (tag is None or tag in r.tags)
+                 and (not flagged or r.row.flag is not None)
+                 and (not suspended_only or r.row.suspended)
                  and (not needle or needle in r.haystack)]
         column = self.sort_column
         shown.sort(key=lambda r: r.sort_keys[column], reverse=self.sort_reverse)  # type: ignore[arg-type,return-value]
@@ -260,9 +275,11 @@ class BrowseScreen(Screen[None]):
         table.set_rows([r.cells for r in shown], [r.row.key for r in shown], keep=keep)
         total = len(self.all_rows)
         suspended = sum(1 for r in shown if r.row.suspended)
+        flags = sum(1 for r in shown if r.row.flag is not None)
         self.query_one("#browse-count", Static).update(Content(
-            f"{len(shown):,} of {total:,} cards shown · {suspended:,} suspended · sorted by "
-            f"{COLUMNS[column].label}{arrow}"))
+            f"{len(shown):,} of {total:,} cards shown · {suspended:,} suspended · "
+            + (f"{flags:,} flagged · " if flags else "")
+            + f"sorted by {COLUMNS[column].label}{arrow}"))
         if not shown:
             self.query_one("#detail-text", Static).update(Content(""))
 
@@ -339,25 +356,97 @@ class BrowseScreen(Screen[None]):
     def action_focus_tag(self) -> None:
         self.query_one("#tag-filter", Select).focus()
 
-    async def action_toggle_suspend(self) -> None:
+    def _current(self) -> CardRow | None:
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         if not self.shown or not 0 <= table.cursor < len(self.shown):
-            return
-        current = self.shown[table.cursor]
-        key, suspend = current.row.key, not current.row.suspended
+            return None
+        return self.shown[table.cursor].row
+
+    async def _change(self, key: ItemKey, fn: Callable[..., object], *args: object) -> bool:
+        """Run a card action on the store thread, then show the card's new row; False when it
+        failed (said in a notification)."""
         backend = self.backend
         try:
-            await backend.call(backend.set_suspended_sync, key, suspend)
+            await backend.call(fn, key, *args)
             fresh = await backend.call(backend.card_row_sync, key)
         except BriefingQuizError as error:
             self.notify(f"Could not change {key}: {error}", severity="error")
-            return
+            return False
         if fresh is not None:
             new = make_row(fresh, self.backend.clock())
             self.all_rows = [new if r.row.key == key else r for r in self.all_rows]
             self.apply()
             self.show_detail(fresh)
-        self.notify(f"{'Suspended' if suspend else 'Unsuspended'} {key}.", timeout=3)
+        return True
+
+    async def action_toggle_suspend(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        key, suspend = current.key, not current.suspended
+        if await self._change(key, self.backend.set_suspended_sync, suspend):
+            self.notify(f"{'Suspended' if suspend else 'Unsuspended'} {key}.", timeout=3)
+
+    # -- Anki's everyday card actions: flag, forget, set due date (ui/screens/card_actions.py) ----
+    # Each dialog answers through a callback (not a worker waiting on it): the screen stays idle
+    # while the dialog is open.
+    def action_flag(self) -> None:
+        from briefing_quiz.ui.screens.card_actions import FlagChoice, FlagScreen
+
+        current = self._current()
+        if current is None:
+            return
+        key = current.key
+
+        async def chosen(choice: FlagChoice | None) -> None:
+            if choice is None:
+                return
+            what, note = choice
+            if await self._change(key, self.backend.flag_sync, note if what == "flag" else None):
+                self.notify(f"Flagged {key}" + (f": {one_line(note, 80)}" if note else ".")
+                            if what == "flag" else f"Flag removed from {key}.", timeout=3)
+
+        self.app.push_screen(FlagScreen(key, current.flag), chosen)
+
+    def action_forget(self) -> None:
+        from briefing_quiz.ui.screens.card_actions import ForgetScreen
+
+        current = self._current()
+        if current is None:
+            return
+        key = current.key
+        if current.phase == "new":
+            self.notify(f"{key} is new already.", timeout=3)
+            return
+
+        async def confirmed(yes: bool | None) -> None:
+            if yes and await self._change(key, self.backend.forget_sync):
+                self.notify(f"Forgot {key}: it is new again (its history is kept).", timeout=4)
+
+        self.app.push_screen(ForgetScreen(key), confirmed)
+
+    def action_set_due(self) -> None:
+        from briefing_quiz.core.study.due_date import describe_due
+        from briefing_quiz.ui.screens.card_actions import DueDateScreen
+
+        current = self._current()
+        if current is None:
+            return
+        key, tz = current.key, self.backend.tz
+        if current.due is None:
+            self.notify(f"{key} is new: it has no due date to set (study it first).", timeout=4)
+            return
+
+        async def given(text: str | None) -> None:
+            if text is None or not await self._change(key, self.backend.set_due_sync, text):
+                return
+            fresh = next((r.row for r in self.all_rows if r.row.key == key), None)
+            due = fresh.due if fresh is not None else None
+            when = "?" if due is None else describe_due(due, now=self.backend.clock(), tz=tz)
+            self.notify(f"{key} is due {when}.", timeout=4)
+
+        shown = describe_due(current.due, now=self.backend.clock(), tz=tz)
+        self.app.push_screen(DueDateScreen(self.backend, key, shown), given)
 
     def action_edit(self) -> None:
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)

@@ -58,7 +58,8 @@ def facts_content(info: CardInfo, tz: tzinfo | None) -> Content:
     ]
     rows: list[tuple[str, str]] = []
     if state is None or state.card is None:
-        rows.append(("State", "new: never reviewed"))
+        rows.append(("State", "new: forgotten (back to new), reviewed before" if info.history
+                     else "new: never reviewed"))
     else:
         rows.append(("State", state.phase + (" · suspended" if state.suspended else "")
                      + (" · buried" if state.is_buried(now) else "")))
@@ -75,6 +76,8 @@ def facts_content(info: CardInfo, tz: tzinfo | None) -> Content:
         rows.append(("Reviews", f"{state.reps} · lapses {state.lapses}"))
         if state.first_review is not None:
             rows.append(("First review", _when(state.first_review, tz)))
+    if info.flag is not None:
+        rows.append(("Flagged", one_line(info.flag, 200) or "(no note)"))
     out.extend(assemble((f"{name:<13}", "bold"), value) for name, value in rows)
     return lines(out)
 

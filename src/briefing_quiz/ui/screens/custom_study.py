@@ -76,7 +76,13 @@ class CustomStudyScreen(ModalScreen[tuple[CustomFilter, bool] | None]):
         self.action_start()
 
     def action_start(self) -> None:
-        self.dismiss(self.choice())
+        chosen, cram = self.choice()
+        if chosen.tag is None and chosen.search is None:
+            # Enter in the empty text field would otherwise start a session over the whole
+            # deck, which is what plain study is for (seen in tmux).
+            self.notify("Choose a tag (shift+tab) or type a text first", severity="warning")
+            return
+        self.dismiss((chosen, cram))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

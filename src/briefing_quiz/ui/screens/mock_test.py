@@ -244,11 +244,16 @@ def result_content(result: MockResult) -> Content:
     if result.misses:
         out.extend([Content(""), Content.styled("Missed — the right answers:", "bold")])
         for miss in result.misses:
-            out.append(assemble(("✗ ", "bold $text-error"), one_line(miss.question, 300)))
+            partly = any(made for _, made in miss.points)  # an open answer with some points
+            mark = ("◐ ", "bold $text-warning") if partly else ("✗ ", "bold $text-error")
+            out.append(assemble(mark, one_line(miss.question, 300)))
             out.append(assemble(("  you: ", "bold"),
                                 one_line(miss.given, 200) if miss.given else
                                 Content.styled("(nothing)", "italic")))
             out.append(assemble(("  → ", "bold"), (one_line(miss.expected, 300), "bold")))
+            left_out = [label for label, made in miss.points if not made]
+            if partly and left_out:
+                out.append(assemble(("    missed: ", "bold"), one_line("; ".join(left_out), 300)))
     elif result.answered:
         out.extend([Content(""), Content.styled("✓ No misses.", "bold $text-success")])
     return lines(out)

@@ -3,8 +3,9 @@ reviews per day over the past 8 weeks and true retention per week.
 
 Numbers come from `core.study.statistics` and `core.study.briefing_session` (through
 `services.briefing`).
-Charts are Textual's own widgets: a `Sparkline` for each daily series (one fixed-width column
-per day, so days line up with the axis labels under them), a `ProgressBar` for readiness and a
+Charts are Textual's own widgets: a `Sparkline` for each daily series (the same whole number
+of columns for every day, as many as the terminal's width allows, so days line up with the
+axis labels under them and the charts grow with the terminal), a `ProgressBar` for readiness and a
 `DataTable` for the weekly retention (a rate per week is read better as numbers than as bar
 heights scaled between their own minimum and maximum). Every chart also says its numbers in
 words, so nothing depends on reading bar heights or colours. The calibration chart (forecast
@@ -42,8 +43,15 @@ if TYPE_CHECKING:
     from briefing_quiz.core.study.statistics import Calibration, DayCount, RetentionWeek
     from briefing_quiz.services.backend import Backend
 
-#: Columns per day of the forecast sparkline (30 days: 60 columns, within 80).
+#: Columns per day of the forecast sparkline (30 days: 60 columns, within 80); a wider
+#: terminal gives each day more (`columns_per_day`), so the two daily charts grow with it.
 FORECAST_COLUMNS_PER_DAY = 2
+
+
+def columns_per_day(days: int, width: int, least: int) -> int:
+    """Whole columns per day for `days` days in `width` columns, at least `least`: each day
+    keeps the same width, so the days stay under their axis labels."""
+    return max(least, width // days) if days else least
 
 
 def _day(day: date) -> str:
@@ -234,26 +242,34 @@ class StatsScreen(Screen[None]):
         coverage.display = charts.coverage is not None  # only for a deck with a source file
         coverage.update(plain(charts.coverage or ""))
 
-        forecast = charts.forecast
-        self.query_one("#forecast-title", Static).update(forecast_text(forecast))
-        width = len(forecast) * FORECAST_COLUMNS_PER_DAY
-        chart = self.query_one("#forecast-chart", Sparkline)
-        chart.styles.width = width
-        chart.data = [d.count for d in forecast]
-        last = f"{_day(forecast[-1].day)}" if forecast else ""
-        self.query_one("#forecast-axis", Static).update(plain(axis("today", last, width)))
-
-        reviews = charts.reviews
-        self.query_one("#reviews-title", Static).update(reviews_text(reviews))
-        chart = self.query_one("#reviews-chart", Sparkline)
-        chart.styles.width = len(reviews)
-        chart.data = [d.count for d in reviews]
-        first = _day(reviews[0].day) if reviews else ""
-        self.query_one("#reviews-axis", Static).update(plain(axis(first, "today", len(reviews))))
+        self.query_one("#forecast-title", Static).update(forecast_text(charts.forecast))
+        self.query_one("#forecast-chart", Sparkline).data = [d.count for d in charts.forecast]
+        self.query_one("#reviews-title", Static).update(reviews_text(charts.reviews))
+        self.query_one("#reviews-chart", Sparkline).data = [d.count for d in charts.reviews]
+        self._size_daily_charts()
 
         self.query_one("#retention-title", Static).update(retention_text(charts.retention))
         self._retention_table(charts.retention)
         self._calibration(charts)
+
+    def on_resize(self) -> None:
+        self._size_daily_charts()
+
+    def _size_daily_charts(self) -> None:
+        """The two daily sparklines as wide as the screen allows, whole columns per day."""
+        charts = self.charts
+        if charts is None:
+            return
+        room = max(0, self.query_one("#stats-body").content_region.width - 2)
+        forecast, reviews = charts.forecast, charts.reviews
+        width = len(forecast) * columns_per_day(len(forecast), room, FORECAST_COLUMNS_PER_DAY)
+        self.query_one("#forecast-chart", Sparkline).styles.width = width
+        last = f"{_day(forecast[-1].day)}" if forecast else ""
+        self.query_one("#forecast-axis", Static).update(plain(axis("today", last, width)))
+        width = len(reviews) * columns_per_day(len(reviews), room, 1)
+        self.query_one("#reviews-chart", Sparkline).styles.width = width
+        first = _day(reviews[0].day) if reviews else ""
+        self.query_one("#reviews-axis", Static).update(plain(axis(first, "today", width)))
 
     def _calibration(self, charts: DeckCharts) -> None:
         fared = charts.calibration

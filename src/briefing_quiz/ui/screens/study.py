@@ -29,6 +29,7 @@ from briefing_quiz.core.study.queue import QueueEntry
 from briefing_quiz.core.study.session import SavedAnswer, StudySession
 from briefing_quiz.services import gc_policy
 from briefing_quiz.ui.fast_paint import PaintWhenReady
+from briefing_quiz.ui.screens.study_actions import StudyCardActions
 from briefing_quiz.ui.text import assemble
 from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView, OpenAnswer
 from briefing_quiz.ui.widgets.cards import (
@@ -77,7 +78,12 @@ def answer_then_next(session: StudySession, rating: Rating, *, duration_ms: int,
         return saved, error
 
 
-class StudyScreen(PaintWhenReady[None]):
+#: The actions on the current card (not while typing an answer; idle while a card loads).
+_CARD_ACTIONS = frozenset({"undo", "suspend", "bury", "locate", "card_info", "flag", "forget",
+                           "set_due"})
+
+
+class StudyScreen(StudyCardActions, PaintWhenReady[None]):
     """Study the due cards of some decks (all decks when `deck_ids` is None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,6 +92,9 @@ class StudyScreen(PaintWhenReady[None]):
         Binding("minus", "bury", "Bury", id="study.bury"),
         Binding("e", "locate", "Edit", id="study.edit"),
         Binding("i", "card_info", "Info", id="study.info"),
+        Binding("asterisk", "flag", "Flag", key_display="*", show=False, id="study.flag"),
+        Binding("N", "forget", "Forget", show=False, id="study.forget"),
+        Binding("D", "set_due", "Set due", show=False, id="study.set_due"),
         Binding("tab", "focus_answer", "Type answer"),
         Binding("escape", "end", "End", id="study.end"),
         Binding("pageup", "scroll_card(-1)", "Scroll up", show=False),
@@ -393,12 +402,12 @@ class StudyScreen(PaintWhenReady[None]):
         if action == "focus_answer":  # back to the answer line of a typed or cloze card
             return (self.phase == "question" and not typing and self.controller is not None
                     and self.controller.TYPED)
-        if typing and action in {"undo", "suspend", "bury", "locate", "card_info", "end"}:
+        if typing and action in {"end", *_CARD_ACTIONS}:
             return False  # their keys type into the answer (escape first: AnswerInput.Leave)
-        if isinstance(self.focused, OpenAnswer) and action in {
-                "undo", "suspend", "bury", "locate", "card_info", "end", "scroll_card"}:
+        if isinstance(self.focused, OpenAnswer) and action in {"end", "scroll_card",
+                                                                 *_CARD_ACTIONS}:
             return False  # keys type there: the footer shows only the area's own keys
-        if action in {"undo", "suspend", "bury", "locate", "card_info"}:
+        if action in _CARD_ACTIONS:
             if self.phase not in ("question", "answered"):
                 return None  # shown, but does nothing while a card is loading or saving
             if action == "undo" and (self.session is None or not self.session.can_undo):

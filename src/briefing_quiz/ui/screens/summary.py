@@ -1,4 +1,5 @@
-"""The end of a session: how it went, what was wrong (with the right answers), what comes next."""
+"""The end of a session: how it went (right, partly, wrong; and by grade), what was missed (with
+the right answers), what comes next."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.grading import Outcome, outcome
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.scheduler import format_interval
-from briefing_quiz.ui.text import assemble, lines, plain
+from briefing_quiz.ui.text import assemble, lines, one_line, plain
 from briefing_quiz.ui.widgets.cards import answer_text, prompt_content
 from briefing_quiz.ui.widgets.header import format_elapsed
 from briefing_quiz.ui.widgets.keybar import KeyBar
@@ -30,41 +32,63 @@ if TYPE_CHECKING:
     from briefing_quiz.ui.screens.study import Answered
 
 
-def was_wrong(answer: Answered) -> bool:
-    """Wrong: the checker said so, or (self-graded cards) the user graded Again."""
-    if answer.saved.correct is not None:
-        return not answer.saved.correct
-    return answer.saved.rating == Rating.Again
+def how_it_went(answer: Answered) -> Outcome:
+    """Right, partly or wrong, by the grade given (core.grading.outcome): Again wrong, Good and
+    Easy right, Hard partly when the checker found the answer short."""
+    return outcome(answer.result, answer.saved.rating)
+
+
+MARKS: dict[Outcome, tuple[str, str]] = {
+    "right": ("✓", "$text-success"), "partly": ("◐", "$text-warning"), "wrong": ("✗", "$text-error"),
+}
 
 
 def summary_content(answers: Sequence[Answered], elapsed: timedelta | None, *,
                     complete: bool) -> Content:
     reviewed = len(answers)
-    wrong = [a for a in answers if was_wrong(a)]
-    right = reviewed - len(wrong)
+    outcomes = [how_it_went(a) for a in answers]
+    count = {kind: outcomes.count(kind) for kind in MARKS}
     title = "Session complete — nothing more is due now." if complete else "Session ended."
     out: list[Content] = [Content.styled(title, "bold")]
     cards = len({a.entry.key for a in answers})
     out.append(assemble(("Reviewed:   ", "bold"),
                         f"{reviewed} answer{'s' if reviewed != 1 else ''} "
                         f"({cards} card{'s' if cards != 1 else ''})"))
-    out.append(assemble(("Right:      ", "bold"), (f"✓ {right}", "$text-success"), "    ",
-                        ("Wrong: ", "bold"), (f"✗ {len(wrong)}", "$text-error")))
+    out.append(assemble(("Right:      ", "bold"), (f"✓ {count['right']}", "$text-success"), "    ",
+                        ("Partly: ", "bold"), (f"◐ {count['partly']}", "$text-warning"), "    ",
+                        ("Wrong: ", "bold"), (f"✗ {count['wrong']}", "$text-error")))
+    grades = [(r, sum(1 for a in answers if a.saved.rating == r)) for r in Rating]
+    out.append(assemble(("Grades:     ", "bold"),
+                        " · ".join(f"{r.name} {n}" for r, n in grades)))
     if elapsed is not None:
         out.append(assemble(("Time spent: ", "bold"), format_elapsed(elapsed)))
-    if wrong:
+    # each card missed once, in the order first missed; its worst outcome marks it
+    missed = [(a, kind) for a, kind in zip(answers, outcomes, strict=True) if kind != "right"]
+    if missed:
         out.append(Content(""))
-        out.append(Content.styled("Answered wrong — the right answers:", "bold"))
+        heading = ("Answered wrong or partly — the right answers:"
+                   if any(kind == "partly" for _, kind in missed)
+                   else "Answered wrong — the right answers:")
+        out.append(Content.styled(heading, "bold"))
         times: dict[ItemKey, int] = {}
-        for answer in wrong:  # each card once, in the order first missed
-            times[answer.entry.key] = times.get(answer.entry.key, 0) + 1
-        card_of = {a.entry.key: a.entry.card for a in wrong}
-        for key, count in times.items():
-            card = card_of[key]
-            again = f"  (missed {count} times)" if count > 1 else ""
-            out.append(assemble(("✗ ", "bold $text-error"), prompt_content(card, key.item),
+        worst: dict[ItemKey, Answered] = {}
+        for answer, kind in missed:
+            key = answer.entry.key
+            times[key] = times.get(key, 0) + 1
+            if key not in worst or kind == "wrong":
+                worst[key] = answer
+        for key, count_missed in times.items():
+            answer = worst[key]
+            card = answer.entry.card
+            mark, style = MARKS[how_it_went(answer)]
+            again = f"  (missed {count_missed} times)" if count_missed > 1 else ""
+            out.append(assemble((f"{mark} ", f"bold {style}"), prompt_content(card, key.item),
                                 (again, "italic")))
             out.append(assemble(("  → ", "bold"), (answer_text(card, key.item), "bold")))
+            left_out = [label for label, made in (answer.result.points if answer.result else ())
+                        if not made]
+            if left_out:
+                out.append(assemble(("    missed: ", "bold"), one_line("; ".join(left_out), 300)))
     return lines(out)
 
 

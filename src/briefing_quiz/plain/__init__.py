@@ -19,7 +19,7 @@ an empty line (or the end of input). Invalid input is explained and asked again.
 
     POINT made <label> | POINT missed <label>          open cards: one line per point, first
 
-    RIGHT | WRONG [(detail, e.g. 2 of 3 in place)]     auto-checked types only
+    RIGHT | PARTLY | WRONG [(detail: 2 of 3 in place)] auto-checked only; PARTLY: open, some points
     YOURS: <your answer as text>                       when wrong
     ANSWER: <the expected answer>
     EXPLAIN: ... / SOURCE: ...                         when the card has them
@@ -35,9 +35,11 @@ Once the answer is committed to the progress file::
 
 Commands at either prompt: `q` (or end of input) ends the session (at the grade prompt, after
 `NOT GRADED <key>: this answer is not saved; the card stays due`); `:u` undo the last answer (or
-suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:h` help. A session ends with::
+suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:f NOTE` flag it with a note
+(it stays; `stats` lists flags), `:h` help. A session ends with::
 
-    SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 9 of 10 checked; 3 left
+    SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 8, partly 1 of 10 checked; 3 left
+                    (right/partly by the grade given: core.grading.outcome; ", partly N" if any)
     LEECHES feb2022/x, feb2022/y                       only when there are some
 
 If an answer cannot be saved (disk full, read-only file, ...) the loop prints `NOT SAVED` with the
@@ -74,7 +76,7 @@ from fsrs import Rating
 
 from briefing_quiz.core.cloze import render_cloze
 from briefing_quiz.core.errors import StoreError
-from briefing_quiz.core.grading import CheckResult, parse_truefalse
+from briefing_quiz.core.grading import CheckResult, outcome, parse_truefalse
 from briefing_quiz.core.model import (
     BasicCard,
     ChoiceCard,
@@ -93,7 +95,6 @@ from briefing_quiz.core.study.formatting import (
     format_local,
     percent_text,
 )
-from briefing_quiz.core.study.mock_test import MockResult, MockTest
 from briefing_quiz.core.study.queue import QueueEntry
 from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.core.visible import visible
@@ -104,8 +105,8 @@ _NAMES = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy
 _QUIT = {"q", ":q", ":quit", "quit"}
 _COMMANDS = {":u": "undo", ":undo": "undo", ":s": "suspend", ":suspend": "suspend",
              ":b": "bury", ":bury": "bury", ":h": "help", ":help": "help", "?": "help"}
-_HELP = ("Commands: q quits; :u undoes the last answer; :s suspends this card; "
-         ":b buries it until tomorrow; Enter at the grade takes the suggested grade.")
+_HELP = ("Commands: q quits; :u undoes the last answer; :s suspends this card; :b buries it "
+         "until tomorrow; :f NOTE flags it with a note; Enter at the grade takes the suggested grade.")
 
 
 class _Outcome(Enum):
@@ -119,8 +120,8 @@ class _Quit(Exception):
 
 
 class _Command(Exception):
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, arg: str = "") -> None:
+        self.name, self.arg = name, arg
 
 
 class _Shuffles(Protocol):
@@ -172,6 +173,8 @@ class _Console:
         word = text.strip().lower()
         if word in _QUIT:
             raise _Quit
+        if word.split(" ", 1)[0] == ":f":  # :f NOTE
+            raise _Command("flag", text.strip()[2:].strip())
         if word in _COMMANDS:
             raise _Command(_COMMANDS[word])
         return text
@@ -251,6 +254,7 @@ class PlainLoop(_Console):
         self.session = session
         self.checked = 0
         self.right = 0
+        self.partly = 0  # checked and graded Hard, though the checker found the answer short
 
     # -- the loop ----------------------------------------------------------------------------------
 
@@ -299,7 +303,7 @@ class PlainLoop(_Console):
                 self.say(f"NOT GRADED {entry.key}: this answer is not saved; the card stays due")
                 raise
         except _Command as command:
-            return self.command(command.name, entry)
+            return self.command(command.name, entry, command.arg)
         elapsed = session.clock() - started
         duration_ms = max(0, int(elapsed.total_seconds() * 1000))
         try:
@@ -310,7 +314,9 @@ class PlainLoop(_Console):
             return _Outcome.FAILED
         if result is not None:
             self.checked += 1
-            self.right += result.correct
+            went = outcome(result, saved.rating)  # the grade wins over the verdict, as saved
+            self.right += went == "right"
+            self.partly += went == "partly"
         if not getattr(session, "records", True):  # a cram session (core/study/custom.py)
             self.say(f"CRAMMED {saved.key} {int(saved.rating)} not saved, not scheduled")
         else:
@@ -327,7 +333,7 @@ class PlainLoop(_Console):
         return (f"CARD {i}/{n} {entry.key} {entry.card.type} "
                 f"new {c.new} learning {c.learning} review {c.review}")
 
-    def command(self, name: str, entry: QueueEntry) -> _Outcome:
+    def command(self, name: str, entry: QueueEntry, note: str = "") -> _Outcome:
         session = self.session
         try:
             if name == "help":
@@ -345,6 +351,9 @@ class PlainLoop(_Console):
                 session.bury()
                 self.say(f"BURIED {entry.key}")
                 self.changed()
+            elif name == "flag":  # the card stays current: its question is asked again
+                session.flag(note)
+                self.say(f"FLAGGED {entry.key}" + (f": {visible(note)}" if note else ""))
         except StoreError as error:
             self.say(f"NOT SAVED {entry.key}: {error}")
             return _Outcome.FAILED
@@ -358,7 +367,8 @@ class PlainLoop(_Console):
             lines.append(f"POINT {'made' if made else 'missed'} "
                          f"{visible(' '.join(label.split()))}")
         if result is not None:
-            verdict = "RIGHT" if result.correct else "WRONG"
+            partly = any(made for _, made in result.points)  # open, some points
+            verdict = "RIGHT" if result.correct else "PARTLY" if partly else "WRONG"
             lines.append(f"{verdict} ({result.detail})" if result.detail else verdict)
             if not result.correct:
                 lines.append(f"YOURS: {result.given or '(nothing)'}")
@@ -391,7 +401,9 @@ class PlainLoop(_Console):
         answered = self.session.answered
         by = {r: sum(1 for a in answered if a.rating == r) for r in Rating}
         parts = ", ".join(f"{r.name.lower()} {by[r]}" for r in Rating)
-        checked = f"; right {self.right} of {self.checked} checked" if self.checked else ""
+        partly = f", partly {self.partly}" if self.partly else ""
+        checked = (f"; right {self.right}{partly} of {self.checked} checked" if self.checked
+                   else "")
         self.say(f"SUMMARY answered {len(answered)}: {parts}{checked}; "
                  f"{self.session.remaining} left")
         if self.session.leeches:
@@ -439,74 +451,6 @@ class BriefingLoop(PlainLoop):
                                                           else ""))
 
 
-class MockTestLoop(_Console):
-    """A plain mock test (`study DECK --test N --plain`). Questions start with a `QUESTION` line
-    (as `CARD` lines do); nothing is said about an answer until the end::
-
-        TEST 10 questions from feb2022: a rehearsal, your schedule does not change. q ends it.
-        QUESTION 1/10 feb2022/troops typed
-        ...
-        SCORE 7 of 10 right (70%)                 (when ended early: "...; 4 not answered")
-        MISS feb2022/troops: <the question>       one block per wrong answer
-          YOURS: 100,000
-          ANSWER: 130,000
-        RECORDED mock test 3; your schedule is unchanged
-    """
-
-    def __init__(self, test: MockTest, stdin: TextIO, stdout: TextIO) -> None:
-        super().__init__(test, stdin, stdout)
-        self.test = test
-
-    def run(self) -> int:
-        test = self.test
-        self.say(f"TEST {test.planned} question{'' if test.planned == 1 else 's'} from "
-                 f"{test.deck.id}: a rehearsal, your schedule does not change. q ends it.")
-        try:
-            while (entry := test.next()) is not None:
-                self.say(f"QUESTION {test.done + 1}/{test.planned} {entry.key} {entry.card.type}")
-                started = test.clock()
-                response = self._read(entry)
-                elapsed = test.clock() - started
-                test.answer(response, duration_ms=max(0, int(elapsed.total_seconds() * 1000)))
-        except _Quit:
-            pass
-        try:
-            result = test.finish()
-        except StoreError as error:
-            self.say(f"NOT SAVED mock test: {error}")
-            return 1
-        self.report(result)
-        return 0
-
-    def _read(self, entry: QueueEntry) -> object:
-        while True:
-            try:
-                response, _given = self.read_answer(entry)
-            except _Command as command:
-                self.say(_TEST_HELP if command.name == "help" else
-                         "Not in a mock test: it changes nothing. q ends it.")
-                continue
-            return "" if response is None else response
-
-    def report(self, result: MockResult) -> None:
-        left = result.planned - result.answered
-        if not result.answered:
-            self.say("SCORE nothing answered; nothing recorded")
-            return
-        self.say(f"SCORE {result.right} of {result.answered} right ({result.percent}%)"
-                 + (f"; {left} not answered" if left else ""))
-        if result.points_asked:  # open questions count their share of points in the percentage
-            self.say(f"POINTS {result.points_made} of {result.points_asked} made in the open "
-                     "answers")
-        for miss in result.misses:
-            self.say(f"MISS {miss.key}: {miss.question}", f"  YOURS: {miss.given or '(nothing)'}",
-                     f"  ANSWER: {miss.expected}")
-        self.say(f"RECORDED mock test {result.test_id}; your schedule is unchanged")
-
-
-_TEST_HELP = "A mock test: answer each question; the score and the misses come at the end. q ends it."
-
-
 def _numbers(text: str, top: int) -> list[int] | None:
     """'3 1 2' / '3,1,2' / '312' (when every number is one digit) -> [3, 1, 2]; None if invalid."""
     parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
@@ -534,8 +478,3 @@ def run_plain(session: StudySession, stdin: TextIO, stdout: TextIO) -> int:
     if isinstance(session, BriefingSession):
         return BriefingLoop(session, stdin, stdout).run()
     return PlainLoop(session, stdin, stdout).run()
-
-
-def run_mock_test(test: MockTest, stdin: TextIO, stdout: TextIO) -> int:
-    """Run a plain mock test; 0 normally, 1 when it could not be recorded."""
-    return MockTestLoop(test, stdin, stdout).run()

@@ -1,0 +1,287 @@
+"""The leak pass, fast: answer words found by one compiled Aho-Corasick automaton (see
+`core.lint.fast`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect
+from collections import Counter
+from collections.abc import Sequence
+from itertools import chain, compress, count
+from operator import itemgetter
+from typing import cast
+
+from ahocorasick_rs import BytesAhoCorasick as AhoCorasick
+
+from briefing_quiz.core.lint import leaks
+from briefing_quiz.core.lint.fast.words import normal_bytes, spaced_all
+from briefing_quiz.core.lint.text import (
+    is_trivial,
+    normalise,
+    tokens,
+)
+from briefing_quiz.core.model import (
+    BasicCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    Deck,
+    OpenCard,
+    OrderCard,
+    TrueFalseCard,
+    TypedCard,
+)
+
+__all__ = ["find_leaks"]
+
+def find_leaks(deck: Deck) -> list[leaks.Leak]:
+    """What `core.lint.leaks.find_leaks(deck)` returns (same rules, same order): by the automaton
+    (`_leaks_by_automaton`), or by the word pass below where the automaton declines."""
+    found = _leaks_by_automaton(deck)
+    return found if found is not None else _leaks_by_words(deck)
+
+
+def _leaks_by_words(deck: Deck) -> list[leaks.Leak]:
+    """What `core.lint.leaks.find_leaks(deck)` returns (same rules, same order), with less work
+    per word of the deck: the words are counted by one `Counter` over all of them (in C) instead
+    of a filtered one, and the two passes that find where indexed answer words stand and where
+    each text ends are skipped when the counts already say no indexed word is written anywhere
+    (a deck whose rare answers are not written elsewhere, the common case), and the second one
+    also when the first finds nothing."""
+    cards = deck.cards
+    most = max(leaks.MAX_SPREAD, int(len(cards) * leaks.MAX_SPREAD_SHARE))
+    places, texts = _texts(cards)
+    end_word = leaks._TEXT_END
+    words = normalise(f" {end_word} ".join(texts)).split()
+    phrases = _phrases(cards)
+    counts = Counter(words)
+    index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
+    own: dict[int, set[tuple[str, ...]]] = {}
+    rarest_of: dict[tuple[str, ...], int] = {}  # the same answer in many cards: one min()
+    for i, answer, phrase in phrases:
+        own.setdefault(i, set()).add(phrase)
+        rarest = rarest_of.get(phrase)
+        if rarest is None:
+            rarest = rarest_of[phrase] = min(range(len(phrase)),
+                                             key=[counts[word] for word in phrase].__getitem__)
+        if counts[phrase[rarest]] <= most + 1:
+            index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
+    if not any(map(counts.__contains__, index)):
+        return []
+    hits = list(compress(count(), map(index.__contains__, words)))
+    if not hits:
+        return []
+    ends = list(compress(count(), map(end_word.__eq__, words)))
+    found: dict[tuple[int, int], tuple[str, str]] = {}
+    holders: dict[tuple[int, tuple[str, ...]], set[int]] = {}
+    for at in hits:
+        word = words[at]
+        holder, key = places[bisect(ends, at)]
+        for phrase, as_list, offset, owner, answer in index[word]:
+            start = at - offset
+            if (owner == holder or start < 0 or words[start:start + len(phrase)] != as_list
+                    or phrase in own.get(holder, ())):
+                continue
+            holders.setdefault((owner, phrase), set()).add(holder)
+            found.setdefault((holder, owner), (key, answer))
+    return [leaks.Leak(cards[holder].id, key, cards[owner].id, answer)
+            for (holder, owner), (key, answer) in sorted(found.items())
+            if len(holders[owner, tokens(answer)]) <= most]
+
+
+#: The first stretch of text the automaton reads before it drops the words already seen too often
+#: to count (each next stretch twice as long).
+_FIRST_STRETCH = 1 << 15
+
+
+def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
+    """`find_leaks` without splitting the deck into words: the answers' words are found in the
+    deck's text by one Aho-Corasick automaton (`ahocorasick_rs`, compiled) as " word " in the
+    text normalised with every blank a " " (as UTF-8 bytes), so that only the places of answer
+    words cost Python work. The automaton reads the text in stretches; after each, the words
+    already seen more than `most + 1` times are dropped from it, so a deck's topic words cost a
+    few short stretches, not a Python object per place. The counts it keeps are exact for every
+    word whose count decides something: an answer is indexed under its rarest word only when that
+    word is written at most `most + 1` times, and a dropped word is written more often than that.
+    None (the caller falls back) when a text or an answer holds the text separator."""
+    cards = deck.cards
+    most = max(leaks.MAX_SPREAD, int(len(cards) * leaks.MAX_SPREAD_SHARE))
+    places, texts = _texts(cards)
+    phrases = _phrases(cards)
+    if not phrases or not texts:
+        return []
+    end_word = leaks._TEXT_END
+    raw = f" {end_word} ".join(texts)
+    if raw.count(end_word) != len(texts) - 1:
+        return None
+    data = b" " + normal_bytes(raw) + b" "
+    distinct = list(dict.fromkeys(map(itemgetter(2), phrases)))
+    counts = dict.fromkeys(chain.from_iterable(distinct), 0)
+    if end_word in counts:
+        return None
+    dropped, found_in = _count(data, counts, most + 1)
+    size = len(data)
+    # Each distinct answer under its rarest word, when that word is written at most `most + 1`
+    # times; a dropped word is written more often than that, so its count (cut short) never
+    # decides, and it is never the rarest of an answer that is looked for.
+    rarest_of: dict[tuple[str, ...], int | None] = {}
+    for phrase in distinct:
+        if dropped.issuperset(phrase):
+            rarest_of[phrase] = None  # only topic words
+            continue
+        least = 0 if len(phrase) == 1 else min(range(len(phrase)), key=[
+            size if word in dropped else counts[word] for word in phrase].__getitem__)
+        word = phrase[least]
+        rarest_of[phrase] = least if word not in dropped and counts[word] <= most + 1 else None
+    index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
+    for i, answer, phrase, rarest in [(i, answer, phrase, rarest)
+                                      for i, answer, phrase in phrases
+                                      if (rarest := rarest_of[phrase]) is not None]:
+        index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
+    if not any(map(counts.__getitem__, index)):
+        return []  # no indexed word is written anywhere
+    own: dict[int, set[tuple[str, ...]]] = {}
+    for i, _answer, phrase in phrases:
+        own.setdefault(i, set()).add(phrase)
+    hits = []
+    for offset, known, seen in found_in:
+        looked = {n for n, word in enumerate(known) if word in index}
+        if looked:
+            hits += [(offset + begin, known[n]) for n, begin, _end in seen if n in looked]
+    return _pairs(cards, places, data, sorted(hits), index, own, most)
+
+
+Stretches = list[tuple[int, list[str], list[tuple[int, int, int]]]]
+"""Per stretch of text read: its offset, the words the automaton then knew, and what it found
+there: (word's number in that list, start, end)."""
+
+
+def _count(data: bytes, counts: dict[str, int], most: int) -> tuple[set[str], Stretches]:
+    """Count in `counts` each of its words as " word " in `data`, in doubling stretches, dropping
+    after each one the words already counted more than `most` times (their counts stop there).
+    The dropped words, and what each stretch found."""
+    live = list(counts)
+    dropped: set[str] = set()
+    automaton = _automaton(live)
+    found_in: Stretches = []
+    size = len(data)
+    start, stretch = 0, _FIRST_STRETCH
+    while start < size - 1 and live:
+        stop = data.find(b" ", min(start + stretch, size - 1))
+        seen = automaton.find_matches_as_indexes(data[start:stop + 1], overlapping=True)
+        if seen:
+            found_in.append((start, live, seen))
+            for n, times in Counter(map(itemgetter(0), seen)).items():
+                counts[live[n]] += times
+        start, stretch = stop, stretch * 2
+        over = {word for word in live if counts[word] > most}
+        if over:
+            dropped |= over
+            live = [word for word in live if word not in over]
+            automaton = _automaton(live)
+    return dropped, found_in
+
+
+def _pairs(cards: Sequence[Card], places: list[tuple[int, str]], data: bytes,
+           hits: list[tuple[int, str]], index: dict[str, list[tuple[tuple[str, ...], list[str],
+                                                                    int, int, str]]],
+           own: dict[int, set[tuple[str, ...]]], most: int) -> list[leaks.Leak]:
+    """The leaks at `hits` (the blank before an indexed word of `data`, the word), in order."""
+    if not hits:
+        return []
+    size = len(data)
+    bounds = [match.start() for match in _END_WORD.finditer(data)]
+    words_of: dict[int, list[str]] = {}
+    found: dict[tuple[int, int], tuple[str, str]] = {}
+    holders: dict[tuple[int, tuple[str, ...]], set[int]] = {}
+    for begin, word in hits:  # `begin`: the blank before the word
+        n = bisect(bounds, begin)
+        holder, key = places[n]
+        first = bounds[n - 1] + 1 if n else 0
+        words = words_of.get(n)
+        if words is None:
+            words = words_of[n] = data[first:bounds[n] if n < len(bounds) else size].decode(
+                ).split()
+        at = len(data[first:begin].split())  # the word's index in its text
+        for phrase, as_list, offset, owner, answer in index[word]:
+            head = at - offset
+            if (owner == holder or head < 0 or words[head:head + len(phrase)] != as_list
+                    or phrase in own.get(holder, ())):
+                continue
+            holders.setdefault((owner, phrase), set()).add(holder)
+            found.setdefault((holder, owner), (key, answer))
+    return [leaks.Leak(cards[holder].id, key, cards[owner].id, answer)
+            for (holder, owner), (key, answer) in sorted(found.items())
+            if len(holders[owner, tokens(answer)]) <= most]
+
+
+_END_WORD = re.compile(re.escape(leaks._TEXT_END.encode()))
+
+
+def _automaton(words: Sequence[str]) -> AhoCorasick:
+    """An automaton finding `words[n]` as b" word " (pattern n), overlapping matches too."""
+    return AhoCorasick([f" {word} ".encode() for word in words]) if words else AhoCorasick(
+        [b"\x00"])
+
+
+def _texts(cards: Sequence[Card]) -> tuple[list[tuple[int, str]], list[str]]:
+    """(card index, key) and text of every `leaks.texts_of(card)`, in card order."""
+    places: list[tuple[int, str]] = []
+    texts: list[str] = []
+    place, text = places.append, texts.append
+    for i, card in enumerate(cards):
+        kind = type(card)
+        if kind is ChoiceCard:
+            place((i, "question"))
+            text(cast("ChoiceCard", card).question)
+            for option in cast("ChoiceCard", card).choices:
+                place((i, "choices"))
+                text(option)
+        elif kind in _ASKING:
+            place((i, "question"))
+            text(cast("BasicCard", card).question)
+        elif kind is TrueFalseCard:
+            place((i, "statement"))
+            text(cast("TrueFalseCard", card).statement)
+        elif kind is ClozeCard:
+            place((i, "text"))
+            text(cast("ClozeCard", card).text)
+        else:
+            for key, value in leaks.texts_of(card):
+                place((i, key))
+                text(value)
+            continue
+        if card.source:
+            place((i, "source"))
+            text(card.source)
+        if card.explain:
+            place((i, "explain"))
+            text(card.explain)
+    return places, texts
+
+
+_ASKING = frozenset({BasicCard, TypedCard, OrderCard, OpenCard})
+
+
+def _phrases(cards: Sequence[Card]) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(card index, answer, its words) of every answer of `leaks.answers_of`, in card order; each
+    distinct answer normalised once, all of them together."""
+    pairs: list[tuple[int, str]] = []
+    for i, card in enumerate(cards):
+        kind = type(card)
+        if kind is BasicCard or kind is TypedCard:
+            pairs.append((i, cast("BasicCard | TypedCard", card).answer))
+        elif kind is ChoiceCard:
+            pairs.extend((i, answer) for answer in cast("ChoiceCard", card).answers)
+        elif kind is ClozeCard:
+            pairs.extend((i, answer) for answer in dict.fromkeys(
+                d.answer for d in cast("ClozeCard", card).deletions))
+        elif kind is not TrueFalseCard and kind is not OrderCard and kind is not OpenCard:
+            pairs.extend((i, answer) for answer in leaks.answers_of(card))
+    distinct = list(dict.fromkeys(map(itemgetter(1), pairs)))
+    kept: dict[str, tuple[str, ...] | None] = {}
+    for answer, normal in zip(distinct, spaced_all(distinct), strict=True):
+        split = tuple(normal.split())
+        kept[answer] = None if is_trivial(split) or len(split) > leaks.MAX_ANSWER_WORDS else split
+    return [(i, answer, words) for i, answer in pairs if (words := kept[answer]) is not None]
