@@ -56,7 +56,8 @@ def items_today(conn: sqlite3.Connection, deck_id: str,
     # come as one string (and the other items as another), split in C, from one scan.
     plain, others = conn.execute(_SEEN_SQL.format(undone=undone), params).fetchone()
     seen = dict.fromkeys(plain.split(_RS), _ITEM_0) if plain else {}
-    pairs = set(map(split_lkey, others.split(_RS))) if others else set()
+    # One string per review: the same item's repeats are dropped (in C) before it is split.
+    pairs = set(map(split_lkey, set(others.split(_RS)))) if others else set()
     pairs.update((card_id, item) for card_id, item, at in conn.execute(
         "SELECT card_id, item, reviewed_at FROM reviews INDEXED BY reviews_odd_at "
         f"WHERE NOT ({CANONICAL_AT}) AND deck_id = :deck{undone}", params)
