@@ -49,6 +49,7 @@ from briefing_quiz.core.model import Card as DeckCard
 from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
 from briefing_quiz.core.progress.store import ItemState, Store, to_us
 from briefing_quiz.core.scheduler import Scheduler, fsrs_card_id, study_day_start
+from briefing_quiz.core.study import fast_queue
 from briefing_quiz.core.study.queue import (
     Kind,
     QueueCounts,
@@ -143,7 +144,13 @@ class StudySession:
         self._planned = self.counts.total
 
     def _build(self, now: datetime) -> None:
-        """Fill the queue (a subclass with another queue replaces this)."""
+        """Fill the queue (a subclass with another queue replaces this): counted from the
+        store's keys and read in pages as cards are shown (`fast_queue`), else built whole."""
+        lazy = fast_queue.build(self.decks, self._settings, self.store, now, self.tz,
+                                due_only=self.due_only)
+        if lazy is not None:
+            self._queue = lazy
+            return
         self._queue.build(self.decks, self._settings, self.store, now, self.tz,
                           due_only=self.due_only)
 
