@@ -3,8 +3,9 @@ review history, and suspend or unsuspend it; flag it with a note, forget it, set
 preview it (Anki's everyday card actions). `is:flagged` (or `is:suspended`) in the search keeps
 those cards only.
 
-Rows are built once on the store thread; filtering and sorting work on plain lists, and the table
-draws only what is on screen, so 10,000 cards stay responsive while typing a search.
+Rows are built once on the store thread; filtering and sorting work on plain lists (sorted once
+per sort order by `ui/fast_browse.py`; `plain_shown` is the plain path), and the table draws only
+what is on screen, so 10,000 cards stay responsive while typing a search.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from briefing_quiz.core.model import ChoiceCard, ItemKey, OpenCard, OrderCard
 from briefing_quiz.core.progress.store import ReviewRecord
 from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.services.backend import CardRow
+from briefing_quiz.ui import fast_browse
 from briefing_quiz.ui.text import assemble, lines, one_line
 from briefing_quiz.ui.widgets.cards import TYPE_LABELS, answer_text, prompt_content
 from briefing_quiz.ui.widgets.keybar import KeyBar
@@ -98,6 +100,29 @@ def make_row(row: CardRow, now: datetime) -> BrowseRow:
 
 def build_rows(rows: list[CardRow], now: datetime) -> list[BrowseRow]:
     return [make_row(r, now) for r in rows]
+
+
+def parse_query(text: str, deck: str | None, tag: str | None) -> fast_browse.Query:
+    """The search field's text and the two filters as a query: `is:flagged` and
+    `is:suspended` are words of their own; the other words, casefolded, are one needle."""
+    words = text.casefold().split()
+    return fast_browse.Query(
+        deck, tag, "is:flagged" in words, "is:suspended" in words,
+        " ".join(w for w in words if w not in ("is:flagged", "is:suspended")))
+
+
+def plain_shown(rows: list[BrowseRow], query: fast_browse.Query, column: int,
+                reverse: bool) -> list[BrowseRow]:
+    """The rows `query` keeps, sorted by `column` (the plain path of `ui/fast_browse.py`)."""
+    deck, tag, needle = query.deck, query.tag, query.needle
+    shown = [r for r in rows
+             if (deck is None or r.row.key.deck_id == deck)
+             and (tag is None or tag in r.tags)
+             and (not query.flagged or r.row.flag is not None)
+             and (not query.suspended or r.row.suspended)
+             and (not needle or needle in r.haystack)]
+    shown.sort(key=lambda r: r.sort_keys[column], reverse=reverse)  # type: ignore[arg-type,return-value]
+    return shown
 
 
 def _when(at: datetime, tz: tzinfo | None) -> str:
@@ -202,6 +227,7 @@ class BrowseScreen(Screen[None]):
         super().__init__(id="browse")
         self.backend = backend
         self.all_rows: list[BrowseRow] = []
+        self._index: fast_browse.BrowseIndex | None = None  # of all_rows, built on first filter
         self.shown: list[BrowseRow] = []
         self.sort_column = 4  # due
         self.sort_reverse = False
@@ -256,26 +282,22 @@ class BrowseScreen(Screen[None]):
         """Filter, sort and show the rows, keeping the highlighted card when it is still shown."""
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         keep = table.current_key
-        words = self.text_filter.casefold().split()
-        flagged, suspended_only = "is:flagged" in words, "is:suspended" in words
-        needle = " ".join(w for w in words if w not in ("is:flagged", "is:suspended"))
-        deck, tag = self.deck_filter, self.tag_filter
-        shown = [r for r in self.all_rows
-                 if (deck is None or r.row.key.deck_id == deck)
-                 and (tag is None or tag in r.tags)
-                 and (not flagged or r.row.flag is not None)
-                 and (not suspended_only or r.row.suspended)
-                 and (not needle or needle in r.haystack)]
+        query = parse_query(self.text_filter, self.deck_filter, self.tag_filter)
         column = self.sort_column
-        shown.sort(key=lambda r: r.sort_keys[column], reverse=self.sort_reverse)  # type: ignore[arg-type,return-value]
-        self.shown = shown
+        if fast_browse.ENABLED:
+            if self._index is None or self._index.rows is not self.all_rows:
+                self._index = fast_browse.BrowseIndex(self.all_rows)
+            result = self._index.shown(query, column, self.sort_reverse, keep)
+        else:
+            result = fast_browse.plain_result(
+                plain_shown(self.all_rows, query, column, self.sort_reverse), keep)
+        self.shown = shown = result.rows
         arrow = " ▼" if self.sort_reverse else " ▲"
         table.set_header_labels([c.label + (arrow if i == column else "")
                                  for i, c in enumerate(COLUMNS)])
-        table.set_rows([r.cells for r in shown], [r.row.key for r in shown], keep=keep)
+        table.set_rows(result.cells, result.keys, at=result.kept_at)
         total = len(self.all_rows)
-        suspended = sum(1 for r in shown if r.row.suspended)
-        flags = sum(1 for r in shown if r.row.flag is not None)
+        suspended, flags = result.suspended, result.flagged
         self.query_one("#browse-count", Static).update(Content(
             f"{len(shown):,} of {total:,} cards shown · {suspended:,} suspended · "
             + (f"{flags:,} flagged · " if flags else "")

@@ -98,11 +98,12 @@ class VirtualTable(ScrollView, Generic[K], can_focus=True):
         return len(self._rows)
 
     def set_rows(self, rows: list[tuple[str, ...]], keys: list[K], *,
-                 keep: K | None = None) -> None:
-        """Replace the rows; the cursor stays on `keep` when still there, else goes to the top."""
+                 keep: K | None = None, at: int | None = None) -> None:
+        """Replace the rows; the cursor stays on `keep` when still there, else goes to the top.
+        A caller that knows where its kept row is gives `at` instead (-1: not there)."""
         self._rows, self._keys = rows, keys
-        index = 0
-        if keep is not None:
+        index = max(at, 0) if at is not None else 0
+        if at is None and keep is not None:
             try:
                 index = keys.index(keep)
             except ValueError:

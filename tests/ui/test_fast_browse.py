@@ -1,0 +1,92 @@
+"""`ui/fast_browse.py` gives exactly what browse's plain filter and sort give.
+
+Randomised rows (ties in every sort column, shared words, NUL bytes in texts, flagged and
+suspended cards in several decks and tags) and randomised queries: for every sort column and
+direction, the fast path's rows, cells, keys, counts and kept position equal the plain path's.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import pytest
+
+from briefing_quiz.core.model import ItemKey
+from briefing_quiz.ui import fast_browse
+from briefing_quiz.ui.screens.browse import COLUMNS, BrowseRow, parse_query, plain_shown
+
+WORDS = ["cease", "fire", "ceasefire", "kyiv", "é", "Straße", "strasse", "\0", "is:flagged",
+         "a", "b", "ab", "x y", "  "]
+DECKS = ["alpha", "beta", "gamma"]
+TAGS = ["war", "law", "map", "ßig"]
+
+
+@dataclass
+class FakeCardRow:
+    """The fields of a `CardRow` that filtering, sorting and counting read."""
+
+    key: ItemKey
+    suspended: bool
+    flag: str | None
+
+
+def random_rows(rng: random.Random, n: int) -> list[BrowseRow]:
+    rows = []
+    for i in range(n):
+        key = ItemKey(rng.choice(DECKS), f"c{rng.randrange(n)}", i)
+        flag = rng.choice([None, None, "", "check"])
+        tags = frozenset(rng.sample(TAGS, rng.randrange(3)))
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(6)))
+        sort_keys = tuple(rng.choice([rng.randrange(3), rng.randrange(3)]) for _ in COLUMNS)
+        cells = tuple(str(k) for k in sort_keys)
+        row = FakeCardRow(key, rng.random() < 0.2, flag)
+        rows.append(BrowseRow(row, cells, sort_keys, text.casefold(), tags))  # type: ignore[arg-type]
+    return rows
+
+
+def random_query(rng: random.Random) -> fast_browse.Query:
+    text = " ".join(rng.choice([*WORDS, "is:suspended", "IS:FLAGGED", "Cease"])
+                    for _ in range(rng.randrange(4)))
+    return parse_query(text, rng.choice([None, None, *DECKS, "nowhere"]),
+                       rng.choice([None, None, *TAGS, "nowhere"]))
+
+
+def same(fast: fast_browse.Shown, plain: fast_browse.Shown) -> None:
+    assert [id(r) for r in fast.rows] == [id(r) for r in plain.rows]
+    assert fast.cells == plain.cells
+    assert fast.keys == plain.keys
+    assert (fast.suspended, fast.flagged, fast.kept_at) == (
+        plain.suspended, plain.flagged, plain.kept_at)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fast_path_shows_what_the_plain_path_shows(seed: int) -> None:
+    rng = random.Random(seed)
+    rows = random_rows(rng, rng.choice([0, 1, 7, 60, 300]))
+    index = fast_browse.BrowseIndex(rows)
+    for _ in range(40):
+        query = random_query(rng)
+        column, reverse = rng.randrange(len(COLUMNS)), rng.random() < 0.5
+        keep = (rng.choice(rows).row.key if rows and rng.random() < 0.7
+                else ItemKey("nowhere", "x"))
+        plain = fast_browse.plain_result(plain_shown(rows, query, column, reverse), keep)
+        same(index.shown(query, column, reverse, keep), plain)
+
+
+def test_text_search_finds_each_matching_row_once_and_in_order() -> None:
+    texts = ["ceasefire ceasefire", "fire", "", "\0cease\0fire", "ceasefire", "cease"]
+    rows = [BrowseRow(FakeCardRow(ItemKey("d", f"c{i}"), False, None),  # type: ignore[arg-type]
+                      (str(i),), (i,) * len(COLUMNS), t, frozenset()) for i, t in enumerate(texts)]
+    index = fast_browse.BrowseIndex(rows)
+    shown = index.shown(parse_query("CeaseFire", None, None), 0, False)
+    assert shown.keys == [ItemKey("d", "c0"), ItemKey("d", "c4")]
+    assert index.shown(parse_query("fire", None, None), 0, True).keys == [
+        ItemKey("d", f"c{i}") for i in (4, 3, 1, 0)]
+    assert index.shown(parse_query("e\0f", None, None), 0, False).keys == [ItemKey("d", "c3")]
+
+
+def test_switch_reads_the_environment() -> None:
+    assert fast_browse.enabled_by({})
+    assert fast_browse.enabled_by({"BRIEFING_QUIZ_NO_FAST_BROWSE": "0"})
+    assert not fast_browse.enabled_by({"BRIEFING_QUIZ_NO_FAST_BROWSE": "1"})
