@@ -8,13 +8,24 @@ direction, the fast path's rows, cells, keys, counts and kept position equal the
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
 from briefing_quiz.core.model import ItemKey
 from briefing_quiz.ui import fast_browse
-from briefing_quiz.ui.screens.browse import COLUMNS, BrowseRow, parse_query, plain_shown
+from briefing_quiz.ui.app import QuizApp
+from briefing_quiz.ui.screens.browse import (
+    COLUMNS,
+    BrowseRow,
+    BrowseScreen,
+    parse_query,
+    plain_shown,
+)
+from tests.ui.conftest import press, ready, screen_text, settle
+
+MakeApp = Callable[..., QuizApp]
 
 WORDS = ["cease", "fire", "ceasefire", "kyiv", "é", "Straße", "strasse", "\0", "is:flagged",
          "a", "b", "ab", "x y", "  "]
@@ -90,3 +101,36 @@ def test_switch_reads_the_environment() -> None:
     assert fast_browse.enabled_by({})
     assert fast_browse.enabled_by({"BRIEFING_QUIZ_NO_FAST_BROWSE": "0"})
     assert not fast_browse.enabled_by({"BRIEFING_QUIZ_NO_FAST_BROWSE": "1"})
+
+
+@pytest.mark.parametrize("fast", [True, False])
+async def test_a_search_shows_the_highlighted_cards_details_and_history(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, fast: bool) -> None:
+    """With the fast path, the details come with the filtered list (one frame); without, from
+    the highlight's worker: either way they are the highlighted card's, history included."""
+    monkeypatch.setattr(fast_browse, "ENABLED", fast)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space", "3", "escape", "escape", "enter", "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        reviewed = next(r.row for r in screen.shown if r.row.reps)
+        started: list[str] = []  # the detail workers the highlight starts
+        show_detail = screen.show_detail
+        screen.show_detail = lambda row: (started.append(row.key.card_id),  # type: ignore[method-assign]
+                                          show_detail(row))[1]
+        await press(pilot, "slash")
+        for word, card in ((reviewed.key.card_id, reviewed.key.card_id),
+                           ("poland", "truefalse-poland")):
+            await press(pilot, "ctrl+u", *word)
+            await settle(pilot)
+            assert [r.row.key.card_id for r in screen.shown][:1] == [card]
+            text = screen_text(app)
+            assert f"mini/{card}" in text and "Review history:" in text
+            assert "loading…" not in text
+            assert ("2022-02-14 09:30  Good" in text) == (card == reviewed.key.card_id)
+            assert ("never reviewed" in text) == (card != reviewed.key.card_id)
+        # Fast: the details came with the list, so the highlight started no worker of its own.
+        # Plain: one worker per change of the list (each keystroke's).
+        assert (started == []) if fast else (started[-1] == "truefalse-poland")

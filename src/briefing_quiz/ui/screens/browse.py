@@ -10,6 +10,7 @@ what is on screen, so 10,000 cards stay responsive while typing a search.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -51,6 +52,8 @@ COLUMNS = (
     Column("⚑", 1),  # flagged (the note: in the detail panel)
     Column("Question", 24, flex=True, hide_below=110),  # when there is room for it
 )
+#: How long a search waits for the highlighted card's history to paint it with the list (s).
+DETAIL_WAIT = 0.05
 NEVER = -1.0  # sort value for "no value" (new cards have no stability or recall)
 UNSCHEDULED = float("inf")  # new cards sort after every scheduled one by due date
 
@@ -227,6 +230,7 @@ class BrowseScreen(Screen[None]):
         super().__init__(id="browse")
         self.backend = backend
         self.all_rows: list[BrowseRow] = []
+        self._detail_row: CardRow | None = None  # whose details and history are shown in full
         self._index: fast_browse.BrowseIndex | None = None  # of all_rows, built on first filter
         self.shown: list[BrowseRow] = []
         self.sort_column = 4  # due
@@ -306,12 +310,35 @@ class BrowseScreen(Screen[None]):
             self.query_one("#detail-text", Static).update(Content(""))
 
     @on(Input.Changed, "#search")
-    def _search(self, event: Input.Changed) -> None:
+    async def _search(self, event: Input.Changed) -> None:
         if event.value != event.input.value:
             return  # a later keystroke is already in the field: its own event filters once
         self.text_filter = event.value
         if self.loaded:
-            self.apply()
+            # One frame for the list, its count and the highlighted card's details: painted
+            # apart, the details (a store round trip later) started a second chain of layouts.
+            if not fast_browse.ENABLED:
+                self.apply()
+                return
+            with self.app.batch_update():
+                self.apply()
+                await self._details_at_once()
+
+    async def _details_at_once(self) -> None:
+        """The highlighted card's details with its history, if the store answers within
+        `DETAIL_WAIT`; else the `Highlighted` message's worker shows them as it always does."""
+        row = self._current()
+        if row is None:
+            return
+        try:
+            history = await asyncio.wait_for(
+                self.backend.call(self.backend.history_sync, row.key), DETAIL_WAIT)
+        except (TimeoutError, BriefingQuizError):
+            return
+        self.workers.cancel_group(self, "browse-detail")
+        self._detail_row = row
+        self.query_one("#detail-text", Static).update(
+            detail_content(row, history, self.backend.clock(), self.backend.tz))
 
     @on(Input.Submitted, "#search")
     def _search_done(self, event: Input.Submitted) -> None:
@@ -350,7 +377,9 @@ class BrowseScreen(Screen[None]):
     @on(VirtualTable.Highlighted)
     def _highlighted(self, event: VirtualTable.Highlighted) -> None:
         if 0 <= event.index < len(self.shown):
-            self.show_detail(self.shown[event.index].row)
+            row = self.shown[event.index].row
+            if row is not self._detail_row:  # else its details are shown already, in full
+                self.show_detail(row)
 
     # A description of its own: without one, Textual builds it from repr() of the arguments,
     # and a CardRow's repr spells out its whole deck (10,000 cards: ~15 ms on every highlight).
@@ -358,6 +387,7 @@ class BrowseScreen(Screen[None]):
     async def show_detail(self, row: CardRow) -> None:
         text = self.query_one("#detail-text", Static)
         now, tz = self.backend.clock(), self.backend.tz
+        self._detail_row = None
         text.update(detail_content(row, None, now, tz))
         try:
             history = await self.backend.call(self.backend.history_sync, row.key)
