@@ -11,8 +11,11 @@ counts shown. Now `Store.open` starts it on a read-only connection of its own in
 which first calls `Store.require_sound()`: that waits for the verdict (kept once known) and
 raises the check's `StoreError` when the file failed it. A command that must say so before it
 asks anything (`study --plain`, a mock test) calls `require_sound()` itself, and the app calls
-it after the first counts (`Backend.verify_store_sync`). What it buys on the launch row of
-`benchmarks/run.py` is in `benchmarks/README.md` (Part 3) and the commit that made it.
+it after the first counts (`Backend.verify_store_sync`). What it buys: launch to the decks
+screen's counts shown on the 10,000-card, 100,000-review workload (`benchmarks/bench_ui.py`, a
+pty, medians of 5 launches, two rounds each, alternating): 0.41 and 0.44 s with the check on
+the opening (2.29x and 2.44x the minimal app's first frame) against 0.33 and 0.35 s with it in
+the thread (1.94x and 1.92x), about 80-90 ms less (`benchmarks/README.md`, Part 3).
 
 The check runs synchronously, as before, when the file is not yet in WAL mode (switching it is a
 write, and nothing is written before the verdict), and when the thread could not give a verdict
