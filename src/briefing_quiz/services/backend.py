@@ -228,6 +228,20 @@ class Backend:
                 self._follow_parameters_sync()
         return self.store_error
 
+    def verify_store_sync(self) -> BriefingQuizError | None:
+        """Wait for the open store's `quick_check` (run in a thread since the opening, off the
+        counts' path: `core.progress.soundness`); a file that failed it is closed, and the error
+        is kept as the opening's (studying is then off, as for a file that cannot be opened)."""
+        from briefing_quiz.core.errors import StoreError
+
+        if self.store is not None:
+            try:
+                self.store.require_sound()
+            except StoreError as error:
+                self.store.close()
+                self.store, self.store_error = None, error
+        return self.store_error
+
     def _follow_parameters_sync(self) -> None:
         """Once both the store is open and the settings read (whichever comes second), memory
         states are recomputed for decks whose FSRS parameters changed in the config since

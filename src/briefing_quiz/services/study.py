@@ -62,6 +62,7 @@ def opened_session(paths: Paths, deck_ids: Sequence[str], *, seed: int | None,
             else:
                 session = StudySession(decks, store, config, clock=utc_now,
                                        tz=local_zone(utc_now()), seed=seed)
+        store.require_sound()  # a damaged file is refused before the first question
         yield session
 
 
@@ -83,6 +84,7 @@ def opened_briefing_session(paths: Paths, deck_ids: Sequence[str], *, seed: int 
             session = BriefingSession(deck, store, config, clock=utc_now, tz=None, seed=seed,
                                       threshold=DEFAULT_THRESHOLD if threshold is None
                                       else threshold)
+        store.require_sound()  # a damaged file is refused before the first question
         yield session
 
 
@@ -96,4 +98,5 @@ def opened_mock_test(paths: Paths, deck_ids: Sequence[str], n: int, *, seed: int
     _config, deck = one_deck(paths, deck_ids, "--test", stderr)
     seed = new_seed(seed)
     with Store.open(paths.data_file) as store:
+        store.require_sound()  # a damaged file is refused before the first question
         yield MockTest(deck, store, n, clock=utc_now, seed=seed)

@@ -8,12 +8,9 @@ name of the package is importable from here (`__all__`).
 Public API (see each docstring)::
 
     Store.open(path, *, create=True, readonly=False, lock_timeout=30.0) -> Store  # context manager
-    store.path: Path; store.readonly: bool; store.close()
-    store.get(key) -> ItemState | None;  store.data_version() -> int
-    store.states(deck_id=None) -> dict[ItemKey, ItemState]
-    store.history(key) -> list[ReviewRecord]          # oldest first, undone ones flagged
-    store.reviews(deck_id=None) -> Iterator[ReviewRecord]  # the whole log, oldest first
-    store.deck_ids() -> list[str]                     # decks with any stored progress
+    store.path: Path; store.readonly: bool; store.close(); store.require_sound()  # see soundness
+    store.get(key) -> ItemState | None;  store.data_version() -> int;  store.states(deck_id=None)
+    store.history(key) / store.reviews(deck_id=None) -> ReviewRecords, oldest first, undone flagged
     store.record_review(key, rating, *, reviewed_at, duration_ms, content_hash, schedule,
                         given=None, correct=None, known=None) -> RecordedReview
     store.undo_review(review_id, *, at) -> ItemState | None
@@ -28,7 +25,7 @@ Public API (see each docstring)::
     store.briefing_targets() -> dict[str, datetime]; store.briefing_target(deck_id) -> datetime | None
     store.set_briefing_target(deck_id, at, *, now);  store.clear_briefing_target(deck_id) -> bool
     store.record_mock_test(deck_id, *, started_at, finished_at, seed, planned, answers) -> int
-    store.mock_tests(deck_id=None) -> list[MockTestRecord]
+    store.mock_tests(deck_id=None) -> list[MockTestRecord];  store.deck_ids() -> list[str]
 
 Errors are `StoreError` (from `core.errors`) naming the file: missing (`NoProgressError`), a
 directory, corrupt, foreign, newer version, locked longer than `lock_timeout`, read-only, disk full.
@@ -50,7 +47,7 @@ import fsrs
 
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import lean_write, log_reads, queries, replay, schema
+from briefing_quiz.core.progress import lean_write, log_reads, queries, replay, schema, soundness
 from briefing_quiz.core.progress import marks as mark_log
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
@@ -128,9 +125,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool,
                  lock_timeout: float) -> None:
         """Use `Store.open`."""
-        self._conn = conn
-        self.path = path
-        self.readonly = readonly
+        self._conn, self.path, self.readonly = conn, path, readonly
         self._lock_timeout = lock_timeout
         # The file's schema version (older: opened read-only). Store reads `schema`'s
         # SCHEMA_VERSION when it runs, never this module's copy: tests lower it to make older files.
@@ -138,6 +133,7 @@ class Store:
         #: Log rows that could not be read (id -> why), skipped by the reads that met them.
         self.unreadable: dict[int, str] = {}
         self.marks = mark_log.MarkLog(self._read, self._write)  # flags, forget, set due (v6)
+        self._sound = soundness.Verdict.sound(conn, path)  # set by `open` after a migration
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -177,17 +173,21 @@ class Store:
                 store._migrate()
                 # Nothing is written (not even the switch to WAL) before the file is found sound.
                 schema.check_tables(conn, path, schema.SCHEMA_VERSION)
-                if check:
-                    schema.check_sound(conn, path)
+                store._sound = soundness.start(conn, path, check=check)  # quick_check, maybe later
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
         except BaseException:
-            conn.close()
+            store.close()  # and stops a check started
             raise
         return store
 
     def close(self) -> None:
+        self._sound.stop()
         self._conn.close()
+
+    def require_sound(self) -> None:
+        """Wait for the file's `quick_check` verdict (`soundness`); StoreError when it failed."""
+        self._sound.require()
 
     def __enter__(self) -> Store:
         return self
@@ -227,6 +227,7 @@ class Store:
         seconds. On any failure the transaction is rolled back: nothing of it is kept."""
         if self.readonly:
             raise StoreError(f"{what} {self.path}: it was opened read-only")
+        self.require_sound()  # every write: never to a file that failed quick_check
         conn = self._conn
         deadline = time.monotonic() + self._lock_timeout  # lock waits, not domain time
         delay = 0.005
