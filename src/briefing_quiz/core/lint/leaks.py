@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 
@@ -138,22 +138,40 @@ def plain_find_leaks(deck: Deck) -> list[Leak]:
             index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
     ends = list(compress(count(), map(_TEXT_END.__eq__, words)))
     hits = compress(count(), map(index.__contains__, words))
-    found: dict[tuple[int, int], tuple[str, str]] = {}  # (holder, owner) -> (key, answer)
-    holders: dict[tuple[int, tuple[str, ...]], set[int]] = {}
+    found: Found = {}
+    holders: Holders = {}
     for at in hits:
-        word = words[at]
         holder, key = places[bisect(ends, at)]
-        for phrase, as_list, offset, owner, answer in index[word]:
-            start = at - offset
-            if (owner == holder or start < 0 or words[start:start + len(phrase)] != as_list
-                    or phrase in own.get(holder, ())):
-                continue
-            holders.setdefault((owner, phrase), set()).add(holder)
-            found.setdefault((holder, owner), (key, answer))
-    out = [Leak(cards[holder].id, key, cards[owner].id, answer)
-           for (holder, owner), (key, answer) in sorted(found.items())
-           if len(holders[owner, tokens(answer)]) <= most]
-    return out
+        match_at(index[words[at]], words, at, holder, key, own, holders, found)
+    return leaks_found(cards, found, holders, most)
+
+
+#: A phrase indexed under one of its words: (phrase, as a list, the word's offset in it, its
+#: card's index, the answer it comes from).
+IndexEntry = tuple[tuple[str, ...], list[str], int, int, str]
+Found = dict[tuple[int, int], tuple[str, str]]  # (holder, owner) -> (key, answer)
+Holders = dict[tuple[int, tuple[str, ...]], set[int]]  # (owner, phrase) -> cards holding it
+
+
+def match_at(entries: list[IndexEntry], words: list[str], at: int, holder: int, key: str,
+             own: Mapping[int, set[tuple[str, ...]]], holders: Holders, found: Found) -> None:
+    """Record each phrase indexed under `words[at]` that is written there, in another card's
+    text than its own (shared by the plain pass and both fast ones)."""
+    for phrase, as_list, offset, owner, answer in entries:
+        start = at - offset
+        if (owner == holder or start < 0 or words[start:start + len(phrase)] != as_list
+                or phrase in own.get(holder, ())):
+            continue
+        holders.setdefault((owner, phrase), set()).add(holder)
+        found.setdefault((holder, owner), (key, answer))
+
+
+def leaks_found(cards: Sequence[Card], found: Found, holders: Holders, most: int) -> list[Leak]:
+    """The leaks recorded, in card order, leaving out answers written in more than `most`
+    other cards (topic words, not give-aways)."""
+    return [Leak(cards[holder].id, key, cards[owner].id, answer)
+            for (holder, owner), (key, answer) in sorted(found.items())
+            if len(holders[owner, tokens(answer)]) <= most]
 
 
 def leak_relation(leaks: list[Leak]) -> Mapping[str, frozenset[str]]:

@@ -19,7 +19,6 @@ from briefing_quiz.core.lint.fast.words import normal_bytes, spaced_all
 from briefing_quiz.core.lint.text import (
     is_trivial,
     normalise,
-    tokens,
 )
 from briefing_quiz.core.model import (
     BasicCard,
@@ -73,21 +72,12 @@ def _leaks_by_words(deck: Deck) -> list[leaks.Leak]:
     if not hits:
         return []
     ends = list(compress(count(), map(end_word.__eq__, words)))
-    found: dict[tuple[int, int], tuple[str, str]] = {}
-    holders: dict[tuple[int, tuple[str, ...]], set[int]] = {}
+    found: leaks.Found = {}
+    holders: leaks.Holders = {}
     for at in hits:
-        word = words[at]
         holder, key = places[bisect(ends, at)]
-        for phrase, as_list, offset, owner, answer in index[word]:
-            start = at - offset
-            if (owner == holder or start < 0 or words[start:start + len(phrase)] != as_list
-                    or phrase in own.get(holder, ())):
-                continue
-            holders.setdefault((owner, phrase), set()).add(holder)
-            found.setdefault((holder, owner), (key, answer))
-    return [leaks.Leak(cards[holder].id, key, cards[owner].id, answer)
-            for (holder, owner), (key, answer) in sorted(found.items())
-            if len(holders[owner, tokens(answer)]) <= most]
+        leaks.match_at(index[words[at]], words, at, holder, key, own, holders, found)
+    return leaks.leaks_found(cards, found, holders, most)
 
 
 #: The first stretch of text the automaton reads before it drops the words already seen too often
@@ -193,8 +183,8 @@ def _pairs(cards: Sequence[Card], places: list[tuple[int, str]], data: bytes,
     size = len(data)
     bounds = [match.start() for match in _END_WORD.finditer(data)]
     words_of: dict[int, list[str]] = {}
-    found: dict[tuple[int, int], tuple[str, str]] = {}
-    holders: dict[tuple[int, tuple[str, ...]], set[int]] = {}
+    found: leaks.Found = {}
+    holders: leaks.Holders = {}
     for begin, word in hits:  # `begin`: the blank before the word
         n = bisect(bounds, begin)
         holder, key = places[n]
@@ -204,16 +194,8 @@ def _pairs(cards: Sequence[Card], places: list[tuple[int, str]], data: bytes,
             words = words_of[n] = data[first:bounds[n] if n < len(bounds) else size].decode(
                 ).split()
         at = len(data[first:begin].split())  # the word's index in its text
-        for phrase, as_list, offset, owner, answer in index[word]:
-            head = at - offset
-            if (owner == holder or head < 0 or words[head:head + len(phrase)] != as_list
-                    or phrase in own.get(holder, ())):
-                continue
-            holders.setdefault((owner, phrase), set()).add(holder)
-            found.setdefault((holder, owner), (key, answer))
-    return [leaks.Leak(cards[holder].id, key, cards[owner].id, answer)
-            for (holder, owner), (key, answer) in sorted(found.items())
-            if len(holders[owner, tokens(answer)]) <= most]
+        leaks.match_at(index[word], words, at, holder, key, own, holders, found)
+    return leaks.leaks_found(cards, found, holders, most)
 
 
 _END_WORD = re.compile(re.escape(leaks._TEXT_END.encode()))
