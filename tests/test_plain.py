@@ -225,6 +225,16 @@ def test_undo_suspend_and_bury_commands(store: Store) -> None:
     assert store.get(ItemKey("d", "b1", 0)).suspended  # type: ignore[union-attr]
 
 
+def test_undo_takes_back_what_the_answer_added_to_the_summary(store: Store) -> None:
+    typed = [replace(TYPED, id=f"t{i}") for i in range(3)]
+    # t0 right (Good), then :u, t0 wrong (Again), :s suspends t1 and :u takes the suspension
+    # back (the summary's counts must not move), t1 right, then quit.
+    _code, lines = run(store, typed, "130000\n\n:u\n1\n\n:s\n:u\n130000\n\nq\n")
+    assert "UNDONE d/t0" in lines and "UNDONE d/t1" in lines
+    assert lines[-1] == ("SUMMARY answered 2: again 1, hard 0, good 1, easy 0; "
+                         "right 1 of 2 checked; 3 left")
+
+
 def test_flag_command_flags_the_card_with_a_note_and_asks_it_again(store: Store) -> None:
     cards = [replace(BASIC, id=f"b{i}") for i in range(2)]
     _code, lines = run(store, cards, ":f answer wrong\n:F\n\n\nq\n")

@@ -255,6 +255,9 @@ class PlainLoop(_Console):
         self.checked = 0
         self.right = 0
         self.partly = 0  # checked and graded Hard, though the checker found the answer short
+        # How each checked answer went, by review id, so that `:u` takes back what it added
+        # (an undo may also take back a suspension or a burial, which added nothing).
+        self.outcomes: dict[int, str] = {}
 
     # -- the loop ----------------------------------------------------------------------------------
 
@@ -313,10 +316,9 @@ class PlainLoop(_Console):
             self.say(f"NOT SAVED {entry.key}: {error}")
             return _Outcome.FAILED
         if result is not None:
-            self.checked += 1
             went = outcome(result, saved.rating)  # the grade wins over the verdict, as saved
-            self.right += went == "right"
-            self.partly += went == "partly"
+            self.outcomes[saved.review_id] = went
+            self.count(went, +1)
         if not getattr(session, "records", True):  # a cram session (core/study/custom.py)
             self.say(f"CRAMMED {saved.key} {int(saved.rating)} not saved, not scheduled")
         else:
@@ -324,6 +326,12 @@ class PlainLoop(_Console):
                      f"{saved.due.isoformat(timespec='seconds')}")
         self.changed()
         return _Outcome.NEXT
+
+    def count(self, went: str, step: int) -> None:
+        """Add (`step` 1) or take back (-1) one checked answer's outcome."""
+        self.checked += step
+        self.right += step * (went == "right")
+        self.partly += step * (went == "partly")
 
     def card_line(self, entry: QueueEntry) -> str:
         """`CARD i/n KEY TYPE new N learning L review R`: i of a total that stays put (learning
@@ -342,6 +350,9 @@ class PlainLoop(_Console):
                 undone = session.undo()
                 self.say("NOTHING TO UNDO" if undone is None else f"UNDONE {undone.key}")
                 if undone is not None:
+                    kept = {a.review_id for a in session.answered}
+                    for review_id in [r for r in self.outcomes if r not in kept]:
+                        self.count(self.outcomes.pop(review_id), -1)
                     self.changed()
             elif name == "suspend":
                 session.suspend()
