@@ -235,6 +235,40 @@ def test_undo_takes_back_what_the_answer_added_to_the_summary(store: Store) -> N
                          "right 1 of 2 checked; 3 left")
 
 
+def test_forget_and_due_date_commands_change_the_schedule_and_undo_takes_them_back(
+        store: Store) -> None:
+    cards = [replace(BASIC, id=f"b{i}") for i in range(2)]
+    # b0: :forget while new is refused; answered Easy (a review); b1 answered Easy. A second
+    # session (the clock 30 days on: both due) forgets b0, undoes that, sets b0 due in 3 days,
+    # then refuses a date it cannot read for b1 and forgets it.
+    run(store, cards, ":forget\n:d 3\n\n4\n\n4\n")
+    assert all(s is not None and not s.is_new
+               for s in (store.get(ItemKey("d", f"b{i}", 0)) for i in range(2)))
+    later = T0 + timedelta(days=30)
+    session = StudySession([deck(*cards)], store, Config(), clock=ticking_clock(later), tz=UTC,
+                           seed=7)
+    out = io.StringIO()
+    run_plain(session, io.StringIO(":forget\n:u\n:d 3\n:d someday\n:forget\nq\n"), out)
+    lines = out.getvalue().splitlines()
+    assert "FORGOTTEN d/b0: it is new again; its history is kept" in lines
+    assert "UNDONE d/b0" in lines
+    due_line = next(line for line in lines if line.startswith("DUE d/b0 "))
+    assert due_line == "DUE d/b0 2026-04-04T04:00:00+00:00"  # 3 days on, at the day's start
+    assert any(line.startswith("NOT SET: cannot read the due date") for line in lines)
+    assert "FORGOTTEN d/b1: it is new again; its history is kept" in lines
+    b0, b1 = (store.get(ItemKey("d", f"b{i}", 0)) for i in range(2))
+    assert b0 is not None and b0.due == datetime(2026, 4, 4, 4, 0, tzinfo=UTC)
+    assert b1 is not None and b1.is_new
+    assert len([r for r in store.reviews() if not r.undone]) == 2  # the history is kept
+
+
+def test_forget_and_due_date_on_a_new_card_change_nothing(store: Store) -> None:
+    _code, lines = run(store, [BASIC], ":forget\n:d 3\nq\n")
+    assert "NEW ALREADY d/b" in lines
+    assert "NEW d/b: it has no due date to set (answer it first)" in lines
+    assert store.get(ItemKey("d", "b", 0)) is None
+
+
 def test_flag_command_flags_the_card_with_a_note_and_asks_it_again(store: Store) -> None:
     cards = [replace(BASIC, id=f"b{i}") for i in range(2)]
     _code, lines = run(store, cards, ":f answer wrong\n:F\n\n\nq\n")

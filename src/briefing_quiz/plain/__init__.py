@@ -35,8 +35,9 @@ Once the answer is committed to the progress file::
 
 Commands at either prompt: `q` (or end of input) ends the session (at the grade prompt, after
 `NOT GRADED <key>: this answer is not saved; the card stays due`); `:u` undo the last answer (or
-suspend/bury), `:s` suspend this card, `:b` bury it until tomorrow, `:f NOTE` flag it with a note
-(it stays; `stats` lists flags), `:h` help. A session ends with::
+suspend/bury/forget/due date), `:s` suspend this card, `:b` bury it until tomorrow, `:f NOTE` flag
+it with a note (it stays; `stats` lists flags), `:forget` put it back to new (history kept), `:d
+WHEN` make it due then ("3", "tomorrow", "thu", "2026-12-20", "0" for now), `:h` help. A session ends with::
 
     SUMMARY answered 12: again 2, hard 1, good 8, easy 1; right 8, partly 1 of 10 checked; 3 left
                     (right/partly by the grade given: core.grading.outcome; ", partly N" if any)
@@ -75,7 +76,7 @@ from typing import Protocol, TextIO
 from fsrs import Rating
 
 from briefing_quiz.core.cloze import render_cloze
-from briefing_quiz.core.errors import StoreError
+from briefing_quiz.core.errors import BriefingQuizError, StoreError
 from briefing_quiz.core.grading import CheckResult, outcome, parse_truefalse
 from briefing_quiz.core.model import (
     BasicCard,
@@ -104,9 +105,12 @@ __all__ = ["BriefingLoop", "MockTestLoop", "PlainLoop", "run_mock_test", "run_pl
 _NAMES = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 _QUIT = {"q", ":q", ":quit", "quit"}
 _COMMANDS = {":u": "undo", ":undo": "undo", ":s": "suspend", ":suspend": "suspend",
-             ":b": "bury", ":bury": "bury", ":h": "help", ":help": "help", "?": "help"}
+             ":b": "bury", ":bury": "bury", ":h": "help", ":help": "help", "?": "help",
+             ":forget": "forget"}
 _HELP = ("Commands: q quits; :u undoes the last answer; :s suspends this card; :b buries it "
-         "until tomorrow; :f NOTE flags it with a note; Enter at the grade takes the suggested grade.")
+         "until tomorrow; :f NOTE flags it with a note; :forget makes it new again (history kept); "
+         ":d WHEN makes it due then (3, tomorrow, thu, 2026-12-20, 0 for now); Enter at the grade "
+         "takes the suggested grade.")
 
 
 class _Outcome(Enum):
@@ -173,8 +177,11 @@ class _Console:
         word = text.strip().lower()
         if word in _QUIT:
             raise _Quit
-        if word.split(" ", 1)[0] == ":f":  # :f NOTE
+        head = word.split(" ", 1)[0]
+        if head == ":f":  # :f NOTE
             raise _Command("flag", text.strip()[2:].strip())
+        if head in (":d", ":due"):  # :d WHEN
+            raise _Command("due", text.strip()[len(head):].strip())
         if word in _COMMANDS:
             raise _Command(_COMMANDS[word])
         return text
@@ -327,6 +334,36 @@ class PlainLoop(_Console):
         self.changed()
         return _Outcome.NEXT
 
+    def reschedule(self, name: str, entry: QueueEntry, when: str) -> None:
+        """`:forget` or `:d WHEN` on the current card, as the app's N and D keys do."""
+        session = self.session
+        if not getattr(session, "records", True):
+            self.say("NOT IN CRAM: a cram session changes no schedule")
+            return
+        state = session.state()
+        if name == "forget":
+            if state is None or state.is_new:
+                self.say(f"NEW ALREADY {entry.key}")
+                return
+            session.forget()
+            self.say(f"FORGOTTEN {entry.key}: it is new again; its history is kept")
+        else:
+            if state is None or state.due is None:
+                self.say(f"NEW {entry.key}: it has no due date to set (answer it first)")
+                return
+            from briefing_quiz.core.study.due_date import parse_due
+
+            hour = session.config.for_deck(entry.key.deck_id).day_starts_at_hour
+            try:
+                due = parse_due(when, now=session.clock(), tz=session.tz,
+                                day_starts_at_hour=hour)
+            except BriefingQuizError as error:
+                self.say(f"NOT SET: {visible(str(error))}")
+                return
+            session.set_due(due)
+            self.say(f"DUE {entry.key} {due.isoformat(timespec='seconds')}")
+        self.changed()
+
     def count(self, went: str, step: int) -> None:
         """Add (`step` 1) or take back (-1) one checked answer's outcome."""
         self.checked += step
@@ -362,6 +399,8 @@ class PlainLoop(_Console):
                 session.bury()
                 self.say(f"BURIED {entry.key}")
                 self.changed()
+            elif name in ("forget", "due"):
+                self.reschedule(name, entry, note)
             elif name == "flag":  # the card stays current: its question is asked again
                 session.flag(note)
                 self.say(f"FLAGGED {entry.key}" + (f": {visible(note)}" if note else ""))
