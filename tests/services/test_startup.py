@@ -9,6 +9,8 @@ import pytest
 
 from briefing_quiz.config import Config
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.progress import soundness
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.study.statistics import DeckStats
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.backend import Backend, Listed, Loaded
@@ -72,7 +74,7 @@ def logged(backend: Backend, log: list[str]) -> None:
         return step
 
     for name in ("list_sync", "load_sync", "open_store_sync", "load_config_sync",
-                 "deck_stats_sync", "hold"):
+                 "deck_stats_sync", "hold", "verify_store_sync"):
         setattr(backend, name, wrap(name, getattr(backend, name)))
 
 
@@ -81,9 +83,21 @@ def make(backend: Backend, log: list[str]) -> StartUp:
                    settings_read=lambda config: log.append("app: settings"))
 
 
-async def test_the_first_load_then_a_reload(backend: Backend) -> None:
+async def test_the_first_load_then_a_reload(backend: Backend,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     log: list[str] = []
     logged(backend, log)
+    begin = soundness.Verdict.begin
+
+    def begin_logged(verdict: soundness.Verdict) -> None:
+        idle = verdict._thread is None
+        begin(verdict)
+        if idle and verdict._thread is not None:
+            log.append("quick_check started")
+
+    monkeypatch.setattr(soundness, "ENABLED", True)
+    monkeypatch.setattr(soundness.Verdict, "begin", begin_logged)
+    Store.open(backend.paths.data_file).close()  # in WAL mode: checked in the thread
     view = View(log)
     startup = make(backend, log)
     try:
@@ -96,6 +110,8 @@ async def test_the_first_load_then_a_reload(backend: Backend) -> None:
             "open_store_sync", "app: decks loaded",
             "load_config_sync", "app: settings",
             "deck_stats_sync", "view: counted",
+            # quick_check only once the counts are painted: beside them, it slowed them
+            "hold", "view: painted", "verify_store_sync", "quick_check started",
         ]
         log.clear()
         await startup.load(view, quiet=False)
@@ -103,6 +119,7 @@ async def test_the_first_load_then_a_reload(backend: Backend) -> None:
             "view: reloading", "load_sync", "view: loaded", "hold", "view: painted",
             "view: usable", "open_store_sync", "app: decks loaded", "view: reloaded",
             "deck_stats_sync", "view: counted",  # the settings are read once
+            "hold", "view: painted", "verify_store_sync",  # the verdict is known
         ]
     finally:
         backend.shutdown()

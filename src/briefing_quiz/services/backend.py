@@ -229,9 +229,10 @@ class Backend:
         return self.store_error
 
     def verify_store_sync(self) -> BriefingQuizError | None:
-        """Wait for the open store's `quick_check` (run in a thread since the opening, off the
-        counts' path: `core.progress.soundness`); a file that failed it is closed, and the error
-        is kept as the opening's (studying is then off, as for a file that cannot be opened)."""
+        """Start the open store's `quick_check` in its thread, if nothing did yet, and wait for
+        it (`core.progress.soundness`: called once the first counts are painted, so that it
+        does not slow them); a file that failed it is closed, and the error is kept as the
+        opening's (studying is then off, as for a file that cannot be opened)."""
         from briefing_quiz.core.errors import StoreError
 
         if self.store is not None:

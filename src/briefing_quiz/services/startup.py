@@ -8,8 +8,9 @@ settings, count. The order is the app's contract with the first frame (see `ui/a
 4. tell the caller the decks are loaded (`decks_loaded`: `study DECK --briefing` starts here);
 5. read the settings, once per run (the counts need them, the list of decks does not);
 6. count each deck's progress;
-7. wait for the progress file's `quick_check`, run in a thread since step 3
-   (`core.progress.soundness`): a damaged file is then shown as one that cannot be opened.
+7. once the counts are painted, start the progress file's `quick_check` in its thread and wait
+   for it (`core.progress.soundness`): a damaged file is then shown as one that cannot be
+   opened. Started at step 3, it slowed step 6 (the disk, and the GIL between its pages).
 
 Every step runs on the store thread (`Backend.call`); its work holds the GIL, so after each
 listing is shown the store thread waits until that frame is painted (`Backend.hold`). What is
@@ -107,6 +108,8 @@ class StartUp:
             self.settings = await backend.call(backend.load_config_sync)
             self._settings_read(self.settings)
         await self.count(view)
+        # The check reads the whole file: after the counts' frame, which it would slow.
+        self._hold_until_painted(view)
         store_error = await backend.call(backend.verify_store_sync)
         if store_error is not loaded.store_error:
             loaded.store_error = store_error

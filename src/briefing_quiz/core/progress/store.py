@@ -8,7 +8,8 @@ name of the package is importable from here (`__all__`).
 Public API (see each docstring)::
 
     Store.open(path, *, create=True, readonly=False, lock_timeout=30.0) -> Store  # context manager
-    store.path: Path; store.readonly: bool; store.close(); store.require_sound()  # see soundness
+    store.path: Path; store.readonly: bool; store.close()
+    store.start_soundness_check(); store.require_sound()  # quick_check in a thread: soundness
     store.get(key) -> ItemState | None;  store.data_version() -> int;  store.states(deck_id=None)
     store.history(key) / store.reviews(deck_id=None) -> ReviewRecords, oldest first, undone flagged
     store.record_review(key, rating, *, reviewed_at, duration_ms, content_hash, schedule,
@@ -173,7 +174,7 @@ class Store:
                 store._migrate()
                 # Nothing is written (not even the switch to WAL) before the file is found sound.
                 schema.check_tables(conn, path, schema.SCHEMA_VERSION)
-                store._sound = soundness.start(conn, path, check=check)  # quick_check, maybe later
+                store._sound = soundness.start(conn, path, check=check)  # quick_check, or pending
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
         except BaseException:
@@ -185,8 +186,14 @@ class Store:
         self._sound.stop()
         self._conn.close()
 
+    def start_soundness_check(self) -> None:
+        """Start the file's `quick_check` in its thread, if it is pending (`soundness`): once the
+        first counts are out, so that it does not slow them."""
+        self._sound.begin()
+
     def require_sound(self) -> None:
-        """Wait for the file's `quick_check` verdict (`soundness`); StoreError when it failed."""
+        """Wait for the file's `quick_check` verdict, starting it if nobody did (`soundness`);
+        StoreError when it failed."""
         self._sound.require()
 
     def __enter__(self) -> Store:
