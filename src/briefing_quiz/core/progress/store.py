@@ -23,6 +23,7 @@ Public API (see each docstring)::
     store.stat_summary(deck_id, *, now, day_end, leech_lapses, curve, only=None) -> StatSummary
     store.recall_at(deck_id, at, curve) -> dict[tuple[str, int], float]; store.stored_decks()
     store.review_rows(deck_id=None) -> list[ReviewRow]  # the log without undone reviews, lean
+    store.log_mark() -> str; store.clock_changes(deck_id, now_us, end_us)  # see log_mark
     store.briefing_targets() -> dict[str, datetime]; store.briefing_target(deck_id) -> datetime | None
     store.set_briefing_target(deck_id, at, *, now);  store.clear_briefing_target(deck_id) -> bool
     store.record_mock_test(deck_id, *, started_at, finished_at, seed, planned, answers) -> int
@@ -48,7 +49,15 @@ import fsrs
 
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import lean_write, log_reads, queries, replay, schema, soundness
+from briefing_quiz.core.progress import (
+    lean_write,
+    log_mark,
+    log_reads,
+    queries,
+    replay,
+    schema,
+    soundness,
+)
 from briefing_quiz.core.progress import marks as mark_log
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
@@ -285,6 +294,15 @@ class Store:
             return queries.data_version(self._conn)
         except sqlite3.Error as error:
             raise schema.store_error(self.path, error, "cannot read") from error
+
+    def log_mark(self) -> str:
+        """The file's log mark (`log_mark`): it changes with every write that changes counts."""
+        return self._read(log_mark.log_mark)
+
+    def clock_changes(self, deck_id: str, now_us: int, end_us: int
+                      ) -> tuple[list[tuple[str, int, int]], int | None]:
+        """How `deck_id`'s due count changes by the clock alone until `end_us` (`log_mark`)."""
+        return self._read(lambda conn: log_mark.clock_changes(conn, deck_id, now_us, end_us))
 
     def get(self, key: ItemKey) -> ItemState | None:
         """The stored state of `key`; None for an item never reviewed, suspended or buried."""
