@@ -88,15 +88,20 @@ class Listed:
     counts: dict[str, SummaryCounts] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
 class _Counted:
-    """The last count, until `save_counts_summary_sync` keeps it (`services.counts_summary`)."""
+    """The last count, until `save_counts_summary_sync` keeps it (`services.counts_summary`).
+    A plain class: this module is imported before the first frame, and a dataclass costs
+    ~0.5 ms to build (timed)."""
 
-    mark: str | None  # the progress file's log mark, read before counting
-    now: datetime
-    stats: list[DeckStats]
-    day_ends: dict[str, int]  # deck id -> the end of its study day, µs
-    orphaned: frozenset[ItemKey]  # stored items no loaded deck has: not counted
+    __slots__ = ("day_ends", "mark", "now", "orphaned", "stats")
+
+    def __init__(self, mark: str | None, now: datetime, stats: list[DeckStats],
+                 day_ends: dict[str, int], orphaned: frozenset[ItemKey]) -> None:
+        self.mark = mark  # the progress file's log mark, read before counting
+        self.now = now
+        self.stats = stats
+        self.day_ends = day_ends  # deck id -> the end of its study day, µs
+        self.orphaned = orphaned  # stored items no loaded deck has: not counted
 
 
 class Backend:
@@ -222,16 +227,20 @@ class Backend:
 
     def _load(self) -> Loaded:
         from briefing_quiz.core.deckfile import find_deck_files, load_decks
+        from briefing_quiz.core.deckfile.cache import DeckCache
+        from briefing_quiz.services import counts_summary
         from briefing_quiz.services.deck_digests import DigestsKept
 
         first_run = not self.paths.data_file.exists()
 
         # Unchanged decks come from the parse cache; an edited one is parsed again.
-        cache = None if self.paths.cache_dir is None else DigestsKept(self.paths.cache_dir)
+        # The counts summary's key: each deck's bytes as loaded (one more hash of them).
+        cache = (None if self.paths.cache_dir is None else DigestsKept(self.paths.cache_dir)
+                 if counts_summary.ENABLED else DeckCache(self.paths.cache_dir))
         with paused_collector():
             load = load_decks(find_deck_files(self.paths.deck_dirs), cache)
         self.decks = sorted(load.decks, key=lambda d: d.id)
-        digests = {} if cache is None else cache.digests
+        digests = cache.digests if isinstance(cache, DigestsKept) else {}
         self._deck_digests = {d.id: digests[real] for d in self.decks if d.path is not None
                               and (real := os.path.realpath(d.path)) in digests}
         self.failures = list(load.failures)
