@@ -8,6 +8,7 @@ miss, and that switched off it is neither written nor read."""
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
@@ -276,6 +277,11 @@ def test_a_damaged_summary_is_a_miss(kept: World) -> None:
     for text in ("", "{", "[]", '{"format": 1}', path.read_text().replace("counts", "x")):
         path.write_text(text, encoding="utf-8")
         assert kept.launch() == {}
+    path.unlink()
+    os.mkfifo(path)  # refused, never waited on
+    assert kept.launch() == {}
+    kept.count()  # a new summary replaces it (renamed over the name, not written through it)
+    assert path.is_file() and kept.launch()
 
 
 def test_switched_off_it_is_neither_written_nor_read(

@@ -125,9 +125,10 @@ def read(cache_dir: Path | None, data_file: Path, config_file: Path,
     last `save` for `data_file`, of those whose every key matches at `now`; {} otherwise."""
     if not ENABLED or cache_dir is None:
         return {}
-    try:
-        with open(summary_file(cache_dir, data_file), "rb") as file:
-            kept = json.loads(file.read(_CAP))
+    from briefing_quiz.core.files import read_regular
+
+    try:  # a FIFO planted at its name is refused, not waited on
+        kept = json.loads(read_regular(summary_file(cache_dir, data_file), _CAP))
         now_us = to_us(now)
         if (not isinstance(kept, dict) or kept.get("format") != FORMAT
                 or kept.get("progress") != os.path.realpath(data_file)
@@ -180,15 +181,24 @@ def save(cache_dir: Path | None, data_file: Path, *, mark: str | None, settings:
                               "learning_due_us": list(learning_due[s.deck_id])}
                   for s in counted},
     }
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    import tempfile
+
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(kept), encoding="utf-8")
-        os.replace(temporary, path)  # whole or not at all
+        # A new file of our own (never written through a link planted at its name), then
+        # renamed over the old one: whole or not at all.
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=cache_dir)
+    except OSError:
+        forget(cache_dir, data_file)
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(json.dumps(kept))
+        os.replace(temporary, path)
     except OSError:
         forget(cache_dir, data_file)
         with contextlib.suppress(OSError):
-            temporary.unlink()
+            os.unlink(temporary)
 
 
 def forget(cache_dir: Path | None, data_file: Path) -> None:
