@@ -324,7 +324,7 @@ class Backend:
         now = self.clock()
         tz = self.tz if self.tz is not None else local_zone(now)
         # Read before counting: a write meanwhile makes the summary's mark old, not its counts.
-        mark = None if self.store is None else self.store.log_mark()
+        mark = None if self.store is None else self.store.count_keys.log_mark()
         report = collect_stats(self.decks, self.store, self.config, now=now, tz=tz)
         stats = banded(report, self.store, self.config)
         day_ends = {d.id: to_us(next_day_start(now, tz, self.config.for_deck(d.id).day_starts_at_hour))
@@ -345,7 +345,7 @@ class Backend:
         if self.store is not None and counted.mark is not None:
             now_us = counts_summary.to_us(counted.now)
             for deck_id, end_us in counted.day_ends.items():
-                due, burial = self.store.clock_changes(deck_id, now_us, end_us)
+                due, burial = self.store.count_keys.clock_changes(deck_id, now_us, end_us)
                 learning_due[deck_id] = [at for card_id, item, at in due
                                          if ItemKey(deck_id, card_id, item) not in counted.orphaned]
                 if burial is not None:

@@ -206,7 +206,7 @@ def test_closing_stops_a_check_still_running(tmp_path: Path,
 
     monkeypatch.setattr(schema, "check_sound", slow)
     store = Store.open(path)
-    store.start_soundness_check()
+    store.soundness.begin()
     assert started.wait(5)
     timer = threading.Timer(0.1, release.set)
     timer.start()
@@ -252,11 +252,11 @@ def test_the_check_waits_to_be_started(tmp_path: Path, monkeypatch: pytest.Monke
     with Store.open(path) as store:
         assert store.stat_rows()  # reads go on meanwhile
         assert calls == [] and not _checks_running()
-        store.start_soundness_check()
-        store.start_soundness_check()
+        store.soundness.begin()
+        store.soundness.begin()
         with pytest.raises(StoreError, match="is damaged"):
             store.require_sound()
-        store.start_soundness_check()  # known: nothing runs again
+        store.soundness.begin()  # known: nothing runs again
         with pytest.raises(StoreError, match="is damaged"):
             store.suspend(KEY, at=LATER)
     assert calls == ["quick_check"]

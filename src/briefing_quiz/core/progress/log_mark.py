@@ -17,9 +17,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
-__all__ = ["LEARNING_PHASES", "clock_changes", "log_mark", "read_log_mark"]
+__all__ = ["LEARNING_PHASES", "CountKeys", "clock_changes", "log_mark", "read_log_mark"]
+
+T = TypeVar("T")
+
+
+class _Read(Protocol):
+    """`Store._read`: run a function in one read transaction."""
+
+    def __call__(self, fn: Callable[[sqlite3.Connection], T], /) -> T: ...
 
 #: `derive`'s learning and relearning phases (a test checks that they are its own).
 LEARNING_PHASES = (1, 3)
@@ -62,6 +72,22 @@ def clock_changes(conn: sqlite3.Connection, deck_id: str, now_us: int, end_us: i
     due = [(str(c), int(i), int(t)) for c, i, t in conn.execute(_LEARNING_DUE_SQL, params)]
     burial = conn.execute(_BURIAL_END_SQL, params).fetchone()[0]
     return due, None if burial is None else int(burial)
+
+
+class CountKeys:
+    """`Store.count_keys`: the two reads above, each in one read transaction of the store."""
+
+    def __init__(self, read: _Read) -> None:
+        self._read = read
+
+    def log_mark(self) -> str:
+        """The file's log mark: it changes with every write that changes counts."""
+        return self._read(log_mark)
+
+    def clock_changes(self, deck_id: str, now_us: int, end_us: int
+                      ) -> tuple[list[tuple[str, int, int]], int | None]:
+        """How `deck_id`'s due count changes by the clock alone until `end_us`."""
+        return self._read(lambda conn: clock_changes(conn, deck_id, now_us, end_us))
 
 
 def read_log_mark(path: Path) -> str | None:

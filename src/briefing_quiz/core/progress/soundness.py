@@ -6,7 +6,7 @@ The guarantee is unchanged: answers are never added to a damaged file, and a fil
 (`schema.check_sound`'s). What moves is when the check runs and when it is waited for. It reads
 the whole file, ~1 ms per MB, 112 ms wall on the 100,000-review benchmark file, the largest
 single step between the decks listed and their counts shown. `Store.open` for writing no longer
-runs it: the store's verdict is pending until `Store.start_soundness_check()` starts it on a
+runs it: the store's verdict is pending until `store.soundness.begin()` starts it on a
 read-only connection of its own in a thread (SQLite releases the GIL while it runs). The app
 starts it once the first counts are painted (`services.startup`): started at the opening, as
 before issue 16 part 3's last step, it ran beside the counts and slowed them (the GIL and the

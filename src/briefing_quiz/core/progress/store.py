@@ -8,22 +8,20 @@ name of the package is importable from here (`__all__`).
 Public API (see each docstring)::
 
     Store.open(path, *, create=True, readonly=False, lock_timeout=30.0) -> Store  # context manager
-    store.path: Path; store.readonly: bool; store.close()
-    store.start_soundness_check(); store.require_sound()  # quick_check in a thread: soundness
+    store.path; store.readonly; store.close(); store.require_sound(); store.soundness.begin()
     store.get(key) -> ItemState | None;  store.data_version() -> int;  store.states(deck_id=None)
     store.history(key) / store.reviews(deck_id=None) -> ReviewRecords, oldest first, undone flagged
     store.record_review(key, rating, *, reviewed_at, duration_ms, content_hash, schedule,
                         given=None, correct=None, known=None) -> RecordedReview
     store.undo_review(review_id, *, at) -> ItemState | None
     store.suspend(key, *, at) / unsuspend(key, *, at) / bury(key, until, *, at) / unbury(key, *, at)
-    store.rebuild() -> int;  store.integrity_check() -> str;  store.marks -> marks.MarkLog
+    store.rebuild() -> int;  store.integrity_check() -> str;  store.marks;  store.count_keys
     store.memory_fingerprints() -> dict[str, str]; store.recompute_memory(deck_id, sched, fp, *, at)
     store.snapshot(deck_id, *, now, due_before, day_start) -> DeckSnapshot  # for the study queue
     store.stat_rows(deck_id=None) -> list[StatRow]; store.review_counts(since) -> dict[str, int]
     store.stat_summary(deck_id, *, now, day_end, leech_lapses, curve, only=None) -> StatSummary
     store.recall_at(deck_id, at, curve) -> dict[tuple[str, int], float]; store.stored_decks()
     store.review_rows(deck_id=None) -> list[ReviewRow]  # the log without undone reviews, lean
-    store.log_mark() -> str; store.clock_changes(deck_id, now_us, end_us)  # see log_mark
     store.briefing_targets() -> dict[str, datetime]; store.briefing_target(deck_id) -> datetime | None
     store.set_briefing_target(deck_id, at, *, now);  store.clear_briefing_target(deck_id) -> bool
     store.record_mock_test(deck_id, *, started_at, finished_at, seed, planned, answers) -> int
@@ -49,15 +47,7 @@ import fsrs
 
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import (
-    lean_write,
-    log_mark,
-    log_reads,
-    queries,
-    replay,
-    schema,
-    soundness,
-)
+from briefing_quiz.core.progress import lean_write, log_mark, log_reads, queries, replay, schema, soundness
 from briefing_quiz.core.progress import marks as mark_log
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
@@ -143,7 +133,8 @@ class Store:
         #: Log rows that could not be read (id -> why), skipped by the reads that met them.
         self.unreadable: dict[int, str] = {}
         self.marks = mark_log.MarkLog(self._read, self._write)  # flags, forget, set due (v6)
-        self._sound = soundness.Verdict.sound(conn, path)  # set by `open` after a migration
+        self.count_keys = log_mark.CountKeys(self._read)  # the counts summary's keys
+        self.soundness = soundness.Verdict.sound(conn, path)  # quick_check: `open` may set it
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -183,7 +174,7 @@ class Store:
                 store._migrate()
                 # Nothing is written (not even the switch to WAL) before the file is found sound.
                 schema.check_tables(conn, path, schema.SCHEMA_VERSION)
-                store._sound = soundness.start(conn, path, check=check)  # quick_check, or pending
+                store.soundness = soundness.start(conn, path, check=check)  # or pending
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
         except BaseException:
@@ -192,18 +183,12 @@ class Store:
         return store
 
     def close(self) -> None:
-        self._sound.stop()
+        self.soundness.stop()
         self._conn.close()
 
-    def start_soundness_check(self) -> None:
-        """Start the file's `quick_check` in its thread, if it is pending (`soundness`): once the
-        first counts are out, so that it does not slow them."""
-        self._sound.begin()
-
     def require_sound(self) -> None:
-        """Wait for the file's `quick_check` verdict, starting it if nobody did (`soundness`);
-        StoreError when it failed."""
-        self._sound.require()
+        """Wait for the `quick_check` verdict, starting it if need be (`soundness`); StoreError."""
+        self.soundness.require()
 
     def __enter__(self) -> Store:
         return self
@@ -294,15 +279,6 @@ class Store:
             return queries.data_version(self._conn)
         except sqlite3.Error as error:
             raise schema.store_error(self.path, error, "cannot read") from error
-
-    def log_mark(self) -> str:
-        """The file's log mark (`log_mark`): it changes with every write that changes counts."""
-        return self._read(log_mark.log_mark)
-
-    def clock_changes(self, deck_id: str, now_us: int, end_us: int
-                      ) -> tuple[list[tuple[str, int, int]], int | None]:
-        """How `deck_id`'s due count changes by the clock alone until `end_us` (`log_mark`)."""
-        return self._read(lambda conn: log_mark.clock_changes(conn, deck_id, now_us, end_us))
 
     def get(self, key: ItemKey) -> ItemState | None:
         """The stored state of `key`; None for an item never reviewed, suspended or buried."""
