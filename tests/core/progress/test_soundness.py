@@ -238,7 +238,7 @@ def _checks_running() -> list[threading.Thread]:
 
 @pytest.mark.usefixtures("background")
 def test_the_check_waits_to_be_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opening runs no check (it would slow the first counts); `start_soundness_check` starts it
+    """Opening runs no check (it would slow the first counts); `store.soundness.begin()` starts it
     in its thread, once however often it is called; the verdict then comes without a new one."""
     path = _damage(_sound_file(tmp_path / "p.sqlite3"))
     calls: list[str] = []
