@@ -271,6 +271,15 @@ class Backend:
                 self._follow_parameters_sync()
         return self.store_error
 
+    def start_check_sync(self) -> Callable[[], None] | None:
+        """Start the open store's `quick_check` in its thread (`core.progress.soundness`), once
+        the first counts are painted; what waits for it off the store thread, which stays free
+        for the screens' calls meanwhile (None: no store)."""
+        if self.store is None:
+            return None
+        self.store.soundness.begin()
+        return self.store.soundness.wait
+
     def verify_store_sync(self) -> BriefingQuizError | None:
         """Start the open store's `quick_check` in its thread, if nothing did yet, and wait for
         it (`core.progress.soundness`: called once the first counts are painted, so that it

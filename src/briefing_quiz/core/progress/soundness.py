@@ -101,6 +101,12 @@ class Verdict:
         finally:
             self._done.set()
 
+    def wait(self) -> None:
+        """Wait until the check started by `begin` is over (any thread: it touches no
+        connection); `require` then gives the verdict without waiting."""
+        if self._thread is not None:
+            self._done.wait()
+
     def require(self) -> None:
         """Wait for the verdict; raise the check's `StoreError` when the file failed it. In the
         store's thread (the fallback uses the store's connection). Starts the check if nobody
