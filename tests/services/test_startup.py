@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -9,6 +12,8 @@ import pytest
 
 from briefing_quiz.config import Config
 from briefing_quiz.core.errors import BriefingQuizError
+from briefing_quiz.core.progress import schema, soundness
+from briefing_quiz.core.progress.store import Store
 from briefing_quiz.core.study.statistics import DeckStats
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.backend import Backend, Listed, Loaded
@@ -72,7 +77,7 @@ def logged(backend: Backend, log: list[str]) -> None:
         return step
 
     for name in ("list_sync", "load_sync", "open_store_sync", "load_config_sync",
-                 "deck_stats_sync", "hold"):
+                 "deck_stats_sync", "hold", "start_check_sync", "verify_store_sync"):
         setattr(backend, name, wrap(name, getattr(backend, name)))
 
 
@@ -81,9 +86,21 @@ def make(backend: Backend, log: list[str]) -> StartUp:
                    settings_read=lambda config: log.append("app: settings"))
 
 
-async def test_the_first_load_then_a_reload(backend: Backend) -> None:
+async def test_the_first_load_then_a_reload(backend: Backend,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     log: list[str] = []
     logged(backend, log)
+    begin = soundness.Verdict.begin
+
+    def begin_logged(verdict: soundness.Verdict) -> None:
+        idle = verdict._thread is None
+        begin(verdict)
+        if idle and verdict._thread is not None:
+            log.append("quick_check started")
+
+    monkeypatch.setattr(soundness, "ENABLED", True)
+    monkeypatch.setattr(soundness.Verdict, "begin", begin_logged)
+    Store.open(backend.paths.data_file).close()  # in WAL mode: checked in the thread
     view = View(log)
     startup = make(backend, log)
     try:
@@ -96,6 +113,9 @@ async def test_the_first_load_then_a_reload(backend: Backend) -> None:
             "open_store_sync", "app: decks loaded",
             "load_config_sync", "app: settings",
             "deck_stats_sync", "view: counted",
+            # quick_check only once the counts are painted: beside them, it slowed them
+            "hold", "view: painted", "start_check_sync", "quick_check started",
+            "verify_store_sync",
         ]
         log.clear()
         await startup.load(view, quiet=False)
@@ -103,6 +123,7 @@ async def test_the_first_load_then_a_reload(backend: Backend) -> None:
             "view: reloading", "load_sync", "view: loaded", "hold", "view: painted",
             "view: usable", "open_store_sync", "app: decks loaded", "view: reloaded",
             "deck_stats_sync", "view: counted",  # the settings are read once
+            "hold", "view: painted", "start_check_sync", "verify_store_sync",  # known
         ]
     finally:
         backend.shutdown()
@@ -155,3 +176,35 @@ async def test_the_settings_are_handed_to_the_app(backend: Backend) -> None:
     finally:
         backend.shutdown()
 
+
+
+async def test_the_store_thread_is_free_while_the_check_runs(
+        backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check is waited for off the store thread: a study asked for meanwhile (a read of the
+    store) need not wait for it; a write does (tests/core/progress/test_soundness.py)."""
+    Store.open(backend.paths.data_file).close()  # in WAL mode: checked in the thread
+    monkeypatch.setattr(soundness, "ENABLED", True)
+    started, release = threading.Event(), threading.Event()
+    check = schema.check_sound
+
+    def slow(conn: sqlite3.Connection, where: Path) -> None:
+        started.set()
+        release.wait(10)
+        check(conn, where)
+
+    monkeypatch.setattr(schema, "check_sound", slow)
+    loading = asyncio.create_task(make(backend, []).load(View([])))
+    try:
+        for _ in range(500):
+            if started.is_set():
+                break
+            await asyncio.sleep(0.01)
+        assert started.is_set()
+        stats = await asyncio.wait_for(backend.call(backend.deck_stats_sync), 5)
+        assert [s.deck_id for s in stats] == ["d"] and not loading.done()
+        release.set()
+        await asyncio.wait_for(loading, 10)
+        assert backend.store is not None and backend.store_error is None
+    finally:
+        release.set()
+        backend.shutdown()

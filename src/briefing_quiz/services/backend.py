@@ -13,6 +13,7 @@ imported on the store thread when first needed, so that the first frame does not
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.core.study.session import StudySession
     from briefing_quiz.core.study.statistics import DeckStats
+    from briefing_quiz.services.counts_summary import SummaryCounts
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -81,6 +83,25 @@ class Listed:
 
     decks: list[DeckSummary]
     first_run: bool
+    #: Deck id -> its counts kept from the last count, where every key still matches
+    #: (`services.counts_summary`): shown until the full count replaces them.
+    counts: dict[str, SummaryCounts] = field(default_factory=dict)
+
+
+class _Counted:
+    """The last count, until `save_counts_summary_sync` keeps it (`services.counts_summary`).
+    A plain class: this module is imported before the first frame, and a dataclass costs
+    ~0.5 ms to build (timed)."""
+
+    __slots__ = ("day_ends", "mark", "now", "orphaned", "stats")
+
+    def __init__(self, mark: str | None, now: datetime, stats: list[DeckStats],
+                 day_ends: dict[str, int], orphaned: frozenset[ItemKey]) -> None:
+        self.mark = mark  # the progress file's log mark, read before counting
+        self.now = now
+        self.stats = stats
+        self.day_ends = day_ends  # deck id -> the end of its study day, µs
+        self.orphaned = orphaned  # stored items no loaded deck has: not counted
 
 
 class Backend:
@@ -100,6 +121,11 @@ class Backend:
         self.decks: list[Deck] = []
         self.failures: list[DeckError] = []
         self._listed: Listed | None = None  # what list_sync gave since the last load_sync
+        # The counts summary's keys (`services.counts_summary`): the digest of each loaded
+        # deck's bytes, of the settings file as read, and the last count's, until it is saved.
+        self._deck_digests: dict[str, str] = {}
+        self._settings_digest: str | None = None
+        self._counted: _Counted | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-quiz-store")
         self._pending = 0
 
@@ -136,7 +162,9 @@ class Backend:
     def load_config_sync(self) -> Config:
         """Read the settings; an invalid file is reported and the defaults are used."""
         from briefing_quiz.config import Config, load_config
+        from briefing_quiz.services.counts_summary import settings_digest
 
+        self._settings_digest = settings_digest(self.paths.config_file)  # before: see there
         try:
             self._config = load_config(self.paths.config_file)
             self.config_error = None
@@ -178,6 +206,14 @@ class Backend:
         summaries = None if cache is None else cache.summaries(find_deck_files(self.paths.deck_dirs))
         self._listed = None if not summaries else Listed(
             sorted(summaries, key=lambda s: s.id), first_run=not self.paths.data_file.exists())
+        if self._listed is not None and not self._listed.first_run:
+            from briefing_quiz.services import counts_summary
+
+            now = self.clock()
+            self._listed.counts = counts_summary.read(
+                self.paths.cache_dir, self.paths.data_file, self.paths.config_file,
+                [(s.id, s.digest) for s in summaries or ()], now=now,
+                zone=counts_summary.zone_key(self.tz, now))
         return self._listed
 
     def load_sync(self) -> Loaded:
@@ -192,14 +228,21 @@ class Backend:
     def _load(self) -> Loaded:
         from briefing_quiz.core.deckfile import find_deck_files, load_decks
         from briefing_quiz.core.deckfile.cache import DeckCache
+        from briefing_quiz.services import counts_summary
+        from briefing_quiz.services.deck_digests import DigestsKept
 
         first_run = not self.paths.data_file.exists()
 
         # Unchanged decks come from the parse cache; an edited one is parsed again.
+        # The counts summary's key: each deck's bytes as loaded (one more hash of them).
+        cache = (None if self.paths.cache_dir is None else DigestsKept(self.paths.cache_dir)
+                 if counts_summary.ENABLED else DeckCache(self.paths.cache_dir))
         with paused_collector():
-            load = load_decks(find_deck_files(self.paths.deck_dirs),
-                              DeckCache.at(self.paths.cache_dir))
+            load = load_decks(find_deck_files(self.paths.deck_dirs), cache)
         self.decks = sorted(load.decks, key=lambda d: d.id)
+        digests = cache.digests if isinstance(cache, DigestsKept) else {}
+        self._deck_digests = {d.id: digests[real] for d in self.decks if d.path is not None
+                              and (real := os.path.realpath(d.path)) in digests}
         self.failures = list(load.failures)
         listed, self._listed = self._listed, None
         as_listed = (listed is not None and not self.failures and listed.first_run == first_run
@@ -228,10 +271,20 @@ class Backend:
                 self._follow_parameters_sync()
         return self.store_error
 
+    def start_check_sync(self) -> Callable[[], None] | None:
+        """Start the open store's `quick_check` in its thread (`core.progress.soundness`), once
+        the first counts are painted; what waits for it off the store thread, which stays free
+        for the screens' calls meanwhile (None: no store)."""
+        if self.store is None:
+            return None
+        self.store.soundness.begin()
+        return self.store.soundness.wait
+
     def verify_store_sync(self) -> BriefingQuizError | None:
-        """Wait for the open store's `quick_check` (run in a thread since the opening, off the
-        counts' path: `core.progress.soundness`); a file that failed it is closed, and the error
-        is kept as the opening's (studying is then off, as for a file that cannot be opened)."""
+        """Start the open store's `quick_check` in its thread, if nothing did yet, and wait for
+        it (`core.progress.soundness`: called once the first counts are painted, so that it
+        does not slow them); a file that failed it is closed, and the error is kept as the
+        opening's (studying is then off, as for a file that cannot be opened)."""
         from briefing_quiz.core.errors import StoreError
 
         if self.store is not None:
@@ -271,14 +324,47 @@ class Backend:
     # -- queries ----------------------------------------------------------------------------------
     def deck_stats_sync(self) -> list[DeckStats]:
         """Counts per loaded deck, as `briefing-quiz stats` computes them."""
+        from briefing_quiz.core.study.queue import next_day_start
         from briefing_quiz.core.study.statistics import collect_stats
         from briefing_quiz.services.clock import local_zone
+        from briefing_quiz.services.counts_summary import to_us
         from briefing_quiz.services.progress import banded
 
         now = self.clock()
         tz = self.tz if self.tz is not None else local_zone(now)
+        # Read before counting: a write meanwhile makes the summary's mark old, not its counts.
+        mark = None if self.store is None else self.store.count_keys.log_mark()
         report = collect_stats(self.decks, self.store, self.config, now=now, tz=tz)
-        return banded(report, self.store, self.config)
+        stats = banded(report, self.store, self.config)
+        day_ends = {d.id: to_us(next_day_start(now, tz, self.config.for_deck(d.id).day_starts_at_hour))
+                    for d in self.decks}
+        self._counted = _Counted(mark, now, stats, day_ends, frozenset(report.orphaned))
+        return stats
+
+    def save_counts_summary_sync(self) -> None:
+        """Keep the last count for the next launch (`services.counts_summary`), once shown."""
+        from briefing_quiz.core.model import ItemKey
+        from briefing_quiz.services import counts_summary
+
+        counted, self._counted = self._counted, None
+        if counted is None or not counts_summary.ENABLED:
+            return
+        changes = list(counted.day_ends.values())
+        learning_due: dict[str, list[int]] = {}
+        if self.store is not None and counted.mark is not None:
+            now_us = counts_summary.to_us(counted.now)
+            for deck_id, end_us in counted.day_ends.items():
+                due, burial = self.store.count_keys.clock_changes(deck_id, now_us, end_us)
+                learning_due[deck_id] = [at for card_id, item, at in due
+                                         if ItemKey(deck_id, card_id, item) not in counted.orphaned]
+                if burial is not None:
+                    changes.append(burial)
+        counts_summary.save(
+            self.paths.cache_dir, self.paths.data_file, mark=counted.mark,
+            settings=self._settings_digest if self.config_error is None else None,
+            zone=counts_summary.zone_key(self.tz, counted.now), counted_at=counted.now,
+            changes_us=changes, decks=self._deck_digests, stats=counted.stats,
+            learning_due=learning_due)
 
     def card_rows_sync(self) -> list[CardRow]:
         """Every review item of every loaded deck, with its stored state."""
@@ -391,4 +477,5 @@ class Backend:
                                        seed=self.seed, due_only=due_only)
         settle_heap()
         return session
+
 

@@ -263,6 +263,9 @@ def rebuild(paths: Paths, *, out: TextIO, err: TextIO) -> int:
             print(f"briefing-quiz: the stored item states of {one_line(str(paths.data_file))} "
                   "cannot be read; rebuilding them from the review log alone", file=err)
             before = {}
+        from briefing_quiz.services.counts_summary import forget
+
+        forget(paths.cache_dir, paths.data_file)  # item states rewritten without a log row
         count = store.rebuild()
         _report_unreadable(store, err)
         after = store.states()

@@ -7,9 +7,12 @@ settings, count. The order is the app's contract with the first frame (see `ui/a
 3. open the progress file;
 4. tell the caller the decks are loaded (`decks_loaded`: `study DECK --briefing` starts here);
 5. read the settings, once per run (the counts need them, the list of decks does not);
-6. count each deck's progress;
-7. wait for the progress file's `quick_check`, run in a thread since step 3
-   (`core.progress.soundness`): a damaged file is then shown as one that cannot be opened.
+6. count each deck's progress, and once that is painted keep the counts for the next launch's
+   listing (`services.counts_summary`: step 1 shows them when nothing they depend on changed);
+7. once the counts are painted, start the progress file's `quick_check` in its thread and wait
+   for it off the store thread (`core.progress.soundness`): a damaged file is then shown as one
+   that cannot be opened. Started at step 3, it slowed step 6 (the disk, and the GIL between its
+   pages); a write waits for it anyway, a read (a study session's build) need not.
 
 Every step runs on the store thread (`Backend.call`); its work holds the GIL, so after each
 listing is shown the store thread waits until that frame is painted (`Backend.hold`). What is
@@ -18,6 +21,7 @@ shown, and how, is the view's business: this module only says when.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
@@ -106,7 +110,10 @@ class StartUp:
         if self.settings is None:
             self.settings = await backend.call(backend.load_config_sync)
             self._settings_read(self.settings)
-        await self.count(view)
+        await self.count(view)  # ends once the counts' frame is painted
+        wait = await backend.call(backend.start_check_sync)
+        if wait is not None:  # off the store thread: a study asked for meanwhile need not wait
+            await asyncio.to_thread(wait)
         store_error = await backend.call(backend.verify_store_sync)
         if store_error is not loaded.store_error:
             loaded.store_error = store_error
@@ -123,6 +130,9 @@ class StartUp:
             view.show_count_error(error)
             return
         view.show_loaded(loaded, stats)
+        # What comes next (the summary kept, the file's quick_check) waits for their frame.
+        self._hold_until_painted(view)
+        await self.backend.call(self.backend.save_counts_summary_sync)
 
     def _hold_until_painted(self, view: DecksView) -> None:
         painted = threading.Event()

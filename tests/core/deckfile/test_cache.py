@@ -17,7 +17,7 @@ from briefing_quiz.core.deckfile import cache as cache_module
 from briefing_quiz.core.deckfile import fast as fast_module
 from briefing_quiz.core.deckfile import load as load_module
 from briefing_quiz.core.deckfile import load_deck, load_decks, loads_deck
-from briefing_quiz.core.deckfile.cache import DeckCache, DeckSummary
+from briefing_quiz.core.deckfile.cache import DeckCache, DeckSummary, content_digest
 from briefing_quiz.core.errors import DeckError
 from tests.conftest import DeckWriter
 from tests.core.deckfile.generated import generate_deck
@@ -320,8 +320,9 @@ def test_summaries_give_each_cached_deck_without_loading_it(deck_file: Path, tmp
     found = cache.summaries([deck_file, other, deck_file])
     assert len(parses) == 2  # nothing parsed
     items = _items(deck_file)
-    assert found == [DeckSummary(deck_file, loaded[0].id, loaded[0].title, items),
-                     DeckSummary(other, "other", "Other deck", 1)]
+    assert found == [DeckSummary(deck_file, loaded[0].id, loaded[0].title, items,
+                                 content_digest(deck_file.read_bytes())),
+                     DeckSummary(other, "other", "Other deck", 1, content_digest(other.read_bytes()))]
     # Cloze cards count one item per deletion number: more items than cards here.
     assert items > len(loaded[0].cards)
 

@@ -2,7 +2,8 @@
 
 Every public write method of `Store` (and of its `marks`) refuses a damaged file; the background
 check and the synchronous one (`ENABLED = False`) refuse the same files with the same message and
-accept the same sound ones; the check runs off the opening thread and stops with the store."""
+accept the same sound ones; the check runs off the opening thread, starts when asked (or at the
+first write) rather than at the opening, and stops with the store."""
 
 from __future__ import annotations
 
@@ -205,6 +206,7 @@ def test_closing_stops_a_check_still_running(tmp_path: Path,
 
     monkeypatch.setattr(schema, "check_sound", slow)
     store = Store.open(path)
+    store.soundness.begin()
     assert started.wait(5)
     timer = threading.Timer(0.1, release.set)
     timer.start()
@@ -228,3 +230,49 @@ def test_no_verdict_from_the_thread_is_checked_on_the_write(
     monkeypatch.setattr(schema, "connect", failing)
     with Store.open(path) as store, pytest.raises(StoreError, match="is damaged"):
         store.suspend(KEY, at=LATER)
+
+
+def _checks_running() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "quick_check"]
+
+
+@pytest.mark.usefixtures("background")
+def test_the_check_waits_to_be_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening runs no check (it would slow the first counts); `store.soundness.begin()` starts it
+    in its thread, once however often it is called; the verdict then comes without a new one."""
+    path = _damage(_sound_file(tmp_path / "p.sqlite3"))
+    calls: list[str] = []
+    check = schema.check_sound
+
+    def spy(conn: sqlite3.Connection, where: Path) -> None:
+        calls.append(threading.current_thread().name)
+        check(conn, where)
+
+    monkeypatch.setattr(schema, "check_sound", spy)
+    with Store.open(path) as store:
+        assert store.stat_rows()  # reads go on meanwhile
+        assert calls == [] and not _checks_running()
+        store.soundness.begin()
+        store.soundness.begin()
+        with pytest.raises(StoreError, match="is damaged"):
+            store.require_sound()
+        store.soundness.begin()  # known: nothing runs again
+        with pytest.raises(StoreError, match="is damaged"):
+            store.suspend(KEY, at=LATER)
+    assert calls == ["quick_check"]
+    assert not _checks_running()
+
+
+@pytest.mark.usefixtures("background")
+def test_a_write_starts_the_check_nobody_started(tmp_path: Path) -> None:
+    path = _damage(_sound_file(tmp_path / "p.sqlite3"))
+    before = snapshot_bytes(path)
+    with Store.open(path) as store, pytest.raises(StoreError, match="is damaged"):
+        store.bury(KEY, LATER + timedelta(days=1), at=LATER)
+    assert snapshot_bytes(path) == before
+
+
+@pytest.mark.usefixtures("background")
+def test_closing_a_store_whose_check_never_started(tmp_path: Path) -> None:
+    Store.open(_sound_file(tmp_path / "p.sqlite3")).close()
+    assert not _checks_running()

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 # (`_layout`), not with this module: reading the summaries (`DeckCache.summaries`) happens
 # before the decks screen's first listing, which the model's import would delay.
 
-__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version"]
+__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version", "content_digest"]
 
 #: Bump when the layout of an entry changes (the code digest changes anyway; this documents it).
 CACHE_FORMAT = 3
@@ -160,6 +160,8 @@ class DeckSummary(NamedTuple):
     title: str
     #: Its review items (a cloze card has one per deletion number): the Total column.
     items: int
+    #: `content_digest` of the file's bytes (the counts summary's key: services.counts_summary).
+    digest: str = ""
 
 
 class DeckCache:
@@ -265,7 +267,7 @@ class DeckCache:
             return None
         if type(deck_id) is not str or type(title) is not str or type(items) is not int:
             return None
-        return DeckSummary(path, deck_id, title, items)
+        return DeckSummary(path, deck_id, title, items, content.hex())
 
     def put(self, deck_path: Path, data: bytes, deck: Deck,
             parts: Sequence[str] | None = None) -> None:
@@ -302,6 +304,11 @@ class DeckCache:
             with contextlib.suppress(OSError):  # already gone, or not ours to remove
                 os.unlink(temp)
             return
+
+
+def content_digest(data: bytes) -> str:
+    """The digest the cache keys a deck file's bytes by, as `DeckSummary.digest` gives it."""
+    return _digest(data).hex()
 
 
 def _digest(data: bytes) -> bytes:

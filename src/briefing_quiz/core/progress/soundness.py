@@ -1,26 +1,31 @@
-"""SQLite's `quick_check` off the launch path: run in a thread while the app counts, waited for
-by the first write.
+"""SQLite's `quick_check` off the launch path: run in a thread once the first counts are out,
+waited for by the first write.
 
 The guarantee is unchanged: answers are never added to a damaged file, and a file that fails
 `quick_check` is refused for writing with a message naming it and how to recover
-(`schema.check_sound`'s). What moves is when the check is waited for. `Store.open` for writing
-used to run it before returning: it reads the whole file, ~1 ms per MB, 112 ms wall on the
-100,000-review benchmark file, the largest single step between the decks listed and their
-counts shown. Now `Store.open` starts it on a read-only connection of its own in a thread
-(SQLite releases the GIL while it runs) and returns; every write goes through `Store._write`,
-which first calls `Store.require_sound()`: that waits for the verdict (kept once known) and
-raises the check's `StoreError` when the file failed it. A command that must say so before it
-asks anything (`study --plain`, a mock test) calls `require_sound()` itself, and the app calls
-it after the first counts (`Backend.verify_store_sync`). What it buys: launch to the decks
-screen's counts shown on the 10,000-card, 100,000-review workload (`benchmarks/bench_ui.py`, a
-pty, medians of 5 launches, two rounds each, alternating): 0.41 and 0.44 s with the check on
-the opening (2.29x and 2.44x the minimal app's first frame) against 0.33 and 0.35 s with it in
-the thread (1.94x and 1.92x), about 80-90 ms less (`benchmarks/README.md`, Part 3).
+(`schema.check_sound`'s). What moves is when the check runs and when it is waited for. It reads
+the whole file, ~1 ms per MB, 112 ms wall on the 100,000-review benchmark file, the largest
+single step between the decks listed and their counts shown. `Store.open` for writing no longer
+runs it: the store's verdict is pending until `store.soundness.begin()` starts it on a
+read-only connection of its own in a thread (SQLite releases the GIL while it runs). The app
+starts it once the first counts are painted (`services.startup`): started at the opening, as
+before issue 16 part 3's last step, it ran beside the counts and slowed them (the GIL and the
+disk: the due-counts row was 1.75x Anki with it, 0.93x without). Every write goes through
+`Store._write`, which first calls `Store.require_sound()`: that starts the check if nobody did,
+waits for the verdict (kept once known) and raises the check's `StoreError` when the file failed
+it. A command that must say so before it asks anything (`study --plain`, a mock test) calls
+`require_sound()` itself, and the app calls it after the first counts
+(`Backend.verify_store_sync`). What it buys: launch to the decks screen's counts shown on the
+10,000-card, 100,000-review workload (`benchmarks/bench_ui.py`, a pty, medians of 5 launches,
+two rounds each, alternating): 0.41 and 0.44 s with the check on the opening (2.29x and 2.44x
+the minimal app's first frame) against 0.33 and 0.35 s with it in a thread started at the
+opening (1.94x and 1.92x); the due counts once it starts after them: see `benchmarks/README.md`,
+Part 3.
 
-The check runs synchronously, as before, when the file is not yet in WAL mode (switching it is a
-write, and nothing is written before the verdict), and when the thread could not give a verdict
-(its connection could not be opened): `require()` then runs `check_sound` on the store's own
-connection. `Store.open(check=False)` (`rebuild`, which runs the full `integrity_check` itself)
+The check runs synchronously on opening, as before, when the file is not yet in WAL mode
+(switching it is a write, and nothing is written before the verdict), and `require()` runs it on
+the store's own connection when the thread could not give a verdict (its connection could not be
+opened). `Store.open(check=False)` (`rebuild`, which runs the full `integrity_check` itself)
 checks nothing, as before.
 
 How to switch it off: `BRIEFING_QUIZ_NO_BACKGROUND_CHECK=1` in the environment, or
@@ -65,6 +70,14 @@ class Verdict:
         verdict._done.set()
         return verdict
 
+    def begin(self) -> None:
+        """Start the check in its thread, unless it was started or its verdict is known. In the
+        store's thread."""
+        if self._thread is not None or self._done.is_set():
+            return
+        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        self._thread.start()
+
     def _run(self) -> None:
         """The thread: `quick_check` on a read-only connection of its own."""
         try:
@@ -88,9 +101,17 @@ class Verdict:
         finally:
             self._done.set()
 
+    def wait(self) -> None:
+        """Wait until the check started by `begin` is over (any thread: it touches no
+        connection); `require` then gives the verdict without waiting."""
+        if self._thread is not None:
+            self._done.wait()
+
     def require(self) -> None:
         """Wait for the verdict; raise the check's `StoreError` when the file failed it. In the
-        store's thread (the fallback uses the store's connection)."""
+        store's thread (the fallback uses the store's connection). Starts the check if nobody
+        did."""
+        self.begin()
         self._done.wait()
         if not self._known:
             try:
@@ -117,13 +138,11 @@ class Verdict:
 
 def start(conn: sqlite3.Connection, path: Path, *, check: bool) -> Verdict:
     """The verdict on `path`, just opened for writing on `conn`: checked now (switched off, or
-    the file is not in WAL mode yet) or in a thread started here; `check=False`: not checked."""
+    the file is not in WAL mode yet) or pending, its thread started by `Verdict.begin` (by the
+    first `require` at the latest); `check=False`: not checked."""
     if not check:
         return Verdict.sound(conn, path)
     if not ENABLED or str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
         schema.check_sound(conn, path)
         return Verdict.sound(conn, path)
-    verdict = Verdict(conn, path)
-    verdict._thread = threading.Thread(target=verdict._run, name="quick_check", daemon=True)
-    verdict._thread.start()
-    return verdict
+    return Verdict(conn, path)

@@ -8,14 +8,14 @@ name of the package is importable from here (`__all__`).
 Public API (see each docstring)::
 
     Store.open(path, *, create=True, readonly=False, lock_timeout=30.0) -> Store  # context manager
-    store.path: Path; store.readonly: bool; store.close(); store.require_sound()  # see soundness
+    store.path; store.readonly; store.close(); store.require_sound(); store.soundness.begin()
     store.get(key) -> ItemState | None;  store.data_version() -> int;  store.states(deck_id=None)
     store.history(key) / store.reviews(deck_id=None) -> ReviewRecords, oldest first, undone flagged
     store.record_review(key, rating, *, reviewed_at, duration_ms, content_hash, schedule,
                         given=None, correct=None, known=None) -> RecordedReview
     store.undo_review(review_id, *, at) -> ItemState | None
     store.suspend(key, *, at) / unsuspend(key, *, at) / bury(key, until, *, at) / unbury(key, *, at)
-    store.rebuild() -> int;  store.integrity_check() -> str;  store.marks -> marks.MarkLog
+    store.rebuild() -> int;  store.integrity_check() -> str;  store.marks;  store.count_keys
     store.memory_fingerprints() -> dict[str, str]; store.recompute_memory(deck_id, sched, fp, *, at)
     store.snapshot(deck_id, *, now, due_before, day_start) -> DeckSnapshot  # for the study queue
     store.stat_rows(deck_id=None) -> list[StatRow]; store.review_counts(since) -> dict[str, int]
@@ -47,7 +47,7 @@ import fsrs
 
 from briefing_quiz.core.errors import StoreError
 from briefing_quiz.core.model import ItemKey
-from briefing_quiz.core.progress import lean_write, log_reads, queries, replay, schema, soundness
+from briefing_quiz.core.progress import lean_write, log_mark, log_reads, queries, replay, schema, soundness
 from briefing_quiz.core.progress import marks as mark_log
 from briefing_quiz.core.progress.derive import (
     UNREADABLE_ROW,
@@ -133,7 +133,8 @@ class Store:
         #: Log rows that could not be read (id -> why), skipped by the reads that met them.
         self.unreadable: dict[int, str] = {}
         self.marks = mark_log.MarkLog(self._read, self._write)  # flags, forget, set due (v6)
-        self._sound = soundness.Verdict.sound(conn, path)  # set by `open` after a migration
+        self.count_keys = log_mark.CountKeys(self._read)  # the counts summary's keys
+        self.soundness = soundness.Verdict.sound(conn, path)  # quick_check: `open` may set it
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ class Store:
                 store._migrate()
                 # Nothing is written (not even the switch to WAL) before the file is found sound.
                 schema.check_tables(conn, path, schema.SCHEMA_VERSION)
-                store._sound = soundness.start(conn, path, check=check)  # quick_check, maybe later
+                store.soundness = soundness.start(conn, path, check=check)  # or pending
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
         except BaseException:
@@ -182,12 +183,12 @@ class Store:
         return store
 
     def close(self) -> None:
-        self._sound.stop()
+        self.soundness.stop()
         self._conn.close()
 
     def require_sound(self) -> None:
-        """Wait for the file's `quick_check` verdict (`soundness`); StoreError when it failed."""
-        self._sound.require()
+        """Wait for the `quick_check` verdict, starting it if need be (`soundness`); StoreError."""
+        self.soundness.require()
 
     def __enter__(self) -> Store:
         return self

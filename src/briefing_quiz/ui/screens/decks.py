@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from briefing_quiz.core.study.custom import CustomFilter
     from briefing_quiz.core.study.statistics import DeckStats
     from briefing_quiz.services.backend import Backend, Listed, Loaded
+    from briefing_quiz.services.counts_summary import SummaryCounts
 
 # The table's columns (keys: the names in lower case): the numbers first and the title last,
 # so a narrow terminal cuts the title, not them.
@@ -135,6 +136,9 @@ class DecksScreen(Screen[None]):
         # An action asked for on a row listed from a summary: it runs once the decks are loaded.
         self._deferred: Callable[[], object] | None = None
         self.stats: dict[str, DeckStats] = {}
+        #: Counts kept from the last run's count (`services.counts_summary`), shown on the listed
+        #: rows until the decks are counted.
+        self.kept_counts: dict[str, SummaryCounts] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -160,6 +164,7 @@ class DecksScreen(Screen[None]):
         """Fill the screen from the summaries, as `show_loaded` would from the decks they stand
         for (no failures among them, counts …); the actions wait for the load."""
         self.listed = listed
+        self.kept_counts = dict(listed.counts)
         table = self.query_one("#decks-table", DataTable)
         self._fill_table(table, listed.decks)
         table.display = True
@@ -177,6 +182,7 @@ class DecksScreen(Screen[None]):
             self.stats = {s.deck_id: s for s in stats}
         elif first and loaded.as_listed and self.listed is not None:
             return  # the summaries' listing on the screen shows this load already
+        self.kept_counts = {}  # counted now, or not the decks they were kept for
         table = self.query_one("#decks-table", DataTable)
         self._fill_table(table, loaded.decks)
         table.display = bool(loaded.decks)
@@ -200,7 +206,8 @@ class DecksScreen(Screen[None]):
         """
         selected = self.selected_deck_id()
         now = self.backend.clock()
-        rows = [self._cells(deck, self.stats.get(deck.id), now) for deck in decks]
+        rows = [self._cells(deck, self.stats.get(deck.id), now, self.kept_counts.get(deck.id))
+                for deck in decks]
         table.clear(columns=True)
         for i, name in enumerate(COLUMNS):
             label = Text(name, justify="right" if name in NUMBERS else "left")
@@ -224,12 +231,15 @@ class DecksScreen(Screen[None]):
             self._fill_table(table, loaded.decks)
 
     @staticmethod
-    def _cells(deck: Deck | DeckSummary, stats: DeckStats | None, now: datetime) -> list[Text]:
+    def _cells(deck: Deck | DeckSummary, stats: DeckStats | None, now: datetime,
+               kept: SummaryCounts | None = None) -> list[Text]:
         if stats is None:
             # A summary (a named tuple: its class is not imported here) says its total.
             total = (deck.items if isinstance(deck, tuple)
                      else sum(len(card.items) for card in deck.cards))  # 10,000 cards: ~5 ms
-            counts = ["…", "…", "…", str(total), "…", "…"]
+            # Recall and readiness change with the clock: they wait for the count.
+            known = ["…", "…", "…"] if kept is None else [str(n) for n in kept]
+            counts = [*known, str(total), "…", "…"]
         else:
             counts = [str(n) for n in (stats.new, stats.learning, stats.due_now, stats.items)]
             counts.append(recall_text(stats.mean_retrievability))
