@@ -134,3 +134,89 @@ async def test_a_search_shows_the_highlighted_cards_details_and_history(
         # Fast: the details came with the list, so the highlight started no worker of its own.
         # Plain: one worker per change of the list (each keystroke's).
         assert (started == []) if fast else (started[-1] == "truefalse-poland")
+
+
+async def _browse_screens(make_app: MakeApp, size: tuple[int, int],
+                          words: list[str]) -> list[str]:
+    """The screen's text after browse is opened and after each word is typed into its search
+    (pasted at once, as one burst of keystrokes)."""
+    app = make_app()
+    seen: list[str] = []
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space", "3", "escape", "escape", "enter", "b", "slash")
+        seen.append(screen_text(app))
+        for word in words:
+            await pilot.press("ctrl+u", *word)  # no settling in between: one burst
+            await settle(pilot)
+            seen.append(screen_text(app))
+        await press(pilot, "escape", "pagedown")  # the list scrolled: its scroll bar moves
+        seen.append(screen_text(app))
+    return seen
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24), (120, 40)])
+async def test_a_typed_search_paints_what_the_plain_path_paints(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]) -> None:
+    """The fast search's one frame (held frames, the history waited for, heights set without a
+    layout) ends on the very screen the plain path ends on: list, count, scroll bars, details."""
+    words = ["poland", "zzz-nothing", "mini", "", "ÉTAT", "kyiv poland"]
+    monkeypatch.setattr(fast_browse, "ENABLED", True)
+    fast = await _browse_screens(make_app, size, words)
+    monkeypatch.setattr(fast_browse, "ENABLED", False)
+    plain = await _browse_screens(make_app, size, words)
+    assert fast == plain
+    assert any("truefalse-poland" in text for text in fast)  # the searches did find cards
+    assert "No card matches the filters." in fast[2]
+
+
+async def test_the_detail_panel_scrolls_its_text(make_app: MakeApp) -> None:
+    """Details longer than the panel: it shows them from the top, a scroll bar at its side,
+    and scrolls them with the keys once focused (tab), as the VerticalScroll it replaced."""
+    from briefing_quiz.ui.widgets.detail import DetailPanel
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space", "3", "escape", "escape", "enter", "b")
+        panel = app.screen.query_one("#detail", DetailPanel)
+        assert panel.virtual_size.height > panel.scrollable_content_region.height
+        assert panel.show_vertical_scrollbar and panel.scroll_y == 0
+        first = screen_text(app)
+        panel.focus()
+        await press(pilot, "pagedown")
+        assert panel.scroll_y > 0
+        assert screen_text(app) != first
+        await press(pilot, "home")
+        assert panel.scroll_y == 0 and screen_text(app) == first
+
+
+@pytest.mark.parametrize("rows", [0, 3, 40, 400])
+async def test_set_lines_sizes_a_view_as_the_plain_path_does(rows: int) -> None:
+    """`fast_browse.set_lines` (no layout while the scroll bar stays) leaves the table with the
+    height, scroll bar size, scroll position and screen the plain assignment gives."""
+    from textual.app import App, ComposeResult
+
+    from briefing_quiz.ui.widgets.table import Column, VirtualTable
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield VirtualTable[int]([Column("n", 6)], id="t")
+
+    async def after_refills(fast: bool) -> tuple[object, ...]:
+        fast_browse.ENABLED = fast
+        app = One()
+        async with app.run_test(size=(30, 12)) as pilot:
+            table: VirtualTable[int] = app.query_one("#t", VirtualTable)
+            for n in (200, rows, 150):
+                table.set_rows([(str(i),) for i in range(n)], list(range(n)), at=n // 2)
+                await pilot.pause()
+            bar = table.vertical_scrollbar
+            lines = "\n".join(s.text for s in app.screen._compositor.render_strips())
+            return (table.virtual_size, table.scroll_y, table.show_vertical_scrollbar,
+                    bar.window_virtual_size, bar.position, lines)
+
+    try:
+        assert await after_refills(True) == await after_refills(False)
+    finally:
+        fast_browse.ENABLED = fast_browse.enabled_by({})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -33,6 +34,7 @@ from briefing_quiz.services.backend import CardRow
 from briefing_quiz.ui import fast_browse
 from briefing_quiz.ui.text import assemble, lines, one_line
 from briefing_quiz.ui.widgets.cards import TYPE_LABELS, answer_text, prompt_content
+from briefing_quiz.ui.widgets.detail import DetailPanel
 from briefing_quiz.ui.widgets.keybar import KeyBar
 from briefing_quiz.ui.widgets.table import Column, VirtualTable
 
@@ -239,6 +241,7 @@ class BrowseScreen(Screen[None]):
         self.tag_filter: str | None = None
         self.text_filter = ""
         self.loaded = False
+        self._held: ExitStack | None = None  # the frames held while a search is typed
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-filters"):
@@ -247,8 +250,7 @@ class BrowseScreen(Screen[None]):
             yield Select[str]([], prompt="All tags (t)", id="tag-filter", compact=True)
         yield VirtualTable[ItemKey](COLUMNS, empty_text="Loading cards…", id="cards")
         yield Static(id="browse-count")
-        with VerticalScroll(id="detail"):
-            yield Static(id="detail-text")
+        yield DetailPanel(id="detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -284,6 +286,10 @@ class BrowseScreen(Screen[None]):
     # -- filtering and sorting --------------------------------------------------------------------
     def apply(self) -> None:
         """Filter, sort and show the rows, keeping the highlighted card when it is still shown."""
+        self._show(self._result())
+
+    def _result(self) -> fast_browse.Shown:
+        """What the filters and the sort order show now (no widget is changed)."""
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         keep = table.current_key
         query = parse_query(self.text_filter, self.deck_filter, self.tag_filter)
@@ -291,10 +297,13 @@ class BrowseScreen(Screen[None]):
         if fast_browse.ENABLED:
             if self._index is None or self._index.rows is not self.all_rows:
                 self._index = fast_browse.BrowseIndex(self.all_rows)
-            result = self._index.shown(query, column, self.sort_reverse, keep)
-        else:
-            result = fast_browse.plain_result(
-                plain_shown(self.all_rows, query, column, self.sort_reverse), keep)
+            return self._index.shown(query, column, self.sort_reverse, keep)
+        return fast_browse.plain_result(
+            plain_shown(self.all_rows, query, column, self.sort_reverse), keep)
+
+    def _show(self, result: fast_browse.Shown) -> None:
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        column = self.sort_column
         self.shown = shown = result.rows
         arrow = " ▼" if self.sort_reverse else " ▲"
         table.set_header_labels([c.label + (arrow if i == column else "")
@@ -305,40 +314,71 @@ class BrowseScreen(Screen[None]):
         self.query_one("#browse-count", Static).update(Content(
             f"{len(shown):,} of {total:,} cards shown · {suspended:,} suspended · "
             + (f"{flags:,} flagged · " if flags else "")
-            + f"sorted by {COLUMNS[column].label}{arrow}"))
+            + f"sorted by {COLUMNS[column].label}{arrow}"), layout=False)  # one line, always
         if not shown:
-            self.query_one("#detail-text", Static).update(Content(""))
+            self.query_one("#detail", DetailPanel).update(Content(""))
 
     @on(Input.Changed, "#search")
     async def _search(self, event: Input.Changed) -> None:
+        fast = fast_browse.ENABLED and self.loaded
         if event.value != event.input.value:
+            if fast:
+                self._hold_frames()
             return  # a later keystroke is already in the field: its own event filters once
         self.text_filter = event.value
-        if self.loaded:
-            # One frame for the list, its count and the highlighted card's details: painted
-            # apart, the details (a store round trip later) started a second chain of layouts.
-            if not fast_browse.ENABLED:
+        if not fast:
+            self._release_frames()
+            if self.loaded:
                 self.apply()
-                return
-            with self.app.batch_update():
-                self.apply()
-                await self._details_at_once()
-
-    async def _details_at_once(self) -> None:
-        """The highlighted card's details with its history, if the store answers within
-        `DETAIL_WAIT`; else the `Highlighted` message's worker shows them as it always does."""
-        row = self._current()
-        if row is None:
             return
+        # One frame for the field, the list, its count and the highlighted card's details with
+        # its history (ui/fast_browse.py): no frame is painted from the first keystroke of a
+        # burst until the widgets changed have told the screen.
+        self._hold_frames()
         try:
-            history = await asyncio.wait_for(
-                self.backend.call(self.backend.history_sync, row.key), DETAIL_WAIT)
-        except (TimeoutError, BriefingQuizError):
+            result = self._result()
+            first = result.rows[max(result.kept_at, 0)].row if result.rows else None
+            history = None if first is None else self._history_now(first)
+            self._show(result)
+            if first is not None and history is not None:
+                self.workers.cancel_group(self, "browse-detail")
+                self._detail_row = first
+                self.query_one("#detail", DetailPanel).update(
+                    detail_content(first, history, self.backend.clock(), self.backend.tz))
+            for _ in range(fast_browse.TELL_SCREEN_TURNS):
+                await asyncio.sleep(0)
+        finally:
+            self._release_frames()
+
+    def _hold_frames(self) -> None:
+        """Hold the screen's frames (`App.batch_update`) until `_release_frames`, or
+        `fast_browse.HOLD_AT_MOST` seconds at most."""
+        if self._held is not None:
             return
-        self.workers.cancel_group(self, "browse-detail")
-        self._detail_row = row
-        self.query_one("#detail-text", Static).update(
-            detail_content(row, history, self.backend.clock(), self.backend.tz))
+        held = self._held = ExitStack()
+        held.enter_context(self.app.batch_update())
+
+        def release() -> None:
+            if self._held is held:
+                self._release_frames()
+
+        self.set_timer(fast_browse.HOLD_AT_MOST, release)
+
+    def _release_frames(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.close()
+
+    def on_unmount(self) -> None:
+        self._release_frames()
+
+    def _history_now(self, row: CardRow) -> list[ReviewRecord] | None:
+        """The card's review history if the store gives it within `DETAIL_WAIT`; else None
+        (the `Highlighted` message's worker then shows the details as it always does)."""
+        try:
+            return self.backend.call_within(DETAIL_WAIT, self.backend.history_sync, row.key)
+        except (TimeoutError, BriefingQuizError):
+            return None
 
     @on(Input.Submitted, "#search")
     def _search_done(self, event: Input.Submitted) -> None:
@@ -385,7 +425,7 @@ class BrowseScreen(Screen[None]):
     # and a CardRow's repr spells out its whole deck (10,000 cards: ~15 ms on every highlight).
     @work(exclusive=True, group="browse-detail", description="card details")
     async def show_detail(self, row: CardRow) -> None:
-        text = self.query_one("#detail-text", Static)
+        text = self.query_one("#detail", DetailPanel)
         now, tz = self.backend.clock(), self.backend.tz
         self._detail_row = None
         text.update(detail_content(row, None, now, tz))
