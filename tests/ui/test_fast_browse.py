@@ -220,3 +220,26 @@ async def test_set_lines_sizes_a_view_as_the_plain_path_does(rows: int) -> None:
         assert await after_refills(True) == await after_refills(False)
     finally:
         fast_browse.ENABLED = fast_browse.enabled_by({})
+
+
+def test_every_character_one_line_replaces_is_unprintable() -> None:
+    """`cell_text` skips the translation of printable texts: sound only while every character
+    `one_line` changes is one `str.isprintable` rejects (a test to fail if one is added)."""
+    from briefing_quiz.ui import text
+
+    changed = [c for c in range(0x110000) if text.one_line(chr(c), 5) != chr(c)]
+    assert changed and 0x0A in changed and 0x202E in changed
+    assert not any(chr(c).isprintable() for c in changed)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cell_text_is_one_line(seed: int) -> None:
+    from briefing_quiz.ui.text import one_line
+
+    rng = random.Random(seed)
+    pieces = ["a", "Straße", "é", "e\u0301", "🇺🇦", " ", "\t", "\n", "\r\n", "\x1b[31m", "\x7f",
+              "\x85", "\u202e", "\u2028", "\udc80", "[b]x[/b]", "…", "中文", "\u200b"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40)))
+        limit = rng.choice([1, 2, 5, 10, 40, 80])
+        assert fast_browse.cell_text(text, limit) == one_line(text, limit), (text, limit)

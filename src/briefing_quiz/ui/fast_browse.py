@@ -57,6 +57,8 @@ from typing import TYPE_CHECKING
 from textual.geometry import Size
 from textual.widget import Widget
 
+from briefing_quiz.ui.text import one_line
+
 if TYPE_CHECKING:
     from textual.scroll_view import ScrollView
 
@@ -216,3 +218,16 @@ def set_lines(view: ScrollView, lines: int) -> None:
     view.set_reactive(Widget.virtual_size, size)
     view.vertical_scrollbar.window_virtual_size = lines
     view.scroll_y = view.validate_scroll_y(view.scroll_y)
+
+
+def cell_text(text: str, limit: int) -> str:
+    """`ui.text.one_line(text, limit)`, for browse's cells: the same string, without the
+    translation when the text has nothing to translate. Every character `one_line` replaces (C0
+    and C1 controls, DEL, newlines, tabs, bidi controls, line separators, lone surrogates) is one
+    for which `str.isprintable` is false, so a printable text is only cut to `limit`."""
+    if not ENABLED:
+        return one_line(text, limit)
+    flat = text[: limit + 1]
+    if not flat.isprintable():
+        return one_line(text, limit)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

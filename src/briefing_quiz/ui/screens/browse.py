@@ -83,13 +83,14 @@ def make_row(row: CardRow, now: datetime) -> BrowseRow:
     card = row.card
     ident = row.key.card_id + (f"#{row.key.item}" if row.key.item else "")
     state = "susp" if row.suspended else ("bury" if row.buried else "")
+    cell = fast_browse.cell_text
     cells = (
-        one_line(row.key.deck_id, 60), one_line(ident, 80), card.type,
-        one_line(" ".join(card.tags), 80), due_label(row, now),
+        cell(row.key.deck_id, 60), cell(ident, 80), card.type,
+        cell(" ".join(card.tags), 80), due_label(row, now),
         "" if row.stability is None else f"{row.stability:.1f}",
         "" if row.recall is None else f"{row.recall:.0%}",
         str(row.lapses) if row.lapses else "", state, "" if row.flag is None else "⚑",
-        one_line(card.prompt, 200),
+        cell(card.prompt, 200),
     )
     sort_keys = (
         row.key.deck_id, (row.key.card_id, row.key.item), card.type, " ".join(card.tags),
