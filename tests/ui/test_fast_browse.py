@@ -243,3 +243,28 @@ def test_cell_text_is_one_line(seed: int) -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40)))
         limit = rng.choice([1, 2, 5, 10, 40, 80])
         assert fast_browse.cell_text(text, limit) == one_line(text, limit), (text, limit)
+
+
+async def test_held_frames_are_released_by_time_and_when_browse_closes(
+        make_app: MakeApp) -> None:
+    """A burst whose last keystroke never comes (or browse closed mid-burst) cannot leave the
+    app's frames held: the hold ends after `HOLD_AT_MOST` and when the screen goes."""
+    import asyncio
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen._hold_frames()
+        assert screen._held is not None
+        await asyncio.sleep(fast_browse.HOLD_AT_MOST + 0.1)
+        await pilot.pause()
+        assert screen._held is None
+        screen._hold_frames()
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, BrowseScreen) and screen._held is None
+        before = screen_text(app)
+        await press(pilot, "b")  # the app still paints: browse is shown again
+        assert screen_text(app) != before
