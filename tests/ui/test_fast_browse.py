@@ -23,7 +23,7 @@ from briefing_quiz.ui.screens.browse import (
     parse_query,
     plain_shown,
 )
-from tests.ui.conftest import press, ready, screen_text, settle
+from tests.ui.conftest import hold, press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 
@@ -268,3 +268,29 @@ async def test_held_frames_are_released_by_time_and_when_browse_closes(
         before = screen_text(app)
         await press(pilot, "b")  # the app still paints: browse is shown again
         assert screen_text(app) != before
+
+
+async def test_a_search_does_not_wait_long_for_a_busy_store(make_app: MakeApp) -> None:
+    """The store busy (the history held): the search still shows the filtered list and the
+    card's details after at most `DETAIL_WAIT`, "loading…" in place of the history, which the
+    highlight's worker shows once the store answers."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b", "slash")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        gate = hold(app, "history_sync")
+        for key in "poland":
+            await pilot.press(key)
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if "truefalse-poland" in screen_text(app):
+                break
+        text = screen_text(app)
+        assert "mini/truefalse-poland" in text and "loading…" in text
+        assert [r.row.key.card_id for r in screen.shown][:1] == ["truefalse-poland"]
+        gate.set()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Review history:" in text and "never reviewed" in text and "loading…" not in text
