@@ -296,7 +296,7 @@ class BrowseScreen(Screen[None]):
         (the `Highlighted` message's worker then shows the details as it always does)."""
         try:
             return self.backend.call_within(DETAIL_WAIT, self.backend.history_sync, row.key)
-        except (TimeoutError, BriefingQuizError):
+        except (TimeoutError, BriefingQuizError, RuntimeError):  # RuntimeError: shut down
             return None
 
     @on(Input.Submitted, "#search")
