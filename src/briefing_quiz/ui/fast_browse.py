@@ -40,6 +40,11 @@ paint 94.6 ms before, 73.3 ms after (0.77x); the list painted 64.7 ms before, 49
 its `virtual_size`), which reflows the screen and, as every layout, repaints the scroll bars of
 the table and the detail panel a frame later; then Textual's frame timer.
 
+And browse's rows: `cell_text` gives `ui.text.one_line` of a cell without its translation when
+the text is printable (every character `one_line` replaces is unprintable; tested over all of
+Unicode): `build_rows` of the 11,666 rows 282.7 -> 182.3 ms median (0.64x), browse's opening and
+the first search in a process (`benchmarks/bench_browse.py`, the cold row) both build them.
+
 What it falls back to: the plain path, when the switch is off.
 
 How to switch it off: set `BRIEFING_QUIZ_NO_FAST_BROWSE=1` in the environment (read at import);
