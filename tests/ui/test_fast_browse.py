@@ -23,7 +23,7 @@ from briefing_quiz.ui.screens.browse import (
     parse_query,
     plain_shown,
 )
-from tests.ui.conftest import press, ready, screen_text, settle
+from tests.ui.conftest import hold, press, ready, screen_text, settle
 
 MakeApp = Callable[..., QuizApp]
 
@@ -134,3 +134,163 @@ async def test_a_search_shows_the_highlighted_cards_details_and_history(
         # Fast: the details came with the list, so the highlight started no worker of its own.
         # Plain: one worker per change of the list (each keystroke's).
         assert (started == []) if fast else (started[-1] == "truefalse-poland")
+
+
+async def _browse_screens(make_app: MakeApp, size: tuple[int, int],
+                          words: list[str]) -> list[str]:
+    """The screen's text after browse is opened and after each word is typed into its search
+    (pasted at once, as one burst of keystrokes)."""
+    app = make_app()
+    seen: list[str] = []
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space", "3", "escape", "escape", "enter", "b", "slash")
+        seen.append(screen_text(app))
+        for word in words:
+            await pilot.press("ctrl+u", *word)  # no settling in between: one burst
+            await settle(pilot)
+            seen.append(screen_text(app))
+        await press(pilot, "escape", "pagedown")  # the list scrolled: its scroll bar moves
+        seen.append(screen_text(app))
+    return seen
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24), (120, 40)])
+async def test_a_typed_search_paints_what_the_plain_path_paints(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]) -> None:
+    """The fast search's one frame (held frames, the history waited for, heights set without a
+    layout) ends on the very screen the plain path ends on: list, count, scroll bars, details."""
+    words = ["poland", "zzz-nothing", "mini", "", "ÉTAT", "kyiv poland"]
+    monkeypatch.setattr(fast_browse, "ENABLED", True)
+    fast = await _browse_screens(make_app, size, words)
+    monkeypatch.setattr(fast_browse, "ENABLED", False)
+    plain = await _browse_screens(make_app, size, words)
+    assert fast == plain
+    assert any("truefalse-poland" in text for text in fast)  # the searches did find cards
+    assert "No card matches the filters." in fast[2]
+
+
+async def test_the_detail_panel_scrolls_its_text(make_app: MakeApp) -> None:
+    """Details longer than the panel: it shows them from the top, a scroll bar at its side,
+    and scrolls them with the keys once focused (tab), as the VerticalScroll it replaced."""
+    from briefing_quiz.ui.widgets.detail import DetailPanel
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space", "3", "escape", "escape", "enter", "b")
+        panel = app.screen.query_one("#detail", DetailPanel)
+        assert panel.virtual_size.height > panel.scrollable_content_region.height
+        assert panel.show_vertical_scrollbar and panel.scroll_y == 0
+        first = screen_text(app)
+        panel.focus()
+        await press(pilot, "pagedown")
+        assert panel.scroll_y > 0
+        assert screen_text(app) != first
+        await press(pilot, "home")
+        assert panel.scroll_y == 0 and screen_text(app) == first
+
+
+@pytest.mark.parametrize("rows", [0, 3, 40, 400])
+async def test_set_lines_sizes_a_view_as_the_plain_path_does(rows: int) -> None:
+    """`fast_browse.set_lines` (no layout while the scroll bar stays) leaves the table with the
+    height, scroll bar size, scroll position and screen the plain assignment gives."""
+    from textual.app import App, ComposeResult
+
+    from briefing_quiz.ui.widgets.table import Column, VirtualTable
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield VirtualTable[int]([Column("n", 6)], id="t")
+
+    async def after_refills(fast: bool) -> tuple[object, ...]:
+        fast_browse.ENABLED = fast
+        app = One()
+        async with app.run_test(size=(30, 12)) as pilot:
+            table: VirtualTable[int] = app.query_one("#t", VirtualTable)
+            for n in (200, rows, 150):
+                table.set_rows([(str(i),) for i in range(n)], list(range(n)), at=n // 2)
+                await pilot.pause()
+            bar = table.vertical_scrollbar
+            lines = "\n".join(s.text for s in app.screen._compositor.render_strips())
+            return (table.virtual_size, table.scroll_y, table.show_vertical_scrollbar,
+                    bar.window_virtual_size, bar.position, lines)
+
+    try:
+        assert await after_refills(True) == await after_refills(False)
+    finally:
+        fast_browse.ENABLED = fast_browse.enabled_by({})
+
+
+def test_every_character_one_line_replaces_is_unprintable() -> None:
+    """`cell_text` skips the translation of printable texts: sound only while every character
+    `one_line` changes is one `str.isprintable` rejects (a test to fail if one is added)."""
+    from briefing_quiz.ui import text
+
+    changed = [c for c in range(0x110000) if text.one_line(chr(c), 5) != chr(c)]
+    assert changed and 0x0A in changed and 0x202E in changed
+    assert not any(chr(c).isprintable() for c in changed)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cell_text_is_one_line(seed: int) -> None:
+    from briefing_quiz.ui.text import one_line
+
+    rng = random.Random(seed)
+    pieces = ["a", "Straße", "é", "e\u0301", "🇺🇦", " ", "\t", "\n", "\r\n", "\x1b[31m", "\x7f",
+              "\x85", "\u202e", "\u2028", "\udc80", "[b]x[/b]", "…", "中文", "\u200b"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40)))
+        limit = rng.choice([1, 2, 5, 10, 40, 80])
+        assert fast_browse.cell_text(text, limit) == one_line(text, limit), (text, limit)
+
+
+async def test_held_frames_are_released_by_time_and_when_browse_closes(
+        make_app: MakeApp) -> None:
+    """A burst whose last keystroke never comes (or browse closed mid-burst) cannot leave the
+    app's frames held: the hold ends after `HOLD_AT_MOST` and when the screen goes."""
+    import asyncio
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen._hold_frames()
+        assert screen._held is not None
+        await asyncio.sleep(fast_browse.HOLD_AT_MOST + 0.1)
+        await pilot.pause()
+        assert screen._held is None
+        screen._hold_frames()
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, BrowseScreen) and screen._held is None
+        before = screen_text(app)
+        await press(pilot, "b")  # the app still paints: browse is shown again
+        assert screen_text(app) != before
+
+
+async def test_a_search_does_not_wait_long_for_a_busy_store(make_app: MakeApp) -> None:
+    """The store busy (the history held): the search still shows the filtered list and the
+    card's details after at most `DETAIL_WAIT`, "loading…" in place of the history, which the
+    highlight's worker shows once the store answers."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await press(pilot, "b", "slash")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        gate = hold(app, "history_sync")
+        for key in "poland":
+            await pilot.press(key)
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if "truefalse-poland" in screen_text(app):
+                break
+        text = screen_text(app)
+        assert "mini/truefalse-poland" in text and "loading…" in text
+        assert [r.row.key.card_id for r in screen.shown][:1] == ["truefalse-poland"]
+        gate.set()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Review history:" in text and "never reviewed" in text and "loading…" not in text

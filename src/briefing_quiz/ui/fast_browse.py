@@ -18,14 +18,32 @@ and `list.index` of the kept key through a Python-level `__eq__`. In the app on 
 (every row shown): 7.8-8.7 ms plain, 1.0-1.5 ms fast (7x). The first filter of a sort order
 pays its sort once (~10 ms, at browse's opening for the default order).
 
-The same switch governs the search's one frame (`BrowseScreen._search`): the filtered list, its
-count and the highlighted card's details with its history are laid out and painted together
-(`App.batch_update` while the store answers, at most `DETAIL_WAIT`), where the plain path
-painted the list, then "loading…", then the history, each change a layout and a chain of
-scroll-bar frames 16 ms apart. `benchmarks/run.py`'s browse row (the word typed to the last
-paint, 5,815 of 11,805 cards), 3 alternating runs of 3: 65.2/65.1/66.4 ms plain,
-49.8/50.5/49.8 ms fast (1.31x). What is left is Textual's: the frame timer's skipped slot after
-the batch (~20 ms) and two frames of scroll-bar updates after the detail panel's layout.
+The same switch governs the search's one frame (`BrowseScreen._search`): the typed text, the
+filtered list, its count and the highlighted card's details with its history are painted in one
+frame, where the plain path painted the field, then the list with "loading…", then the history,
+each a layout of the screen. How, without touching Textual's internals:
+* the frames are held (`App.batch_update`, at most `HOLD_AT_MOST`) from the first keystroke of a
+  burst whose later keys are already in the field, so the field's echo is not a frame of its own;
+* the history is waited for on the store thread (`Backend.call_within`, at most `DETAIL_WAIT`),
+  not awaited: awaiting let the screen's frame timer fire with nothing new, and Textual's timer
+  then skips to the slot after next (17-33 ms later);
+* the changed widgets get `TELL_SCREEN_TURNS` turns of the loop to tell the screen before the
+  frames are released, so the first frame has them all;
+* the table and the detail panel (`ui/widgets/detail.py`, its text drawn by itself, not a
+  `Static` in a `VerticalScroll`) change their scroll height with `set_lines`, without a layout
+  while their scroll bars stay.
+`tests/ui/test_fast_browse.py` checks that the screen ends the same with the switch off.
+`benchmarks/run.py`'s painted browse row (the word typed to the last byte written, 5,815 of
+11,666 cards), 9 alternating runs each of the code before and after, on a loaded machine: last
+paint 94.6 ms before, 73.3 ms after (0.77x); the list painted 64.7 ms before, 49.8 ms after
+(0.77x). What is left: the search field's own layout on every keystroke (Textual's `Input` sets
+its `virtual_size`), which reflows the screen and, as every layout, repaints the scroll bars of
+the table and the detail panel a frame later; then Textual's frame timer.
+
+And browse's rows: `cell_text` gives `ui.text.one_line` of a cell without its translation when
+the text is printable (every character `one_line` replaces is unprintable; tested over all of
+Unicode): `build_rows` of the 11,666 rows 282.7 -> 182.3 ms median (0.64x), browse's opening and
+the first search in a process (`benchmarks/bench_browse.py`, the cold row) both build them.
 
 What it falls back to: the plain path, when the switch is off.
 
@@ -41,7 +59,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual.geometry import Size
+from textual.widget import Widget
+
+from briefing_quiz.ui.text import one_line
+
 if TYPE_CHECKING:
+    from textual.scroll_view import ScrollView
+
     from briefing_quiz.core.model import ItemKey
     from briefing_quiz.ui.screens.browse import BrowseRow
 
@@ -56,6 +81,12 @@ def enabled_by(environ: Mapping[str, str]) -> bool:
 
 #: The switch, read on every filter (so a test or a caller may flip it at run time).
 ENABLED: bool = enabled_by(os.environ)
+#: How long a search may hold the screen's frames at most (s): a burst of keystrokes is
+#: filtered once, at its last one, within a few milliseconds.
+HOLD_AT_MOST = 0.25
+#: Turns of the event loop a search gives the widgets it changed to tell the screen (one
+#: suffices: each widget's own task does it when next run).
+TELL_SCREEN_TURNS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +204,35 @@ class BrowseIndex:
         return Shown([rows[i] for i in keep_at], [cells[i] for i in keep_at],
                      [keys[i] for i in keep_at], sum([sus[i] for i in keep_at]),
                      sum([fl[i] for i in keep_at]), kept_at)
+
+
+def set_lines(view: ScrollView, lines: int) -> None:
+    """Make `view` (browse's table or detail panel) `lines` high for scrolling.
+
+    Plain: `virtual_size` is set, which lays out the screen. Fast, while the scroll bar is
+    shown before and after: the height is set without a layout (`set_reactive`) and the scroll
+    bar told at once, so both are painted with the new text in one frame. (A layout costs a
+    reflow of the screen, and Textual tells every scroll bar its size during it, which
+    repaints them in a frame of their own a timer tick later.) The screen painted is the same.
+    """
+    size = Size(view.size.width, lines)
+    if (not ENABLED or not view.show_vertical_scrollbar
+            or lines <= view.scrollable_content_region.height):
+        view.virtual_size = size  # the scroll bar may come or go: that needs a layout
+        return
+    view.set_reactive(Widget.virtual_size, size)
+    view.vertical_scrollbar.window_virtual_size = lines
+    view.scroll_y = view.validate_scroll_y(view.scroll_y)
+
+
+def cell_text(text: str, limit: int) -> str:
+    """`ui.text.one_line(text, limit)`, for browse's cells: the same string, without the
+    translation when the text has nothing to translate. Every character `one_line` replaces (C0
+    and C1 controls, DEL, newlines, tabs, bidi controls, line separators, lone surrogates) is one
+    for which `str.isprintable` is false, so a printable text is only cut to `limit`."""
+    if not ENABLED:
+        return one_line(text, limit)
+    flat = text[: limit + 1]
+    if not flat.isprintable():
+        return one_line(text, limit)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

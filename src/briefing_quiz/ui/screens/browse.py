@@ -12,27 +12,29 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
 from briefing_quiz.core.errors import BriefingQuizError
-from briefing_quiz.core.model import ChoiceCard, ItemKey, OpenCard, OrderCard
+from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress.store import ReviewRecord
-from briefing_quiz.core.scheduler import format_interval
 from briefing_quiz.services.backend import CardRow
 from briefing_quiz.ui import fast_browse
+from briefing_quiz.ui.screens.browse_detail import detail_content, due_label
 from briefing_quiz.ui.text import assemble, lines, one_line
-from briefing_quiz.ui.widgets.cards import TYPE_LABELS, answer_text, prompt_content
+from briefing_quiz.ui.widgets.cards import answer_text
+from briefing_quiz.ui.widgets.detail import DetailPanel
 from briefing_quiz.ui.widgets.keybar import KeyBar
 from briefing_quiz.ui.widgets.table import Column, VirtualTable
 
@@ -69,25 +71,18 @@ class BrowseRow:
     tags: frozenset[str]
 
 
-def due_label(row: CardRow, now: datetime) -> str:
-    if row.due is None:
-        return "new"
-    if row.due <= now:
-        return "now"
-    return format_interval(row.due - now)
-
-
 def make_row(row: CardRow, now: datetime) -> BrowseRow:
     card = row.card
     ident = row.key.card_id + (f"#{row.key.item}" if row.key.item else "")
     state = "susp" if row.suspended else ("bury" if row.buried else "")
+    cell = fast_browse.cell_text
     cells = (
-        one_line(row.key.deck_id, 60), one_line(ident, 80), card.type,
-        one_line(" ".join(card.tags), 80), due_label(row, now),
+        cell(row.key.deck_id, 60), cell(ident, 80), card.type,
+        cell(" ".join(card.tags), 80), due_label(row, now),
         "" if row.stability is None else f"{row.stability:.1f}",
         "" if row.recall is None else f"{row.recall:.0%}",
         str(row.lapses) if row.lapses else "", state, "" if row.flag is None else "⚑",
-        one_line(card.prompt, 200),
+        cell(card.prompt, 200),
     )
     sort_keys = (
         row.key.deck_id, (row.key.card_id, row.key.item), card.type, " ".join(card.tags),
@@ -128,80 +123,6 @@ def plain_shown(rows: list[BrowseRow], query: fast_browse.Query, column: int,
     return shown
 
 
-def _when(at: datetime, tz: tzinfo | None) -> str:
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
-def detail_content(row: CardRow, history: list[ReviewRecord] | None, now: datetime,
-                   tz: tzinfo | None) -> Content:
-    """The highlighted card in full: text, answers, source, state and review history."""
-    card, key = row.card, row.key
-    out: list[Content] = [
-        assemble((f"{TYPE_LABELS[card.type]} ", "bold"), ("· ", ""), str(key)),
-        prompt_content(card, key.item),
-    ]
-    if isinstance(card, ChoiceCard):
-        out.extend(assemble("  ", ("✓ " if c in card.answers else "· ", "bold"), c)
-                   for c in card.choices)
-    elif isinstance(card, OrderCard):
-        out.extend(assemble(f"  {i}. ", item) for i, item in enumerate(card.items_in_order, 1))
-    elif isinstance(card, OpenCard):  # the points to make (with their terms), the model answer
-        out.append(Content.styled(f"Points ({card.min_points} of {len(card.points)} make a "
-                                  "pass):", "bold"))
-        out.extend(assemble("  · ", point.label, (f"  ({'; '.join(point.terms)})", "italic"))
-                   for point in card.points)
-        out.append(assemble(("Model answer: ", "bold"), card.answer))
-    else:
-        out.append(assemble(("Answer: ", "bold"), answer_text(card, key.item)))
-    if card.explain:
-        out.append(assemble(("Why: ", "bold"), card.explain))
-    if card.source:
-        out.append(assemble(("Source: ", "bold"), ("“" + card.source + "”", "italic")))
-        attribution = row.deck.source.attribution() if row.deck.source else ""
-        if attribution:
-            out.append(assemble("        — ", attribution))
-    if card.tags:
-        out.append(assemble(("Tags: ", "bold"), ", ".join(card.tags)))
-    if card.path is not None:
-        out.append(assemble(("File: ", "bold"), f"{card.path}:{card.line}"))
-    state: list[str | Content | tuple[str, str]] = [("State: ", "bold"), row.phase]
-    if row.due is not None:
-        state.append(f" · due {_when(row.due, tz)} ({due_label(row, now)})")
-    if row.stability is not None:
-        state.append(f" · stability {row.stability:.1f}d")
-    if row.recall is not None:
-        state.append(f" · recall now {row.recall:.0%}")
-    state.append(f" · {row.reps} review{'' if row.reps == 1 else 's'} · {row.lapses} "
-                 f"lapse{'' if row.lapses == 1 else 's'}")
-    if row.suspended:
-        state.append((" · SUSPENDED", "bold $text-warning"))
-    if row.buried:
-        state.append((" · buried", "bold"))
-    out.append(assemble(*state))
-    if row.flag is not None:
-        out.append(assemble(("⚑ Flagged", "bold $text-warning"),
-                            f": {one_line(row.flag, 500)}" if row.flag else ""))
-    out.append(Content.styled("Review history:", "bold"))
-    if history is None:
-        out.append(Content.styled("  loading…", "italic"))
-    elif not history:
-        out.append(Content.styled("  never reviewed", "italic"))
-    for record in history or []:
-        verdict = {True: ("✓ right", "$text-success"), False: ("✗ wrong", "$text-error"),
-                   None: ("self-graded", "")}[record.correct]
-        interval = format_interval(record.card_after.due - record.reviewed_at)
-        parts: list[str | Content | tuple[str, str]] = [
-            f"  {_when(record.reviewed_at, tz)}  {record.rating.name:<5}  ", verdict,
-            f"  next {interval}",
-        ]
-        if record.given:
-            parts.extend(["  answer: ", one_line(record.given, 80)])
-        if record.undone:
-            parts.append(("  (undone)", "italic"))
-        out.append(assemble(*parts))
-    return lines(out)
-
-
 class BrowseScreen(Screen[None]):
     """All cards in a sortable, filterable table with a detail panel."""
 
@@ -239,6 +160,7 @@ class BrowseScreen(Screen[None]):
         self.tag_filter: str | None = None
         self.text_filter = ""
         self.loaded = False
+        self._held: ExitStack | None = None  # the frames held while a search is typed
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-filters"):
@@ -247,8 +169,7 @@ class BrowseScreen(Screen[None]):
             yield Select[str]([], prompt="All tags (t)", id="tag-filter", compact=True)
         yield VirtualTable[ItemKey](COLUMNS, empty_text="Loading cards…", id="cards")
         yield Static(id="browse-count")
-        with VerticalScroll(id="detail"):
-            yield Static(id="detail-text")
+        yield DetailPanel(id="detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -284,6 +205,10 @@ class BrowseScreen(Screen[None]):
     # -- filtering and sorting --------------------------------------------------------------------
     def apply(self) -> None:
         """Filter, sort and show the rows, keeping the highlighted card when it is still shown."""
+        self._show(self._result())
+
+    def _result(self) -> fast_browse.Shown:
+        """What the filters and the sort order show now (no widget is changed)."""
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         keep = table.current_key
         query = parse_query(self.text_filter, self.deck_filter, self.tag_filter)
@@ -291,10 +216,13 @@ class BrowseScreen(Screen[None]):
         if fast_browse.ENABLED:
             if self._index is None or self._index.rows is not self.all_rows:
                 self._index = fast_browse.BrowseIndex(self.all_rows)
-            result = self._index.shown(query, column, self.sort_reverse, keep)
-        else:
-            result = fast_browse.plain_result(
-                plain_shown(self.all_rows, query, column, self.sort_reverse), keep)
+            return self._index.shown(query, column, self.sort_reverse, keep)
+        return fast_browse.plain_result(
+            plain_shown(self.all_rows, query, column, self.sort_reverse), keep)
+
+    def _show(self, result: fast_browse.Shown) -> None:
+        table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
+        column = self.sort_column
         self.shown = shown = result.rows
         arrow = " ▼" if self.sort_reverse else " ▲"
         table.set_header_labels([c.label + (arrow if i == column else "")
@@ -305,40 +233,71 @@ class BrowseScreen(Screen[None]):
         self.query_one("#browse-count", Static).update(Content(
             f"{len(shown):,} of {total:,} cards shown · {suspended:,} suspended · "
             + (f"{flags:,} flagged · " if flags else "")
-            + f"sorted by {COLUMNS[column].label}{arrow}"))
+            + f"sorted by {COLUMNS[column].label}{arrow}"), layout=False)  # one line, always
         if not shown:
-            self.query_one("#detail-text", Static).update(Content(""))
+            self.query_one("#detail", DetailPanel).update(Content(""))
 
     @on(Input.Changed, "#search")
     async def _search(self, event: Input.Changed) -> None:
+        fast = fast_browse.ENABLED and self.loaded
         if event.value != event.input.value:
+            if fast:
+                self._hold_frames()
             return  # a later keystroke is already in the field: its own event filters once
         self.text_filter = event.value
-        if self.loaded:
-            # One frame for the list, its count and the highlighted card's details: painted
-            # apart, the details (a store round trip later) started a second chain of layouts.
-            if not fast_browse.ENABLED:
+        if not fast:
+            self._release_frames()
+            if self.loaded:
                 self.apply()
-                return
-            with self.app.batch_update():
-                self.apply()
-                await self._details_at_once()
-
-    async def _details_at_once(self) -> None:
-        """The highlighted card's details with its history, if the store answers within
-        `DETAIL_WAIT`; else the `Highlighted` message's worker shows them as it always does."""
-        row = self._current()
-        if row is None:
             return
+        # One frame for the field, the list, its count and the highlighted card's details with
+        # its history (ui/fast_browse.py): no frame is painted from the first keystroke of a
+        # burst until the widgets changed have told the screen.
+        self._hold_frames()
         try:
-            history = await asyncio.wait_for(
-                self.backend.call(self.backend.history_sync, row.key), DETAIL_WAIT)
-        except (TimeoutError, BriefingQuizError):
+            result = self._result()
+            first = result.rows[max(result.kept_at, 0)].row if result.rows else None
+            history = None if first is None else self._history_now(first)
+            self._show(result)
+            if first is not None and history is not None:
+                self.workers.cancel_group(self, "browse-detail")
+                self._detail_row = first
+                self.query_one("#detail", DetailPanel).update(
+                    detail_content(first, history, self.backend.clock(), self.backend.tz))
+            for _ in range(fast_browse.TELL_SCREEN_TURNS):
+                await asyncio.sleep(0)
+        finally:
+            self._release_frames()
+
+    def _hold_frames(self) -> None:
+        """Hold the screen's frames (`App.batch_update`) until `_release_frames`, or
+        `fast_browse.HOLD_AT_MOST` seconds at most."""
+        if self._held is not None:
             return
-        self.workers.cancel_group(self, "browse-detail")
-        self._detail_row = row
-        self.query_one("#detail-text", Static).update(
-            detail_content(row, history, self.backend.clock(), self.backend.tz))
+        held = self._held = ExitStack()
+        held.enter_context(self.app.batch_update())
+
+        def release() -> None:
+            if self._held is held:
+                self._release_frames()
+
+        self.set_timer(fast_browse.HOLD_AT_MOST, release)
+
+    def _release_frames(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.close()
+
+    def on_unmount(self) -> None:
+        self._release_frames()
+
+    def _history_now(self, row: CardRow) -> list[ReviewRecord] | None:
+        """The card's review history if the store gives it within `DETAIL_WAIT`; else None
+        (the `Highlighted` message's worker then shows the details as it always does)."""
+        try:
+            return self.backend.call_within(DETAIL_WAIT, self.backend.history_sync, row.key)
+        except (TimeoutError, BriefingQuizError, RuntimeError):  # RuntimeError: shut down
+            return None
 
     @on(Input.Submitted, "#search")
     def _search_done(self, event: Input.Submitted) -> None:
@@ -385,7 +344,7 @@ class BrowseScreen(Screen[None]):
     # and a CardRow's repr spells out its whole deck (10,000 cards: ~15 ms on every highlight).
     @work(exclusive=True, group="browse-detail", description="card details")
     async def show_detail(self, row: CardRow) -> None:
-        text = self.query_one("#detail-text", Static)
+        text = self.query_one("#detail", DetailPanel)
         now, tz = self.backend.clock(), self.backend.tz
         self._detail_row = None
         text.update(detail_content(row, None, now, tz))

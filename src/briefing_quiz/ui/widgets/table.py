@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefing_quiz.ui import fast_browse
+
 K = TypeVar("K")
 
 
@@ -108,7 +110,7 @@ class VirtualTable(ScrollView, Generic[K], can_focus=True):
                 index = keys.index(keep)
             except ValueError:
                 index = 0
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        fast_browse.set_lines(self, len(rows) + 1)
         self.set_reactive(VirtualTable.cursor, index)
         self._scroll_to_cursor()
         self.refresh()
