@@ -57,7 +57,6 @@ from briefing_quiz.core.progress.derive import (
     ReviewRecord,
     apply_event,
     apply_review,
-    as_read_back,
     card_to_json,
     derive_all,
     derive_one,
@@ -134,6 +133,8 @@ class Store:
         self.unreadable: dict[int, str] = {}
         self.marks = mark_log.MarkLog(self._read, self._write)  # flags, forget, set due (v6)
         self._sound = soundness.Verdict.sound(conn, path)  # set by `open` after a migration
+        # The verdict `require_sound` last passed (a verdict, once known, never changes).
+        self._sound_passed: soundness.Verdict | None = None
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -227,7 +228,9 @@ class Store:
         seconds. On any failure the transaction is rolled back: nothing of it is kept."""
         if self.readonly:
             raise StoreError(f"{what} {self.path}: it was opened read-only")
-        self.require_sound()  # every write: never to a file that failed quick_check
+        if self._sound_passed is not self._sound:  # every write: never to a file that failed
+            self.require_sound()                   # quick_check (each verdict asked once)
+            self._sound_passed = self._sound
         conn = self._conn
         deadline = time.monotonic() + self._lock_timeout  # lock waits, not domain time
         delay = 0.005
@@ -420,7 +423,7 @@ class Store:
             assert review_id is not None
             # Stored as it will be read back (through JSON), so the returned state equals a re-read.
             state = apply_review(prev, review_id, int(rating), at, content_hash,
-                                  as_read_back(card_after))
+                                  lean_write.read_back(card_after))  # fsrs' card, not copied
             lean_write.write_reviewed(conn, prev, state, card_json)  # fewer pages: see there
             return RecordedReview(review_id, state)
 
