@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+import textwrap
 from datetime import datetime, timedelta, timezone
 
 import fsrs
@@ -79,3 +83,21 @@ def test_the_memo_serves_learning_steps_only(monkeypatch: pytest.MonkeyPatch) ->
     assert fsrs.Rating.Good not in single._first._known
     reviewed = sched.review(sched.new_card(7), fsrs.Rating.Again, T0)
     assert not fsrs_first_review.FirstReviews.applies(reviewed)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", "False 0"), ("0", "True 1"), ("", "True 1")])
+def test_the_environment_switches_the_memo_off(value: str, expected: str) -> None:
+    """Off: nothing is kept, every review is fsrs' own."""
+    code = textwrap.dedent("""
+        import fsrs
+        from datetime import datetime, timezone
+        from briefing_quiz.core import fsrs_first_review
+        from briefing_quiz.core.scheduler import Scheduler
+        sched = Scheduler()
+        sched.review(sched.new_card(5), fsrs.Rating.Good, datetime(2025, 1, 1, tzinfo=timezone.utc))
+        print(fsrs_first_review.ENABLED, len(sched._first._known))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True,
+                         env={**os.environ, "BRIEFING_QUIZ_NO_FIRST_REVIEW_MEMO": value})
+    assert out.stdout.strip() == expected, value
