@@ -101,7 +101,7 @@ class Scheduler:
         if card.last_review is not None and at < card.last_review:
             # The clock went backwards (or the log was edited): treat it as zero elapsed time.
             at = card.last_review
-        first = FirstReviews.applies(card)
+        first = card.last_review is None and FirstReviews.applies(card)  # (cheap test first)
         if first:
             known = self._first.recall(card, rating, at)
             if known is not None:
