@@ -8,8 +8,12 @@ is the grade's, and the card is due one learning step after the review (`fsrs.Sc
 first such review of each grade is computed by fsrs and kept, and the later ones are that result
 with the card's own id and times: a copy of the card with five fields set, as fsrs itself makes
 it, instead of fsrs' copy, its maths, its review log and the fuzz lock. Answering new cards (the
-Anki answer row of `benchmarks/run.py`): `Scheduler.review` 4.6 -> 1.6 us per call in a tight
+Anki answer row of `benchmarks/run.py`): `Scheduler.review` 4.6 -> 1.9 us per call in a tight
 loop, and CPU per answer 3-6% lower (`benchmarks/README.md`, "Pages per answer (schema 4)").
+
+This relies on fsrs' behaviour, not on its internals (only its public `review_card` is called):
+checked against the releases in `fsrs_adapter.CHECKED_VERSIONS`, and the differential test
+(below) fails if a release makes such a review depend on anything else (the card's id, the time).
 
 What it falls back to: fsrs' own review for every other card, and for a first review whose
 result is not a learning step (Easy, or Good with a single learning step: the review state, its

@@ -14,8 +14,8 @@ same values, so the store reads back the same state and `Store.rebuild` derives 
 Also here, for the same answers, less CPU: `read_back` gives the card a review produced as the
 store will read it back without copying it, when it already is in that form (fsrs' fresh result
 is: UTC times, float stability and difficulty, a `State`), instead of `derive.as_read_back`'s
-converted copy. With `Store`'s write path asking the soundness verdict once: 2-4 us of the ~140
-us of CPU an answer takes without its fsync (`benchmarks/README.md`, "Pages per answer").
+converted copy: ~2 us of the ~140 us of CPU an answer takes without its fsync
+(`benchmarks/README.md`, "Pages per answer").
 
 How to switch it off: `BRIEFING_QUIZ_NO_LEAN_WRITE=1` in the environment, or `ENABLED = False`:
 every write is then the plain `UPSERT`, and every card is copied by `as_read_back`.

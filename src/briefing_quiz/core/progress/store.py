@@ -133,8 +133,6 @@ class Store:
         self.unreadable: dict[int, str] = {}
         self.marks = mark_log.MarkLog(self._read, self._write)  # flags, forget, set due (v6)
         self._sound = soundness.Verdict.sound(conn, path)  # set by `open` after a migration
-        # The verdict `require_sound` last passed (a verdict, once known, never changes).
-        self._sound_passed: soundness.Verdict | None = None
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -228,9 +226,7 @@ class Store:
         seconds. On any failure the transaction is rolled back: nothing of it is kept."""
         if self.readonly:
             raise StoreError(f"{what} {self.path}: it was opened read-only")
-        if self._sound_passed is not self._sound:  # every write: never to a file that failed
-            self.require_sound()                   # quick_check (each verdict asked once)
-            self._sound_passed = self._sound
+        self.require_sound()  # every write: never to a file that failed quick_check
         conn = self._conn
         deadline = time.monotonic() + self._lock_timeout  # lock waits, not domain time
         delay = 0.005
