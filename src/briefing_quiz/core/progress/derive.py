@@ -18,6 +18,7 @@ from typing import Any
 
 import fsrs
 
+from briefing_quiz.core.fast_construct import fast_constructor
 from briefing_quiz.core.fsrs_adapter import copy_card
 from briefing_quiz.core.model import ItemKey
 
@@ -214,6 +215,10 @@ def as_read_back(card: fsrs.Card) -> fsrs.Card:
 # --------------------------------------------------------------------------------------------------
 # Applying reviews and events
 
+# `ItemState(...)` with its slots set through their descriptors (`core.fast_construct`, off with
+# BRIEFING_QUIZ_NO_FAST_CONSTRUCT=1): 1.9 -> 0.7 us, once an answer and once a rebuilt item.
+_new_state = fast_constructor(ItemState)
+
 
 def apply_review(
     prev: ItemState, review_id: int, rating: int, reviewed_at: datetime, content_hash: str,
@@ -223,7 +228,7 @@ def apply_review(
     card in review, and the item's first review if it was new."""
     lapse = (prev.card is not None and prev.card.state == fsrs.State.Review
              and rating == fsrs.Rating.Again)
-    return ItemState(
+    return _new_state(
         key=prev.key,
         card=card_after,
         reps=prev.reps + 1,
