@@ -177,30 +177,3 @@ def test_events_apply_to_the_fields_reviews_do_not_touch() -> None:
     assert apply_event(apply_event(buried, "unsuspend", None), "unbury", None) == reviewed
     with pytest.raises(ValueError, match="unknown event"):
         apply_event(reviewed, "delete", None)
-
-
-def test_apply_review_builds_the_state_the_dataclass_builds() -> None:
-    """`apply_review` makes its state with `fast_construct` (a constructor of its own): every
-    field equals what `ItemState(...)` gives for the same values, whatever they are."""
-    from dataclasses import fields
-
-    from briefing_quiz.core.progress import derive
-
-    rng = random.Random(5)
-    card = fsrs.Card(card_id=3, due=PROGRESS_T0)
-    for _ in range(300):
-        values = {
-            "key": ItemKey("d", f"c{rng.randrange(9)}", rng.randrange(3)), "card": card,
-            "reps": rng.randrange(50), "lapses": rng.randrange(9),
-            "suspended": rng.random() < 0.5,
-            "buried_until": rng.choice([None, PROGRESS_T0 + timedelta(hours=3)]),
-            "first_review": rng.choice([None, PROGRESS_T0]),
-            "last_review_id": rng.choice([None, rng.randrange(10**6)]),
-            "last_hash": rng.choice([None, "0123456789abcdef"])}
-        made, plain = derive._new_state(**values), ItemState(**values)
-        assert type(made) is ItemState and made == plain
-        assert all(getattr(made, f.name) is getattr(plain, f.name) for f in fields(ItemState))
-    prev = ItemState(key=KEY, reps=2, lapses=1, suspended=True, first_review=PROGRESS_T0)
-    after = apply_review(prev, 9, int(Rating.Again), PROGRESS_T0 + timedelta(days=1), "h", card)
-    assert after == ItemState(key=KEY, card=card, reps=3, lapses=1, suspended=True,
-                              first_review=PROGRESS_T0, last_review_id=9, last_hash="h")
