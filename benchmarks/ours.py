@@ -13,7 +13,8 @@
   the plain loop do — `StudySession.answer` (FSRS, one committed transaction with WAL and
   synchronous=FULL) then `StudySession.next` (the next card ready) — with the same seeded ratings
   as the peer (`peer_anki.ratings`), and prints the seconds taken. The daily new-card limit is
-  lifted, as it is on the peer's deck.
+  lifted, as it is on the peer's deck. The heap is settled after the session is built
+  (`gc_policy.settle_heap`), as the app's backend does before its first card.
 * ``counts``: loads the deck (untimed: the deck rows time that), opens the progress file (timed)
   and builds the study queue with its counts (`StudySession(...).counts`, timed, cold: the first
   one in the process) — the work `col.sched.counts()` does for Anki.
@@ -40,7 +41,7 @@ from briefing_quiz.core.scheduler import SchedulerSettings
 from briefing_quiz.core.study.session import StudySession
 from briefing_quiz.paths import Paths
 from briefing_quiz.services.clock import utc_now  # the real clock: the peer cannot be given another
-from briefing_quiz.services.gc_policy import paused_collector
+from briefing_quiz.services.gc_policy import paused_collector, settle_heap
 from peer_anki import next_rating, ratings
 
 UTC = timezone.utc
@@ -77,6 +78,7 @@ def task_answer(deck_path: Path, store_path: Path, seed: int) -> None:
     with Store.open(store_path) as store:
         with paused_collector():
             session = StudySession([deck], store, config, clock=utc_now)
+        settle_heap()  # as the app's backend does once a session is built (new_session_sync)
         rng = ratings(seed)
         entry = session.next()
         _emit({"ready": True, "items": len(deck.item_keys())})

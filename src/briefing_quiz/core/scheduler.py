@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 import fsrs
 
 from briefing_quiz.core import fsrs_adapter
+from briefing_quiz.core.fsrs_first_review import FirstReviews
 from briefing_quiz.core.model import ItemKey
 
 UTC = timezone.utc
@@ -78,6 +79,7 @@ class Scheduler:
             enable_fuzzing=settings.enable_fuzzing,
         )
         self._curve = fsrs_adapter.recall_curve(self._fsrs)
+        self._first = FirstReviews()  # a new card's first review: see `fsrs_first_review`
 
     def new_card(self, card_id: int, now: datetime | None = None) -> fsrs.Card:
         """A never-reviewed card, due at `now` (or at `NEW_CARD_DUE` when no time is given)."""
@@ -99,11 +101,18 @@ class Scheduler:
         if card.last_review is not None and at < card.last_review:
             # The clock went backwards (or the log was edited): treat it as zero elapsed time.
             at = card.last_review
+        first = card.last_review is None and FirstReviews.applies(card)  # (cheap test first)
+        if first:
+            known = self._first.recall(card, rating, at)
+            if known is not None:
+                return known
         if not self._fsrs.enable_fuzzing:
             new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
-            return new_card
-        with fsrs_adapter.SeededFuzz(lambda: f"{card.card_id}@{_epoch_seconds(at)}"):
-            new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
+        else:
+            with fsrs_adapter.SeededFuzz(lambda: f"{card.card_id}@{_epoch_seconds(at)}"):
+                new_card, _log = self._fsrs.review_card(card, rating, at, duration_ms)
+        if first:
+            self._first.keep(rating, at, new_card)
         return new_card
 
     def replay(self, card_id: int, reviews: Iterable[tuple[fsrs.Rating, datetime]]) -> fsrs.Card:

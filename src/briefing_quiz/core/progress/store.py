@@ -57,7 +57,6 @@ from briefing_quiz.core.progress.derive import (
     ReviewRecord,
     apply_event,
     apply_review,
-    as_read_back,
     card_to_json,
     derive_all,
     derive_one,
@@ -421,7 +420,7 @@ class Store:
             assert review_id is not None
             # Stored as it will be read back (through JSON), so the returned state equals a re-read.
             state = apply_review(prev, review_id, int(rating), at, content_hash,
-                                  as_read_back(card_after))
+                                  lean_write.read_back(card_after))  # fsrs' card, not copied
             lean_write.write_reviewed(conn, prev, state, card_json)  # fewer pages: see there
             return RecordedReview(review_id, state)
 
