@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefing_quiz.core.deckfile import fast as fast_module
-from briefing_quiz.core.deckfile import loads_deck
+from briefing_quiz.core.deckfile import load_deck, loads_deck
+from briefing_quiz.core.deckfile.cache import DeckCache
+from briefing_quiz.core.deckfile.read import CARD_SEPARATOR
 from briefing_quiz.core.deckfile.validate import _Locator, _Validator
 from tests.core.deckfile.generated import generate_deck
 
@@ -41,3 +46,35 @@ def test_a_load_leaves_no_validator_and_no_text_behind(
     # Freed by reference counting alone: nothing of the load is in a cycle.
     assert _alive(_Validator) == 0
     assert _alive(_Locator) == 0
+
+
+# --- the text cut without its parts (fast._Cut): exactly what str.split cuts ------------------
+
+_PIECES = st.sampled_from(["[[cards]]", "\n", "\n[[cards]]\n", "x", "[[cards]]\n", "\n[[cards]]",
+                           "é", ""])
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_the_cut_gives_what_split_gives(text: str) -> None:
+    parts = text.split(CARD_SEPARATOR)
+    cut = fast_module._Cut(text)
+    assert len(cut) == len(parts)
+    assert cut.preamble() == parts[0]
+    assert list(cut.cards()) == parts[1:]
+    assert [cut.card(index) for index in range(len(parts) - 1)] == parts[1:]
+    # The line of each header: the separator's own line, one below the part before it ends.
+    assert cut.header_lines() == [
+        CARD_SEPARATOR.join(parts[:index + 1]).count("\n") + 2 for index in range(len(parts) - 1)]
+
+
+def test_the_cache_keeps_the_cut_text_and_gives_back_each_cards_table(tmp_path: Path) -> None:
+    text = generate_deck(30, seed=2)
+    path = tmp_path / "deck.toml"
+    path.write_text(text, encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    deck = load_deck(path, cache)
+    previous = cache.previous(path)
+    assert previous is not None
+    assert previous[0] == deck
+    assert previous[1] == tuple(text.split(CARD_SEPARATOR)[1:])
+    assert len(previous[1]) == 30

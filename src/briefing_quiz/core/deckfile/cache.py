@@ -15,13 +15,15 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
   invalidates every entry, without anyone having to bump a number.
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
-bytes, and the deck's summary: id, title, number of review items), the text of each card's table,
-and the body (per-type columns of field values), each as its length, its crc32 and its `marshal`
-bytes (never code: `marshal.loads` builds only data, and nothing in it is called). The head comes
-first so that a changed deck is found to be a miss without reading the rest; a hit skips the
-texts. Cards are rebuilt column by column (`fast_construct.column_constructor`), which is what makes
-a hit cheap. `summaries` reads the heads alone, with the checks of a hit, so that the app can
-list the decks before it loads them (this module imports the model only to build a deck).
+bytes, and the deck's summary: id, title, number of review items), the text of the deck as the fast
+path cut it at its `[[cards]]` lines (cut again there, it gives each card's table; one string, not
+one per card, so that the load never holds the tables as a second copy of the text), and the body
+(per-type columns of field values), each as its length, its crc32 and its `marshal` bytes (never
+code: `marshal.loads` builds only data, and nothing in it is called). The head comes first so that a
+changed deck is found to be a miss without reading the rest; a hit skips the texts. Cards are
+rebuilt column by column (`fast_construct.column_constructor`), which is what makes a hit cheap.
+`summaries` reads the heads alone, with the checks of a hit, so that the app can list the decks
+before it loads them (this module imports the model only to build a deck).
 A truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the entry
 rewritten (temporary file + `os.replace`, so a reader never sees half an entry). A cache folder
 that cannot be written only costs the speed-up. Decks with errors are never stored.
@@ -50,7 +52,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from briefing_quiz.core.deckfile.read import distinct_files
+from briefing_quiz.core.deckfile.read import CARD_SEPARATOR, distinct_files
 from briefing_quiz.core.files import open_regular
 
 if TYPE_CHECKING:
@@ -60,11 +62,11 @@ if TYPE_CHECKING:
 # (`_layout`), not with this module: reading the summaries (`DeckCache.summaries`) happens
 # before the decks screen's first listing, which the model's import would delay.
 
-__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version"]
+__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "EntryKey", "code_version"]
 
 #: Bump when the layout of an entry changes (the code digest changes anyway; this documents it).
-CACHE_FORMAT = 3
-MAGIC = b"bq-deck-cache\x00\x00\x03"
+CACHE_FORMAT = 4
+MAGIC = b"bq-deck-cache\x00\x00\x04"
 _HEAD_READ = 4096  # bytes read first: the magic and the head of any entry fit
 #: No entry is read past this (a deck is at most 50 MiB; its entry is smaller): an entry that
 #: large is not ours, and is a miss.
@@ -152,6 +154,16 @@ def code_version() -> bytes:
     return digest.digest()
 
 
+class EntryKey(NamedTuple):
+    """What an entry is kept under: the deck file's resolved path, the loader's code version, and
+    the size and digest of the bytes it was loaded from."""
+
+    real: str
+    version: bytes
+    size: int
+    digest: bytes
+
+
 class DeckSummary(NamedTuple):
     """What the decks screen lists of a deck before its counts: kept in the head of its entry."""
 
@@ -174,8 +186,7 @@ class DeckCache:
         return None if folder is None else cls(folder)
 
     def entry_path(self, deck_path: Path) -> Path:
-        name = hashlib.blake2b(os.fsencode(os.path.realpath(deck_path)), digest_size=16)
-        return self.folder / f"{name.hexdigest()}.deck"
+        return self.folder / _entry_name(os.path.realpath(deck_path))
 
     def get(self, deck_path: Path, data: bytes) -> Deck | None:
         """The deck cached for these bytes at this path, or None (no entry, stale or unusable)."""
@@ -218,10 +229,13 @@ class DeckCache:
                     or real != os.path.realpath(deck_path)):
                 return None
             texts, offset = _section(blob, offset)
-            parts = marshal.loads(texts)
+            cut_text = marshal.loads(texts)
             body = _section(blob, offset)[0]
-            if type(parts) is not tuple or not all(type(part) is str for part in parts):
+            if type(cut_text) is not str:
                 return None
+            # The text split as the fast path cut it: each card's table, in order.
+            parts = tuple(cut_text.split(CARD_SEPARATOR)[1:])
+            del cut_text
             header, columns = marshal.loads(body)
             deck = _rebuild(deck_path, header, columns)
         except _BAD_ENTRY:
@@ -267,12 +281,16 @@ class DeckCache:
             return None
         return DeckSummary(path, deck_id, title, items)
 
-    def put(self, deck_path: Path, data: bytes, deck: Deck,
-            parts: Sequence[str] | None = None) -> None:
-        """Store `deck` (loaded without errors from `data`) and, when known, the text of each
-        card's table (`parts`, see `previous`); failing to write only costs speed."""
+    def key(self, deck_path: Path, data: bytes) -> EntryKey:
+        """What an entry for the deck file at `deck_path` holding `data` is kept under (`put`):
+        taken before the load, so that the bytes need not be kept alive through it."""
+        return EntryKey(os.path.realpath(deck_path), code_version(), len(data), _digest(data))
+
+    def put(self, key: EntryKey, deck: Deck, cut_text: str | None = None) -> None:
+        """Store `deck` (loaded without errors from the bytes of `key`) and, when known, the text
+        the fast path cut at its `[[cards]]` lines (`cut_text`: each card's table, see
+        `previous`); failing to write only costs speed."""
         try:
-            key = (os.path.realpath(deck_path), code_version(), len(data), _digest(data))
             summary = (deck.id, deck.title, sum(len(card.items) for card in deck.cards))
             head = marshal.dumps((*key, summary), _MARSHAL_VERSION)
             if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:
@@ -282,10 +300,10 @@ class DeckCache:
                 if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:
                     return
             body = marshal.dumps((_header(deck), _columns(deck.cards)), _MARSHAL_VERSION)
-            texts = marshal.dumps(None if parts is None else tuple(parts), _MARSHAL_VERSION)
+            texts = marshal.dumps(cut_text, _MARSHAL_VERSION)
         except ValueError:  # a value marshal cannot store: such a deck is simply not cached
             return
-        target = self.entry_path(deck_path)
+        target = self.folder / _entry_name(key.real)
         try:
             import tempfile  # here: the summaries' path (no entry written) does not need it
 
@@ -302,6 +320,10 @@ class DeckCache:
             with contextlib.suppress(OSError):  # already gone, or not ours to remove
                 os.unlink(temp)
             return
+
+
+def _entry_name(real: str) -> str:
+    return f"{hashlib.blake2b(os.fsencode(real), digest_size=16).hexdigest()}.deck"
 
 
 def _digest(data: bytes) -> bytes:
