@@ -16,10 +16,11 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
 bytes, and the deck's summary: id, title, number of review items), the text of the deck as the fast
-path cut it at its `[[cards]]` lines (cut again there, it gives each card's table; one string, not
-one per card, so that the load never holds the tables as a second copy of the text), and the body
-(per-type columns of field values), each as its length, its crc32 and its `marshal` bytes (never
-code: `marshal.loads` builds only data, and nothing in it is called). The head comes first so that a
+path cut it at its `[[cards]]` lines, as UTF-8 (empty when not cut; cut again there, it gives each
+card's table; one string, not one per card, so that the load never holds the tables as a second
+copy of the text, and written a slice at a time), and the body (per-type columns of field values),
+each as its length, its crc32 and its bytes (`marshal` bytes, but for the text: never code,
+`marshal.loads` builds only data, and nothing in it is called). The head comes first so that a
 changed deck is found to be a miss without reading the rest; a hit skips the texts. Cards are
 rebuilt column by column (`fast_construct.column_constructor`), which is what makes a hit cheap.
 `summaries` reads the heads alone, with the checks of a hit, so that the app can list the decks
@@ -229,9 +230,10 @@ class DeckCache:
                     or real != os.path.realpath(deck_path)):
                 return None
             texts, offset = _section(blob, offset)
-            cut_text = marshal.loads(texts)
+            cut_text = str(texts, "utf-8")  # UnicodeDecodeError is a ValueError: a miss
+            del texts
             body = _section(blob, offset)[0]
-            if type(cut_text) is not str:
+            if not cut_text:
                 return None
             # The text split as the fast path cut it: each card's table, in order.
             parts = tuple(cut_text.split(CARD_SEPARATOR)[1:])
@@ -300,7 +302,6 @@ class DeckCache:
                 if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:
                     return
             body = marshal.dumps((_header(deck), _columns(deck.cards)), _MARSHAL_VERSION)
-            texts = marshal.dumps(cut_text, _MARSHAL_VERSION)
         except ValueError:  # a value marshal cannot store: such a deck is simply not cached
             return
         target = self.folder / _entry_name(key.real)
@@ -313,10 +314,13 @@ class DeckCache:
             return
         try:
             with os.fdopen(handle, "wb") as file:
-                file.writelines((MAGIC, *_framed(head), *_framed(texts), *_framed(body)))
+                file.writelines((MAGIC, *_framed(head)))
+                file.writelines(_framed_text("" if cut_text is None else cut_text))
+                file.writelines(_framed(body))
             os.replace(temp, target)
-        except OSError:
-            # A full disk or a vanished folder: drop the partial file, keep loading without cache.
+        except (OSError, ValueError):
+            # A full disk or a vanished folder (or a text that cannot be UTF-8, which a decoded
+            # file never is): drop the partial file, keep loading without cache.
             with contextlib.suppress(OSError):  # already gone, or not ours to remove
                 os.unlink(temp)
             return
@@ -335,6 +339,29 @@ def _digest(data: bytes) -> bytes:
 def _framed(part: bytes) -> tuple[bytes, bytes, bytes]:
     """A section of an entry: length and crc32 (4 bytes each, little-endian), then the bytes."""
     return len(part).to_bytes(4, "little"), zlib.crc32(part).to_bytes(4, "little"), part
+
+
+#: Characters of the cut text encoded at a time (`_framed_text`).
+_TEXT_CHUNK = 1 << 18
+
+
+def _framed_text(text: str) -> Iterator[bytes]:
+    """`_framed(text.encode())` without the encoded copy of the whole text: the text is encoded
+    a slice at a time, once for its length and crc32 and again as it is written."""
+    size = crc = 0
+    for chunk in _encoded(text):
+        size += len(chunk)
+        crc = zlib.crc32(chunk, crc)
+    yield size.to_bytes(4, "little")
+    yield crc.to_bytes(4, "little")
+    yield from _encoded(text)
+
+
+def _encoded(text: str) -> Iterator[bytes]:
+    # UTF-8 of the pieces, one after another, is the UTF-8 of the whole (no character is split:
+    # str slices cut between code points).
+    for start in range(0, len(text), _TEXT_CHUNK):
+        yield text[start:start + _TEXT_CHUNK].encode("utf-8")
 
 
 def _section(blob: bytes, offset: int) -> tuple[memoryview, int]:
