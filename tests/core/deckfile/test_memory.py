@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from briefing_quiz.core.deckfile import cache as cache_module
 from briefing_quiz.core.deckfile import fast as fast_module
 from briefing_quiz.core.deckfile import load_deck, loads_deck
 from briefing_quiz.core.deckfile.cache import DeckCache
@@ -78,3 +79,19 @@ def test_the_cache_keeps_the_cut_text_and_gives_back_each_cards_table(tmp_path: 
     assert previous[0] == deck
     assert previous[1] == tuple(text.split(CARD_SEPARATOR)[1:])
     assert len(previous[1]) == 30
+
+
+def test_the_cut_text_is_written_in_slices_and_read_back_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Slices of 7 characters: many of them, some cutting multi-byte characters' neighbours.
+    monkeypatch.setattr(cache_module, "_TEXT_CHUNK", 7)
+    text = generate_deck(12, seed=4).replace("question = \"", "question = \"é—✓ ")
+    path = tmp_path / "deck.toml"
+    path.write_text(text, encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    deck = load_deck(path, cache)
+    assert any("é—✓" in str(card) for card in deck.cards)
+    previous = cache.previous(path)
+    assert previous is not None
+    assert previous[1] == tuple(text.split(CARD_SEPARATOR)[1:])
+    assert b"".join(cache_module._framed_text(text))[8:] == text.encode()
