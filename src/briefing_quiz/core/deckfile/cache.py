@@ -17,14 +17,15 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
 bytes, and the deck's summary: id, title, number of review items), the text of the deck as the fast
 path cut it at its `[[cards]]` lines, as UTF-8 (empty when not cut; cut again there, it gives each
-card's table; one string, not one per card, so that the load never holds the tables as a second
-copy of the text, and written a slice at a time), and the body (per-type columns of field values),
-each as its length, its crc32 and its bytes (`marshal` bytes, but for the text: never code,
-`marshal.loads` builds only data, and nothing in it is called). The head comes first so that a
-changed deck is found to be a miss without reading the rest; a hit skips the texts. Cards are
-rebuilt column by column (`fast_construct.column_constructor`), which is what makes a hit cheap.
-`summaries` reads the heads alone, with the checks of a hit, so that the app can list the decks
-before it loads them (this module imports the model only to build a deck).
+card's table; one string, not one per card, so that the load never holds the tables as a second copy
+of the text, and written a slice at a time), and the body (the deck's header, each card's type, then
+per type its number of cards and one section per field: a column of values), each section as its
+length, its crc32 and its bytes (`marshal` bytes, but for the text: never code, `marshal.loads`
+builds only data, and nothing in it is called). The head comes first so that a changed deck is found
+to be a miss without reading the rest; a hit skips the texts. Cards are rebuilt column by column
+(`fast_construct.column_constructor`), which is what makes a hit cheap. `summaries` reads the heads
+alone, with the checks of a hit, so that the app can list the decks before it loads them (this
+module imports the model only to build a deck).
 A truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the entry
 rewritten (temporary file + `os.replace`, so a reader never sees half an entry). A cache folder
 that cannot be written only costs the speed-up. Decks with errors are never stored.
@@ -66,8 +67,8 @@ if TYPE_CHECKING:
 __all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "EntryKey", "code_version"]
 
 #: Bump when the layout of an entry changes (the code digest changes anyway; this documents it).
-CACHE_FORMAT = 4
-MAGIC = b"bq-deck-cache\x00\x00\x04"
+CACHE_FORMAT = 5
+MAGIC = b"bq-deck-cache\x00\x00\x05"
 _HEAD_READ = 4096  # bytes read first: the magic and the head of any entry fit
 #: No entry is read past this (a deck is at most 50 MiB; its entry is smaller): an entry that
 #: large is not ours, and is a miss.
@@ -209,9 +210,7 @@ class DeckCache:
         except (OSError, ValueError):  # missing (the usual miss), unreadable, or an unusable path
             return None
         try:
-            body, _ = _section(blob, 0)
-            header, columns = marshal.loads(body)
-            return _rebuild(deck_path, header, columns)
+            return _rebuild(deck_path, *_read_body(blob, 0))
         except _BAD_ENTRY:  # a foreign or damaged entry that passed the checks above: a miss
             return None
 
@@ -232,14 +231,12 @@ class DeckCache:
             texts, offset = _section(blob, offset)
             cut_text = str(texts, "utf-8")  # UnicodeDecodeError is a ValueError: a miss
             del texts
-            body = _section(blob, offset)[0]
             if not cut_text:
                 return None
             # The text split as the fast path cut it: each card's table, in order.
             parts = tuple(cut_text.split(CARD_SEPARATOR)[1:])
             del cut_text
-            header, columns = marshal.loads(body)
-            deck = _rebuild(deck_path, header, columns)
+            deck = _rebuild(deck_path, *_read_body(blob, offset))
         except _BAD_ENTRY:
             return None
         return (deck, parts) if len(parts) == len(deck.cards) else None
@@ -301,7 +298,6 @@ class DeckCache:
                 head = marshal.dumps((*key, None), _MARSHAL_VERSION)
                 if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:
                     return
-            body = marshal.dumps((_header(deck), _columns(deck.cards)), _MARSHAL_VERSION)
         except ValueError:  # a value marshal cannot store: such a deck is simply not cached
             return
         target = self.folder / _entry_name(key.real)
@@ -316,11 +312,14 @@ class DeckCache:
             with os.fdopen(handle, "wb") as file:
                 file.writelines((MAGIC, *_framed(head)))
                 file.writelines(_framed_text("" if cut_text is None else cut_text))
-                file.writelines(_framed(body))
+                # The body a part at a time: each part's marshal bytes are dropped once written.
+                for part in _body_parts(deck):
+                    file.writelines(_framed(marshal.dumps(part, _MARSHAL_VERSION)))
             os.replace(temp, target)
         except (OSError, ValueError):
-            # A full disk or a vanished folder (or a text that cannot be UTF-8, which a decoded
-            # file never is): drop the partial file, keep loading without cache.
+            # A full disk or a vanished folder, or a value that marshal cannot store or a text
+            # that cannot be UTF-8 (which a decoded file never is): drop the partial file, keep
+            # loading without cache.
             with contextlib.suppress(OSError):  # already gone, or not ours to remove
                 os.unlink(temp)
             return
@@ -387,16 +386,20 @@ def _header(deck: Deck) -> tuple[Any, ...]:
     return deck.id, deck.title, deck.description, deck.tags, info
 
 
-def _columns(cards: Sequence[Card]) -> tuple[bytes, tuple[Any, ...]]:
-    """The type of each card (one byte each) and, per type, one tuple of values per field."""
+def _body_parts(deck: Deck) -> Iterator[Any]:
+    """The body of an entry as the values of its sections, in order (`_read_body`): the deck's
+    header, the type of each card (one byte each), then per type the number of cards and one
+    tuple of values per field. Made one at a time, so that a single column is built and dumped
+    at once rather than the whole body (a lower peak while a parsed deck is stored)."""
     layout = _layout()
-    order = bytes(layout.code[type(card)] for card in cards)
+    cards = deck.cards
+    yield _header(deck)
+    yield bytes(layout.code[type(card)] for card in cards)
     by_type: list[list[Card]] = [[] for _ in layout.classes]
     for card in cards:
         by_type[layout.code[type(card)]].append(card)
-    body: list[Any] = []
     for cls, group in zip(layout.classes, by_type, strict=True):
-        columns: list[Any] = []
+        yield len(group)
         for name in layout.stored[cls]:
             values = tuple(map(attrgetter(name), group))
             if name == "tolerance":
@@ -410,9 +413,24 @@ def _columns(cards: Sequence[Card]) -> tuple[bytes, tuple[Any, ...]]:
                 flat = [d for deletions in values for d in deletions]
                 values = (counts, tuple(tuple(map(attrgetter(f), flat))
                                         for f in layout.deletion_fields))
-            columns.append(values)
-        body.append((len(group), tuple(columns)))
-    return order, tuple(body)
+            yield values
+
+
+def _read_body(blob: bytes, offset: int) -> tuple[tuple[Any, ...], tuple[bytes, tuple[Any, ...]]]:
+    """The deck's header and its cards' columns from the body's sections at `offset` (see
+    `_body_parts`); a missing or damaged section raises one of `_BAD_ENTRY`."""
+    layout = _layout()
+
+    def load() -> Any:
+        nonlocal offset
+        part, offset = _section(blob, offset)
+        return marshal.loads(part)
+
+    header = load()
+    order = load()
+    # Lists, not generator expressions: a StopIteration or error must reach the caller as is.
+    groups = [(load(), tuple([load() for _ in layout.stored[cls]])) for cls in layout.classes]
+    return header, (order, tuple(groups))
 
 
 # --------------------------------------------------------------------------------------------------
