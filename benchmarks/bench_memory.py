@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -105,13 +105,18 @@ def main(argv: list[str] | None = None) -> int:
         del deck, history
         config = folder / "config.toml"
         config.write_text("", encoding="utf-8")
+        # Private XDG folders, as run.py gives its children: no user setting or state is read.
+        private = {}
+        for name in ("DATA", "CONFIG", "CACHE", "STATE"):
+            (folder / "xdg" / name.lower()).mkdir(parents=True)
+            private[f"XDG_{name}_HOME"] = str(folder / "xdg" / name.lower())
         argv_app = bench_ui.app_argv(deck_path.parent, store_path, config)
         for number in range(args.rounds):
             order = sides if number % 2 == 0 else sides[::-1]
             for side in order:
                 cache = folder / f"cache-{side.name}"
                 shutil.rmtree(cache, ignore_errors=True)
-                env = {"BRIEFING_QUIZ_CACHE": str(cache), **side.env}
+                env = {**private, "BRIEFING_QUIZ_CACHE": str(cache), **side.env}
                 if args.cache == "warm":
                     app_peak(argv_app, folder, env)
                 # A fresh copy of the progress file: opening a session writes nothing, but
@@ -122,12 +127,12 @@ def main(argv: list[str] | None = None) -> int:
                 side.peaks.append(peak)
                 print(f"round {number + 1} {side.name}: {peak:.1f} MB", flush=True)
             if anki_missing is None:
-                done = os.popen(f"{sys.executable} {HERE / 'peer_anki.py'} counts "
-                                f"--collection {collection}").read()
-                peak = json.loads(done.strip().splitlines()[-1])["peak_mb"]
+                done = subprocess.run([sys.executable, str(HERE / "peer_anki.py"), "counts",
+                                       "--collection", str(collection)],
+                                      capture_output=True, text=True, check=True)
+                peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
                 anki.append(peak)
                 print(f"round {number + 1} anki: {peak:.1f} MB", flush=True)
-        del argv_app
     anki_median = statistics.median(anki) if anki else None
     for side in sides:
         median = statistics.median(side.peaks)
