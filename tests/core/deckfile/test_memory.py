@@ -68,7 +68,7 @@ def test_the_cut_gives_what_split_gives(text: str) -> None:
         CARD_SEPARATOR.join(parts[:index + 1]).count("\n") + 2 for index in range(len(parts) - 1)]
 
 
-def test_the_cache_keeps_the_cut_text_and_gives_back_each_cards_table(tmp_path: Path) -> None:
+def test_the_cache_keeps_the_cut_text(tmp_path: Path) -> None:
     text = generate_deck(30, seed=2)
     path = tmp_path / "deck.toml"
     path.write_text(text, encoding="utf-8")
@@ -77,8 +77,8 @@ def test_the_cache_keeps_the_cut_text_and_gives_back_each_cards_table(tmp_path: 
     previous = cache.previous(path)
     assert previous is not None
     assert previous[0] == deck
-    assert previous[1] == tuple(text.split(CARD_SEPARATOR)[1:])
-    assert len(previous[1]) == 30
+    assert previous[1] == text
+    assert len(previous[1].split(CARD_SEPARATOR)[1:]) == 30
 
 
 def test_the_cut_text_is_written_in_slices_and_read_back_whole(
@@ -93,5 +93,61 @@ def test_the_cut_text_is_written_in_slices_and_read_back_whole(
     assert any("é—✓" in str(card) for card in deck.cards)
     previous = cache.previous(path)
     assert previous is not None
-    assert previous[1] == tuple(text.split(CARD_SEPARATOR)[1:])
+    assert previous[1] == text
     assert b"".join(cache_module._framed_text(text))[8:] == text.encode()
+
+
+# --- the reuse of an edited deck's cards (fast._OldTables): at their place first, then by text ---
+
+
+def _tables(text: str) -> tuple[str, list[str]]:
+    preamble, *cards = text.split(CARD_SEPARATOR)
+    return preamble, cards
+
+
+def _joined(preamble: str, cards: list[str]) -> str:
+    return CARD_SEPARATOR.join([preamble, *cards])
+
+
+def _edits(text: str) -> dict[str, tuple[str, int]]:
+    """Edited texts, each with the most card tables a reload may read again."""
+    preamble, cards = _tables(text)
+    new_card = 'id = "brand-new"\ntype = "basic"\nquestion = "New?"\nanswer = "Yes"\n'
+    most = 1 + fast_module._MISSES_BEFORE_INDEX  # a new table, and the misses before the index
+    return {
+        "one card edited in place": (_joined(preamble, [
+            cards[0], cards[1].replace('id = "card-1"\n', 'id = "card-1"\nexplain = "Why."\n'),
+            *cards[2:]]), 1),
+        "lines added above the cards": (_joined(preamble + "\n# a note\n", cards), 0),
+        "a card added at the top": (_joined(preamble, [new_card, *cards]), most),
+        "the first card removed": (_joined(preamble, cards[1:]), most),
+        "the last card removed": (_joined(preamble, cards[:-1]), 0),
+        "two cards swapped": (_joined(preamble, [cards[1], cards[0], *cards[2:]]), 2),
+        "every card in reverse order": (_joined(preamble, cards[::-1]), most),
+    }
+
+
+@pytest.mark.parametrize("edit", list(_edits(generate_deck(40, seed=8))))
+def test_an_edited_deck_reuses_its_cards_and_loads_as_a_full_load(
+        edit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = generate_deck(40, seed=8)
+    edited, most_read = _edits(text)[edit]
+    path = tmp_path / "deck.toml"
+    path.write_text(text, encoding="utf-8")
+    cache = DeckCache(tmp_path / "cache")
+    load_deck(path, cache)
+    read: list[str] = []
+    card_table = fast_module._card_table
+
+    def counting(chunk: str) -> object:
+        read.append(chunk)
+        return card_table(chunk)
+
+    monkeypatch.setattr(fast_module, "_card_table", counting)
+    path.write_text(edited, encoding="utf-8")
+    deck = load_deck(path, cache)
+    assert len(read) <= most_read
+    full = loads_deck(edited.encode(), path)
+    assert deck == full
+    assert [(c.line, c.deck_id, c.path) for c in deck.cards] == [
+        (c.line, c.deck_id, c.path) for c in full.cards]

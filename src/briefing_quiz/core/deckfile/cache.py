@@ -214,9 +214,10 @@ class DeckCache:
         except _BAD_ENTRY:  # a foreign or damaged entry that passed the checks above: a miss
             return None
 
-    def previous(self, deck_path: Path) -> tuple[Deck, tuple[str, ...]] | None:
+    def previous(self, deck_path: Path) -> tuple[Deck, str] | None:
         """The deck last stored for this path by this loader, whatever the file holds now, and
-        the text of each of its cards' tables; None without a usable entry that has them."""
+        the text it was loaded from as the fast path cut it (cut at `CARD_SEPARATOR`, it gives
+        the text of each card's table); None without a usable entry that has them."""
         try:
             with open_regular(self.entry_path(deck_path)) as file:
                 blob = file.read(_ENTRY_LIMIT)
@@ -233,13 +234,11 @@ class DeckCache:
             del texts
             if not cut_text:
                 return None
-            # The text split as the fast path cut it: each card's table, in order.
-            parts = tuple(cut_text.split(CARD_SEPARATOR)[1:])
-            del cut_text
             deck = _rebuild(deck_path, *_read_body(blob, offset))
         except _BAD_ENTRY:
             return None
-        return (deck, parts) if len(parts) == len(deck.cards) else None
+        # Cut at its `[[cards]]` lines as the fast path cut it, the text gives each card's table.
+        return (deck, cut_text) if cut_text.count(CARD_SEPARATOR) == len(deck.cards) else None
 
     def summaries(self, deck_paths: Iterable[Path]) -> list[DeckSummary] | None:
         """The summary of each deck file (once per real file, in order), read from the heads of

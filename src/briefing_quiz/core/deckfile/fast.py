@@ -203,11 +203,11 @@ class _NotReusable(Exception):
     """The previous deck cannot serve this text: load it in full."""
 
 
-def _load_reusing(text: str, path: Path | None, old: Deck, old_parts: Sequence[str],
+def _load_reusing(text: str, path: Path | None, old: Deck, old_text: str,
                   ) -> tuple[Deck, str] | None:
     """`load._load_text(text, path)` for a changed deck file, reusing the cards of `old` (loaded
-    from the same path by this loader, its card tables' texts `old_parts`) whose table text is
-    unchanged; None when it cannot, and for any problem (the full load then reports it).
+    from the same path by this loader from `old_text`, cut as `_parse_simple` cuts) whose table
+    text is unchanged; None when it cannot, and for any problem (the full load then reports it).
 
     Sound for the reasons `_parse_simple` is: the preamble is read by tomli and must not define
     `cards`; each part was read on its own before (reused) or is now (new), so every cut is a real
@@ -221,21 +221,25 @@ def _load_reusing(text: str, path: Path | None, old: Deck, old_parts: Sequence[s
         return None
     doc, cut = split
     lines = cut.header_lines()
-    if len(old_parts) != len(old.cards):
+    before = _OldTables(old.cards, old_text)
+    if len(before.starts) != len(old.cards):
         return None
-    known = dict(zip(old_parts, old.cards, strict=True))
 
     def cards(deck_id: str) -> list[Card]:
         build = _fast_builder(deck_id, path)
         out: list[Card] = []
         moved: list[int] = []  # reused cards whose line, deck id or path changed
-        for chunk, line in zip(cut.cards(), lines, strict=True):
-            card = known.get(chunk)
+        for index, (chunk, line) in enumerate(zip(cut.cards(), lines, strict=True)):
+            card = before.at(index, chunk)
             if card is None:
                 table = _card_table(chunk)
-                if table is None or (card := build(table, line)) is None:
-                    raise _NotReusable
-            elif card.line != line or card.deck_id != deck_id or card.path != path:
+                card = None if table is None else build(table, line)
+                if card is None:  # a form this path cannot read: reusable only if unchanged
+                    card = before.find(chunk)
+                    if card is None:
+                        raise _NotReusable
+            # A card built here has its line, deck id and path already.
+            if card.line != line or card.deck_id != deck_id or card.path != path:
                 moved.append(len(out))
             out.append(card)
         if moved:  # a line added near the top moves every card below it: copy them in bulk
@@ -249,6 +253,46 @@ def _load_reusing(text: str, path: Path | None, old: Deck, old_parts: Sequence[s
         return _Validator(path, text, lines).deck(doc, cards), text
     except (DeckError, _NotReusable, TypeError, AttributeError, KeyError):
         return None  # a problem, or a value of a wrong type (see `_fast_cards`)
+
+
+#: Cards not found at their own place before the previous tables are indexed by their text.
+_MISSES_BEFORE_INDEX = 8
+
+
+class _OldTables:
+    """The cards of the previous load, found by their table's text.
+
+    First at the same place (card i of the edited file against card i before), compared inside
+    the previous text without slicing it: an edit in place, or lines added above the cards, then
+    costs no string per card. After `_MISSES_BEFORE_INDEX` misses (cards added, removed or
+    reordered), every previous table is sliced once into a dict by text, as a miss that this path
+    cannot read (`find`) also does.
+    """
+
+    def __init__(self, cards: Sequence[Card], text: str) -> None:
+        self.cards = cards
+        self.text = text
+        self.cut = _Cut(text)
+        self.starts = self.cut.starts[1:]
+        self.ends = self.cut.ends[1:]
+        self.misses = 0
+        self.by_text: dict[str, Card] | None = None
+
+    def at(self, index: int, chunk: str) -> Card | None:
+        """The previous card whose table text is `chunk`, if it was card `index` or (after many
+        misses) anywhere; None otherwise."""
+        if index < len(self.starts):
+            start = self.starts[index]
+            if self.ends[index] - start == len(chunk) and self.text.startswith(chunk, start):
+                return self.cards[index]
+        self.misses += 1
+        return self.find(chunk) if self.misses > _MISSES_BEFORE_INDEX else None
+
+    def find(self, chunk: str) -> Card | None:
+        """The previous card whose table text is `chunk`, wherever it was; None if none."""
+        if self.by_text is None:
+            self.by_text = dict(zip(self.cut.cards(), self.cards, strict=True))
+        return self.by_text.get(chunk)
 
 
 _CARD_CLASSES = tuple(rule.cls for rule in CARD_RULES.values())

@@ -12,7 +12,7 @@ garbage collector around these calls (`services.gc_policy`), the core never touc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,13 +69,14 @@ def loads_deck(data: bytes, path: Path | None = None) -> Deck:
 
 
 def _load_text(text: str, path: Path | None,
-               previous: tuple[Deck, Sequence[str]] | None = None,
+               previous: tuple[Deck, str] | None = None,
                ) -> tuple[Deck, str | None]:
     """`loads_deck` of a deck file's text, and, when the fast path cut it at its `[[cards]]`
     lines, the text it cut (for the deck cache, which keeps the text of each card's table).
 
-    `previous` is the deck this file held when last loaded and the text of each of its cards'
-    tables: cards whose table text is unchanged are reused instead of parsed and checked again.
+    `previous` is the deck this file held when last loaded and the text it was loaded from (as
+    the fast path cut it): cards whose table text is unchanged are reused instead of parsed and
+    checked again.
     """
     use_fast = fast.ENABLED
     if previous is not None and use_fast:
