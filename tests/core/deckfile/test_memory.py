@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from briefing_quiz.core.deckfile import cache as cache_module
+from briefing_quiz.core.deckfile import cut as cut_module
 from briefing_quiz.core.deckfile import fast as fast_module
 from briefing_quiz.core.deckfile import load_deck, loads_deck
 from briefing_quiz.core.deckfile.cache import DeckCache
@@ -58,7 +59,7 @@ _PIECES = st.sampled_from(["[[cards]]", "\n", "\n[[cards]]\n", "x", "[[cards]]\n
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_the_cut_gives_what_split_gives(text: str) -> None:
     parts = text.split(CARD_SEPARATOR)
-    cut = fast_module._Cut(text)
+    cut = cut_module._Cut(text)
     assert len(cut) == len(parts)
     assert cut.preamble() == parts[0]
     assert list(cut.cards()) == parts[1:]
@@ -113,7 +114,7 @@ def _edits(text: str) -> dict[str, tuple[str, int]]:
     """Edited texts, each with the most card tables a reload may read again."""
     preamble, cards = _tables(text)
     new_card = 'id = "brand-new"\ntype = "basic"\nquestion = "New?"\nanswer = "Yes"\n'
-    most = 1 + fast_module._MISSES_BEFORE_INDEX  # a new table, and the misses before the index
+    most = 1 + cut_module._MISSES_BEFORE_INDEX  # a new table, and the misses before the index
     return {
         "one card edited in place": (_joined(preamble, [
             cards[0], cards[1].replace('id = "card-1"\n', 'id = "card-1"\nexplain = "Why."\n'),

@@ -31,8 +31,8 @@ rewritten (temporary file + `os.replace`, so a reader never sees half an entry).
 that cannot be written only costs the speed-up. Decks with errors are never stored.
 
 A miss on a deck loaded before (an edit) still uses the entry: `previous` gives the deck it held
-and its cards' texts, and the loader reuses every card whose `[[cards]]` table text is unchanged
-(`fast._load_reusing`), so saving one edited card re-reads that card, not the deck.
+and the cut text it was loaded from, and the loader reuses the cards whose `[[cards]]` table text
+is unchanged (`fast._load_reusing`), so saving one edited card re-reads that card, not the deck.
 """
 
 from __future__ import annotations

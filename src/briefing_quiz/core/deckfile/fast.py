@@ -9,13 +9,14 @@ tests/core/deckfile/test_fast.py and the property tests:
 - `_parse_simple`: the document `tomli.loads` would return, for a deck written simply, at about
   half tomli's cost: the text is cut at its `[[cards]]` lines, tomli reads the part before them,
   and each card table is read line by line (`_card_table`). Each table is sliced from the text
-  when it is read (`_Cut`), never all at once, and its keys are interned: with the bytes dropped
+  when it is read (`cut._Cut`), never all at once, and its keys are interned: with the bytes dropped
   before the parse (`load.load_deck`), the memory traced after parsing the 10,000-card deck
   falls from 26.4 to 14.7 MB (benchmarks/README.md, "Part 5");
 - `_fast_cards` / `_fast_builder`: every card of a deck whose cards are all valid, built with
   tight checks and no messages (the limits and keys come from `rules.py`, as the validator's do);
-- `_load_reusing`: with the deck cache, an edited file reuses every card whose `[[cards]]` table
-  text is unchanged.
+- `_load_reusing`: with the deck cache, an edited file reuses the cards whose `[[cards]]` table
+  text is unchanged: each looked for at its own place in the previous text first, all of them
+  by text once a few were not (`cut._OldTables`).
 
 Whenever one of them is unsure (a form it does not read, any problem at all) it returns None, and
 the caller takes the slow path (`tomli.loads` of the whole text, then `validate._Validator`), which
@@ -31,16 +32,17 @@ import datetime as dt
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import fields
-from itertools import accumulate, repeat
-from operator import add, attrgetter
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, cast
 
 import tomli
 
 from briefing_quiz.core.cloze import ClozeSyntaxError, parse_cloze
+from briefing_quiz.core.deckfile.cut import _Cut, _OldTables
 from briefing_quiz.core.deckfile.read import CARD_SEPARATOR
 from briefing_quiz.core.deckfile.rules import (
     CARD_RULES,
@@ -145,45 +147,6 @@ def _parse_simple(text: str) -> tuple[dict[str, Any], list[int], str] | None:
     return doc, cut.header_lines(), text
 
 
-class _Cut:
-    """A text cut at `CARD_SEPARATOR`, as `text.split(CARD_SEPARATOR)` cuts it, without making
-    the parts: part 0 is the preamble, part i + 1 the table of card i, each sliced when asked."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        step = len(CARD_SEPARATOR)
-        starts = [0]
-        # str.split's cuts: the leftmost match, then the next one after its end.
-        at = text.find(CARD_SEPARATOR)
-        while at != -1:
-            starts.append(at + step)
-            at = text.find(CARD_SEPARATOR, at + step)
-        self.starts = starts
-        self.ends = [start - step for start in starts[1:]]
-        self.ends.append(len(text))
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def preamble(self) -> str:
-        return self.text[:self.ends[0]]
-
-    def card(self, index: int) -> str:
-        return self.text[self.starts[index + 1]:self.ends[index + 1]]
-
-    def cards(self) -> Iterator[str]:
-        """The text of each card's table, in order, one at a time."""
-        return map(self.text.__getitem__, map(slice, self.starts[1:], self.ends[1:]))
-
-    def header_lines(self) -> list[int]:
-        """The line of each `[[cards]]` header."""
-        # The header of part i+1 is 2 lines (the cut's two newlines) below that of part i, plus
-        # the newlines inside part i; the first follows the preamble the same way.
-        count = self.text.count
-        return list(accumulate(map(add, map(count, repeat("\n"), self.starts[:-1],
-                                            self.ends[:-1]), repeat(2))))
-
-
 def _split_at_cards(text: str) -> tuple[dict[str, Any], _Cut] | None:
     """The preamble read by tomli and the text's cut at `CARD_SEPARATOR`; None when there is no
     such cut, the preamble does not parse, or it defines `cards` itself."""
@@ -253,46 +216,6 @@ def _load_reusing(text: str, path: Path | None, old: Deck, old_text: str,
         return _Validator(path, text, lines).deck(doc, cards), text
     except (DeckError, _NotReusable, TypeError, AttributeError, KeyError):
         return None  # a problem, or a value of a wrong type (see `_fast_cards`)
-
-
-#: Cards not found at their own place before the previous tables are indexed by their text.
-_MISSES_BEFORE_INDEX = 8
-
-
-class _OldTables:
-    """The cards of the previous load, found by their table's text.
-
-    First at the same place (card i of the edited file against card i before), compared inside
-    the previous text without slicing it: an edit in place, or lines added above the cards, then
-    costs no string per card. After `_MISSES_BEFORE_INDEX` misses (cards added, removed or
-    reordered), every previous table is sliced once into a dict by text, as a miss that this path
-    cannot read (`find`) also does.
-    """
-
-    def __init__(self, cards: Sequence[Card], text: str) -> None:
-        self.cards = cards
-        self.text = text
-        self.cut = _Cut(text)
-        self.starts = self.cut.starts[1:]
-        self.ends = self.cut.ends[1:]
-        self.misses = 0
-        self.by_text: dict[str, Card] | None = None
-
-    def at(self, index: int, chunk: str) -> Card | None:
-        """The previous card whose table text is `chunk`, if it was card `index` or (after many
-        misses) anywhere; None otherwise."""
-        if index < len(self.starts):
-            start = self.starts[index]
-            if self.ends[index] - start == len(chunk) and self.text.startswith(chunk, start):
-                return self.cards[index]
-        self.misses += 1
-        return self.find(chunk) if self.misses > _MISSES_BEFORE_INDEX else None
-
-    def find(self, chunk: str) -> Card | None:
-        """The previous card whose table text is `chunk`, wherever it was; None if none."""
-        if self.by_text is None:
-            self.by_text = dict(zip(self.cut.cards(), self.cards, strict=True))
-        return self.by_text.get(chunk)
 
 
 _CARD_CLASSES = tuple(rule.cls for rule in CARD_RULES.values())
