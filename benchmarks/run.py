@@ -496,14 +496,19 @@ def bench_counts_memory(ctx: Context, table: Table, data: Data) -> None:
     app_memory = app_peak_memory(ctx, data)
     if ctx.anki_missing is None:
         table.set("memory", app_memory, statistics.median(anki_memory),
-                  "peak RSS (VmHWM): our app on a pty, decks screen then a study session open; "
-                  "Anki: Collection + counts + top card, no GUI")
+                  "peak RSS (VmHWM): our app on a pty, decks screen then a study session open, "
+                  "the deck file's first launch (its parse cache empty); Anki: Collection + "
+                  "counts + top card, no GUI (A/B runs: bench_memory.py)")
     else:
         table.set("memory", app_memory, None, ctx.anki_missing)
 
 
 def app_peak_memory(ctx: Context, data: Data) -> float:
-    """Peak RSS (MB) of the app on a pty: decks screen loaded, then a study session started."""
+    """Peak RSS (MB) of the app on a pty: decks screen loaded, then a study session started.
+
+    Nothing before this loaded the workload's deck file through the parse cache, so the app
+    parses it and writes its cache entry: the load's transient peak counts (bench_memory.py
+    measures this launch, and one with the cache filled, as alternating A/B runs)."""
     import bench_ui
 
     config = ctx.folder / "memory-config.toml"

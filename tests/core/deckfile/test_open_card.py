@@ -41,7 +41,7 @@ def test_both_paths_and_the_cache_give_the_same_cards(monkeypatch: pytest.Monkey
     monkeypatch.setattr(fast_module, "ENABLED", not fast)
     assert loads_deck(data, DATA / "open-cards.toml") == deck
     cache = DeckCache(tmp_path)
-    cache.put(DATA / "open-cards.toml", data, deck)
+    cache.put(cache.key(DATA / "open-cards.toml", data), deck)
     again = cache.get(DATA / "open-cards.toml", data)
     assert again == deck and again is not deck
     assert isinstance(again.cards[0], OpenCard) and again.cards[0].points == deck.cards[0].points

@@ -15,20 +15,24 @@ gives (the CLI passes `Paths.cache_dir`). An entry is used only when all of thes
   invalidates every entry, without anyone having to bump a number.
 
 The entry is `MAGIC`, then a small head (resolved path, code version, size and digest of the deck's
-bytes, and the deck's summary: id, title, number of review items), the text of each card's table,
-and the body (per-type columns of field values), each as its length, its crc32 and its `marshal`
-bytes (never code: `marshal.loads` builds only data, and nothing in it is called). The head comes
-first so that a changed deck is found to be a miss without reading the rest; a hit skips the
-texts. Cards are rebuilt column by column (`fast_construct.column_constructor`), which is what makes
-a hit cheap. `summaries` reads the heads alone, with the checks of a hit, so that the app can
-list the decks before it loads them (this module imports the model only to build a deck).
+bytes, and the deck's summary: id, title, number of review items), the text of the deck as the fast
+path cut it at its `[[cards]]` lines, as UTF-8 (empty when not cut; cut again there, it gives each
+card's table; one string, not one per card, so that the load never holds the tables as a second copy
+of the text, and written a slice at a time), and the body (the deck's header, each card's type, then
+per type its number of cards and one section per field: a column of values), each section as its
+length, its crc32 and its bytes (`marshal` bytes, but for the text: never code, `marshal.loads`
+builds only data, and nothing in it is called). The head comes first so that a changed deck is found
+to be a miss without reading the rest; a hit skips the texts. Cards are rebuilt column by column
+(`fast_construct.column_constructor`), which is what makes a hit cheap. `summaries` reads the heads
+alone, with the checks of a hit, so that the app can list the decks before it loads them (this
+module imports the model only to build a deck).
 A truncated, corrupt, foreign or stale entry is a miss: the deck is parsed and the entry
 rewritten (temporary file + `os.replace`, so a reader never sees half an entry). A cache folder
 that cannot be written only costs the speed-up. Decks with errors are never stored.
 
 A miss on a deck loaded before (an edit) still uses the entry: `previous` gives the deck it held
-and its cards' texts, and the loader reuses every card whose `[[cards]]` table text is unchanged
-(`fast._load_reusing`), so saving one edited card re-reads that card, not the deck.
+and the cut text it was loaded from, and the loader reuses the cards whose `[[cards]]` table text
+is unchanged (`fast._load_reusing`), so saving one edited card re-reads that card, not the deck.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from briefing_quiz.core.deckfile.read import distinct_files
+from briefing_quiz.core.deckfile.read import CARD_SEPARATOR, distinct_files
 from briefing_quiz.core.files import open_regular
 
 if TYPE_CHECKING:
@@ -60,11 +64,12 @@ if TYPE_CHECKING:
 # (`_layout`), not with this module: reading the summaries (`DeckCache.summaries`) happens
 # before the decks screen's first listing, which the model's import would delay.
 
-__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "code_version", "content_digest"]
+__all__ = ["CACHE_FORMAT", "DeckCache", "DeckSummary", "EntryKey", "code_version",
+           "content_digest"]
 
 #: Bump when the layout of an entry changes (the code digest changes anyway; this documents it).
-CACHE_FORMAT = 3
-MAGIC = b"bq-deck-cache\x00\x00\x03"
+CACHE_FORMAT = 5
+MAGIC = b"bq-deck-cache\x00\x00\x05"
 _HEAD_READ = 4096  # bytes read first: the magic and the head of any entry fit
 #: No entry is read past this (a deck is at most 50 MiB; its entry is smaller): an entry that
 #: large is not ours, and is a miss.
@@ -152,6 +157,16 @@ def code_version() -> bytes:
     return digest.digest()
 
 
+class EntryKey(NamedTuple):
+    """What an entry is kept under: the deck file's resolved path, the loader's code version, and
+    the size and digest of the bytes it was loaded from."""
+
+    real: str
+    version: bytes
+    size: int
+    digest: bytes
+
+
 class DeckSummary(NamedTuple):
     """What the decks screen lists of a deck before its counts: kept in the head of its entry."""
 
@@ -176,8 +191,7 @@ class DeckCache:
         return None if folder is None else cls(folder)
 
     def entry_path(self, deck_path: Path) -> Path:
-        name = hashlib.blake2b(os.fsencode(os.path.realpath(deck_path)), digest_size=16)
-        return self.folder / f"{name.hexdigest()}.deck"
+        return self.folder / _entry_name(os.path.realpath(deck_path))
 
     def get(self, deck_path: Path, data: bytes) -> Deck | None:
         """The deck cached for these bytes at this path, or None (no entry, stale or unusable)."""
@@ -199,15 +213,14 @@ class DeckCache:
         except (OSError, ValueError):  # missing (the usual miss), unreadable, or an unusable path
             return None
         try:
-            body, _ = _section(blob, 0)
-            header, columns = marshal.loads(body)
-            return _rebuild(deck_path, header, columns)
+            return _rebuild(deck_path, *_read_body(blob, 0))
         except _BAD_ENTRY:  # a foreign or damaged entry that passed the checks above: a miss
             return None
 
-    def previous(self, deck_path: Path) -> tuple[Deck, tuple[str, ...]] | None:
+    def previous(self, deck_path: Path) -> tuple[Deck, str] | None:
         """The deck last stored for this path by this loader, whatever the file holds now, and
-        the text of each of its cards' tables; None without a usable entry that has them."""
+        the text it was loaded from as the fast path cut it (cut at `CARD_SEPARATOR`, it gives
+        the text of each card's table); None without a usable entry that has them."""
         try:
             with open_regular(self.entry_path(deck_path)) as file:
                 blob = file.read(_ENTRY_LIMIT)
@@ -220,15 +233,15 @@ class DeckCache:
                     or real != os.path.realpath(deck_path)):
                 return None
             texts, offset = _section(blob, offset)
-            parts = marshal.loads(texts)
-            body = _section(blob, offset)[0]
-            if type(parts) is not tuple or not all(type(part) is str for part in parts):
+            cut_text = str(texts, "utf-8")  # UnicodeDecodeError is a ValueError: a miss
+            del texts
+            if not cut_text:
                 return None
-            header, columns = marshal.loads(body)
-            deck = _rebuild(deck_path, header, columns)
+            deck = _rebuild(deck_path, *_read_body(blob, offset))
         except _BAD_ENTRY:
             return None
-        return (deck, parts) if len(parts) == len(deck.cards) else None
+        # Cut at its `[[cards]]` lines as the fast path cut it, the text gives each card's table.
+        return (deck, cut_text) if cut_text.count(CARD_SEPARATOR) == len(deck.cards) else None
 
     def summaries(self, deck_paths: Iterable[Path]) -> list[DeckSummary] | None:
         """The summary of each deck file (once per real file, in order), read from the heads of
@@ -269,12 +282,16 @@ class DeckCache:
             return None
         return DeckSummary(path, deck_id, title, items, content.hex())
 
-    def put(self, deck_path: Path, data: bytes, deck: Deck,
-            parts: Sequence[str] | None = None) -> None:
-        """Store `deck` (loaded without errors from `data`) and, when known, the text of each
-        card's table (`parts`, see `previous`); failing to write only costs speed."""
+    def key(self, deck_path: Path, data: bytes) -> EntryKey:
+        """What an entry for the deck file at `deck_path` holding `data` is kept under (`put`):
+        taken before the load, so that the bytes need not be kept alive through it."""
+        return EntryKey(os.path.realpath(deck_path), code_version(), len(data), _digest(data))
+
+    def put(self, key: EntryKey, deck: Deck, cut_text: str | None = None) -> None:
+        """Store `deck` (loaded without errors from the bytes of `key`) and, when known, the text
+        the fast path cut at its `[[cards]]` lines (`cut_text`: each card's table, see
+        `previous`); failing to write only costs speed."""
         try:
-            key = (os.path.realpath(deck_path), code_version(), len(data), _digest(data))
             summary = (deck.id, deck.title, sum(len(card.items) for card in deck.cards))
             head = marshal.dumps((*key, summary), _MARSHAL_VERSION)
             if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:
@@ -283,11 +300,9 @@ class DeckCache:
                 head = marshal.dumps((*key, None), _MARSHAL_VERSION)
                 if len(MAGIC) + 8 + len(head) + 8 > _HEAD_READ:
                     return
-            body = marshal.dumps((_header(deck), _columns(deck.cards)), _MARSHAL_VERSION)
-            texts = marshal.dumps(None if parts is None else tuple(parts), _MARSHAL_VERSION)
         except ValueError:  # a value marshal cannot store: such a deck is simply not cached
             return
-        target = self.entry_path(deck_path)
+        target = self.folder / _entry_name(key.real)
         try:
             import tempfile  # here: the summaries' path (no entry written) does not need it
 
@@ -297,10 +312,16 @@ class DeckCache:
             return
         try:
             with os.fdopen(handle, "wb") as file:
-                file.writelines((MAGIC, *_framed(head), *_framed(texts), *_framed(body)))
+                file.writelines((MAGIC, *_framed(head)))
+                file.writelines(_framed_text("" if cut_text is None else cut_text))
+                # The body a part at a time: each part's marshal bytes are dropped once written.
+                for part in _body_parts(deck):
+                    file.writelines(_framed(marshal.dumps(part, _MARSHAL_VERSION)))
             os.replace(temp, target)
-        except OSError:
-            # A full disk or a vanished folder: drop the partial file, keep loading without cache.
+        except (OSError, ValueError):
+            # A full disk or a vanished folder, or a value that marshal cannot store or a text
+            # that cannot be UTF-8 (which a decoded file never is): drop the partial file, keep
+            # loading without cache.
             with contextlib.suppress(OSError):  # already gone, or not ours to remove
                 os.unlink(temp)
             return
@@ -309,6 +330,10 @@ class DeckCache:
 def content_digest(data: bytes) -> str:
     """The digest the cache keys a deck file's bytes by, as `DeckSummary.digest` gives it."""
     return _digest(data).hex()
+
+
+def _entry_name(real: str) -> str:
+    return f"{hashlib.blake2b(os.fsencode(real), digest_size=16).hexdigest()}.deck"
 
 
 def _digest(data: bytes) -> bytes:
@@ -320,6 +345,29 @@ def _digest(data: bytes) -> bytes:
 def _framed(part: bytes) -> tuple[bytes, bytes, bytes]:
     """A section of an entry: length and crc32 (4 bytes each, little-endian), then the bytes."""
     return len(part).to_bytes(4, "little"), zlib.crc32(part).to_bytes(4, "little"), part
+
+
+#: Characters of the cut text encoded at a time (`_framed_text`).
+_TEXT_CHUNK = 1 << 18
+
+
+def _framed_text(text: str) -> Iterator[bytes]:
+    """`_framed(text.encode())` without the encoded copy of the whole text: the text is encoded
+    a slice at a time, once for its length and crc32 and again as it is written."""
+    size = crc = 0
+    for chunk in _encoded(text):
+        size += len(chunk)
+        crc = zlib.crc32(chunk, crc)
+    yield size.to_bytes(4, "little")
+    yield crc.to_bytes(4, "little")
+    yield from _encoded(text)
+
+
+def _encoded(text: str) -> Iterator[bytes]:
+    # UTF-8 of the pieces, one after another, is the UTF-8 of the whole (no character is split:
+    # str slices cut between code points).
+    for start in range(0, len(text), _TEXT_CHUNK):
+        yield text[start:start + _TEXT_CHUNK].encode("utf-8")
 
 
 def _section(blob: bytes, offset: int) -> tuple[memoryview, int]:
@@ -345,16 +393,20 @@ def _header(deck: Deck) -> tuple[Any, ...]:
     return deck.id, deck.title, deck.description, deck.tags, info
 
 
-def _columns(cards: Sequence[Card]) -> tuple[bytes, tuple[Any, ...]]:
-    """The type of each card (one byte each) and, per type, one tuple of values per field."""
+def _body_parts(deck: Deck) -> Iterator[Any]:
+    """The body of an entry as the values of its sections, in order (`_read_body`): the deck's
+    header, the type of each card (one byte each), then per type the number of cards and one
+    tuple of values per field. Made one at a time, so that a single column is built and dumped
+    at once rather than the whole body (a lower peak while a parsed deck is stored)."""
     layout = _layout()
-    order = bytes(layout.code[type(card)] for card in cards)
+    cards = deck.cards
+    yield _header(deck)
+    yield bytes(layout.code[type(card)] for card in cards)
     by_type: list[list[Card]] = [[] for _ in layout.classes]
     for card in cards:
         by_type[layout.code[type(card)]].append(card)
-    body: list[Any] = []
     for cls, group in zip(layout.classes, by_type, strict=True):
-        columns: list[Any] = []
+        yield len(group)
         for name in layout.stored[cls]:
             values = tuple(map(attrgetter(name), group))
             if name == "tolerance":
@@ -368,9 +420,24 @@ def _columns(cards: Sequence[Card]) -> tuple[bytes, tuple[Any, ...]]:
                 flat = [d for deletions in values for d in deletions]
                 values = (counts, tuple(tuple(map(attrgetter(f), flat))
                                         for f in layout.deletion_fields))
-            columns.append(values)
-        body.append((len(group), tuple(columns)))
-    return order, tuple(body)
+            yield values
+
+
+def _read_body(blob: bytes, offset: int) -> tuple[tuple[Any, ...], tuple[bytes, tuple[Any, ...]]]:
+    """The deck's header and its cards' columns from the body's sections at `offset` (see
+    `_body_parts`); a missing or damaged section raises one of `_BAD_ENTRY`."""
+    layout = _layout()
+
+    def load() -> Any:
+        nonlocal offset
+        part, offset = _section(blob, offset)
+        return marshal.loads(part)
+
+    header = load()
+    order = load()
+    # Lists, not generator expressions: a StopIteration or error must reach the caller as is.
+    groups = [(load(), tuple([load() for _ in layout.stored[cls]])) for cls in layout.classes]
+    return header, (order, tuple(groups))
 
 
 # --------------------------------------------------------------------------------------------------

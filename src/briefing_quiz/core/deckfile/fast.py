@@ -8,11 +8,15 @@ tests/core/deckfile/test_fast.py and the property tests:
 
 - `_parse_simple`: the document `tomli.loads` would return, for a deck written simply, at about
   half tomli's cost: the text is cut at its `[[cards]]` lines, tomli reads the part before them,
-  and each card table is read line by line (`_card_table`);
+  and each card table is read line by line (`_card_table`). Each table is sliced from the text
+  when it is read (`cut._Cut`), never all at once, and its keys are interned: with the bytes dropped
+  before the parse (`load.load_deck`), the memory traced after parsing the 10,000-card deck
+  falls from 26.4 to 14.7 MB (benchmarks/README.md, "Part 5");
 - `_fast_cards` / `_fast_builder`: every card of a deck whose cards are all valid, built with
   tight checks and no messages (the limits and keys come from `rules.py`, as the validator's do);
-- `_load_reusing`: with the deck cache, an edited file reuses every card whose `[[cards]]` table
-  text is unchanged.
+- `_load_reusing`: with the deck cache, an edited file reuses the cards whose `[[cards]]` table
+  text is unchanged: each looked for at its own place in the previous text first, all of them
+  by text once a few were not (`cut._OldTables`).
 
 Whenever one of them is unsure (a form it does not read, any problem at all) it returns None, and
 the caller takes the slow path (`tomli.loads` of the whole text, then `validate._Validator`), which
@@ -28,17 +32,18 @@ import datetime as dt
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import fields
-from itertools import accumulate, repeat
-from operator import add, attrgetter
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, cast
 
 import tomli
 
 from briefing_quiz.core.cloze import ClozeSyntaxError, parse_cloze
-from briefing_quiz.core.deckfile.read import decode_deck
+from briefing_quiz.core.deckfile.cut import _Cut, _OldTables
+from briefing_quiz.core.deckfile.read import CARD_SEPARATOR
 from briefing_quiz.core.deckfile.rules import (
     CARD_RULES,
     all_slugs,
@@ -82,8 +87,6 @@ _new_open = fast_constructor(OpenCard)
 # The simple parse: the document tomli would return, read faster when the cards are written simply
 
 
-#: A card header line as `briefing-quiz new`, the docs and every generator write it.
-_SEPARATOR = "\n[[cards]]\n"
 _CTRL = r"\x00-\x08\x0a-\x1f\x7f"  # control characters TOML allows in no one-line string or comment
 _END = rf"[ \t]*(?:#[^{_CTRL}]*)?(?:\n|\Z)"  # the rest of a statement's line
 _ITEM = rf"""(?:"[^"\\{_CTRL}]*"|'[^'{_CTRL}]*')"""
@@ -102,12 +105,14 @@ _card_table_lines = re.compile(
 _basic_items = re.compile(r'"([^"]*)"').findall
 _any_items = re.compile(r""""([^"]*)"|'([^']*)'""").findall
 _SIMPLE_FAILURES = (tomli.TOMLDecodeError, RecursionError, ValueError)
+_intern = sys.intern
 
 
-def _parse_simple(text: str) -> tuple[dict[str, Any], list[int], list[str]] | None:
-    """`tomli.loads(text)`, the line of each `[[cards]]` header and the text of each card's table,
-    for a deck written simply; None otherwise (the caller then lets tomli read the whole text and
-    report any error).
+def _parse_simple(text: str) -> tuple[dict[str, Any], list[int], str] | None:
+    """`tomli.loads(text)`, the line of each `[[cards]]` header and the text that was cut (`text`,
+    its line ends made "\n"; cut at `CARD_SEPARATOR` it gives each card's table), for a deck
+    written simply; None otherwise (the caller then lets tomli read the whole text and report any
+    error).
 
     The text is cut at the lines that are exactly `[[cards]]`: the part before (the preamble) is
     given to tomli; each part after is a card table, read line by line (`_card_table_lines`) or,
@@ -118,6 +123,9 @@ def _parse_simple(text: str) -> tuple[dict[str, Any], list[int], list[str]] | No
     `cards`, and each card part must make exactly one card table and nothing else, so no part can
     touch what another defines (a table or key given twice across parts would be an error of the
     whole; here it makes the parse fall back). Anything else falls back to the whole-text path.
+
+    Each part is sliced from the text when it is read and dropped after (`_Cut`): the parts are
+    never all alive at once, which would be one more copy of the text at the load's peak.
     """
     if "\r" in text:  # tomli reads "\r\n" as "\n" before anything else; so does this
         text = text.replace("\r\n", "\n")
@@ -126,85 +134,75 @@ def _parse_simple(text: str) -> tuple[dict[str, Any], list[int], list[str]] | No
     split = _split_at_cards(text)
     if split is None:
         return None
-    doc, parts = split
-    chunks = parts[1:]
-    cards = list(map(_card_table, chunks))
+    doc, cut = split
+    cards = list(map(_card_table, cut.cards()))
     if None in cards:
         for index, card in enumerate(cards):
             if card is None:
-                card = _card_table_by_tomli(chunks[index])
+                card = _card_table_by_tomli(cut.card(index))
                 if card is None:
                     return None
                 cards[index] = card
     doc["cards"] = cards
-    return doc, _header_lines(parts), chunks
+    return doc, cut.header_lines(), text
 
 
-def _split_at_cards(text: str) -> tuple[dict[str, Any], list[str]] | None:
-    """The preamble read by tomli and the text cut at `_SEPARATOR` (part 0 the preamble, then one
-    part per card table); None when there is no such cut, the preamble does not parse, or it
-    defines `cards` itself."""
-    parts = text.split(_SEPARATOR)
-    if len(parts) < 2:
+def _split_at_cards(text: str) -> tuple[dict[str, Any], _Cut] | None:
+    """The preamble read by tomli and the text's cut at `CARD_SEPARATOR`; None when there is no
+    such cut, the preamble does not parse, or it defines `cards` itself."""
+    cut = _Cut(text)
+    if len(cut) < 2:
         return None
     try:
-        doc = tomli.loads(parts[0])
+        doc = tomli.loads(cut.preamble())
     except _SIMPLE_FAILURES:
         return None
     if "cards" in doc:
         return None
-    return doc, parts
-
-
-def _header_lines(parts: list[str]) -> list[int]:
-    """The line of each `[[cards]]` header of a text cut into `parts` at `_SEPARATOR`."""
-    # The header of part i+1 is 2 lines (the cut's two newlines) below that of part i, plus the
-    # newlines inside part i; the first follows the preamble the same way.
-    return list(accumulate(map(add, map(str.count, parts[:-1], repeat("\n")), repeat(2))))
+    return doc, cut
 
 
 class _NotReusable(Exception):
     """The previous deck cannot serve this text: load it in full."""
 
 
-def _load_reusing(data: bytes, path: Path | None, old: Deck, old_parts: Sequence[str],
-                  ) -> tuple[Deck, list[str]] | None:
-    """`load._load_text(data, path)` for a changed deck file, reusing the cards of `old` (loaded
-    from the same path by this loader, its card tables' texts `old_parts`) whose table text is
-    unchanged; None when it cannot, and for any problem (the full load then reports it).
+def _load_reusing(text: str, path: Path | None, old: Deck, old_text: str,
+                  ) -> tuple[Deck, str] | None:
+    """`load._load_text(text, path)` for a changed deck file, reusing the cards of `old` (loaded
+    from the same path by this loader from `old_text`, cut as `_parse_simple` cuts) whose table
+    text is unchanged; None when it cannot, and for any problem (the full load then reports it).
 
     Sound for the reasons `_parse_simple` is: the preamble is read by tomli and must not define
     `cards`; each part was read on its own before (reused) or is now (new), so every cut is a real
     header. A card depends only on its table's text, the deck id, the path and its line: the last
     three are set anew; ids are checked for repeats across all the cards.
     """
-    try:
-        text = decode_deck(data, path)
-    except DeckError:
-        return None
     if "\r" in text:
         return None
     split = _split_at_cards(text)
     if split is None:
         return None
-    doc, parts = split
-    chunks = parts[1:]
-    lines = _header_lines(parts)
-    if len(old_parts) != len(old.cards):
+    doc, cut = split
+    lines = cut.header_lines()
+    before = _OldTables(old.cards, old_text)
+    if len(before.starts) != len(old.cards):
         return None
-    known = dict(zip(old_parts, old.cards, strict=True))
 
     def cards(deck_id: str) -> list[Card]:
         build = _fast_builder(deck_id, path)
         out: list[Card] = []
         moved: list[int] = []  # reused cards whose line, deck id or path changed
-        for chunk, line in zip(chunks, lines, strict=True):
-            card = known.get(chunk)
+        for index, (chunk, line) in enumerate(zip(cut.cards(), lines, strict=True)):
+            card = before.at(index, chunk)
             if card is None:
                 table = _card_table(chunk)
-                if table is None or (card := build(table, line)) is None:
-                    raise _NotReusable
-            elif card.line != line or card.deck_id != deck_id or card.path != path:
+                card = None if table is None else build(table, line)
+                if card is None:  # a form this path cannot read: reusable only if unchanged
+                    card = before.find(chunk)
+                    if card is None:
+                        raise _NotReusable
+            # A card built here has its line, deck id and path already.
+            if card.line != line or card.deck_id != deck_id or card.path != path:
                 moved.append(len(out))
             out.append(card)
         if moved:  # a line added near the top moves every card below it: copy them in bulk
@@ -215,7 +213,7 @@ def _load_reusing(data: bytes, path: Path | None, old: Deck, old_parts: Sequence
         return out
 
     try:
-        return _Validator(path, text, lines).deck(doc, cards), chunks
+        return _Validator(path, text, lines).deck(doc, cards), text
     except (DeckError, _NotReusable, TypeError, AttributeError, KeyError):
         return None  # a problem, or a value of a wrong type (see `_fast_cards`)
 
@@ -250,6 +248,9 @@ def _card_table(chunk: str) -> dict[str, Any] | None:
             _card_table_lines(chunk)):
         if key:
             keys += 1
+            # The regex makes a new string of each key; the tables of a deck are all alive at
+            # once, so one shared string per key name ("question", ...) lowers the load's peak.
+            key = _intern(key)
             if basic_quote:
                 card[key] = basic
             elif boolean:
@@ -271,7 +272,7 @@ def _card_table(chunk: str) -> dict[str, Any] | None:
 
 def _card_table_by_tomli(chunk: str) -> dict[str, Any] | None:
     try:
-        parsed = tomli.loads(_SEPARATOR[1:] + chunk)
+        parsed = tomli.loads(CARD_SEPARATOR[1:] + chunk)
     except _SIMPLE_FAILURES:
         return None
     cards = parsed.get("cards")

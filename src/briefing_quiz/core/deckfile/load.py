@@ -12,7 +12,7 @@ garbage collector around these calls (`services.gc_policy`), the core never touc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,38 +53,42 @@ def load_deck(path: Path, cache: DeckCache | None = None) -> Deck:
     if deck is None:
         # An edited deck: only the fast path reuses what the entry held before.
         previous = cache.previous(path) if fast.ENABLED else None
+        key = cache.key(path, data)
+        text = decode_deck(data, path)
+        # The bytes are not needed past here: dropped, they are not alive at the load's peak.
+        del data
         # Raises for a deck with errors: those are never stored.
-        deck, parts = _load_text(data, path, previous)
-        cache.put(path, data, deck, parts)
+        deck, cut_text = _load_text(text, path, previous)
+        cache.put(key, deck, cut_text)
     return deck
 
 
 def loads_deck(data: bytes, path: Path | None = None) -> Deck:
     """Validate the bytes of a deck file; raises DeckError listing every problem, in line order."""
-    return _load_text(data, path)[0]
+    return _load_text(decode_deck(data, path), path)[0]
 
 
-def _load_text(data: bytes, path: Path | None,
-               previous: tuple[Deck, Sequence[str]] | None = None,
-               ) -> tuple[Deck, list[str] | None]:
-    """`loads_deck`, and the text of each card's table when the fast path cut the text at its
-    `[[cards]]` lines (for the deck cache).
+def _load_text(text: str, path: Path | None,
+               previous: tuple[Deck, str] | None = None,
+               ) -> tuple[Deck, str | None]:
+    """`loads_deck` of a deck file's text, and, when the fast path cut it at its `[[cards]]`
+    lines, the text it cut (for the deck cache, which keeps the text of each card's table).
 
-    `previous` is the deck this file held when last loaded and the text of each of its cards'
-    tables: cards whose table text is unchanged are reused instead of parsed and checked again.
+    `previous` is the deck this file held when last loaded and the text it was loaded from (as
+    the fast path cut it): cards whose table text is unchanged are reused instead of parsed and
+    checked again.
     """
     use_fast = fast.ENABLED
     if previous is not None and use_fast:
-        reused = fast._load_reusing(data, path, *previous)
+        reused = fast._load_reusing(text, path, *previous)
         if reused is not None:
             return reused
-    text = decode_deck(data, path)
     if use_fast:
         parsed = fast._parse_simple(text)
         if parsed is not None:
-            doc, lines, parts = parsed
+            doc, lines, cut_text = parsed
             deck = _Validator(path, text, lines, fast._fast_cards).deck(doc)
-            return deck, parts
+            return deck, cut_text
     try:
         doc = tomli.loads(text)
     except tomli.TOMLDecodeError as error:

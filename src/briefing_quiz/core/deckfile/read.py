@@ -17,10 +17,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from briefing_quiz.core.errors import Problem
 
-__all__ = ["MAX_DECK_BYTES", "decode_deck", "distinct_files", "find_deck_files", "read_deck_bytes"]
+__all__ = ["CARD_SEPARATOR", "MAX_DECK_BYTES", "decode_deck", "distinct_files", "find_deck_files",
+           "read_deck_bytes"]
 
 #: Decks are small text files; anything bigger than this is refused before it is read.
 MAX_DECK_BYTES = 50 * 1024 * 1024
+#: A card header line as `briefing-quiz new`, the docs and every generator write it: the fast
+#: path cuts a deck's text at these (`fast._parse_simple`), and the deck cache keeps the text so
+#: cut (`cache.DeckCache.previous`).
+CARD_SEPARATOR = "\n[[cards]]\n"
 
 
 #: Deck folders nested deeper than this below a deck folder are not searched (with a warning):
