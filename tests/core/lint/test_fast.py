@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from briefing_quiz.core.deckfile import loads_deck, locate_keys
 from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
-from briefing_quiz.core.lint.fast import leakpass, locate, words
+from briefing_quiz.core.lint.fast import columns, leakpass, locate, words
 from briefing_quiz.core.lint.leaks import answers_of, plain_find_leaks
 from briefing_quiz.core.lint.text import tokens
+from briefing_quiz.core.model import BasicCard, Card, ChoiceCard, Deck
 
 # Few words, so that answers are written in other cards; rare ones ("zeta"), so that some of
 # those leaks are not topic words; digits and dates for the typed and order rules.
@@ -310,3 +311,72 @@ def _big_random_deck(seed: int) -> str:
 def test_same_warnings_both_ways_on_larger_decks_with_odd_characters(seed: int) -> None:
     quick, plain = both_paths(_big_random_deck(seed))
     assert quick == plain
+
+
+# ---------------------------------------------------------------------------------------------
+# The cards read as columns (`fast.columns`): texts grouped by field, answers by type
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _OtherChoice(ChoiceCard):
+    """A card type the columns do not know: read card by card, by the plain functions."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _OtherBasic(BasicCard):
+    """Another one."""
+
+
+def _as_other(card: Card) -> Card:
+    kind = {ChoiceCard: _OtherChoice, BasicCard: _OtherBasic}.get(type(card))
+    if kind is None:
+        return card
+    return kind(**{f.name: getattr(card, f.name) for f in dataclasses.fields(card)})
+
+
+def _both_ways(deck: Deck) -> list[list[LintWarning]]:
+    found = []
+    before = fast.ENABLED
+    for enabled in (True, False):
+        fast.ENABLED = enabled
+        tokens.cache_clear()
+        try:
+            found.append(lint_deck(deck))
+        finally:
+            fast.ENABLED = before
+    return found
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_same_warnings_both_ways_with_card_types_the_columns_do_not_know(seed: int) -> None:
+    deck = loads_deck(random_deck(seed, 40).encode())
+    rng = random.Random(seed)
+    cards = tuple(_as_other(card) if rng.random() < 0.5 else card for card in deck.cards)
+    assert any(type(card) in (_OtherChoice, _OtherBasic) for card in cards)
+    odd = dataclasses.replace(deck, cards=cards, _by_id={})
+    quick, plain = _both_ways(odd)
+    assert quick == plain
+    assert find_leaks(odd) == plain_find_leaks(odd)
+
+
+def test_a_pair_is_reported_at_its_first_place_in_the_card() -> None:
+    """The texts are read grouped by field (all questions, then all choices ...): a pair written
+    in several texts of a card is still reported at the first of them in the card's order."""
+    text = ('format = 1\n\n[deck]\nid = "d"\ntitle = "D"\n\n'
+            '[[cards]]\nid = "a"\ntype = "basic"\nquestion = "Who wrote it?"\nanswer = "Pifer"\n\n'
+            '[[cards]]\nid = "b"\ntype = "choice"\nquestion = "Which zeta?"\n'
+            'choices = ["one zeta", "Pifer zeta", "two zeta"]\nanswer = "one zeta"\n'
+            'source = "As Pifer says."\nexplain = "Pifer."\n\n'
+            '[[cards]]\nid = "c"\ntype = "basic"\nquestion = "Said by Pifer?"\nanswer = "yes"\n')
+    deck = loads_deck(text.encode())
+    quick = find_leaks(deck)
+    assert quick == plain_find_leaks(deck)
+    assert [(leak.card, leak.key, leak.other) for leak in quick] == [
+        ("b", "choices", "a"), ("c", "question", "a")]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab ,.\t\u00a0\x00’Σß1\n"), max_size=12),
+                max_size=6))
+def test_collapsed_texts_are_the_words_single_spaced(texts: list[str]) -> None:
+    assert columns.collapsed_all(texts) == [f" {' '.join(words)} " if (words := tokens(text))
+                                            else " " for text in texts]

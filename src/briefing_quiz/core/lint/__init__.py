@@ -29,6 +29,13 @@ Locate = Callable[[Sequence[tuple[str | int, ...]]], Sequence[tuple[int | None, 
 def lint_deck(deck: Deck, locate: Locate | None = None,
               rules: Sequence[Rule] = RULES) -> list[LintWarning]:
     """Every warning of `deck`, in file order (deck-wide ones first), placed with `locate`."""
+    if fast.ENABLED:  # the deck's cards read as columns once, for all the rules of this run
+        with fast.sharing(deck.cards):
+            return _lint_deck(deck, locate, rules)
+    return _lint_deck(deck, locate, rules)
+
+
+def _lint_deck(deck: Deck, locate: Locate | None, rules: Sequence[Rule]) -> list[LintWarning]:
     found: list[tuple[Rule, Finding]] = []
     for rule in rules:
         if rule.deck is not None and (not rule.types or any(

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate, count, pairwise
-from operator import itemgetter
-from typing import cast
+from itertools import accumulate, chain, compress, count, pairwise, repeat
+from operator import contains, itemgetter
 
 from briefing_quiz.core.lint import choice, cloze, leaks, order, truefalse, typed
 from briefing_quiz.core.lint import fast as _switch
 from briefing_quiz.core.lint.base import Finding
+from briefing_quiz.core.lint.fast.columns import Columns, collapsed_all, columns_of
 from briefing_quiz.core.lint.fast.words import spaced_all
 from briefing_quiz.core.lint.offered import offered_alternatives
 from briefing_quiz.core.lint.rules import Rule
@@ -103,7 +103,8 @@ class _Memo:
     are normalised in bulk (`spaced_all`): one `translate` of a short string costs about a
     microsecond of set-up, of a long one a few nanoseconds a character."""
 
-    def __init__(self) -> None:
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
         self.stems = _Stems()
         self.spaced: dict[str, str] = {}
         self.contents: dict[str, frozenset[str]] = {}
@@ -149,46 +150,49 @@ def _holds(spaced_text: str, words: tuple[str, ...]) -> bool:
 
 
 def _answer_in_question_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-    rows: list[tuple[int, Card, str | None, Sequence[str]]] = []
-    for i, card in cards:
-        kind = type(card)
-        if kind is ChoiceCard:
-            choice_card = cast("ChoiceCard", card)
-            rows.append((i, card, choice_card.question, choice_card.answers))
-        elif kind is BasicCard or kind is TypedCard:
-            asked = cast("BasicCard | TypedCard", card)
-            rows.append((i, card, asked.question, (asked.answer,)))
-        elif isinstance(card, (BasicCard, TypedCard, ChoiceCard)):
-            rows.append((i, card, None, ()))  # a subclass: the rule itself, below
-    memo.learn([text for _i, _c, question, answers in rows if question is not None
-                for text in (question, *answers)])
-    # What to look for in the question: " word " for a one-word answer (a `str.find`), else its
-    # words; None for an answer `answers_of` leaves out.
-    probes: dict[str, str | tuple[str, ...] | None] = {}
-    for answer in dict.fromkeys(answer for row in rows for answer in row[3]):
-        words = memo.answer(answer)
-        probes[answer] = words if words is None or len(words) > 1 else f" {words[0]} "
-    normal = memo.spaced
-    for i, card, question, answers in rows:
-        if question is None:
-            yield from ((i, f) for f in leaks.answer_in_question(card))
-            continue
-        spaced_question = normal[question]
-        for answer in answers:
-            probe = probes[answer]
-            if probe is None:
-                continue
-            if type(probe) is str:
-                if probe not in spaced_question:
-                    continue
-            elif not _holds(spaced_question, cast("tuple[str, ...]", probe)):
-                continue
-            # A list of alternatives needs the word "or" (see `offered_alternatives`).
-            if " or " not in spaced_question or memo.answer(answer) not in offered_alternatives(
-                    question):
-                yield i, Finding(f"the answer {answer!r} is written in the question", card.id,
-                                 ("question",))
-                break
+    """answer-in-question over columns: one row per (card, answer) of the cards it checks, the
+    question and the answer as words single-spaced (`columns.collapsed_all`), so that the test
+    of every row is one `str.__contains__` run by `map` (in C); Python work only for the rows
+    whose answer is written in their question (the findings)."""
+    columns = memo.columns
+    owners: list[int] = []
+    questions: list[str] = []
+    answers: list[str] = []
+    for kind in (BasicCard, TypedCard):
+        if columns.indexes.get(kind):
+            owners.extend(columns.indexes[kind])
+            questions.extend(columns.field(kind, "question"))
+            answers.extend(columns.field(kind, "answer"))
+    if columns.indexes.get(ChoiceCard):
+        asked: list[str] = columns.field(ChoiceCard, "question")
+        given: list[tuple[str, ...]] = columns.field(ChoiceCard, "answers")
+        counts = list(map(len, given))
+        owners.extend(chain.from_iterable(map(repeat, columns.indexes[ChoiceCard], counts)))
+        questions.extend(chain.from_iterable(map(repeat, asked, counts)))
+        answers.extend(chain.from_iterable(given))
+    kept = columns.kept(answers)
+    # What to look for: the answer's words between blanks; "  " (never in a single-spaced text)
+    # for an answer `answers_of` leaves out.
+    probe_of = {answer: f" {' '.join(words)} " if words is not None else "  "
+                for answer, words in kept.items()}
+    distinct = list(dict.fromkeys(questions))
+    collapsed = dict(zip(distinct, collapsed_all(distinct), strict=True))
+    spaced_questions = list(map(collapsed.__getitem__, questions))
+    reported: set[int] = set()
+    for row in compress(count(), map(contains, spaced_questions, map(probe_of.__getitem__,
+                                                                     answers))):
+        i = owners[row]
+        if i in reported:
+            continue  # the card's first answer written there is reported
+        question, answer = questions[row], answers[row]
+        # A list of alternatives needs the word "or" (see `offered_alternatives`).
+        if " or " not in spaced_questions[row] or kept[answer] not in offered_alternatives(
+                question):
+            reported.add(i)
+            yield i, Finding(f"the answer {answer!r} is written in the question",
+                             columns.cards[i].id, ("question",))
+    for i in columns.others:  # cards of another type (a subclass): the rule itself
+        yield from ((i, f) for f in leaks.answer_in_question(columns.cards[i]))
 
 
 def _answer_elsewhere_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
@@ -386,7 +390,7 @@ def card_findings(cards: Sequence[Card], rules: Sequence[Rule]) -> list[tuple[Ru
     for pair in every:
         groups.setdefault(type(pair[1]), []).append(pair)
     kinds = {kind: group[0][1].type for kind, group in groups.items()}
-    memo = _Memo()
+    memo = _Memo(columns_of(cards))
     found: list[tuple[int, int, int, Rule, Finding]] = []
     serial = count()
     for position, rule in enumerate(rules):

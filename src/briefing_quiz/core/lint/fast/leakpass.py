@@ -8,13 +8,14 @@ import re
 from bisect import bisect
 from collections import Counter
 from collections.abc import Sequence
-from itertools import chain, compress, count
+from itertools import chain, compress, count, filterfalse
 from operator import itemgetter
 from typing import cast
 
 from ahocorasick_rs import BytesAhoCorasick as AhoCorasick
 
 from briefing_quiz.core.lint import leaks
+from briefing_quiz.core.lint.fast.columns import columns_of
 from briefing_quiz.core.lint.fast.words import normal_bytes, spaced_all
 from briefing_quiz.core.lint.text import (
     is_trivial,
@@ -94,11 +95,16 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
     few short stretches, not a Python object per place. The counts it keeps are exact for every
     word whose count decides something: an answer is indexed under its rarest word only when that
     word is written at most `most + 1` times, and a dropped word is written more often than that.
+    The texts and answers come as columns (`columns.Columns`), the texts grouped by field: the
+    places found are put back in the deck's order before they are used.
     None (the caller falls back) when a text or an answer holds the text separator."""
     cards = deck.cards
     most = max(leaks.MAX_SPREAD, int(len(cards) * leaks.MAX_SPREAD_SHARE))
-    places, texts = _texts(cards)
-    phrases = _phrases(cards)
+    columns = columns_of(cards)
+    texts, owners, keys, ranks = columns.segments()
+    pairs = columns.answer_pairs()
+    kept = columns.kept(list(map(itemgetter(1), pairs)))
+    phrases = [(i, answer, words) for i, answer in pairs if (words := kept[answer]) is not None]
     if not phrases or not texts:
         return []
     end_word = leaks._TEXT_END
@@ -112,34 +118,42 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
         return None
     dropped, found_in = _count(data, counts, most + 1)
     size = len(data)
+    # A phrase with a word written nowhere is never found: its rarest word is one of those (no
+    # place of it to look at). One whose every word is a topic word is not looked for.
+    nowhere = {word for word, times in counts.items() if not times}
+    looked_for = list(filterfalse(dropped.issuperset, compress(distinct, map(
+        nowhere.isdisjoint, distinct))))
+    if not looked_for:
+        return []
     # Each distinct answer under its rarest word, when that word is written at most `most + 1`
     # times; a dropped word is written more often than that, so its count (cut short) never
     # decides, and it is never the rarest of an answer that is looked for.
-    rarest_of: dict[tuple[str, ...], int | None] = {}
-    for phrase in distinct:
-        if dropped.issuperset(phrase):
-            rarest_of[phrase] = None  # only topic words
-            continue
+    rarest_of: dict[tuple[str, ...], int] = {}
+    for phrase in looked_for:
         least = 0 if len(phrase) == 1 else min(range(len(phrase)), key=[
             size if word in dropped else counts[word] for word in phrase].__getitem__)
         word = phrase[least]
-        rarest_of[phrase] = least if word not in dropped and counts[word] <= most + 1 else None
+        if word not in dropped and counts[word] <= most + 1:
+            rarest_of[phrase] = least
+    if not rarest_of:
+        return []
     index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
-    for i, answer, phrase, rarest in [(i, answer, phrase, rarest)
-                                      for i, answer, phrase in phrases
-                                      if (rarest := rarest_of[phrase]) is not None]:
-        index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
-    if not any(map(counts.__getitem__, index)):
-        return []  # no indexed word is written anywhere
-    own: dict[int, set[tuple[str, ...]]] = {}
-    for i, _answer, phrase in phrases:
-        own.setdefault(i, set()).add(phrase)
+    for i, answer, phrase in phrases:
+        rarest = rarest_of.get(phrase)
+        if rarest is not None:
+            index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i,
+                                                         answer))
     hits = []
     for offset, known, seen in found_in:
         looked = {n for n, word in enumerate(known) if word in index}
         if looked:
             hits += [(offset + begin, known[n]) for n, begin, _end in seen if n in looked]
-    return _pairs(cards, places, data, sorted(hits), index, own, most)
+    if not hits:
+        return []
+    own: dict[int, set[tuple[str, ...]]] = {}
+    for i, _answer, phrase in phrases:
+        own.setdefault(i, set()).add(phrase)
+    return _pairs(cards, (owners, keys, ranks), data, hits, index, own, most)
 
 
 Stretches = list[tuple[int, list[str], list[tuple[int, int, int]]]]
@@ -173,28 +187,32 @@ def _count(data: bytes, counts: dict[str, int], most: int) -> tuple[set[str], St
     return dropped, found_in
 
 
-def _pairs(cards: Sequence[Card], places: list[tuple[int, str]], data: bytes,
-           hits: list[tuple[int, str]], index: dict[str, list[tuple[tuple[str, ...], list[str],
-                                                                    int, int, str]]],
+def _pairs(cards: Sequence[Card], segments: tuple[list[int], list[str], list[int]],
+           data: bytes, hits: list[tuple[int, str]],
+           index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]],
            own: dict[int, set[tuple[str, ...]]], most: int) -> list[leaks.Leak]:
-    """The leaks at `hits` (the blank before an indexed word of `data`, the word), in order."""
-    if not hits:
-        return []
+    """The leaks at `hits` (the blank before an indexed word of `data`, the word), taken in the
+    deck's order (card, then its texts in `texts_of` order, then place) whatever the order of
+    the texts in `data`: the first place of a pair decides its key and answer."""
+    owners, keys, ranks = segments
     size = len(data)
     bounds = [match.start() for match in _END_WORD.finditer(data)]
+    placed = []
+    for begin, word in hits:  # `begin`: the blank before the word
+        n = bisect(bounds, begin)
+        placed.append((owners[n], ranks[n], begin, n, word))
+    placed.sort()
     words_of: dict[int, list[str]] = {}
     found: leaks.Found = {}
     holders: leaks.Holders = {}
-    for begin, word in hits:  # `begin`: the blank before the word
-        n = bisect(bounds, begin)
-        holder, key = places[n]
+    for holder, _rank, begin, n, word in placed:
         first = bounds[n - 1] + 1 if n else 0
         words = words_of.get(n)
         if words is None:
             words = words_of[n] = data[first:bounds[n] if n < len(bounds) else size].decode(
                 ).split()
         at = len(data[first:begin].split())  # the word's index in its text
-        leaks.match_at(index[word], words, at, holder, key, own, holders, found)
+        leaks.match_at(index[word], words, at, holder, keys[n], own, holders, found)
     return leaks.leaks_found(cards, found, holders, most)
 
 
