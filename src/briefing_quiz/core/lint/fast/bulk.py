@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import accumulate, chain, compress, count, pairwise, repeat
-from operator import contains, itemgetter
+from operator import and_, contains, eq, itemgetter, le, not_, sub
+from typing import cast
 
 from briefing_quiz.core.lint import choice, cloze, leaks, order, truefalse, typed
 from briefing_quiz.core.lint import fast as _switch
@@ -115,6 +117,17 @@ class _Memo:
         """Normalise at once those of `texts` not normalised yet (`spaced`)."""
         new = [text for text in dict.fromkeys(texts) if text not in self.spaced]
         self.spaced.update(zip(new, spaced_all(new), strict=True))
+
+    def contents_of(self, texts: Sequence[str]) -> dict[str, frozenset[str]]:
+        """`content` of each of `texts` (the memo of them all), each new one worked out by `map`
+        over its words (no Python frame per text)."""
+        new = [text for text in dict.fromkeys(texts) if text not in self.contents]
+        if new:
+            self.learn(new)
+            self.contents.update(zip(new, map(frozenset, map(
+                partial(filter, None), map(partial(map, self.stems.__getitem__), map(
+                    str.split, map(self.spaced.__getitem__, new))))), strict=True))
+        return self.contents
 
     def content(self, text: str) -> frozenset[str]:
         """`text.content_words(text)` (of a text `learn`t before)."""
@@ -230,22 +243,42 @@ def _answer_elsewhere_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, F
 
 
 def _question_words_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-    memo.learn([text for _i, card in cards if isinstance(card, ChoiceCard)
-                for text in (card.question, *card.choices)])
-    for i, card in cards:
-        if not isinstance(card, ChoiceCard) or len(card.choices) < 3:
-            continue
-        asked = memo.content(card.question)
-        if not asked:
-            continue
-        sharing = [(n, option, shared) for n, option in enumerate(card.choices)
-                   if (shared := asked & memo.content(option))]
-        if len(sharing) == 1:
-            n, option, shared = sharing[0]
-            role = "the answer" if option in card.answers else "a distractor"
-            words = ", ".join(sorted({w for w in tokens(option) if stem(w) in shared}))
-            yield i, Finding(f"option {n + 1} ({role}) is the only one that repeats the "
-                             f"question's words ({words})", card.id, ("choices",))
+    """choice-question-words over columns: one row per (card, option), the test of each row (do
+    the question and the option share a content word) one `frozenset.isdisjoint` run by `map`,
+    the sharing options of each card counted by prefix sums; Python work only for the cards
+    where exactly one option shares (the findings)."""
+    columns = memo.columns
+    owners = columns.indexes.get(ChoiceCard, [])
+    if owners:
+        questions: list[str] = columns.field(ChoiceCard, "question")
+        options: list[tuple[str, ...]] = columns.field(ChoiceCard, "choices")
+        counts = list(map(len, options))
+        flat = list(chain.from_iterable(options))
+        content = memo.contents_of([*questions, *flat])
+        asked = list(map(content.__getitem__, questions))
+        shares = list(accumulate(map(not_, map(frozenset.isdisjoint, chain.from_iterable(
+            map(repeat, asked, counts)), map(content.__getitem__, flat))), initial=0))
+        ends = list(accumulate(counts))
+        sharing = map(sub, map(shares.__getitem__, ends), map(shares.__getitem__, map(
+            sub, ends, counts)))
+        for n in compress(count(), map(and_, map(eq, sharing, repeat(1)), map(
+                le, repeat(3), counts))):
+            card = columns.cards[owners[n]]
+            question = asked[n]
+            for m, option in enumerate(options[n]):
+                shared = question & content[option]
+                if shared:
+                    role = "the answer" if option in cast("ChoiceCard", card).answers else (
+                        "a distractor")
+                    words = ", ".join(sorted({w for w in tokens(option) if stem(w) in shared}))
+                    yield owners[n], Finding(
+                        f"option {m + 1} ({role}) is the only one that repeats the question's "
+                        f"words ({words})", card.id, ("choices",))
+                    break
+    if columns.others:  # cards of another type (a subclass): the rule itself
+        for i, card in cards:
+            if type(card) is not ChoiceCard:
+                yield from ((i, f) for f in choice.question_words(card))
 
 
 def _near_duplicate_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain, compress, repeat
-from operator import attrgetter, itemgetter
+from itertools import chain, compress, count, filterfalse, repeat
+from operator import and_, attrgetter, eq, itemgetter, le, lt, not_
 from typing import Any
 
 from briefing_quiz.core.lint import leaks
@@ -172,25 +172,27 @@ class Columns:
         """Each of `answers` with its words when `leaks.answers_of` keeps it (not trivial, at
         most `MAX_ANSWER_WORDS` words), else None; worked out once per distinct answer."""
         known = self._kept
-        new = [answer for answer in dict.fromkeys(answers) if answer not in known]
+        new = list(filterfalse(known.__contains__, dict.fromkeys(answers)))
         if new:
-            splits = [normal.split() for normal in collapsed_all(new)]
-            for answer, words in zip(new, splits, strict=True):
-                known[answer] = tuple(words) if _kept(words) else None
+            words = list(map(tuple, map(str.split, collapsed_all(new))))
+            sizes = list(map(len, words))
+            # Kept: 1 to MAX_ANSWER_WORDS words, not all common (by `map`, in C); then, of those
+            # of one word, not a short word or a number below 100 (`text.is_trivial`).
+            kept = list(map(and_, map(and_, map(lt, repeat(0), sizes), map(
+                le, sizes, repeat(leaks.MAX_ANSWER_WORDS))), map(not_, map(
+                    COMMON_WORDS.issuperset, words))))
+            for n in compress(count(), map(and_, kept, map(eq, sizes, repeat(1)))):
+                word = words[n][0]
+                kept[n] = not (len(word) < 3 or (word.isdigit() and int(word) < 100))
+            known.update(zip(new, map(_if, kept, words), strict=True))
         return known
 
 
 _ANSWER = attrgetter("answer")
 
 
-def _kept(words: list[str]) -> bool:
-    """Not `text.is_trivial(words)`, and at most `leaks.MAX_ANSWER_WORDS` words."""
-    if not words or len(words) > leaks.MAX_ANSWER_WORDS or COMMON_WORDS.issuperset(words):
-        return False
-    if len(words) == 1:
-        word = words[0]
-        return not (len(word) < 3 or (word.isdigit() and int(word) < 100))
-    return True
+def _if(kept: bool, words: tuple[str, ...]) -> tuple[str, ...] | None:
+    return words if kept else None
 
 
 _shared: list[Columns] = []

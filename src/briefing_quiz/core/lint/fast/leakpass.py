@@ -103,16 +103,18 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
     columns = columns_of(cards)
     texts, owners, keys, ranks = columns.segments()
     pairs = columns.answer_pairs()
-    kept = columns.kept(list(map(itemgetter(1), pairs)))
-    phrases = [(i, answer, words) for i, answer in pairs if (words := kept[answer]) is not None]
-    if not phrases or not texts:
+    answers = list(map(itemgetter(1), pairs))
+    kept = columns.kept(answers)
+    # The words of every answer kept, distinct (the (card, answer, words) rows are built below,
+    # only when some answer is looked for).
+    distinct = list(dict.fromkeys(filter(None, map(kept.__getitem__, answers))))
+    if not distinct or not texts:
         return []
     end_word = leaks._TEXT_END
     raw = f" {end_word} ".join(texts)
     if raw.count(end_word) != len(texts) - 1:
         return None
     data = b" " + normal_bytes(raw) + b" "
-    distinct = list(dict.fromkeys(map(itemgetter(2), phrases)))
     counts = dict.fromkeys(chain.from_iterable(distinct), 0)
     if end_word in counts:
         return None
@@ -137,6 +139,7 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
             rarest_of[phrase] = least
     if not rarest_of:
         return []
+    phrases = [(i, answer, words) for i, answer in pairs if (words := kept[answer]) is not None]
     index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
     for i, answer, phrase in phrases:
         rarest = rarest_of.get(phrase)
