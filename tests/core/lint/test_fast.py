@@ -380,3 +380,38 @@ def test_a_pair_is_reported_at_its_first_place_in_the_card() -> None:
 def test_collapsed_texts_are_the_words_single_spaced(texts: list[str]) -> None:
     assert columns.collapsed_all(texts) == [f" {' '.join(words)} " if (words := tokens(text))
                                             else " " for text in texts]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_same_leaks_both_ways_when_many_cards_share_an_answer(seed: int) -> None:
+    """Many cards with the same answer (as the cloze cards of benchmarks/bench_queue.py share
+    theirs), a few cards writing it without sharing it, others writing it and sharing it, and
+    two answers indexed under one word ("Kyiv", "Kyiv city"): the fast passes test each phrase
+    once per place (`leakpass._match_grouped`), the plain pass each entry; the pairs, their keys
+    and answers are the same."""
+    rng = random.Random(seed)
+    size = rng.randint(60, 90)  # an answer written in up to 7-10 places still counts
+    cards = [
+        '[[cards]]\nid = "choice"\ntype = "choice"\nquestion = "Which zeta?"\n'
+        'choices = ["Kyiv", "Kyiv city", "Minsk"]\nanswer = ["Kyiv", "Kyiv city"]\n',
+        '[[cards]]\nid = "cloze"\ntype = "cloze"\n'
+        'text = "{{c1::Kyiv}} lies on the {{c2::Dnipro}}."\n']
+    for n in range(3):
+        place = rng.choice(["Kyiv city", "the Dnipro", "Kyiv", "Kyiv city and Kyiv"])
+        cards.append(f'[[cards]]\nid = "w{n}"\ntype = "basic"\nquestion = "What of {place}?"\n'
+                     f'answer = "zeta{n}"\nsource = "{rng.choice(["By the Dnipro.", "-"])}"\n')
+    while len(cards) < size:
+        n = len(cards)
+        answer = rng.choice(["Kyiv", "Kyiv city", "Dnipro"]) if rng.random() < 0.6 else f"A{n}"
+        # "city" written all over: "Kyiv city" is indexed under "kyiv", as "Kyiv" is.
+        cards.append(f'[[cards]]\nid = "o{n}"\ntype = "basic"\nquestion = "Q{n} city?"\n'
+                     f'answer = "{answer}"\n')
+    rng.shuffle(cards)
+    text = 'format = 1\n\n[deck]\nid = "d"\ntitle = "D"\n\n' + "\n".join(cards)
+    deck = loads_deck(text.encode())
+    found = find_leaks(deck)
+    assert found == plain_find_leaks(deck)
+    assert len(found) > 20
+    assert "Kyiv" in {leak.answer for leak in found}
+    quick, plain = both_paths(text)
+    assert quick == plain

@@ -75,9 +75,14 @@ def _leaks_by_words(deck: Deck) -> list[leaks.Leak]:
     ends = list(compress(count(), map(end_word.__eq__, words)))
     found: leaks.Found = {}
     holders: leaks.Holders = {}
+    grouped: dict[str, list[_Group]] = {}
     for at in hits:
         holder, key = places[bisect(ends, at)]
-        leaks.match_at(index[words[at]], words, at, holder, key, own, holders, found)
+        word = words[at]
+        groups = grouped.get(word)
+        if groups is None:
+            groups = grouped[word] = _grouped(index[word])
+        _match_grouped(groups, words, at, holder, key, own, holders, found)
     return leaks.leaks_found(cards, found, holders, most)
 
 
@@ -208,6 +213,7 @@ def _pairs(cards: Sequence[Card], segments: tuple[list[int], list[str], list[int
     words_of: dict[int, list[str]] = {}
     found: leaks.Found = {}
     holders: leaks.Holders = {}
+    grouped: dict[str, list[_Group]] = {}
     for holder, _rank, begin, n, word in placed:
         first = bounds[n - 1] + 1 if n else 0
         words = words_of.get(n)
@@ -215,8 +221,53 @@ def _pairs(cards: Sequence[Card], segments: tuple[list[int], list[str], list[int
             words = words_of[n] = data[first:bounds[n] if n < len(bounds) else size].decode(
                 ).split()
         at = len(data[first:begin].split())  # the word's index in its text
-        leaks.match_at(index[word], words, at, holder, keys[n], own, holders, found)
+        groups = grouped.get(word)
+        if groups is None:
+            groups = grouped[word] = _grouped(index[word])
+        _match_grouped(groups, words, at, holder, keys[n], own, holders, found)
     return leaks.leaks_found(cards, found, holders, most)
+
+
+#: The entries of one word's index that share a phrase: (phrase, as a list, the word's offset in
+#: it, and each entry's (number in the index, card, answer)).
+_Group = tuple[tuple[str, ...], list[str], int, list[tuple[int, int, str]]]
+
+
+def _grouped(entries: list[leaks.IndexEntry]) -> list[_Group]:
+    """`entries` (of one word) grouped by phrase, the groups in the order of their first entry."""
+    groups: dict[tuple[str, ...], _Group] = {}
+    for n, (phrase, as_list, offset, owner, answer) in enumerate(entries):
+        group = groups.get(phrase)
+        if group is None:
+            group = groups[phrase] = (phrase, as_list, offset, [])
+        group[3].append((n, owner, answer))
+    return list(groups.values())
+
+
+def _match_grouped(groups: list[_Group], words: list[str], at: int, holder: int, key: str,
+                   own: dict[int, set[tuple[str, ...]]], holders: leaks.Holders,
+                   found: leaks.Found) -> None:
+    """What `leaks.match_at` records for the entries of `groups`, with the tests that depend
+    only on the phrase (is it written here, is it an answer of the holder too) made once per
+    phrase instead of once per entry: a phrase that is the answer of many cards (the same gap
+    in a thousand cloze cards) costs one test at each place it is written, not a thousand, so
+    a deck's relation is no longer quadratic in the cards sharing an answer."""
+    mine = own.get(holder, ())
+    passing = [group for group in groups
+               if (start := at - group[2]) >= 0 and group[0] not in mine
+               and words[start:start + len(group[0])] == group[1]]
+    if not passing:
+        return
+    if len(passing) == 1:
+        phrase, _list, _offset, members = passing[0]
+        rows = [(owner, answer, phrase) for _n, owner, answer in members]
+    else:  # the index's order, as `match_at` takes them
+        rows = [(owner, answer, phrase) for _n, owner, answer, phrase in sorted(
+            (n, owner, answer, group[0]) for group in passing for n, owner, answer in group[3])]
+    for owner, answer, phrase in rows:
+        if owner != holder:
+            holders.setdefault((owner, phrase), set()).add(holder)
+            found.setdefault((holder, owner), (key, answer))
 
 
 _END_WORD = re.compile(re.escape(leaks._TEXT_END.encode()))
