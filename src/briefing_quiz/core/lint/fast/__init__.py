@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["ENABLED", "SWITCH_OFF_VARIABLE", "card_check", "card_findings", "fast_locate",
+__all__ = ["ENABLED", "SWITCH_OFF_VARIABLE", "card_check", "card_findings", "deck_check", "fast_locate",
            "find_leaks", "locator", "placed_warnings", "sharing"]
 
 SWITCH_OFF_VARIABLE = "BRIEFING_QUIZ_NO_FAST_LINT"
@@ -48,7 +48,7 @@ SWITCH_OFF_VARIABLE = "BRIEFING_QUIZ_NO_FAST_LINT"
 ENABLED = os.environ.get(SWITCH_OFF_VARIABLE, "") in ("", "0")
 
 # After ENABLED: the parts read it (as `fast.ENABLED`) at each call.
-from briefing_quiz.core.lint.fast.bulk import card_check, card_findings  # noqa: E402
+from briefing_quiz.core.lint.fast.bulk import card_check, card_findings, deck_check  # noqa: E402
 from briefing_quiz.core.lint.fast.columns import sharing  # noqa: E402
 from briefing_quiz.core.lint.fast.leakpass import find_leaks  # noqa: E402
 from briefing_quiz.core.lint.fast.locate import (  # noqa: E402

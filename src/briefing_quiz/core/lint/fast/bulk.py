@@ -33,12 +33,13 @@ from briefing_quiz.core.model import (
     Card,
     ChoiceCard,
     ClozeCard,
+    Deck,
     OrderCard,
     TrueFalseCard,
     TypedCard,
 )
 
-__all__ = ["card_check", "card_findings"]
+__all__ = ["card_check", "card_findings", "deck_check"]
 
 Check = Callable[[Card], Iterable[Finding]]
 
@@ -74,6 +75,26 @@ def _answer_in_question(card: Card) -> Iterable[Finding]:
 
 _CHECKS: dict[Check, Check] = {order.same_date: _same_date, typed.exact_source: _exact_source,
                                leaks.answer_in_question: _answer_in_question}
+
+
+DeckCheck = Callable[[Deck], Iterable[Finding]]
+
+
+def _balance(deck: Deck) -> Iterable[Finding]:
+    # The answers of the true/false statements from the columns (in card order).
+    columns = columns_of(deck.cards)
+    answers: list[bool] = columns.field(TrueFalseCard, "answer")
+    if columns.others:  # a subclass of a card type: in card order with the others
+        answers = [card.answer for card in deck.cards if isinstance(card, TrueFalseCard)]
+    return truefalse.balance_of(answers)
+
+
+_DECK_CHECKS: dict[DeckCheck, DeckCheck] = {truefalse.balance: _balance}
+
+
+def deck_check(check: DeckCheck) -> DeckCheck:
+    """The deck rule `check` as the fast lint runs it."""
+    return _DECK_CHECKS.get(check, check)
 
 
 def card_check(check: Check) -> Check:
@@ -397,6 +418,9 @@ _ABSOLUTE = re.compile("(?<= )(?:" + "|".join(map(re.escape, sorted(ABSOLUTE_WOR
 
 _DIGITS = "0123456789"
 
+#: The rules whose bulk form reads the cards from `_Memo.columns` alone (not its `cards`).
+_COLUMNAR = frozenset({leaks.answer_in_question})
+
 _BULK: dict[Check, Batch] = {
     leaks.answer_in_question: _answer_in_question_bulk,
     cloze.answer_elsewhere: _answer_elsewhere_bulk,
@@ -418,26 +442,31 @@ _BULK: dict[Check, Batch] = {
 def card_findings(cards: Sequence[Card], rules: Sequence[Rule]) -> list[tuple[Rule, Finding]]:
     """The findings of the card rules among `rules` on `cards`, in the order the plain loop of
     `core.lint.lint_deck` finds them (card by card, each card's rules in `rules` order)."""
-    groups: dict[type, list[tuple[int, Card]]] = {}
-    every = list(enumerate(cards))
-    for pair in every:
-        groups.setdefault(type(pair[1]), []).append(pair)
-    kinds = {kind: group[0][1].type for kind, group in groups.items()}
-    memo = _Memo(columns_of(cards))
+    columns = columns_of(cards)
+    memo = _Memo(columns)
+    kinds = {kind: cards[indexes[0]].type for kind, indexes in columns.indexes.items()}
+    groups: dict[tuple[type, ...], Indexed] = {}
     found: list[tuple[int, int, int, Rule, Finding]] = []
     serial = count()
     for position, rule in enumerate(rules):
         if rule.card is None:
             continue
-        chosen = [kind for kind in groups if not rule.types or kinds[kind] in rule.types]
+        chosen = tuple(kind for kind in kinds if not rule.types or kinds[kind] in rule.types)
         if not chosen:
             continue
-        if len(chosen) == 1:
-            group: Indexed = groups[chosen[0]]
-        elif len(chosen) == len(groups):
-            group = every  # the whole deck, in card order
-        else:
-            group = sorted(pair for kind in chosen for pair in groups[kind])
+        if rule.card in _COLUMNAR:
+            group: Indexed = ()  # it reads the columns
+        elif chosen in groups:
+            group = groups[chosen]
+        else:  # its cards in card order, as (index, card) pairs
+            if len(chosen) == 1:
+                group = list(zip(columns.indexes[chosen[0]], columns.of(chosen[0]), strict=True))
+            elif len(chosen) == len(kinds):
+                group = list(enumerate(cards))
+            else:
+                group = sorted(pair for kind in chosen for pair in zip(
+                    columns.indexes[kind], columns.of(kind), strict=True))
+            groups[chosen] = group
         bulk = _BULK.get(rule.card)
         if bulk is not None:
             found.extend((i, position, next(serial), rule, f) for i, f in bulk(group, memo))
