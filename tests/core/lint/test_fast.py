@@ -415,3 +415,19 @@ def test_same_leaks_both_ways_when_many_cards_share_an_answer(seed: int) -> None
     assert "Kyiv" in {leak.answer for leak in found}
     quick, plain = both_paths(text)
     assert quick == plain
+
+
+@pytest.mark.parametrize("question", [
+    "How long did it last (days, weeks or months)?", "How long: days, weeks, or months?",
+    "How long did it last? Weeks or months", "How long (or weeks, days, months)?",
+    "Weeks or months, how long?", "How long\\tor weeks, days or months?",
+    "How long did it last, in weeks?", "Which city (Kyiv, Minsk or Warsaw)?"])
+def test_same_warnings_both_ways_for_questions_that_offer_alternatives(question: str) -> None:
+    cards = [f'[[cards]]\nid = "c{n}"\ntype = "{kind}"\nquestion = "{question}"\n{answer}\n'
+             for n, (kind, answer) in enumerate([
+                 ("typed", 'answer = "weeks"'), ("basic", 'answer = "Kyiv"'),
+                 ("choice", 'choices = ["weeks", "Kyiv", "months"]\nanswer = "weeks"'),
+                 ("choice", 'choices = ["days", "weeks", "months"]\nanswer = ["months", "days"]')])]
+    text = 'format = 1\n\n[deck]\nid = "d"\ntitle = "D"\n\n' + "\n".join(cards)
+    quick, plain = both_paths(text)
+    assert quick == plain

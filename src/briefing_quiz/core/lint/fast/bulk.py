@@ -9,13 +9,14 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import accumulate, chain, compress, count, pairwise, repeat
-from operator import and_, contains, eq, itemgetter, le, not_, sub
-from typing import cast
+from operator import and_, attrgetter, eq, getitem, itemgetter, le, not_, sub
+from typing import Any, cast
 
+from briefing_quiz.core.fast_construct import column_constructor
 from briefing_quiz.core.lint import choice, cloze, leaks, order, truefalse, typed
 from briefing_quiz.core.lint import fast as _switch
 from briefing_quiz.core.lint.base import Finding
-from briefing_quiz.core.lint.fast.columns import Columns, collapsed_all, columns_of
+from briefing_quiz.core.lint.fast.columns import Columns, collapsed_all, columns_of, holds_all
 from briefing_quiz.core.lint.fast.words import spaced_all
 from briefing_quiz.core.lint.offered import offered_alternatives
 from briefing_quiz.core.lint.rules import Rule
@@ -33,6 +34,7 @@ from briefing_quiz.core.model import (
     Card,
     ChoiceCard,
     ClozeCard,
+    ClozeDeletion,
     Deck,
     OrderCard,
     TrueFalseCard,
@@ -205,62 +207,94 @@ def _answer_in_question_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int,
         questions.extend(chain.from_iterable(map(repeat, asked, counts)))
         answers.extend(chain.from_iterable(given))
     kept = columns.kept(answers)
-    # What to look for: the answer's words between blanks; "  " (never in a single-spaced text)
-    # for an answer `answers_of` leaves out.
-    probe_of = {answer: f" {' '.join(words)} " if words is not None else "  "
-                for answer, words in kept.items()}
-    distinct = list(dict.fromkeys(questions))
-    collapsed = dict(zip(distinct, collapsed_all(distinct), strict=True))
-    spaced_questions = list(map(collapsed.__getitem__, questions))
-    reported: set[int] = set()
-    for row in compress(count(), map(contains, spaced_questions, map(probe_of.__getitem__,
-                                                                     answers))):
+    reported: dict[int, str] = {}  # card -> its answer written in its question
+    rows = list(compress(count(), holds_all(questions, list(map(kept.__getitem__, answers)))))
+    for row, spaced_question in zip(rows, spaced_all(list(map(questions.__getitem__, rows))),
+                                    strict=True):
         i = owners[row]
         if i in reported:
             continue  # the card's first answer written there is reported
         question, answer = questions[row], answers[row]
         # A list of alternatives needs the word "or" (see `offered_alternatives`).
-        if " or " not in spaced_questions[row] or kept[answer] not in offered_alternatives(
-                question):
-            reported.add(i)
-            yield i, Finding(f"the answer {answer!r} is written in the question",
-                             columns.cards[i].id, ("question",))
+        if " or " not in spaced_question or kept[answer] not in offered_alternatives(question):
+            reported[i] = answer
+    cards_of = columns.cards
+    yield from zip(reported, _findings(len(reported), (
+        [f"the answer {answer!r} is written in the question" for answer in reported.values()],
+        [cards_of[i].id for i in reported], repeat(("question",)), repeat(None))),
+        strict=False)
     for i in columns.others:  # cards of another type (a subclass): the rule itself
         yield from ((i, f) for f in leaks.answer_in_question(columns.cards[i]))
 
 
 def _answer_elsewhere_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-    gaps: list[tuple[int, ClozeCard, int, str]] = []
-    for i, card in cards:
-        if type(card) is ClozeCard:
-            gaps.extend((i, card, d.number, d.answer) for d in card.deletions)
-        elif isinstance(card, ClozeCard):
-            gaps.append((i, card, -1, ""))  # a subclass: the rule itself, below
-    memo.learn([answer for _i, _c, _n, answer in gaps])
-    trivial: dict[str, tuple[str, ...] | None] = {}
-    asked: list[tuple[int, ClozeCard, int, str, tuple[str, ...]]] = []
-    done: set[tuple[int, int, str]] = set()
-    for i, card, number, answer in gaps:
-        if number < 0:
-            asked.append((i, card, number, answer, ()))
-            continue
-        if answer in trivial:
-            words = trivial[answer]
-        else:
-            words = tuple(memo.spaced[answer].split())
-            words = trivial[answer] = None if is_trivial(words) else words
-        if words is None or (i, number, answer) in done:
-            continue
-        done.add((i, number, answer))
-        asked.append((i, card, number, answer, words))
-    fronts = spaced_all([cloze.front_text(card, number) if number >= 0 else ""
-                          for _i, card, number, _a, _w in asked])
-    for (i, card, number, answer, words), front in zip(asked, fronts, strict=True):
-        if number < 0:
-            yield from ((i, f) for f in cloze.answer_elsewhere(card))
-        elif _holds(front, words):
-            yield i, Finding(f"the answer {answer!r} of gap c{number} is also written in the "
-                             "text shown with the gap", card.id, ("text",))
+    """cloze-answer-shown over columns: the text shown with each gap (`cloze.front_text`) built
+    for all the cards with as many gaps at once, a column at a time (slices of the texts between
+    the gaps, and each gap's fill, " " or its answer, picked by `map`), then tested by one
+    `map(str.__contains__)` over the single-spaced words; Python work per finding only. Each
+    (card, gap number, answer) is asked once, at its first gap, as the rule does."""
+    columns = memo.columns
+    owners = columns.indexes.get(ClozeCard, [])
+    rows: list[tuple[int, int, str]] = []  # (card, gap number, answer) of each gap, as asked
+    fronts: list[str] = []
+    if owners:
+        texts: list[str] = columns.field(ClozeCard, "text")
+        gaps: list[tuple[ClozeDeletion, ...]] = columns.field(ClozeCard, "deletions")
+        sizes = list(map(len, gaps))
+        for size in sorted(set(sizes)):
+            if not size:
+                continue
+            chosen = list(compress(count(), map(eq, sizes, repeat(size))))
+            mine = list(map(owners.__getitem__, chosen))
+            text = list(map(texts.__getitem__, chosen))
+            deletions = list(map(gaps.__getitem__, chosen))
+            nth = [list(map(itemgetter(j), deletions)) for j in range(size)]
+            starts = [list(map(_START, gap)) for gap in nth]
+            ends = [list(map(_END, gap)) for gap in nth]
+            numbers = [list(map(_NUMBER, gap)) for gap in nth]
+            answers = [list(map(_ANSWER, gap)) for gap in nth]
+            # The text between the gaps: before the first, between each two, after the last.
+            pieces: list[list[Any]] = [
+                list(map(getitem, text, map(slice, repeat(None), starts[0])))]
+            pieces += [list(map(getitem, text, map(slice, ends[j - 1], starts[j])))
+                       for j in range(1, size)]
+            pieces.append(list(map(getitem, text, map(slice, ends[-1], repeat(None)))))
+            for j in range(size):  # the text shown when gap j's number is asked
+                parts: list[Iterable[Any]] = [pieces[0]]
+                for g in range(size):
+                    # A gap of that number is blank, any other shows its answer.
+                    parts.append(map(getitem, zip(answers[g], repeat(" "), strict=False), map(
+                        eq, numbers[g], numbers[j])))
+                    parts.append(pieces[g + 1])
+                fronts.extend(map("".join, zip(*parts, strict=True)))
+                rows.extend(zip(mine, numbers[j], answers[j], strict=True))
+    # Each (card, number, answer) once (its first gap: the text shown depends on the number
+    # alone), and only an answer that is not trivial.
+    shown = dict(zip(rows, fronts, strict=True))
+    distinct = list(dict.fromkeys(map(itemgetter(2), shown)))
+    words = {answer: None if is_trivial(found) else found for answer, found in zip(
+        distinct, map(tuple, map(str.split, collapsed_all(distinct))), strict=True)}
+    asked = list(shown)
+    hits = list(compress(asked, holds_all(list(shown.values()), list(map(
+        words.__getitem__, map(itemgetter(2), asked))))))
+    cards_of = columns.cards
+    yield from zip(map(itemgetter(0), hits), _findings(len(hits), (
+        [f"the answer {answer!r} of gap c{number} is also written in the text shown with the gap"
+         for _i, number, answer in hits],
+        [cards_of[i].id for i, _n, _a in hits], repeat(("text",)), repeat(None))), strict=False)
+    if columns.others:  # cards of another type (a subclass): the rule itself
+        for i, card in cards:
+            if type(card) is not ClozeCard:
+                yield from ((i, f) for f in cloze.answer_elsewhere(card))
+
+
+# Findings built a field at a time (a frozen dataclass's `__init__` per finding costs more).
+_findings = column_constructor(Finding, ("message", "card_id", "key", "other"))
+
+_START = attrgetter("start")
+_END = attrgetter("end")
+_NUMBER = attrgetter("number")
+_ANSWER = attrgetter("answer")
 
 
 def _question_words_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:

@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, compress, count, filterfalse, repeat
-from operator import and_, attrgetter, eq, itemgetter, le, lt, not_
+from operator import and_, attrgetter, contains, eq, itemgetter, le, lt, not_
 from typing import Any
 
 from briefing_quiz.core.lint import leaks
-from briefing_quiz.core.lint.fast.words import normal_bytes
+from briefing_quiz.core.lint.fast.words import normal_bytes, spaced_all
 from briefing_quiz.core.lint.text import COMMON_WORDS
 from briefing_quiz.core.model import (
     BasicCard,
@@ -35,7 +35,7 @@ from briefing_quiz.core.model import (
     TypedCard,
 )
 
-__all__ = ["Columns", "collapsed_all", "columns_of", "sharing"]
+__all__ = ["Columns", "collapsed_all", "columns_of", "holds_all", "sharing"]
 
 #: The card types whose fields are read as columns; any other type is read card by card.
 KNOWN: tuple[type, ...] = (BasicCard, TypedCard, ChoiceCard, TrueFalseCard, ClozeCard, OrderCard,
@@ -62,6 +62,30 @@ def collapsed_all(texts: Sequence[str]) -> list[str]:
 
 
 _BLANK_RUN = re.compile(b"  +")
+
+
+def holds_all(texts: Sequence[str], phrases: Sequence[tuple[str, ...] | None]) -> list[bool]:
+    """`[contains_phrase(tokens(text), phrase) for text, phrase in zip(texts, phrases)]` (False
+    for a None or empty phrase): a one-word phrase looked for as " word " in the text normalised
+    with its blanks (`words.spaced_all`), a longer one in its words single-spaced
+    (`collapsed_all`, only for those rows: making runs of blanks one costs more)."""
+    found = list(map(contains, spaced_all(texts), map(_probe, phrases)))
+    longer = list(compress(count(), map(lt, repeat(1), map(_size, phrases))))
+    if longer:
+        found_longer = map(contains, collapsed_all(list(map(texts.__getitem__, longer))),
+                           map(_probe, map(phrases.__getitem__, longer)))
+        for n, holds in zip(longer, found_longer, strict=True):
+            found[n] = holds
+    return found
+
+
+def _probe(phrase: tuple[str, ...] | None) -> str:
+    # A normalised text is case-folded: it holds no ASCII capital.
+    return f" {' '.join(phrase)} " if phrase else "A"
+
+
+def _size(phrase: tuple[str, ...] | None) -> int:
+    return len(phrase) if phrase else 0
 
 
 class Columns:
