@@ -144,13 +144,13 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
             rarest_of[phrase] = least
     if not rarest_of:
         return []
-    phrases = [(i, answer, words) for i, answer in pairs if (words := kept[answer]) is not None]
+    # The answers looked for, in card order (`compress`: no Python work for the others).
+    phrases = [(i, answer, cast("tuple[str, ...]", kept[answer])) for i, answer in compress(
+        pairs, map(rarest_of.__contains__, map(kept.__getitem__, answers)))]
     index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
     for i, answer, phrase in phrases:
-        rarest = rarest_of.get(phrase)
-        if rarest is not None:
-            index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i,
-                                                         answer))
+        rarest = rarest_of[phrase]
+        index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
     hits = []
     for offset, known, seen in found_in:
         looked = {n for n, word in enumerate(known) if word in index}
@@ -158,10 +158,7 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
             hits += [(offset + begin, known[n]) for n, begin, _end in seen if n in looked]
     if not hits:
         return []
-    own: dict[int, set[tuple[str, ...]]] = {}
-    for i, _answer, phrase in phrases:
-        own.setdefault(i, set()).add(phrase)
-    return _pairs(cards, (owners, keys, ranks), data, hits, index, own, most)
+    return _pairs(cards, (owners, keys, ranks), data, hits, index, (pairs, kept), most)
 
 
 Stretches = list[tuple[int, list[str], list[tuple[int, int, int]]]]
@@ -198,10 +195,13 @@ def _count(data: bytes, counts: dict[str, int], most: int) -> tuple[set[str], St
 def _pairs(cards: Sequence[Card], segments: tuple[list[int], list[str], list[int]],
            data: bytes, hits: list[tuple[int, str]],
            index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]],
-           own: dict[int, set[tuple[str, ...]]], most: int) -> list[leaks.Leak]:
+           answers: tuple[list[tuple[int, str]], dict[str, tuple[str, ...] | None]],
+           most: int) -> list[leaks.Leak]:
     """The leaks at `hits` (the blank before an indexed word of `data`, the word), taken in the
     deck's order (card, then its texts in `texts_of` order, then place) whatever the order of
-    the texts in `data`: the first place of a pair decides its key and answer."""
+    the texts in `data`: the first place of a pair decides its key and answer. `answers`: the
+    (card, answer) pairs and the words of those kept, for the answers of the cards holding a
+    hit (`own`)."""
     owners, keys, ranks = segments
     size = len(data)
     bounds = [match.start() for match in _END_WORD.finditer(data)]
@@ -210,20 +210,30 @@ def _pairs(cards: Sequence[Card], segments: tuple[list[int], list[str], list[int
         n = bisect(bounds, begin)
         placed.append((owners[n], ranks[n], begin, n, word))
     placed.sort()
+    pairs, kept = answers
+    holding = {holder for holder, *_rest in placed}
+    own: dict[int, set[tuple[str, ...]]] = {}
+    for i, answer in compress(pairs, map(holding.__contains__, map(itemgetter(0), pairs))):
+        phrase = kept[answer]
+        if phrase is not None:
+            own.setdefault(i, set()).add(phrase)
     words_of: dict[int, list[str]] = {}
     found: leaks.Found = {}
     holders: leaks.Holders = {}
     grouped: dict[str, list[_Group]] = {}
     for holder, _rank, begin, n, word in placed:
+        groups = grouped.get(word)
+        if groups is None:
+            groups = grouped[word] = _grouped(index[word])
+        mine = own.get(holder)
+        if mine is not None and all(group[0] in mine for group in groups):
+            continue  # every answer indexed there is one of the holder's own
         first = bounds[n - 1] + 1 if n else 0
         words = words_of.get(n)
         if words is None:
             words = words_of[n] = data[first:bounds[n] if n < len(bounds) else size].decode(
                 ).split()
         at = len(data[first:begin].split())  # the word's index in its text
-        groups = grouped.get(word)
-        if groups is None:
-            groups = grouped[word] = _grouped(index[word])
         _match_grouped(groups, words, at, holder, keys[n], own, holders, found)
     return leaks.leaks_found(cards, found, holders, most)
 
