@@ -147,7 +147,9 @@ def test_the_random_decks_reach_every_branch() -> None:
         leaks += len(find_leaks(deck))
     assert leaks > 20
     assert {"answer-in-other-card", "answer-in-question", "cloze-hint", "choice-above",
-            "typed-bare-number", "typed-tolerance-exact", "order-same-date"} <= rules
+            "typed-bare-number", "typed-tolerance-exact", "order-same-date", "choice-longest",
+            "choice-unequal-length", "cloze-answer-shown", "choice-question-words",
+            "choice-near-duplicate", "truefalse-balance"} <= rules
 
 
 def test_fast_locate_agrees_with_the_scanner_on_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
