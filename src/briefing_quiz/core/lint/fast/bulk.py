@@ -9,7 +9,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import accumulate, chain, compress, count, pairwise, repeat
-from operator import and_, attrgetter, eq, ge, getitem, itemgetter, le, mul, not_, or_, sub
+from operator import add, and_, attrgetter, eq, ge, getitem, itemgetter, le, mul, not_, or_, sub
 from typing import Any, cast
 
 from briefing_quiz.core.fast_construct import column_constructor
@@ -412,18 +412,24 @@ def _near_duplicate_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Fin
 
 
 def _screened(check: Check, texts: Callable[[Card], Sequence[str]], pattern: re.Pattern[str],
-              needs: Iterable[str], spaced_texts: bool = False) -> Batch:
+              needs: Iterable[str], spaced_texts: bool = False,
+              column: Callable[[Columns], list[str]] | None = None) -> Batch:
     """`check` called only for the cards where `pattern` finds something in one of `texts(card)`
     (a condition the rule cannot fire without), found by one search over all of them; no search
     at all when those texts are ASCII and none of `needs` (lower-case strings, one of which
-    every match of `pattern` holds, any case) is in them (a `str.find` is much faster)."""
+    every match of `pattern` holds, any case) is in them (a `str.find` is much faster).
+    `column`: the same texts, each card's joined by NULs, from the columns (by `map`), used
+    when every card is of a type the columns know (the cards are then those of one type)."""
     needed = tuple(needs)
 
     def bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-        parts = ["\x00".join(texts(card)) for _i, card in cards]
+        if column is not None and not memo.columns.others:
+            parts = column(memo.columns)
+        else:
+            parts = ["\x00".join(texts(card)) for _i, card in cards]
         if spaced_texts:
             parts = spaced_all(parts)
-        starts = list(accumulate((len(part) + 1 for part in parts), initial=0))
+        starts = list(accumulate(map(add, map(len, parts), repeat(1)), initial=0))
         whole = "\x00".join(parts)
         if whole.isascii():
             lower = whole.lower()
@@ -463,6 +469,24 @@ def _exact_source_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Findi
             yield from ((i, f) for f in typed.exact_source(card))
 
 
+def _options_column(columns: Columns) -> list[str]:
+    return list(map("\x00".join, columns.field(ChoiceCard, "choices")))
+
+
+def _false_statements_column(columns: Columns) -> list[str]:
+    # A true statement's text is "" (the index of `answer` in (statement, "")).
+    return list(map(getitem, zip(columns.field(TrueFalseCard, "statement"), repeat(""),
+                                 strict=False), columns.field(TrueFalseCard, "answer")))
+
+
+def _typed_questions_column(columns: Columns) -> list[str]:
+    return list(columns.field(TypedCard, "question"))
+
+
+def _order_items_column(columns: Columns) -> list[str]:
+    return list(map("\x00".join, columns.field(OrderCard, "items_in_order")))
+
+
 def _order_items(card: Card) -> Sequence[str]:
     return card.items_in_order if isinstance(card, OrderCard) else ()
 
@@ -500,14 +524,16 @@ _BULK: dict[Check, Batch] = {
     choice.question_words: _question_words_bulk,
     choice.near_duplicate: _near_duplicate_bulk,
     choice.above: _screened(choice.above, _options, choice._ABOVE,
-                            ("above", "these", "those", "them")),
+                            ("above", "these", "those", "them"), column=_options_column),
     truefalse.absolute_word: _screened(truefalse.absolute_word, _false_statement, _ABSOLUTE,
-                                       ABSOLUTE_WORDS, spaced_texts=True),
+                                       ABSOLUTE_WORDS, spaced_texts=True,
+                                       column=_false_statements_column),
     typed.bare_number: _screened(typed.bare_number, _typed_question, typed._QUANTITY,
-                                 ("how", "number")),
+                                 ("how", "number"), column=_typed_questions_column),
     typed.exact_source: _exact_source_bulk,
     # Every date pattern of `order.item_date` holds a `\d`.
-    order.same_date: _screened(order.same_date, _order_items, re.compile(r"\d"), _DIGITS),
+    order.same_date: _screened(order.same_date, _order_items, re.compile(r"\d"), _DIGITS,
+                               column=_order_items_column),
     cloze.hint_gives_answer: _hint_bulk,
 }
 

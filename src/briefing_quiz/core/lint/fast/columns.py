@@ -69,11 +69,14 @@ def holds_all(texts: Sequence[str], phrases: Sequence[tuple[str, ...] | None]) -
     for a None or empty phrase): a one-word phrase looked for as " word " in the text normalised
     with its blanks (`words.spaced_all`), a longer one in its words single-spaced
     (`collapsed_all`, only for those rows: making runs of blanks one costs more)."""
-    found = list(map(contains, spaced_all(texts), map(_probe, phrases)))
-    longer = list(compress(count(), map(lt, repeat(1), map(_size, phrases))))
+    # Per distinct phrase (rows often share one), then by `map` over the rows.
+    probe = {phrase: _probe(phrase) for phrase in set(phrases)}
+    size = {phrase: len(phrase) if phrase else 0 for phrase in probe}
+    found = list(map(contains, spaced_all(texts), map(probe.__getitem__, phrases)))
+    longer = list(compress(count(), map(lt, repeat(1), map(size.__getitem__, phrases))))
     if longer:
         found_longer = map(contains, collapsed_all(list(map(texts.__getitem__, longer))),
-                           map(_probe, map(phrases.__getitem__, longer)))
+                           map(probe.__getitem__, map(phrases.__getitem__, longer)))
         for n, holds in zip(longer, found_longer, strict=True):
             found[n] = holds
     return found
@@ -83,9 +86,6 @@ def _probe(phrase: tuple[str, ...] | None) -> str:
     # A normalised text is case-folded: it holds no ASCII capital.
     return f" {' '.join(phrase)} " if phrase else "A"
 
-
-def _size(phrase: tuple[str, ...] | None) -> int:
-    return len(phrase) if phrase else 0
 
 
 class Columns:
