@@ -353,6 +353,8 @@ def _question_words_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Fin
         ends = list(accumulate(counts))
         sharing = map(sub, map(shares.__getitem__, ends), map(shares.__getitem__, map(
             sub, ends, counts)))
+        spaced = memo.spaced  # the words of each option, as `tokens` gives them
+        found: list[tuple[int, str, str]] = []  # (card index, its id, message)
         for n in compress(count(), map(and_, map(eq, sharing, repeat(1)), map(
                 le, repeat(3), counts))):
             card = columns.cards[owners[n]]
@@ -362,11 +364,14 @@ def _question_words_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Fin
                 if shared:
                     role = "the answer" if option in cast("ChoiceCard", card).answers else (
                         "a distractor")
-                    words = ", ".join(sorted({w for w in tokens(option) if stem(w) in shared}))
-                    yield owners[n], Finding(
-                        f"option {m + 1} ({role}) is the only one that repeats the question's "
-                        f"words ({words})", card.id, ("choices",))
+                    words = ", ".join(sorted({w for w in spaced[option].split()
+                                              if stem(w) in shared}))
+                    found.append((owners[n], card.id, f"option {m + 1} ({role}) is the only "
+                                  f"one that repeats the question's words ({words})"))
                     break
+        yield from zip(map(itemgetter(0), found), _findings(len(found), (
+            list(map(itemgetter(2), found)), list(map(itemgetter(1), found)),
+            repeat(("choices",)), repeat(None))), strict=False)
     if columns.others:  # cards of another type (a subclass): the rule itself
         for i, card in cards:
             if type(card) is not ChoiceCard:
