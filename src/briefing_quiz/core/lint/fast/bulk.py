@@ -9,7 +9,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import accumulate, chain, compress, count, pairwise, repeat
-from operator import add, and_, attrgetter, eq, ge, getitem, itemgetter, le, mul, not_, or_, sub
+from operator import add, and_, attrgetter, eq, getitem, itemgetter, le, not_, sub
 from typing import Any, cast
 
 from briefing_quiz.core.fast_construct import column_constructor
@@ -288,43 +288,6 @@ def _answer_elsewhere_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, F
                 yield from ((i, f) for f in cloze.answer_elsewhere(card))
 
 
-def _lengths_bulk(check: Check, longest_or_shortest: bool) -> Batch:
-    """`check` (choice-longest, or choice-unequal-length) called only for the choice cards whose
-    option lengths allow a finding, found by `map` over the columns: the answer clearly the
-    longest or shortest option is as long as the longest or the shortest of all options; the
-    longest option twice the shortest and 20 characters more is what the other rule reports."""
-
-    def bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-        columns = memo.columns
-        owners = columns.indexes.get(ChoiceCard, [])
-        options: list[tuple[str, ...]] = columns.field(ChoiceCard, "choices")
-        chosen: Iterable[int] = ()
-        if owners and all(options):
-            sizes = list(map(tuple, map(partial(map, len), options)))
-            longest = list(map(max, sizes))
-            shortest = list(map(min, sizes))
-            if longest_or_shortest:
-                answers: list[tuple[str, ...]] = columns.field(ChoiceCard, "answers")
-                size = list(map(len, map(next, map(iter, answers), repeat(""))))
-                chosen = compress(count(), map(and_, map(and_, map(eq, map(len, answers), repeat(
-                    1)), map(le, repeat(3), map(len, options))), map(or_, map(
-                        eq, size, longest), map(eq, size, shortest))))
-            else:
-                chosen = compress(count(), map(and_, map(ge, longest, map(
-                    mul, shortest, repeat(choice._UNEQUAL))), map(ge, map(
-                        sub, longest, shortest), repeat(choice._UNEQUAL_MARGIN))))
-        elif owners:  # a card without options: the rule itself (as the plain path)
-            chosen = range(len(owners))
-        for n in chosen:
-            yield from ((owners[n], f) for f in check(columns.cards[owners[n]]))
-        if columns.others:  # cards of another type (a subclass): the rule itself
-            for i, card in cards:
-                if type(card) is not ChoiceCard:
-                    yield from ((i, f) for f in check(card))
-
-    return bulk
-
-
 # Findings built a field at a time (a frozen dataclass's `__init__` per finding costs more).
 _findings = column_constructor(Finding, ("message", "card_id", "key", "other"))
 
@@ -522,8 +485,6 @@ _DIGITS = "0123456789"
 _COLUMNAR = frozenset({leaks.answer_in_question})
 
 _BULK: dict[Check, Batch] = {
-    choice.longest: _lengths_bulk(choice.longest, longest_or_shortest=True),
-    choice.unequal_length: _lengths_bulk(choice.unequal_length, longest_or_shortest=False),
     leaks.answer_in_question: _answer_in_question_bulk,
     cloze.answer_elsewhere: _answer_elsewhere_bulk,
     choice.question_words: _question_words_bulk,
