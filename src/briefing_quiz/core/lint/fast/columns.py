@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, compress, count, filterfalse, repeat
-from operator import and_, attrgetter, contains, eq, itemgetter, le, lt, not_
-from typing import Any
+from operator import and_, attrgetter, contains, eq, getitem, itemgetter, le, lt, not_
+from typing import Any, cast
 
 from briefing_quiz.core.lint import leaks
 from briefing_quiz.core.lint.fast.words import normal_bytes, spaced_all
@@ -69,9 +69,16 @@ def holds_all(texts: Sequence[str], phrases: Sequence[tuple[str, ...] | None]) -
     for a None or empty phrase): a one-word phrase looked for as " word " in the text normalised
     with its blanks (`words.spaced_all`), a longer one in its words single-spaced
     (`collapsed_all`, only for those rows: making runs of blanks one costs more)."""
-    # Per distinct phrase (rows often share one), then by `map` over the rows.
-    probe = {phrase: _probe(phrase) for phrase in set(phrases)}
-    size = {phrase: len(phrase) if phrase else 0 for phrase in probe}
+    # Per distinct phrase (rows often share one), by `map` (no Python frame per phrase), then
+    # by `map` over the rows. A normalised text is case-folded: it holds no ASCII capital, so
+    # "A" is found nowhere (no phrase).
+    distinct = cast("list[tuple[str, ...]]", list(set(phrases) - {None, ()}))
+    probe: dict[tuple[str, ...] | None, str] = dict(zip(distinct, map(
+        " {} ".format, map(" ".join, distinct)), strict=True))
+    size: dict[tuple[str, ...] | None, int] = dict(zip(distinct, map(len, distinct),
+                                                       strict=True))
+    probe[None] = probe[()] = "A"
+    size[None] = size[()] = 0
     found = list(map(contains, spaced_all(texts), map(probe.__getitem__, phrases)))
     longer = list(compress(count(), map(lt, repeat(1), map(size.__getitem__, phrases))))
     if longer:
@@ -81,10 +88,6 @@ def holds_all(texts: Sequence[str], phrases: Sequence[tuple[str, ...] | None]) -
             found[n] = holds
     return found
 
-
-def _probe(phrase: tuple[str, ...] | None) -> str:
-    # A normalised text is case-folded: it holds no ASCII capital.
-    return f" {' '.join(phrase)} " if phrase else "A"
 
 
 
@@ -208,15 +211,14 @@ class Columns:
             for n in compress(count(), map(and_, kept, map(eq, sizes, repeat(1)))):
                 word = words[n][0]
                 kept[n] = not (len(word) < 3 or (word.isdigit() and int(word) < 100))
-            known.update(zip(new, map(_if, kept, words), strict=True))
+            # The words when kept, else None: (None, words)[kept].
+            known.update(zip(new, map(getitem, zip(repeat(None), words, strict=False), kept),
+                             strict=True))
         return known
 
 
 _ANSWER = attrgetter("answer")
 
-
-def _if(kept: bool, words: tuple[str, ...]) -> tuple[str, ...] | None:
-    return words if kept else None
 
 
 _shared: list[Columns] = []
