@@ -9,7 +9,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import accumulate, chain, compress, count, pairwise, repeat
-from operator import add, and_, attrgetter, eq, getitem, itemgetter, le, not_, sub
+from operator import add, and_, attrgetter, eq, getitem, itemgetter, le, ne, not_, or_, sub
 from typing import Any, cast
 
 from briefing_quiz.core.fast_construct import column_constructor
@@ -288,6 +288,9 @@ def _answer_elsewhere_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, F
                 yield from ((i, f) for f in cloze.answer_elsewhere(card))
 
 
+_FIRST_TWO = itemgetter(slice(None, 2))
+_LAST_TWO = itemgetter(slice(-2, None))
+
 # Findings built a field at a time (a frozen dataclass's `__init__` per finding costs more).
 _findings = column_constructor(Finding, ("message", "card_id", "key", "other"))
 
@@ -343,6 +346,22 @@ def _question_words_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Fin
 
 def _near_duplicate_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
     letters, shortest = choice._NEAR_LETTERS, choice._NEAR_LENGTH
+    columns = memo.columns
+    if not columns.others and columns.indexes.get(ChoiceCard):
+        # Screened by `map` over the columns: a card whose options (normalised) are all
+        # different and begin, and end, with two characters each of its other options does not
+        # begin or end with has no near pair (the test of the loop below, over all its options
+        # instead of its long ones); only the other cards are looked at one by one.
+        options: list[tuple[str, ...]] = columns.field(ChoiceCard, "choices")
+        flat = list(dict.fromkeys(chain.from_iterable(options)))
+        normal_of = dict(zip(flat, map(str.strip, collapsed_all(flat)), strict=True))
+        normals = list(map(tuple, map(partial(map, normal_of.__getitem__), options)))
+        counts = list(map(len, options))
+        alike = map(or_, map(or_, map(ne, map(len, map(set, normals)), counts), map(ne, map(
+            len, map(set, map(partial(map, _FIRST_TWO), normals))), counts)), map(ne, map(
+                len, map(set, map(partial(map, _LAST_TWO), normals))), counts))
+        cards = list(compress(zip(columns.indexes[ChoiceCard], columns.of(ChoiceCard),
+                                  strict=True), alike))
     memo.learn([text for _i, card in cards if isinstance(card, ChoiceCard)
                 for text in card.choices])
     for i, card in cards:
