@@ -25,8 +25,9 @@ whose cloze cards share answers: 6.8-8.2 s -> 0.30-0.34 s (`leakpass._match_grou
     85 ms (the word pass, kept as the fallback) -> about 30 ms.
   - `bulk.card_findings`: each card rule run over all the cards it applies to at once instead of
     card by card: answer-in-question, cloze-answer-shown and choice-question-words over the
-    columns (`map` over one row per card and answer, gap or option; findings built a field at a
-    time), choice-near-duplicate on texts normalised all together with a memo per run, four
+    columns (`rows`: `map` over one row per card and answer, gap or option; findings built a
+    field at a time), choice-near-duplicate screened by `map` over the columns, then on texts
+    normalised all together with a memo per run (`rows.Memo`), four
     behind one regular expression over all the cards' texts (choice-above, truefalse-absolute,
     typed-bare-number, order-same-date), the rest card by card, three of them behind
     `bulk.card_check` (a cheap test of a condition they cannot fire without). About 105 ms ->
