@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from briefing_quiz.core.deckfile import loads_deck, locate_keys
 from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
-from briefing_quiz.core.lint.fast import leakpass, locate, words
+from briefing_quiz.core.lint.fast import columns, leakpass, locate, words
 from briefing_quiz.core.lint.leaks import answers_of, plain_find_leaks
 from briefing_quiz.core.lint.text import tokens
+from briefing_quiz.core.model import BasicCard, Card, ChoiceCard, Deck
 
 # Few words, so that answers are written in other cards; rare ones ("zeta"), so that some of
 # those leaks are not topic words; digits and dates for the typed and order rules.
@@ -146,7 +147,9 @@ def test_the_random_decks_reach_every_branch() -> None:
         leaks += len(find_leaks(deck))
     assert leaks > 20
     assert {"answer-in-other-card", "answer-in-question", "cloze-hint", "choice-above",
-            "typed-bare-number", "typed-tolerance-exact", "order-same-date"} <= rules
+            "typed-bare-number", "typed-tolerance-exact", "order-same-date", "choice-longest",
+            "choice-unequal-length", "cloze-answer-shown", "choice-question-words",
+            "choice-near-duplicate", "truefalse-balance"} <= rules
 
 
 def test_fast_locate_agrees_with_the_scanner_on_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -309,4 +312,124 @@ def _big_random_deck(seed: int) -> str:
 @pytest.mark.parametrize("seed", range(20))
 def test_same_warnings_both_ways_on_larger_decks_with_odd_characters(seed: int) -> None:
     quick, plain = both_paths(_big_random_deck(seed))
+    assert quick == plain
+
+
+# ---------------------------------------------------------------------------------------------
+# The cards read as columns (`fast.columns`): texts grouped by field, answers by type
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _OtherChoice(ChoiceCard):
+    """A card type the columns do not know: read card by card, by the plain functions."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _OtherBasic(BasicCard):
+    """Another one."""
+
+
+def _as_other(card: Card) -> Card:
+    kind = {ChoiceCard: _OtherChoice, BasicCard: _OtherBasic}.get(type(card))
+    if kind is None:
+        return card
+    return kind(**{f.name: getattr(card, f.name) for f in dataclasses.fields(card)})
+
+
+def _both_ways(deck: Deck) -> list[list[LintWarning]]:
+    found = []
+    before = fast.ENABLED
+    for enabled in (True, False):
+        fast.ENABLED = enabled
+        tokens.cache_clear()
+        try:
+            found.append(lint_deck(deck))
+        finally:
+            fast.ENABLED = before
+    return found
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_same_warnings_both_ways_with_card_types_the_columns_do_not_know(seed: int) -> None:
+    deck = loads_deck(random_deck(seed, 40).encode())
+    rng = random.Random(seed)
+    cards = tuple(_as_other(card) if rng.random() < 0.5 else card for card in deck.cards)
+    assert any(type(card) in (_OtherChoice, _OtherBasic) for card in cards)
+    odd = dataclasses.replace(deck, cards=cards, _by_id={})
+    quick, plain = _both_ways(odd)
+    assert quick == plain
+    assert find_leaks(odd) == plain_find_leaks(odd)
+
+
+def test_a_pair_is_reported_at_its_first_place_in_the_card() -> None:
+    """The texts are read grouped by field (all questions, then all choices ...): a pair written
+    in several texts of a card is still reported at the first of them in the card's order."""
+    text = ('format = 1\n\n[deck]\nid = "d"\ntitle = "D"\n\n'
+            '[[cards]]\nid = "a"\ntype = "basic"\nquestion = "Who wrote it?"\nanswer = "Pifer"\n\n'
+            '[[cards]]\nid = "b"\ntype = "choice"\nquestion = "Which zeta?"\n'
+            'choices = ["one zeta", "Pifer zeta", "two zeta"]\nanswer = "one zeta"\n'
+            'source = "As Pifer says."\nexplain = "Pifer."\n\n'
+            '[[cards]]\nid = "c"\ntype = "basic"\nquestion = "Said by Pifer?"\nanswer = "yes"\n')
+    deck = loads_deck(text.encode())
+    quick = find_leaks(deck)
+    assert quick == plain_find_leaks(deck)
+    assert [(leak.card, leak.key, leak.other) for leak in quick] == [
+        ("b", "choices", "a"), ("c", "question", "a")]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab ,.\t\u00a0\x00’Σß1\n"), max_size=12),
+                max_size=6))
+def test_collapsed_texts_are_the_words_single_spaced(texts: list[str]) -> None:
+    assert columns.collapsed_all(texts) == [f" {' '.join(words)} " if (words := tokens(text))
+                                            else " " for text in texts]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_same_leaks_both_ways_when_many_cards_share_an_answer(seed: int) -> None:
+    """Many cards with the same answer (as the cloze cards of benchmarks/bench_queue.py share
+    theirs), a few cards writing it without sharing it, others writing it and sharing it, and
+    two answers indexed under one word ("Kyiv", "Kyiv city"): the fast passes test each phrase
+    once per place (`leakpass._match_grouped`), the plain pass each entry; the pairs, their keys
+    and answers are the same."""
+    rng = random.Random(seed)
+    size = rng.randint(60, 90)  # an answer written in up to 7-10 places still counts
+    cards = [
+        '[[cards]]\nid = "choice"\ntype = "choice"\nquestion = "Which zeta?"\n'
+        'choices = ["Kyiv", "Kyiv city", "Minsk"]\nanswer = ["Kyiv", "Kyiv city"]\n',
+        '[[cards]]\nid = "cloze"\ntype = "cloze"\n'
+        'text = "{{c1::Kyiv}} lies on the {{c2::Dnipro}}."\n']
+    for n in range(3):
+        place = rng.choice(["Kyiv city", "the Dnipro", "Kyiv", "Kyiv city and Kyiv"])
+        cards.append(f'[[cards]]\nid = "w{n}"\ntype = "basic"\nquestion = "What of {place}?"\n'
+                     f'answer = "zeta{n}"\nsource = "{rng.choice(["By the Dnipro.", "-"])}"\n')
+    while len(cards) < size:
+        n = len(cards)
+        answer = rng.choice(["Kyiv", "Kyiv city", "Dnipro"]) if rng.random() < 0.6 else f"A{n}"
+        # "city" written all over: "Kyiv city" is indexed under "kyiv", as "Kyiv" is.
+        cards.append(f'[[cards]]\nid = "o{n}"\ntype = "basic"\nquestion = "Q{n} city?"\n'
+                     f'answer = "{answer}"\n')
+    rng.shuffle(cards)
+    text = 'format = 1\n\n[deck]\nid = "d"\ntitle = "D"\n\n' + "\n".join(cards)
+    deck = loads_deck(text.encode())
+    found = find_leaks(deck)
+    assert found == plain_find_leaks(deck)
+    assert len(found) > 20
+    assert "Kyiv" in {leak.answer for leak in found}
+    quick, plain = both_paths(text)
+    assert quick == plain
+
+
+@pytest.mark.parametrize("question", [
+    "How long did it last (days, weeks or months)?", "How long: days, weeks, or months?",
+    "How long did it last? Weeks or months", "How long (or weeks, days, months)?",
+    "Weeks or months, how long?", "How long\\tor weeks, days or months?",
+    "How long did it last, in weeks?", "Which city (Kyiv, Minsk or Warsaw)?"])
+def test_same_warnings_both_ways_for_questions_that_offer_alternatives(question: str) -> None:
+    cards = [f'[[cards]]\nid = "c{n}"\ntype = "{kind}"\nquestion = "{question}"\n{answer}\n'
+             for n, (kind, answer) in enumerate([
+                 ("typed", 'answer = "weeks"'), ("basic", 'answer = "Kyiv"'),
+                 ("choice", 'choices = ["weeks", "Kyiv", "months"]\nanswer = "weeks"'),
+                 ("choice", 'choices = ["days", "weeks", "months"]\nanswer = ["months", "days"]')])]
+    text = 'format = 1\n\n[deck]\nid = "d"\ntitle = "D"\n\n' + "\n".join(cards)
+    quick, plain = both_paths(text)
     assert quick == plain

@@ -11,6 +11,8 @@ computed once per loaded deck).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import count
+from operator import attrgetter
 
 from briefing_quiz.core.lint import fast
 from briefing_quiz.core.lint.base import Finding, LintWarning
@@ -22,6 +24,8 @@ from briefing_quiz.core.model import Card, Deck
 __all__ = ["RULES", "Leak", "LintWarning", "Locate", "Rule", "deck_relation", "find_leaks",
            "leak_relation", "lint_deck"]
 
+_ID = attrgetter("id")
+
 Locate = Callable[[Sequence[tuple[str | int, ...]]], Sequence[tuple[int | None, int | None]]]
 """Lines and columns of key paths in the deck's file (see `core.deckfile.locate_keys`)."""
 
@@ -29,16 +33,24 @@ Locate = Callable[[Sequence[tuple[str | int, ...]]], Sequence[tuple[int | None, 
 def lint_deck(deck: Deck, locate: Locate | None = None,
               rules: Sequence[Rule] = RULES) -> list[LintWarning]:
     """Every warning of `deck`, in file order (deck-wide ones first), placed with `locate`."""
+    if fast.ENABLED:  # the deck's cards read as columns once, for all the rules of this run
+        with fast.sharing(deck.cards):
+            return _lint_deck(deck, locate, rules)
+    return _lint_deck(deck, locate, rules)
+
+
+def _lint_deck(deck: Deck, locate: Locate | None, rules: Sequence[Rule]) -> list[LintWarning]:
     found: list[tuple[Rule, Finding]] = []
     for rule in rules:
         if rule.deck is not None and (not rule.types or any(
                 card.type in rule.types for card in deck.cards)):
-            found.extend((rule, f) for f in rule.deck(deck))
+            check = fast.deck_check(rule.deck) if fast.ENABLED else rule.deck
+            found.extend((rule, f) for f in check(deck))
     if fast.ENABLED:  # the same findings in the same order (BRIEFING_QUIZ_NO_FAST_LINT=1: below)
         found.extend(fast.card_findings(deck.cards, rules))
     else:
         _card_findings(deck.cards, rules, found)
-    index = {card.id: i for i, card in enumerate(deck.cards)}
+    index = dict(zip(map(_ID, deck.cards), count()))  # a repeated id: its last card
     locs = [_loc(f, index) for _rule, f in found]
     places = locate(locs) if locate is not None and locs else [(None, None)] * len(locs)
     if fast.ENABLED:  # the same warnings, built faster

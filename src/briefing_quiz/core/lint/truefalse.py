@@ -6,13 +6,13 @@ specific determiners (always, never, only, all ...), which test-wise people lear
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from briefing_quiz.core.lint.base import Finding
 from briefing_quiz.core.lint.text import ABSOLUTE_WORDS, tokens
 from briefing_quiz.core.model import Card, Deck, TrueFalseCard
 
-__all__ = ["absolute_word", "balance"]
+__all__ = ["absolute_word", "balance", "balance_of"]
 
 #: The share of true statements a deck should keep within, and the fewest statements it applies to.
 TRUE_SHARE = (0.35, 0.65)
@@ -21,7 +21,11 @@ MIN_STATEMENTS = 5
 
 def balance(deck: Deck) -> Iterator[Finding]:
     """truefalse-balance: the deck's share of true statements is outside 35-65 %."""
-    answers = [card.answer for card in deck.cards if isinstance(card, TrueFalseCard)]
+    return balance_of([card.answer for card in deck.cards if isinstance(card, TrueFalseCard)])
+
+
+def balance_of(answers: Sequence[bool]) -> Iterator[Finding]:
+    """`balance` of a deck whose true/false statements have these `answers`."""
     if len(answers) < MIN_STATEMENTS:
         return
     true = sum(answers)

@@ -7,23 +7,27 @@ from __future__ import annotations
 import re
 from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate, count, pairwise
-from operator import itemgetter
-from typing import cast
+from itertools import accumulate, count, repeat
+from operator import add, getitem, itemgetter
 
 from briefing_quiz.core.lint import choice, cloze, leaks, order, truefalse, typed
 from briefing_quiz.core.lint import fast as _switch
 from briefing_quiz.core.lint.base import Finding
+from briefing_quiz.core.lint.fast.columns import Columns, columns_of
+from briefing_quiz.core.lint.fast.rows import (
+    Indexed,
+    Memo,
+    answer_elsewhere_bulk,
+    answer_in_question_bulk,
+    near_duplicate_bulk,
+    question_words_bulk,
+)
 from briefing_quiz.core.lint.fast.words import spaced_all
-from briefing_quiz.core.lint.offered import offered_alternatives
 from briefing_quiz.core.lint.rules import Rule
 from briefing_quiz.core.lint.text import (
     ABSOLUTE_WORDS,
-    COMMON_WORDS,
     contains_phrase,
-    is_trivial,
     normalise,
-    stem,
     tokens,
 )
 from briefing_quiz.core.model import (
@@ -31,12 +35,13 @@ from briefing_quiz.core.model import (
     Card,
     ChoiceCard,
     ClozeCard,
+    Deck,
     OrderCard,
     TrueFalseCard,
     TypedCard,
 )
 
-__all__ = ["card_check", "card_findings"]
+__all__ = ["card_check", "card_findings", "deck_check"]
 
 Check = Callable[[Card], Iterable[Finding]]
 
@@ -74,6 +79,26 @@ _CHECKS: dict[Check, Check] = {order.same_date: _same_date, typed.exact_source: 
                                leaks.answer_in_question: _answer_in_question}
 
 
+DeckCheck = Callable[[Deck], Iterable[Finding]]
+
+
+def _balance(deck: Deck) -> Iterable[Finding]:
+    # The answers of the true/false statements from the columns (in card order).
+    columns = columns_of(deck.cards)
+    answers: list[bool] = columns.field(TrueFalseCard, "answer")
+    if columns.others:  # a subclass of a card type: in card order with the others
+        answers = [card.answer for card in deck.cards if isinstance(card, TrueFalseCard)]
+    return truefalse.balance_of(answers)
+
+
+_DECK_CHECKS: dict[DeckCheck, DeckCheck] = {truefalse.balance: _balance}
+
+
+def deck_check(check: DeckCheck) -> DeckCheck:
+    """The deck rule `check` as the fast lint runs it."""
+    return _DECK_CHECKS.get(check, check)
+
+
 def card_check(check: Check) -> Check:
     """The card rule `check` as the lint runs it: behind its cheap test when enabled."""
     return _CHECKS.get(check, check) if _switch.ENABLED else check
@@ -81,64 +106,11 @@ def card_check(check: Check) -> Check:
 
 # ------------------------------------------------------------------------------------------------
 # The card rules in bulk: each rule over all the cards it applies to at once, the rules that cost
-# most computed here (their findings built as the rule builds them), the others behind a test of
-# the whole deck's texts at once (one regular expression over all of them) or called card by card.
+# most over rows of the columns (`fast.rows`, their findings built as the rule builds them), the
+# others behind a test of the whole deck's texts at once (one regular expression over all of
+# them) or called card by card.
 
-Indexed = Sequence[tuple[int, Card]]
-Batch = Callable[[Indexed, "_Memo"], Iterator[tuple[int, Finding]]]
-
-
-class _Stems(dict[str, "str | None"]):
-    """Each word's stem as `content_words` keeps it, None when it drops the word; filled on use."""
-
-    def __missing__(self, word: str) -> str | None:
-        kept = (stem(word) if len(word) > 2 and word not in COMMON_WORDS and not word.isdigit()
-                else None)
-        self[word] = kept
-        return kept
-
-
-class _Memo:
-    """What one lint run works out once per distinct text (new for each run: a cold lint). Texts
-    are normalised in bulk (`spaced_all`): one `translate` of a short string costs about a
-    microsecond of set-up, of a long one a few nanoseconds a character."""
-
-    def __init__(self) -> None:
-        self.stems = _Stems()
-        self.spaced: dict[str, str] = {}
-        self.contents: dict[str, frozenset[str]] = {}
-        self.answers: dict[str, tuple[str, ...] | None] = {}
-        self.joined: dict[str, str] = {}
-
-    def learn(self, texts: Iterable[str]) -> None:
-        """Normalise at once those of `texts` not normalised yet (`spaced`)."""
-        new = [text for text in dict.fromkeys(texts) if text not in self.spaced]
-        self.spaced.update(zip(new, spaced_all(new), strict=True))
-
-    def content(self, text: str) -> frozenset[str]:
-        """`text.content_words(text)` (of a text `learn`t before)."""
-        found = self.contents.get(text)
-        if found is None:
-            found = self.contents[text] = frozenset(filter(None, map(
-                self.stems.__getitem__, self.spaced[text].split())))
-        return found
-
-    def answer(self, answer: str) -> tuple[str, ...] | None:
-        """The words of `answer` (`learn`t before) when `leaks.answers_of` keeps it, else None."""
-        if answer in self.answers:
-            return self.answers[answer]
-        words: tuple[str, ...] | None = tuple(self.spaced[answer].split())
-        if is_trivial(words) or len(words) > leaks.MAX_ANSWER_WORDS:  # type: ignore[arg-type]
-            words = None
-        self.answers[answer] = words
-        return words
-
-    def normal(self, text: str) -> str:
-        """`" ".join(tokens(text))` (of a text `learn`t before)."""
-        found = self.joined.get(text)
-        if found is None:
-            found = self.joined[text] = " ".join(self.spaced[text].split())
-        return found
+Batch = Callable[[Indexed, Memo], Iterator[tuple[int, Finding]]]
 
 
 def _holds(spaced_text: str, words: tuple[str, ...]) -> bool:
@@ -148,153 +120,25 @@ def _holds(spaced_text: str, words: tuple[str, ...]) -> bool:
     return words[0] in spaced_text and contains_phrase(tuple(spaced_text.split()), words)
 
 
-def _answer_in_question_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-    rows: list[tuple[int, Card, str | None, Sequence[str]]] = []
-    for i, card in cards:
-        kind = type(card)
-        if kind is ChoiceCard:
-            choice_card = cast("ChoiceCard", card)
-            rows.append((i, card, choice_card.question, choice_card.answers))
-        elif kind is BasicCard or kind is TypedCard:
-            asked = cast("BasicCard | TypedCard", card)
-            rows.append((i, card, asked.question, (asked.answer,)))
-        elif isinstance(card, (BasicCard, TypedCard, ChoiceCard)):
-            rows.append((i, card, None, ()))  # a subclass: the rule itself, below
-    memo.learn([text for _i, _c, question, answers in rows if question is not None
-                for text in (question, *answers)])
-    # What to look for in the question: " word " for a one-word answer (a `str.find`), else its
-    # words; None for an answer `answers_of` leaves out.
-    probes: dict[str, str | tuple[str, ...] | None] = {}
-    for answer in dict.fromkeys(answer for row in rows for answer in row[3]):
-        words = memo.answer(answer)
-        probes[answer] = words if words is None or len(words) > 1 else f" {words[0]} "
-    normal = memo.spaced
-    for i, card, question, answers in rows:
-        if question is None:
-            yield from ((i, f) for f in leaks.answer_in_question(card))
-            continue
-        spaced_question = normal[question]
-        for answer in answers:
-            probe = probes[answer]
-            if probe is None:
-                continue
-            if type(probe) is str:
-                if probe not in spaced_question:
-                    continue
-            elif not _holds(spaced_question, cast("tuple[str, ...]", probe)):
-                continue
-            # A list of alternatives needs the word "or" (see `offered_alternatives`).
-            if " or " not in spaced_question or memo.answer(answer) not in offered_alternatives(
-                    question):
-                yield i, Finding(f"the answer {answer!r} is written in the question", card.id,
-                                 ("question",))
-                break
-
-
-def _answer_elsewhere_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-    gaps: list[tuple[int, ClozeCard, int, str]] = []
-    for i, card in cards:
-        if type(card) is ClozeCard:
-            gaps.extend((i, card, d.number, d.answer) for d in card.deletions)
-        elif isinstance(card, ClozeCard):
-            gaps.append((i, card, -1, ""))  # a subclass: the rule itself, below
-    memo.learn([answer for _i, _c, _n, answer in gaps])
-    trivial: dict[str, tuple[str, ...] | None] = {}
-    asked: list[tuple[int, ClozeCard, int, str, tuple[str, ...]]] = []
-    done: set[tuple[int, int, str]] = set()
-    for i, card, number, answer in gaps:
-        if number < 0:
-            asked.append((i, card, number, answer, ()))
-            continue
-        if answer in trivial:
-            words = trivial[answer]
-        else:
-            words = tuple(memo.spaced[answer].split())
-            words = trivial[answer] = None if is_trivial(words) else words
-        if words is None or (i, number, answer) in done:
-            continue
-        done.add((i, number, answer))
-        asked.append((i, card, number, answer, words))
-    fronts = spaced_all([cloze.front_text(card, number) if number >= 0 else ""
-                          for _i, card, number, _a, _w in asked])
-    for (i, card, number, answer, words), front in zip(asked, fronts, strict=True):
-        if number < 0:
-            yield from ((i, f) for f in cloze.answer_elsewhere(card))
-        elif _holds(front, words):
-            yield i, Finding(f"the answer {answer!r} of gap c{number} is also written in the "
-                             "text shown with the gap", card.id, ("text",))
-
-
-def _question_words_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-    memo.learn([text for _i, card in cards if isinstance(card, ChoiceCard)
-                for text in (card.question, *card.choices)])
-    for i, card in cards:
-        if not isinstance(card, ChoiceCard) or len(card.choices) < 3:
-            continue
-        asked = memo.content(card.question)
-        if not asked:
-            continue
-        sharing = [(n, option, shared) for n, option in enumerate(card.choices)
-                   if (shared := asked & memo.content(option))]
-        if len(sharing) == 1:
-            n, option, shared = sharing[0]
-            role = "the answer" if option in card.answers else "a distractor"
-            words = ", ".join(sorted({w for w in tokens(option) if stem(w) in shared}))
-            yield i, Finding(f"option {n + 1} ({role}) is the only one that repeats the "
-                             f"question's words ({words})", card.id, ("choices",))
-
-
-def _near_duplicate_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-    letters, shortest = choice._NEAR_LETTERS, choice._NEAR_LENGTH
-    memo.learn([text for _i, card in cards if isinstance(card, ChoiceCard)
-                for text in card.choices])
-    for i, card in cards:
-        if not isinstance(card, ChoiceCard):
-            continue
-        normal = [memo.normal(c) for c in card.choices]
-        if len(set(normal)) == len(normal):
-            # Two different options are near only when both are `shortest` long or more and
-            # share their first two or their last two characters (see the test below).
-            long = [c for c in normal if len(c) >= shortest]
-            if len({c[:2] for c in long}) == len(long) and len({c[-2:] for c in long}) == len(
-                    long):
-                continue
-        # Two options are near only when equal, or within `letters` of each other in length:
-        # then two neighbours in length order are too.
-        sizes = sorted(map(len, normal))
-        if all(b - a > letters for a, b in pairwise(sizes)):
-            continue
-        for m in range(len(normal)):
-            for n in range(m + 1, len(normal)):
-                a, b = normal[m], normal[n]
-                if a != b:
-                    # `_near` needs a common start and end of together `most` characters
-                    # (all but `letters` of the longer): then one of them is half of that.
-                    longer = max(len(a), len(b))
-                    if abs(len(a) - len(b)) > letters or min(len(a), len(b)) < shortest:
-                        continue
-                    half = (longer - letters + 1) // 2
-                    if a[:half] != b[:half] and a[-half:] != b[-half:]:
-                        continue
-                if choice._near(a, b):
-                    yield i, Finding(f"options {m + 1} and {n + 1} are near-duplicates "
-                                     f"({card.choices[m]!r}, {card.choices[n]!r})",
-                                     card.id, ("choices",))
-
-
 def _screened(check: Check, texts: Callable[[Card], Sequence[str]], pattern: re.Pattern[str],
-              needs: Iterable[str], spaced_texts: bool = False) -> Batch:
+              needs: Iterable[str], spaced_texts: bool = False,
+              column: Callable[[Columns], list[str]] | None = None) -> Batch:
     """`check` called only for the cards where `pattern` finds something in one of `texts(card)`
     (a condition the rule cannot fire without), found by one search over all of them; no search
     at all when those texts are ASCII and none of `needs` (lower-case strings, one of which
-    every match of `pattern` holds, any case) is in them (a `str.find` is much faster)."""
+    every match of `pattern` holds, any case) is in them (a `str.find` is much faster).
+    `column`: the same texts, each card's joined by NULs, from the columns (by `map`), used
+    when every card is of a type the columns know (the cards are then those of one type)."""
     needed = tuple(needs)
 
-    def bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
-        parts = ["\x00".join(texts(card)) for _i, card in cards]
+    def bulk(cards: Indexed, memo: Memo) -> Iterator[tuple[int, Finding]]:
+        if column is not None and not memo.columns.others:
+            parts = column(memo.columns)
+        else:
+            parts = ["\x00".join(texts(card)) for _i, card in cards]
         if spaced_texts:
             parts = spaced_all(parts)
-        starts = list(accumulate((len(part) + 1 for part in parts), initial=0))
+        starts = list(accumulate(map(add, map(len, parts), repeat(1)), initial=0))
         whole = "\x00".join(parts)
         if whole.isascii():
             lower = whole.lower()
@@ -320,7 +164,7 @@ def _typed_question(card: Card) -> Sequence[str]:
     return (card.question,) if isinstance(card, TypedCard) else ()
 
 
-def _exact_source_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
+def _exact_source_bulk(cards: Indexed, memo: Memo) -> Iterator[tuple[int, Finding]]:
     """typed-tolerance-exact, called for the typed cards with a tolerance whose source holds one
     of the answer's digits (the rule needs a word of digits of the answer in the source)."""
     asked = [(i, card) for i, card in cards
@@ -334,11 +178,29 @@ def _exact_source_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Findi
             yield from ((i, f) for f in typed.exact_source(card))
 
 
+def _options_column(columns: Columns) -> list[str]:
+    return list(map("\x00".join, columns.field(ChoiceCard, "choices")))
+
+
+def _false_statements_column(columns: Columns) -> list[str]:
+    # A true statement's text is "" (the index of `answer` in (statement, "")).
+    return list(map(getitem, zip(columns.field(TrueFalseCard, "statement"), repeat(""),
+                                 strict=False), columns.field(TrueFalseCard, "answer")))
+
+
+def _typed_questions_column(columns: Columns) -> list[str]:
+    return list(columns.field(TypedCard, "question"))
+
+
+def _order_items_column(columns: Columns) -> list[str]:
+    return list(map("\x00".join, columns.field(OrderCard, "items_in_order")))
+
+
 def _order_items(card: Card) -> Sequence[str]:
     return card.items_in_order if isinstance(card, OrderCard) else ()
 
 
-def _hint_bulk(cards: Indexed, memo: _Memo) -> Iterator[tuple[int, Finding]]:
+def _hint_bulk(cards: Indexed, memo: Memo) -> Iterator[tuple[int, Finding]]:
     """cloze-hint, called for the cards with a gap whose hint holds its answer or one of the
     answer's content words (what the rule reports)."""
     hinted = [(i, card, d.answer, d.hint) for i, card in cards if isinstance(card, ClozeCard)
@@ -360,20 +222,25 @@ _ABSOLUTE = re.compile("(?<= )(?:" + "|".join(map(re.escape, sorted(ABSOLUTE_WOR
 
 _DIGITS = "0123456789"
 
+#: The rules whose bulk form reads the cards from `_Memo.columns` alone (not its `cards`).
+_COLUMNAR = frozenset({leaks.answer_in_question})
+
 _BULK: dict[Check, Batch] = {
-    leaks.answer_in_question: _answer_in_question_bulk,
-    cloze.answer_elsewhere: _answer_elsewhere_bulk,
-    choice.question_words: _question_words_bulk,
-    choice.near_duplicate: _near_duplicate_bulk,
+    leaks.answer_in_question: answer_in_question_bulk,
+    cloze.answer_elsewhere: answer_elsewhere_bulk,
+    choice.question_words: question_words_bulk,
+    choice.near_duplicate: near_duplicate_bulk,
     choice.above: _screened(choice.above, _options, choice._ABOVE,
-                            ("above", "these", "those", "them")),
+                            ("above", "these", "those", "them"), column=_options_column),
     truefalse.absolute_word: _screened(truefalse.absolute_word, _false_statement, _ABSOLUTE,
-                                       ABSOLUTE_WORDS, spaced_texts=True),
+                                       ABSOLUTE_WORDS, spaced_texts=True,
+                                       column=_false_statements_column),
     typed.bare_number: _screened(typed.bare_number, _typed_question, typed._QUANTITY,
-                                 ("how", "number")),
+                                 ("how", "number"), column=_typed_questions_column),
     typed.exact_source: _exact_source_bulk,
     # Every date pattern of `order.item_date` holds a `\d`.
-    order.same_date: _screened(order.same_date, _order_items, re.compile(r"\d"), _DIGITS),
+    order.same_date: _screened(order.same_date, _order_items, re.compile(r"\d"), _DIGITS,
+                               column=_order_items_column),
     cloze.hint_gives_answer: _hint_bulk,
 }
 
@@ -381,26 +248,31 @@ _BULK: dict[Check, Batch] = {
 def card_findings(cards: Sequence[Card], rules: Sequence[Rule]) -> list[tuple[Rule, Finding]]:
     """The findings of the card rules among `rules` on `cards`, in the order the plain loop of
     `core.lint.lint_deck` finds them (card by card, each card's rules in `rules` order)."""
-    groups: dict[type, list[tuple[int, Card]]] = {}
-    every = list(enumerate(cards))
-    for pair in every:
-        groups.setdefault(type(pair[1]), []).append(pair)
-    kinds = {kind: group[0][1].type for kind, group in groups.items()}
-    memo = _Memo()
+    columns = columns_of(cards)
+    memo = Memo(columns)
+    kinds = {kind: cards[indexes[0]].type for kind, indexes in columns.indexes.items()}
+    groups: dict[tuple[type, ...], Indexed] = {}
     found: list[tuple[int, int, int, Rule, Finding]] = []
     serial = count()
     for position, rule in enumerate(rules):
         if rule.card is None:
             continue
-        chosen = [kind for kind in groups if not rule.types or kinds[kind] in rule.types]
+        chosen = tuple(kind for kind in kinds if not rule.types or kinds[kind] in rule.types)
         if not chosen:
             continue
-        if len(chosen) == 1:
-            group: Indexed = groups[chosen[0]]
-        elif len(chosen) == len(groups):
-            group = every  # the whole deck, in card order
-        else:
-            group = sorted(pair for kind in chosen for pair in groups[kind])
+        if rule.card in _COLUMNAR:
+            group: Indexed = ()  # it reads the columns
+        elif chosen in groups:
+            group = groups[chosen]
+        else:  # its cards in card order, as (index, card) pairs
+            if len(chosen) == 1:
+                group = list(zip(columns.indexes[chosen[0]], columns.of(chosen[0]), strict=True))
+            elif len(chosen) == len(kinds):
+                group = list(enumerate(cards))
+            else:
+                group = sorted(pair for kind in chosen for pair in zip(
+                    columns.indexes[kind], columns.of(kind), strict=True))
+            groups[chosen] = group
         bulk = _BULK.get(rule.card)
         if bulk is not None:
             found.extend((i, position, next(serial), rule, f) for i, f in bulk(group, memo))

@@ -8,13 +8,14 @@ import re
 from bisect import bisect
 from collections import Counter
 from collections.abc import Sequence
-from itertools import chain, compress, count
+from itertools import chain, compress, count, filterfalse
 from operator import itemgetter
 from typing import cast
 
 from ahocorasick_rs import BytesAhoCorasick as AhoCorasick
 
 from briefing_quiz.core.lint import leaks
+from briefing_quiz.core.lint.fast.columns import columns_of
 from briefing_quiz.core.lint.fast.words import normal_bytes, spaced_all
 from briefing_quiz.core.lint.text import (
     is_trivial,
@@ -74,9 +75,14 @@ def _leaks_by_words(deck: Deck) -> list[leaks.Leak]:
     ends = list(compress(count(), map(end_word.__eq__, words)))
     found: leaks.Found = {}
     holders: leaks.Holders = {}
+    grouped: dict[str, list[_Group]] = {}
     for at in hits:
         holder, key = places[bisect(ends, at)]
-        leaks.match_at(index[words[at]], words, at, holder, key, own, holders, found)
+        word = words[at]
+        groups = grouped.get(word)
+        if groups is None:
+            groups = grouped[word] = _grouped(index[word])
+        _match_grouped(groups, words, at, holder, key, own, holders, found)
     return leaks.leaks_found(cards, found, holders, most)
 
 
@@ -94,52 +100,65 @@ def _leaks_by_automaton(deck: Deck) -> list[leaks.Leak] | None:
     few short stretches, not a Python object per place. The counts it keeps are exact for every
     word whose count decides something: an answer is indexed under its rarest word only when that
     word is written at most `most + 1` times, and a dropped word is written more often than that.
+    The texts and answers come as columns (`columns.Columns`), the texts grouped by field: the
+    places found are put back in the deck's order before they are used.
     None (the caller falls back) when a text or an answer holds the text separator."""
     cards = deck.cards
     most = max(leaks.MAX_SPREAD, int(len(cards) * leaks.MAX_SPREAD_SHARE))
-    places, texts = _texts(cards)
-    phrases = _phrases(cards)
-    if not phrases or not texts:
+    columns = columns_of(cards)
+    texts, owners, keys, ranks = columns.segments()
+    pairs = columns.answer_pairs()
+    answers = list(map(itemgetter(1), pairs))
+    kept = columns.kept(answers)
+    # The words of every answer kept, distinct (the (card, answer, words) rows are built below,
+    # only when some answer is looked for).
+    distinct = list(dict.fromkeys(filter(None, map(kept.__getitem__, answers))))
+    if not distinct or not texts:
         return []
     end_word = leaks._TEXT_END
     raw = f" {end_word} ".join(texts)
     if raw.count(end_word) != len(texts) - 1:
         return None
     data = b" " + normal_bytes(raw) + b" "
-    distinct = list(dict.fromkeys(map(itemgetter(2), phrases)))
     counts = dict.fromkeys(chain.from_iterable(distinct), 0)
     if end_word in counts:
         return None
     dropped, found_in = _count(data, counts, most + 1)
     size = len(data)
+    # A phrase with a word written nowhere is never found: its rarest word is one of those (no
+    # place of it to look at). One whose every word is a topic word is not looked for.
+    nowhere = {word for word, times in counts.items() if not times}
+    looked_for = list(filterfalse(dropped.issuperset, compress(distinct, map(
+        nowhere.isdisjoint, distinct))))
+    if not looked_for:
+        return []
     # Each distinct answer under its rarest word, when that word is written at most `most + 1`
     # times; a dropped word is written more often than that, so its count (cut short) never
     # decides, and it is never the rarest of an answer that is looked for.
-    rarest_of: dict[tuple[str, ...], int | None] = {}
-    for phrase in distinct:
-        if dropped.issuperset(phrase):
-            rarest_of[phrase] = None  # only topic words
-            continue
+    rarest_of: dict[tuple[str, ...], int] = {}
+    for phrase in looked_for:
         least = 0 if len(phrase) == 1 else min(range(len(phrase)), key=[
             size if word in dropped else counts[word] for word in phrase].__getitem__)
         word = phrase[least]
-        rarest_of[phrase] = least if word not in dropped and counts[word] <= most + 1 else None
+        if word not in dropped and counts[word] <= most + 1:
+            rarest_of[phrase] = least
+    if not rarest_of:
+        return []
+    # The answers looked for, in card order (`compress`: no Python work for the others).
+    phrases = [(i, answer, cast("tuple[str, ...]", kept[answer])) for i, answer in compress(
+        pairs, map(rarest_of.__contains__, map(kept.__getitem__, answers)))]
     index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]] = {}
-    for i, answer, phrase, rarest in [(i, answer, phrase, rarest)
-                                      for i, answer, phrase in phrases
-                                      if (rarest := rarest_of[phrase]) is not None]:
+    for i, answer, phrase in phrases:
+        rarest = rarest_of[phrase]
         index.setdefault(phrase[rarest], []).append((phrase, list(phrase), rarest, i, answer))
-    if not any(map(counts.__getitem__, index)):
-        return []  # no indexed word is written anywhere
-    own: dict[int, set[tuple[str, ...]]] = {}
-    for i, _answer, phrase in phrases:
-        own.setdefault(i, set()).add(phrase)
     hits = []
     for offset, known, seen in found_in:
         looked = {n for n, word in enumerate(known) if word in index}
         if looked:
             hits += [(offset + begin, known[n]) for n, begin, _end in seen if n in looked]
-    return _pairs(cards, places, data, sorted(hits), index, own, most)
+    if not hits:
+        return []
+    return _pairs(cards, (owners, keys, ranks), data, hits, index, (pairs, kept), most)
 
 
 Stretches = list[tuple[int, list[str], list[tuple[int, int, int]]]]
@@ -173,29 +192,92 @@ def _count(data: bytes, counts: dict[str, int], most: int) -> tuple[set[str], St
     return dropped, found_in
 
 
-def _pairs(cards: Sequence[Card], places: list[tuple[int, str]], data: bytes,
-           hits: list[tuple[int, str]], index: dict[str, list[tuple[tuple[str, ...], list[str],
-                                                                    int, int, str]]],
-           own: dict[int, set[tuple[str, ...]]], most: int) -> list[leaks.Leak]:
-    """The leaks at `hits` (the blank before an indexed word of `data`, the word), in order."""
-    if not hits:
-        return []
+def _pairs(cards: Sequence[Card], segments: tuple[list[int], list[str], list[int]],
+           data: bytes, hits: list[tuple[int, str]],
+           index: dict[str, list[tuple[tuple[str, ...], list[str], int, int, str]]],
+           answers: tuple[list[tuple[int, str]], dict[str, tuple[str, ...] | None]],
+           most: int) -> list[leaks.Leak]:
+    """The leaks at `hits` (the blank before an indexed word of `data`, the word), taken in the
+    deck's order (card, then its texts in `texts_of` order, then place) whatever the order of
+    the texts in `data`: the first place of a pair decides its key and answer. `answers`: the
+    (card, answer) pairs and the words of those kept, for the answers of the cards holding a
+    hit (`own`)."""
+    owners, keys, ranks = segments
     size = len(data)
     bounds = [match.start() for match in _END_WORD.finditer(data)]
+    placed = []
+    for begin, word in hits:  # `begin`: the blank before the word
+        n = bisect(bounds, begin)
+        placed.append((owners[n], ranks[n], begin, n, word))
+    placed.sort()
+    pairs, kept = answers
+    holding = {holder for holder, *_rest in placed}
+    own: dict[int, set[tuple[str, ...]]] = {}
+    for i, answer in compress(pairs, map(holding.__contains__, map(itemgetter(0), pairs))):
+        phrase = kept[answer]
+        if phrase is not None:
+            own.setdefault(i, set()).add(phrase)
     words_of: dict[int, list[str]] = {}
     found: leaks.Found = {}
     holders: leaks.Holders = {}
-    for begin, word in hits:  # `begin`: the blank before the word
-        n = bisect(bounds, begin)
-        holder, key = places[n]
+    grouped: dict[str, list[_Group]] = {}
+    for holder, _rank, begin, n, word in placed:
+        groups = grouped.get(word)
+        if groups is None:
+            groups = grouped[word] = _grouped(index[word])
+        mine = own.get(holder)
+        if mine is not None and all(group[0] in mine for group in groups):
+            continue  # every answer indexed there is one of the holder's own
         first = bounds[n - 1] + 1 if n else 0
         words = words_of.get(n)
         if words is None:
             words = words_of[n] = data[first:bounds[n] if n < len(bounds) else size].decode(
                 ).split()
         at = len(data[first:begin].split())  # the word's index in its text
-        leaks.match_at(index[word], words, at, holder, key, own, holders, found)
+        _match_grouped(groups, words, at, holder, keys[n], own, holders, found)
     return leaks.leaks_found(cards, found, holders, most)
+
+
+#: The entries of one word's index that share a phrase: (phrase, as a list, the word's offset in
+#: it, and each entry's (number in the index, card, answer)).
+_Group = tuple[tuple[str, ...], list[str], int, list[tuple[int, int, str]]]
+
+
+def _grouped(entries: list[leaks.IndexEntry]) -> list[_Group]:
+    """`entries` (of one word) grouped by phrase, the groups in the order of their first entry."""
+    groups: dict[tuple[str, ...], _Group] = {}
+    for n, (phrase, as_list, offset, owner, answer) in enumerate(entries):
+        group = groups.get(phrase)
+        if group is None:
+            group = groups[phrase] = (phrase, as_list, offset, [])
+        group[3].append((n, owner, answer))
+    return list(groups.values())
+
+
+def _match_grouped(groups: list[_Group], words: list[str], at: int, holder: int, key: str,
+                   own: dict[int, set[tuple[str, ...]]], holders: leaks.Holders,
+                   found: leaks.Found) -> None:
+    """What `leaks.match_at` records for the entries of `groups`, with the tests that depend
+    only on the phrase (is it written here, is it an answer of the holder too) made once per
+    phrase instead of once per entry: a phrase that is the answer of many cards (the same gap
+    in a thousand cloze cards) costs one test at each place it is written, not a thousand, so
+    a deck's relation is no longer quadratic in the cards sharing an answer."""
+    mine = own.get(holder, ())
+    passing = [group for group in groups
+               if (start := at - group[2]) >= 0 and group[0] not in mine
+               and words[start:start + len(group[0])] == group[1]]
+    if not passing:
+        return
+    if len(passing) == 1:
+        phrase, _list, _offset, members = passing[0]
+        rows = [(owner, answer, phrase) for _n, owner, answer in members]
+    else:  # the index's order, as `match_at` takes them
+        rows = [(owner, answer, phrase) for _n, owner, answer, phrase in sorted(
+            (n, owner, answer, group[0]) for group in passing for n, owner, answer in group[3])]
+    for owner, answer, phrase in rows:
+        if owner != holder:
+            holders.setdefault((owner, phrase), set()).add(holder)
+            found.setdefault((holder, owner), (key, answer))
 
 
 _END_WORD = re.compile(re.escape(leaks._TEXT_END.encode()))

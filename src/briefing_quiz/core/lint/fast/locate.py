@@ -49,6 +49,7 @@ def fast_locate(text: str, card_count: int, locs: Sequence[Loc]) -> list[Place]:
     if len(starts) != card_count:
         return locate_keys(text, card_count, list(locs))
     lines = _header_lines(text, starts, locs)
+    known: dict[tuple[int, str], Place | None] = {}  # a card's key is searched for once
     out: list[Place | None] = []
     hard: list[int] = []  # indexes into `locs` left to the exact scanner
     size = len(text)
@@ -61,8 +62,12 @@ def fast_locate(text: str, card_count: int, locs: Sequence[Loc]) -> list[Place]:
             if len(loc) == 2:
                 place = (lines[index], start - text.rfind("\n", 0, start))
             elif isinstance(loc[2], str):
-                place = _key_place(text, start, starts[index + 1] if index + 1 < len(starts)
-                                   else size, lines[index], loc[2])
+                if (index, loc[2]) in known:
+                    place = known[index, loc[2]]
+                else:
+                    place = known[index, loc[2]] = _key_place(
+                        text, start, starts[index + 1] if index + 1 < len(starts) else size,
+                        lines[index], loc[2])
         if place is None:
             hard.append(n)
         out.append(place)
@@ -142,7 +147,8 @@ def placed_warnings(path: Path | None, found: Sequence[tuple[Rule, Finding]],
     line, then card, else as found), built a field at a time for all of them
     (`fast_construct.column_constructor`: a frozen dataclass's `__init__` per warning costs more)."""
     cards = [index.get(f.card_id, -1) if f.card_id else -1 for _rule, f in found]
-    order = sorted(range(len(found)), key=lambda n: (places[n][0] or 0, cards[n]))
+    lines = [line or 0 for line, _column in places]
+    order = sorted(range(len(found)), key=list(zip(lines, cards, strict=True)).__getitem__)
     rules = [found[n][0] for n in order]
     findings = [found[n][1] for n in order]
     return _build_warnings(len(order), (
