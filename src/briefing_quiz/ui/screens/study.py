@@ -16,7 +16,7 @@ from fsrs import Rating
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -124,9 +124,13 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         yield StudyHeader(id="study-header")
         with VerticalScroll(id="card-scroll"):
             yield CardView(id="card")
-        yield AnswerInput(id="answer-input")
         yield OpenAnswer(id="open-answer")
-        yield Static(id="verdict")
+        # One line of fixed height for every card: the answer line of a typed or cloze card
+        # while it is asked, else the verdict (blank until answered). Which of the two shows
+        # changes no other widget's size, so the card above is repainted, never laid out again.
+        with Container(id="answer-band"):
+            yield AnswerInput(id="answer-input")
+            yield Static(id="verdict")
         yield GradeBar(id="grades")
         yield KeyBar()
 
@@ -218,13 +222,15 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
             card.show(controller, self._meta(entry))
             self._show_grades(False)
             field = self.query_one(AnswerInput)
-            field.display = controller.TYPED
+            self._show_answer_line(controller.TYPED)
             area = self.query_one(OpenAnswer)
-            area.display = isinstance(controller, OpenController)
+            open_card = isinstance(controller, OpenController)
+            if area.display != open_card:
+                area.display = open_card
             if controller.TYPED:
                 field.space_reveals = "reveal" in controller_actions(controller)
-                field.disabled = False
-                field.value = ""
+                if field.value:
+                    field.value = ""
                 self._focus(field)
             elif area.display:
                 area.disabled = False
@@ -304,12 +310,11 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
             self.query_one("#verdict", Static).update(
                 verdict_line(entry.card, entry.key.item, result), layout=False)
             self._show_grades(True)
-            # Focus first: a disabled field that still had the focus would hand it on to the
+            # Focus first: a hidden field that still had the focus would hand it on to the
             # next focusable widget, one more focus change to style and paint.
             self._focus(grades)
-            field = self.query_one(AnswerInput)
-            if field.display:
-                field.disabled = True
+            # The verdict takes the answer line's place (the card shows what was typed).
+            self._show_answer_line(False)
             area = self.query_one(OpenAnswer)
             if area.display:  # the checklist and the model answer get its room
                 area.disabled = True
@@ -320,6 +325,13 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         # Now rather than after the next message (`Widget.focus` defers): the focus change and
         # its styles are painted in the same frame as the card, not in a frame of their own.
         self.set_focus(widget, scroll_visible=False)
+
+    def _show_answer_line(self, shown: bool) -> None:
+        # Only on a change: each change asks Textual for a layout (a cheap one, in the band).
+        field = self.query_one(AnswerInput)
+        if field.display != shown:
+            field.display = shown
+            self.query_one("#verdict", Static).display = not shown
 
     def _show_grades(self, shown: bool) -> None:
         # Neither display nor visibility: both ask for a layout of the whole screen, where a
