@@ -258,6 +258,18 @@ class LazyQueue(StudyQueue):
         self.counts[slot.kind] -= 1
         return slot
 
+    def prefetch(self) -> None:
+        """Read now the pages the next `pop` would read first (the learning line's, then the
+        review line's of each deck whose read reviews are used up), so that a page read lands
+        while a card is shown, not between a grade key and the next card. The same pages in
+        the same order as `pop` reads them, only sooner: what is queued does not change."""
+        self._fill_learning()
+        if self.main:
+            return
+        for source in self._sources:
+            while not source.reviews and not source.done["review"]:
+                self._page(source, "review")
+
     def skip(self, slot: _Slot) -> None:
         if slot.kind == "learning":
             self.push_learning(slot)

@@ -7,6 +7,7 @@ store thread commits the answer; keys wait) -> the next card, or the summary whe
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -125,9 +126,8 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         with VerticalScroll(id="card-scroll"):
             yield CardView(id="card")
         yield OpenAnswer(id="open-answer")
-        # One line of fixed height for every card: the answer line of a typed or cloze card
-        # while it is asked, else the verdict (blank until answered). Which of the two shows
-        # changes no other widget's size, so the card above is repainted, never laid out again.
+        # One line for every card: a typed or cloze card's answer line while it is asked, else
+        # the verdict (blank until answered). No other widget's size depends on which shows.
         with Container(id="answer-band"):
             yield AnswerInput(id="answer-input")
             yield Static(id="verdict")
@@ -224,13 +224,10 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
             field = self.query_one(AnswerInput)
             self._show_answer_line(controller.TYPED)
             area = self.query_one(OpenAnswer)
-            open_card = isinstance(controller, OpenController)
-            if area.display != open_card:
-                area.display = open_card
+            area.display = isinstance(controller, OpenController)
             if controller.TYPED:
                 field.space_reveals = "reveal" in controller_actions(controller)
-                if field.value:
-                    field.value = ""
+                field.value = ""
                 self._focus(field)
             elif area.display:
                 area.disabled = False
@@ -247,10 +244,20 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         self.call_after_refresh(self._painted)
 
     def _painted(self) -> None:
-        # The card's frame is out: the user reads, time to collect garbage. A moment later,
-        # once the terminal's writer thread has written the frame (it needs the interpreter,
-        # and a collection holds it).
-        self.set_timer(READ_DELAY, gc_policy.collect_while_reading)
+        # The card's frame is out: the user reads. A moment later, once the terminal's writer
+        # thread (it needs the interpreter) has written it: collect garbage, and read the page
+        # of the queue the next card needs now, not after the grade key.
+        self.set_timer(READ_DELAY, self._while_reading)
+
+    def _while_reading(self) -> None:
+        gc_policy.collect_while_reading()
+        if self.session is not None and self.phase == "question":
+            self._prefetch(self.session)
+
+    @work(exclusive=True, group="study-prefetch", description="read the queue ahead")
+    async def _prefetch(self, session: StudySession) -> None:
+        with contextlib.suppress(BriefingQuizError):  # met again by the next card's own read
+            await self.backend.call(session.prefetch)
 
     # -- answering --------------------------------------------------------------------------------
     @on(CardView.Submitted)
@@ -327,11 +334,9 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         self.set_focus(widget, scroll_visible=False)
 
     def _show_answer_line(self, shown: bool) -> None:
-        # Only on a change: each change asks Textual for a layout (a cheap one, in the band).
-        field = self.query_one(AnswerInput)
-        if field.display != shown:
-            field.display = shown
-            self.query_one("#verdict", Static).display = not shown
+        # A change asks Textual for a layout, a cheap one: no size but the band's two changes.
+        self.query_one(AnswerInput).display = shown
+        self.query_one("#verdict", Static).display = not shown
 
     def _show_grades(self, shown: bool) -> None:
         # Neither display nor visibility: both ask for a layout of the whole screen, where a
