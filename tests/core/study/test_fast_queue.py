@@ -116,10 +116,13 @@ def _drive(path: Path, decks: list[Deck], settings: _Settings, tz: timezone, see
             assert isinstance(session._queue, fast_queue.LazyQueue)
         trace.append(session.counts)
         entry = session.next()
+        ahead = random.Random(seed + 1)  # its own stream: both sides get the same answers
         for _ in range(200):
             if entry is None:
                 break
             trace.append((entry.key, entry.kind, session.counts, session.position))
+            if ahead.random() < 0.5:
+                session.prefetch()  # as the study screen does while a card is shown
             roll = rng.random()
             clock[0] += timedelta(seconds=rng.choice((5, 40, 300, 1500)))
             if roll < 0.08:
@@ -201,6 +204,42 @@ def test_the_lazy_queue_reads_pages_only_as_cards_are_shown(
         assert pages == [] and session.counts.total > 6
         session.next()
         assert 1 <= len(pages) <= 2
+
+
+def test_a_prefetch_while_a_card_is_shown_leaves_no_page_for_the_next_card(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The study screen prefetches after a card's frame: the grade key's `next()` reads none."""
+    rng = random.Random(5)
+    deck = _deck(rng, 80)
+    path = tmp_path / "p.sqlite3"
+    _history(path, deck, rng, T0)
+    pages: list[str] = []
+    read_page = fast_queue.due_pages.read_page
+
+    def counted(*args: object, **kwargs: object) -> object:
+        pages.append(str(args[1]))
+        return read_page(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fast_queue.due_pages, "read_page", counted)
+    monkeypatch.setattr(fast_queue, "FIRST_PAGE", 2)
+    clock = [T0]
+    prefetched = 0
+    with Store.open(path) as store:
+        session = StudySession([deck], store, _Settings(SchedulerSettings()),
+                               clock=lambda: clock[0], tz=UTC)
+        shown = 0
+        entry = session.next()
+        while entry is not None and shown < 60:
+            before = len(pages)
+            session.prefetch()
+            prefetched += len(pages) - before
+            session.answer(Rating.Good, duration_ms=500)
+            clock[0] += timedelta(seconds=30)
+            answered = len(pages)
+            entry = session.next()
+            assert len(pages) == answered, "the next card read a page"
+            shown += 1
+    assert shown > 10 and prefetched > 0
 
 
 def test_the_counts_are_made_again_once_when_every_page_is_in(

@@ -196,6 +196,10 @@ class StudyQueue:
         self.counts[slot.kind] -= 1
         return slot
 
+    def prefetch(self) -> None:
+        """Read ahead what the next `pop` may need (a queue read in pages: `fast_queue`); this
+        one holds everything already."""
+
     def unpop(self, slot: _Slot) -> None:
         """Put a slot back at the front of the queue (learning slots go back to the heap)."""
         if slot.kind == "learning":

@@ -201,6 +201,11 @@ class StudySession:
             if entry is not None:
                 return entry
 
+    def prefetch(self) -> None:
+        """Read ahead, while the current card is shown, what the next `next()` would read from
+        the store (a page of the queue); what it returns does not change."""
+        self._queue.prefetch()
+
     def _show(self, slot: _Slot, now: datetime, now_us: int) -> QueueEntry | None:
         """Make `slot` current after re-reading its state. None (perhaps requeued) when it is no
         longer due: answered, suspended or buried meanwhile, e.g. in another window."""

@@ -7,6 +7,7 @@ store thread commits the answer; keys wait) -> the next card, or the summary whe
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ from fsrs import Rating
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -124,9 +125,12 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         yield StudyHeader(id="study-header")
         with VerticalScroll(id="card-scroll"):
             yield CardView(id="card")
-        yield AnswerInput(id="answer-input")
         yield OpenAnswer(id="open-answer")
-        yield Static(id="verdict")
+        # One line for every card: a typed or cloze card's answer line while it is asked, else
+        # the verdict (blank until answered). No other widget's size depends on which shows.
+        with Container(id="answer-band"):
+            yield AnswerInput(id="answer-input")
+            yield Static(id="verdict")
         yield GradeBar(id="grades")
         yield KeyBar()
 
@@ -218,12 +222,11 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
             card.show(controller, self._meta(entry))
             self._show_grades(False)
             field = self.query_one(AnswerInput)
-            field.display = controller.TYPED
+            self._show_answer_line(controller.TYPED)
             area = self.query_one(OpenAnswer)
             area.display = isinstance(controller, OpenController)
             if controller.TYPED:
                 field.space_reveals = "reveal" in controller_actions(controller)
-                field.disabled = False
                 field.value = ""
                 self._focus(field)
             elif area.display:
@@ -241,10 +244,20 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         self.call_after_refresh(self._painted)
 
     def _painted(self) -> None:
-        # The card's frame is out: the user reads, time to collect garbage. A moment later,
-        # once the terminal's writer thread has written the frame (it needs the interpreter,
-        # and a collection holds it).
-        self.set_timer(READ_DELAY, gc_policy.collect_while_reading)
+        # The card's frame is out: the user reads. A moment later, once the terminal's writer
+        # thread (it needs the interpreter) has written it: collect garbage, and read the page
+        # of the queue the next card needs now, not after the grade key.
+        self.set_timer(READ_DELAY, self._while_reading)
+
+    def _while_reading(self) -> None:
+        gc_policy.collect_while_reading()
+        if self.session is not None and self.phase == "question":
+            self._prefetch(self.session)
+
+    @work(exclusive=True, group="study-prefetch", description="read the queue ahead")
+    async def _prefetch(self, session: StudySession) -> None:
+        with contextlib.suppress(BriefingQuizError):  # met again by the next card's own read
+            await self.backend.call(session.prefetch)
 
     # -- answering --------------------------------------------------------------------------------
     @on(CardView.Submitted)
@@ -304,12 +317,11 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
             self.query_one("#verdict", Static).update(
                 verdict_line(entry.card, entry.key.item, result), layout=False)
             self._show_grades(True)
-            # Focus first: a disabled field that still had the focus would hand it on to the
+            # Focus first: a hidden field that still had the focus would hand it on to the
             # next focusable widget, one more focus change to style and paint.
             self._focus(grades)
-            field = self.query_one(AnswerInput)
-            if field.display:
-                field.disabled = True
+            # The verdict takes the answer line's place (the card shows what was typed).
+            self._show_answer_line(False)
             area = self.query_one(OpenAnswer)
             if area.display:  # the checklist and the model answer get its room
                 area.disabled = True
@@ -320,6 +332,11 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         # Now rather than after the next message (`Widget.focus` defers): the focus change and
         # its styles are painted in the same frame as the card, not in a frame of their own.
         self.set_focus(widget, scroll_visible=False)
+
+    def _show_answer_line(self, shown: bool) -> None:
+        # A change asks Textual for a layout, a cheap one: no size but the band's two changes.
+        self.query_one(AnswerInput).display = shown
+        self.query_one("#verdict", Static).display = not shown
 
     def _show_grades(self, shown: bool) -> None:
         # Neither display nor visibility: both ask for a layout of the whole screen, where a

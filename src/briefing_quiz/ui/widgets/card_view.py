@@ -204,8 +204,9 @@ class AnswerInput(Input):
         self.post_message(self.Leave())
 
     def __init__(self, *, id: str | None = None) -> None:
+        # Compact: one line without a border, the height of the verdict whose place it takes.
         super().__init__(placeholder="type the answer, enter checks", id=id,
-                         select_on_focus=False)
+                         select_on_focus=False, compact=True)
         self.space_reveals = False
 
     async def on_key(self, event: events.Key) -> None:
