@@ -191,13 +191,12 @@ def stale_cards(deck: Deck, today: dt.date) -> list[tuple[Card, dt.date]]:
 def deck_coverage(deck: Deck) -> Coverage | None:
     """How much of the deck's source file its cards quote; None when the deck names no source.
     Raises SourceFileError when the file cannot be read."""
-    from briefing_quiz.core.coverage import measure_coverage  # pysbd: only when asked
+    from briefing_quiz.services.coverage_memo import coverage_of
 
     path = source_path(deck)
     if path is None:
         return None
-    return measure_coverage(read_deck_source(deck, path),
-                            (c.source for c in deck.cards if c.source))
+    return coverage_of(read_deck_source(deck, path), (c.source for c in deck.cards if c.source))
 
 
 def coverage_figure(deck: Deck) -> str | None:
