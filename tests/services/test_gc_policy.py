@@ -169,3 +169,20 @@ def test_the_environment_switch(value: str, tuned: bool) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env=env)
     assert out.stdout.strip() == str(tuned)
+
+
+def test_the_plain_commands_settle_the_heap_after_loading_decks(paths: Paths,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 ) -> None:
+    """`study --plain` and the other commands load decks through `load_study_inputs`: the decks
+    are then frozen as the app's backend freezes them, so no collector pass over them lands
+    between two cards (or in the cold counts)."""
+    import io
+
+    from briefing_quiz.services.study_inputs import load_study_inputs
+
+    monkeypatch.setattr(gc_policy, "TUNED", True)
+    gc.unfreeze()
+    _config, decks = load_study_inputs(paths, (), io.StringIO())
+    assert gc.get_freeze_count() > 0
+    assert not any(gc.is_tracked(d) and d in gc.get_objects(0) for d in decks)

@@ -2,7 +2,7 @@
 
 Used by the command line (`study --plain`, `stats`, `brief`, `sheet`) and plain mode; the app's
 backend loads the same way (`Backend.load_sync`). Decks load inside `paused_collector()`, as
-every deck load of the program does (see `gc_policy`).
+every deck load of the program does, and the heap is settled after it (see `gc_policy`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.paths import Paths
-from briefing_quiz.services.gc_policy import paused_collector
+from briefing_quiz.services.gc_policy import paused_collector, settle_heap
 
 if TYPE_CHECKING:
     from briefing_quiz.config import Config
@@ -75,6 +75,7 @@ def load_study_inputs(paths: Paths, deck_ids: Sequence[str], stderr: TextIO) -> 
     with paused_collector():
         loaded = load_decks(find_deck_files(paths.deck_dirs, warnings),
                             DeckCache.at(paths.cache_dir))
+    settle_heap()  # as the app's backend does after a load: no pass over the decks mid-session
     print_warnings(warnings, stderr)
     for failure in loaded.failures:
         for problem in failure.problems:
