@@ -104,6 +104,9 @@ def _key_place(text: str, header: int, next_header: int, header_line: int,
     end = text.rfind("\n", body, next_header) + 1 if next_header < len(text) else next_header
     if end <= body and next_header < len(text):
         return None
+    first = _first_key_line(text, body, end, key)
+    if first >= 0:
+        return header_line + 1 + text.count("\n", body, first + 1), 1
     if text.find('"""', body, end) >= 0 or text.find("'''", body, end) >= 0:
         return None  # a `key =` line could be the text of a multi-line string
     if text.find("\n ", body - 1, end) < 0 and text.find("\n\t", body - 1, end) < 0:
@@ -130,6 +133,33 @@ def _key_place(text: str, header: int, next_header: int, header_line: int,
     at = match.start(1)
     line_start = text.rfind("\n", body, at) + 1 or body
     return header_line + 1 + text.count("\n", body, at), at - line_start + 1
+
+
+def _first_key_line(text: str, body: int, end: int, key: str) -> int:
+    """Where the first line `key =` (the key at the line's start) of the card's part begins (its
+    newline), when nothing before it in the part can fool a plain search; else -1.
+
+    The tests the caller makes of the whole part are made here of the lines before the key only
+    (on this deck, about a third of the part): no multi-line string opens there (the key line
+    would be its text), and no line there starts with a blank (an indented `key =` would come
+    first) or with `[` (a sub-table: the key line would be the sub-table's). The key's own line
+    and those after it cannot move it."""
+    probe = "\n" + key
+    at = text.find(probe, body - 1, end)
+    while at >= 0:
+        after = at + len(probe)
+        while after < end and text[after] in " \t":
+            after += 1
+        if after < end and text[after] == "=":
+            break
+        at = text.find(probe, at + 1, end)
+    else:
+        return -1
+    if (text.find('"""', body, at) >= 0 or text.find("'''", body, at) >= 0
+            or text.find("\n ", body - 1, at) >= 0 or text.find("\n\t", body - 1, at) >= 0
+            or text.find("\n[", body - 1, at) >= 0):
+        return -1
+    return at
 
 
 def _starts_line(text: str, start: int) -> bool:
