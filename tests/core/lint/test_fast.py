@@ -123,7 +123,8 @@ def both_paths(text: str) -> Iterator[list[LintWarning]]:
         fast.ENABLED = enabled
         tokens.cache_clear()
         try:
-            yield lint_deck(deck, fast.locator(text, len(deck.cards)))
+            yield lint_deck(deck, fast.locator(text, len(deck.cards),
+                                               [card.line for card in deck.cards]))
         finally:
             fast.ENABLED = before
 
@@ -169,11 +170,25 @@ def test_fast_locate_agrees_with_the_scanner_on_every_key(monkeypatch: pytest.Mo
             locs += [("cards", i), *(("cards", i, key) for key in (
                 "id", "type", "question", "answer", "choices", "items", "text", "statement",
                 "source", "explain", "tolerance", "missing"))]
-        assert fast.fast_locate(text, len(deck.cards), locs) == locate_keys(
-            text, len(deck.cards), locs)
+        plain = locate_keys(text, len(deck.cards), locs)
+        assert fast.fast_locate(text, len(deck.cards), locs) == plain
+        # The header lines as the loader found them (`Card.line`) give the same places.
+        assert fast.fast_locate(text, len(deck.cards), locs,
+                                card_lines=[card.line for card in deck.cards]) == plain
     # Both ways were taken: keys placed by the search, and keys left to the exact scanner.
     assert sum(r is not None for r in results) > 1000
     assert sum(r is None for r in results) > 1000
+
+
+def test_the_loader_card_lines_are_the_header_lines_the_scanner_finds() -> None:
+    """`Card.line`, handed to the locator in place of counting, is the line `locate_keys` gives
+    each card's header, in every header spelling and line ending of the random decks."""
+    for seed in range(30):
+        text = random_deck(seed, 25)
+        deck = loads_deck(text.encode())
+        headers = locate_keys(text, len(deck.cards), [("cards", i) for i in range(len(deck.cards))])
+        assert [card.line for card in deck.cards] == [line for line, _column in headers]
+        assert None not in [card.line for card in deck.cards]
 
 
 def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from itertools import repeat
 from pathlib import Path
+from typing import cast
 
 from briefing_quiz.core.deckfile import locate_keys
 from briefing_quiz.core.fast_construct import column_constructor
@@ -34,21 +35,31 @@ def _key_line(key: str) -> re.Pattern[str]:
     return re.compile(rf"^[ \t]*({re.escape(key)})[ \t]*=", re.MULTILINE)
 
 
-def locator(text: str, card_count: int) -> Callable[[Sequence[Loc]], Sequence[Place]]:
-    """The `Locate` of `core.lint.lint_deck` for a deck file's `text`: the fast one when enabled."""
+def locator(text: str, card_count: int, card_lines: Sequence[int | None] | None = None,
+            ) -> Callable[[Sequence[Loc]], Sequence[Place]]:
+    """The `Locate` of `core.lint.lint_deck` for a deck file's `text`: the fast one when enabled.
+    `card_lines`: the line of each card's header as the loader found it (`Card.line`), when
+    `text` is the text the deck was loaded from."""
     if _switch.ENABLED:
-        return partial(fast_locate, text, card_count)
+        return partial(fast_locate, text, card_count, card_lines=card_lines)
     return partial(locate_keys, text, card_count)
 
 
-def fast_locate(text: str, card_count: int, locs: Sequence[Loc]) -> list[Place]:
-    """What `locate_keys(text, card_count, locs)` returns, searching only the cards concerned."""
+def fast_locate(text: str, card_count: int, locs: Sequence[Loc], *,
+                card_lines: Sequence[int | None] | None = None) -> list[Place]:
+    """What `locate_keys(text, card_count, locs)` returns, searching only the cards concerned.
+
+    With `card_lines` (the loader's `Card.line` of each card, read from this same `text`), the
+    header lines are taken from them instead of counting the newlines up to each header."""
     starts = [match.start() for match in _CARD_HEADER.finditer(text)]
     if any(start and text[start - 1] != "\n" for start in starts):
         starts = [start for start in starts if _starts_line(text, start)]
     if len(starts) != card_count:
         return locate_keys(text, card_count, list(locs))
-    lines = _header_lines(text, starts, locs)
+    if card_lines is not None and len(card_lines) == card_count and None not in card_lines:
+        lines: Sequence[int] | dict[int, int] = cast("Sequence[int]", card_lines)
+    else:
+        lines = _header_lines(text, starts, locs)
     known: dict[tuple[int, str], Place | None] = {}  # a card's key is searched for once
     out: list[Place | None] = []
     hard: list[int] = []  # indexes into `locs` left to the exact scanner
