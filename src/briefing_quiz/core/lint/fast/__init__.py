@@ -50,8 +50,8 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["ENABLED", "SWITCH_OFF_VARIABLE", "card_check", "card_findings", "deck_check", "fast_locate",
-           "find_leaks", "locator", "placed_warnings", "sharing"]
+__all__ = ["ENABLED", "SWITCH_OFF_VARIABLE", "cached_relation", "card_check", "card_findings",
+           "deck_check", "fast_locate", "find_leaks", "locator", "placed_warnings", "sharing"]
 
 SWITCH_OFF_VARIABLE = "BRIEFING_QUIZ_NO_FAST_LINT"
 #: Whether the tricks are used (False when `BRIEFING_QUIZ_NO_FAST_LINT` is set but "" or "0").
@@ -66,3 +66,4 @@ from briefing_quiz.core.lint.fast.locate import (  # noqa: E402
     locator,
     placed_warnings,
 )
+from briefing_quiz.core.lint.fast.relations import cached_relation  # noqa: E402
