@@ -517,8 +517,13 @@ def test_the_digest_tells_apart_texts_cut_differently() -> None:
                                           answer="Pifer", source="Donbas"),))
     two = Deck("d", "D", None, (BasicCard(id="a", deck_id="d", question="zeta",
                                           answer="Pifer", source="Minsk Donbas"),))
-    digests = {relations.relation_digest(columns.Columns(deck.cards)) for deck in (one, two)}
-    assert len(digests) == 2
+    three = Deck("d", "D", None, (BasicCard(id="a", deck_id="d", question="zeta\x00Minsk",
+                                            answer="Pifer", source="Donbas"),))
+    four = Deck("d", "D", None, (BasicCard(id="a", deck_id="d", question="zeta",
+                                           answer="Pifer", source="Minsk\x00Donbas"),))
+    digests = {relations.relation_digest(columns.Columns(deck.cards))
+               for deck in (one, two, three, four)}
+    assert len(digests) == 4
 
 
 def test_the_relation_is_not_kept_when_switched_off(kept_relations: list[object],

@@ -11,14 +11,17 @@ before the trivial ones are dropped). Equal inputs give an equal relation, whate
 anew. The inputs are gathered as the leak pass gathers them (the columns are shared with it on a
 miss) and hashed with BLAKE2b (~1 GB/s).
 
-Measured (`deck_relation` over bench_queue.py's 5 decks, 100,000 items, each deck object new,
-CPU, in benchmarks/README.md "The lint"): a miss costs the relation plus the digest, a hit the
-digest only. Kept in memory only, at most `KEPT` decks (the oldest dropped first); no file.
+What it buys (one deck of bench_queue.py, 17,391 cards, a new deck object each time, 9
+alternated rounds, CPU medians; benchmarks/README.md "The lint"): the relation computed 42.5 ms,
+a hit 13.0 ms (the digest alone), a miss 47.7 ms (the digest, then the relation). Kept in memory
+only, at most `KEPT` decks (the oldest dropped first); no file. Off, with the rest of the fast
+lint, by `BRIEFING_QUIZ_NO_FAST_LINT=1`: every deck object then computes its own relation.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from array import array
 from collections.abc import Callable, Mapping
 from operator import attrgetter, itemgetter
@@ -31,11 +34,11 @@ __all__ = ["KEPT", "cached_relation", "clear", "relation_digest"]
 #: Decks whose relation is kept (a session's decks; each relation is a few MB at most).
 KEPT = 32
 
-_KEPT: dict[bytes, Mapping[str, frozenset[str]]] = {}
-
-
-
 Relation = Mapping[str, frozenset[str]]
+
+_KEPT: dict[bytes, Relation] = {}
+#: A session may build its queue off the main thread: the dict is read and trimmed under it.
+_LOCK = threading.Lock()
 
 
 def relation_digest(columns: Columns) -> bytes:
@@ -46,11 +49,13 @@ def relation_digest(columns: Columns) -> bytes:
     digest = hashlib.blake2b(digest_size=32)
     digest.update(array("q", (len(ids), len(texts), len(pairs))).tobytes())
     for strings in (ids, texts, keys, list(map(_SECOND, pairs))):
-        # Joined by NUL, with their number hashed above: no two lists of strings hash alike,
-        # unless a string holds a NUL (rare: TOML needs an escape for it); then their lengths too.
+        # Joined by NUL, their number hashed above: the bytes hashed decode to one list only.
+        # A string holding a NUL (rare: TOML needs an escape for it): their lengths too.
         joined = "\x00".join(strings)
         if strings and joined.count("\x00") != len(strings) - 1:
             digest.update(b"\x01" + array("q", map(len, strings)).tobytes())
+        else:
+            digest.update(b"\x00")
         digest.update(joined.encode("utf-8", "surrogatepass") + b"\x00")
     digest.update(array("q", owners).tobytes())
     digest.update(array("q", ranks).tobytes())
@@ -67,15 +72,18 @@ def cached_relation(deck: Deck, compute: Callable[[Deck], Relation]) -> Relation
     """The relation of `deck`: the one kept for its digest, else `compute(deck)` (kept)."""
     with sharing(deck.cards) as columns:  # a miss's leak pass reuses the columns
         key = relation_digest(columns)
-        relation = _KEPT.get(key)
+        with _LOCK:
+            relation = _KEPT.get(key)
         if relation is None:
             relation = compute(deck)
-            if len(_KEPT) >= KEPT:
-                del _KEPT[next(iter(_KEPT))]
-            _KEPT[key] = relation
+            with _LOCK:
+                while len(_KEPT) >= KEPT:
+                    del _KEPT[next(iter(_KEPT))]
+                _KEPT[key] = relation
     return relation
 
 
 def clear() -> None:
     """Forget every kept relation (tests, and a benchmark's cold rounds)."""
-    _KEPT.clear()
+    with _LOCK:
+        _KEPT.clear()
