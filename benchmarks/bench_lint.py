@@ -7,8 +7,8 @@ times, in alternating rounds (best of each):
     after `check` has loaded it: read the file again, run every rule (`core.lint`), place each
     warning at its line (`core.lint.fast.locator`, given the cards' header lines the load found,
     or `core.deckfile.locate_keys` with BRIEFING_QUIZ_NO_FAST_LINT=1). Each lint round is cold:
-    the lint's word cache is emptied before it, as in a new `check` process (the lint keeps
-    nothing else between runs; the leak relation kept by digest is the study queue's, not the
+    the lint's word cache is emptied before it, as in a new `check` process (only compiled
+    patterns stay between runs; the leak relation kept by digest is the study queue's, not the
     lint's).
 Target: lint <= 0.3 x tomli (issue 12). The generated deck is a hard case for the lint: its text
 is drawn from 21 words, so every answer is also written all over the deck (each a topic word,
