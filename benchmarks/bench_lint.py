@@ -5,9 +5,11 @@ times, in alternating rounds (best of each):
   - tomli: `tomli.loads(text)`, the floor every deck-loading row is compared with;
   - lint:  `services.checking.deck_warnings(deck)`, exactly what `check --lint` does per deck
     after `check` has loaded it: read the file again, run every rule (`core.lint`), place each
-    warning at its line (`core.lint.fast.locator`, or `core.deckfile.locate_keys` with
-    BRIEFING_QUIZ_NO_FAST_LINT=1). Each lint round is cold: the lint's word cache is emptied
-    before it, as in a new `check` process.
+    warning at its line (`core.lint.fast.locator`, given the cards' header lines the load found,
+    or `core.deckfile.locate_keys` with BRIEFING_QUIZ_NO_FAST_LINT=1). Each lint round is cold:
+    the lint's word cache is emptied before it, as in a new `check` process (only compiled
+    patterns stay between runs; the leak relation kept by digest is the study queue's, not the
+    lint's).
 Target: lint <= 0.3 x tomli (issue 12). The generated deck is a hard case for the lint: its text
 is drawn from 21 words, so every answer is also written all over the deck (each a topic word,
 which the leak pass must find cheaply) and it has thousands of warnings to place.

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -141,7 +142,9 @@ def deck_warnings(deck: Deck) -> list[LintWarning]:
             text = deck.path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             text = None
-    locate = None if text is None else locator(text, len(deck.cards))
+    # The loader's header lines (`Card.line`): the lint need not count them again.
+    locate = None if text is None else locator(text, len(deck.cards),
+                                               list(map(attrgetter("line"), deck.cards)))
     return lint_deck(deck, locate)
 
 

@@ -14,8 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing_quiz.core.deckfile import loads_deck, locate_keys
-from briefing_quiz.core.lint import LintWarning, fast, find_leaks, lint_deck
-from briefing_quiz.core.lint.fast import columns, leakpass, locate, words
+from briefing_quiz.core.lint import (
+    LintWarning,
+    deck_relation,
+    fast,
+    find_leaks,
+    leak_relation,
+    leaks,
+    lint_deck,
+)
+from briefing_quiz.core.lint.fast import columns, leakpass, locate, relations, words
 from briefing_quiz.core.lint.leaks import answers_of, plain_find_leaks
 from briefing_quiz.core.lint.text import tokens
 from briefing_quiz.core.model import BasicCard, Card, ChoiceCard, Deck
@@ -123,7 +131,8 @@ def both_paths(text: str) -> Iterator[list[LintWarning]]:
         fast.ENABLED = enabled
         tokens.cache_clear()
         try:
-            yield lint_deck(deck, fast.locator(text, len(deck.cards)))
+            yield lint_deck(deck, fast.locator(text, len(deck.cards),
+                                               [card.line for card in deck.cards]))
         finally:
             fast.ENABLED = before
 
@@ -169,11 +178,25 @@ def test_fast_locate_agrees_with_the_scanner_on_every_key(monkeypatch: pytest.Mo
             locs += [("cards", i), *(("cards", i, key) for key in (
                 "id", "type", "question", "answer", "choices", "items", "text", "statement",
                 "source", "explain", "tolerance", "missing"))]
-        assert fast.fast_locate(text, len(deck.cards), locs) == locate_keys(
-            text, len(deck.cards), locs)
+        plain = locate_keys(text, len(deck.cards), locs)
+        assert fast.fast_locate(text, len(deck.cards), locs) == plain
+        # The header lines as the loader found them (`Card.line`) give the same places.
+        assert fast.fast_locate(text, len(deck.cards), locs,
+                                card_lines=[card.line for card in deck.cards]) == plain
     # Both ways were taken: keys placed by the search, and keys left to the exact scanner.
     assert sum(r is not None for r in results) > 1000
     assert sum(r is None for r in results) > 1000
+
+
+def test_the_loader_card_lines_are_the_header_lines_the_scanner_finds() -> None:
+    """`Card.line`, handed to the locator in place of counting, is the line `locate_keys` gives
+    each card's header, in every header spelling and line ending of the random decks."""
+    for seed in range(30):
+        text = random_deck(seed, 25)
+        deck = loads_deck(text.encode())
+        headers = locate_keys(text, len(deck.cards), [("cards", i) for i in range(len(deck.cards))])
+        assert [card.line for card in deck.cards] == [line for line, _column in headers]
+        assert None not in [card.line for card in deck.cards]
 
 
 def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -433,3 +456,88 @@ def test_same_warnings_both_ways_for_questions_that_offer_alternatives(question:
     text = 'format = 1\n\n[deck]\nid = "d"\ntitle = "D"\n\n' + "\n".join(cards)
     quick, plain = both_paths(text)
     assert quick == plain
+
+
+# ---------------------------------------------------------------------------------------------
+# The leak relation kept by the digest of its inputs (`fast.relations`)
+
+
+@pytest.fixture
+def kept_relations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """No relation kept to start with, and each leak pass the relation ran (its decks)."""
+    from briefing_quiz.core.lint import leaks
+
+    monkeypatch.setattr(relations, "_KEPT", {})
+    monkeypatch.setattr(fast, "ENABLED", True)
+    calls: list[object] = []
+    real = leaks.find_leaks
+    monkeypatch.setattr(leaks, "find_leaks", lambda d: calls.append(d) or real(d))
+    yield calls
+
+
+def test_a_deck_read_again_gets_the_kept_relation(kept_relations: list[object]) -> None:
+    text = random_deck(3, 40)
+    first = deck_relation(loads_deck(text.encode()))
+    again = loads_deck(text.encode())  # a new deck object, the same cards
+    assert deck_relation(again) is first
+    assert len(kept_relations) == 1
+    assert first == leak_relation(leaks.plain_find_leaks(again)) and first
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_an_edited_deck_gets_its_own_relation(kept_relations: list[object], seed: int) -> None:
+    """Any edit of a text a leak is looked in, an answer or an id is a new digest: the relation
+    is computed again, and it is the plain path's relation of the edited deck."""
+    text = random_deck(seed, 30)
+    deck = loads_deck(text.encode())
+    deck_relation(deck)
+    rng = random.Random(seed)
+    card = rng.choice([c for c in deck.cards if isinstance(c, (BasicCard, ChoiceCard))])
+    edits = [dataclasses.replace(card, id=card.id + "x"),
+             dataclasses.replace(card, question=card.question + " zeta"),
+             dataclasses.replace(card, source=(card.source or "") + " Minsk"),
+             dataclasses.replace(card, explain="Minsk"),
+             (dataclasses.replace(card, answer=card.answer + " Minsk")
+              if isinstance(card, BasicCard) else
+              dataclasses.replace(card, choices=(*card.choices, "Donbas")))]
+    for number, edited_card in enumerate(edits, 2):
+        cards = tuple(edited_card if c is card else c for c in deck.cards)
+        edited = dataclasses.replace(deck, cards=cards, _by_id={})
+        assert deck_relation(edited) == leak_relation(leaks.plain_find_leaks(edited))
+        assert len(kept_relations) == number and kept_relations[-1] is edited
+    # An edit the relation does not read (tags, weight): the relation kept.
+    retagged = tuple(dataclasses.replace(c, tags=("new",), weight=2.0) for c in deck.cards)
+    deck_relation(dataclasses.replace(deck, cards=retagged, _by_id={}))
+    assert len(kept_relations) == len(edits) + 1
+
+
+def test_the_digest_tells_apart_texts_cut_differently() -> None:
+    """Lengths are hashed with the strings: moving words between two texts changes the digest."""
+    one = Deck("d", "D", None, (BasicCard(id="a", deck_id="d", question="zeta Minsk",
+                                          answer="Pifer", source="Donbas"),))
+    two = Deck("d", "D", None, (BasicCard(id="a", deck_id="d", question="zeta",
+                                          answer="Pifer", source="Minsk Donbas"),))
+    three = Deck("d", "D", None, (BasicCard(id="a", deck_id="d", question="zeta\x00Minsk",
+                                            answer="Pifer", source="Donbas"),))
+    four = Deck("d", "D", None, (BasicCard(id="a", deck_id="d", question="zeta",
+                                           answer="Pifer", source="Minsk\x00Donbas"),))
+    digests = {relations.relation_digest(columns.Columns(deck.cards))
+               for deck in (one, two, three, four)}
+    assert len(digests) == 4
+
+
+def test_the_relation_is_not_kept_when_switched_off(kept_relations: list[object],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast, "ENABLED", False)
+    text = random_deck(5, 20)
+    deck_relation(loads_deck(text.encode()))
+    deck_relation(loads_deck(text.encode()))
+    assert len(kept_relations) == 2 and not relations._KEPT
+
+
+def test_at_most_kept_relations(kept_relations: list[object],
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(relations, "KEPT", 3)
+    for seed in range(5):
+        deck_relation(loads_deck(random_deck(seed, 10).encode()))
+    assert len(relations._KEPT) == 3

@@ -300,9 +300,9 @@ def test_the_leak_relation_is_computed_once_per_loaded_deck(monkeypatch: pytest.
     monkeypatch.setattr(leaks, "find_leaks", lambda d: calls.append(d) or real(d))
     assert deck_relation(deck) == {"author": {"outlet"}, "outlet": {"author"}}
     assert deck_relation(deck) is deck_relation(deck) and len(calls) == 1
-    reloaded = loads_deck(text.encode())  # a new load of the same file: computed again
-    assert deck_relation(reloaded) == {"author": {"outlet"}, "outlet": {"author"}}
-    assert len(calls) == 2 and calls[-1] is reloaded
+    edited = loads_deck(text.replace("CISAC", "Stanford").encode())  # another deck: computed
+    assert deck_relation(edited) == {"author": {"outlet"}, "outlet": {"author"}}
+    assert len(calls) == 2 and calls[-1] is edited
 
 
 def test_the_deck_balance_warning_is_placed_at_the_deck_table() -> None:

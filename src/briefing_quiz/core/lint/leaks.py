@@ -189,13 +189,22 @@ _RELATIONS: dict[str, tuple[Deck, Mapping[str, frozenset[str]]]] = {}
 
 
 def deck_relation(deck: Deck) -> Mapping[str, frozenset[str]]:
-    """`leak_relation(find_leaks(deck))`, cached with this deck object."""
+    """`leak_relation(find_leaks(deck))`, cached with this deck object, and (fast path) by a
+    digest of its texts and answers for the process (`fast.relations`)."""
     known = _RELATIONS.get(deck.id)
     if known is not None and known[0] is deck:
         return known[1]
-    relation = leak_relation(find_leaks(deck))
+    from briefing_quiz.core.lint import fast  # deferred: it builds on this module
+
+    # Fast path: a deck read again with the same texts and answers gets the relation kept.
+    relation = (fast.cached_relation(deck, _relation_of) if fast.ENABLED
+                else _relation_of(deck))
     _RELATIONS[deck.id] = (deck, relation)
     return relation
+
+
+def _relation_of(deck: Deck) -> Mapping[str, frozenset[str]]:
+    return leak_relation(find_leaks(deck))
 
 
 def answer_in_other_card(deck: Deck) -> Iterator[Finding]:

@@ -112,6 +112,7 @@ class Columns:
         self._fields: dict[tuple[type, str], list[Any]] = {}
         self._kept: dict[str, tuple[str, ...] | None] = {}
         self._answer_pairs: list[tuple[int, str]] | None = None
+        self._segments: tuple[list[str], list[int], list[str], list[int]] | None = None
 
     def of(self, kind: type) -> list[Card]:
         """The cards of exactly type `kind`, in card order."""
@@ -131,7 +132,10 @@ class Columns:
     def segments(self) -> tuple[list[str], list[int], list[str], list[int]]:
         """Every text a leak is looked for in (`leaks.texts_of` of every card), grouped by type
         and field (not in card order): the texts, and each one's card index, key and rank among
-        its card's texts (texts of one card and rank stand in the card's order)."""
+        its card's texts (texts of one card and rank stand in the card's order). Made once: the
+        relation's digest (`relations`) and the leak pass share them."""
+        if self._segments is not None:
+            return self._segments
         texts: list[str] = []
         owners: list[int] = []
         keys: list[str] = []
@@ -167,7 +171,8 @@ class Columns:
                 owners.append(i)
                 keys.append(key)
                 ranks.append(rank)
-        return texts, owners, keys, ranks
+        self._segments = texts, owners, keys, ranks
+        return self._segments
 
     def answer_pairs(self) -> list[tuple[int, str]]:
         """(card index, answer) of every answer `leaks.answers_of` looks at before it drops the

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from itertools import repeat
 from pathlib import Path
+from typing import cast
 
 from briefing_quiz.core.deckfile import locate_keys
 from briefing_quiz.core.fast_construct import column_constructor
@@ -34,21 +35,31 @@ def _key_line(key: str) -> re.Pattern[str]:
     return re.compile(rf"^[ \t]*({re.escape(key)})[ \t]*=", re.MULTILINE)
 
 
-def locator(text: str, card_count: int) -> Callable[[Sequence[Loc]], Sequence[Place]]:
-    """The `Locate` of `core.lint.lint_deck` for a deck file's `text`: the fast one when enabled."""
+def locator(text: str, card_count: int, card_lines: Sequence[int | None] | None = None,
+            ) -> Callable[[Sequence[Loc]], Sequence[Place]]:
+    """The `Locate` of `core.lint.lint_deck` for a deck file's `text`: the fast one when enabled.
+    `card_lines`: the line of each card's header as the loader found it (`Card.line`), when
+    `text` is the text the deck was loaded from."""
     if _switch.ENABLED:
-        return partial(fast_locate, text, card_count)
+        return partial(fast_locate, text, card_count, card_lines=card_lines)
     return partial(locate_keys, text, card_count)
 
 
-def fast_locate(text: str, card_count: int, locs: Sequence[Loc]) -> list[Place]:
-    """What `locate_keys(text, card_count, locs)` returns, searching only the cards concerned."""
+def fast_locate(text: str, card_count: int, locs: Sequence[Loc], *,
+                card_lines: Sequence[int | None] | None = None) -> list[Place]:
+    """What `locate_keys(text, card_count, locs)` returns, searching only the cards concerned.
+
+    With `card_lines` (the loader's `Card.line` of each card, read from this same `text`), the
+    header lines are taken from them instead of counting the newlines up to each header."""
     starts = [match.start() for match in _CARD_HEADER.finditer(text)]
     if any(start and text[start - 1] != "\n" for start in starts):
         starts = [start for start in starts if _starts_line(text, start)]
     if len(starts) != card_count:
         return locate_keys(text, card_count, list(locs))
-    lines = _header_lines(text, starts, locs)
+    if card_lines is not None and len(card_lines) == card_count and None not in card_lines:
+        lines: Sequence[int] | dict[int, int] = cast("Sequence[int]", card_lines)
+    else:
+        lines = _header_lines(text, starts, locs)
     known: dict[tuple[int, str], Place | None] = {}  # a card's key is searched for once
     out: list[Place | None] = []
     hard: list[int] = []  # indexes into `locs` left to the exact scanner
@@ -104,6 +115,9 @@ def _key_place(text: str, header: int, next_header: int, header_line: int,
     end = text.rfind("\n", body, next_header) + 1 if next_header < len(text) else next_header
     if end <= body and next_header < len(text):
         return None
+    first = _first_key_line(text, body, end, key)
+    if first >= 0:
+        return header_line + 1 + text.count("\n", body, first + 1), 1
     if text.find('"""', body, end) >= 0 or text.find("'''", body, end) >= 0:
         return None  # a `key =` line could be the text of a multi-line string
     if text.find("\n ", body - 1, end) < 0 and text.find("\n\t", body - 1, end) < 0:
@@ -130,6 +144,33 @@ def _key_place(text: str, header: int, next_header: int, header_line: int,
     at = match.start(1)
     line_start = text.rfind("\n", body, at) + 1 or body
     return header_line + 1 + text.count("\n", body, at), at - line_start + 1
+
+
+def _first_key_line(text: str, body: int, end: int, key: str) -> int:
+    """Where the first line `key =` (the key at the line's start) of the card's part begins (its
+    newline), when nothing before it in the part can fool a plain search; else -1.
+
+    The tests the caller makes of the whole part are made here of the lines before the key only
+    (on this deck, about a third of the part): no multi-line string opens there (the key line
+    would be its text), and no line there starts with a blank (an indented `key =` would come
+    first) or with `[` (a sub-table: the key line would be the sub-table's). The key's own line
+    and those after it cannot move it."""
+    probe = "\n" + key
+    at = text.find(probe, body - 1, end)
+    while at >= 0:
+        after = at + len(probe)
+        while after < end and text[after] in " \t":
+            after += 1
+        if after < end and text[after] == "=":
+            break
+        at = text.find(probe, at + 1, end)
+    else:
+        return -1
+    if (text.find('"""', body, at) >= 0 or text.find("'''", body, at) >= 0
+            or text.find("\n ", body - 1, at) >= 0 or text.find("\n\t", body - 1, at) >= 0
+            or text.find("\n[", body - 1, at) >= 0):
+        return -1
+    return at
 
 
 def _starts_line(text: str, start: int) -> bool:
