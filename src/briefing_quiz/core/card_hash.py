@@ -6,18 +6,22 @@ ensure_ascii=False)` of a dict it builds. Most of its cost is the encoder's set-
 each card class gets, once, its payload's keys in sorted order, and the JSON is joined from the
 field values: strings by the encoder's own string fast path (`encode` of a `str` is
 `encode_basestring`, the function `dumps` uses), the rest (None, booleans, ints, floats, lists,
-the small nested dataclasses) spelled as `json` spells them. Per call on the benchmark deck's cards
-(`timeit`, best of 5): basic 3.9 -> 1.6 us, typed 6.5 -> 2.6, choice 6.2 -> 2.5, cloze 5.1 ->
-3.2, order 5.4 -> 2.1; CPU per answer in the answer row, see `benchmarks/README.md` ("CPU per
-answer (issue 16 part 2, second pass)").
+the small nested dataclasses) spelled as `json` spells them. Per call on the benchmark deck's
+cards (`timeit`, best of 5, loaded machine): basic 3.9 -> 2.5 us, typed 6.4 -> 4.4, choice 6.1 ->
+4.3, truefalse 3.9 -> 2.7, cloze 5.0 -> 3.2, order 5.4 -> 3.8; each card hashed once, cold, in
+deck order: 6.9 -> 5.1 us. CPU per answer of the answer row without its fsync: 126.8 -> 120.3 us
+(medians of 6 alternating processes, 0.95x; `benchmarks/README.md`, "CPU per answer (issue 16
+part 2, second pass)").
 
 What it falls back to: `Card.content_hash` itself for any value it does not spell (a type the
-payload never holds today), so nothing new can hash differently, only slower.
+payload never holds today), so nothing new can hash differently, only slower. It relies on
+`json.encoder.encode_basestring` being what `dumps` uses for a string with `ensure_ascii=False`
+(true of CPython's `json` since 2.6; the differential test fails if that changes).
 
 How to switch it off: `BRIEFING_QUIZ_NO_FAST_CARD_HASH=1` in the environment, or `ENABLED =
 False`: every hash is then `Card.content_hash`. tests/core/test_card_hash.py checks that both give
-the same hash for every card of random decks (every card type, any text), for every item, and for
-the bundled and benchmark decks.
+the same hash for every item of random cards (every card type, any text, non-finite floats), of
+decks from the benchmark's generator, of mutated decks and of the bundled decks.
 """
 
 from __future__ import annotations
