@@ -4,6 +4,8 @@ decks; the switch; and the session's hash of a card after an edit of its deck.""
 
 from __future__ import annotations
 
+import json
+import json.encoder
 import math
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,6 +94,14 @@ def cards(draw: st.DrawFn) -> Card:
 @given(cards())
 def test_the_fast_hash_is_the_plain_hash_of_random_cards(card: Card) -> None:
     both(card)
+
+
+@settings(deadline=None, max_examples=300)
+@given(TEXT)
+def test_the_string_function_it_uses_is_what_dumps_gives(text: str) -> None:
+    """The one function of `json` it relies on beyond the public API (see its docstring)."""
+    assert card_hash._encode_str(text) == json.dumps(text, ensure_ascii=False)
+    assert json.encoder.encode_basestring is card_hash._encode_str
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
