@@ -44,6 +44,7 @@ from typing import Literal, cast
 import fsrs
 from fsrs import Rating
 
+from briefing_quiz.core import card_hash
 from briefing_quiz.core.grading import CheckResult, check_answer, deck_year
 from briefing_quiz.core.model import Card as DeckCard
 from briefing_quiz.core.model import ClozeCard, Deck, ItemKey
@@ -242,7 +243,7 @@ class StudySession:
         if known is not None and known[0] is card:  # shown before (relearning): same card object
             content_hash = known[1]
         else:
-            content_hash = card.content_hash(slot.item)
+            content_hash = card_hash.content_hash(card, slot.item)
             self._hash_of[key] = (card, content_hash)
         self._hashes[key] = content_hash
         changed = (state is not None and state.last_hash is not None
@@ -341,7 +342,7 @@ class StudySession:
 
         recorded = self.store.record_review(
             key, rating, reviewed_at=now, duration_ms=duration_ms,
-            content_hash=self._hashes.get(key) or entry.card.content_hash(key.item),
+            content_hash=self._hashes.get(key) or card_hash.content_hash(entry.card, key.item),
             schedule=schedule, given=given, correct=correct,
             known=(self._version, self._current_state))
         state = recorded.state
