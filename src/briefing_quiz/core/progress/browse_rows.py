@@ -12,12 +12,11 @@ the same instant and zone as the JSON's, read back in UTC) and computes recall f
 and the time since the last review as `Scheduler.retrievability` does (`fsrs_adapter.recall`
 of the deck's `recall_curve`, the elapsed days from whole microseconds as
 `fsrs_adapter.elapsed_days` takes them: the same floats). On the benchmark's 11,666 items
-(`benchmarks/bench_browse.py`, the cold row) `Backend.card_rows_sync` 169.3 -> 70.1 ms median (0.41x, 6 fresh processes each way,
-alternating); see
-`benchmarks/README.md`, the browse bullet, for the alternating A/B.
+(`benchmarks/bench_browse.py`, the cold row) `Backend.card_rows_sync` 169.3 -> 70.1 ms median
+(0.41x, 6 fresh processes each way, alternating; `benchmarks/README.md`, the browse bullet).
 
 What it falls back to: the plain path, when switched off. A row whose JSON is damaged is read
-by its columns here (the plain path refuses the whole file; `briefing-quiz check` reports it).
+by its columns here (the plain path refuses the whole file).
 
 How to switch it off: `BRIEFING_QUIZ_NO_LEAN_BROWSE=1` in the environment (read at import), or
 `ENABLED = False` at run time. `tests/services/test_browse_rows.py` checks that
