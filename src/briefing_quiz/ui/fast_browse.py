@@ -64,7 +64,7 @@ import os
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from textual.geometry import Size
 from textual.widget import Widget
@@ -132,7 +132,15 @@ class RowCells(Sequence[tuple[str, ...]]):
     def __len__(self) -> int:
         return len(self._rows)
 
-    def __getitem__(self, index: int) -> tuple[str, ...]:  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, ...]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, ...] | list[tuple[str, ...]]:
+        if isinstance(index, slice):  # (the table reads by index)
+            return [r.cells for r in self._rows[index]]
         return self._rows[index].cells
 
 
