@@ -378,9 +378,12 @@ class Backend:
     def card_rows_sync(self) -> list[CardRow]:
         """Every review item of every loaded deck, with its stored state."""
         from briefing_quiz.core.model import ItemKey
+        from briefing_quiz.core.progress import browse_rows
 
         store = self.require_store()
         now = self.clock()
+        if browse_rows.ENABLED:  # the columns browse shows, no card JSON decoded
+            return self._card_rows_lean(store, now)
         states = store.states()
         flags = store.marks.flags()
         rows: list[CardRow] = []
@@ -392,6 +395,32 @@ class Backend:
                     flag = flags.get(key)
                     rows.append(self._row(key, deck, card, states.get(key), scheduler, now,
                                           None if flag is None else flag.note))
+        return rows
+
+    def _card_rows_lean(self, store: Store, now: datetime) -> list[CardRow]:
+        """`card_rows_sync`'s rows from `Store.browse_states` (see `core/progress/browse_rows`)."""
+        from briefing_quiz.core.model import ItemKey
+        from briefing_quiz.core.progress.browse_rows import read_browse_states
+
+        states = read_browse_states(
+            store, now, {deck.id: self._scheduler(deck.id).recall_curve for deck in self.decks})
+        flags = store.marks.flags()
+        rows: list[CardRow] = []
+        append = rows.append
+        for deck in self.decks:
+            deck_id, by_item = deck.id, states[deck.id]
+            for card in deck.cards:
+                card_id = card.id
+                for item in card.items:
+                    key = ItemKey(deck_id, card_id, item)
+                    flag = flags.get(key) if flags else None
+                    note = None if flag is None else flag.note
+                    state = by_item.get((card_id, item))
+                    if state is None:
+                        append(CardRow(key, deck, card, None, None, None, 0, 0, False, False,
+                                       "new", note))
+                    else:
+                        append(CardRow(key, deck, card, *state, note))
         return rows
 
     def card_row_sync(self, key: ItemKey) -> CardRow | None:

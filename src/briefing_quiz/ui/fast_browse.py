@@ -45,7 +45,14 @@ the text is printable (every character `one_line` replaces is unprintable; teste
 Unicode): `build_rows` of the 11,666 rows 282.7 -> 182.3 ms median (0.64x), browse's opening and
 the first search in a process (`benchmarks/bench_browse.py`, the cold row) both build them.
 
-What it falls back to: the plain path, when the switch is off.
+And the rows' cells, sort keys and search text made when first read (`ui/screens/browse_row.py`,
+`RowCells`), not for all rows when browse opens: the table reads the cells of the rows on screen,
+a sort order the keys of its column, and the first text search the haystacks (made on the store
+thread while the opened list is shown, `BrowseScreen.load`). Building the 11,666 rows: ~70 ms
+made at once (cells ~33 ms, haystacks ~15, sort keys ~15), ~7 ms made when read; opening browse
+and the cold row: see `benchmarks/README.md`, the browse bullet.
+
+What it falls back to: the plain path, when the switch is off (rows made at once).
 
 How to switch it off: set `BRIEFING_QUIZ_NO_FAST_BROWSE=1` in the environment (read at import);
 `ENABLED = False` at run time does the same.
@@ -55,9 +62,9 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from textual.geometry import Size
 from textual.widget import Widget
@@ -68,7 +75,7 @@ if TYPE_CHECKING:
     from textual.scroll_view import ScrollView
 
     from briefing_quiz.core.model import ItemKey
-    from briefing_quiz.ui.screens.browse import BrowseRow
+    from briefing_quiz.ui.screens.browse_row import BrowseRow
 
 #: The environment variable that switches the fast path off ("1", or any value but "0").
 SWITCH_OFF_VARIABLE = "BRIEFING_QUIZ_NO_FAST_BROWSE"
@@ -106,11 +113,35 @@ class Shown:
     are suspended and flagged, and where the card to keep highlighted is (-1: not shown)."""
 
     rows: list[BrowseRow]
-    cells: list[tuple[str, ...]]
+    cells: Sequence[tuple[str, ...]]
     keys: list[ItemKey]
     suspended: int
     flagged: int
     kept_at: int
+
+
+class RowCells(Sequence[tuple[str, ...]]):
+    """The cells of `rows`, each row's made when the table first reads it (the rows on
+    screen), not all of them when the list is shown."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: list[BrowseRow]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, ...]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, ...] | list[tuple[str, ...]]:
+        if isinstance(index, slice):  # (the table reads by index)
+            return [r.cells for r in self._rows[index]]
+        return self._rows[index].cells
 
 
 def plain_result(rows: list[BrowseRow], keep: ItemKey | None) -> Shown:
@@ -136,16 +167,18 @@ class _Sorted:
     tags: list[frozenset[str]]
     flagged: list[bool]
     suspended: list[bool]
-    haystacks: list[str]
-    cells: list[tuple[str, ...]]
     keys: list[ItemKey]
     position: dict[ItemKey, int]  # of the first row with the key
+    haystacks: list[str] | None = None  # made by the first text search
 
     def matching(self, needle: str) -> list[int]:
         """The positions whose haystack holds `needle`, ascending. (Tried: one `str.find` per
         hit over all haystacks joined; slower when half the rows match, as for the benchmark's
         word: 2.9 against 1.4 ms.)"""
-        return [i for i, h in enumerate(self.haystacks) if needle in h]
+        haystacks = self.haystacks
+        if haystacks is None:
+            haystacks = self.haystacks = [r.haystack for r in self.rows]
+        return [i for i, h in enumerate(haystacks) if needle in h]
 
 
 class BrowseIndex:
@@ -158,7 +191,7 @@ class BrowseIndex:
     def _sorted(self, column: int, reverse: bool) -> _Sorted:
         found = self._orders.get((column, reverse))
         if found is None:
-            rows = sorted(self.rows, key=lambda r: r.sort_keys[column],  # type: ignore[arg-type,return-value]
+            rows = sorted(self.rows, key=lambda r: r.sort_key(column),  # type: ignore[arg-type,return-value]
                           reverse=reverse)
             keys = [r.row.key for r in rows]
             position: dict[ItemKey, int] = {}
@@ -166,8 +199,7 @@ class BrowseIndex:
                 position.setdefault(key, i)
             found = _Sorted(rows, [r.row.key.deck_id for r in rows], [r.tags for r in rows],
                             [r.row.flag is not None for r in rows],
-                            [r.row.suspended for r in rows], [r.haystack for r in rows],
-                            [r.cells for r in rows], keys, position)
+                            [r.row.suspended for r in rows], keys, position)
             self._orders[(column, reverse)] = found
         return found
 
@@ -178,7 +210,8 @@ class BrowseIndex:
         where = -1 if keep is None else s.position.get(keep, -1)
         if not (query.deck is not None or query.tag is not None or query.flagged
                 or query.suspended or query.needle):
-            return Shown(s.rows.copy(), s.cells.copy(), s.keys.copy(), sum(s.suspended),
+            every = s.rows.copy()
+            return Shown(every, RowCells(every), s.keys.copy(), sum(s.suspended),
                          sum(s.flagged), where)
         keep_at: list[int] | range = range(len(s.rows))
         if query.needle:  # first: its hits come ascending, and the other tests only narrow them
@@ -195,14 +228,14 @@ class BrowseIndex:
         if query.suspended:
             suspended = s.suspended
             keep_at = [i for i in keep_at if suspended[i]]
-        rows, cells, keys = s.rows, s.cells, s.keys
+        rows, keys = s.rows, s.keys
         kept_at = -1
         if where >= 0:  # the kept row's place among those shown, if it is one of them
             j = bisect_left(keep_at, where)
             kept_at = j if j < len(keep_at) and keep_at[j] == where else -1
         sus, fl = s.suspended, s.flagged
-        return Shown([rows[i] for i in keep_at], [cells[i] for i in keep_at],
-                     [keys[i] for i in keep_at], sum([sus[i] for i in keep_at]),
+        kept = [rows[i] for i in keep_at]
+        return Shown(kept, RowCells(kept), [keys[i] for i in keep_at], sum([sus[i] for i in keep_at]),
                      sum([fl[i] for i in keep_at]), kept_at)
 
 

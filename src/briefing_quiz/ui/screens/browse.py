@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -31,9 +30,9 @@ from briefing_quiz.core.model import ItemKey
 from briefing_quiz.core.progress.store import ReviewRecord
 from briefing_quiz.services.backend import CardRow
 from briefing_quiz.ui import fast_browse
-from briefing_quiz.ui.screens.browse_detail import detail_content, due_label
+from briefing_quiz.ui.screens.browse_detail import detail_content
+from briefing_quiz.ui.screens.browse_row import BrowseRow, build_rows, make_row
 from briefing_quiz.ui.text import assemble, lines, one_line
-from briefing_quiz.ui.widgets.cards import answer_text
 from briefing_quiz.ui.widgets.detail import DetailPanel
 from briefing_quiz.ui.widgets.keybar import KeyBar
 from briefing_quiz.ui.widgets.table import Column, VirtualTable
@@ -56,48 +55,8 @@ COLUMNS = (
 )
 #: How long a search waits for the highlighted card's history to paint it with the list (s).
 DETAIL_WAIT = 0.05
-NEVER = -1.0  # sort value for "no value" (new cards have no stability or recall)
-UNSCHEDULED = float("inf")  # new cards sort after every scheduled one by due date
-
-
-@dataclass(slots=True)
-class BrowseRow:
-    """A card row with its display cells, sort keys and search text, built once."""
-
-    row: CardRow
-    cells: tuple[str, ...]
-    sort_keys: tuple[object, ...]
-    haystack: str
-    tags: frozenset[str]
-
-
-def make_row(row: CardRow, now: datetime) -> BrowseRow:
-    card = row.card
-    ident = row.key.card_id + (f"#{row.key.item}" if row.key.item else "")
-    state = "susp" if row.suspended else ("bury" if row.buried else "")
-    cell = fast_browse.cell_text
-    cells = (
-        cell(row.key.deck_id, 60), cell(ident, 80), card.type,
-        cell(" ".join(card.tags), 80), due_label(row, now),
-        "" if row.stability is None else f"{row.stability:.1f}",
-        "" if row.recall is None else f"{row.recall:.0%}",
-        str(row.lapses) if row.lapses else "", state, "" if row.flag is None else "⚑",
-        cell(card.prompt, 200),
-    )
-    sort_keys = (
-        row.key.deck_id, (row.key.card_id, row.key.item), card.type, " ".join(card.tags),
-        row.due.timestamp() if row.due is not None else UNSCHEDULED,
-        row.stability if row.stability is not None else NEVER,
-        row.recall if row.recall is not None else NEVER,
-        row.lapses, (row.suspended, row.buried), row.flag is not None, card.prompt.casefold(),
-    )
-    haystack = "\n".join((row.key.deck_id, ident, " ".join(card.tags), card.prompt,
-                          answer_text(card, row.key.item))).casefold()
-    return BrowseRow(row, cells, sort_keys, haystack, frozenset(card.tags))
-
-
-def build_rows(rows: list[CardRow], now: datetime) -> list[BrowseRow]:
-    return [make_row(r, now) for r in rows]
+#: How long after the list is shown the rows' search text is made on the store thread (s).
+WARM_HAYSTACKS_AFTER = 0.2
 
 
 def parse_query(text: str, deck: str | None, tag: str | None) -> fast_browse.Query:
@@ -201,6 +160,12 @@ class BrowseScreen(Screen[None]):
         table: VirtualTable[ItemKey] = self.query_one("#cards", VirtualTable)
         table.empty_text = "No card matches the filters."
         self.apply()
+        if fast_browse.ENABLED:
+            # The rows' search text, made on the store thread before the first search needs it,
+            # after the first card's details were read (they queue there too).
+            await asyncio.sleep(WARM_HAYSTACKS_AFTER)
+            with suppress(RuntimeError):  # the store thread was shut down: the search makes it
+                await backend.call(lambda: [r.haystack for r in rows])
 
     # -- filtering and sorting --------------------------------------------------------------------
     def apply(self) -> None:

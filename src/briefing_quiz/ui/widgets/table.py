@@ -88,7 +88,7 @@ class VirtualTable(ScrollView, Generic[K], can_focus=True):
         self.columns = list(columns)
         self.header_labels = [c.label for c in columns]
         self.empty_text = empty_text
-        self._rows: list[tuple[str, ...]] = []
+        self._rows: Sequence[tuple[str, ...]] = []
         self._keys: list[K] = []
         self._widths: list[int] = [c.width for c in columns]
         self._hidden: set[int] = set()  # columns too wide for the table now (Column.hide_below)
@@ -99,7 +99,7 @@ class VirtualTable(ScrollView, Generic[K], can_focus=True):
     def row_count(self) -> int:
         return len(self._rows)
 
-    def set_rows(self, rows: list[tuple[str, ...]], keys: list[K], *,
+    def set_rows(self, rows: Sequence[tuple[str, ...]], keys: list[K], *,
                  keep: K | None = None, at: int | None = None) -> None:
         """Replace the rows; the cursor stays on `keep` when still there, else goes to the top.
         A caller that knows where its kept row is gives `at` instead (-1: not there)."""
