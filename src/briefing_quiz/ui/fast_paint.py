@@ -1,7 +1,9 @@
 """Paint a screen's next frame as soon as it is ready, not on Textual's next timer tick.
 
 Every override of Textual's private code in the program lives here, and the study screen's other
-paint trick (no whole-screen repaint when the focus moves).
+paint tricks: no whole-screen repaint when the focus moves, and changes asked for within a frame
+period of the last frame held until the period is over (`hold_frames_for_the_period`, public
+`App.batch_update` only), so that they too are painted from idle and not by Textual's timer.
 
 How Textual paints: when a screen has something to lay out, scroll, repaint or recompose,
 `Screen._on_idle` resumes a paused timer that ticks on a fixed grid of `1 / MAX_FPS` (60 Hz);
@@ -13,7 +15,9 @@ What it buys: `PaintWhenReady` paints from the idle event instead, as soon as Te
 test for resuming its timer holds and the last frame is at least one frame period old, so it
 never paints faster than Textual would. Grade key to next card painted (`benchmarks/bench_ui.py`,
 150 answers, commit 75c0651): median 36.6 ms -> 17.9 ms, from 2.20x to 1.06x the minimal
-Textual app measured in the same run; p99 unchanged.
+Textual app measured in the same run; p99 unchanged. The hold, for the grade key after a typed
+card (its letter's frame, then the verdict's within a period; 4 alternating rounds of 300
+answers, a 100x30 pty): 28.8/29.4/30.2/30.7 ms -> 12.2/12.9/22.7/18.6 ms (minimal app 16.4-16.7).
 
 What it falls back to: Textual's own timer paint. When the switch is off, the last frame is
 too recent, an update batch is open or the screen is not current, the idle event goes to
@@ -22,7 +26,8 @@ Textual's `Screen._on_idle` untouched. Either way the frame itself is painted by
 
 How to switch it off: set `BRIEFING_QUIZ_NO_FAST_PAINT=1` in the environment (read at import):
 the screen then paints as any Textual screen does. `ENABLED = False` at run time switches off the
-idle paint only; the focus-repaint trick is a class attribute, fixed when this module is imported.
+idle paint and the hold only; the focus-repaint trick is a class attribute, fixed when this
+module is imported.
 
 Checked against: Textual 8.0.0 to 8.2.8, whose `Screen._on_idle` and `Screen._on_timer_update`
 are the same (the pin in pyproject.toml). `tests/ui/test_fast_paint.py` fails, saying what to
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextlib import ExitStack
 from time import monotonic
 from typing import Any
 
@@ -55,6 +61,10 @@ ENABLED: bool = enabled_by(os.environ)
 
 #: Textual's frame period: the fast path paints at most this often, as Textual's timer does.
 FRAME_PERIOD = 1 / constants.MAX_FPS
+
+#: Added to a hold (`hold_frames_for_the_period`): a timer that wakes a little early would
+#: leave the last frame just under a period old, and the frame to Textual's timer.
+HOLD_MARGIN = 0.001
 
 #: Textual's private names used here, by the class that has them (the test checks each one).
 TEXTUAL_PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
@@ -89,6 +99,33 @@ class PaintWhenReady(Screen[ScreenResultType]):
     # updates, so a frame went out with the old card and the new one waited for the next. A
     # public reactive of Screen, so no private name; it follows the switch as read at import.
     focused: Reactive[Widget | None] = Reactive(None, repaint=not ENABLED)
+
+    #: The frames held by `hold_frames_for_the_period` (None: none held).
+    held_frames: ExitStack | None = None
+
+    def hold_frames_for_the_period(self) -> None:
+        """Hold the frames of the changes about to be made (`App.batch_update`) until the last
+        frame is a frame period old, if it is not yet, so that they are painted from idle then.
+
+        Else Textual's timer paints them: it ticks at once after a pause, and after such a late
+        tick skips to the slot after next, so the frame wanted next (a grade key's card, typed
+        within that time) waited 17-33 ms for the timer. A typed answer is such a case: the
+        typed letter's frame, then the verdict's within a period (see `benchmarks/README.md`,
+        the typed row). With the switch off, nothing is held.
+        """
+        wait = self._last_frame + FRAME_PERIOD - monotonic()
+        if not ENABLED or self.held_frames is not None or wait <= 0:
+            return
+        held = self.held_frames = ExitStack()
+        held.enter_context(self.app.batch_update())
+
+        def release() -> None:
+            self.held_frames = None
+            held.close()
+            self.check_idle()  # the screen's idle event paints what was held
+
+        # The app's timer, not the screen's: it runs even if the screen is gone meanwhile.
+        self.app.set_timer(wait + HOLD_MARGIN, release, name="hold frames for the period")
 
     def _on_timer_update(self) -> None:
         # Every frame comes through here, the timer's and the fast path's alike.
