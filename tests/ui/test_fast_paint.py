@@ -310,13 +310,13 @@ async def test_a_verdict_due_within_a_period_of_the_last_frame_is_held_for_the_f
         screen = app.screen
         assert isinstance(screen, StudyScreen)
         held: list[bool] = []
-        hold = screen.hold_frames_for_the_period
+        hold = screen.hold_frames_until_ready
 
         def spied() -> None:
             hold()
             held.append(screen.held_frames is not None)
 
-        monkeypatch.setattr(screen, "hold_frames_for_the_period", spied)
+        monkeypatch.setattr(screen, "hold_frames_until_ready", spied)
         verdict_frames = await answer_just_after_a_frame(pilot, frames)
         assert held == [enabled]  # held only with the switch on
         if enabled:  # painted from idle once the period was over, not by Textual's timer

@@ -2,8 +2,8 @@
 
 Every override of Textual's private code in the program lives here, and the study screen's other
 paint tricks: no whole-screen repaint when the focus moves, and changes asked for within a frame
-period of the last frame held until the period is over (`hold_frames_for_the_period`, public
-`App.batch_update` only), so that they too are painted from idle and not by Textual's timer.
+period of the last frame, or told by a widget after the screen's idle, held until both are over
+(`hold_frames_until_ready`, public `App.batch_update` only): painted in one frame, from idle.
 
 How Textual paints: when a screen has something to lay out, scroll, repaint or recompose,
 `Screen._on_idle` resumes a paused timer that ticks on a fixed grid of `1 / MAX_FPS` (60 Hz);
@@ -36,6 +36,7 @@ re-check, when the installed Textual changes either of them or drops a private n
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
 from contextlib import ExitStack
@@ -62,9 +63,12 @@ ENABLED: bool = enabled_by(os.environ)
 #: Textual's frame period: the fast path paints at most this often, as Textual's timer does.
 FRAME_PERIOD = 1 / constants.MAX_FPS
 
-#: Added to a hold (`hold_frames_for_the_period`): a timer that wakes a little early would
-#: leave the last frame just under a period old, and the frame to Textual's timer.
+#: Added to a hold (`hold_frames_until_ready`): a sleep that wakes a little early would leave
+#: the last frame just under a period old, and the frame to Textual's timer.
 HOLD_MARGIN = 0.001
+#: Turns of the event loop a hold gives the widgets changed to tell the screen (each widget's
+#: own task does it when next run; as `ui/fast_browse.py`'s search).
+TELL_SCREEN_TURNS = 2
 
 #: Textual's private names used here, by the class that has them (the test checks each one).
 TEXTUAL_PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
@@ -100,32 +104,39 @@ class PaintWhenReady(Screen[ScreenResultType]):
     # public reactive of Screen, so no private name; it follows the switch as read at import.
     focused: Reactive[Widget | None] = Reactive(None, repaint=not ENABLED)
 
-    #: The frames held by `hold_frames_for_the_period` (None: none held).
+    #: The frames held by `hold_frames_until_ready` (None: none held), and their release.
     held_frames: ExitStack | None = None
+    held_release: asyncio.Task[None] | None = None
 
-    def hold_frames_for_the_period(self) -> None:
-        """Hold the frames of the changes about to be made (`App.batch_update`) until the last
-        frame is a frame period old, if it is not yet, so that they are painted from idle then.
+    def hold_frames_until_ready(self) -> None:
+        """Hold the frames of the changes about to be made (`App.batch_update`) until every
+        widget changed has told the screen (`TELL_SCREEN_TURNS` turns of the event loop) and
+        the last frame is a frame period old, so that they are painted in one frame, from idle.
 
-        Else Textual's timer paints them: it ticks at once after a pause, and after such a late
-        tick skips to the slot after next, so the frame wanted next (a grade key's card, typed
-        within that time) waited 17-33 ms for the timer. A typed answer is such a case: the
-        typed letter's frame, then the verdict's within a period (see `benchmarks/README.md`,
-        the typed row). With the switch off, nothing is held.
+        Else Textual's timer paints some: a change told after the screen's idle event, or asked
+        for within a period of the last frame, goes to the timer, which ticks at once after a
+        pause and after such a late tick skips to the slot after next, so the frame wanted
+        next (a grade key's card) waited 17-33 ms for it. Both happened at an answer: a typed
+        letter's frame just before the verdict's, and the header's change told late (see
+        `benchmarks/README.md`, the typed row). With the switch off, nothing is held.
         """
-        wait = self._last_frame + FRAME_PERIOD - monotonic()
-        if not ENABLED or self.held_frames is not None or wait <= 0:
+        if not ENABLED or self.held_frames is not None:
             return
         held = self.held_frames = ExitStack()
         held.enter_context(self.app.batch_update())
+        self.held_release = asyncio.get_running_loop().create_task(self.release_when_ready(held))
 
-        def release() -> None:
+    async def release_when_ready(self, held: ExitStack) -> None:
+        try:
+            for _ in range(TELL_SCREEN_TURNS):
+                await asyncio.sleep(0)
+            wait = self._last_frame + FRAME_PERIOD - monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait + HOLD_MARGIN)
+        finally:  # released whatever happens, or no frame would be painted again
             self.held_frames = None
             held.close()
             self.check_idle()  # the screen's idle event paints what was held
-
-        # The app's timer, not the screen's: it runs even if the screen is gone meanwhile.
-        self.app.set_timer(wait + HOLD_MARGIN, release, name="hold frames for the period")
 
     def _on_timer_update(self) -> None:
         # Every frame comes through here, the timer's and the fast path's alike.

@@ -308,7 +308,7 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         feedback = feedback_content(entry.card, result, deck.source if deck else None,
                                     changed=entry.changed_since_seen)
         preview = session.preview()
-        self.hold_frames_for_the_period()  # a typed answer comes just after its letter's frame
+        self.hold_frames_until_ready()  # the whole answer in one frame, from idle (fast_paint)
         with self.app.batch_update():  # one frame for the whole answer
             self.query_one(CardView).show_result(result, feedback)
             grades = self.query_one(GradeBar)
