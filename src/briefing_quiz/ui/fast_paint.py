@@ -15,9 +15,10 @@ What it buys: `PaintWhenReady` paints from the idle event instead, as soon as Te
 test for resuming its timer holds and the last frame is at least one frame period old, so it
 never paints faster than Textual would. Grade key to next card painted (`benchmarks/bench_ui.py`,
 150 answers, commit 75c0651): median 36.6 ms -> 17.9 ms, from 2.20x to 1.06x the minimal
-Textual app measured in the same run; p99 unchanged. The hold, for the grade key after a typed
-card (its letter's frame, then the verdict's within a period; 4 alternating rounds of 300
-answers, a 100x30 pty): 28.8/29.4/30.2/30.7 ms -> 12.2/12.9/22.7/18.6 ms (minimal app 16.4-16.7).
+Textual app measured in the same run; p99 unchanged. The hold (3 alternating rounds of 300
+answers, a 100x30 pty, commit ec30b79): the grade key after a typed card 29.5/29.2/28.1 ms ->
+9.8/9.2/9.3 ms, p99 of all answers 36.0/34.2/34.9 -> 21.5/30.5/18.1 ms (the minimal app's
+median 16.4-16.6 ms, p99 19.7-21.1 ms).
 
 What it falls back to: Textual's own timer paint. When the switch is off, the last frame is
 too recent, an update batch is open or the screen is not current, the idle event goes to
