@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import textual
 from fsrs import Rating
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 
@@ -271,6 +272,60 @@ async def test_with_the_switch_off_the_study_screen_still_works_on_the_timer(
                               ("mini/typed-troops", Rating.Good)]
     assert asked == [], "the switched-off fast path still ran"
     assert frames and all(frame.painter != "fast path" for frame in frames)
+
+
+async def answer_just_after_a_frame(pilot: Any, frames: list[Frame]) -> list[Frame]:
+    """On the typed card: a letter (its frame painted), enter within the frame period (as a
+    quick typist's, or a paste's), then wait, without the pilot painting, for the verdict."""
+    app = pilot.app
+    await asyncio.sleep(3 * fast_paint.FRAME_PERIOD)
+    start = len(frames)
+    app.post_message(events.Key("1", "1"))
+    for _ in range(500):  # the letter's frame, then at once the enter key
+        if len(frames) > start:
+            break
+        await asyncio.sleep(0.001)
+    assert [frame.card_id for frame in frames[start:]] == ["typed-troops"]
+    start = len(frames)
+    app.post_message(events.Key("enter", "\r"))
+    for _ in range(500):
+        screen = app.screen
+        if (isinstance(screen, StudyScreen) and screen.phase == "answered"
+                and screen.held_frames is None and len(frames) > start):
+            return frames[start:]
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the verdict was never painted: {frames[start:]}")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_a_verdict_due_within_a_period_of_the_last_frame_is_held_for_the_fast_path(
+        make_app: MakeApp, paths: Paths, frames: list[Frame], enabled: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast_paint, "ENABLED", enabled)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await press(pilot, "enter", "space")
+        await grade_then_wait_for_next_card(pilot, frames, "3", "typed-troops")
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        held: list[bool] = []
+        hold = screen.hold_frames_until_ready
+
+        def spied() -> None:
+            hold()
+            held.append(screen.held_frames is not None)
+
+        monkeypatch.setattr(screen, "hold_frames_until_ready", spied)
+        verdict_frames = await answer_just_after_a_frame(pilot, frames)
+        assert held == [enabled]  # held only with the switch on
+        if enabled:  # painted from idle once the period was over, not by Textual's timer
+            assert verdict_frames[0] == Frame("fast path", "typed-troops"), verdict_frames
+        assert "✗ Wrong" in screen_text(app) and "You wrote: 1" in screen_text(app)
+        await press(pilot, "3")  # the grade key goes to the grades, as without the hold
+        assert screen.entry is not None and screen.entry.key.card_id == "choice-advisor"
+    assert reviews(paths) == [("mini/basic-capital", Rating.Good),
+                              ("mini/typed-troops", Rating.Good)]
 
 
 def test_the_focus_repaint_trick_lives_here_and_the_study_screen_has_it() -> None:

@@ -17,10 +17,10 @@ from fsrs import Rating
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from briefing_quiz.core.errors import BriefingQuizError
 from briefing_quiz.core.grading import CheckResult
@@ -126,18 +126,16 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         with VerticalScroll(id="card-scroll"):
             yield CardView(id="card")
         yield OpenAnswer(id="open-answer")
-        # One line for every card: a typed or cloze card's answer line while it is asked, else
-        # the verdict (blank until answered). No other widget's size depends on which shows.
-        with Container(id="answer-band"):
-            yield AnswerInput(id="answer-input")
-            yield Static(id="verdict")
+        # One line for every card: a typed or cloze card's answer field while it is asked, else
+        # the verdict (blank until answered), drawn by one widget: answering is a repaint.
+        yield AnswerInput(id="answer-input")
         yield GradeBar(id="grades")
         yield KeyBar()
 
     def on_mount(self) -> None:
         gc_policy.hold_full_collections()
-        self._show_grades(False)
-        self.query_one(AnswerInput).display = False
+        self.query_one(GradeBar).shown = False
+        self.query_one(AnswerInput).show_verdict(Content(""))  # blank until a card is shown
         self.query_one(OpenAnswer).display = False
         self.query_one(AnswerInput).leaves = True  # escape: the card's keys (edit, info, ...)
         self.started = self.backend.clock()
@@ -220,14 +218,12 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         with self.app.batch_update():
             card = self.query_one(CardView)
             card.show(controller, self._meta(entry))
-            self._show_grades(False)
+            self.query_one(GradeBar).shown = False
             field = self.query_one(AnswerInput)
-            self._show_answer_line(controller.TYPED)
             area = self.query_one(OpenAnswer)
             area.display = isinstance(controller, OpenController)
             if controller.TYPED:
-                field.space_reveals = "reveal" in controller_actions(controller)
-                field.value = ""
+                field.show_field(space_reveals="reveal" in controller_actions(controller))
                 self._focus(field)
             elif area.display:
                 area.disabled = False
@@ -235,6 +231,8 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
                 self._focus(area)
             else:
                 self._focus(card)
+            if not controller.TYPED:
+                field.show_verdict(Content(""))  # blank until answered
             self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
             self.phase = "question"
             self._leave_warned = False
@@ -310,18 +308,17 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         feedback = feedback_content(entry.card, result, deck.source if deck else None,
                                     changed=entry.changed_since_seen)
         preview = session.preview()
+        self.hold_frames_until_ready()  # the whole answer in one frame, from idle (fast_paint)
         with self.app.batch_update():  # one frame for the whole answer
             self.query_one(CardView).show_result(result, feedback)
             grades = self.query_one(GradeBar)
             grades.show_preview(preview, result.suggested if result else Rating.Good)
-            self.query_one("#verdict", Static).update(
-                verdict_line(entry.card, entry.key.item, result), layout=False)
-            self._show_grades(True)
-            # Focus first: a hidden field that still had the focus would hand it on to the
-            # next focusable widget, one more focus change to style and paint.
+            grades.shown = True
+            # Focus first, while the field may still take it; then the verdict is drawn into
+            # the field's line (the card shows what was typed): nothing is shown or hidden.
             self._focus(grades)
-            # The verdict takes the answer line's place (the card shows what was typed).
-            self._show_answer_line(False)
+            self.query_one(AnswerInput).show_verdict(
+                verdict_line(entry.card, entry.key.item, result))
             area = self.query_one(OpenAnswer)
             if area.display:  # the checklist and the model answer get its room
                 area.disabled = True
@@ -332,20 +329,6 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
         # Now rather than after the next message (`Widget.focus` defers): the focus change and
         # its styles are painted in the same frame as the card, not in a frame of their own.
         self.set_focus(widget, scroll_visible=False)
-
-    def _show_answer_line(self, shown: bool) -> None:
-        # A change asks Textual for a layout, a cheap one: no size but the band's two changes.
-        self.query_one(AnswerInput).display = shown
-        self.query_one("#verdict", Static).display = not shown
-
-    def _show_grades(self, shown: bool) -> None:
-        # Neither display nor visibility: both ask for a layout of the whole screen, where a
-        # blank line drawn over the screen's background (as a hidden one looks) is a repaint.
-        verdict = self.query_one("#verdict", Static)
-        if not shown:
-            verdict.update("", layout=False)
-        verdict.styles.background = None if shown else "transparent"
-        self.query_one(GradeBar).shown = shown
 
     @on(GradeBar.Graded)
     async def _graded(self, event: GradeBar.Graded) -> None:
@@ -511,7 +494,7 @@ class StudyScreen(StudyCardActions, PaintWhenReady[None]):
 
     def action_focus_answer(self) -> None:
         field = self.query_one(AnswerInput)
-        if self.phase == "question" and field.display:
+        if self.phase == "question" and field.allow_focus():
             self._focus(field)
             self.refresh_bindings()
 

@@ -6,7 +6,8 @@ results back down; `CardView` posts `Submitted` / `Revealed` up.
 
 One widget rather than a widget per part (and per option) because Textual's layout pass grows
 with the number of widgets, and it was most of the time between a grade and the next card.
-Typed and cloze answers use the study screen's input line (`AnswerInput`).
+Typed and cloze answers use the study screen's answer line (`AnswerInput`): one line under the
+card that is the field while such a card is asked, else the verdict (blank until answered).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from briefing_quiz.core.grading import CheckResult
+from briefing_quiz.ui.steady_input import SteadyInput
 from briefing_quiz.ui.text import lines
 from briefing_quiz.ui.widgets.cards import (
     CHOICE_KEYS,
@@ -178,8 +182,14 @@ class CardView(Static, can_focus=True):
         self._act("write")
 
 
-class AnswerInput(Input):
-    """The answer line of typed and cloze cards; for cloze, space on an empty line reveals."""
+class AnswerInput(SteadyInput):
+    """The line under the card: the answer field of typed and cloze cards while one is asked
+    (for cloze, space on an empty field reveals), else the verdict line, blank until answered.
+
+    One widget that draws either, so that answering changes what one line shows (a repaint)
+    and nothing is shown or hidden (which asks Textual for a layout and a whole-screen repaint);
+    typing is a repaint too (`ui/steady_input.py`).
+    """
 
     class Reveal(Message):
         """Space on an empty line of a cloze card."""
@@ -208,6 +218,36 @@ class AnswerInput(Input):
         super().__init__(placeholder="type the answer, enter checks", id=id,
                          select_on_focus=False, compact=True)
         self.space_reveals = False
+        #: What the line shows instead of the field (None: the field; empty: a blank line).
+        self.verdict: Content | None = None
+
+    def show_field(self, *, space_reveals: bool) -> None:
+        """An empty answer field (the caller gives it the focus)."""
+        self.space_reveals = space_reveals
+        self.value = ""
+        self._show(None)
+
+    def show_verdict(self, verdict: Content) -> None:
+        """The verdict instead of the field (an empty one: a blank line); it takes no focus."""
+        self._show(verdict)
+
+    def _show(self, verdict: Content | None) -> None:
+        self.verdict = verdict
+        # Colours only (CSS): a restyle and a repaint of this line, no layout.
+        self.set_class(verdict is not None, "-verdict")
+        self.set_class(verdict is not None and not verdict, "-blank")
+        self.refresh()
+
+    def allow_focus(self) -> bool:
+        return self.verdict is None
+
+    def render_line(self, y: int) -> Strip:
+        verdict = self.verdict
+        if verdict is None:
+            return super().render_line(y)
+        width = self.scrollable_content_region.width
+        strips = Visual.to_strips(self, verdict, width, 1, self.visual_style, pad=True)
+        return strips[0] if strips and y == 0 else Strip.blank(width, self.rich_style)
 
     async def on_key(self, event: events.Key) -> None:
         # Public handler: Textual calls it before the base Input's own key handler (the MRO is
