@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from briefing_quiz.paths import Paths
@@ -164,3 +165,17 @@ async def mock_question(pilot: Pilot[int]) -> None:
 def screen_text(app: QuizApp) -> str:
     """The visible screen as plain text (what a user reads)."""
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the screens laid out from now on (each `Screen._refresh_layout` call), for
+    tests that an action is a repaint, not a layout."""
+    layouts: list[str] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+        layouts.append(type(self).__name__)
+        refresh_layout(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    return layouts

@@ -6,10 +6,10 @@ import random
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.screen import Screen
 
 from briefing_quiz.ui import steady_input
 from briefing_quiz.ui.steady_input import SteadyInput, enabled_by
+from tests.ui.conftest import count_layouts
 
 KEYS = ["a", "b", "w", "space", "full_stop", "ü", "日", "backspace", "delete", "left", "right",
         "home", "end", "shift+left", "shift+right"]
@@ -56,14 +56,7 @@ async def test_the_steady_field_draws_what_the_plain_input_draws(
 @pytest.mark.parametrize("enabled", [True, False])
 async def test_typing_a_short_answer_lays_out_nothing_unless_switched_off(
         enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    layouts: list[str] = []
-    refresh_layout = Screen._refresh_layout
-
-    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
-        layouts.append(type(self).__name__)
-        refresh_layout(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    layouts = count_layouts(monkeypatch)
     monkeypatch.setattr(steady_input, "ENABLED", enabled)
     app = FieldApp()
     async with app.run_test(size=(40, 3)) as pilot:

@@ -5,27 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from textual.screen import Screen
 
 from briefing_quiz.ui.app import QuizApp
 from briefing_quiz.ui.screens.study import StudyScreen
 from briefing_quiz.ui.widgets.card_view import AnswerInput, CardView
 from briefing_quiz.ui.widgets.grades import GradeBar
-from tests.ui.conftest import press, ready, screen_text
+from tests.ui.conftest import count_layouts, press, ready, screen_text
 
 MakeApp = Callable[..., QuizApp]
 
 
 async def test_grading_into_a_card_of_the_same_shape_is_a_repaint_only(
         make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
-    layouts: list[str] = []
-    refresh_layout = Screen._refresh_layout
-
-    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
-        layouts.append(type(self).__name__)
-        refresh_layout(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    layouts = count_layouts(monkeypatch)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -47,14 +39,7 @@ async def test_grading_into_a_card_of_the_same_shape_is_a_repaint_only(
 
 async def test_the_answer_line_and_the_verdict_are_one_line_and_answering_lays_out_nothing(
         make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
-    layouts: list[str] = []
-    refresh_layout = Screen._refresh_layout
-
-    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
-        layouts.append(type(self).__name__)
-        refresh_layout(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    layouts = count_layouts(monkeypatch)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
