@@ -182,9 +182,9 @@ def test_the_lazy_queue_shows_what_the_plain_build_shows(
     assert len(plain) > 2 or plain[0] == plain[-1][1]  # something was studied, or nothing due
 
 
-def test_the_lazy_queue_reads_pages_only_as_cards_are_shown(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Building counts without reading a page; the first card reads the first pages only."""
+def _counted_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   ) -> tuple[Deck, Path, list[str]]:
+    """An 80-card deck with a history, and the list every page read is added to (first page 2)."""
     rng = random.Random(5)
     deck = _deck(rng, 80)
     path = tmp_path / "p.sqlite3"
@@ -198,6 +198,13 @@ def test_the_lazy_queue_reads_pages_only_as_cards_are_shown(
 
     monkeypatch.setattr(fast_queue.due_pages, "read_page", counted)
     monkeypatch.setattr(fast_queue, "FIRST_PAGE", 2)
+    return deck, path, pages
+
+
+def test_the_lazy_queue_reads_pages_only_as_cards_are_shown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building counts without reading a page; the first card reads the first pages only."""
+    deck, path, pages = _counted_pages(tmp_path, monkeypatch)
     with Store.open(path) as store:
         session = StudySession([deck], store, _Settings(SchedulerSettings()),
                                clock=lambda: T0, tz=UTC)
@@ -209,19 +216,7 @@ def test_the_lazy_queue_reads_pages_only_as_cards_are_shown(
 def test_a_prefetch_while_a_card_is_shown_leaves_no_page_for_the_next_card(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The study screen prefetches after a card's frame: the grade key's `next()` reads none."""
-    rng = random.Random(5)
-    deck = _deck(rng, 80)
-    path = tmp_path / "p.sqlite3"
-    _history(path, deck, rng, T0)
-    pages: list[str] = []
-    read_page = fast_queue.due_pages.read_page
-
-    def counted(*args: object, **kwargs: object) -> object:
-        pages.append(str(args[1]))
-        return read_page(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(fast_queue.due_pages, "read_page", counted)
-    monkeypatch.setattr(fast_queue, "FIRST_PAGE", 2)
+    deck, path, pages = _counted_pages(tmp_path, monkeypatch)
     clock = [T0]
     prefetched = 0
     with Store.open(path) as store:
