@@ -273,15 +273,7 @@ def test_same_warnings_both_ways_on_the_bundled_deck_made_to_leak(seed: int) -> 
             card = dataclasses.replace(card, source=f"“{rng.choice(answers)}” — {card.source or ''}")
         cards.append(card)
     leaky = dataclasses.replace(deck, cards=tuple(cards), _by_id={})
-    found = []
-    before = fast.ENABLED
-    for enabled in (True, False):
-        fast.ENABLED = enabled
-        tokens.cache_clear()
-        try:
-            found.append(lint_deck(leaky))
-        finally:
-            fast.ENABLED = before
+    found = _both_ways(leaky)
     assert found[0] == found[1]
     assert sum(w.rule == "answer-in-other-card" for w in found[0]) > 5
 
